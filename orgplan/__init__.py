@@ -1,0 +1,56 @@
+"""orgplan: recommend the HR department a company should have.
+
+>>> import orgplan
+>>> p = orgplan.plan(orgplan.profile_from_dict({"company": "Acme", "employees": 400}))
+>>> p.summary["hr_headcount"] > 1
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "Plan",
+    "Position",
+    "Profile",
+    "OrgplanError",
+    "ProfileError",
+    "RuleError",
+    "TemplateError",
+    "TeamFileError",
+    "OptionError",
+    "PlanError",
+    "load_profile",
+    "profile_from_dict",
+    "load_templates",
+    "plan",
+    "explain",
+]
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Plan": "model",
+    "Position": "model",
+    "Profile": "profile",
+    "load_profile": "profile",
+    "profile_from_dict": "profile",
+    "load_templates": "templates",
+    "plan": "planner",
+    "explain": "explain",
+}
+
+from .errors import OptionError, OrgplanError, PlanError, ProfileError, RuleError, TeamFileError, TemplateError  # noqa: E402
+
+
+def __getattr__(name: str) -> Any:
+    """Import the heavier modules only when their names are first used."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'orgplan' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

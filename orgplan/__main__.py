@@ -1,0 +1,5 @@
+"""Run orgplan as ``python -m orgplan``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,143 @@
+"""The ``orgplan`` command: a thin layer over the Python API.
+
+Each command parses its options, calls one library function and prints the result.
+orgplan's own errors become one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import OrgplanError
+
+RULES_OPTION = click.option("--rules", "rules", type=click.Path(dir_okay=False), help="Use this rule pack instead of the bundled templates/rules.yaml.")
+
+
+def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn orgplan's errors into one clear line and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except OrgplanError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def _profile(path: str | None, rules: str | None) -> Any:
+    from .profile import load_profile
+    from .templates import load_templates, templates_dir
+
+    templates = load_templates(rules=rules)
+    source = path if path is not None else str(templates_dir() / "starter-profile.yaml")
+    return load_profile(source, templates=templates), templates
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="orgplan", prog_name="orgplan")
+def cli() -> None:
+    """Recommend the HR team a company should have: generalists, specialists,
+    leaders, reporting lines, costs, and the reason for every seat."""
+
+
+@cli.command("plan")
+@click.argument("profile", required=False, type=click.Path(dir_okay=False))
+@click.option("--out", "out", type=click.Path(file_okay=False), help="Write plan.json (and the other outputs) into this folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print only the plan as JSON.")
+@RULES_OPTION
+@_friendly
+def plan_command(profile: str | None, out: str | None, as_json: bool, rules: str | None) -> None:
+    """Plan the HR organisation for PROFILE (YAML or JSON).
+
+    Without PROFILE, plans the bundled starter company.
+    """
+    from .outputs import write_outputs
+    from .planner import plan
+    from .report import plan_table
+
+    prof, templates = _profile(profile, rules)
+    result = plan(prof, templates=templates)
+    written = write_outputs(result, out) if out else []
+    if as_json:
+        click.echo(result.json, nl=False)
+        return
+    click.echo(plan_table(result))
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@cli.command("validate")
+@click.argument("profile", type=click.Path(dir_okay=False))
+@RULES_OPTION
+@_friendly
+def validate_command(profile: str, rules: str | None) -> None:
+    """Check PROFILE and print it with every default filled in."""
+    import yaml
+
+    prof, _ = _profile(profile, rules)
+    click.echo(f"# {profile}: valid")
+    for note in prof.notes:
+        click.echo(f"# default: {note}")
+    click.echo(yaml.safe_dump(prof.to_dict(), sort_keys=False, allow_unicode=True), nl=False)
+
+
+@cli.command("explain")
+@click.argument("profile", type=click.Path(dir_okay=False))
+@RULES_OPTION
+@_friendly
+def explain_command(profile: str, rules: str | None) -> None:
+    """Show every rule for PROFILE: whether it fired, and why."""
+    from .explain import explain
+
+    prof, templates = _profile(profile, rules)
+    result = explain(prof, templates=templates)
+    click.echo(f"Figures for {prof.company} ({prof.employees:,} employees):")
+    for name, value in result.figures.items():
+        click.echo(f"  {name} = {value:g}")
+    click.echo("")
+    for r in result.results:
+        mark = "FIRED" if r.fired else "quiet"
+        seats = f" (+{r.seats} seat{'s' if r.seats != 1 else ''})" if r.fired else ""
+        click.echo(f"[{mark}] {r.rule} ({r.stage}){seats}: {r.detail}")
+
+
+@cli.command("rules")
+@RULES_OPTION
+@_friendly
+def rules_command(rules: str | None) -> None:
+    """List the rule pack, validated, and check every rule's examples."""
+    from .explain import check_rule_examples
+    from .templates import load_templates
+
+    templates = load_templates(rules=rules)
+    pack = templates.rules
+    click.echo(f"{pack.path}: {len(pack.rules)} rules")
+    for rule in pack.rules:
+        action = rule.action
+        what = f"add {action.seats.text} x {action.role}" if action.kind == "add" else f"promote {action.seats.text} {action.from_role} -> {action.role}"
+        click.echo(f"- {rule.id} [{rule.stage}] {rule.description}\n    when {rule.when.text}\n    {what}")
+    failures = check_rule_examples(templates=templates)
+    if failures:
+        for line in failures:
+            click.echo(f"Error: {line}", err=True)
+        sys.exit(2)
+    count = sum(len(r.fires_for) + len(r.quiet_for) for r in pack.rules)
+    click.echo(f"all {count} rule examples hold")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(prog_name="orgplan")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,165 @@
+"""The result of planning: seats (positions), their reporting lines as a graph, and totals."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .profile import Profile
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+
+    from .templates import Templates
+
+__all__ = ["Reason", "Position", "RuleResult", "Plan", "HR_FAMILIES"]
+
+HR_FAMILIES = ("leadership", "generalist", "specialist", "support")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a seat is there: the rule that put it there and its reason in plain words."""
+
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Position:
+    """One seat of the plan (or the executive HR reports to, with family ``executive``)."""
+
+    id: str
+    title: str
+    role: str
+    family: str
+    level: int
+    reports_to: str | None
+    functions: tuple[str, ...]
+    fte: float
+    base_salary: float
+    annual_cost: float
+    rationale: tuple[Reason, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "role": self.role,
+            "family": self.family,
+            "level": self.level,
+            "reports_to": self.reports_to,
+            "functions": list(self.functions),
+            "fte": self.fte,
+            "base_salary": self.base_salary,
+            "annual_cost": self.annual_cost,
+            "rationale": [{"rule": r.rule, "reason": r.reason} for r in self.rationale],
+        }
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """What one rule did for this profile: fired or not, and why."""
+
+    rule: str
+    stage: str
+    fired: bool
+    seats: int
+    detail: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A recommended HR organisation.
+
+    ``graph`` is a networkx DiGraph (manager -> report) rooted at the executive; every
+    other node is an HR seat with the :class:`Position` fields as attributes.
+    """
+
+    profile: Profile
+    seats: tuple[Position, ...]
+    graph: nx.DiGraph = field(repr=False)
+    rule_results: tuple[RuleResult, ...] = field(repr=False, default=())
+    templates: Templates | None = field(repr=False, compare=False, default=None)
+
+    @property
+    def root(self) -> Position:
+        """The executive the head of HR reports to (outside HR)."""
+        return next(p for p in self.seats if p.reports_to is None)
+
+    @property
+    def hr_seats(self) -> tuple[Position, ...]:
+        return tuple(p for p in self.seats if p.family != "executive")
+
+    def seat(self, seat_id: str) -> Position:
+        """The seat with this id; KeyError when there is none."""
+        for p in self.seats:
+            if p.id == seat_id:
+                return p
+        raise KeyError(seat_id)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """Totals: seats, FTE, HR per 100 employees, cost, layers, widest span, seats per family."""
+        hr = self.hr_seats
+        fte = round(sum(p.fte for p in hr), 2)
+        employees = self.profile.employees
+        depth = _depths(self.graph, self.root.id)
+        hr_ids = {p.id for p in hr}
+        spans = [self.graph.out_degree(n) for n in hr_ids]
+        families = Counter(p.family for p in hr)
+        summary: dict[str, Any] = {
+            "employees": employees,
+            "hr_headcount": len(hr),
+            "hr_fte": fte,
+            "hr_per_100": round(fte / employees * 100, 3),
+            "annual_cost": round(sum(p.annual_cost for p in hr)),
+            "layers": max((depth[n] for n in hr_ids), default=0),
+            "max_span": max(spans, default=0),
+            "seats_by_family": {f: families.get(f, 0) for f in HR_FAMILIES},
+        }
+        if self.templates is not None:
+            band = self.templates.band_for(employees)
+            if band is not None:
+                summary["benchmark_hr_per_100"] = {"low": band.low, "high": band.high, "source": band.source}
+        return summary
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the normalised profile, the summary and every position."""
+        return {
+            "profile": self.profile.to_dict(),
+            "summary": self.summary,
+            "positions": [p.to_dict() for p in self.seats],
+        }
+
+    @property
+    def json(self) -> str:
+        """The plan as JSON; the same input always gives the same bytes."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    @property
+    def positions(self) -> pd.DataFrame:
+        """The seats as a pandas DataFrame, one row per position (the executive included)."""
+        import pandas as pd
+
+        rows = []
+        for p in self.seats:
+            row = p.to_dict()
+            row["functions"] = ", ".join(p.functions)
+            row["rationale"] = " ".join(r.reason for r in p.rationale)
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("id")
+
+
+def _depths(graph: Any, root: str) -> dict[str, int]:
+    depth = {root: 0}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in graph.successors(node):
+            depth[child] = depth[node] + 1
+            stack.append(child)
+    return depth

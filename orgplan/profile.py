@@ -1,0 +1,220 @@
+"""The company profile: what a business leader tells orgplan about the company.
+
+Only ``employees`` is required; every other key has a default from
+``templates/profile.yaml``. Unknown keys and unknown functions are refused by name.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from .errors import ProfileError
+from .files import read_data_file
+from .templates import Templates, load_templates
+from .validation import suggest
+
+__all__ = ["Profile", "load_profile", "profile_from_dict"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A normalised company profile, every default filled in.
+
+    >>> p = profile_from_dict({"company": "Acme", "employees": 120})
+    >>> p.employees, p.hr_reports_to, p.max_span
+    (120, 'CEO', 8)
+    >>> "payroll" in p.functions
+    True
+    """
+
+    company: str
+    employees: int
+    functions: tuple[str, ...]
+    countries: int
+    sites: int
+    business_units: int
+    unionized_share: float
+    annual_hires: float
+    growth_rate: float
+    turnover_rate: float
+    industry: str
+    hr_reports_to: str
+    max_span: int
+    salary_multiplier: float
+    source: str | None = field(default=None, compare=False)
+    notes: tuple[str, ...] = field(default=(), compare=False)
+    given: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The profile as plain data, in a stable key order (no source or notes)."""
+        data = asdict(self)
+        for private in ("source", "notes", "given"):
+            data.pop(private)
+        data["functions"] = list(self.functions)
+        return data
+
+    def with_values(self, templates: Templates | None = None, **changes: Any) -> Profile:
+        """A copy with some keys changed, validated and re-normalised like a loaded profile.
+
+        Derived defaults (``annual_hires``, ``functions``) are worked out again unless given.
+        """
+        raw = dict(self.given)
+        raw.update(changes)
+        return profile_from_dict(raw, templates=templates, source=self.source)
+
+
+PROFILE_KEYS = tuple(f.name for f in fields(Profile) if f.name not in ("source", "notes", "given"))
+
+
+def load_profile(path: str | os.PathLike[str], templates: Templates | None = None) -> Profile:
+    """Read a YAML or JSON profile and normalise it.
+
+    Raises :class:`ProfileError` naming the file and field for anything wrong.
+    """
+    data = read_data_file(path, ProfileError)
+    if data is None:
+        raise ProfileError("the profile is empty; it needs at least 'employees'", path=path)
+    return profile_from_dict(data, templates=templates, source=str(path))
+
+
+def profile_from_dict(data: Any, templates: Templates | None = None, source: str | None = None) -> Profile:
+    """Validate a mapping of profile keys and fill in the defaults."""
+    t = templates or load_templates()
+    if not isinstance(data, Mapping):
+        raise ProfileError(f"expected a mapping of profile keys to values, got {type(data).__name__}", path=source)
+    spec = t.profile_fields
+    for key in data:
+        if key not in spec:
+            raise ProfileError(f"unknown key '{key}'{suggest(str(key), spec)}; expected one of: {', '.join(spec)}", path=source, where=str(key))
+    values: dict[str, Any] = {}
+    for key, rules in spec.items():
+        if rules.get("required") and key not in data:
+            raise ProfileError(f"is required: {rules.get('description', '')}".rstrip(": "), path=source, where=key)
+        if key in data and data[key] is not None:
+            values[key] = _coerce(key, data[key], rules, t, source)
+        elif "default" in rules:
+            values[key] = _coerce(key, rules["default"], rules, t, source)
+    notes: list[str] = []
+    if "functions" not in values:
+        values["functions"] = _default_functions(values["employees"], t)
+        notes.append("functions: the core set for a company of this size")
+    if "annual_hires" not in values:
+        values["annual_hires"] = round(values["employees"] * (max(values["growth_rate"], 0.0) + values["turnover_rate"]), 1)
+        notes.append("annual_hires: employees x (growth_rate + turnover_rate)")
+    context = _context_names(values, t)
+    functions = list(values["functions"])
+    for function, when, reason in t.implied_functions:
+        if function not in functions and when.truth(context):
+            functions.append(function)
+            notes.append(f"functions: added {function} - {reason}")
+    order = list(t.functions)
+    values["functions"] = tuple(sorted(set(functions), key=order.index))
+    return Profile(**values, source=source, notes=tuple(notes), given=dict(data))
+
+
+def _coerce(key: str, value: Any, rules: Mapping[str, Any], t: Templates, source: str | None) -> Any:
+    kind = rules.get("type")
+    if kind == "text":
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise ProfileError(f"expected text, got {value!r}", path=source, where=key)
+        text = str(value).strip()
+        if not text or len(text) > 200:
+            raise ProfileError("expected text of 1 to 200 characters", path=source, where=key)
+        return text
+    if kind == "choice":
+        choices = list(rules["choices"])
+        upper = str(value).strip().upper() if isinstance(value, str) else value
+        if upper not in choices:
+            raise ProfileError(f"expected one of {', '.join(choices)}, got {value!r}{suggest(str(value).upper(), choices)}", path=source, where=key)
+        return upper
+    if kind == "functions":
+        return _functions(value, t, source)
+    if kind in ("integer", "number"):
+        return _number(key, value, rules, source, whole=kind == "integer")
+    raise ProfileError(f"templates/profile.yaml gives an unknown type {kind!r}", path=source, where=key)
+
+
+def _number(key: str, value: Any, rules: Mapping[str, Any], source: str | None, whole: bool) -> float | int:
+    lo, hi = rules.get("min"), rules.get("max")
+    wanted = "a whole number" if whole else "a number"
+    if lo is not None and hi is not None:
+        wanted += f" from {_fmt(lo)} to {_fmt(hi)}"
+    number: float
+    if isinstance(value, bool):
+        raise ProfileError(f"expected {wanted}, got {value!r}", path=source, where=key)
+    if isinstance(value, str):
+        cleaned = value.strip().replace(",", "").replace("_", "")
+        percent = cleaned.endswith("%")
+        try:
+            number = float(cleaned.rstrip("%")) / (100 if percent else 1)
+        except ValueError:
+            raise ProfileError(f"expected {wanted}, got {value!r}", path=source, where=key) from None
+    elif isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        raise ProfileError(f"expected {wanted}, got {type(value).__name__}", path=source, where=key)
+    if not math.isfinite(number):
+        raise ProfileError(f"expected {wanted}, got {value!r}", path=source, where=key)
+    if whole and number != int(number):
+        raise ProfileError(f"expected {wanted}, got {value!r}", path=source, where=key)
+    if (lo is not None and number < lo) or (hi is not None and number > hi):
+        raise ProfileError(f"expected {wanted}, got {value!r}", path=source, where=key)
+    return int(number) if whole else number
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,}" if isinstance(x, int) else f"{x:g}"
+
+
+def _functions(value: Any, t: Templates, source: str | None) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[,\s]+", value) if v]
+    if not isinstance(value, (list, tuple)):
+        raise ProfileError(f"expected a list of HR functions, got {value!r}", path=source, where="functions")
+    vocab = list(t.functions)
+    out = []
+    for item in value:
+        if not isinstance(item, str) or item not in vocab:
+            raise ProfileError(
+                f"unknown function {item!r}{suggest(str(item), vocab)}; expected any of: {', '.join(vocab)}",
+                path=source,
+                where="functions",
+            )
+        if item not in out:
+            out.append(item)
+    if not out:
+        raise ProfileError("name at least one HR function, or leave the key out for the default set", path=source, where="functions")
+    return tuple(out)
+
+
+def _default_functions(employees: int, t: Templates) -> tuple[str, ...]:
+    chosen: list[str] = []
+    for min_employees, added in t.default_functions:
+        if employees >= min_employees:
+            chosen.extend(f for f in added if f not in chosen)
+    return tuple(chosen)
+
+
+def is_regulated(industry: str, t: Templates) -> bool:
+    """True when the industry text names one of the regulated industries."""
+    text = f" {re.sub(r'[^a-z]+', ' ', industry.lower())} "
+    return any(f" {name} " in text for name in t.regulated_industries)
+
+
+def _context_names(values: Mapping[str, Any], t: Templates) -> dict[str, Any]:
+    data = dict(values)
+    data["functions"] = set(values["functions"])
+    data["regulated"] = is_regulated(values["industry"], t)
+    data["unionized_employees"] = values["employees"] * values["unionized_share"]
+    return data
+
+
+def expression_values(profile: Profile, t: Templates) -> dict[str, Any]:
+    """The profile as the names rule expressions see."""
+    return _context_names(profile.to_dict(), t)
+

@@ -1,0 +1,46 @@
+"""Plain-text views of a plan for the terminal."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from .model import Plan
+
+__all__ = ["plan_table", "money"]
+
+
+def money(amount: float) -> str:
+    """Format an amount of money for a reader: ``money(1234567)`` -> ``'$1,234,567'``."""
+    return f"${amount:,.0f}"
+
+
+def plan_table(p: Plan) -> str:
+    """Seats grouped by role and reporting line, then the totals."""
+    titles = {s.id: s.title for s in p.seats}
+    rows: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
+    for seat in p.hr_seats:
+        key = (seat.title, titles.get(seat.reports_to or "", "-"))
+        count, fte, cost = rows.get(key, [0, 0.0, 0.0])
+        rows[key] = [count + 1, fte + seat.fte, cost + seat.annual_cost]
+    head = ("Seats", "FTE", "Role", "Reports to", "Annual cost")
+    body = [(str(int(c)), f"{f:g}", title, boss, money(cost)) for (title, boss), (c, f, cost) in rows.items()]
+    widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
+    right = {0, 1, 4}
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    s = p.summary
+    out = [f"HR organisation for {p.profile.company} ({p.profile.employees:,} employees)", "", line(head), line(tuple("-" * w for w in widths))]
+    out += [line(r) for r in body]
+    band = s.get("benchmark_hr_per_100")
+    bench = f" (published range for this size: {band['low']:g}-{band['high']:g})" if band else ""
+    families = ", ".join(f"{n} {f}" for f, n in s["seats_by_family"].items() if n)
+    out += [
+        "",
+        f"HR seats: {s['hr_headcount']} ({families})",
+        f"HR FTE: {s['hr_fte']:g}   HR staff per 100 employees: {s['hr_per_100']:.2f}{bench}",
+        f"Annual cost (salary x benefits load): {money(s['annual_cost'])}",
+        f"Layers: {s['layers']}   Widest span: {s['max_span']}   Head of HR reports to: {p.root.title}",
+    ]
+    return "\n".join(out)
