@@ -44,7 +44,6 @@ class Role:
     next_steps: tuple[str, ...] = ()
     reports_to: tuple[str, ...] = ()
     leads: tuple[str, ...] = ()
-    team_title: str | None = None
     salary_note: str | None = None
 
     @property
@@ -55,7 +54,7 @@ class Role:
 
 _ROLE_KEYS = (
     "title", "family", "level", "functions", "summary", "responsibilities", "skills",
-    "next_steps", "salary", "salary_note", "reports_to", "leads", "team_title",
+    "next_steps", "salary", "salary_note", "reports_to", "leads",
 )
 
 
@@ -93,7 +92,6 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> dic
             next_steps=tuple(str(x) for x in raw.get("next_steps", [])),
             reports_to=tuple(str(x) for x in raw.get("reports_to", [])),
             leads=leads,
-            team_title=raw.get("team_title"),
             salary_note=raw.get("salary_note"),
         )
     for role in roles.values():

@@ -36,6 +36,7 @@ class _Seat:
     reasons: list[Reason]
     order: int
     title: str | None = None
+    team_of: Role | None = None
     parent: _Seat | None = None
     children: list[_Seat] = field(default_factory=list)
 
@@ -211,7 +212,8 @@ def _limit_spans(executive: _Seat, max_span: int, t: Templates, values: dict[str
             teams = math.ceil(len(members) / max_span)
             for chunk in _split(members, teams):
                 lead = add(lead_role, 1.0, reason, ())
-                lead.title = _team_title(t.roles[lead_role], chunk[0].role)
+                lead.team_of = chunk[0].team_of or chunk[0].role
+                lead.title = _team_title(t.roles[lead_role], lead.team_of)
                 _attach(lead, manager)
                 for member in chunk:
                     _attach(member, lead)
@@ -229,8 +231,6 @@ def _split(members: list[_Seat], parts: int) -> list[list[_Seat]]:
 
 
 def _team_title(lead: Role, members: Role) -> str:
-    if members.team_title and lead.family == "leadership" and members.family != "leadership":
-        return members.team_title
     plural = members.title if members.title.endswith("s") else members.title + "s"
     return f"{lead.title}, {plural}"
 

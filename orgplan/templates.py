@@ -95,7 +95,7 @@ class Templates:
 def templates_dir() -> Path:
     """The bundled templates folder (beside the package in a checkout, inside it when installed)."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
+    for candidate in (here / "bundled_templates", here.parent / "templates"):
         if (candidate / "rules.yaml").is_file():
             return candidate
     raise TemplateError("the bundled templates folder is missing; reinstall orgplan", path=here)

@@ -1,0 +1,112 @@
+"""The orgplan command: every command works, is documented, and fails cleanly on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from orgplan.cli import cli
+
+from .conftest import EXAMPLES, write
+
+
+@pytest.fixture
+def run():
+    def _run(*args):
+        return CliRunner().invoke(cli, list(args))
+
+    return _run
+
+
+def test_plan_without_profile_plans_the_bundled_company(run):
+    result = run("plan")
+    assert result.exit_code == 0, result.output
+    assert "HR organisation for Northwind Logistics (850 employees)" in result.output
+    assert "HR staff per 100 employees" in result.output
+
+
+def test_plan_json_prints_only_json(run):
+    result = run("plan", str(EXAMPLES[0]), "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["summary"]["hr_headcount"] >= 1
+
+
+def test_plan_out_writes_plan_json(run, tmp_path):
+    result = run("plan", str(EXAMPLES[0]), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "plan.json").read_text())
+    assert data["positions"]
+
+
+def test_validate_prints_defaults(run, tmp_path):
+    path = write(tmp_path / "p.yaml", "employees: 300\n")
+    result = run("validate", str(path))
+    assert result.exit_code == 0
+    assert "max_span: 8" in result.output and "hr_reports_to: CEO" in result.output and "annual_hires: 60.0" in result.output
+
+
+def test_explain_lists_every_rule(run, templates, tmp_path):
+    path = write(tmp_path / "p.yaml", "employees: 300\n")
+    result = run("explain", str(path))
+    assert result.exit_code == 0
+    for rule in templates.rules.rules:
+        assert f"] {rule.id} (" in result.output
+    assert "[FIRED] hr-manager" in result.output and "[quiet] chro" in result.output
+
+
+def test_rules_lists_and_checks_the_pack(run):
+    result = run("rules")
+    assert result.exit_code == 0 and "rule examples hold" in result.output
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("employees: -4\n", "employees: expected a whole number from 1 to 5,000,000, got -4"),
+        ("employees: [1\n", "YAML syntax error"),
+        ("employees: 40\nfunctions: [payrol]\n", "unknown function 'payrol' (did you mean 'payroll'?)"),
+        ("employees: 40\nheadcount: 9\n", "unknown key 'headcount'"),
+    ],
+)
+def test_bad_profile_gives_one_line_exit_2_and_no_output(run, tmp_path, text, message):
+    path = write(tmp_path / "bad.yaml", text)
+    out = tmp_path / "out"
+    result = run("plan", str(path), "--out", str(out))
+    assert result.exit_code == 2
+    assert message in result.output and str(path) in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_broken_rule_pack_exit_2(run, tmp_path):
+    rules = write(tmp_path / "rules.yaml", "rules:\n  - id: x\n    description: d\n    stage: lead\n    when: 'employees >'\n    add: {role: hr_manager, seats: 1}\n    reason: r\n    source: s\nspan: {}\n")
+    result = run("plan", "--rules", str(rules))
+    assert result.exit_code == 2 and "rule 'x', when: syntax error" in result.output
+
+
+def test_missing_profile_file(run, tmp_path):
+    result = run("validate", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2 and "file not found" in result.output
+
+
+def test_every_command_has_help_text(run):
+    for name, command in cli.commands.items():
+        assert command.help and len(command.help) > 20, name
+        assert run(name, "--help").exit_code == 0
+
+
+def test_help_does_not_load_heavy_libraries():
+    code = "import sys; from orgplan.cli import cli; print(sorted(m for m in ('matplotlib', 'pandas', 'rule_engine', 'openpyxl', 'networkx') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_console_script_exits_2_without_traceback(tmp_path):
+    path = write(tmp_path / "bad.yaml", "employees: lots\n")
+    proc = subprocess.run([sys.executable, "-m", "orgplan", "plan", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == f"Error: {path}: employees: expected a whole number from 1 to 5,000,000, got 'lots'"

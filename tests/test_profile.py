@@ -1,0 +1,100 @@
+"""Company profiles: defaults, normalisation and clear errors for bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from orgplan import ProfileError, load_profile, profile_from_dict
+
+from .conftest import write
+
+
+def test_only_employees_is_required_and_defaults_are_filled_in():
+    p = profile_from_dict({"employees": 120})
+    assert p.countries == 1 and p.sites == 1 and p.business_units == 1
+    assert p.hr_reports_to == "CEO" and p.max_span == 8 and p.salary_multiplier == 1.0
+    assert p.annual_hires == pytest.approx(120 * (0.05 + 0.15))
+    assert set(p.functions) >= {"talent_acquisition", "payroll", "employee_relations"}
+
+
+def test_default_functions_grow_with_size():
+    small = profile_from_dict({"employees": 50}).functions
+    large = profile_from_dict({"employees": 5000}).functions
+    assert "compensation" not in small and "hris" not in small
+    assert {"compensation", "hris", "workforce_planning", "dei"} <= set(large)
+
+
+def test_annual_hires_given_wins_over_rates():
+    assert profile_from_dict({"employees": 100, "annual_hires": 7}).annual_hires == 7
+
+
+def test_unionised_workforce_implies_labour_relations():
+    p = profile_from_dict({"employees": 300, "unionized_share": 0.2, "functions": ["payroll"]})
+    assert p.functions == ("payroll", "labor_relations")
+    assert any("labor_relations" in n for n in p.notes)
+
+
+def test_hr_reports_to_accepts_any_case():
+    assert profile_from_dict({"employees": 10, "hr_reports_to": "coo"}).hr_reports_to == "COO"
+
+
+@pytest.mark.parametrize(
+    "data, field, words",
+    [
+        ({}, "employees", "is required"),
+        ({"employees": -5}, "employees", "whole number from 1 to 5,000,000"),
+        ({"employees": 0}, "employees", "from 1 to"),
+        ({"employees": 10_000_000}, "employees", "from 1 to"),
+        ({"employees": 12.5}, "employees", "whole number"),
+        ({"employees": "lots"}, "employees", "whole number"),
+        ({"employees": True}, "employees", "whole number"),
+        ({"employees": 10, "unionized_share": 1.5}, "unionized_share", "from 0 to 1"),
+        ({"employees": 10, "max_span": 1}, "max_span", "from 2 to 30"),
+        ({"employees": 10, "hr_reports_to": "CTO"}, "hr_reports_to", "CEO, COO, CFO"),
+        ({"employees": 10, "functions": "payroll, benefit"}, "functions", "did you mean 'benefits'"),
+        ({"employees": 10, "functions": []}, "functions", "at least one"),
+        ({"employees": 10, "headcont": 5}, "headcont", "unknown key"),
+        ({"employee": 10}, "employee", "did you mean 'employees'"),
+    ],
+)
+def test_bad_values_are_refused_by_field(data, field, words):
+    with pytest.raises(ProfileError) as info:
+        profile_from_dict(data, source="acme.yaml")
+    message = str(info.value)
+    assert message.startswith(f"acme.yaml: {field}: ")
+    assert words in message
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    path = write(tmp_path / "bad.yaml", "company: Acme\nemployees: [1, 2\n")
+    with pytest.raises(ProfileError, match=r"bad.yaml: line \d+, column \d+: YAML syntax error"):
+        load_profile(path)
+
+
+def test_json_profiles_are_read(tmp_path):
+    path = write(tmp_path / "p.json", '{"company": "Acme", "employees": 75}')
+    assert load_profile(path).company == "Acme"
+
+
+def test_json_syntax_error_names_the_line(tmp_path):
+    path = write(tmp_path / "p.json", '{"employees": 75,,}')
+    with pytest.raises(ProfileError, match=r"p.json: line 1, column \d+: JSON syntax error"):
+        load_profile(path)
+
+
+@pytest.mark.parametrize("text, words", [("", "is empty"), ("- 1\n- 2\n", "expected a mapping"), ("just text", "expected a mapping")])
+def test_profile_that_is_not_a_mapping(tmp_path, text, words):
+    with pytest.raises(ProfileError, match=words):
+        load_profile(write(tmp_path / "p.yaml", text))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ProfileError, match="file not found"):
+        load_profile(tmp_path / "nope.yaml")
+
+
+def test_with_values_recomputes_derived_defaults():
+    p = profile_from_dict({"employees": 100})
+    bigger = p.with_values(employees=1000)
+    assert bigger.annual_hires == pytest.approx(10 * p.annual_hires)
+    assert "compensation" in bigger.functions

@@ -1,0 +1,106 @@
+"""The rule pack: every rule's examples hold, broken rules are reported precisely, packs are swappable."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from orgplan import RuleError, plan, profile_from_dict
+from orgplan.explain import check_rule_examples
+from orgplan.templates import load_templates, templates_dir
+
+from .conftest import write
+
+BUNDLED = templates_dir() / "rules.yaml"
+
+
+def test_every_bundled_rule_has_examples_that_hold(templates):
+    for rule in templates.rules.rules:
+        assert rule.fires_for and rule.quiet_for, rule.id
+        assert rule.source and rule.description
+    assert check_rule_examples(templates=templates) == []
+
+
+def _pack_with(tmp_path, mutate):
+    data = yaml.safe_load(BUNDLED.read_text())
+    mutate(data)
+    return write(tmp_path / "rules.yaml", yaml.safe_dump(data, sort_keys=False))
+
+
+def _rule(data, rule_id):
+    return next(r for r in data["rules"] if r["id"] == rule_id)
+
+
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("when", "employees >= and 5", "syntax error at column 14"),
+        ("when", "headcont > 5", "unknown name 'headcont'"),
+        ("when", "__import__('os')", "unknown name '__import__'"),
+        ("when", "employees.__class__", "unknown attribute '__class__'"),
+        ("when", "staff_seats > 2", "unknown name 'staff_seats'"),
+        ("stage", "leadership", "unknown stage 'leadership'"),
+        ("reason", "For {employes} people", "unknown name '{employes}'"),
+    ],
+)
+def test_broken_rule_names_file_rule_and_position(tmp_path, field, value, words):
+    path = _pack_with(tmp_path, lambda d: _rule(d, "dedicated-recruiters").__setitem__(field, value))
+    with pytest.raises(RuleError) as info:
+        load_templates(rules=path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: rule 'dedicated-recruiters'")
+    assert words in message
+
+
+def test_syntax_error_points_a_caret_at_the_position(tmp_path):
+    path = _pack_with(tmp_path, lambda d: _rule(d, "hr-manager").__setitem__("when", "staff_seats >= and 3"))
+    with pytest.raises(RuleError) as info:
+        load_templates(rules=path)
+    lines = str(info.value).splitlines()
+    assert lines[-2].strip() == "staff_seats >= and 3"
+    assert lines[-1].index("^") - lines[-2].index("s") == len("staff_seats >= ")
+
+
+@pytest.mark.parametrize(
+    "mutate, words",
+    [
+        (lambda d: _rule(d, "hr-manager")["add"].__setitem__("role", "hr_manger"), "unknown role 'hr_manger' (did you mean 'hr_manager'?)"),
+        (lambda d: _rule(d, "hr-manager").__setitem__("colour", "red"), "unknown key 'colour'"),
+        (lambda d: _rule(d, "hr-manager").pop("source"), "source: is required"),
+        (lambda d: d["rules"].append(dict(_rule(d, "hr-manager"))), "the id is used twice"),
+        (lambda d: _rule(d, "hr-manager").__setitem__("id", "HR Manager"), "expected an id of lower-case letters"),
+    ],
+)
+def test_malformed_rule_is_refused_by_name(tmp_path, mutate, words):
+    with pytest.raises(RuleError, match=None) as info:
+        load_templates(rules=_pack_with(tmp_path, mutate))
+    assert words in str(info.value)
+
+
+def test_rule_that_fails_when_evaluated_names_the_rule(tmp_path):
+    path = _pack_with(tmp_path, lambda d: _rule(d, "hr-manager")["add"].__setitem__("seats", "staff_seats / 0"))
+    t = load_templates(rules=path)
+    with pytest.raises(RuleError, match="rule 'hr-manager', add.seats"):
+        plan(profile_from_dict({"employees": 500}, templates=t), templates=t)
+
+
+def test_fractional_seat_count_is_refused(tmp_path):
+    path = _pack_with(tmp_path, lambda d: _rule(d, "hr-manager")["add"].__setitem__("seats", "staff_seats / 7"))
+    t = load_templates(rules=path)
+    with pytest.raises(RuleError, match="whole number"):
+        plan(profile_from_dict({"employees": 500}, templates=t), templates=t)
+
+
+def test_a_custom_pack_changes_the_plan(tmp_path):
+    def early_director(d):
+        _rule(d, "hr-director")["when"] = "staff_seats >= 3"
+
+    t = load_templates(rules=_pack_with(tmp_path, early_director))
+    p = plan(profile_from_dict({"employees": 400}, templates=t), templates=t)
+    assert any(s.role == "hr_director" for s in p.hr_seats)
+
+
+def test_custom_pack_example_that_does_not_hold_is_reported(tmp_path):
+    path = _pack_with(tmp_path, lambda d: _rule(d, "chro")["examples"].__setitem__("fires", [{"employees": 50}]))
+    failures = check_rule_examples(rules=path)
+    assert failures == ["rule 'chro': should fire for {'employees': 50}, but it did not fire"]
