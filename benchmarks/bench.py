@@ -42,12 +42,45 @@ def main() -> None:
     seconds, result = timed(lambda: plan(huge, templates=templates), repeat=3)
     print(f"\nplan 2,000,000 employees: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (target < 0.5 s)")
 
+    chart_figures(templates)
+
     runs = []
     for _ in range(5):
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-m", "orgplan", "--help"], check=True, capture_output=True)
         runs.append(time.perf_counter() - t0)
     print(f"orgplan --help wall time: {statistics.median(runs):.3f} s (median of 5; target well under 1 s)")
+
+
+def chart_figures(templates) -> None:
+    """Layout and render times; layout against Graphviz dot on the same tree when it is installed."""
+    import shutil
+    import tempfile
+
+    from orgplan import load_profile, plan, profile_from_dict
+    from orgplan.chart import render_chart
+    from orgplan.chart_layout import layout_chart
+
+    out = Path(tempfile.mkdtemp())
+    print("\norg chart, layout and PNG render (median of 3):")
+    cases = [(p.stem, plan(load_profile(p, templates=templates), templates=templates)) for p in sorted((ROOT / "examples").glob("*.yaml"))]
+    big = plan(profile_from_dict({"company": "Big", "employees": 280_000, "countries": 12}, templates=templates), templates=templates)
+    cases.append((f"{big.summary['hr_headcount']:,} seats", big))
+    for name, p in cases:
+        lay_s, lay = timed(lambda: layout_chart(p), repeat=3)
+        png_s, _ = timed(lambda: render_chart(p, out / "c.png"), repeat=3)
+        print(f"  {name:28} {len(lay.boxes):>5} boxes  layout {lay_s * 1000:7.1f} ms  PNG {png_s:6.2f} s")
+    exp_s, lay = timed(lambda: layout_chart(big, expand=True), repeat=3)
+    svg_s, _ = timed(lambda: render_chart(big, out / "c.svg", expand=True), repeat=1)
+    print(f"  every seat drawn ({len(lay.boxes):,} boxes): layout {exp_s * 1000:.1f} ms, SVG {svg_s:.2f} s (target PNG under 5 s)")
+    if shutil.which("dot") is None:
+        print("  Graphviz dot: not installed, comparison skipped")
+        return
+    lines = ["digraph G { node [shape=box width=2 height=0.7 fixedsize=true label=\"\"];"]
+    lines += [f'"{s.reports_to}" -> "{s.id}";' for s in big.seats if s.reports_to]
+    (out / "g.dot").write_text("\n".join(lines) + "}")
+    dot_s, _ = timed(lambda: subprocess.run(["dot", "-Tplain", str(out / "g.dot"), "-o", str(out / "g.txt")], check=True, capture_output=True), repeat=1)
+    print(f"  Graphviz dot on the same {len(big.seats):,}-seat tree: {dot_s:.2f} s, orgplan layout {exp_s * 1000:.1f} ms ({dot_s / exp_s:,.0f}x faster)")
 
 
 if __name__ == "__main__":

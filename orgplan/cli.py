@@ -134,6 +134,26 @@ def rules_command(rules: str | None) -> None:
     click.echo(f"all {count} rule examples hold")
 
 
+@cli.command("chart")
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="Chart file: .png, .svg or .pdf.")
+@click.option("--levels", type=int, help="Show only the first N levels (the executive is level 1).")
+@click.option("--root", "root", help="Draw only this seat (an id from plan --json) and everything below it.")
+@click.option("--direction", type=click.Choice(["tb", "lr"]), default="tb", show_default=True, help="Top-down or left-right.")
+@click.option("--expand", is_flag=True, help="Draw every seat instead of grouping identical ones.")
+@click.option("--detail", type=click.Choice(["functions", "cost", "none"]), default="functions", show_default=True, help="Second line of each box.")
+@RULES_OPTION
+@_friendly
+def chart_command(profile: str, output: str, levels: int | None, root: str | None, direction: str, expand: bool, detail: str, rules: str | None) -> None:
+    """Draw the recommended org chart for PROFILE as PNG, SVG or PDF."""
+    from .chart import render_chart
+    from .planner import plan
+
+    prof, templates = _profile(profile, rules)
+    path = render_chart(plan(prof, templates=templates), output, levels=levels, root=root, direction=direction, expand=expand, detail=detail)
+    click.echo(f"wrote {path}")
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(prog_name="orgplan")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import OptionError
 from .files import atomic_write_text
 from .model import Plan
 
@@ -12,6 +13,13 @@ __all__ = ["write_outputs"]
 
 
 def write_outputs(plan: Plan, out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Write ``plan.json`` into ``out_dir`` and return the paths written."""
+    """Write ``plan.json`` and ``orgchart.png`` into ``out_dir``; return the paths written."""
+    from .chart import render_chart
+
     folder = Path(out_dir)
-    return [atomic_write_text(folder / "plan.json", plan.json)]
+    written = [atomic_write_text(folder / "plan.json", plan.json)]
+    try:
+        written.append(render_chart(plan, folder / "orgchart.png"))
+    except OptionError:  # too large for a sharp PNG: a PDF keeps every box legible
+        written.append(render_chart(plan, folder / "orgchart.pdf"))
+    return written

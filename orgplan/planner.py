@@ -198,9 +198,9 @@ def _limit_spans(executive: _Seat, max_span: int, t: Templates, values: dict[str
         original = len(manager.children)
         while len(manager.children) > max_span:
             reason = Reason(SPAN_RULE, policy.reason.format(manager=manager.title or manager.role.title, count=original, max_span=max_span))
-            groups: dict[str, list[_Seat]] = {}
-            for child in sorted(manager.children, key=_Seat.sort_key):
-                groups.setdefault(child.role.key, []).append(child)
+            groups: dict[tuple[str, str], list[_Seat]] = {}
+            for child in sorted(manager.children, key=_Seat.sort_key):  # leads of different teams stay apart
+                groups.setdefault((child.role.key, child.team_of.key if child.team_of else ""), []).append(child)
             largest = max(groups.values(), key=lambda g: (len(g), -g[0].role.level))
             if len(largest) >= 2:
                 members = largest
