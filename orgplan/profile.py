@@ -10,7 +10,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .errors import ProfileError
@@ -66,9 +66,6 @@ class Profile:
         raw = dict(self.given)
         raw.update(changes)
         return profile_from_dict(raw, templates=templates, source=self.source)
-
-
-PROFILE_KEYS = tuple(f.name for f in fields(Profile) if f.name not in ("source", "notes", "given"))
 
 
 def load_profile(path: str | os.PathLike[str], templates: Templates | None = None) -> Profile:
