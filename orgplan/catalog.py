@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import TemplateError
-from .validation import check_keys, expect_list, expect_mapping, expect_text
+from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
 __all__ = ["FAMILIES", "Salary", "Role", "parse_catalog"]
 
@@ -116,8 +116,6 @@ def _salary(raw: Any, path: object, where: str) -> Salary:
 
 
 def _known(values: Any, vocabulary: tuple[str, ...], path: object, where: str, kind: str) -> list[str]:
-    from .validation import suggest
-
     out = []
     for value in expect_list(values, error=TemplateError, path=path, where=where):
         if value not in vocabulary:

@@ -17,7 +17,7 @@ from .errors import RuleError, TemplateError
 from .expressions import BOOLEAN, NUMBER, TEXT, TEXT_SET, Expression
 from .files import read_data_file
 from .rules import RulePack, parse_rules
-from .validation import check_keys, expect_list, expect_mapping, expect_text
+from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
 __all__ = ["FunctionInfo", "Figure", "Band", "Templates", "templates_dir", "load_templates", "PROFILE_NAMES"]
 
@@ -208,8 +208,6 @@ def _functions(path: Path) -> dict[str, FunctionInfo]:
 
 
 def _vocab_item(value: Any, vocab: tuple[str, ...], path: Path, where: str) -> str:
-    from .validation import suggest
-
     if value not in vocab:
         raise TemplateError(f"unknown function {value!r}{suggest(str(value), vocab)}", path=path, where=where)
     return value
