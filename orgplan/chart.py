@@ -16,6 +16,7 @@ from .errors import OptionError
 from .files import atomic_path
 from .model import Plan
 from .report import money
+from .validation import suggest
 
 __all__ = ["FAMILY_STYLE", "draw_chart", "render_chart", "CHART_FORMATS"]
 
@@ -35,16 +36,15 @@ HEADER, FOOTER = 1.0, 0.75  # inches above and below the boxes
 MAX_PNG_PIXELS = 32000  # per side
 
 
-def _check_options(options: dict[str, Any]) -> dict[str, Any]:
-    from .validation import suggest
-
+def _split_options(options: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """Check chart options; return the layout options and the box detail."""
     for key in options:
         if key not in _OPTIONS:
             raise OptionError(f"unknown chart option {key!r}{suggest(key, _OPTIONS)}; expected any of: {', '.join(sorted(_OPTIONS))}")
     detail = options.get("detail", "functions")
     if detail not in _DETAILS:
         raise OptionError(f"expected one of {', '.join(_DETAILS)}, got {detail!r}", where="detail")
-    return {k: v for k, v in options.items() if k != "detail"}
+    return {k: v for k, v in options.items() if k != "detail"}, detail
 
 
 def draw_chart(plan: Plan, ax: Any = None, **options: Any) -> Any:
@@ -59,9 +59,8 @@ def draw_chart(plan: Plan, ax: Any = None, **options: Any) -> Any:
     >>> ax.figure.texts[0].get_text()
     'Acme - recommended HR organisation'
     """
-    detail = options.get("detail", "functions")
-    layout = layout_chart(plan, **_check_options(options))
-    return _draw(plan, layout, ax, detail)
+    layout_options, detail = _split_options(options)
+    return _draw(plan, layout_chart(plan, **layout_options), ax, detail)
 
 
 def _draw(plan: Plan, layout: Layout, ax: Any, detail: str) -> Any:
@@ -146,7 +145,7 @@ def _detail(box: Box, detail: str, plan: Plan) -> str:
     elif detail == "functions" and box.functions:
         labels = [plan.templates.functions[f].label if plan.templates else f for f in box.functions]
         parts.append(labels[0] if len(labels) == 1 else f"{len(labels)} HR functions" if len(labels) > 3 else ", ".join(labels))
-    elif detail == "cost" and box.family != "executive":
+    elif detail == "cost":
         parts.append(money(box.cost) + " a year")
     if box.fte != 1 and box.family != "executive":
         parts.append(f"{box.fte:g} FTE")
@@ -169,24 +168,29 @@ def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **
     suffix = target.suffix.lower()
     if suffix not in CHART_FORMATS:
         raise OptionError(f"cannot write a chart as {suffix or 'a file without extension'!r}; use .png, .svg or .pdf", path=target)
-    detail = options.get("detail", "functions")
-    layout_options = _check_options(options)
-    layout = layout_chart(plan, **layout_options)
+    layout_options, detail = _split_options(options)
+    pages = _pdf_pages(plan, layout_options) if suffix == ".pdf" else [layout_chart(plan, **layout_options)]
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     if suffix == ".png":
-        width, height = _figsize(layout)
+        width, height = _figsize(pages[0])
         dpi = min(dpi, int(MAX_PNG_PIXELS / max(width, height)))
         if dpi < 72:
             raise OptionError("the chart is too large for a sharp PNG; write .svg or .pdf, or use --levels or --root", path=target)
     with atomic_path(target) as tmp:
         if suffix == ".pdf":
-            _write_pdf(plan, tmp, layout, layout_options, detail)
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            with PdfPages(tmp) as pdf:
+                for page in pages:
+                    ax = _draw(plan, page, None, detail)
+                    pdf.savefig(ax.figure)
+                    plt.close(ax.figure)
         else:
-            ax = _draw(plan, layout, None, detail)
+            ax = _draw(plan, pages[0], None, detail)
             ax.figure.savefig(tmp, format=suffix[1:], dpi=dpi, facecolor="white")
             plt.close(ax.figure)
     return target
@@ -201,18 +205,9 @@ def pdf_branches(plan: Plan) -> list[str]:
     return [c for c in graph.successors(node) if graph.out_degree(c) > 0]
 
 
-def _write_pdf(plan: Plan, tmp: Path, layout: Layout, options: dict[str, Any], detail: str) -> None:
-    import matplotlib.pyplot as plt
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    pages = [layout]
-    if "root" not in options and "levels" not in options:
-        branches = pdf_branches(plan)
-        if len(branches) >= 2:
-            pages = [layout_chart(plan, **dict(options, levels=3))]
-            pages += [layout_chart(plan, **dict(options, root=b)) for b in branches]
-    with PdfPages(tmp) as pdf:
-        for page in pages:
-            ax = _draw(plan, page, None, detail)
-            pdf.savefig(ax.figure)
-            plt.close(ax.figure)
+def _pdf_pages(plan: Plan, options: dict[str, Any]) -> list[Layout]:
+    """One page for the whole chart, or an overview and a page per branch when there are several."""
+    branches = [] if "root" in options or "levels" in options else pdf_branches(plan)
+    if len(branches) < 2:
+        return [layout_chart(plan, **options)]
+    return [layout_chart(plan, **dict(options, levels=3))] + [layout_chart(plan, **dict(options, root=b)) for b in branches]

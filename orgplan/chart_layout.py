@@ -93,7 +93,7 @@ def layout_chart(plan: Plan, *, direction: str = "tb", levels: int | None = None
     for s in plan.seats:
         if s.reports_to is not None:
             children.setdefault(s.reports_to, []).append(s)
-    top = _build(seats[start], children, 0, levels, expand, seats)
+    top = _build(seats[start], children, 0, levels, expand)
     tb = direction == "tb"
     dims = _Dims(BOX_WIDTH, BOX_HEIGHT) if tb else _Dims(BOX_HEIGHT, BOX_WIDTH)
     contour = _place(top, dims, stack=tb)
@@ -125,7 +125,7 @@ def _sort_key(s: Position) -> tuple[int, int, str, str]:
     return (FAMILY_ORDER[s.family], -s.level, s.title, s.id)
 
 
-def _build(seat: Position, children: dict[str, list[Position]], depth: int, levels: int | None, expand: bool, seats: dict[str, Position]) -> Box:
+def _build(seat: Position, children: dict[str, list[Position]], depth: int, levels: int | None, expand: bool) -> Box:
     box = Box(seat.id, (seat.id,), seat.title, seat.family, seat.role, seat.fte, seat.annual_cost, seat.functions, depth)
     kids = sorted(children.get(seat.id, []), key=_sort_key)
     if levels is not None and depth + 1 >= levels:
@@ -143,7 +143,7 @@ def _build(seat: Position, children: dict[str, list[Position]], depth: int, leve
     for key in order:
         members = groups[key]
         if len(members) == 1:
-            child = _build(members[0], children, depth + 1, levels, expand, seats)
+            child = _build(members[0], children, depth + 1, levels, expand)
             if not expand and len(child.children) == 1 and not child.children[0].children and not child.children[0].hidden_below:
                 _merge_team(child)
             box.children.append(child)
