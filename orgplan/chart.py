@@ -207,7 +207,8 @@ def pdf_branches(plan: Plan) -> list[str]:
 
 def _pdf_pages(plan: Plan, options: dict[str, Any]) -> list[Layout]:
     """One page for the whole chart, or an overview and a page per branch when there are several."""
-    branches = [] if "root" in options or "levels" in options else pdf_branches(plan)
+    narrowed = options.get("root") is not None or options.get("levels") is not None
+    branches = [] if narrowed else pdf_branches(plan)
     if len(branches) < 2:
         return [layout_chart(plan, **options)]
     return [layout_chart(plan, **dict(options, levels=3))] + [layout_chart(plan, **dict(options, root=b)) for b in branches]

@@ -137,7 +137,7 @@ def test_png_svg_and_pdf_files_are_real(make_plan, tmp_path):
     root = ET.parse(svg).getroot()
     assert root.tag.endswith("svg")
     pdf = render_chart(p, tmp_path / "c.pdf")
-    pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+    pages = int(re.search(rb"/Count\s+(\d+)", pdf.read_bytes()).group(1))
     assert pages == 1 + len(pdf_branches(p)) >= 3
     assert sorted(x.name for x in tmp_path.iterdir()) == ["c.pdf", "c.png", "c.svg"]
 
@@ -156,6 +156,17 @@ def test_unsupported_extension(make_plan, tmp_path):
     with pytest.raises(OptionError, match="use .png, .svg or .pdf"):
         render_chart(make_plan(employees=500), tmp_path / "c.jpg")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_pdf_has_a_page_per_branch(tmp_path):
+    from orgplan import load_profile, plan
+
+    atlas = next(e for e in EXAMPLES if e.stem == "atlas-global")
+    out = tmp_path / "atlas.pdf"
+    result = CliRunner().invoke(cli, ["chart", str(atlas), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    pages = int(re.search(rb"/Count\s+(\d+)", out.read_bytes()).group(1))
+    assert pages == 1 + len(pdf_branches(plan(load_profile(atlas)))) >= 3
 
 
 def test_cli_chart_and_plan_out_write_the_chart(tmp_path):
