@@ -8,9 +8,10 @@ from typing import Any
 from .errors import TemplateError
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
-__all__ = ["FAMILIES", "Salary", "Role", "parse_catalog"]
+__all__ = ["FAMILIES", "HR_FAMILIES", "Salary", "Role", "parse_catalog"]
 
 FAMILIES = ("executive", "leadership", "generalist", "specialist", "support")
+HR_FAMILIES = FAMILIES[1:]
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,40 @@ def chart_command(profile: str, output: str, levels: int | None, root: str | Non
     click.echo(f"wrote {path}")
 
 
+@cli.command("export")
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="Workbook file (.xlsx).")
+@click.option("--no-chart", is_flag=True, help="Leave out the org chart sheet (faster for very large plans).")
+@RULES_OPTION
+@_friendly
+def export_command(profile: str, output: str, no_chart: bool, rules: str | None) -> None:
+    """Write the staffing plan for PROFILE as an Excel workbook finance can edit."""
+    from .excel import export_excel
+    from .planner import plan
+
+    prof, templates = _profile(profile, rules)
+    click.echo(f"wrote {export_excel(plan(prof, templates=templates), output, chart=not no_chart)}")
+
+
+@cli.command("import")
+@click.argument("team", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the team as JSON.")
+@RULES_OPTION
+@_friendly
+def import_command(team: str, as_json: bool, rules: str | None) -> None:
+    """Read an HR team from TEAM (.xlsx or .csv) and check its reporting lines.
+
+    TEAM needs the columns ID, Title and Reports to (ID); Role, FTE and Base
+    salary are optional. A workbook written by orgplan reads back as it was.
+    """
+    from .report import team_table
+    from .team import read_team
+    from .templates import load_templates
+
+    result = read_team(team, templates=load_templates(rules=rules))
+    click.echo(result.json if as_json else team_table(result, team), nl=not as_json)
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(prog_name="orgplan")

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .catalog import HR_FAMILIES
 from .profile import Profile
 
 if TYPE_CHECKING:
@@ -15,9 +16,8 @@ if TYPE_CHECKING:
 
     from .templates import Templates
 
-__all__ = ["Reason", "Position", "RuleResult", "Plan", "HR_FAMILIES"]
+__all__ = ["Reason", "Position", "RuleResult", "SeatTree", "Plan", "HR_FAMILIES"]
 
-HR_FAMILIES = ("leadership", "generalist", "specialist", "support")
 
 
 @dataclass(frozen=True)
@@ -71,23 +71,19 @@ class RuleResult:
     detail: str
 
 
-@dataclass(frozen=True)
-class Plan:
-    """A recommended HR organisation.
+class SeatTree:
+    """What a plan and a team read from a file share: seats in a tree rooted at one seat.
 
-    ``graph`` is a networkx DiGraph (manager -> report) rooted at the executive; every
-    other node is an HR seat with the :class:`Position` fields as attributes.
+    Subclasses are frozen dataclasses with ``seats`` (root first) and ``graph``
+    (a networkx DiGraph, manager -> report).
     """
 
-    profile: Profile
     seats: tuple[Position, ...]
-    graph: nx.DiGraph = field(repr=False)
-    rule_results: tuple[RuleResult, ...] = field(repr=False, default=())
-    templates: Templates | None = field(repr=False, compare=False, default=None)
+    graph: nx.DiGraph
 
     @property
     def root(self) -> Position:
-        """The executive the head of HR reports to (outside HR)."""
+        """The top seat: the executive HR reports to, when the tree has one."""
         return next(p for p in self.seats if p.reports_to is None)
 
     @property
@@ -101,26 +97,58 @@ class Plan:
                 return p
         raise KeyError(seat_id)
 
+    def structure(self) -> dict[str, Any]:
+        """Seats, FTE, cost, layers below the root, widest span and seats per family of the HR seats."""
+        hr = self.hr_seats
+        depth = _depths(self.graph, self.root.id)
+        hr_ids = [p.id for p in hr]
+        families = Counter(p.family for p in hr)
+        offset = 0 if self.root.family == "executive" else 1  # an HR head at the top is a layer itself
+        return {
+            "hr_headcount": len(hr),
+            "hr_fte": round(sum(p.fte for p in hr), 2),
+            "annual_cost": round(sum(p.annual_cost for p in hr)),
+            "layers": max((depth[n] + offset for n in hr_ids), default=0),
+            "max_span": max((self.graph.out_degree(n) for n in hr_ids), default=0),
+            "seats_by_family": {f: families.get(f, 0) for f in HR_FAMILIES},
+        }
+
+    @property
+    def positions(self) -> pd.DataFrame:
+        """The seats as a pandas DataFrame, one row per position (the executive included)."""
+        import pandas as pd
+
+        rows = []
+        for p in self.seats:
+            row = p.to_dict()
+            row["functions"] = ", ".join(p.functions)
+            row["rationale"] = " ".join(r.reason for r in p.rationale)
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("id")
+
+
+@dataclass(frozen=True)
+class Plan(SeatTree):
+    """A recommended HR organisation.
+
+    ``graph`` is a networkx DiGraph (manager -> report) rooted at the executive; every
+    other node is an HR seat with the :class:`Position` fields as attributes.
+    """
+
+    profile: Profile
+    seats: tuple[Position, ...]
+    graph: nx.DiGraph = field(repr=False)
+    rule_results: tuple[RuleResult, ...] = field(repr=False, default=())
+    templates: Templates | None = field(repr=False, compare=False, default=None)
+
     @property
     def summary(self) -> dict[str, Any]:
         """Totals: seats, FTE, HR per 100 employees, cost, layers, widest span, seats per family."""
-        hr = self.hr_seats
-        fte = round(sum(p.fte for p in hr), 2)
+        structure = self.structure()
         employees = self.profile.employees
-        depth = _depths(self.graph, self.root.id)
-        hr_ids = {p.id for p in hr}
-        spans = [self.graph.out_degree(n) for n in hr_ids]
-        families = Counter(p.family for p in hr)
-        summary: dict[str, Any] = {
-            "employees": employees,
-            "hr_headcount": len(hr),
-            "hr_fte": fte,
-            "hr_per_100": round(fte / employees * 100, 3),
-            "annual_cost": round(sum(p.annual_cost for p in hr)),
-            "layers": max((depth[n] for n in hr_ids), default=0),
-            "max_span": max(spans, default=0),
-            "seats_by_family": {f: families.get(f, 0) for f in HR_FAMILIES},
-        }
+        summary: dict[str, Any] = {"employees": employees, "hr_headcount": structure["hr_headcount"], "hr_fte": structure["hr_fte"]}
+        summary["hr_per_100"] = round(structure["hr_fte"] / employees * 100, 3)
+        summary |= {k: structure[k] for k in ("annual_cost", "layers", "max_span", "seats_by_family")}
         if self.templates is not None:
             band = self.templates.band_for(employees)
             if band is not None:
@@ -139,19 +167,6 @@ class Plan:
     def json(self) -> str:
         """The plan as JSON; the same input always gives the same bytes."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
-
-    @property
-    def positions(self) -> pd.DataFrame:
-        """The seats as a pandas DataFrame, one row per position (the executive included)."""
-        import pandas as pd
-
-        rows = []
-        for p in self.seats:
-            row = p.to_dict()
-            row["functions"] = ", ".join(p.functions)
-            row["rationale"] = " ".join(r.reason for r in p.rationale)
-            rows.append(row)
-        return pd.DataFrame(rows).set_index("id")
 
 
 def _depths(graph: Any, root: str) -> dict[str, int]:

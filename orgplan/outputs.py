@@ -13,13 +13,19 @@ __all__ = ["write_outputs"]
 
 
 def write_outputs(plan: Plan, out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Write ``plan.json`` and ``orgchart.png`` into ``out_dir``; return the paths written."""
+    """Write ``plan.json``, ``orgchart.png`` and ``staffing-plan.xlsx`` into ``out_dir``.
+
+    Returns the paths written. The workbook embeds the PNG chart when there is one.
+    """
     from .chart import render_chart
+    from .excel import export_excel
 
     folder = Path(out_dir)
     written = [atomic_write_text(folder / "plan.json", plan.json)]
     try:
-        written.append(render_chart(plan, folder / "orgchart.png"))
+        chart = render_chart(plan, folder / "orgchart.png")
     except OptionError:  # too large for a sharp PNG: a PDF keeps every box legible
-        written.append(render_chart(plan, folder / "orgchart.pdf"))
+        chart = render_chart(plan, folder / "orgchart.pdf")
+    written.append(chart)
+    written.append(export_excel(plan, folder / "staffing-plan.xlsx", chart=chart if chart.suffix == ".png" else True))
     return written

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from .model import Plan
+from .model import Plan, SeatTree
 
-__all__ = ["plan_table", "money"]
+__all__ = ["plan_table", "team_table", "seat_lines", "money"]
 
 
 def money(amount: float) -> str:
@@ -14,8 +14,8 @@ def money(amount: float) -> str:
     return f"${amount:,.0f}"
 
 
-def plan_table(p: Plan) -> str:
-    """Seats grouped by role and reporting line, then the totals."""
+def seat_lines(p: SeatTree) -> list[str]:
+    """Seats grouped by title and reporting line: count, FTE, title, manager, cost."""
     titles = {s.id: s.title for s in p.seats}
     rows: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
     for seat in p.hr_seats:
@@ -30,9 +30,13 @@ def plan_table(p: Plan) -> str:
     def line(cells: tuple[str, ...]) -> str:
         return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
+    return [line(head), line(tuple("-" * w for w in widths)), *(line(r) for r in body)]
+
+
+def plan_table(p: Plan) -> str:
+    """Seats grouped by role and reporting line, then the totals."""
     s = p.summary
-    out = [f"HR organisation for {p.profile.company} ({p.profile.employees:,} employees)", "", line(head), line(tuple("-" * w for w in widths))]
-    out += [line(r) for r in body]
+    out = [f"HR organisation for {p.profile.company} ({p.profile.employees:,} employees)", "", *seat_lines(p)]
     band = s.get("benchmark_hr_per_100")
     bench = f" (published range for this size: {band['low']:g}-{band['high']:g})" if band else ""
     families = ", ".join(f"{n} {f}" for f, n in s["seats_by_family"].items() if n)
@@ -44,3 +48,19 @@ def plan_table(p: Plan) -> str:
         f"Layers: {s['layers']}   Widest span: {s['max_span']}   Head of HR reports to: {p.root.title}",
     ]
     return "\n".join(out)
+
+
+def team_table(team: SeatTree, name: str) -> str:
+    """A team read from a file: its seats and totals."""
+    s = team.structure()
+    families = ", ".join(f"{n} {f}" for f, n in s["seats_by_family"].items() if n)
+    unknown = sum(1 for x in team.hr_seats if not x.role)
+    return "\n".join([
+        f"HR team from {name}",
+        "",
+        *seat_lines(team),
+        "",
+        f"HR seats: {s['hr_headcount']} ({families or 'no catalog roles'}){f'; {unknown} without a catalog role' if unknown else ''}",
+        f"HR FTE: {s['hr_fte']:g}   Annual cost: {money(s['annual_cost'])}",
+        f"Layers: {s['layers']}   Widest span: {s['max_span']}   Top seat: {team.root.title}",
+    ])

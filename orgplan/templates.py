@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import Role, parse_catalog
+from .catalog import HR_FAMILIES, Role, parse_catalog
 from .errors import RuleError, TemplateError
 from .expressions import BOOLEAN, NUMBER, TEXT, TEXT_SET, Expression
 from .files import read_data_file
 from .rules import RulePack, parse_rules
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
-__all__ = ["FunctionInfo", "Figure", "Band", "Templates", "templates_dir", "load_templates", "PROFILE_NAMES"]
+__all__ = ["FunctionInfo", "Figure", "Band", "HiringPhase", "HiringPolicy", "Templates", "templates_dir", "load_templates", "PROFILE_NAMES"]
 
 # Profile names every expression can use, with their types.
 PROFILE_NAMES = {
@@ -63,6 +63,24 @@ class Band:
 
 
 @dataclass(frozen=True)
+class HiringPhase:
+    """A step of the hiring order: the families of seats it fills, and why they come then."""
+
+    name: str
+    families: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
+class HiringPolicy:
+    """In which order and how fast the seats of a plan are filled."""
+
+    phases: tuple[HiringPhase, ...]
+    min_hires_per_quarter: Figure
+    horizon_quarters: Figure
+
+
+@dataclass(frozen=True)
 class Templates:
     """All of orgplan's knowledge, validated and compiled."""
 
@@ -78,6 +96,7 @@ class Templates:
     derived: tuple[Figure, ...]
     workload: dict[str, Figure]
     bands: tuple[Band, ...]
+    hiring: HiringPolicy
     rules: RulePack
 
     def band_for(self, employees: int) -> Band | None:
@@ -150,7 +169,8 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
 
     bench_path = folder / "benchmarks.yaml"
     bench = expect_mapping(read_data_file(bench_path, TemplateError), error=TemplateError, path=bench_path, where=None)
-    check_keys(bench, ("constants", "derived", "workload", "hr_per_100_bands"), required=("constants", "derived", "workload", "hr_per_100_bands"), error=TemplateError, path=bench_path)
+    sections = ("constants", "derived", "workload", "hr_per_100_bands", "hiring")
+    check_keys(bench, sections, required=sections, error=TemplateError, path=bench_path)
     constants = _constants(bench["constants"], bench_path)
     names = dict(PROFILE_NAMES) | {k: NUMBER for k in constants}
     derived = []
@@ -166,6 +186,7 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     if missing:
         raise TemplateError(f"no workload for function(s): {', '.join(missing)}", path=bench_path, where="workload")
     bands = _bands(bench["hr_per_100_bands"], bench_path)
+    hiring = _hiring(bench["hiring"], bench_path)
 
     stage_names = _stage_names(names, vocab, roles)
     rules_path = Path(rules_s)
@@ -183,6 +204,7 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
         derived=tuple(derived),
         workload=workload,
         bands=bands,
+        hiring=hiring,
         rules=pack,
     )
 
@@ -227,16 +249,45 @@ def _default_functions(raw: Any, vocab: tuple[str, ...], path: Path) -> tuple[tu
 
 
 def _constants(raw: Any, path: Path) -> dict[str, Figure]:
-    out = {}
-    for key, item in expect_mapping(raw, error=TemplateError, path=path, where="constants").items():
-        where = f"constants.{key}"
+    items = expect_mapping(raw, error=TemplateError, path=path, where="constants").items()
+    return {str(key): _constant(str(key), item, path, f"constants.{key}") for key, item in items}
+
+
+def _constant(key: str, item: Any, path: Path, where: str, minimum: float | None = None) -> Figure:
+    item = expect_mapping(item, error=TemplateError, path=path, where=where)
+    check_keys(item, ("value", "source"), required=("value", "source"), error=TemplateError, path=path, where=where)
+    value = item["value"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TemplateError(f"expected a number, got {value!r}", path=path, where=f"{where}.value")
+    if minimum is not None and value < minimum:
+        raise TemplateError(f"expected a number of at least {minimum:g}, got {value!r}", path=path, where=f"{where}.value")
+    return Figure(key, expect_text(item["source"], error=TemplateError, path=path, where=f"{where}.source"), value=float(value))
+
+
+def _hiring(raw: Any, path: Path) -> HiringPolicy:
+    raw = expect_mapping(raw, error=TemplateError, path=path, where="hiring")
+    keys = ("phases", "min_hires_per_quarter", "horizon_quarters")
+    check_keys(raw, keys, required=keys, error=TemplateError, path=path, where="hiring")
+    phases, seen = [], set()
+    for i, item in enumerate(expect_list(raw["phases"], error=TemplateError, path=path, where="hiring.phases"), start=1):
+        where = f"hiring.phases[{i}]"
         item = expect_mapping(item, error=TemplateError, path=path, where=where)
-        check_keys(item, ("value", "source"), required=("value", "source"), error=TemplateError, path=path, where=where)
-        value = item["value"]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TemplateError(f"expected a number, got {value!r}", path=path, where=f"{where}.value")
-        out[str(key)] = Figure(str(key), expect_text(item["source"], error=TemplateError, path=path, where=f"{where}.source"), value=float(value))
-    return out
+        check_keys(item, ("name", "families", "why"), required=("name", "families", "why"), error=TemplateError, path=path, where=where)
+        families = tuple(str(f) for f in expect_list(item["families"], error=TemplateError, path=path, where=f"{where}.families"))
+        for family in families:
+            if family not in HR_FAMILIES or family in seen:
+                problem = "is in an earlier phase too" if family in seen else f"is not an HR family; expected one of: {', '.join(HR_FAMILIES)}"
+                raise TemplateError(f"{family!r} {problem}", path=path, where=f"{where}.families")
+            seen.add(family)
+        phases.append(HiringPhase(expect_text(item["name"], error=TemplateError, path=path, where=f"{where}.name"), families, expect_text(item["why"], error=TemplateError, path=path, where=f"{where}.why")))
+    missing = [f for f in HR_FAMILIES if f not in seen]
+    if missing:
+        raise TemplateError(f"no phase hires the famil{'y' if len(missing) == 1 else 'ies'} {', '.join(missing)}", path=path, where="hiring.phases")
+    return HiringPolicy(
+        tuple(phases),
+        _constant("min_hires_per_quarter", raw["min_hires_per_quarter"], path, "hiring.min_hires_per_quarter", minimum=1),
+        _constant("horizon_quarters", raw["horizon_quarters"], path, "hiring.horizon_quarters", minimum=1),
+    )
 
 
 def _figure(key: str, raw: Any, names: dict[str, str], path: Path, where: str) -> Figure:

@@ -1,0 +1,289 @@
+"""Read an HR team from a workbook or CSV file: the team a company has, or a plan read back.
+
+A team file has one row per seat with at least the columns ID, Title and Reports to
+(the manager's ID, empty for the top seat); Role, Family, Level, Functions, FTE, Base
+salary, Benefits load and Annual cost are optional (see :mod:`orgplan.columns`). A
+workbook orgplan wrote reads back with the same seats, reporting lines and costs.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .columns import POSITION_COLUMNS, REQUIRED, column_for
+from .errors import TeamFileError
+from .model import Position, SeatTree
+from .validation import suggest
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .templates import Templates
+
+__all__ = ["Team", "read_team"]
+
+_HEADERS = {c.key: c.header for c in POSITION_COLUMNS}
+
+
+@dataclass(frozen=True)
+class Team(SeatTree):
+    """An HR team read from a file: its seats (top seat first) and reporting graph."""
+
+    source: str
+    seats: tuple[Position, ...]
+    graph: nx.DiGraph = field(repr=False)
+    templates: Templates | None = field(repr=False, compare=False, default=None)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """Seats, FTE, cost, layers, widest span and seats by family of the HR seats."""
+        return self.structure()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "summary": self.summary, "positions": [p.to_dict() for p in self.seats]}
+
+    @property
+    def json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass
+class _Row:
+    number: int
+    cells: dict[str, Any]
+
+
+class _Where:
+    """Names a place in the file: sheet, row and column, for error messages."""
+
+    def __init__(self, path: Path, sheet: str | None, letters: dict[str, str]):
+        self.path, self.sheet, self.letters = path, sheet, letters
+
+    def __call__(self, row: int | None = None, key: str | None = None) -> str:
+        parts = [f"sheet '{self.sheet}'"] if self.sheet else []
+        if row is not None:
+            parts.append(f"row {row}")
+        if key is not None:
+            parts.append(f"column {self.letters[key]} ({_HEADERS[key]})" if key in self.letters else f"column {_HEADERS[key]}")
+        return ", ".join(parts) or None  # type: ignore[return-value]
+
+    def error(self, message: str, row: int | None = None, key: str | None = None) -> TeamFileError:
+        return TeamFileError(message, path=self.path, where=self(row, key))
+
+
+def read_team(path: str | os.PathLike[str], *, templates: Templates | None = None) -> Team:
+    """Read a team from ``path`` (.xlsx or .csv) and check it is one proper tree.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "team.csv"
+    >>> _ = f.write_text("id,title,reports to\\nceo,Chief Executive Officer,\\nhr1,HR Generalist,ceo\\n")
+    >>> team = read_team(f)
+    >>> [(s.id, s.role, s.reports_to) for s in team.seats]
+    [('ceo', 'executive', None), ('hr1', 'hr_generalist', 'ceo')]
+    """
+    from .templates import load_templates
+
+    t = templates or load_templates()
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if not p.exists():
+        raise TeamFileError("file not found", path=p)
+    if p.is_dir():
+        raise TeamFileError("is a folder, expected a .xlsx or .csv team file", path=p)
+    if suffix == ".csv":
+        sheet, raw_rows = None, _csv_rows(p)
+    elif suffix in (".xlsx", ".xlsm"):
+        sheet, raw_rows = _workbook_rows(p)
+    else:
+        raise TeamFileError(f"expected a .xlsx or .csv team file, got {suffix or 'no extension'}", path=p)
+    rows, where = _table(raw_rows, p, sheet)
+    return _build(_seats(rows, where, t), where, t, str(p))
+
+
+def _csv_rows(path: Path) -> list[tuple[int, list[Any]]]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return [(i, row) for i, row in enumerate(csv.reader(handle), start=1)]
+    except UnicodeDecodeError:
+        raise TeamFileError("not a UTF-8 text CSV file", path=path) from None
+    except csv.Error as exc:
+        raise TeamFileError(f"CSV syntax error: {exc}", path=path) from None
+
+
+def _workbook_rows(path: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        detail = "not an Excel workbook (.xlsx)" if isinstance(exc, (zipfile.BadZipFile, KeyError)) else f"cannot be read as an Excel workbook: {exc}"
+        raise TeamFileError(detail, path=path) from None
+    try:
+        names = {n.lower(): n for n in wb.sheetnames}
+        sheet = names.get("positions") or names.get("team") or wb.sheetnames[0]
+        rows = [(i, list(r)) for i, r in enumerate(wb[sheet].iter_rows(values_only=True), start=1)]
+    finally:
+        wb.close()
+    return sheet, rows
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _table(raw: list[tuple[int, list[Any]]], path: Path, sheet: str | None) -> tuple[list[_Row], _Where]:
+    """Find the header row, map its columns, and return the data rows."""
+    from openpyxl.utils import get_column_letter
+
+    rows = [(n, cells) for n, cells in raw if not all(_blank(c) for c in cells)]
+    if not rows:
+        raise _Where(path, sheet, {}).error("the sheet is empty; expected a header row with ID, Title and Reports to, then one row per seat")
+    header_n, header = next(((n, c) for n, c in rows[:10] if any(column_for(x) == "id" for x in c if not _blank(x))), rows[0])
+    index: dict[str, int] = {}
+    for i, text in enumerate(header):
+        key = column_for(text) if not _blank(text) else None
+        if key is not None and key not in index:
+            index[key] = i
+    letters = {k: get_column_letter(i + 1) if sheet else str(i + 1) for k, i in index.items()}
+    where = _Where(path, sheet, letters)
+    missing = [k for k in REQUIRED if k not in index]
+    if missing:
+        found = ", ".join(str(x) for x in header if not _blank(x)) or "none"
+        names = ", ".join(_HEADERS[k] for k in missing)
+        raise where.error(f"missing column(s) {names} in the header (row {header_n}); found: {found}. A team file needs ID, Title and Reports to (ID); Role, FTE and Base salary are optional")
+    data = [_Row(n, {k: (cells[i] if i < len(cells) else None) for k, i in index.items()}) for n, cells in rows if n > header_n]
+    if not data:
+        raise where.error(f"no seats below the header (row {header_n}); add one row per seat")
+    return data, where
+
+
+def _number(value: Any, row: int, key: str, where: _Where, low: float, high: float | None = None) -> float | None:
+    if _blank(value):
+        return None
+    if isinstance(value, str) and value.startswith("="):
+        return None  # a formula orgplan recomputes below
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        try:
+            number = float(str(value).replace(",", "").replace("$", "").strip())
+        except ValueError:
+            number = None
+    if number is None or number != number or number < low or (high is not None and number > high):
+        span = f"from {low:g} to {high:g}" if high is not None else f"of {low:g} or more"
+        raise where.error(f"expected a number {span}, got {value!r}", row, key)
+    return number
+
+
+def _text(value: Any) -> str:
+    if _blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Position]]:
+    roles = t.roles
+    by_title = {r.title.lower(): k for k, r in roles.items()}
+    executive_titles = {str(v).lower() for v in t.profile_fields.get("hr_reports_to", {}).get("titles", {}).values()}
+    executive_titles |= {str(c).lower() for c in t.profile_fields.get("hr_reports_to", {}).get("choices", [])}
+    functions = {k: k for k in t.functions} | {f.label.lower(): k for k, f in t.functions.items()}
+    load_default = t.constants["benefits_load"].value if "benefits_load" in t.constants else 1.0
+    out = []
+    for row in rows:
+        c, n = row.cells, row.number
+        seat_id = _text(c.get("id"))
+        if not seat_id:
+            raise where.error("every seat needs an ID", n, "id")
+        title = _text(c.get("title"))
+        if not title:
+            raise where.error(f"seat {seat_id!r} has no title", n, "title")
+        role = _text(c.get("role"))
+        if role:
+            key = role if role in roles else by_title.get(role.lower())
+            if key is None:
+                raise where.error(f"unknown role {role!r}{suggest(role, tuple(roles))}; use a role key or title from the role catalog, or leave the cell empty", n, "role")
+            role = key
+        else:
+            role = by_title.get(title.lower(), "executive" if title.lower() in executive_titles else "")
+        known = roles.get(role)
+        family = _text(c.get("family")) or (known.family if known else "")
+        level = _number(c.get("level"), n, "level", where, 0, 10)
+        listed = _functions(_text(c.get("functions")), functions, lambda f: where.error(f"unknown HR function {f!r}{suggest(f, tuple(functions))}", n, "functions"))
+        seat_functions = listed or (known.functions if known else ())
+        fte = _number(c.get("fte"), n, "fte", where, 0, 1)
+        fte = 1.0 if fte is None else fte
+        salary = _number(c.get("base_salary"), n, "base_salary", where, 0)
+        hr = family != "executive"
+        if salary is None:
+            salary = known.salary.base if known and hr else 0.0
+        load = _number(c.get("benefits_load"), n, "benefits_load", where, 0, 5)
+        load = load_default if load is None else load
+        cost = _number(c.get("annual_cost"), n, "annual_cost", where, 0)
+        if cost is None:
+            cost = float(round(salary * fte * load)) if hr else 0.0
+        reports_to = _text(c.get("reports_to")) or None
+        out.append((n, Position(
+            id=seat_id, title=title, role=role, family=family, level=int(level) if level is not None else (known.level if known else 0),
+            reports_to=reports_to, functions=seat_functions, fte=fte, base_salary=salary, annual_cost=cost,
+        )))
+    return out
+
+
+def _functions(text: str, vocabulary: dict[str, str], error: Any) -> tuple[str, ...]:
+    """Function keys or labels separated by semicolons (or commas, where labels have none)."""
+    out: list[str] = []
+    for piece in (x.strip() for x in text.split(";")):
+        if not piece:
+            continue
+        parts = [piece] if piece.lower() in vocabulary or piece in vocabulary else [x.strip() for x in piece.split(",") if x.strip()]
+        for part in parts:
+            key = vocabulary.get(part) or vocabulary.get(part.lower())
+            if key is None:
+                raise error(part if len(parts) > 1 else piece)
+            out.append(key)
+    return tuple(dict.fromkeys(out))
+
+
+def _build(seats: list[tuple[int, Position]], where: _Where, t: Templates, source: str) -> Team:
+    import networkx as nx
+
+    row_of: dict[str, int] = {}
+    for n, seat in seats:
+        if seat.id in row_of:
+            raise where.error(f"seat ID {seat.id!r} is used twice (rows {row_of[seat.id]} and {n}); every seat needs its own ID", n, "id")
+        row_of[seat.id] = n
+    for n, seat in seats:
+        if seat.reports_to is not None and seat.reports_to not in row_of:
+            raise where.error(f"reports to {seat.reports_to!r}, which is no seat's ID{suggest(seat.reports_to, tuple(row_of))}", n, "reports_to")
+    roots = [(n, s) for n, s in seats if s.reports_to is None]
+    if len(roots) > 1:
+        listed = ", ".join(f"{s.id} (row {n})" for n, s in roots[:6])
+        raise where.error(f"{len(roots)} seats report to no one: {listed}; exactly one seat (the top of the team) may have an empty Reports to", key="reports_to")
+    graph = nx.DiGraph()
+    for _, seat in seats:
+        graph.add_node(seat.id, **{k: v for k, v in seat.__dict__.items() if k != "id"})
+    for _, seat in seats:
+        if seat.reports_to is not None:
+            graph.add_edge(seat.reports_to, seat.id)
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle or not roots:
+        loop = [u for u, _ in cycle] if cycle else [seats[0][1].id]
+        path = " -> ".join([*loop, loop[0]])
+        rows = ", ".join(str(row_of[s]) for s in loop)
+        raise where.error(f"reporting lines go round in a loop: {path} (rows {rows}); every chain of managers must end at the top seat", row_of[loop[0]], "reports_to")
+    order = [roots[0][1].id, *(v for _, v in nx.bfs_edges(graph, roots[0][1].id))]
+    by_id = {s.id: s for _, s in seats}
+    return Team(source=source, seats=tuple(by_id[i] for i in order), graph=graph, templates=t)
