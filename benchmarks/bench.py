@@ -1,7 +1,8 @@
-"""Print orgplan's speed figures: planning the examples and a very large company, and --help.
+"""Print orgplan's speed figures: planning, charts, the workbook, and --help.
 
 Run: python3 benchmarks/bench.py
-Targets: a 2,000,000-employee plan under 0.5 s after imports; `orgplan --help` well under 1 s.
+Targets: a 2,000,000-employee plan under 0.5 s after imports; `orgplan --help` well under 1 s;
+workbook export and read-back of about 2,000 seats under 2 s each.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def main() -> None:
     print(f"\nplan 2,000,000 employees: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (target < 0.5 s)")
 
     chart_figures(templates)
+    workbook_figures(templates)
 
     runs = []
     for _ in range(5):
@@ -81,6 +83,26 @@ def chart_figures(templates) -> None:
     (out / "g.dot").write_text("\n".join(lines) + "}")
     dot_s, _ = timed(lambda: subprocess.run(["dot", "-Tplain", str(out / "g.dot"), "-o", str(out / "g.txt")], check=True, capture_output=True), repeat=1)
     print(f"  Graphviz dot on the same {len(big.seats):,}-seat tree: {dot_s:.2f} s, orgplan layout {exp_s * 1000:.1f} ms ({dot_s / exp_s:,.0f}x faster)")
+
+
+def workbook_figures(templates) -> None:
+    """Export and read-back of a plan of about 2,000 seats."""
+    import tempfile
+
+    from orgplan import plan, profile_from_dict
+    from orgplan.excel import export_excel
+    from orgplan.team import read_team
+
+    big = plan(profile_from_dict({"company": "Big", "employees": 280_000, "countries": 12}, templates=templates), templates=templates)
+    path = Path(tempfile.mkdtemp()) / "plan.xlsx"
+    n = len(big.seats)
+    export_s, _ = timed(lambda: export_excel(big, path, chart=False), repeat=3)
+    print(f"\nworkbook, {n:,} seats (median of 3):")
+    print(f"  export without chart sheet: {export_s:.2f} s (target < 2 s), {path.stat().st_size / 1e6:.1f} MB")
+    chart_s, _ = timed(lambda: export_excel(big, path), repeat=1)
+    print(f"  export with the chart rendered and embedded: {chart_s:.2f} s")
+    read_s, team = timed(lambda: read_team(path, templates=templates), repeat=3)
+    print(f"  read back: {read_s:.2f} s (target < 2 s), {len(team.seats):,} seats")
 
 
 if __name__ == "__main__":

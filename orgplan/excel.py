@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from copy import copy
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -140,12 +141,22 @@ class _Book:
         self.employees_cell = ""
 
     # -- cell helpers ---------------------------------------------------------------
-    def put(self, ws: Any, row: int, col: int, value: Any, fmt: str | None = None, **style: Any) -> Any:
-        """Write a value; text that looks like a formula stays text."""
+    def put(self, ws: Any, row: int, col: int, value: Any, fmt: str | None = None, like: Any = None, **style: Any) -> Any:
+        """Write a value; text that looks like a formula stays text.
+
+        ``like`` is a cell whose style to copy, much faster than setting styles one by one.
+        """
         cell = ws.cell(row=row, column=col)
         cell.value = value
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        risky = isinstance(value, str) and value[:1] in ("=", "+", "-", "@")
+        if risky:
             cell.data_type = "s"
+        if like is not None:
+            cell._style = copy(like._style)
+            if risky:
+                cell.quotePrefix = True
+            return cell
+        if risky:
             cell.quotePrefix = True
         if fmt:
             cell.number_format = fmt
@@ -153,9 +164,12 @@ class _Book:
             setattr(cell, name, v)
         return cell
 
-    def formula(self, ws: Any, row: int, col: int, text: str, fmt: str | None = None, **style: Any) -> Any:
+    def formula(self, ws: Any, row: int, col: int, text: str, fmt: str | None = None, like: Any = None, **style: Any) -> Any:
         cell = ws.cell(row=row, column=col)
         cell.value = text
+        if like is not None:
+            cell._style = copy(like._style)
+            return cell
         if fmt:
             cell.number_format = fmt
         for name, v in style.items():
@@ -167,21 +181,23 @@ class _Book:
             self.put(ws, row, start + i, title, font=self.header_font, fill=self.header_fill, alignment=self.Alignment(wrap_text=True, vertical="center"))
         self.fit_rows(ws, row, row)
 
-    def fit_rows(self, ws: Any, first: int, last: int) -> None:
-        """Make rows tall enough for their wrapped text (spreadsheets do not always do it on open)."""
+    def fit_rows(self, ws: Any, first: int, last: int, columns: Iterable[int] | None = None) -> None:
+        """Make rows tall enough for the wrapped text in ``columns`` (default: all).
+
+        Spreadsheets do not always work row heights out when they open a file.
+        """
         from openpyxl.utils import get_column_letter
 
-        widths = {}
-        for row in ws.iter_rows(min_row=first, max_row=last):
+        cols = list(columns) if columns is not None else list(range(1, ws.max_column + 1))
+        widths = {c: ws.column_dimensions[get_column_letter(c)].width or 10 for c in cols}
+        for r in range(first, last + 1):
             lines = 1
-            for cell in row:
-                if isinstance(cell.value, str) and cell.alignment.wrap_text:
-                    col = get_column_letter(cell.column)
-                    if col not in widths:
-                        widths[col] = ws.column_dimensions[col].width or 10
-                    lines = max(lines, math.ceil(len(cell.value) * 1.1 / widths[col]))
+            for c in cols:
+                cell = ws.cell(row=r, column=c)
+                if isinstance(cell.value, str) and len(cell.value) * 1.1 > widths[c] and cell.alignment.wrap_text:
+                    lines = max(lines, math.ceil(len(cell.value) * 1.1 / widths[c]))
             if lines > 1:
-                ws.row_dimensions[row[0].row].height = 15 * lines
+                ws.row_dimensions[r].height = 15 * lines
 
     def section(self, ws: Any, row: int, title: str, width: int) -> None:
         for col in range(1, width + 1):
@@ -308,10 +324,11 @@ class _Book:
                 "cost_per_function": f'=IF({L["functions"]}{r}="",0,{L["annual_cost"]}{r}/(LEN({L["functions"]}{r})-LEN(SUBSTITUTE({L["functions"]}{r},";",""))+1))',
             }
             for c_i, col in enumerate(cols, start=1):
+                like = ws.cell(row=2, column=c_i) if r > 2 else None  # the first row's styles serve every row
                 if col.key in formulas:
-                    self.formula(ws, r, c_i, formulas[col.key], col.number_format, alignment=self.top)
+                    self.formula(ws, r, c_i, formulas[col.key], col.number_format, like=like, alignment=self.top)
                 else:
-                    self.put(ws, r, c_i, values[col.key], col.number_format, alignment=self.wrap if col.key in ("functions", "rationale") else self.top)
+                    self.put(ws, r, c_i, values[col.key], col.number_format, like=like, alignment=self.wrap if col.key in ("functions", "rationale") else self.top)
         from openpyxl.worksheet.table import Table, TableStyleInfo
 
         last = len(self.plan.seats) + 1
@@ -319,7 +336,7 @@ class _Book:
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         ws.add_table(table)
         ws.print_title_rows = "1:1"
-        self.fit_rows(ws, 2, last)
+        self.fit_rows(ws, 2, last, [i + 1 for i, c in enumerate(cols) if c.key in ("functions", "rationale")])
 
     def structure(self, ws: Any) -> None:
         """The hierarchy as an outline; each leader's row rolls up the team below it."""
@@ -348,18 +365,24 @@ class _Book:
                 j = end_of[order[j][0].id] - first + 1
             end_of[seat.id] = first + j - 1
         id_col, fte_col, cost_col = ref("id"), ref("fte"), ref("annual_cost")
+        protos: dict[tuple[int, bool], int] = {}  # the first row of each look, whose styles later rows copy
         for i, (seat, d) in enumerate(order):
             r = first + i
             end = end_of[seat.id]
             lead = end > r
-            self.put(ws, r, 1, seat.title, alignment=self.Alignment(horizontal="left", indent=min(d, 15)), font=self.bold if lead else None)
-            self.put(ws, r, 2, seat.id)
-            self.put(ws, r, 3, seat.role)
-            self.formula(ws, r, 4, f"=COUNTA(B{r + 1}:B{end})" if lead else "=0", "0")
-            self.formula(ws, r, 5, f"=IFERROR(INDEX({fte_col},MATCH(B{r},{id_col},0)),0)" if seat.family != "executive" else "=0", "0.00")
-            self.formula(ws, r, 6, f"=IFERROR(INDEX({cost_col},MATCH(B{r},{id_col},0)),0)", MONEY)
-            self.formula(ws, r, 7, f"=SUM(E{r}:E{end})", "0.00", font=self.bold if lead else None)
-            self.formula(ws, r, 8, f"=SUM(F{r}:F{end})", MONEY, font=self.bold if lead else None)
+            first_like = protos.setdefault((min(d, 15), lead), r)
+
+            def like(col: int) -> Any:
+                return ws.cell(row=first_like, column=col) if first_like != r else None
+
+            self.put(ws, r, 1, seat.title, like=like(1), alignment=self.Alignment(horizontal="left", indent=min(d, 15)), font=self.bold if lead else None)
+            self.put(ws, r, 2, seat.id, like=like(2))
+            self.put(ws, r, 3, seat.role, like=like(3))
+            self.formula(ws, r, 4, f"=COUNTA(B{r + 1}:B{end})" if lead else "=0", "0", like=like(4))
+            self.formula(ws, r, 5, f"=IFERROR(INDEX({fte_col},MATCH(B{r},{id_col},0)),0)" if seat.family != "executive" else "=0", "0.00", like=like(5))
+            self.formula(ws, r, 6, f"=IFERROR(INDEX({cost_col},MATCH(B{r},{id_col},0)),0)", MONEY, like=like(6))
+            self.formula(ws, r, 7, f"=SUM(E{r}:E{end})", "0.00", like=like(7), font=self.bold if lead else None)
+            self.formula(ws, r, 8, f"=SUM(F{r}:F{end})", MONEY, like=like(8), font=self.bold if lead else None)
             if d:
                 ws.row_dimensions[r].outline_level = min(d, 7)
 
@@ -447,11 +470,11 @@ class _Book:
             r = 4 + i
             s = hire.seat
             for c, value in enumerate((hire.order, hire.quarter, hire.phase, s.id, s.title, s.family, s.reports_to), start=1):
-                self.put(ws, r, c, value, '"Q"0' if c == 2 else None)
-            self.formula(ws, r, 8, f"=IFERROR(INDEX({cost_col},MATCH(D{r},{id_col},0)),0)", MONEY)
-            self.put(ws, r, 9, hire.why, alignment=self.wrap)
+                self.put(ws, r, c, value, '"Q"0' if c == 2 else None, like=ws.cell(row=4, column=c) if r > 4 else None)
+            self.formula(ws, r, 8, f"=IFERROR(INDEX({cost_col},MATCH(D{r},{id_col},0)),0)", MONEY, like=ws["H4"] if r > 4 else None)
+            self.put(ws, r, 9, hire.why, like=ws["I4"] if r > 4 else None, alignment=self.wrap)
         last = 3 + len(self.hire_list)
-        self.fit_rows(ws, 4, last)
+        self.fit_rows(ws, 4, last, [9])
         self.header(ws, 3, ("Quarter", "Hires", "Cost added (USD)", "Annual run-rate (USD)"), start=11)
         quarters = sorted({h.quarter for h in self.hire_list})
         for i, q in enumerate(quarters):
