@@ -188,6 +188,34 @@ def import_command(team: str, as_json: bool, rules: str | None) -> None:
     click.echo(result.json if as_json else team_table(result, team), nl=not as_json)
 
 
+@cli.command("roadmap")
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("--to", "to", type=int, help="Largest headcount to plan. Default: today's size after three years of growth_rate.")
+@click.option("--steps", type=click.IntRange(2, 1000), default=12, show_default=True, help="Sizes in the table, spaced evenly on a log scale.")
+@click.option("--out", "out", type=click.Path(file_okay=False), help="Write roadmap.xlsx and roadmap.png into this folder.")
+@RULES_OPTION
+@_friendly
+def roadmap_command(profile: str, to: int | None, steps: int, out: str | None, rules: str | None) -> None:
+    """Show how PROFILE's HR team should grow: where each seat first appears, and the totals by size."""
+    from .errors import OptionError
+    from .outputs import write_roadmap_outputs
+    from .report import roadmap_text
+    from .roadmap import default_sizes, default_target, roadmap
+
+    prof, templates = _profile(profile, rules)
+    target = to if to is not None else default_target(prof)
+    if target <= prof.employees:
+        why = f"--to {to:,}" if to is not None else f"three years of growth_rate {prof.growth_rate:g} ({target:,} employees)"
+        raise OptionError(f"{why} is not larger than the company's {prof.employees:,} employees; pass a larger --to")
+    sizes = default_sizes(prof.employees, target, steps)
+    with click.progressbar(length=len(sizes), label="Planning sizes", file=sys.stderr) as bar:
+        result = roadmap(prof, sizes, templates=templates, progress=bar.update)
+    written = write_roadmap_outputs(result, out) if out else []
+    click.echo(roadmap_text(result))
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(prog_name="orgplan")

@@ -27,6 +27,7 @@ from .columns import MONEY, POSITION_COLUMNS, letter
 from .errors import OptionError
 from .files import atomic_path
 from .hiring import Hire, hiring_plan
+from .tables import put_value
 from .model import Plan, Position
 
 __all__ = ["export_excel", "SHEETS"]
@@ -147,17 +148,10 @@ class _Book:
         ``like`` is a cell whose style to copy, much faster than setting styles one by one.
         """
         cell = ws.cell(row=row, column=col)
-        cell.value = value
-        risky = isinstance(value, str) and value[:1] in ("=", "+", "-", "@")
-        if risky:
-            cell.data_type = "s"
         if like is not None:
             cell._style = copy(like._style)
-            if risky:
-                cell.quotePrefix = True
-            return cell
-        if risky:
-            cell.quotePrefix = True
+            return put_value(cell, value)
+        put_value(cell, value)
         if fmt:
             cell.number_format = fmt
         for name, v in style.items():

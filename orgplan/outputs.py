@@ -8,8 +8,10 @@ from pathlib import Path
 from .errors import OptionError
 from .files import atomic_write_text
 from .model import Plan
+from .roadmap import Roadmap
+from .tables import Table
 
-__all__ = ["write_outputs"]
+__all__ = ["write_outputs", "roadmap_tables", "write_roadmap_outputs"]
 
 
 def write_outputs(plan: Plan, out_dir: str | os.PathLike[str]) -> list[Path]:
@@ -29,3 +31,33 @@ def write_outputs(plan: Plan, out_dir: str | os.PathLike[str]) -> list[Path]:
     written.append(chart)
     written.append(export_excel(plan, folder / "staffing-plan.xlsx", chart=chart if chart.suffix == ".png" else True))
     return written
+
+
+def roadmap_tables(r: Roadmap) -> list[Table]:
+    """The roadmap as two sheets: the sizes with their totals and seats per role, and the milestones."""
+    from .templates import load_templates
+
+    roles = (r.templates or load_templates()).roles
+    titles = {key for step in r.steps for key, _ in step.roles}
+    keys = [k for k in roles if k in titles]
+    headers = ["Employees", "HR seats", "HR FTE", "HR staff per 100", "Published low", "Published high", "Layers", "Annual cost (USD)", *(roles[k].title for k in keys)]
+    rows = [
+        [s.employees, s.hr_headcount, s.hr_fte, s.hr_per_100, s.band[0] if s.band else None, s.band[1] if s.band else None, s.layers, s.annual_cost, *(dict(s.roles).get(k, 0) for k in keys)]
+        for s in r.steps
+    ]
+    steps = Table("Roadmap", f"{r.profile.company}: the recommended HR team at each size", headers, rows, {0: "#,##0", 2: "0.00", 3: "0.00", 4: "0.00", 5: "0.00", 7: "#,##0"})
+    events = {"today": "there at the start", "first": "first seat", "again": "back again", "last": "last seat goes"}
+    milestones = Table(
+        "Milestones", f"{r.profile.company}: where seats appear and go", ["Employees", "Change", "Role", "Why"],
+        [[m.employees, events[m.event], m.title, m.reason] for m in r.milestones], {0: "#,##0"}, {3: 100},
+    )
+    return [steps, milestones]
+
+
+def write_roadmap_outputs(r: Roadmap, out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Write ``roadmap.xlsx`` and ``roadmap.png`` into ``out_dir``; return the paths."""
+    from .roadmap_chart import render_roadmap
+    from .tables import write_tables
+
+    folder = Path(out_dir)
+    return [write_tables(folder / "roadmap.xlsx", roadmap_tables(r)), render_roadmap(r, folder / "roadmap.png")]

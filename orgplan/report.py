@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 
 from .model import Plan, SeatTree
 
-__all__ = ["plan_table", "team_table", "seat_lines", "money"]
+__all__ = ["plan_table", "team_table", "roadmap_text", "seat_lines", "money"]
 
 
 def money(amount: float) -> str:
@@ -24,13 +25,7 @@ def seat_lines(p: SeatTree) -> list[str]:
         rows[key] = [count + 1, fte + seat.fte, cost + seat.annual_cost]
     head = ("Seats", "FTE", "Role", "Reports to", "Annual cost")
     body = [(str(int(c)), f"{f:g}", title, boss, money(cost)) for (title, boss), (c, f, cost) in rows.items()]
-    widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
-    right = {0, 1, 4}
-
-    def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-
-    return [line(head), line(tuple("-" * w for w in widths)), *(line(r) for r in body)]
+    return _grid(head, body, left={2, 3})
 
 
 def plan_table(p: Plan) -> str:
@@ -64,3 +59,26 @@ def team_table(team: SeatTree, name: str) -> str:
         f"HR FTE: {s['hr_fte']:g}   Annual cost: {money(s['annual_cost'])}",
         f"Layers: {s['layers']}   Widest span: {s['max_span']}   Top seat: {team.root.title}",
     ])
+
+
+def roadmap_text(r: Any) -> str:
+    """The roadmap for the terminal: where seats appear, then the table of sizes."""
+    out = [f"HR roadmap for {r.profile.company}: {r.steps[0].employees:,} to {r.steps[-1].employees:,} employees ({r.plans_made} plans)", ""]
+    out += [f"  {m}" for m in r.milestones]
+    head = ("Employees", "HR seats", "HR FTE", "Per 100", "Published range", "Layers", "Annual cost")
+    body = [
+        (f"{s.employees:,}", str(s.hr_headcount), f"{s.hr_fte:g}", f"{s.hr_per_100:.2f}", f"{s.band[0]:g}-{s.band[1]:g}" if s.band else "-", str(s.layers), money(s.annual_cost))
+        for s in r.steps
+    ]
+    return "\n".join([*out, "", *_grid(head, body)])
+
+
+def _grid(head: tuple[str, ...], body: list[tuple[str, ...]], left: set[int] | None = None) -> list[str]:
+    """Right-aligned columns (except ``left``) under a dashed rule."""
+    left = left or set()
+    widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return [line(head), line(tuple("-" * w for w in widths)), *(line(r) for r in body)]

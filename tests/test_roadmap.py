@@ -1,0 +1,104 @@
+"""The growth roadmap: exact thresholds, no unexplained back-and-forth, and reports that match the plans."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from orgplan import plan, profile_from_dict
+from orgplan.cli import cli
+from orgplan.planner import SPAN_RULE
+from orgplan.roadmap import default_sizes, default_target, roadmap
+
+
+@pytest.fixture(scope="module")
+def startup(templates):
+    return profile_from_dict({"company": "Acme", "employees": 15, "growth_rate": 0.5}, templates=templates)
+
+
+@pytest.fixture(scope="module")
+def sweep(startup, templates):
+    return roadmap(startup, default_sizes(15, 20000, 60), templates=templates)
+
+
+def roles_at(profile, n, templates):
+    return Counter(s.role for s in plan(profile.with_values(templates=templates, employees=n), templates=templates).hr_seats)
+
+
+def test_default_sizes_run_from_today_to_the_target_on_a_log_scale():
+    sizes = default_sizes(40, 4000, 5)
+    assert sizes == [40, 130, 400, 1300, 4000]
+    assert default_sizes(900, 1000, 12)[-1] == 1000 and default_sizes(500, 500) == [500]
+
+
+def test_default_target_is_three_years_of_growth(startup):
+    assert default_target(startup) == round(15 * 1.5**3)
+
+
+def test_each_threshold_is_the_exact_headcount_where_the_seat_first_appears(sweep, startup, templates):
+    firsts = [m for m in sweep.milestones if m.event == "first"]
+    assert {m.role for m in firsts} >= {"hr_generalist", "hr_manager", "recruiter", "hr_director", "chro"}
+    for m in firsts:
+        assert roles_at(startup, m.employees, templates)[m.role] > 0
+        assert roles_at(startup, m.employees - 1, templates)[m.role] == 0
+
+
+def test_the_first_generalist_comes_before_the_manager_and_the_first_recruiter(sweep):
+    first = {m.role: m.employees for m in sweep.milestones if m.event in ("first", "today")}
+    assert first["hr_generalist"] < first["hr_manager"] < first["hr_director"] < first["chro"]
+    assert first["hr_generalist"] < first["recruiter"]
+
+
+def test_roles_only_come_back_for_a_reason_in_the_rules(sweep, templates):
+    rule_ids = {r.id for r in templates.rules.rules} | {SPAN_RULE}
+    flips = Counter(m.role for m in sweep.milestones if m.event != "today")
+    for m in sweep.milestones:
+        assert m.reason
+        if m.event == "last":  # a role goes only when others take over its work
+            assert m.reason.startswith("the work moves to ")
+    for role, count in flips.items():
+        if count > 2:  # only span-limit team leads may come and go more than once
+            assert role == templates.rules.span.team_lead_role, (role, count)
+    for step_a, step_b in zip(sweep.steps, sweep.steps[1:]):
+        assert step_b.employees > step_a.employees
+        assert step_b.hr_headcount >= step_a.hr_headcount  # the team never shrinks as the company grows
+    assert rule_ids  # every seat's reason comes from the pack: checked in test_rules
+
+
+def test_steps_hold_the_plans_numbers(sweep, startup, templates):
+    for step in sweep.steps[:: max(1, len(sweep.steps) // 6)]:
+        p = plan(startup.with_values(templates=templates, employees=step.employees), templates=templates)
+        s = p.summary
+        assert (step.hr_headcount, step.hr_fte, step.annual_cost, step.layers) == (s["hr_headcount"], s["hr_fte"], s["annual_cost"], s["layers"])
+
+
+def test_given_hiring_volume_grows_with_the_company(templates):
+    p = profile_from_dict({"company": "Hirer", "employees": 1000, "annual_hires": 400}, templates=templates)
+    r = roadmap(p, [1000, 2000], templates=templates)
+    recruiters = dict(r.steps[-1].roles)["recruiter"]
+    assert recruiters > dict(r.steps[0].roles)["recruiter"]
+
+
+def test_cli_roadmap_prints_milestones_and_writes_workbook_and_chart(tmp_path):
+    result = CliRunner().invoke(cli, ["roadmap", "examples/brightpath-startup.yaml", "--to", "3000", "--steps", "8", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "first HR Manager" in result.output and "Employees  HR seats" in result.output
+    wb = openpyxl.load_workbook(tmp_path / "roadmap.xlsx")
+    assert wb.sheetnames == ["Roadmap", "Milestones"]
+    ws = wb["Roadmap"]
+    assert ws["A4"].value == 40 and ws.cell(row=ws.max_row, column=1).value == 3000
+    assert (tmp_path / "roadmap.png").stat().st_size > 20000
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--to", "10"], "--to 10 is not larger than the company's 40 employees"),
+    (["--steps", "1"], "Invalid value for '--steps'"),
+    (["--to", "many"], "Invalid value for '--to'"),
+])
+def test_cli_roadmap_refuses_bad_options(args, message):
+    result = CliRunner().invoke(cli, ["roadmap", "examples/brightpath-startup.yaml", *args])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
