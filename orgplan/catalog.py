@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import TemplateError
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
-__all__ = ["FAMILIES", "HR_FAMILIES", "Salary", "Role", "parse_catalog"]
+__all__ = ["FAMILIES", "HR_FAMILIES", "Salary", "Role", "parse_catalog", "normalise_title", "role_for_title"]
 
 FAMILIES = ("executive", "leadership", "generalist", "specialist", "support")
 HR_FAMILIES = FAMILIES[1:]
@@ -46,6 +47,7 @@ class Role:
     reports_to: tuple[str, ...] = ()
     leads: tuple[str, ...] = ()
     salary_note: str | None = None
+    also_called: tuple[str, ...] = ()
 
     @property
     def is_hr(self) -> bool:
@@ -54,7 +56,7 @@ class Role:
 
 
 _ROLE_KEYS = (
-    "title", "family", "level", "functions", "summary", "responsibilities", "skills",
+    "title", "also_called", "family", "level", "functions", "summary", "responsibilities", "skills",
     "next_steps", "salary", "salary_note", "reports_to", "leads",
 )
 
@@ -94,6 +96,7 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> dic
             reports_to=tuple(str(x) for x in raw.get("reports_to", [])),
             leads=leads,
             salary_note=raw.get("salary_note"),
+            also_called=tuple(str(x) for x in expect_list(raw.get("also_called", []), error=TemplateError, path=path, where=f"{where}.also_called")),
         )
     for role in roles.values():
         for field_name in ("next_steps", "reports_to"):
@@ -124,3 +127,22 @@ def _known(values: Any, vocabulary: tuple[str, ...], path: object, where: str, k
         out.append(value)
     return out
 
+
+
+def normalise_title(title: str) -> str:
+    """Lower case, '&' as 'and', punctuation as spaces: ``'L&D  Manager'`` -> ``'l and d manager'``."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", title.lower().replace("&", " and ")).split())
+
+
+def role_for_title(title: str, roles: dict[str, Role]) -> str | None:
+    """The role whose title or other name is exactly ``title`` (ignoring case and punctuation).
+
+    >>> from orgplan.templates import load_templates
+    >>> role_for_title("People Partner", load_templates().roles)
+    'hr_business_partner'
+    """
+    wanted = normalise_title(title)
+    for key, role in roles.items():
+        if wanted in (normalise_title(t) for t in (role.title, *role.also_called)):
+            return key
+    return None

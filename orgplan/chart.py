@@ -6,6 +6,7 @@ render on machines without a display and ``import orgplan`` stays light.
 
 from __future__ import annotations
 
+import math
 import os
 import textwrap
 from pathlib import Path
@@ -29,22 +30,34 @@ FAMILY_STYLE = {
     "specialist": ("#F0B441", "#1A1A1A", "Specialists"),
     "support": ("#C9D6DF", "#1A1A1A", "Support"),
 }
-_OPTIONS = {"direction", "levels", "root", "expand", "detail"}
+_OPTIONS = {"direction", "levels", "root", "expand", "detail", "marks", "note"}
+_STYLE_OPTIONS = ("detail", "marks", "note")
+# Tags for charts compared with a current team: seat status -> (tag colour, legend label).
+MARK_STYLE = {
+    "new": ("#C0392B", "New seat to fill"),
+    "changed": ("#6C3483", "Current seat, changed"),
+    "kept": ("#566573", "Current seat, kept"),
+}
 _DETAILS = ("functions", "cost", "none")
 TITLE_PT, BODY_PT, MARGIN = 8.5, 7.0, 0.4
 HEADER, FOOTER = 1.0, 0.75  # inches above and below the boxes
 MAX_PNG_PIXELS = 32000  # per side
 
 
-def _split_options(options: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """Check chart options; return the layout options and the box detail."""
+def _split_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Check chart options; return the layout options and the drawing options."""
     for key in options:
         if key not in _OPTIONS:
             raise OptionError(f"unknown chart option {key!r}{suggest(key, _OPTIONS)}; expected any of: {', '.join(sorted(_OPTIONS))}")
     detail = options.get("detail", "functions")
     if detail not in _DETAILS:
         raise OptionError(f"expected one of {', '.join(_DETAILS)}, got {detail!r}", where="detail")
-    return {k: v for k, v in options.items() if k != "detail"}, detail
+    marks = options.get("marks") or {}
+    bad = sorted({v for v in marks.values() if v not in MARK_STYLE})
+    if bad:
+        raise OptionError(f"unknown seat mark(s) {', '.join(map(repr, bad))}; expected {', '.join(MARK_STYLE)}", where="marks")
+    look = {"detail": detail, "marks": marks, "note": options.get("note")}
+    return {k: v for k, v in options.items() if k not in _STYLE_OPTIONS}, look
 
 
 def draw_chart(plan: Plan, ax: Any = None, **options: Any) -> Any:
@@ -52,18 +65,20 @@ def draw_chart(plan: Plan, ax: Any = None, **options: Any) -> Any:
 
     Options: ``direction`` ('tb' or 'lr'), ``levels`` (show only the first N levels),
     ``root`` (a seat id: draw that seat and everything below it), ``expand`` (draw every
-    seat instead of grouping identical ones), ``detail`` ('functions', 'cost' or 'none').
+    seat instead of grouping identical ones), ``detail`` ('functions', 'cost' or 'none'),
+    ``marks`` (seat id -> 'new', 'changed' or 'kept': tags each box, as when comparing
+    with a current team) and ``note`` (extra lines under the chart).
 
     >>> from orgplan import plan, profile_from_dict
     >>> ax = draw_chart(plan(profile_from_dict({"company": "Acme", "employees": 300})))
     >>> ax.figure.texts[0].get_text()
     'Acme - recommended HR organisation'
     """
-    layout_options, detail = _split_options(options)
-    return _draw(plan, layout_chart(plan, **layout_options), ax, detail)
+    layout_options, look = _split_options(options)
+    return _draw(plan, layout_chart(plan, **layout_options), ax, **look)
 
 
-def _draw(plan: Plan, layout: Layout, ax: Any, detail: str) -> Any:
+def _draw(plan: Plan, layout: Layout, ax: Any, detail: str = "functions", marks: dict[str, str] | None = None, note: str | None = None) -> Any:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -71,11 +86,28 @@ def _draw(plan: Plan, layout: Layout, ax: Any, detail: str) -> Any:
     from matplotlib.collections import LineCollection, PatchCollection
     from matplotlib.patches import FancyBboxPatch, Patch
 
+    s = plan.summary
+    title = f"{plan.profile.company} - recommended HR organisation"
+    footer = (
+        f"HR seats: {s['hr_headcount']:,}   FTE: {s['hr_fte']:,.2f}   HR staff per 100 employees: {s['hr_per_100']:.2f}\n"
+        f"Annual cost: {money(s['annual_cost'])}   Employees: {s['employees']:,}"
+    )
+    handles = [Patch(facecolor=FAMILY_STYLE[f][0], edgecolor="#3A3A3A", linestyle="--" if f == "executive" else "-", label=FAMILY_STYLE[f][2]) for f in FAMILY_STYLE if any(b.family == f for b in layout.boxes)]
+    if marks:
+        handles += [Patch(facecolor=colour, edgecolor="none", label=label) for m, (colour, label) in MARK_STYLE.items() if m in marks.values()]
+    if note:
+        footer += "\n" + note
+    ncol = len(handles)
     own = ax is None
     if own:  # one data unit is one inch, so text sizes hold at 100% zoom
         fig_w, fig_h = _figsize(layout)
+        fig_w = max(fig_w, 0.12 * len(title) + 0.6)  # room for the title
+        ncol = max(1, min(len(handles), int((fig_w - 0.5) / 2.3)))
+        legend_extra = 0.22 * (math.ceil(len(handles) / ncol) - 1)
+        note_extra = 0.19 * (note.count("\n") + 1) if note else 0.0
+        fig_h += legend_extra + note_extra
         fig = plt.figure(figsize=(fig_w, fig_h))
-        ax = fig.add_axes((0, FOOTER / fig_h, 1, (layout.height + MARGIN) / fig_h))
+        ax = fig.add_axes((0, (FOOTER + note_extra) / fig_h, 1, (layout.height + MARGIN) / fig_h))
         spare = (fig_w - layout.width) / 2
         ax.set_xlim(-spare, layout.width + spare)
     else:
@@ -96,14 +128,9 @@ def _draw(plan: Plan, layout: Layout, ax: Any, detail: str) -> Any:
     ax.add_collection(PatchCollection(patches, facecolors=faces, edgecolors=edges, linestyles=styles, linewidths=1.2, zorder=2))
     for box in layout.boxes:
         _label(ax, box, detail, plan)
-    s = plan.summary
-    title = f"{plan.profile.company} - recommended HR organisation"
-    footer = (
-        f"HR seats: {s['hr_headcount']:,}   FTE: {s['hr_fte']:,.2f}   HR staff per 100 employees: {s['hr_per_100']:.2f}\n"
-        f"Annual cost: {money(s['annual_cost'])}   Employees: {s['employees']:,}"
-    )
-    handles = [Patch(facecolor=FAMILY_STYLE[f][0], edgecolor="#3A3A3A", linestyle="--" if f == "executive" else "-", label=FAMILY_STYLE[f][2]) for f in FAMILY_STYLE if any(b.family == f for b in layout.boxes)]
-    legend = {"handles": handles, "ncol": len(handles), "fontsize": 7.5, "frameon": False, "handlelength": 1.6, "columnspacing": 1.2}
+        if marks:
+            _tag(ax, box, marks)
+    legend = {"handles": handles, "ncol": ncol, "fontsize": 7.5, "frameon": False, "handlelength": 1.6, "columnspacing": 1.2}
     if own:
         w, h = fig.get_figwidth(), fig.get_figheight()
         fig.text(0.3 / w, 1 - 0.25 / h, title, fontsize=13, fontweight="bold", color="#1A1A1A", ha="left", va="top")
@@ -134,6 +161,21 @@ def _label(ax: Any, box: Box, detail: str, plan: Plan) -> None:
     for line in body_lines:
         ax.text(box.x, y, line, ha="center", va="center", fontsize=BODY_PT, color=colour, zorder=3)
         y += line_h - 0.02
+
+
+def _tag(ax: Any, box: Box, marks: dict[str, str]) -> None:
+    """A small label on the box's top edge: NEW / CHANGED / KEPT, or counts for a mixed group."""
+    counts: dict[str, int] = {}
+    for seat_id in box.seat_ids:
+        if seat_id in marks:
+            counts[marks[seat_id]] = counts.get(marks[seat_id], 0) + 1
+    if not counts:
+        return
+    main = max(counts, key=lambda m: (counts[m], m == "new"))
+    text = main.upper() if len(counts) == 1 else ", ".join(f"{n} {m}" for m, n in sorted(counts.items()))
+    left, top, _, _ = box.bounds
+    ax.text(left + box.width - 0.06, top, text, ha="right", va="center", fontsize=6, fontweight="bold", color="white", zorder=4,
+            bbox={"boxstyle": "round,pad=0.18", "facecolor": MARK_STYLE[main][0], "edgecolor": "none"})
 
 
 def _detail(box: Box, detail: str, plan: Plan) -> str:
@@ -168,7 +210,7 @@ def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **
     suffix = target.suffix.lower()
     if suffix not in CHART_FORMATS:
         raise OptionError(f"cannot write a chart as {suffix or 'a file without extension'!r}; use .png, .svg or .pdf", path=target)
-    layout_options, detail = _split_options(options)
+    layout_options, look = _split_options(options)
     pages = _pdf_pages(plan, layout_options) if suffix == ".pdf" else [layout_chart(plan, **layout_options)]
     import matplotlib
 
@@ -186,11 +228,11 @@ def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **
 
             with PdfPages(tmp) as pdf:
                 for page in pages:
-                    ax = _draw(plan, page, None, detail)
+                    ax = _draw(plan, page, None, **look)
                     pdf.savefig(ax.figure)
                     plt.close(ax.figure)
         else:
-            ax = _draw(plan, pages[0], None, detail)
+            ax = _draw(plan, pages[0], None, **look)
             ax.figure.savefig(tmp, format=suffix[1:], dpi=dpi, facecolor="white")
             plt.close(ax.figure)
     return target

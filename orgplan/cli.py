@@ -33,13 +33,43 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _profile(path: str | None, rules: str | None) -> Any:
+SET_OPTION = click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a profile value, e.g. --set employees=2500 (repeatable).")
+
+
+def _profile(path: str | None, rules: str | None, sets: tuple[str, ...] = ()) -> Any:
+    """Load the profile (default: the bundled starter) with any --set overrides applied."""
     from .profile import load_profile
     from .templates import load_templates, templates_dir
 
     templates = load_templates(rules=rules)
     source = path if path is not None else str(templates_dir() / "starter-profile.yaml")
-    return load_profile(source, templates=templates), templates
+    profile = load_profile(source, templates=templates)
+    if sets:
+        profile = _apply_sets(profile, sets, templates)
+    return profile, templates
+
+
+def _apply_sets(profile: Any, sets: tuple[str, ...], templates: Any) -> Any:
+    import yaml
+
+    from .errors import OptionError, ProfileError
+
+    changes: dict[str, Any] = {}
+    for item in sets:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise OptionError(f"expected KEY=VALUE, got {item!r}", where="--set")
+        try:
+            value = yaml.safe_load(text) if text.strip() else None
+        except yaml.YAMLError:
+            value = text
+        if key.strip() == "functions" and isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        changes[key.strip()] = value
+    try:
+        return profile.with_values(templates=templates, **changes)
+    except ProfileError as exc:
+        raise OptionError(exc.message, where=f"--set {exc.where}" if exc.where else "--set") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,9 +83,10 @@ def cli() -> None:
 @click.argument("profile", required=False, type=click.Path(dir_okay=False))
 @click.option("--out", "out", type=click.Path(file_okay=False), help="Write plan.json (and the other outputs) into this folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print only the plan as JSON.")
+@SET_OPTION
 @RULES_OPTION
 @_friendly
-def plan_command(profile: str | None, out: str | None, as_json: bool, rules: str | None) -> None:
+def plan_command(profile: str | None, out: str | None, as_json: bool, sets: tuple[str, ...], rules: str | None) -> None:
     """Plan the HR organisation for PROFILE (YAML or JSON).
 
     Without PROFILE, plans the bundled starter company.
@@ -64,7 +95,7 @@ def plan_command(profile: str | None, out: str | None, as_json: bool, rules: str
     from .planner import plan
     from .report import plan_table
 
-    prof, templates = _profile(profile, rules)
+    prof, templates = _profile(profile, rules, sets)
     result = plan(prof, templates=templates)
     written = write_outputs(result, out) if out else []
     if as_json:
@@ -158,14 +189,15 @@ def chart_command(profile: str, output: str, levels: int | None, root: str | Non
 @click.argument("profile", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="Workbook file (.xlsx).")
 @click.option("--no-chart", is_flag=True, help="Leave out the org chart sheet (faster for very large plans).")
+@SET_OPTION
 @RULES_OPTION
 @_friendly
-def export_command(profile: str, output: str, no_chart: bool, rules: str | None) -> None:
+def export_command(profile: str, output: str, no_chart: bool, sets: tuple[str, ...], rules: str | None) -> None:
     """Write the staffing plan for PROFILE as an Excel workbook finance can edit."""
     from .excel import export_excel
     from .planner import plan
 
-    prof, templates = _profile(profile, rules)
+    prof, templates = _profile(profile, rules, sets)
     click.echo(f"wrote {export_excel(plan(prof, templates=templates), output, chart=not no_chart)}")
 
 
@@ -193,16 +225,17 @@ def import_command(team: str, as_json: bool, rules: str | None) -> None:
 @click.option("--to", "to", type=int, help="Largest headcount to plan. Default: today's size after three years of growth_rate.")
 @click.option("--steps", type=click.IntRange(2, 1000), default=12, show_default=True, help="Sizes in the table, spaced evenly on a log scale.")
 @click.option("--out", "out", type=click.Path(file_okay=False), help="Write roadmap.xlsx and roadmap.png into this folder.")
+@SET_OPTION
 @RULES_OPTION
 @_friendly
-def roadmap_command(profile: str, to: int | None, steps: int, out: str | None, rules: str | None) -> None:
+def roadmap_command(profile: str, to: int | None, steps: int, out: str | None, sets: tuple[str, ...], rules: str | None) -> None:
     """Show how PROFILE's HR team should grow: where each seat first appears, and the totals by size."""
     from .errors import OptionError
     from .outputs import write_roadmap_outputs
     from .report import roadmap_text
     from .roadmap import default_sizes, default_target, roadmap
 
-    prof, templates = _profile(profile, rules)
+    prof, templates = _profile(profile, rules, sets)
     target = to if to is not None else default_target(prof)
     if target <= prof.employees:
         why = f"--to {to:,}" if to is not None else f"three years of growth_rate {prof.growth_rate:g} ({target:,} employees)"
@@ -214,6 +247,57 @@ def roadmap_command(profile: str, to: int | None, steps: int, out: str | None, r
     click.echo(roadmap_text(result))
     for path in written:
         click.echo(f"wrote {path}")
+
+
+@cli.command("compare")
+@click.argument("current", type=click.Path(dir_okay=False))
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("--out", "out", type=click.Path(file_okay=False), help="Write staffing-plan.xlsx (with Gap sheets) and orgchart-gap.png into this folder.")
+@SET_OPTION
+@RULES_OPTION
+@_friendly
+def compare_command(current: str, profile: str, out: str | None, sets: tuple[str, ...], rules: str | None) -> None:
+    """Compare CURRENT with the plan for PROFILE: what to add, change and drop.
+
+    CURRENT is the HR team a company has (.xlsx or .csv, as for `orgplan import`) or
+    another profile (.yaml or .json), to put two scenarios side by side. --set changes
+    PROFILE only.
+    """
+    from .compare import compare
+    from .planner import plan
+    from .report import gap_text
+    from .team import read_team
+
+    prof, templates = _profile(profile, rules, sets)
+    recommended = plan(prof, templates=templates)
+    if Path(current).suffix.lower() in (".yaml", ".yml", ".json"):
+        other, _ = _profile(current, rules)
+        now: Any = plan(other, templates=templates)
+        name = f"Scenario {current} ({other.employees:,} employees)"
+    else:
+        now = read_team(current, templates=templates)
+        name = f"Current team {current}"
+    gap = compare(now, recommended, templates=templates)
+    written = _write_gap(gap, out) if out else []
+    click.echo(gap_text(gap, name))
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def _write_gap(gap: Any, out: str) -> list[Path]:
+    from .chart import render_chart
+    from .errors import OptionError
+    from .excel import export_excel
+
+    folder = Path(out)
+    lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess]
+    note = "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
+    try:
+        chart = render_chart(gap.plan, folder / "orgchart-gap.png", marks=gap.marks, note=note)
+    except OptionError:
+        chart = render_chart(gap.plan, folder / "orgchart-gap.pdf", marks=gap.marks, note=note)
+    book = export_excel(gap.plan, folder / "staffing-plan.xlsx", chart=chart if chart.suffix == ".png" else True, comparison=gap)
+    return [book, chart]
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import tempfile
 from copy import copy
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalog import HR_FAMILIES
 from .columns import MONEY, POSITION_COLUMNS, letter
@@ -29,8 +29,12 @@ from .files import atomic_path
 from .hiring import Hire, hiring_plan
 from .tables import put_value
 from .model import Plan, Position
+from .tables import Table
 
-__all__ = ["export_excel", "SHEETS"]
+if TYPE_CHECKING:
+    from .compare import Comparison
+
+__all__ = ["export_excel", "gap_tables", "SHEETS"]
 
 SHEETS = ("Summary", "Positions", "Org structure", "Responsibilities", "Budget", "Hiring plan", "Assumptions", "Org chart")
 LAST_ROW = 1048576  # whole columns below the header, so rows finance adds are counted too
@@ -55,11 +59,12 @@ _PROFILE_ROWS = (
 _PERCENT = {"unionized_share", "growth_rate", "turnover_rate"}
 
 
-def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str | os.PathLike[str] = True) -> Path:
+def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str | os.PathLike[str] = True, comparison: Comparison | None = None) -> Path:
     """Write the staffing plan workbook to ``path`` (.xlsx) and return the path.
 
     ``chart`` embeds the org chart on its own sheet: True renders it, a path embeds an
-    existing PNG, False leaves the sheet out. The file appears only once complete.
+    existing PNG, False leaves the sheet out. ``comparison`` (from :func:`orgplan.compare.compare`)
+    adds the Gap and Gap summary sheets. The file appears only once complete.
     """
     from openpyxl import Workbook
 
@@ -76,6 +81,11 @@ def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str 
     book.budget(wb.create_sheet("Budget"))
     book.hiring(wb.create_sheet("Hiring plan"))
     book.assumptions(wb.create_sheet("Assumptions"))
+    if comparison is not None:
+        from .tables import add_table_sheet
+
+        for table in gap_tables(comparison):
+            add_table_sheet(wb, table)
     for ws in wb.worksheets:
         book.landscape(ws)
     with tempfile.TemporaryDirectory() as scratch:
@@ -85,6 +95,31 @@ def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str 
         with atomic_path(target) as tmp:
             wb.save(tmp)
     return target
+
+
+def gap_tables(gap: Comparison) -> list[Table]:
+    """The Gap sheet (every current and recommended seat, matched) and the Gap summary sheet."""
+    order = {"new": 0, "changed": 1, "excess": 2, "kept": 3}
+    rows = []
+    for m in sorted(gap.matches, key=lambda m: order[m.status]):
+        c, r = m.current, m.recommended
+        rows.append([m.status, c.id if c else None, c.title if c else None, r.id if r else None, r.title if r else None,
+                     "; ".join(m.changes), m.why, c.annual_cost if c else None, r.annual_cost if r else None])
+    seats = Table("Gap", f"From the current team ({gap.current.root.title} and below) to the recommended plan",
+                  ["Status", "Current ID", "Current title", "Recommended ID", "Recommended title", "Changes", "Why", "Current cost (USD)", "Recommended cost (USD)"],
+                  rows, {7: MONEY, 8: MONEY}, {5: 50, 6: 60})
+    sides = gap.summaries()
+    labels = (("hr_headcount", "HR seats"), ("hr_fte", "HR FTE"), ("hr_per_100", "HR staff per 100 employees"), ("annual_cost", "Annual cost (USD)"), ("layers", "Layers"), ("max_span", "Widest span"))
+    summary_rows: list[list[Any]] = [[label, sides["current"][k], sides["recommended"][k], round(sides["recommended"][k] - sides["current"][k], 3)] for k, label in labels]
+    summary_rows.append([])
+    summary_rows += [[f"Seats {status}", len(gap.with_status(status))] for status in ("new", "changed", "kept", "excess")]
+    if gap.estimated_costs:
+        summary_rows.append([f"{gap.estimated_costs} current seat(s) had no salary; costed at their role's catalog pay"])
+    labels_of = {k: f.label for k, f in gap.plan.templates.functions.items()} if gap.plan.templates else {}
+    summary_rows += [[], ["Functions no current seat covers", "; ".join(labels_of.get(f, f) for f in gap.uncovered) or "none"]]
+    summary_rows += [["Spans over the limit", f"{s.title} ({s.id}): {n} direct reports, limit {gap.plan.profile.max_span}"] for s, n in gap.spans_over] or [["Spans over the limit", "none"]]
+    summary = Table("Gap summary", "Current team and recommended plan side by side", ["", "Current", "Recommended", "Difference"], summary_rows, {1: "#,##0.##", 2: "#,##0.##", 3: "#,##0.##"}, {0: 40, 1: 16, 2: 16, 3: 14})
+    return [seats, summary]
 
 
 def _chart_image(plan: Plan, chart: bool | str | os.PathLike[str], scratch: Path) -> tuple[Path, str] | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from .model import Plan, SeatTree
 
-__all__ = ["plan_table", "team_table", "roadmap_text", "seat_lines", "money"]
+__all__ = ["plan_table", "team_table", "roadmap_text", "gap_text", "seat_lines", "money"]
 
 
 def money(amount: float) -> str:
@@ -82,3 +82,34 @@ def _grid(head: tuple[str, ...], body: list[tuple[str, ...]], left: set[int] | N
         return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
     return [line(head), line(tuple("-" * w for w in widths)), *(line(r) for r in body)]
+
+
+def gap_text(gap: Any, current_name: str) -> str:
+    """The comparison for the terminal: both sides' totals, then what to add, change and drop."""
+    sides = gap.summaries()
+    plan = gap.plan
+    head = ("", "Current", "Recommended", "Difference")
+    rows = []
+    for key, label, fmt in (("hr_headcount", "HR seats", "{:,.0f}"), ("hr_fte", "HR FTE", "{:,.2f}"), ("hr_per_100", "HR staff per 100", "{:.2f}"),
+                            ("annual_cost", "Annual cost", "${:,.0f}"), ("layers", "Layers", "{:.0f}"), ("max_span", "Widest span", "{:.0f}")):
+        a, b = sides["current"][key], sides["recommended"][key]
+        diff = fmt.format(abs(b - a))
+        rows.append((label, fmt.format(a), fmt.format(b), ("+" if b >= a else "-") + diff))
+    out = [f"{current_name} compared with the recommended plan for {plan.profile.company} ({plan.profile.employees:,} employees)", "", *_grid(head, rows, left={0})]
+    if gap.estimated_costs:
+        out.append(f"({gap.estimated_costs} current seat(s) had no salary; costed at their role's catalog pay)")
+
+    def section(title: str, lines: list[str]) -> None:
+        out.extend(["", f"{title} ({len(lines)})" if lines else f"{title}: none"])
+        out.extend(f"  - {line}" for line in lines)
+
+    section("Seats to add", [f"{m.recommended.title} ({m.recommended.id}), reports to {plan.seat(m.recommended.reports_to).title}: {m.why}" for m in gap.to_add])
+    section("Seats to change", [f"{m.current.title} ({m.current.id}) -> {m.recommended.title} ({m.recommended.id}): {'; '.join(m.changes)} [matched: {m.why}]" for m in gap.changed])
+    section("Seats kept as they are", [f"{m.current.title} ({m.current.id}) -> {m.recommended.id} [matched: {m.why}]" for m in gap.kept])
+    section("Seats beyond the recommendation", [f"{m.current.title} ({m.current.id}): {m.why}" for m in gap.excess])
+    section("Spans over the limit", [f"{s.title} ({s.id}) has {n} direct reports; the limit is {plan.profile.max_span}" for s, n in gap.spans_over])
+    labels = {k: f.label for k, f in plan.templates.functions.items()} if plan.templates else {}
+    section("Functions the current team leaves uncovered", [labels.get(f, f) for f in gap.uncovered])
+    diff = gap.cost_difference
+    out += ["", f"Cost difference: {'+' if diff >= 0 else '-'}{money(abs(diff))} a year (recommended {money(plan.summary['annual_cost'])}, current {money(gap.current_cost)})"]
+    return "\n".join(out)

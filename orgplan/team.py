@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .catalog import role_for_title
 from .columns import POSITION_COLUMNS, REQUIRED, column_for
 from .errors import TeamFileError
 from .model import Position, SeatTree
@@ -193,9 +194,6 @@ def _text(value: Any) -> str:
 
 def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Position]]:
     roles = t.roles
-    by_title = {r.title.lower(): k for k, r in roles.items()}
-    executive_titles = {str(v).lower() for v in t.profile_fields.get("hr_reports_to", {}).get("titles", {}).values()}
-    executive_titles |= {str(c).lower() for c in t.profile_fields.get("hr_reports_to", {}).get("choices", [])}
     functions = {k: k for k in t.functions} | {f.label.lower(): k for k, f in t.functions.items()}
     load_default = t.constants["benefits_load"].value if "benefits_load" in t.constants else 1.0
     out = []
@@ -209,12 +207,12 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
             raise where.error(f"seat {seat_id!r} has no title", n, "title")
         role = _text(c.get("role"))
         if role:
-            key = role if role in roles else by_title.get(role.lower())
+            key = role if role in roles else role_for_title(role, roles)
             if key is None:
                 raise where.error(f"unknown role {role!r}{suggest(role, tuple(roles))}; use a role key or title from the role catalog, or leave the cell empty", n, "role")
             role = key
         else:
-            role = by_title.get(title.lower(), "executive" if title.lower() in executive_titles else "")
+            role = role_for_title(title, roles) or ""
         known = roles.get(role)
         family = _text(c.get("family")) or (known.family if known else "")
         level = _number(c.get("level"), n, "level", where, 0, 10)

@@ -58,16 +58,18 @@ def test_a_users_csv_with_its_own_headers_reads_in(tmp_path):
         "e1,HR Manager,,\"$120,000\",1,Ana\n"
         "e2,HR Generalist,e1,70000,1,Ben\n"
         "e3,Payroll Specialist,e1,55000,0.5,Cy\n"
-        "e4,People Partner,e1,,1,Di\n"
+        "e4,Culture Champion,e1,,1,Di\n"
+        "e5,People Partner,e1,,1,Ed\n"
     ))
     team = read_team(path)
-    assert [s.id for s in team.seats] == ["e1", "e2", "e3", "e4"]
+    assert [s.id for s in team.seats] == ["e1", "e2", "e3", "e4", "e5"]
     assert team.root.role == "hr_manager"
     assert team.seat("e3").role == "payroll_specialist" and team.seat("e3").fte == 0.5
     assert team.seat("e1").base_salary == 120000
     assert team.seat("e3").annual_cost == round(55000 * 0.5 * 1.42)
     assert team.seat("e4").role == "" and team.seat("e4").base_salary == 0
-    assert team.summary["layers"] == 2 and team.summary["max_span"] == 3
+    assert team.seat("e5").role == "hr_business_partner"  # another name the catalog knows
+    assert team.summary["layers"] == 2 and team.summary["max_span"] == 4
 
 
 def test_a_users_workbook_without_a_positions_sheet_uses_its_first_sheet(tmp_path):

@@ -1,0 +1,230 @@
+"""The gap between the HR team a company has and the one orgplan recommends.
+
+Current seats are matched to recommended seats in four passes, each explained:
+the same role; the current head of HR to the recommended head; the nearest level of the
+same family; and titles the catalog does not know, by the words they share with a role.
+What is left over is a seat to add (recommended, unmatched) or a seat in excess
+(current, with no place in the recommended structure).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .catalog import normalise_title
+from .model import Plan, Position, SeatTree
+from .templates import Templates, load_templates
+
+__all__ = ["Match", "Comparison", "compare", "guess_role"]
+
+_FILLER = {"hr", "human", "resources", "resource", "of", "and", "the", "people", "a", "senior", "junior", "i", "ii", "iii"}
+# Rank words say how senior a seat is, not what it does: a match needs a word beyond these.
+_RANK = {"chief", "officer", "head", "lead", "leader", "director", "manager", "specialist", "coordinator", "assistant",
+         "administrator", "analyst", "partner", "vp", "vice", "president", "team", "advisor", "supervisor", "generalist"}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A current seat and the recommended seat it becomes (either may be None).
+
+    ``status`` is 'kept' (nothing to change), 'changed' (see ``changes``), 'new' (a seat to
+    add) or 'excess' (a current seat with no place in the recommended structure).
+    """
+
+    current: Position | None
+    recommended: Position | None
+    status: str
+    changes: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How far the current team is from the recommended plan."""
+
+    current: SeatTree
+    plan: Plan
+    matches: tuple[Match, ...]
+    spans_over: tuple[tuple[Position, int], ...]
+    uncovered: tuple[str, ...]
+    current_cost: float
+    estimated_costs: int  # current seats without a salary, costed at their role's catalog pay
+
+    def with_status(self, status: str) -> tuple[Match, ...]:
+        """The matches of one status: 'new', 'changed', 'kept' or 'excess'."""
+        return tuple(m for m in self.matches if m.status == status)
+
+    @property
+    def to_add(self) -> tuple[Match, ...]:
+        return self.with_status("new")
+
+    @property
+    def excess(self) -> tuple[Match, ...]:
+        return self.with_status("excess")
+
+    @property
+    def changed(self) -> tuple[Match, ...]:
+        return self.with_status("changed")
+
+    @property
+    def kept(self) -> tuple[Match, ...]:
+        return self.with_status("kept")
+
+    @property
+    def reporting_changes(self) -> tuple[Match, ...]:
+        return tuple(m for m in self.matches if any(c.startswith("report") for c in m.changes))
+
+    @property
+    def cost_difference(self) -> float:
+        """Recommended annual cost minus current annual cost."""
+        return self.plan.summary["annual_cost"] - self.current_cost
+
+    @property
+    def marks(self) -> dict[str, str]:
+        """Recommended seat id -> 'new', 'kept' or 'changed', for the marked org chart."""
+        return {m.recommended.id: m.status for m in self.matches if m.recommended is not None}
+
+    def summaries(self) -> dict[str, dict[str, Any]]:
+        """Seats, FTE, cost, layers, widest span and HR per 100 of both sides."""
+        employees = self.plan.profile.employees
+        out = {}
+        for name, tree, cost in (("current", self.current, self.current_cost), ("recommended", self.plan, self.plan.summary["annual_cost"])):
+            s = tree.structure()
+            employees_here = tree.profile.employees if isinstance(tree, Plan) else employees
+            out[name] = {
+                "hr_headcount": s["hr_headcount"], "hr_fte": s["hr_fte"], "hr_per_100": round(s["hr_fte"] / employees_here * 100, 3),
+                "annual_cost": round(cost), "layers": s["layers"], "max_span": s["max_span"],
+            }
+        return out
+
+
+def guess_role(title: str, templates: Templates) -> tuple[str, str] | None:
+    """The catalog role a title most likely means, and why; None when no role shares a telling word.
+
+    Titles are compared as sets of words, ignoring filler ('HR', 'of'); the words shared
+    must include one that says what the seat does (not only its rank, like 'manager').
+
+    >>> from orgplan.templates import load_templates
+    >>> guess_role("Payroll Team Lead", load_templates())[0]
+    'payroll_specialist'
+    """
+    words = set(normalise_title(title).split()) - _FILLER
+    if not words:
+        return None
+    best: tuple[float, int, str, str] | None = None
+    for key, role in templates.roles.items():
+        if not role.is_hr:
+            continue
+        for name in (role.title, *role.also_called):
+            theirs = set(normalise_title(name).split()) - _FILLER
+            common = words & theirs
+            if not common - _RANK:
+                continue
+            score = len(common) / len(words | theirs)
+            candidate = (score, -role.level, key, f"'{title}' shares '{' '.join(sorted(common))}' with {name}")
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+    if best is None or best[0] < 0.25:
+        return None
+    return best[2], best[3]
+
+
+def compare(current: SeatTree, plan: Plan, *, templates: Templates | None = None) -> Comparison:
+    """Match ``current`` (a team read from a file, or another plan) against ``plan``.
+
+    >>> from orgplan import plan as make_plan, profile_from_dict
+    >>> small = make_plan(profile_from_dict({"company": "A", "employees": 60}))
+    >>> big = make_plan(profile_from_dict({"company": "A", "employees": 400}))
+    >>> gap = compare(small, big)
+    >>> len(gap.to_add) == big.summary["hr_headcount"] - len(gap.kept) - len(gap.changed)
+    True
+    """
+    t = templates or plan.templates or load_templates()
+    roles = t.roles
+    cur = list(current.hr_seats)
+    rec = list(plan.hr_seats)
+    role_of: dict[str, str] = {}
+    guessed: dict[str, str] = {}
+    for seat in cur:
+        if seat.role in roles:
+            role_of[seat.id] = seat.role
+        else:
+            guess = guess_role(seat.title, t)
+            if guess is not None:
+                role_of[seat.id], guessed[seat.id] = guess
+    pairs: dict[str, tuple[str, str]] = {}  # current id -> (recommended id, why)
+    taken: set[str] = set()
+
+    def pair(c: Position, r: Position, why: str) -> None:
+        pairs[c.id] = (r.id, why)
+        taken.add(r.id)
+
+    for sure in (True, False):  # 1. the same role: known roles first, then roles guessed from titles
+        for c in cur:
+            key = role_of.get(c.id)
+            if (c.id in guessed) == sure or c.id in pairs:
+                continue
+            r = next((r for r in rec if r.role == key and r.id not in taken), None)
+            if r is not None:
+                pair(c, r, f"same role ({roles[key].title}); {guessed[c.id]}" if c.id in guessed else f"same role ({roles[key].title})")
+    head = next((s for s in rec if s.reports_to == plan.root.id), None)
+    current_head = next((s for s in cur if s.reports_to is None or s.reports_to == current.root.id), None)
+    if head is not None and current_head is not None and head.id not in taken and current_head.id not in pairs:  # 2. heads of HR
+        pair(current_head, head, "the current head of HR takes the recommended head-of-HR seat")
+    for c in cur:  # 3. the same family, nearest level
+        key = role_of.get(c.id)
+        if c.id in pairs or key is None:
+            continue
+        family, level = roles[key].family, roles[key].level
+        options = [r for r in rec if r.id not in taken and r.family == family]
+        if options:
+            r = min(options, key=lambda r: (abs(r.level - level), -len(set(r.functions) & set(roles[key].functions))))
+            pair(c, r, f"closest open {family} seat to a {roles[key].title} (level {level} to {r.level})")
+
+    rec_of = {cid: rid for cid, (rid, _) in pairs.items()}
+    matches = []
+    for c in cur:
+        if c.id not in pairs:
+            why = f"no open seat for a {roles[role_of[c.id]].title} in the recommended structure" if c.id in role_of else f"the title '{c.title}' names no catalog role"
+            matches.append(Match(c, None, "excess", (), why))
+            continue
+        r = plan.seat(pairs[c.id][0])
+        changes = _changes(c, r, role_of.get(c.id), current, plan, rec_of, roles)
+        matches.append(Match(c, r, "changed" if changes else "kept", changes, pairs[c.id][1]))
+    for r in rec:
+        if r.id not in taken:
+            reason = r.rationale[-1].reason if r.rationale else "in the recommended structure"
+            matches.append(Match(None, r, "new", (), reason))
+    spans = tuple((s, current.graph.out_degree(s.id)) for s in cur if current.graph.out_degree(s.id) > plan.profile.max_span)
+    covered = {f for c in cur for f in (c.functions or (roles[role_of[c.id]].functions if c.id in role_of else ()))}
+    uncovered = tuple(f for f in plan.profile.functions if f not in covered)
+    cost, estimated = 0.0, 0
+    load = t.constants["benefits_load"].value if "benefits_load" in t.constants else 1.0
+    for c in cur:
+        if c.annual_cost or c.base_salary or c.id not in role_of:
+            cost += c.annual_cost
+        else:  # no salary in the file: cost the seat at its role's pay
+            estimated += 1
+            cost += round(roles[role_of[c.id]].salary.base * plan.profile.salary_multiplier * c.fte * load)
+    return Comparison(current=current, plan=plan, matches=tuple(matches), spans_over=spans, uncovered=uncovered, current_cost=cost, estimated_costs=estimated)
+
+
+def _changes(c: Position, r: Position, key: str | None, current: SeatTree, plan: Plan, rec_of: dict[str, str], roles: dict[str, Any]) -> tuple[str, ...]:
+    out = []
+    if key != r.role:
+        before = roles[key].title if key in roles else c.title
+        verb = "re-level" if key in roles and roles[key].level != r.level else "re-title"
+        out.append(f"{verb}: {before} -> {r.title}")
+    elif normalise_title(c.title) != normalise_title(r.title):
+        out.append(f"re-title: '{c.title}' -> '{r.title}'")
+    manager = c.reports_to
+    expected = r.reports_to
+    at_top = manager is None or manager == current.root.id and current.root.family == "executive"
+    if (expected == plan.root.id and not at_top) or (expected != plan.root.id and rec_of.get(manager or "") != expected):
+        now = current.seat(manager).title if manager else "no one"
+        out.append(f"reporting: now to {now}, should be to {plan.seat(expected).title} ({expected})")
+    if c.fte < r.fte:
+        out.append(f"raise FTE from {c.fte:g} to {r.fte:g}")
+    return tuple(out)
+

@@ -1,0 +1,117 @@
+"""Gap analysis and scenarios: the matcher on hand-built teams, the report's numbers, --set."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from orgplan.cli import cli
+from orgplan.compare import compare, guess_role
+from orgplan.team import read_team
+
+from .conftest import write
+
+
+@pytest.fixture(scope="module")
+def recommended(make_plan):
+    """900 employees, unionised, reporting to the COO: 14 seats."""
+    return make_plan(company="Keystone", employees=900, sites=3, business_units=2, unionized_share=0.55, hr_reports_to="COO", annual_hires=180)
+
+
+def team(tmp_path, text):
+    return read_team(write(tmp_path / "team.csv", "id,title,reports to,salary,fte\n" + text))
+
+
+def test_the_plan_compared_with_itself_keeps_every_seat(recommended):
+    gap = compare(recommended, recommended)
+    assert len(gap.kept) == recommended.summary["hr_headcount"]
+    assert not gap.to_add and not gap.excess and not gap.changed and gap.cost_difference == 0
+
+
+def test_an_understaffed_team_gets_seats_to_add_changes_and_the_cost_gap(tmp_path, recommended):
+    current = team(tmp_path, (
+        "coo,Chief Operating Officer,,,\n"
+        "m,HR Manager,coo,118000,1\n"
+        "g1,HR Generalist,m,68000,1\n"
+        "p,Payroll Administrator,m,54000,1\n"
+        "a,HR Assistant,g1,41000,0.5\n"
+    ))
+    gap = compare(current, recommended)
+    by_current = {m.current.id: m for m in gap.matches if m.current}
+    assert by_current["m"].status == "kept" and by_current["m"].recommended.id == "hr-manager-1"
+    assert by_current["p"].recommended.role == "payroll_specialist"
+    assert "re-title: 'Payroll Administrator' -> 'Payroll Specialist'" in by_current["p"].changes
+    assert set(by_current["a"].changes) >= {"raise FTE from 0.5 to 1"}
+    assert any(c.startswith("reporting: now to HR Generalist") for c in by_current["a"].changes)
+    assert len(gap.to_add) == 14 - 4
+    assert gap.current_cost == round((118000 + 68000 + 54000 + 41000 * 0.5) * 1.42)
+    assert gap.cost_difference == recommended.summary["annual_cost"] - gap.current_cost
+    assert gap.summaries()["current"]["hr_headcount"] == 4
+
+
+def test_seats_with_no_place_spans_over_the_limit_and_uncovered_functions(tmp_path, make_plan):
+    small = make_plan(company="Small", employees=120, max_span=3)
+    current = team(tmp_path, (
+        "ceo,Chief Executive Officer,,,\n"
+        "d,VP People,ceo,190000,1\n"
+        "r1,Recruiter,d,70000,1\n"
+        "r2,Recruiter,d,70000,1\n"
+        "r3,Recruiter,d,70000,1\n"
+        "r4,Recruiter,d,70000,1\n"
+        "x,Chief Vibes Wizard,d,50000,1\n"
+    ))
+    gap = compare(current, small)
+    assert [s.id for s, n in gap.spans_over] == ["d"]
+    excess = {m.current.id for m in gap.excess}
+    assert "x" in excess and len(excess & {"r1", "r2", "r3", "r4"}) >= 3
+    assert "the title 'Chief Vibes Wizard' names no catalog role" in [m.why for m in gap.excess]
+    head = next(m for m in gap.matches if m.current and m.current.id == "d")
+    assert head.why == "the current head of HR takes the recommended head-of-HR seat"
+    assert any(c.startswith("re-level: VP of Human Resources -> ") for c in head.changes)
+    assert "payroll" in gap.uncovered  # recruiters cover hiring only
+
+
+def test_titles_the_catalog_does_not_know_are_matched_by_shared_words(templates):
+    assert guess_role("Senior Payroll Officer II", templates)[0] == "payroll_specialist"
+    assert guess_role("Talent Acquisition Lead", templates)[0] in ("recruiter", "talent_acquisition_manager")
+    assert guess_role("Chief Vibes Wizard", templates) is None
+
+
+def test_cli_compare_writes_the_gap_workbook_and_marked_chart(tmp_path):
+    result = CliRunner().invoke(cli, ["compare", "examples/current-team.xlsx", "examples/keystone-manufacturing.yaml", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Seats to add (8)" in result.output and "Cost difference: +$" in result.output
+    assert "Office & Culture Coordinator (hr-07)" in result.output.split("Seats beyond the recommendation")[1]
+    wb = openpyxl.load_workbook(tmp_path / "staffing-plan.xlsx")
+    assert {"Gap", "Gap summary", "Positions"} <= set(wb.sheetnames)
+    statuses = [r[0] for r in wb["Gap"].iter_rows(min_row=4, values_only=True)]
+    assert statuses.count("new") == 8 and statuses.count("kept") + statuses.count("changed") == 6 and statuses.count("excess") == 1
+    assert (tmp_path / "orgchart-gap.png").stat().st_size > 20000
+
+
+def test_two_profiles_compare_side_by_side():
+    result = CliRunner().invoke(cli, ["compare", "examples/keystone-manufacturing.yaml", "examples/keystone-manufacturing.yaml", "--set", "employees=2500", "--set", "unionized_share=0.3"])
+    assert result.exit_code == 0, result.output
+    assert "Scenario examples/keystone-manufacturing.yaml (900 employees)" in result.output
+    assert "(2,500 employees)" in result.output and "Seats kept as they are" in result.output
+
+
+def test_set_overrides_profile_values_on_plan():
+    result = CliRunner().invoke(cli, ["plan", "examples/keystone-manufacturing.yaml", "--set", "employees=2500", "--set", "unionized_share=0.3", "--json"])
+    import json
+
+    data = json.loads(result.output)
+    assert data["profile"]["employees"] == 2500 and data["profile"]["unionized_share"] == 0.3
+
+
+@pytest.mark.parametrize("args, message", [
+    (["plan", "examples/keystone-manufacturing.yaml", "--set", "employees=lots"], "--set employees: expected a whole number"),
+    (["plan", "examples/keystone-manufacturing.yaml", "--set", "employees"], "--set: expected KEY=VALUE"),
+    (["plan", "examples/keystone-manufacturing.yaml", "--set", "employes=3"], "did you mean 'employees'"),
+    (["compare", "examples/missing.xlsx", "examples/keystone-manufacturing.yaml"], "file not found"),
+    (["compare", "examples/keystone-manufacturing.yaml", "examples/nowhere.yaml"], "file not found"),
+])
+def test_bad_scenarios_and_team_files_exit_2(args, message):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
