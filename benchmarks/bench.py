@@ -2,7 +2,8 @@
 
 Run: python3 benchmarks/bench.py
 Targets: a 2,000,000-employee plan under 0.5 s after imports; `orgplan --help` well under 1 s;
-workbook export and read-back of about 2,000 seats under 2 s each.
+workbook export and read-back of about 2,000 seats under 2 s each; a roadmap sweep
+of hundreds of sizes in a second or two.
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ def main() -> None:
     huge = profile_from_dict({"company": "Huge", "employees": 2_000_000, "countries": 40, "business_units": 12, "unionized_share": 0.2}, templates=templates)
     seconds, result = timed(lambda: plan(huge, templates=templates), repeat=3)
     print(f"\nplan 2,000,000 employees: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (target < 0.5 s)")
+
+    from orgplan.roadmap import default_sizes, roadmap
+
+    startup = profile_from_dict({"company": "Sweep", "employees": 40, "growth_rate": 0.3}, templates=templates)
+    sizes = default_sizes(40, 50_000, 300)
+    seconds, sweep = timed(lambda: roadmap(startup, sizes, templates=templates), repeat=3)
+    print(f"roadmap 40 to 50,000 employees, {len(sizes)} sizes: {sweep.plans_made} plans (thresholds bisected) in {seconds:.2f} s (target: a second or two)")
 
     chart_figures(templates)
     workbook_figures(templates)

@@ -1,4 +1,7 @@
-"""Regenerate the outputs of every example profile into examples/output/<name>/.
+"""Regenerate the outputs of every example into examples/output/<name>/.
+
+Each profile gets plan.json, its org chart and staffing-plan.xlsx; the growing startup
+also gets its roadmap, and current-team.xlsx is compared with the Keystone plan.
 
 Run: python3 examples/regenerate.py
 """
@@ -7,17 +10,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from orgplan import load_profile, plan
+from orgplan.cli import cli
 from orgplan.outputs import write_outputs
 
 HERE = Path(__file__).resolve().parent
+OUT = HERE / "output"
 
 
 def main() -> None:
     for path in sorted(HERE.glob("*.yaml")):
         result = plan(load_profile(path))
-        for written in write_outputs(result, HERE / "output" / path.stem):
+        for written in write_outputs(result, OUT / path.stem):
             print(written.relative_to(HERE))
+    runner = CliRunner()
+    for args in (
+        ["roadmap", str(HERE / "brightpath-startup.yaml"), "--to", "5000", "--out", str(OUT / "brightpath-roadmap")],
+        ["compare", str(HERE / "current-team.xlsx"), str(HERE / "keystone-manufacturing.yaml"), "--out", str(OUT / "keystone-gap")],
+    ):
+        result = runner.invoke(cli, args)
+        if result.exit_code != 0:
+            raise SystemExit(result.output)
+        print("\n".join(line for line in result.output.splitlines() if line.startswith("wrote ")))
 
 
 if __name__ == "__main__":

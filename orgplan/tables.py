@@ -44,12 +44,23 @@ def add_table_sheet(wb: Any, table: Table) -> Any:
         longest = max([len(str(header)) // 2 + 2, *(len(str(r[c - 1])) + 2 for r in table.rows[:200] if c - 1 < len(r) and r[c - 1] is not None)])
         ws.column_dimensions[get_column_letter(c)].width = table.widths.get(c - 1, min(60, max(8, longest)))
     ws.row_dimensions[3].height = 30
+    wrap = Alignment(wrap_text=True, vertical="top")
+    wide = {c: w for c, w in table.widths.items() if w >= 40}  # long text wraps in its set width
     for r, row in enumerate(table.rows, start=4):
+        lines = 1
         for c, value in enumerate(row, start=1):
             cell = put_value(ws.cell(row=r, column=c), value)
             if c - 1 in table.formats:
                 cell.number_format = table.formats[c - 1]
+            if c - 1 in wide and isinstance(value, str):
+                cell.alignment = wrap
+                lines = max(lines, -(-len(value) * 11 // (10 * wide[c - 1])))
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines
     ws.freeze_panes = "B4"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     return ws
 
 
