@@ -223,7 +223,7 @@ def import_command(team: str, as_json: bool, rules: str | None) -> None:
 @cli.command("roadmap")
 @click.argument("profile", type=click.Path(dir_okay=False))
 @click.option("--to", "to", type=int, help="Largest headcount to plan. Default: today's size after three years of growth_rate.")
-@click.option("--steps", type=click.IntRange(2, 1000), default=12, show_default=True, help="Sizes in the table, spaced evenly on a log scale.")
+@click.option("--steps", type=click.IntRange(2, 1000), default=12, show_default=True, help="Sizes to plan from today to --to, evenly spaced on a log scale; thresholds between them are found exactly.")
 @click.option("--out", "out", type=click.Path(file_okay=False), help="Write roadmap.xlsx and roadmap.png into this folder.")
 @SET_OPTION
 @RULES_OPTION
