@@ -323,11 +323,10 @@ class _Book:
         self.widths(ws, [c.width for c in cols])
         ws.freeze_panes = "C2"
         ws.row_dimensions[1].height = 32
-        depth = {self.plan.root.id: 0}
+        depth = self.plan.depths()
         L = {c.key: letter(c.key) for c in cols}
         load = self.t.constants["benefits_load"].value if self.t and "benefits_load" in self.t.constants else 1.0
         for r, seat in enumerate(self.plan.seats, start=2):
-            depth[seat.id] = depth[seat.reports_to] + 1 if seat.reports_to in depth else 0
             hr = seat.family != "executive"
             hire = self.hires.get(seat.id)
             values: dict[str, Any] = {

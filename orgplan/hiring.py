@@ -42,9 +42,7 @@ def hiring_plan(plan: Plan) -> tuple[Hire, ...]:
     t = plan.templates or load_templates()
     policy = t.hiring
     values = planning_values(plan.profile, t)
-    depth = {plan.root.id: 0}
-    for seat in plan.seats[1:]:  # seats come root first, every manager before its reports
-        depth[seat.id] = depth[seat.reports_to] + 1 if seat.reports_to in depth else 1
+    depth = plan.depths()
     phase_of = {family: (i, phase) for i, phase in enumerate(policy.phases) for family in phase.families}
 
     def need(seat: Position) -> float:

@@ -97,10 +97,21 @@ class SeatTree:
                 return p
         raise KeyError(seat_id)
 
+    def depths(self) -> dict[str, int]:
+        """Each seat's distance from the root (the root is 0)."""
+        depth = {self.root.id: 0}
+        stack = [self.root.id]
+        while stack:
+            node = stack.pop()
+            for child in self.graph.successors(node):
+                depth[child] = depth[node] + 1
+                stack.append(child)
+        return depth
+
     def structure(self) -> dict[str, Any]:
         """Seats, FTE, cost, layers below the root, widest span and seats per family of the HR seats."""
         hr = self.hr_seats
-        depth = _depths(self.graph, self.root.id)
+        depth = self.depths()
         hr_ids = [p.id for p in hr]
         families = Counter(p.family for p in hr)
         offset = 0 if self.root.family == "executive" else 1  # an HR head at the top is a layer itself
@@ -168,13 +179,3 @@ class Plan(SeatTree):
         """The plan as JSON; the same input always gives the same bytes."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
-
-def _depths(graph: Any, root: str) -> dict[str, int]:
-    depth = {root: 0}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        for child in graph.successors(node):
-            depth[child] = depth[node] + 1
-            stack.append(child)
-    return depth
