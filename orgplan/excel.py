@@ -174,7 +174,6 @@ class _Book:
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
         self.labels = {k: f.label for k, f in self.t.functions.items()} if self.t else {}
-        self.employees_cell = ""
 
     # -- cell helpers ---------------------------------------------------------------
     def put(self, ws: Any, row: int, col: int, value: Any, fmt: str | None = None, like: Any = None, **style: Any) -> Any:
@@ -269,13 +268,12 @@ class _Book:
             self.put(ws, row, 1, label)
             self.put(ws, row, 2, value, "0%" if key in _PERCENT else ("#,##0" if key == "employees" else None))
             if key == "employees":
-                self.employees_cell = f"Summary!$B${row}"
+                employees = f"$B${row}"
         row += 1
         self.put(ws, row, 1, "HR functions to cover")
         self.put(ws, row, 2, "; ".join(self.labels.get(f, f) for f in p.functions), alignment=self.wrap)
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
         ws.row_dimensions[row].height = 15 * math.ceil(len(ws.cell(row=row, column=2).value) * 1.1 / 110)
-        employees = self.employees_cell.split("!")[1]
 
         row += 2
         self.section(ws, row, "Totals (formulas)", 5)
@@ -310,12 +308,16 @@ class _Book:
         self.section(ws, row, "Seats by family", 5)
         row += 1
         self.header(ws, row, ("Family", "Seats", "FTE", "Annual cost (USD)"))
-        for family in HR_FAMILIES:
-            row += 1
+        self.family_rows(ws, row + 1)
+
+    def family_rows(self, ws: Any, first: int) -> int:
+        """Seats, FTE and cost per HR family as formulas from row ``first``; returns the last row."""
+        for row, family in enumerate(HR_FAMILIES, start=first):
             self.put(ws, row, 1, family)
             self.formula(ws, row, 2, f"=COUNTIF({ref('family')},A{row})", "0")
             self.formula(ws, row, 3, f"=SUMIF({ref('family')},A{row},{ref('fte')})", "0.00")
             self.formula(ws, row, 4, f"=SUMIF({ref('family')},A{row},{ref('annual_cost')})", MONEY)
+        return first + len(HR_FAMILIES) - 1
 
     def positions(self, ws: Any) -> None:
         cols = POSITION_COLUMNS
@@ -454,12 +456,7 @@ class _Book:
         row += 1
         self.header(ws, row, ("Family", "Seats", "FTE", "Annual cost (USD)", "Share of cost"))
         top = row + 1
-        for family in HR_FAMILIES:
-            row += 1
-            self.put(ws, row, 1, family)
-            self.formula(ws, row, 2, f"=COUNTIF({ref('family')},A{row})", "0")
-            self.formula(ws, row, 3, f"=SUMIF({ref('family')},A{row},{ref('fte')})", "0.00")
-            self.formula(ws, row, 4, f"=SUMIF({ref('family')},A{row},{ref('annual_cost')})", MONEY)
+        row = self.family_rows(ws, top)
         self._total(ws, row + 1, top, row)
         row += 3
         self.section(ws, row, "By HR function", 5)
