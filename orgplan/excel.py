@@ -181,20 +181,17 @@ class _Book:
 
         ``like`` is a cell whose style to copy, much faster than setting styles one by one.
         """
-        cell = ws.cell(row=row, column=col)
-        if like is not None:
-            cell._style = copy(like._style)
-            return put_value(cell, value)
-        put_value(cell, value)
-        if fmt:
-            cell.number_format = fmt
-        for name, v in style.items():
-            setattr(cell, name, v)
-        return cell
+        return put_value(self._styled(ws, row, col, fmt, like, style), value)
 
     def formula(self, ws: Any, row: int, col: int, text: str, fmt: str | None = None, like: Any = None, **style: Any) -> Any:
-        cell = ws.cell(row=row, column=col)
+        cell = self._styled(ws, row, col, fmt, like, style)
         cell.value = text
+        return cell
+
+    @staticmethod
+    def _styled(ws: Any, row: int, col: int, fmt: str | None, like: Any, style: dict[str, Any]) -> Any:
+        """The cell, styled like ``like`` or with ``fmt`` and ``style`` (before its value is set)."""
+        cell = ws.cell(row=row, column=col)
         if like is not None:
             cell._style = copy(like._style)
             return cell
