@@ -153,7 +153,7 @@ def roadmap(
             if present[i] != present[i - 1]:
                 n = _threshold(sizes[i - 1], sizes[i], lambda m: any(s.role == key for s in at(m).hr_seats) == present[i])
                 event = ("again" if seen else "first") if present[i] else "last"
-                milestones.append(_milestone(at(n), at(_before(n, cache)), key, role.title, event, n))
+                milestones.append(_milestone(at(n), at(n - 1), key, role.title, event, n))
                 seen = seen or present[i]
     if sizes and counts and any(counts[0].values()):  # roles already there at the first size
         first = plans[0]
@@ -185,10 +185,6 @@ def _threshold(low: int, high: int, reached: Callable[[int], bool]) -> int:
         else:
             low = mid
     return high
-
-
-def _before(n: int, cache: dict[int, Plan]) -> int:
-    return n - 1 if n - 1 in cache else max((m for m in cache if m < n), default=n)
 
 
 def _milestone(p: Plan, before: Plan | None, role: str, title: str, event: str, n: int) -> Milestone:
