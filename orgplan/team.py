@@ -66,16 +66,16 @@ class _Where:
     def __init__(self, path: Path, sheet: str | None, letters: dict[str, str]):
         self.path, self.sheet, self.letters = path, sheet, letters
 
-    def __call__(self, row: int | None = None, key: str | None = None) -> str:
+    def place(self, row: int | None = None, key: str | None = None) -> str | None:
         parts = [f"sheet '{self.sheet}'"] if self.sheet else []
         if row is not None:
             parts.append(f"row {row}")
         if key is not None:
             parts.append(f"column {self.letters[key]} ({_HEADERS[key]})" if key in self.letters else f"column {_HEADERS[key]}")
-        return ", ".join(parts) or None  # type: ignore[return-value]
+        return ", ".join(parts) or None
 
     def error(self, message: str, row: int | None = None, key: str | None = None) -> TeamFileError:
-        return TeamFileError(message, path=self.path, where=self(row, key))
+        return TeamFileError(message, path=self.path, where=self.place(row, key))
 
 
 def read_team(path: str | os.PathLike[str], *, templates: Templates | None = None) -> Team:
