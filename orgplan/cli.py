@@ -264,6 +264,7 @@ def compare_command(current: str, profile: str, out: str | None, sets: tuple[str
     PROFILE only.
     """
     from .compare import compare
+    from .outputs import write_gap_outputs
     from .planner import plan
     from .report import gap_text
     from .team import read_team
@@ -278,26 +279,10 @@ def compare_command(current: str, profile: str, out: str | None, sets: tuple[str
         now = read_team(current, templates=templates)
         name = f"Current team {current}"
     gap = compare(now, recommended, templates=templates)
-    written = _write_gap(gap, out) if out else []
+    written = write_gap_outputs(gap, out) if out else []
     click.echo(gap_text(gap, name))
     for path in written:
         click.echo(f"wrote {path}")
-
-
-def _write_gap(gap: Any, out: str) -> list[Path]:
-    from .chart import render_chart
-    from .errors import OptionError
-    from .excel import export_excel
-
-    folder = Path(out)
-    lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess]
-    note = "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
-    try:
-        chart = render_chart(gap.plan, folder / "orgchart-gap.png", marks=gap.marks, note=note)
-    except OptionError:
-        chart = render_chart(gap.plan, folder / "orgchart-gap.pdf", marks=gap.marks, note=note)
-    book = export_excel(gap.plan, folder / "staffing-plan.xlsx", chart=chart if chart.suffix == ".png" else True, comparison=gap)
-    return [book, chart]
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import OptionError
 from .files import atomic_write_text
@@ -11,7 +12,10 @@ from .model import Plan
 from .roadmap import Roadmap
 from .tables import Table
 
-__all__ = ["write_outputs", "roadmap_tables", "write_roadmap_outputs"]
+if TYPE_CHECKING:
+    from .compare import Comparison
+
+__all__ = ["write_outputs", "write_gap_outputs", "roadmap_tables", "write_roadmap_outputs"]
 
 
 def write_outputs(plan: Plan, out_dir: str | os.PathLike[str]) -> list[Path]:
@@ -19,18 +23,28 @@ def write_outputs(plan: Plan, out_dir: str | os.PathLike[str]) -> list[Path]:
 
     Returns the paths written. The workbook embeds the PNG chart when there is one.
     """
+    folder = Path(out_dir)
+    return [atomic_write_text(folder / "plan.json", plan.json), *_chart_and_workbook(plan, folder, "orgchart")]
+
+
+def write_gap_outputs(gap: Comparison, out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Write ``staffing-plan.xlsx`` with the Gap sheets and ``orgchart-gap.png`` (boxes tagged new/changed/kept)."""
+    lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess]
+    note = "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
+    return _chart_and_workbook(gap.plan, Path(out_dir), "orgchart-gap", comparison=gap, marks=gap.marks, note=note)
+
+
+def _chart_and_workbook(plan: Plan, folder: Path, chart_name: str, comparison: Comparison | None = None, **chart_options: Any) -> list[Path]:
+    """The chart as PNG (PDF when too large for a sharp PNG), then the workbook embedding the PNG."""
     from .chart import render_chart
     from .excel import export_excel
 
-    folder = Path(out_dir)
-    written = [atomic_write_text(folder / "plan.json", plan.json)]
     try:
-        chart = render_chart(plan, folder / "orgchart.png")
+        chart = render_chart(plan, folder / f"{chart_name}.png", **chart_options)
     except OptionError:  # too large for a sharp PNG: a PDF keeps every box legible
-        chart = render_chart(plan, folder / "orgchart.pdf")
-    written.append(chart)
-    written.append(export_excel(plan, folder / "staffing-plan.xlsx", chart=chart if chart.suffix == ".png" else True))
-    return written
+        chart = render_chart(plan, folder / f"{chart_name}.pdf", **chart_options)
+    book = export_excel(plan, folder / "staffing-plan.xlsx", chart=chart if chart.suffix == ".png" else True, comparison=comparison)
+    return [chart, book]
 
 
 def roadmap_tables(r: Roadmap) -> list[Table]:
