@@ -155,10 +155,9 @@ def roadmap(
                 event = ("again" if seen else "first") if present[i] else "last"
                 milestones.append(_milestone(at(n), at(n - 1), key, role.title, event, n))
                 seen = seen or present[i]
-    if sizes and counts and any(counts[0].values()):  # roles already there at the first size
-        first = plans[0]
-        for key in dict.fromkeys(s.role for s in first.hr_seats):
-            milestones.append(_milestone(first, None, key, t.roles[key].title, "today", sizes[0]))
+    first = plans[0]
+    for key in dict.fromkeys(s.role for s in first.hr_seats):  # roles already there at the first size
+        milestones.append(_milestone(first, None, key, t.roles[key].title, "today", sizes[0]))
     # The table: the sweep's ends, every threshold, and each size where the seat count moved.
     rows = {sizes[0], sizes[-1], *(m.employees for m in milestones)}
     rows |= {n for i, n in enumerate(sizes[1:], start=1) if plans[i].summary["hr_headcount"] != plans[i - 1].summary["hr_headcount"]}
