@@ -26,6 +26,12 @@ __all__ = [
     "load_templates",
     "plan",
     "explain",
+    "render_chart",
+    "draw_chart",
+    "export_excel",
+    "read_team",
+    "compare",
+    "roadmap",
 ]
 
 __version__ = "0.1.0"
@@ -39,6 +45,12 @@ _LAZY = {
     "load_templates": "templates",
     "plan": "planner",
     "explain": "explain",
+    "render_chart": "chart",
+    "draw_chart": "chart",
+    "export_excel": "excel",
+    "read_team": "team",
+    "compare": "compare",
+    "roadmap": "roadmap",
 }
 
 from .errors import OptionError, OrgplanError, PlanError, ProfileError, RuleError, TeamFileError, TemplateError  # noqa: E402

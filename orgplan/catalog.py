@@ -9,10 +9,33 @@ from typing import Any
 from .errors import TemplateError
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
-__all__ = ["FAMILIES", "HR_FAMILIES", "Salary", "Role", "parse_catalog", "normalise_title", "role_for_title"]
+__all__ = ["EXECUTIVE", "Family", "TitleMatching", "Salary", "Role", "Catalog", "parse_catalog", "normalise_title", "role_for_title"]
 
-FAMILIES = ("executive", "leadership", "generalist", "specialist", "support")
-HR_FAMILIES = FAMILIES[1:]
+EXECUTIVE = "executive"  # the family of the one role outside HR: the executive HR reports to
+PAY_BASES = ("salary", "fee")
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of roles (leadership, generalist, ...), in the catalog's order."""
+
+    key: str
+    label: str
+    absorbs_uncovered_work: bool = False
+
+    @property
+    def is_hr(self) -> bool:
+        return self.key != EXECUTIVE
+
+
+@dataclass(frozen=True)
+class TitleMatching:
+    """How titles the catalog does not list are matched to roles by their words."""
+
+    filler: frozenset[str]
+    rank_words: frozenset[str]
+    min_score: float
+    source: str
 
 
 @dataclass(frozen=True)
@@ -48,23 +71,43 @@ class Role:
     leads: tuple[str, ...] = ()
     salary_note: str | None = None
     also_called: tuple[str, ...] = ()
+    paid_as: str = "salary"
 
     @property
     def is_hr(self) -> bool:
         """True for every HR role; False for the executive HR reports to."""
-        return self.family != "executive"
+        return self.family != EXECUTIVE
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The role catalog: families in order, roles by key, and how unknown titles are matched."""
+
+    families: dict[str, Family]
+    roles: dict[str, Role]
+    title_matching: TitleMatching
+
+    @property
+    def hr_families(self) -> tuple[str, ...]:
+        """The HR families in catalog order (the executive family left out)."""
+        return tuple(k for k, f in self.families.items() if f.is_hr)
+
+    def family_rank(self, family: str) -> int:
+        """The position of ``family`` in the catalog's order, for sorting seats."""
+        return list(self.families).index(family)
 
 
 _ROLE_KEYS = (
     "title", "also_called", "family", "level", "functions", "summary", "responsibilities", "skills",
-    "next_steps", "salary", "salary_note", "reports_to", "leads",
+    "next_steps", "salary", "salary_note", "reports_to", "leads", "paid_as",
 )
 
 
-def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> dict[str, Role]:
+def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Catalog:
     """Build the catalog from loaded YAML, refusing unknown keys, families and functions."""
     data = expect_mapping(data, error=TemplateError, path=path, where=None)
-    check_keys(data, ("sources", "roles"), required=("roles",), error=TemplateError, path=path)
+    check_keys(data, ("families", "title_matching", "sources", "roles"), required=("families", "title_matching", "roles"), error=TemplateError, path=path)
+    families = _families(data["families"], path)
     raw_roles = expect_mapping(data["roles"], error=TemplateError, path=path, where="roles")
     roles: dict[str, Role] = {}
     for key, raw in raw_roles.items():
@@ -72,8 +115,11 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> dic
         raw = expect_mapping(raw, error=TemplateError, path=path, where=where)
         check_keys(raw, _ROLE_KEYS, required=("title", "family", "level", "salary"), error=TemplateError, path=path, where=where)
         family = raw["family"]
-        if family not in FAMILIES:
-            raise TemplateError(f"unknown family {family!r}; expected one of: {', '.join(FAMILIES)}", path=path, where=f"{where}.family")
+        if family not in families:
+            raise TemplateError(f"unknown family {family!r}{suggest(str(family), families)}; expected one of: {', '.join(families)}", path=path, where=f"{where}.family")
+        paid_as = raw.get("paid_as", "salary")
+        if paid_as not in PAY_BASES:
+            raise TemplateError(f"expected one of {', '.join(PAY_BASES)}, got {paid_as!r}", path=path, where=f"{where}.paid_as")
         level = raw["level"]
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 10:
             raise TemplateError(f"expected a whole number from 1 to 10, got {level!r}", path=path, where=f"{where}.level")
@@ -97,15 +143,47 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> dic
             leads=leads,
             salary_note=raw.get("salary_note"),
             also_called=tuple(str(x) for x in expect_list(raw.get("also_called", []), error=TemplateError, path=path, where=f"{where}.also_called")),
+            paid_as=paid_as,
         )
     for role in roles.values():
         for field_name in ("next_steps", "reports_to"):
             for other in getattr(role, field_name):
                 if other not in roles:
                     _known([other], tuple(roles), path, f"roles.{role.key}.{field_name}", "role")
-    if sum(r.family == "executive" for r in roles.values()) != 1:
-        raise TemplateError("the catalog needs exactly one role with family 'executive'", path=path, where="roles")
-    return roles
+    if sum(r.family == EXECUTIVE for r in roles.values()) != 1:
+        raise TemplateError(f"the catalog needs exactly one role with family '{EXECUTIVE}'", path=path, where="roles")
+    return Catalog(families=families, roles=roles, title_matching=_title_matching(data["title_matching"], path))
+
+
+def _families(raw: Any, path: object) -> dict[str, Family]:
+    raw = expect_mapping(raw, error=TemplateError, path=path, where="families")
+    out = {}
+    for key, item in raw.items():
+        where = f"families.{key}"
+        item = expect_mapping(item, error=TemplateError, path=path, where=where)
+        check_keys(item, ("label", "absorbs_uncovered_work"), required=("label",), error=TemplateError, path=path, where=where)
+        absorbs = item.get("absorbs_uncovered_work", False)
+        if not isinstance(absorbs, bool):
+            raise TemplateError(f"expected true or false, got {absorbs!r}", path=path, where=f"{where}.absorbs_uncovered_work")
+        out[str(key)] = Family(str(key), expect_text(item["label"], error=TemplateError, path=path, where=f"{where}.label"), absorbs)
+    if EXECUTIVE not in out:
+        raise TemplateError(f"the family '{EXECUTIVE}' (the executive HR reports to) is required", path=path, where="families")
+    return out
+
+
+def _title_matching(raw: Any, path: object) -> TitleMatching:
+    where = "title_matching"
+    raw = expect_mapping(raw, error=TemplateError, path=path, where=where)
+    keys = ("filler", "rank_words", "min_score", "source")
+    check_keys(raw, keys, required=keys, error=TemplateError, path=path, where=where)
+    score = raw["min_score"]
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 < score <= 1:
+        raise TemplateError(f"expected a number above 0 and at most 1, got {score!r}", path=path, where=f"{where}.min_score")
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(normalise_title(str(w)) for w in expect_list(raw[key], error=TemplateError, path=path, where=f"{where}.{key}"))
+
+    return TitleMatching(words("filler"), words("rank_words"), float(score), expect_text(raw["source"], error=TemplateError, path=path, where=f"{where}.source"))
 
 
 def _salary(raw: Any, path: object, where: str) -> Salary:

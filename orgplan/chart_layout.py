@@ -15,7 +15,6 @@ from typing import Any
 
 from .errors import OptionError
 from .model import Plan, Position
-from .planner import FAMILY_ORDER
 from .validation import suggest
 
 __all__ = ["Box", "Layout", "layout_chart", "BOX_WIDTH", "BOX_HEIGHT"]
@@ -93,6 +92,9 @@ def layout_chart(plan: Plan, *, direction: str = "tb", levels: int | None = None
     for s in plan.seats:
         if s.reports_to is not None:
             children.setdefault(s.reports_to, []).append(s)
+    rank = plan.templates.catalog.family_rank
+    for kids in children.values():  # by family, most senior first, then by title
+        kids.sort(key=lambda s: (rank(s.family), -s.level, s.title, s.id))
     top = _build(seats[start], children, 0, levels, expand)
     tb = direction == "tb"
     dims = _Dims(BOX_WIDTH, BOX_HEIGHT) if tb else _Dims(BOX_HEIGHT, BOX_WIDTH)
@@ -121,13 +123,9 @@ class _Dims:
         return self.depth + LEVEL_GAP
 
 
-def _sort_key(s: Position) -> tuple[int, int, str, str]:
-    return (FAMILY_ORDER[s.family], -s.level, s.title, s.id)
-
-
 def _build(seat: Position, children: dict[str, list[Position]], depth: int, levels: int | None, expand: bool) -> Box:
     box = Box(seat.id, (seat.id,), seat.title, seat.family, seat.role, seat.fte, seat.annual_cost, seat.functions, depth)
-    kids = sorted(children.get(seat.id, []), key=_sort_key)
+    kids = children.get(seat.id, [])
     if levels is not None and depth + 1 >= levels:
         box.hidden_below = _descendants(seat.id, children)
         return box

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -38,38 +37,13 @@ SET_OPTION = click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", h
 
 def _profile(path: str | None, rules: str | None, sets: tuple[str, ...] = ()) -> Any:
     """Load the profile (default: the bundled starter) with any --set overrides applied."""
-    from .profile import load_profile
+    from .profile import apply_overrides, load_profile
     from .templates import load_templates, templates_dir
 
     templates = load_templates(rules=rules)
     source = path if path is not None else str(templates_dir() / "starter-profile.yaml")
-    profile = load_profile(source, templates=templates)
-    if sets:
-        profile = _apply_sets(profile, sets, templates)
+    profile = apply_overrides(load_profile(source, templates=templates), sets, templates)
     return profile, templates
-
-
-def _apply_sets(profile: Any, sets: tuple[str, ...], templates: Any) -> Any:
-    import yaml
-
-    from .errors import OptionError, ProfileError
-
-    changes: dict[str, Any] = {}
-    for item in sets:
-        key, sep, text = item.partition("=")
-        if not sep or not key.strip():
-            raise OptionError(f"expected KEY=VALUE, got {item!r}", where="--set")
-        try:
-            value = yaml.safe_load(text) if text.strip() else None
-        except yaml.YAMLError:
-            value = text
-        if key.strip() == "functions" and isinstance(value, str):
-            value = [v.strip() for v in value.split(",") if v.strip()]
-        changes[key.strip()] = value
-    try:
-        return profile.with_values(templates=templates, **changes)
-    except ProfileError as exc:
-        raise OptionError(exc.message, where=f"--set {exc.where}" if exc.where else "--set") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,17 +102,10 @@ def validate_command(profile: str, rules: str | None) -> None:
 def explain_command(profile: str, rules: str | None) -> None:
     """Show every rule for PROFILE: whether it fired, and why."""
     from .explain import explain
+    from .report import explain_text
 
     prof, templates = _profile(profile, rules)
-    result = explain(prof, templates=templates)
-    click.echo(f"Figures for {prof.company} ({prof.employees:,} employees):")
-    for name, value in result.figures.items():
-        click.echo(f"  {name} = {value:g}")
-    click.echo("")
-    for r in result.results:
-        mark = "FIRED" if r.fired else "quiet"
-        seats = f" (+{r.seats} seat{'s' if r.seats != 1 else ''})" if r.fired else ""
-        click.echo(f"[{mark}] {r.rule} ({r.stage}){seats}: {r.detail}")
+    click.echo(explain_text(explain(prof, templates=templates)))
 
 
 @cli.command("rules")
@@ -147,15 +114,12 @@ def explain_command(profile: str, rules: str | None) -> None:
 def rules_command(rules: str | None) -> None:
     """List the rule pack, validated, and check every rule's examples."""
     from .explain import check_rule_examples
+    from .report import rules_text
     from .templates import load_templates
 
     templates = load_templates(rules=rules)
     pack = templates.rules
-    click.echo(f"{pack.path}: {len(pack.rules)} rules")
-    for rule in pack.rules:
-        action = rule.action
-        what = f"add {action.seats.text} x {action.role}" if action.kind == "add" else f"promote {action.seats.text} {action.from_role} -> {action.role}"
-        click.echo(f"- {rule.id} [{rule.stage}] {rule.description}\n    when {rule.when.text}\n    {what}")
+    click.echo(rules_text(pack))
     failures = check_rule_examples(templates=templates)
     if failures:
         for line in failures:
@@ -230,17 +194,12 @@ def import_command(team: str, as_json: bool, rules: str | None) -> None:
 @_friendly
 def roadmap_command(profile: str, to: int | None, steps: int, out: str | None, sets: tuple[str, ...], rules: str | None) -> None:
     """Show how PROFILE's HR team should grow: where each seat first appears, and the totals by size."""
-    from .errors import OptionError
     from .outputs import write_roadmap_outputs
     from .report import roadmap_text
-    from .roadmap import default_sizes, default_target, roadmap
+    from .roadmap import roadmap, roadmap_sizes
 
     prof, templates = _profile(profile, rules, sets)
-    target = to if to is not None else default_target(prof)
-    if target <= prof.employees:
-        why = f"--to {to:,}" if to is not None else f"three years of growth_rate {prof.growth_rate:g} ({target:,} employees)"
-        raise OptionError(f"{why} is not larger than the company's {prof.employees:,} employees; pass a larger --to")
-    sizes = default_sizes(prof.employees, target, steps)
+    sizes = roadmap_sizes(prof, to=to, steps=steps)
     with click.progressbar(length=len(sizes), label="Planning sizes", file=sys.stderr) as bar:
         result = roadmap(prof, sizes, templates=templates, progress=bar.update)
     written = write_roadmap_outputs(result, out) if out else []
@@ -263,22 +222,14 @@ def compare_command(current: str, profile: str, out: str | None, sets: tuple[str
     another profile (.yaml or .json), to put two scenarios side by side. --set changes
     PROFILE only.
     """
-    from .compare import compare
+    from .compare import compare, load_current
     from .outputs import write_gap_outputs
     from .planner import plan
     from .report import gap_text
-    from .team import read_team
 
     prof, templates = _profile(profile, rules, sets)
-    recommended = plan(prof, templates=templates)
-    if Path(current).suffix.lower() in (".yaml", ".yml", ".json"):
-        other, _ = _profile(current, rules)
-        now: Any = plan(other, templates=templates)
-        name = f"Scenario {current} ({other.employees:,} employees)"
-    else:
-        now = read_team(current, templates=templates)
-        name = f"Current team {current}"
-    gap = compare(now, recommended, templates=templates)
+    now, name = load_current(current, templates)
+    gap = compare(now, plan(prof, templates=templates))
     written = write_gap_outputs(gap, out) if out else []
     click.echo(gap_text(gap, name))
     for path in written:

@@ -9,19 +9,16 @@ What is left over is a seat to add (recommended, unmatched) or a seat in excess
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .catalog import normalise_title
 from .model import Plan, Position, SeatTree
-from .templates import Templates, load_templates
+from .templates import Templates
 
-__all__ = ["Match", "Comparison", "compare", "guess_role"]
-
-_FILLER = {"hr", "human", "resources", "resource", "of", "and", "the", "people", "a", "senior", "junior", "i", "ii", "iii"}
-# Rank words say how senior a seat is, not what it does: a match needs a word beyond these.
-_RANK = {"chief", "officer", "head", "lead", "leader", "director", "manager", "specialist", "coordinator", "assistant",
-         "administrator", "analyst", "partner", "vp", "vice", "president", "team", "advisor", "supervisor", "generalist"}
+__all__ = ["Match", "Comparison", "compare", "guess_role", "load_current"]
 
 
 @dataclass(frozen=True)
@@ -94,9 +91,21 @@ class Comparison:
             employees_here = tree.profile.employees if isinstance(tree, Plan) else employees
             out[name] = {
                 "hr_headcount": s["hr_headcount"], "hr_fte": s["hr_fte"], "hr_per_100": round(s["hr_fte"] / employees_here * 100, 3),
-                "annual_cost": round(cost), "layers": s["layers"], "max_span": s["max_span"],
+                "annual_cost": round(cost), "layers": s["layers"], "widest_span": s["widest_span"],
             }
         return out
+
+
+def load_current(path: str | os.PathLike[str], templates: Templates) -> tuple[SeatTree, str]:
+    """What to compare a plan with, and its name: a team file (.xlsx, .csv) or another profile (.yaml, .json), planned."""
+    from .planner import plan
+    from .profile import load_profile
+    from .team import read_team
+
+    if Path(path).suffix.lower() in (".yaml", ".yml", ".json"):
+        other = load_profile(path, templates=templates)
+        return plan(other, templates=templates), f"Scenario {path} ({other.employees:,} employees)"
+    return read_team(path, templates=templates), f"Current team {path}"
 
 
 def guess_role(title: str, templates: Templates) -> tuple[str, str] | None:
@@ -104,12 +113,14 @@ def guess_role(title: str, templates: Templates) -> tuple[str, str] | None:
 
     Titles are compared as sets of words, ignoring filler ('HR', 'of'); the words shared
     must include one that says what the seat does (not only its rank, like 'manager').
+    The word lists and the lowest score come from the catalog's ``title_matching``.
 
     >>> from orgplan.templates import load_templates
     >>> guess_role("Payroll Team Lead", load_templates())[0]
     'payroll_specialist'
     """
-    words = set(normalise_title(title).split()) - _FILLER
+    matching = templates.title_matching
+    words = set(normalise_title(title).split()) - matching.filler
     if not words:
         return None
     best: tuple[float, int, str, str] | None = None
@@ -117,20 +128,20 @@ def guess_role(title: str, templates: Templates) -> tuple[str, str] | None:
         if not role.is_hr:
             continue
         for name in (role.title, *role.also_called):
-            theirs = set(normalise_title(name).split()) - _FILLER
+            theirs = set(normalise_title(name).split()) - matching.filler
             common = words & theirs
-            if not common - _RANK:
+            if not common - matching.rank_words:
                 continue
             score = len(common) / len(words | theirs)
             candidate = (score, -role.level, key, f"'{title}' shares '{' '.join(sorted(common))}' with {name}")
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
-    if best is None or best[0] < 0.25:
+    if best is None or best[0] < matching.min_score:
         return None
     return best[2], best[3]
 
 
-def compare(current: SeatTree, plan: Plan, *, templates: Templates | None = None) -> Comparison:
+def compare(current: SeatTree, plan: Plan) -> Comparison:
     """Match ``current`` (a team read from a file, or another plan) against ``plan``.
 
     >>> from orgplan import plan as make_plan, profile_from_dict
@@ -140,7 +151,7 @@ def compare(current: SeatTree, plan: Plan, *, templates: Templates | None = None
     >>> len(gap.to_add) == big.summary["hr_headcount"] - len(gap.kept) - len(gap.changed)
     True
     """
-    t = templates or plan.templates or load_templates()
+    t = plan.templates
     roles = t.roles
     cur = list(current.hr_seats)
     rec = list(plan.hr_seats)
@@ -166,7 +177,7 @@ def compare(current: SeatTree, plan: Plan, *, templates: Templates | None = None
             if (c.id in guessed) == sure or c.id in pairs:
                 continue
             r = next((r for r in rec if r.role == key and r.id not in taken), None)
-            if r is not None:
+            if r is not None and key is not None:
                 pair(c, r, f"same role ({roles[key].title}); {guessed[c.id]}" if c.id in guessed else f"same role ({roles[key].title})")
     head = next((s for s in rec if s.reports_to == plan.root.id), None)
     current_head = next((s for s in cur if s.reports_to is None or s.reports_to == current.root.id), None)
@@ -200,13 +211,14 @@ def compare(current: SeatTree, plan: Plan, *, templates: Templates | None = None
     covered = {f for c in cur for f in (c.functions or (roles[role_of[c.id]].functions if c.id in role_of else ()))}
     uncovered = tuple(f for f in plan.profile.functions if f not in covered)
     cost, estimated = 0.0, 0
-    load = t.constants["benefits_load"].value if "benefits_load" in t.constants else 1.0
+    costing = t.costing
     for c in cur:
         if c.annual_cost or c.base_salary or c.id not in role_of:
             cost += c.annual_cost
         else:  # no salary in the file: cost the seat at its role's pay
             estimated += 1
-            cost += round(roles[role_of[c.id]].salary.base * plan.profile.salary_multiplier * c.fte * load)
+            role = roles[role_of[c.id]]
+            cost += costing.annual_cost(costing.base_salary(role, plan.profile.salary_multiplier), c.fte, costing.load_for(role.paid_as))
     return Comparison(current=current, plan=plan, matches=tuple(matches), spans_over=spans, uncovered=uncovered, current_cost=cost, estimated_costs=estimated)
 
 
@@ -219,8 +231,8 @@ def _changes(c: Position, r: Position, key: str | None, current: SeatTree, plan:
     elif normalise_title(c.title) != normalise_title(r.title):
         out.append(f"re-title: '{c.title}' -> '{r.title}'")
     manager = c.reports_to
-    expected = r.reports_to
-    at_top = manager is None or manager == current.root.id and current.root.family == "executive"
+    expected = r.reports_to or plan.root.id
+    at_top = manager is None or manager == current.root.id and not current.root.is_hr
     if (expected == plan.root.id and not at_top) or (expected != plan.root.id and rec_of.get(manager or "") != expected):
         now = current.seat(manager).title if manager else "no one"
         out.append(f"reporting: now to {now}, should be to {plan.seat(expected).title} ({expected})")

@@ -17,19 +17,17 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from copy import copy
 from collections.abc import Iterable
+from copy import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalog import HR_FAMILIES
 from .columns import MONEY, POSITION_COLUMNS, letter
 from .errors import OptionError
 from .files import atomic_path
 from .hiring import Hire, hiring_plan
-from .tables import put_value
 from .model import Plan, Position
-from .tables import Table
+from .tables import Table, put_value
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -41,22 +39,6 @@ LAST_ROW = 1048576  # whole columns below the header, so rows finance adds are c
 _HEADER_FILL = "1F4E78"
 _SECTION_FILL = "DDEBF7"
 _MARK_FILLS = {"Directs": "FCE4D6", "Does": "DDEBF7", "Does + directs": "E2EFDA"}
-_PROFILE_ROWS = (
-    ("company", "Company"),
-    ("employees", "Employees"),
-    ("countries", "Countries"),
-    ("sites", "Sites"),
-    ("business_units", "Business units"),
-    ("unionized_share", "Share of employees in a union"),
-    ("annual_hires", "Hires a year"),
-    ("growth_rate", "Yearly headcount growth"),
-    ("turnover_rate", "Yearly turnover"),
-    ("industry", "Industry"),
-    ("hr_reports_to", "Head of HR reports to"),
-    ("max_span", "Widest span allowed"),
-    ("salary_multiplier", "Salary multiplier"),
-)
-_PERCENT = {"unionized_share", "growth_rate", "turnover_rate"}
 
 
 def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str | os.PathLike[str] = True, comparison: Comparison | None = None) -> Path:
@@ -109,14 +91,13 @@ def gap_tables(gap: Comparison) -> list[Table]:
                   ["Status", "Current ID", "Current title", "Recommended ID", "Recommended title", "Changes", "Why", "Current cost (USD)", "Recommended cost (USD)"],
                   rows, {7: MONEY, 8: MONEY}, {5: 50, 6: 60})
     sides = gap.summaries()
-    labels = (("hr_headcount", "HR seats"), ("hr_fte", "HR FTE"), ("hr_per_100", "HR staff per 100 employees"), ("annual_cost", "Annual cost (USD)"), ("layers", "Layers"), ("max_span", "Widest span"))
+    labels = (("hr_headcount", "HR seats"), ("hr_fte", "HR FTE"), ("hr_per_100", "HR staff per 100 employees"), ("annual_cost", "Annual cost (USD)"), ("layers", "Layers"), ("widest_span", "Widest span"))
     summary_rows: list[list[Any]] = [[label, sides["current"][k], sides["recommended"][k], round(sides["recommended"][k] - sides["current"][k], 3)] for k, label in labels]
     summary_rows.append([])
     summary_rows += [[f"Seats {status}", len(gap.with_status(status))] for status in ("new", "changed", "kept", "excess")]
     if gap.estimated_costs:
         summary_rows.append([f"{gap.estimated_costs} current seat(s) had no salary; costed at their role's catalog pay"])
-    labels_of = {k: f.label for k, f in gap.plan.templates.functions.items()} if gap.plan.templates else {}
-    summary_rows += [[], ["Functions no current seat covers", "; ".join(labels_of.get(f, f) for f in gap.uncovered) or "none"]]
+    summary_rows += [[], ["Functions no current seat covers", "; ".join(gap.plan.templates.function_label(f) for f in gap.uncovered) or "none"]]
     summary_rows += [["Spans over the limit", f"{s.title} ({s.id}): {n} direct reports, limit {gap.plan.profile.max_span}"] for s, n in gap.spans_over] or [["Spans over the limit", "none"]]
     summary = Table("Gap summary", "Current team and recommended plan side by side", ["", "Current", "Recommended", "Difference"], summary_rows, {1: "#,##0.##", 2: "#,##0.##", 3: "#,##0.##"}, {0: 40, 1: 16, 2: 16, 3: 14})
     return [seats, summary]
@@ -173,7 +154,7 @@ class _Book:
         self.top_line = Border(top=Side(style="thin"))
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
-        self.labels = {k: f.label for k, f in self.t.functions.items()} if self.t else {}
+        self.labels = {k: f.label for k, f in self.t.functions.items()}
 
     # -- cell helpers ---------------------------------------------------------------
     def put(self, ws: Any, row: int, col: int, value: Any, fmt: str | None = None, like: Any = None, **style: Any) -> Any:
@@ -259,15 +240,16 @@ class _Book:
         self.widths(ws, (34, 18, 14, 18, 60))
         row = 4
         self.section(ws, row, "Company", 5)
-        for key, label in _PROFILE_ROWS:
+        for key, spec in self.t.profile_fields.items():
+            if spec["type"] == "functions":
+                continue
             row += 1
-            value = getattr(p, key)
-            self.put(ws, row, 1, label)
-            self.put(ws, row, 2, value, "0%" if key in _PERCENT else ("#,##0" if key == "employees" else None))
+            self.put(ws, row, 1, spec["label"])
+            self.put(ws, row, 2, getattr(p, key), "0%" if spec.get("format") == "percent" else ("#,##0" if spec["type"] == "integer" else None))
             if key == "employees":
                 employees = f"$B${row}"
         row += 1
-        self.put(ws, row, 1, "HR functions to cover")
+        self.put(ws, row, 1, self.t.profile_fields["functions"]["label"])
         self.put(ws, row, 2, "; ".join(self.labels.get(f, f) for f in p.functions), alignment=self.wrap)
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
         ws.row_dimensions[row].height = 15 * math.ceil(len(ws.cell(row=row, column=2).value) * 1.1 / 110)
@@ -309,12 +291,13 @@ class _Book:
 
     def family_rows(self, ws: Any, first: int) -> int:
         """Seats, FTE and cost per HR family as formulas from row ``first``; returns the last row."""
-        for row, family in enumerate(HR_FAMILIES, start=first):
+        families = self.t.hr_families
+        for row, family in enumerate(families, start=first):
             self.put(ws, row, 1, family)
             self.formula(ws, row, 2, f"=COUNTIF({ref('family')},A{row})", "0")
             self.formula(ws, row, 3, f"=SUMIF({ref('family')},A{row},{ref('fte')})", "0.00")
             self.formula(ws, row, 4, f"=SUMIF({ref('family')},A{row},{ref('annual_cost')})", MONEY)
-        return first + len(HR_FAMILIES) - 1
+        return first + len(families) - 1
 
     def positions(self, ws: Any) -> None:
         cols = POSITION_COLUMNS
@@ -324,9 +307,8 @@ class _Book:
         ws.row_dimensions[1].height = 32
         depth = self.plan.depths()
         L = {c.key: letter(c.key) for c in cols}
-        load = self.t.constants["benefits_load"].value if self.t and "benefits_load" in self.t.constants else 1.0
         for r, seat in enumerate(self.plan.seats, start=2):
-            hr = seat.family != "executive"
+            hr = seat.is_hr
             hire = self.hires.get(seat.id)
             values: dict[str, Any] = {
                 "id": seat.id,
@@ -339,7 +321,7 @@ class _Book:
                 "functions": self.function_text(seat),
                 "fte": seat.fte,
                 "base_salary": seat.base_salary if hr else None,
-                "benefits_load": load if hr else None,
+                "benefits_load": seat.benefits_load if hr else None,
                 "hiring_phase": hire.phase if hire else "Outside HR",
                 "quarter": hire.quarter if hire else None,
                 "rationale": " ".join(x.reason for x in seat.rationale),
@@ -406,7 +388,7 @@ class _Book:
             self.put(ws, r, 2, seat.id, like=like(2))
             self.put(ws, r, 3, seat.role, like=like(3))
             self.formula(ws, r, 4, f"=COUNTA(B{r + 1}:B{end})" if lead else "=0", "0", like=like(4))
-            self.formula(ws, r, 5, f"=IFERROR(INDEX({fte_col},MATCH(B{r},{id_col},0)),0)" if seat.family != "executive" else "=0", "0.00", like=like(5))
+            self.formula(ws, r, 5, f"=IFERROR(INDEX({fte_col},MATCH(B{r},{id_col},0)),0)" if seat.is_hr else "=0", "0.00", like=like(5))
             self.formula(ws, r, 6, f"=IFERROR(INDEX({cost_col},MATCH(B{r},{id_col},0)),0)", MONEY, like=like(6))
             self.formula(ws, r, 7, f"=SUM(E{r}:E{end})", "0.00", like=like(7), font=self.bold if lead else None)
             self.formula(ws, r, 8, f"=SUM(F{r}:F{end})", MONEY, like=like(8), font=self.bold if lead else None)
@@ -507,8 +489,6 @@ class _Book:
             self.formula(ws, r, 14, f"=SUM($M$4:M{r})", MONEY)
 
     def assumptions(self, ws: Any) -> None:
-        from .planner import planning_values
-
         plan, t = self.plan, self.t
         self.title(ws, "Assumptions", "Every figure the plan uses, with its source. Change them in orgplan's templates folder to re-plan.")
         self.widths(ws, (30, 34, 14, 16, 40, 80))
@@ -537,13 +517,13 @@ class _Book:
         row += 1
         self.header(ws, row, ("Name", "Value", "", "", "", "Source"))
         policy = t.hiring
-        for figure in (*t.constants.values(), policy.min_hires_per_quarter, policy.horizon_quarters):
+        for figure in (*t.constants.values(), *t.costing.figures, policy.min_hires_per_quarter, policy.horizon_quarters):
             row += 1
             self.put(ws, row, 1, figure.name)
             self.put(ws, row, 2, figure.value)
             self.put(ws, row, 6, figure.source, alignment=self.wrap)
 
-        values = planning_values(plan.profile, t)
+        values = plan.values
         row += 2
         self.section(ws, row, f"Figures worked out for {plan.profile.company}", 6)
         row += 1

@@ -8,7 +8,7 @@ from typing import Any
 
 from .errors import OrgplanError, RuleError
 from .model import RuleResult
-from .planner import plan, planning_values
+from .planner import plan
 from .profile import Profile, profile_from_dict
 from .templates import Templates, load_templates
 
@@ -33,10 +33,7 @@ def explain(profile: Profile, *, rules: str | os.PathLike[str] | None = None, te
     """
     t = templates or load_templates(rules=rules)
     result = plan(profile, templates=t)
-    values = planning_values(profile, t)
-    names = [f.name for f in t.derived] + [f"demand_{f}" for f in profile.functions]
-    figures = {name: round(float(values[name]), 3) for name in names}
-    return Explanation(profile=profile, figures=figures, results=result.rule_results)
+    return Explanation(profile=profile, figures=result.figures(), results=result.rule_results)
 
 
 def check_rule_examples(*, rules: str | os.PathLike[str] | None = None, templates: Templates | None = None) -> list[str]:

@@ -36,12 +36,8 @@ def hiring_plan(plan: Plan) -> tuple[Hire, ...]:
     >>> hires[0].seat.family, hires[0].quarter
     ('leadership', 1)
     """
-    from .planner import planning_values
-    from .templates import load_templates
-
-    t = plan.templates or load_templates()
-    policy = t.hiring
-    values = planning_values(plan.profile, t)
+    policy = plan.templates.hiring
+    values = plan.values
     depth = plan.depths()
     phase_of = {family: (i, phase) for i, phase in enumerate(policy.phases) for family in phase.families}
 

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .catalog import HR_FAMILIES
+from .catalog import EXECUTIVE
 from .profile import Profile
 
 if TYPE_CHECKING:
@@ -16,8 +16,7 @@ if TYPE_CHECKING:
 
     from .templates import Templates
 
-__all__ = ["Reason", "Position", "RuleResult", "SeatTree", "Plan", "HR_FAMILIES"]
-
+__all__ = ["Reason", "Position", "RuleResult", "SeatTree", "Plan"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,12 @@ class Position:
     base_salary: float
     annual_cost: float
     rationale: tuple[Reason, ...] = ()
+    benefits_load: float = 1.0
+
+    @property
+    def is_hr(self) -> bool:
+        """True for every HR seat; False for the executive HR reports to."""
+        return self.family != EXECUTIVE
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +60,7 @@ class Position:
             "functions": list(self.functions),
             "fte": self.fte,
             "base_salary": self.base_salary,
+            "benefits_load": self.benefits_load,
             "annual_cost": self.annual_cost,
             "rationale": [{"rule": r.rule, "reason": r.reason} for r in self.rationale],
         }
@@ -80,6 +86,7 @@ class SeatTree:
 
     seats: tuple[Position, ...]
     graph: nx.DiGraph
+    templates: Templates
 
     @property
     def root(self) -> Position:
@@ -88,7 +95,7 @@ class SeatTree:
 
     @property
     def hr_seats(self) -> tuple[Position, ...]:
-        return tuple(p for p in self.seats if p.family != "executive")
+        return tuple(p for p in self.seats if p.is_hr)
 
     def seat(self, seat_id: str) -> Position:
         """The seat with this id; KeyError when there is none."""
@@ -114,14 +121,14 @@ class SeatTree:
         depth = self.depths()
         hr_ids = [p.id for p in hr]
         families = Counter(p.family for p in hr)
-        offset = 0 if self.root.family == "executive" else 1  # an HR head at the top is a layer itself
+        offset = 1 if self.root.is_hr else 0  # an HR head at the top is a layer itself
         return {
             "hr_headcount": len(hr),
             "hr_fte": round(sum(p.fte for p in hr), 2),
             "annual_cost": round(sum(p.annual_cost for p in hr)),
             "layers": max((depth[n] + offset for n in hr_ids), default=0),
-            "max_span": max((self.graph.out_degree(n) for n in hr_ids), default=0),
-            "seats_by_family": {f: families.get(f, 0) for f in HR_FAMILIES},
+            "widest_span": max((self.graph.out_degree(n) for n in hr_ids), default=0),
+            "seats_by_family": {f: families.get(f, 0) for f in self.templates.hr_families},
         }
 
     @property
@@ -149,8 +156,9 @@ class Plan(SeatTree):
     profile: Profile
     seats: tuple[Position, ...]
     graph: nx.DiGraph = field(repr=False)
+    templates: Templates = field(repr=False, compare=False)
     rule_results: tuple[RuleResult, ...] = field(repr=False, default=())
-    templates: Templates | None = field(repr=False, compare=False, default=None)
+    values: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -159,12 +167,20 @@ class Plan(SeatTree):
         employees = self.profile.employees
         summary: dict[str, Any] = {"employees": employees, "hr_headcount": structure["hr_headcount"], "hr_fte": structure["hr_fte"]}
         summary["hr_per_100"] = round(structure["hr_fte"] / employees * 100, 3)
-        summary |= {k: structure[k] for k in ("annual_cost", "layers", "max_span", "seats_by_family")}
-        if self.templates is not None:
-            band = self.templates.band_for(employees)
-            if band is not None:
-                summary["benchmark_hr_per_100"] = {"low": band.low, "high": band.high, "source": band.source}
+        summary |= {k: structure[k] for k in ("annual_cost", "layers", "widest_span", "seats_by_family")}
+        band = self.templates.band_for(employees)
+        if band is not None:
+            summary["benchmark_hr_per_100"] = {"low": band.low, "high": band.high, "source": band.source}
         return summary
+
+    def figures(self) -> dict[str, float]:
+        """The figures worked out for this company that the rules compared: derived ones and workloads.
+
+        Exactly the values the rules saw, so what ``explain`` prints is what was compared.
+        """
+        t = self.templates
+        names = [f.name for f in t.derived] + [f"demand_{f}" for f in self.profile.functions]
+        return {name: float(self.values[name]) for name in names if name in self.values}
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: the normalised profile, the summary and every position."""

@@ -29,7 +29,7 @@ def write_outputs(plan: Plan, out_dir: str | os.PathLike[str]) -> list[Path]:
 
 def write_gap_outputs(gap: Comparison, out_dir: str | os.PathLike[str]) -> list[Path]:
     """Write ``staffing-plan.xlsx`` with the Gap sheets and ``orgchart-gap.png`` (boxes tagged new/changed/kept)."""
-    lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess]
+    lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess if m.current is not None]
     note = "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
     return _chart_and_workbook(gap.plan, Path(out_dir), "orgchart-gap", comparison=gap, marks=gap.marks, note=note)
 
@@ -49,9 +49,7 @@ def _chart_and_workbook(plan: Plan, folder: Path, chart_name: str, comparison: C
 
 def roadmap_tables(r: Roadmap) -> list[Table]:
     """The roadmap as two sheets: the sizes with their totals and seats per role, and the milestones."""
-    from .templates import load_templates
-
-    roles = (r.templates or load_templates()).roles
+    roles = r.templates.roles
     titles = {key for step in r.steps for key, _ in step.roles}
     keys = [k for k in roles if k in titles]
     headers = ["Employees", "HR seats", "HR FTE", "HR staff per 100", "Published low", "Published high", "Layers", "Annual cost (USD)", *(roles[k].title for k in keys)]

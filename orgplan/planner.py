@@ -22,9 +22,8 @@ from .profile import Profile, expression_values
 from .rules import Rule
 from .templates import Templates, load_templates
 
-__all__ = ["plan", "planning_values", "FAMILY_ORDER"]
+__all__ = ["plan", "planning_values"]
 
-FAMILY_ORDER = {"executive": 0, "leadership": 1, "generalist": 2, "specialist": 3, "support": 4}
 SPAN_RULE = "span-limit"
 
 
@@ -35,13 +34,18 @@ class _Seat:
     functions: tuple[str, ...]
     reasons: list[Reason]
     order: int
+    family_rank: int
     title: str | None = None
     team_of: Role | None = None
     parent: _Seat | None = None
     children: list[_Seat] = field(default_factory=list)
 
     def sort_key(self) -> tuple[int, int, str, int]:
-        return (FAMILY_ORDER[self.role.family], -self.role.level, self.role.key, self.order)
+        return (self.family_rank, -self.role.level, self.role.key, self.order)
+
+    def rank_key(self) -> tuple[int, int, int]:
+        """Most senior first: level, then family order, then the order seats were planned."""
+        return (-self.role.level, self.family_rank, self.order)
 
 
 def plan(
@@ -65,7 +69,8 @@ def plan(
 
     def add(role_key: str, fte: float, reason: Reason, functions: tuple[str, ...]) -> _Seat:
         counter[0] += 1
-        seat = _Seat(t.roles[role_key], fte, functions, [reason], counter[0])
+        role = t.roles[role_key]
+        seat = _Seat(role, fte, functions, [reason], counter[0], t.catalog.family_rank(role.family))
         seats.append(seat)
         return seat
 
@@ -90,7 +95,7 @@ def plan(
     if missing:
         raise PlanError(f"no seat covers the requested function(s) {', '.join(missing)}; the rule pack needs a rule that covers them", path=t.rules.path)
 
-    executive = _Seat(t.executive, 1.0, (), [], 0, title=_executive_title(profile, t))
+    executive = _Seat(t.executive, 1.0, (), [], 0, t.catalog.family_rank(t.executive.family), title=_executive_title(profile, t))
     _link(executive, seats)
     _limit_spans(executive, profile.max_span, t, values, add)
     return _build(profile, executive, t, values, tuple(results))
@@ -128,10 +133,10 @@ def _apply(rule: Rule, values: dict[str, Any], seats: list[_Seat], add: Any, t: 
         fte = action.fte.number(values)
         if not 0 < fte <= 1:
             raise RuleError(f"fte should be more than 0 and at most 1, gave {fte:g}", path=t.rules.path, where=f"rule '{rule.id}', add.fte")
-        fte = round(fte * 20) / 20 or 0.05
+        fte = t.costing.round_fte(fte)
     role = t.roles[action.role]
     own = tuple(f for f in requested if f in role.functions)
-    if role.family in ("generalist", "support") and uncovered and set(uncovered) <= set(own):
+    if t.families[role.family].absorbs_uncovered_work and uncovered and set(uncovered) <= set(own):
         own = uncovered
     for _ in range(count):
         add(role.key, fte, reason, own)
@@ -166,7 +171,7 @@ def _executive_title(profile: Profile, t: Templates) -> str:
 
 def _link(executive: _Seat, seats: list[_Seat]) -> None:
     """Attach each seat to the first role of its catalog ``reports_to`` the plan has."""
-    ranked = sorted(seats, key=lambda s: (-s.role.level, FAMILY_ORDER[s.role.family], s.order))
+    ranked = sorted(seats, key=_Seat.rank_key)
     head = ranked[0]
     by_role: dict[str, list[_Seat]] = {}
     for seat in ranked:
@@ -205,7 +210,7 @@ def _limit_spans(executive: _Seat, max_span: int, t: Templates, values: dict[str
             if len(largest) >= 2:
                 members = largest
             else:  # all different roles: move the lowest-ranked ones under one lead
-                ranked = sorted(manager.children, key=lambda s: (-s.role.level, FAMILY_ORDER[s.role.family], s.order))
+                ranked = sorted(manager.children, key=_Seat.rank_key)
                 members = ranked[-min(max_span, len(manager.children) - max_span + 1):]
             leaders = members[0].role.family == "leadership"
             lead_role = policy.lead_of_leads_role if leaders else policy.team_lead_role
@@ -238,7 +243,7 @@ def _team_title(lead: Role, members: Role) -> str:
 def _build(profile: Profile, executive: _Seat, t: Templates, values: dict[str, Any], results: tuple[RuleResult, ...]) -> Plan:
     import networkx as nx
 
-    load = float(values.get("benefits_load", 1.0))
+    costing = t.costing
     ordered: list[_Seat] = []
     queue = [executive]
     while queue:
@@ -258,7 +263,8 @@ def _build(profile: Profile, executive: _Seat, t: Templates, values: dict[str, A
     positions = []
     for seat in ordered:
         hr = seat is not executive
-        base = round(seat.role.salary.base * profile.salary_multiplier)
+        base = costing.base_salary(seat.role, profile.salary_multiplier)
+        load = costing.load_for(seat.role.paid_as) if hr else 1.0
         position = Position(
             id=ids[id(seat)],
             title=seat.title or seat.role.title,
@@ -268,9 +274,10 @@ def _build(profile: Profile, executive: _Seat, t: Templates, values: dict[str, A
             reports_to=ids[id(seat.parent)] if seat.parent is not None else None,
             functions=seat.functions,
             fte=seat.fte,
-            base_salary=float(base),
-            annual_cost=float(round(base * seat.fte * load)) if hr else 0.0,
+            base_salary=base,
+            annual_cost=costing.annual_cost(base, seat.fte, load) if hr else 0.0,
             rationale=tuple(seat.reasons),
+            benefits_load=load,
         )
         positions.append(position)
         graph.add_node(position.id, **{k: v for k, v in position.__dict__.items() if k != "id"})
@@ -278,4 +285,4 @@ def _build(profile: Profile, executive: _Seat, t: Templates, values: dict[str, A
             graph.add_edge(position.reports_to, position.id)
     if not nx.is_arborescence(graph):
         raise PlanError("the reporting lines do not form a single tree; check the reports_to lists of the role catalog", path=t.directory)
-    return Plan(profile=profile, seats=tuple(positions), graph=graph, rule_results=results, templates=t)
+    return Plan(profile=profile, seats=tuple(positions), graph=graph, templates=t, rule_results=results, values=values)

@@ -9,16 +9,16 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .errors import ProfileError
+from .errors import OptionError, ProfileError
 from .files import read_data_file
 from .templates import Templates, load_templates
 from .validation import suggest
 
-__all__ = ["Profile", "load_profile", "profile_from_dict"]
+__all__ = ["Profile", "load_profile", "profile_from_dict", "apply_overrides"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,35 @@ class Profile:
         raw = dict(self.given)
         raw.update(changes)
         return profile_from_dict(raw, templates=templates, source=self.source)
+
+
+def apply_overrides(profile: Profile, items: Iterable[str], templates: Templates | None = None) -> Profile:
+    """``profile`` with ``KEY=VALUE`` overrides applied, each value read as YAML (``functions`` may be comma-separated).
+
+    Errors name the override: ``--set employees: expected a whole number ...``.
+
+    >>> p = apply_overrides(profile_from_dict({"employees": 100}), ["employees=2,500", "functions=payroll, benefits"])
+    >>> p.employees, p.functions
+    (2500, ('benefits', 'payroll'))
+    """
+    import yaml
+
+    changes: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise OptionError(f"expected KEY=VALUE, got {item!r}", where="--set")
+        try:
+            value = yaml.safe_load(text) if text.strip() else None
+        except yaml.YAMLError:
+            value = text
+        if key.strip() == "functions" and isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        changes[key.strip()] = value
+    try:
+        return profile.with_values(templates=templates, **changes)
+    except ProfileError as exc:
+        raise OptionError(exc.message, where=f"--set {exc.where}" if exc.where else "--set") from None
 
 
 def load_profile(path: str | os.PathLike[str], templates: Templates | None = None) -> Profile:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from .model import Plan, SeatTree
 
-__all__ = ["plan_table", "team_table", "roadmap_text", "gap_text", "seat_lines", "money"]
+__all__ = ["plan_table", "team_table", "roadmap_text", "gap_text", "explain_text", "rules_text", "seat_lines", "money"]
 
 
 def money(amount: float) -> str:
@@ -40,7 +41,7 @@ def plan_table(p: Plan) -> str:
         f"HR seats: {s['hr_headcount']} ({families})",
         f"HR FTE: {s['hr_fte']:g}   HR staff per 100 employees: {s['hr_per_100']:.2f}{bench}",
         f"Annual cost (salary x benefits load): {money(s['annual_cost'])}",
-        f"Layers: {s['layers']}   Widest span: {s['max_span']}   Head of HR reports to: {p.root.title}",
+        f"Layers: {s['layers']}   Widest span: {s['widest_span']}   Head of HR reports to: {p.root.title}",
     ]
     return "\n".join(out)
 
@@ -57,7 +58,7 @@ def team_table(team: SeatTree, name: str) -> str:
         "",
         f"HR seats: {s['hr_headcount']} ({families or 'no catalog roles'}){f'; {unknown} without a catalog role' if unknown else ''}",
         f"HR FTE: {s['hr_fte']:g}   Annual cost: {money(s['annual_cost'])}",
-        f"Layers: {s['layers']}   Widest span: {s['max_span']}   Top seat: {team.root.title}",
+        f"Layers: {s['layers']}   Widest span: {s['widest_span']}   Top seat: {team.root.title}",
     ])
 
 
@@ -73,7 +74,28 @@ def roadmap_text(r: Any) -> str:
     return "\n".join([*out, "", *_grid(head, body)])
 
 
-def _grid(head: tuple[str, ...], body: list[tuple[str, ...]], left: set[int] | None = None) -> list[str]:
+def explain_text(e: Any) -> str:
+    """The figures the rules compared, then every rule: fired or quiet, and why."""
+    out = [f"Figures for {e.profile.company} ({e.profile.employees:,} employees):"]
+    out += [f"  {name} = {value:.6g}" for name, value in e.figures.items()]
+    out.append("")
+    for r in e.results:
+        seats = f" (+{r.seats} seat{'s' if r.seats != 1 else ''})" if r.fired else ""
+        out.append(f"[{'FIRED' if r.fired else 'quiet'}] {r.rule} ({r.stage}){seats}: {r.detail}")
+    return "\n".join(out)
+
+
+def rules_text(pack: Any) -> str:
+    """A rule pack as a list: each rule's id, stage, description, condition and action."""
+    out = [f"{pack.path}: {len(pack.rules)} rules"]
+    for rule in pack.rules:
+        action = rule.action
+        what = f"add {action.seats.text} x {action.role}" if action.kind == "add" else f"promote {action.seats.text} {action.from_role} -> {action.role}"
+        out.append(f"- {rule.id} [{rule.stage}] {rule.description}\n    when {rule.when.text}\n    {what}")
+    return "\n".join(out)
+
+
+def _grid(head: tuple[str, ...], body: Sequence[tuple[str, ...]], left: set[int] | None = None) -> list[str]:
     """Right-aligned columns (except ``left``) under a dashed rule."""
     left = left or set()
     widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
@@ -91,7 +113,7 @@ def gap_text(gap: Any, current_name: str) -> str:
     head = ("", "Current", "Recommended", "Difference")
     rows = []
     for key, label, fmt in (("hr_headcount", "HR seats", "{:,.0f}"), ("hr_fte", "HR FTE", "{:,.2f}"), ("hr_per_100", "HR staff per 100", "{:.2f}"),
-                            ("annual_cost", "Annual cost", "${:,.0f}"), ("layers", "Layers", "{:.0f}"), ("max_span", "Widest span", "{:.0f}")):
+                            ("annual_cost", "Annual cost", "${:,.0f}"), ("layers", "Layers", "{:.0f}"), ("widest_span", "Widest span", "{:.0f}")):
         a, b = sides["current"][key], sides["recommended"][key]
         diff = fmt.format(abs(b - a))
         rows.append((label, fmt.format(a), fmt.format(b), ("+" if b >= a else "-") + diff))
@@ -108,8 +130,7 @@ def gap_text(gap: Any, current_name: str) -> str:
     section("Seats kept as they are", [f"{m.current.title} ({m.current.id}) -> {m.recommended.id} [matched: {m.why}]" for m in gap.kept])
     section("Seats beyond the recommendation", [f"{m.current.title} ({m.current.id}): {m.why}" for m in gap.excess])
     section("Spans over the limit", [f"{s.title} ({s.id}) has {n} direct reports; the limit is {plan.profile.max_span}" for s, n in gap.spans_over])
-    labels = {k: f.label for k, f in plan.templates.functions.items()} if plan.templates else {}
-    section("Functions the current team leaves uncovered", [labels.get(f, f) for f in gap.uncovered])
+    section("Functions the current team leaves uncovered", [plan.templates.function_label(f) for f in gap.uncovered])
     diff = gap.cost_difference
     out += ["", f"Cost difference: {'+' if diff >= 0 else '-'}{money(abs(diff))} a year (recommended {money(plan.summary['annual_cost'])}, current {money(gap.current_cost)})"]
     return "\n".join(out)

@@ -18,7 +18,7 @@ from .model import Plan
 from .profile import Profile
 from .templates import Templates, load_templates
 
-__all__ = ["Step", "Milestone", "Roadmap", "roadmap", "default_sizes", "default_target"]
+__all__ = ["Step", "Milestone", "Roadmap", "roadmap", "roadmap_sizes", "default_sizes", "default_target"]
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Roadmap:
     steps: tuple[Step, ...]
     milestones: tuple[Milestone, ...]
     curve: tuple[Step, ...]  # every size planned, thresholds included: for charts
-    templates: Templates | None = field(default=None, compare=False, repr=False)
+    templates: Templates = field(compare=False, repr=False)
 
     @property
     def plans_made(self) -> int:
@@ -100,6 +100,23 @@ def default_sizes(start: int, stop: int, steps: int = 12) -> list[int]:
         if out[-1] < rounded < stop:
             out.append(rounded)
     return [*out, stop]
+
+
+def roadmap_sizes(profile: Profile, to: int | None = None, steps: int = 12) -> list[int]:
+    """The sizes a roadmap plans: ``steps`` sizes from today's headcount to ``to``.
+
+    ``to`` defaults to three years of the profile's growth rate; it must be larger than
+    today's headcount (OptionError otherwise, saying which figure was too small).
+
+    >>> from orgplan import profile_from_dict
+    >>> roadmap_sizes(profile_from_dict({"employees": 40}), to=1000, steps=6)
+    [40, 76, 140, 280, 530, 1000]
+    """
+    target = to if to is not None else default_target(profile)
+    if target <= profile.employees:
+        why = f"--to {to:,}" if to is not None else f"three years of growth_rate {profile.growth_rate:g} ({target:,} employees)"
+        raise OptionError(f"{why} is not larger than the company's {profile.employees:,} employees; pass a larger --to")
+    return default_sizes(profile.employees, target, steps)
 
 
 def roadmap(
@@ -193,7 +210,7 @@ def _milestone(p: Plan, before: Plan | None, role: str, title: str, event: str, 
     else:
         gone = Counter(s.role for s in p.hr_seats)
         had = Counter(s.role for s in before.hr_seats) if before is not None else Counter()
-        arrived = [p.templates.roles[r].title if p.templates else r for r in gone if gone[r] > had.get(r, 0)]
+        arrived = [p.templates.roles[r].title for r in gone if gone[r] > had.get(r, 0)]
         reason = f"the work moves to {', '.join(arrived)}" if arrived else "the rules no longer call for it"
     return Milestone(employees=n, event=event, role=role, title=title, reason=reason)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalog import role_for_title
+from .catalog import EXECUTIVE, role_for_title
 from .columns import POSITION_COLUMNS, REQUIRED, column_for
 from .errors import TeamFileError
 from .model import Position, SeatTree
@@ -39,7 +39,7 @@ class Team(SeatTree):
     source: str
     seats: tuple[Position, ...]
     graph: nx.DiGraph = field(repr=False)
-    templates: Templates | None = field(repr=False, compare=False, default=None)
+    templates: Templates = field(repr=False, compare=False)
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -195,7 +195,7 @@ def _text(value: Any) -> str:
 def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Position]]:
     roles = t.roles
     functions = {k: k for k in t.functions} | {f.label.lower(): k for k, f in t.functions.items()}
-    load_default = t.constants["benefits_load"].value if "benefits_load" in t.constants else 1.0
+    costing = t.costing
     out = []
     for row in rows:
         c, n = row.cells, row.number
@@ -221,18 +221,19 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
         fte = _number(c.get("fte"), n, "fte", where, 0, 1)
         fte = 1.0 if fte is None else fte
         salary = _number(c.get("base_salary"), n, "base_salary", where, 0)
-        hr = family != "executive"
+        hr = family != EXECUTIVE
         if salary is None:
             salary = known.salary.base if known and hr else 0.0
         load = _number(c.get("benefits_load"), n, "benefits_load", where, 0, 5)
-        load = load_default if load is None else load
+        if load is None:
+            load = costing.load_for(known.paid_as if known else "salary") if hr else 1.0
         cost = _number(c.get("annual_cost"), n, "annual_cost", where, 0)
         if cost is None:
-            cost = float(round(salary * fte * load)) if hr else 0.0
+            cost = costing.annual_cost(salary, fte, load) if hr else 0.0
         reports_to = _text(c.get("reports_to")) or None
         out.append((n, Position(
             id=seat_id, title=title, role=role, family=family, level=int(level) if level is not None else (known.level if known else 0),
-            reports_to=reports_to, functions=seat_functions, fte=fte, base_salary=salary, annual_cost=cost,
+            reports_to=reports_to, functions=seat_functions, fte=fte, base_salary=salary, annual_cost=cost, benefits_load=load,
         )))
     return out
 

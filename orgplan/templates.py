@@ -12,22 +12,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import HR_FAMILIES, Role, parse_catalog
+from .catalog import Catalog, Family, Role, TitleMatching, parse_catalog
 from .errors import RuleError, TemplateError
 from .expressions import BOOLEAN, NUMBER, TEXT, TEXT_SET, Expression
 from .files import read_data_file
 from .rules import RulePack, parse_rules
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
-__all__ = ["FunctionInfo", "Figure", "Band", "HiringPhase", "HiringPolicy", "Templates", "templates_dir", "load_templates", "PROFILE_NAMES"]
+__all__ = ["FunctionInfo", "Figure", "Band", "HiringPhase", "HiringPolicy", "Costing", "Templates", "templates_dir", "load_templates", "profile_names"]
 
-# Profile names every expression can use, with their types.
-PROFILE_NAMES = {
-    "company": TEXT, "employees": NUMBER, "functions": TEXT_SET, "countries": NUMBER, "sites": NUMBER,
-    "business_units": NUMBER, "unionized_share": NUMBER, "annual_hires": NUMBER, "growth_rate": NUMBER,
-    "turnover_rate": NUMBER, "industry": TEXT, "hr_reports_to": TEXT, "max_span": NUMBER,
-    "salary_multiplier": NUMBER, "regulated": BOOLEAN, "unionized_employees": NUMBER,
-}
+# Expression types of the profile field types declared in templates/profile.yaml.
+_FIELD_TYPES = {"text": TEXT, "integer": NUMBER, "number": NUMBER, "choice": TEXT, "functions": TEXT_SET}
+# Names the profile module works out from the fields (see orgplan.profile.expression_values).
+_WORKED_OUT = {"regulated": BOOLEAN, "unionized_employees": NUMBER}
+
+
+def profile_names(fields: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """The names and types rule expressions see of a profile, from its declared fields."""
+    return {key: _FIELD_TYPES[spec["type"]] for key, spec in fields.items()} | _WORKED_OUT
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,48 @@ class HiringPolicy:
 
 
 @dataclass(frozen=True)
+class Costing:
+    """How every seat is costed: the one cost formula and its figures.
+
+    annual cost = base salary x FTE x load, rounded to the dollar; base salary = catalog
+    salary x salary multiplier (x a country's pay index); load is the benefits load for
+    employees and the fee load for roles paid as a fee.
+
+    >>> c = load_templates().costing
+    >>> c.annual_cost(100000, 0.5, c.load_for("salary"))
+    71000.0
+    """
+
+    benefits_load: Figure
+    fee_load: Figure
+    fte_step: Figure
+
+    def load_for(self, paid_as: str) -> float:
+        """The load on base pay for a role paid as 'salary' or 'fee'."""
+        figure = self.fee_load if paid_as == "fee" else self.benefits_load
+        return float(figure.value or 0.0)
+
+    @staticmethod
+    def base_salary(role: Role, multiplier: float, pay_index: float = 1.0) -> float:
+        """A seat's base pay: the catalog salary scaled by the profile and the country, to the dollar."""
+        return float(round(role.salary.base * multiplier * pay_index))
+
+    @staticmethod
+    def annual_cost(base_salary: float, fte: float, load: float) -> float:
+        """Base salary x FTE x load, to the dollar (the workbook's Positions formula is the same)."""
+        return float(round(base_salary * fte * load))
+
+    def round_fte(self, fte: float) -> float:
+        """``fte`` to the nearest step (never below one step)."""
+        step = float(self.fte_step.value or 0.05)
+        return max(step, round(round(fte / step) * step, 4))
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return (self.benefits_load, self.fee_load, self.fte_step)
+
+
+@dataclass(frozen=True)
 class Templates:
     """All of orgplan's knowledge, validated and compiled."""
 
@@ -91,8 +135,9 @@ class Templates:
     default_functions_source: str
     implied_functions: tuple[tuple[str, Expression, str], ...]
     regulated_industries: tuple[str, ...]
-    roles: dict[str, Role]
+    catalog: Catalog
     constants: dict[str, Figure]
+    costing: Costing
     derived: tuple[Figure, ...]
     workload: dict[str, Figure]
     bands: tuple[Band, ...]
@@ -107,8 +152,34 @@ class Templates:
         return None
 
     @property
+    def roles(self) -> dict[str, Role]:
+        return self.catalog.roles
+
+    @property
+    def families(self) -> dict[str, Family]:
+        return self.catalog.families
+
+    @property
+    def hr_families(self) -> tuple[str, ...]:
+        return self.catalog.hr_families
+
+    @property
+    def title_matching(self) -> TitleMatching:
+        return self.catalog.title_matching
+
+    @property
     def executive(self) -> Role:
-        return next(r for r in self.roles.values() if r.family == "executive")
+        return next(r for r in self.roles.values() if not r.is_hr)
+
+    @property
+    def profile_names(self) -> dict[str, str]:
+        """The names and types rule expressions see of a profile."""
+        return profile_names(self.profile_fields)
+
+    def function_label(self, key: str) -> str:
+        """How outputs name an HR function: ``'hr_operations'`` -> ``'HR operations'``."""
+        info = self.functions.get(key)
+        return info.label if info is not None else key
 
 
 def templates_dir() -> Path:
@@ -151,12 +222,13 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     prof_path = folder / "profile.yaml"
     prof = expect_mapping(read_data_file(prof_path, TemplateError), error=TemplateError, path=prof_path, where=None)
     check_keys(prof, ("fields", "default_functions", "implied_functions", "regulated_industries"), required=("fields", "default_functions"), error=TemplateError, path=prof_path)
-    fields = {k: dict(expect_mapping(v, error=TemplateError, path=prof_path, where=f"fields.{k}")) for k, v in expect_mapping(prof["fields"], error=TemplateError, path=prof_path, where="fields").items()}
+    fields = _profile_fields(prof["fields"], prof_path)
+    names_of_profile = profile_names(fields)
     default_functions, df_source = _default_functions(prof["default_functions"], vocab, prof_path)
     implied = tuple(
         (
             _vocab_item(item.get("function"), vocab, prof_path, f"implied_functions[{i}].function"),
-            Expression.compile(item.get("when"), PROFILE_NAMES, where=f"implied_functions[{i}].when", path=prof_path),
+            Expression.compile(item.get("when"), names_of_profile, where=f"implied_functions[{i}].when", path=prof_path),
             expect_text(item.get("reason"), error=TemplateError, path=prof_path, where=f"implied_functions[{i}].reason"),
         )
         for i, item in enumerate(expect_list(prof.get("implied_functions", []), error=TemplateError, path=prof_path, where="implied_functions"), start=1)
@@ -165,14 +237,16 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     regulated_names = tuple(str(n).lower() for n in expect_list(regulated.get("names", []), error=TemplateError, path=prof_path, where="regulated_industries.names"))
 
     cat_path = folder / "catalog.yaml"
-    roles = parse_catalog(read_data_file(cat_path, TemplateError), path=cat_path, functions=vocab)
+    catalog = parse_catalog(read_data_file(cat_path, TemplateError), path=cat_path, functions=vocab)
+    roles = catalog.roles
 
     bench_path = folder / "benchmarks.yaml"
     bench = expect_mapping(read_data_file(bench_path, TemplateError), error=TemplateError, path=bench_path, where=None)
-    sections = ("constants", "derived", "workload", "hr_per_100_bands", "hiring")
+    sections = ("constants", "costing", "derived", "workload", "hr_per_100_bands", "hiring")
     check_keys(bench, sections, required=sections, error=TemplateError, path=bench_path)
     constants = _constants(bench["constants"], bench_path)
-    names = dict(PROFILE_NAMES) | {k: NUMBER for k in constants}
+    costing = _costing(bench["costing"], bench_path)
+    names = dict(names_of_profile) | {k: NUMBER for k in constants}
     derived = []
     for key, raw in expect_mapping(bench["derived"], error=TemplateError, path=bench_path, where="derived").items():
         derived.append(_figure(key, raw, names, bench_path, f"derived.{key}"))
@@ -186,7 +260,7 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     if missing:
         raise TemplateError(f"no workload for function(s): {', '.join(missing)}", path=bench_path, where="workload")
     bands = _bands(bench["hr_per_100_bands"], bench_path)
-    hiring = _hiring(bench["hiring"], bench_path)
+    hiring = _hiring(bench["hiring"], bench_path, catalog.hr_families)
 
     stage_names = _stage_names(names, vocab, roles)
     rules_path = Path(rules_s)
@@ -199,8 +273,9 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
         default_functions_source=df_source,
         implied_functions=implied,
         regulated_industries=regulated_names,
-        roles=roles,
+        catalog=catalog,
         constants=constants,
+        costing=costing,
         derived=tuple(derived),
         workload=workload,
         bands=bands,
@@ -264,7 +339,37 @@ def _constant(key: str, item: Any, path: Path, where: str, minimum: float | None
     return Figure(key, expect_text(item["source"], error=TemplateError, path=path, where=f"{where}.source"), value=float(value))
 
 
-def _hiring(raw: Any, path: Path) -> HiringPolicy:
+def _profile_fields(raw: Any, path: Path) -> dict[str, dict[str, Any]]:
+    """The declared profile fields; each must be a field of orgplan's Profile, with a known type."""
+    from dataclasses import fields as dataclass_fields
+
+    from .profile import Profile
+
+    known = [f.name for f in dataclass_fields(Profile) if f.init and f.name not in ("source", "notes", "given")]
+    out = {}
+    for key, spec in expect_mapping(raw, error=TemplateError, path=path, where="fields").items():
+        where = f"fields.{key}"
+        spec = dict(expect_mapping(spec, error=TemplateError, path=path, where=where))
+        if key not in known:
+            raise TemplateError(f"orgplan's profile has no field {key!r}{suggest(str(key), known)}", path=path, where=where)
+        check_keys(spec, ("type", "label", "format", "required", "default", "min", "max", "choices", "titles", "description", "source"), required=("type", "label", "description"), error=TemplateError, path=path, where=where)
+        if spec["type"] not in _FIELD_TYPES:
+            raise TemplateError(f"unknown type {spec['type']!r}; expected one of: {', '.join(_FIELD_TYPES)}", path=path, where=f"{where}.type")
+        out[str(key)] = spec
+    missing = [k for k in known if k not in out]
+    if missing:
+        raise TemplateError(f"no declaration for the profile field(s) {', '.join(missing)}", path=path, where="fields")
+    return out
+
+
+def _costing(raw: Any, path: Path) -> Costing:
+    raw = expect_mapping(raw, error=TemplateError, path=path, where="costing")
+    keys = ("benefits_load", "fee_load", "fte_step")
+    check_keys(raw, keys, required=keys, error=TemplateError, path=path, where="costing")
+    return Costing(*(_constant(k, raw[k], path, f"costing.{k}", minimum=0.01) for k in keys))
+
+
+def _hiring(raw: Any, path: Path, hr_families: tuple[str, ...]) -> HiringPolicy:
     raw = expect_mapping(raw, error=TemplateError, path=path, where="hiring")
     keys = ("phases", "min_hires_per_quarter", "horizon_quarters")
     check_keys(raw, keys, required=keys, error=TemplateError, path=path, where="hiring")
@@ -275,12 +380,12 @@ def _hiring(raw: Any, path: Path) -> HiringPolicy:
         check_keys(item, ("name", "families", "why"), required=("name", "families", "why"), error=TemplateError, path=path, where=where)
         families = tuple(str(f) for f in expect_list(item["families"], error=TemplateError, path=path, where=f"{where}.families"))
         for family in families:
-            if family not in HR_FAMILIES or family in seen:
-                problem = "is in an earlier phase too" if family in seen else f"is not an HR family; expected one of: {', '.join(HR_FAMILIES)}"
+            if family not in hr_families or family in seen:
+                problem = "is in an earlier phase too" if family in seen else f"is not an HR family; expected one of: {', '.join(hr_families)}"
                 raise TemplateError(f"{family!r} {problem}", path=path, where=f"{where}.families")
             seen.add(family)
         phases.append(HiringPhase(expect_text(item["name"], error=TemplateError, path=path, where=f"{where}.name"), families, expect_text(item["why"], error=TemplateError, path=path, where=f"{where}.why")))
-    missing = [f for f in HR_FAMILIES if f not in seen]
+    missing = [f for f in hr_families if f not in seen]
     if missing:
         raise TemplateError(f"no phase hires the famil{'y' if len(missing) == 1 else 'ies'} {', '.join(missing)}", path=path, where="hiring.phases")
     return HiringPolicy(

@@ -46,7 +46,6 @@ def test_an_understaffed_team_gets_seats_to_add_changes_and_the_cost_gap(tmp_pat
     assert any(c.startswith("reporting: now to HR Generalist") for c in by_current["a"].changes)
     assert len(gap.to_add) == 14 - 4
     assert gap.current_cost == round((118000 + 68000 + 54000 + 41000 * 0.5) * 1.42)
-    assert gap.cost_difference == recommended.summary["annual_cost"] - gap.current_cost
     assert gap.summaries()["current"]["hr_headcount"] == 4
 
 

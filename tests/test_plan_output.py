@@ -10,7 +10,7 @@ from orgplan import load_profile, plan
 
 from .conftest import EXAMPLES
 
-POSITION_KEYS = {"id", "title", "role", "family", "level", "reports_to", "functions", "fte", "base_salary", "annual_cost", "rationale"}
+POSITION_KEYS = {"id", "title", "role", "family", "level", "reports_to", "functions", "fte", "base_salary", "benefits_load", "annual_cost", "rationale"}
 
 
 def test_graph_is_an_arborescence_rooted_at_the_executive(make_plan):
@@ -26,7 +26,7 @@ def test_graph_is_an_arborescence_rooted_at_the_executive(make_plan):
 def test_json_has_profile_summary_and_positions(make_plan):
     data = json.loads(make_plan(employees=700, company="Acme").json)
     assert data["profile"]["company"] == "Acme" and data["profile"]["max_span"] == 8
-    assert {"employees", "hr_headcount", "hr_fte", "hr_per_100", "annual_cost", "layers", "max_span", "seats_by_family"} <= set(data["summary"])
+    assert {"employees", "hr_headcount", "hr_fte", "hr_per_100", "annual_cost", "layers", "widest_span", "seats_by_family"} <= set(data["summary"])
     for position in data["positions"]:
         assert set(position) == POSITION_KEYS
     executive = [p for p in data["positions"] if p["reports_to"] is None]
@@ -47,7 +47,7 @@ def test_summary_totals_match_positions(make_plan):
     assert s["hr_headcount"] == sum(s["seats_by_family"].values())
     assert s["hr_fte"] == round(sum(x.fte for x in p.hr_seats), 2)
     assert s["hr_per_100"] == round(s["hr_fte"] / 3000 * 100, 3)
-    assert s["max_span"] == max(p.graph.out_degree(x.id) for x in p.hr_seats)
+    assert s["widest_span"] == max(p.graph.out_degree(x.id) for x in p.hr_seats)
 
 
 def test_positions_dataframe(make_plan):

@@ -155,15 +155,19 @@ def test_rationale_uses_the_profile_numbers(make_plan):
 
 
 # 9. Costs.
-def test_costs_follow_catalog_salary_multiplier_and_benefits_load(make_plan, templates):
+def test_costs_follow_catalog_salary_multiplier_and_benefits_load(make_plan):
     p = make_plan(employees=500, salary_multiplier=1.2)
-    load = templates.constants["benefits_load"].value
-    for seat in p.hr_seats:
-        base = round(templates.roles[seat.role].salary.base * 1.2)
-        assert seat.base_salary == base
-        assert seat.annual_cost == round(base * seat.fte * load)
+    generalist = next(s for s in p.hr_seats if s.role == "hr_generalist")
+    # the BLS HR specialist median $72,910 x 1.2, then the 1.42 benefits load
+    assert (generalist.base_salary, generalist.benefits_load, generalist.annual_cost) == (87492, 1.42, 124239)
     assert p.summary["annual_cost"] == round(sum(s.annual_cost for s in p.hr_seats))
     assert p.root.annual_cost == 0
+
+
+def test_outsourced_hr_is_a_fee_without_the_benefits_load(make_plan):
+    (seat,) = make_plan(employees=12).hr_seats
+    assert seat.role == "hr_outsourced" and seat.benefits_load == 1.0
+    assert seat.annual_cost == round(seat.base_salary * seat.fte)
 
 
 def test_doubling_salary_multiplier_doubles_cost_not_seats(make_plan):

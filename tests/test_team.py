@@ -69,7 +69,7 @@ def test_a_users_csv_with_its_own_headers_reads_in(tmp_path):
     assert team.seat("e3").annual_cost == round(55000 * 0.5 * 1.42)
     assert team.seat("e4").role == "" and team.seat("e4").base_salary == 0
     assert team.seat("e5").role == "hr_business_partner"  # another name the catalog knows
-    assert team.summary["layers"] == 2 and team.summary["max_span"] == 4
+    assert team.summary["layers"] == 2 and team.summary["widest_span"] == 4
 
 
 def test_a_users_workbook_without_a_positions_sheet_uses_its_first_sheet(tmp_path):
