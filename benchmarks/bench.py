@@ -44,7 +44,7 @@ def main() -> None:
     seconds, result = timed(lambda: plan(huge, templates=templates), repeat=3)
     print(f"\nplan 2,000,000 employees: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (target < 0.5 s)")
 
-    from orgplan.roadmap import default_sizes, roadmap
+    from orgplan.growth import default_sizes, roadmap
 
     startup = profile_from_dict({"company": "Sweep", "employees": 40, "growth_rate": 0.3}, templates=templates)
     sizes = default_sizes(40, 50_000, 300)

@@ -44,13 +44,13 @@ _LAZY = {
     "profile_from_dict": "profile",
     "load_templates": "templates",
     "plan": "planner",
-    "explain": "explain",
+    "explain": "explanation",
     "render_chart": "chart",
     "draw_chart": "chart",
     "export_excel": "excel",
     "read_team": "team",
-    "compare": "compare",
-    "roadmap": "roadmap",
+    "compare": "gap",
+    "roadmap": "growth",
 }
 
 from .errors import OptionError, OrgplanError, PlanError, ProfileError, RuleError, TeamFileError, TemplateError  # noqa: E402

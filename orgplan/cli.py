@@ -101,7 +101,7 @@ def validate_command(profile: str, rules: str | None) -> None:
 @_friendly
 def explain_command(profile: str, rules: str | None) -> None:
     """Show every rule for PROFILE: whether it fired, and why."""
-    from .explain import explain
+    from .explanation import explain
     from .report import explain_text
 
     prof, templates = _profile(profile, rules)
@@ -113,7 +113,7 @@ def explain_command(profile: str, rules: str | None) -> None:
 @_friendly
 def rules_command(rules: str | None) -> None:
     """List the rule pack, validated, and check every rule's examples."""
-    from .explain import check_rule_examples
+    from .explanation import check_rule_examples
     from .report import rules_text
     from .templates import load_templates
 
@@ -196,7 +196,7 @@ def roadmap_command(profile: str, to: int | None, steps: int, out: str | None, s
     """Show how PROFILE's HR team should grow: where each seat first appears, and the totals by size."""
     from .outputs import write_roadmap_outputs
     from .report import roadmap_text
-    from .roadmap import roadmap, roadmap_sizes
+    from .growth import roadmap, roadmap_sizes
 
     prof, templates = _profile(profile, rules, sets)
     sizes = roadmap_sizes(prof, to=to, steps=steps)
@@ -222,7 +222,7 @@ def compare_command(current: str, profile: str, out: str | None, sets: tuple[str
     another profile (.yaml or .json), to put two scenarios side by side. --set changes
     PROFILE only.
     """
-    from .compare import compare, load_current
+    from .gap import compare, load_current
     from .outputs import write_gap_outputs
     from .planner import plan
     from .report import gap_text

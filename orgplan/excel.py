@@ -30,7 +30,7 @@ from .model import Plan, Position
 from .tables import Table, put_value
 
 if TYPE_CHECKING:
-    from .compare import Comparison
+    from .gap import Comparison
 
 __all__ = ["export_excel", "gap_tables", "SHEETS"]
 
@@ -45,7 +45,7 @@ def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str 
     """Write the staffing plan workbook to ``path`` (.xlsx) and return the path.
 
     ``chart`` embeds the org chart on its own sheet: True renders it, a path embeds an
-    existing PNG, False leaves the sheet out. ``comparison`` (from :func:`orgplan.compare.compare`)
+    existing PNG, False leaves the sheet out. ``comparison`` (from :func:`orgplan.gap.compare`)
     adds the Gap and Gap summary sheets. The file appears only once complete.
     """
     from openpyxl import Workbook

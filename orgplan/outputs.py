@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from .errors import OptionError
 from .files import atomic_write_text
 from .model import Plan
-from .roadmap import Roadmap
+from .growth import Roadmap
 from .tables import Table
 
 if TYPE_CHECKING:
-    from .compare import Comparison
+    from .gap import Comparison
 
 __all__ = ["write_outputs", "write_gap_outputs", "roadmap_tables", "write_roadmap_outputs"]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .errors import OptionError
 from .files import atomic_path
-from .roadmap import Roadmap
+from .growth import Roadmap
 
 __all__ = ["draw_roadmap", "render_roadmap"]
 
@@ -19,7 +19,7 @@ def draw_roadmap(r: Roadmap, ax: Any = None) -> Any:
     """Draw HR FTE (with the published band shaded) and annual cost against employees; return the FTE Axes.
 
     >>> from orgplan import profile_from_dict
-    >>> from orgplan.roadmap import roadmap
+    >>> from orgplan.growth import roadmap
     >>> ax = draw_roadmap(roadmap(profile_from_dict({"company": "Acme", "employees": 50}), [50, 500]))
     >>> ax.get_xlabel()
     'Employees'

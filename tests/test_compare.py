@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from orgplan.cli import cli
-from orgplan.compare import compare, guess_role
+from orgplan.gap import compare, guess_role
 from orgplan.team import read_team
 
 from .conftest import write

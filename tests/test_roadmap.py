@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from orgplan import plan, profile_from_dict
 from orgplan.cli import cli
-from orgplan.roadmap import default_sizes, default_target, roadmap
+from orgplan.growth import default_sizes, default_target, roadmap
 
 
 @pytest.fixture(scope="module")

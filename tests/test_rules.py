@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from orgplan import RuleError, plan, profile_from_dict
-from orgplan.explain import check_rule_examples
+from orgplan.explanation import check_rule_examples
 from orgplan.templates import load_templates, templates_dir
 
 from .conftest import write
