@@ -43,6 +43,9 @@ class Position:
     annual_cost: float
     rationale: tuple[Reason, ...] = ()
     benefits_load: float = 1.0
+    unit: str | None = None  # the business unit the seat serves; None when central
+    country: str | None = None  # the country the seat serves; None when central
+    dotted_to: str | None = None  # a seat id this seat also answers to (a dotted line)
 
     @property
     def is_hr(self) -> bool:
@@ -62,6 +65,9 @@ class Position:
             "base_salary": self.base_salary,
             "benefits_load": self.benefits_load,
             "annual_cost": self.annual_cost,
+            "unit": self.unit,
+            "country": self.country,
+            "dotted_to": self.dotted_to,
             "rationale": [{"rule": r.rule, "reason": r.reason} for r in self.rationale],
         }
 
@@ -159,6 +165,7 @@ class Plan(SeatTree):
     templates: Templates = field(repr=False, compare=False)
     rule_results: tuple[RuleResult, ...] = field(repr=False, default=())
     values: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    benchmark_reasons: tuple[str, ...] = field(repr=False, default=())  # why a plan sits outside the published range
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -170,7 +177,9 @@ class Plan(SeatTree):
         summary |= {k: structure[k] for k in ("annual_cost", "layers", "widest_span", "seats_by_family")}
         band = self.templates.band_for(employees)
         if band is not None:
-            summary["benchmark_hr_per_100"] = {"low": band.low, "high": band.high, "source": band.source}
+            ratio = summary["hr_per_100"]
+            status = "below" if ratio < band.low else "above" if ratio > band.high else "within"
+            summary["benchmark_hr_per_100"] = {"low": band.low, "high": band.high, "source": band.source, "status": status, "reasons": list(self.benchmark_reasons) if status != "within" else []}
         return summary
 
     def figures(self) -> dict[str, float]:

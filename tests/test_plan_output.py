@@ -10,7 +10,7 @@ from orgplan import load_profile, plan
 
 from .conftest import EXAMPLES
 
-POSITION_KEYS = {"id", "title", "role", "family", "level", "reports_to", "functions", "fte", "base_salary", "benefits_load", "annual_cost", "rationale"}
+POSITION_KEYS = {"id", "title", "role", "family", "level", "reports_to", "functions", "fte", "base_salary", "benefits_load", "annual_cost", "unit", "country", "dotted_to", "rationale"}
 
 
 def test_graph_is_an_arborescence_rooted_at_the_executive(make_plan):
