@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from .errors import TemplateError
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
-__all__ = ["EXECUTIVE", "Family", "TitleMatching", "Salary", "Role", "Catalog", "parse_catalog", "normalise_title", "role_for_title"]
+__all__ = ["EXECUTIVE", "Family", "TitleMatching", "Salary", "Growth", "Role", "Catalog", "parse_catalog", "normalise_title", "role_for_title"]
 
 EXECUTIVE = "executive"  # the family of the one role outside HR: the executive HR reports to
 PAY_BASES = ("salary", "fee")
@@ -48,6 +49,19 @@ class Salary:
 
 
 @dataclass(frozen=True)
+class Growth:
+    """A step a leader's seat takes as it grows: from ``below`` seats under it (or to outrank a report).
+
+    The step gives a new ``level`` and ``title``, or turns the seat into another ``role``.
+    """
+
+    below: int | None = None
+    level: int | None = None
+    title: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
 class Role:
     """One role of the catalog.
 
@@ -72,6 +86,10 @@ class Role:
     salary_note: str | None = None
     also_called: tuple[str, ...] = ()
     paid_as: str = "salary"
+    grows: tuple[Growth, ...] = ()
+    hands_on: float = 0.0
+    scoped: bool = False
+    led_by: str | None = None
 
     @property
     def is_hr(self) -> bool:
@@ -94,12 +112,12 @@ class Catalog:
 
     def family_rank(self, family: str) -> int:
         """The position of ``family`` in the catalog's order, for sorting seats."""
-        return list(self.families).index(family)
+        return _ranks(tuple(self.families))[family]
 
 
 _ROLE_KEYS = (
     "title", "also_called", "family", "level", "functions", "summary", "responsibilities", "skills",
-    "next_steps", "salary", "salary_note", "reports_to", "leads", "paid_as",
+    "next_steps", "salary", "salary_note", "reports_to", "leads", "paid_as", "grows", "hands_on", "scoped", "led_by",
 )
 
 
@@ -144,15 +162,65 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
             salary_note=raw.get("salary_note"),
             also_called=tuple(str(x) for x in expect_list(raw.get("also_called", []), error=TemplateError, path=path, where=f"{where}.also_called")),
             paid_as=paid_as,
+            grows=_grows(raw.get("grows", []), level, path, f"{where}.grows"),
+            hands_on=_share(raw.get("hands_on", 0.0), path, f"{where}.hands_on"),
+            scoped=_flag(raw.get("scoped", False), path, f"{where}.scoped"),
+            led_by=raw.get("led_by"),
         )
     for role in roles.values():
+        if role.led_by is not None:
+            _known([role.led_by], tuple(roles), path, f"roles.{role.key}.led_by", "role")
         for field_name in ("next_steps", "reports_to"):
             for other in getattr(role, field_name):
                 if other not in roles:
                     _known([other], tuple(roles), path, f"roles.{role.key}.{field_name}", "role")
+        for i, step in enumerate(role.grows, start=1):
+            if step.role is not None:
+                _known([step.role], tuple(roles), path, f"roles.{role.key}.grows[{i}].role", "role")
+                if roles[step.role].level <= role.level:
+                    raise TemplateError(f"grows into {step.role!r}, which is not above level {role.level}", path=path, where=f"roles.{role.key}.grows[{i}]")
     if sum(r.family == EXECUTIVE for r in roles.values()) != 1:
         raise TemplateError(f"the catalog needs exactly one role with family '{EXECUTIVE}'", path=path, where="roles")
     return Catalog(families=families, roles=roles, title_matching=_title_matching(data["title_matching"], path))
+
+
+@functools.lru_cache(maxsize=8)
+def _ranks(families: tuple[str, ...]) -> dict[str, int]:
+    return {f: i for i, f in enumerate(families)}
+
+
+def _grows(raw: Any, level: int, path: object, where: str) -> tuple[Growth, ...]:
+    steps = []
+    last = level
+    for i, item in enumerate(expect_list(raw, error=TemplateError, path=path, where=where), start=1):
+        here = f"{where}[{i}]"
+        item = expect_mapping(item, error=TemplateError, path=path, where=here)
+        check_keys(item, ("below", "level", "title", "role"), error=TemplateError, path=path, where=here)
+        if ("role" in item) == ("level" in item or "title" in item):
+            raise TemplateError("a step gives either a role, or a level and a title", path=path, where=here)
+        below = item.get("below")
+        if below is not None and (isinstance(below, bool) or not isinstance(below, int) or below < 1):
+            raise TemplateError(f"expected a number of seats of 1 or more, got {str(below)[:40]}", path=path, where=f"{here}.below")
+        step_level = item.get("level")
+        if "role" not in item:
+            if isinstance(step_level, bool) or not isinstance(step_level, int) or not last < step_level <= 9:
+                raise TemplateError(f"expected a level above {last} and at most 9, got {str(step_level)[:40]}", path=path, where=f"{here}.level")
+            last = step_level
+            expect_text(item.get("title"), error=TemplateError, path=path, where=f"{here}.title")
+        steps.append(Growth(below=below, level=step_level, title=item.get("title"), role=item.get("role")))
+    return tuple(steps)
+
+
+def _share(value: Any, path: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise TemplateError(f"expected a share from 0 to 1, got {str(value)[:40]}", path=path, where=where)
+    return float(value)
+
+
+def _flag(value: Any, path: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise TemplateError(f"expected true or false, got {str(value)[:40]}", path=path, where=where)
+    return value
 
 
 def _families(raw: Any, path: object) -> dict[str, Family]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import OrgplanError, RuleError
-from .model import RuleResult
+from .model import Plan, RuleResult
 from .planner import plan
 from .profile import Profile, profile_from_dict
 from .templates import Templates, load_templates
@@ -17,11 +17,17 @@ __all__ = ["Explanation", "explain", "check_rule_examples"]
 
 @dataclass(frozen=True)
 class Explanation:
-    """The workload figures and every rule's outcome for one profile."""
+    """The workload figures, the workload ledger and every rule's outcome for one profile."""
 
     profile: Profile
     figures: dict[str, float]
     results: tuple[RuleResult, ...]
+    plan: Plan
+
+    @property
+    def ledger(self) -> dict[str, dict[str, Any]]:
+        """Each function's workload, the FTE covering it, its seats and owner (see :attr:`Plan.ledger`)."""
+        return self.plan.ledger
 
 
 def explain(profile: Profile, *, rules: str | os.PathLike[str] | None = None, templates: Templates | None = None) -> Explanation:
@@ -33,7 +39,7 @@ def explain(profile: Profile, *, rules: str | os.PathLike[str] | None = None, te
     """
     t = templates or load_templates(rules=rules)
     result = plan(profile, templates=t)
-    return Explanation(profile=profile, figures=result.figures(), results=result.rule_results)
+    return Explanation(profile=profile, figures=result.figures(), results=result.rule_results, plan=result)
 
 
 def check_rule_examples(*, rules: str | os.PathLike[str] | None = None, templates: Templates | None = None) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -111,29 +112,26 @@ class SeatTree:
         raise KeyError(seat_id)
 
     def depths(self) -> dict[str, int]:
-        """Each seat's distance from the root (the root is 0)."""
+        """Each seat's distance from the root (the root is 0); seats come managers first."""
         depth = {self.root.id: 0}
-        stack = [self.root.id]
-        while stack:
-            node = stack.pop()
-            for child in self.graph.successors(node):
-                depth[child] = depth[node] + 1
-                stack.append(child)
+        for p in self.seats:
+            if p.reports_to is not None:
+                depth[p.id] = depth[p.reports_to] + 1
         return depth
 
     def structure(self) -> dict[str, Any]:
         """Seats, FTE, cost, layers below the root, widest span and seats per family of the HR seats."""
         hr = self.hr_seats
         depth = self.depths()
-        hr_ids = [p.id for p in hr]
+        spans = Counter(p.reports_to for p in self.seats if p.reports_to is not None)
         families = Counter(p.family for p in hr)
         offset = 1 if self.root.is_hr else 0  # an HR head at the top is a layer itself
         return {
             "hr_headcount": len(hr),
             "hr_fte": round(sum(p.fte for p in hr), 2),
             "annual_cost": round(sum(p.annual_cost for p in hr)),
-            "layers": max((depth[n] + offset for n in hr_ids), default=0),
-            "widest_span": max((self.graph.out_degree(n) for n in hr_ids), default=0),
+            "layers": max((depth[p.id] + offset for p in hr), default=0),
+            "widest_span": max((spans[p.id] for p in hr), default=0),
             "seats_by_family": {f: families.get(f, 0) for f in self.templates.hr_families},
         }
 
@@ -157,15 +155,30 @@ class Plan(SeatTree):
 
     ``graph`` is a networkx DiGraph (manager -> report) rooted at the executive; every
     other node is an HR seat with the :class:`Position` fields as attributes.
+    ``ledger`` holds each function's workload, the FTE that covers it, its seats and its
+    owner; ``operating_model`` the way HR is organised and why.
     """
 
     profile: Profile
     seats: tuple[Position, ...]
-    graph: nx.DiGraph = field(repr=False)
     templates: Templates = field(repr=False, compare=False)
     rule_results: tuple[RuleResult, ...] = field(repr=False, default=())
     values: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     benchmark_reasons: tuple[str, ...] = field(repr=False, default=())  # why a plan sits outside the published range
+    ledger: dict[str, dict[str, Any]] = field(repr=False, compare=False, default_factory=dict)
+    operating_model: dict[str, str] = field(repr=False, compare=False, default_factory=dict)
+
+    @functools.cached_property
+    def graph(self) -> nx.DiGraph:
+        """The reporting lines as a networkx DiGraph, manager -> report, built on first use."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for p in self.seats:
+            graph.add_node(p.id, **{k: v for k, v in p.__dict__.items() if k != "id"})
+            if p.reports_to is not None:
+                graph.add_edge(p.reports_to, p.id)
+        return graph
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -180,6 +193,10 @@ class Plan(SeatTree):
             ratio = summary["hr_per_100"]
             status = "below" if ratio < band.low else "above" if ratio > band.high else "within"
             summary["benchmark_hr_per_100"] = {"low": band.low, "high": band.high, "source": band.source, "status": status, "reasons": list(self.benchmark_reasons) if status != "within" else []}
+        if self.operating_model:
+            summary["operating_model"] = dict(self.operating_model)
+        if self.ledger:
+            summary["functions"] = {f: dict(row) for f, row in self.ledger.items()}
         return summary
 
     def figures(self) -> dict[str, float]:

@@ -1,51 +1,34 @@
 """From a company profile to a recommended HR organisation.
 
-The planner runs the rule pack in three stages - specialists, generalists, leadership -
-then draws the reporting lines from the role catalog, keeps every leader within
-``max_span`` by adding team leads, prices every seat, and checks the result is a
-proper org chart (one root, one manager per seat, no cycles).
+The planner works out the company's HR workload (``workload``), chooses the operating
+model, and runs the rule pack in four stages - specialists, the head of HR, generalists
+and leaders - each seat taking its work off the workload ledger (``ledger``), so work is
+counted once. Scoped rules run once per country, business unit or region. Then the
+structure step draws the reporting lines, keeps spans within ``max_span`` and grows
+leaders with their teams (``structure``), and every seat is priced (``pay``).
 """
 
 from __future__ import annotations
 
-import math
 import os
-import string
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
-from .catalog import Role
 from .errors import PlanError, RuleError
+from .ledger import Ledger
 from .model import Plan, Position, Reason, RuleResult
-from .profile import Profile, expression_values
+from .places import Place
+from .profile import Profile
 from .rules import Rule
+from .seats import Seat
+from .structure import collapse, grow, in_order, limit_spans, link
 from .templates import Templates, load_templates
+from .workload import benchmark_reasons, choose_model, planning_values
 
 __all__ = ["plan", "planning_values"]
 
-SPAN_RULE = "span-limit"
-
-
-@dataclass(eq=False)
-class _Seat:
-    role: Role
-    fte: float
-    functions: tuple[str, ...]
-    reasons: list[Reason]
-    order: int
-    family_rank: int
-    title: str | None = None
-    team_of: Role | None = None
-    parent: _Seat | None = None
-    children: list[_Seat] = field(default_factory=list)
-
-    def sort_key(self) -> tuple[int, int, str, int]:
-        return (self.family_rank, -self.role.level, self.role.key, self.order)
-
-    def rank_key(self) -> tuple[int, int, int]:
-        """Most senior first: level, then family order, then the order seats were planned."""
-        return (-self.role.level, self.family_rank, self.order)
+GROWTH_RULE, COLLAPSE_RULE = "leader-growth", "one-over-one"
 
 
 def plan(
@@ -63,226 +46,306 @@ def plan(
     """
     t = templates or load_templates(rules=rules)
     values = planning_values(profile, t)
-    seats: list[_Seat] = []
-    results: list[RuleResult] = []
-    counter = [0]
+    model, chosen = choose_model(profile, t, values)
+    values["model"] = model.name
+    return _Build(profile, t, values).run(model, chosen)
 
-    def add(role_key: str, fte: float, reason: Reason, functions: tuple[str, ...]) -> _Seat:
-        counter[0] += 1
-        role = t.roles[role_key]
-        seat = _Seat(role, fte, functions, [reason], counter[0], t.catalog.family_rank(role.family))
-        seats.append(seat)
+
+class _Build:
+    """One plan in the making: seats, the ledger, and the values the rules see."""
+
+    def __init__(self, profile: Profile, t: Templates, values: dict[str, Any]):
+        self.profile, self.t, self.values = profile, t, values
+        self.ledger = Ledger(
+            {f: values[f"demand_{f}"] for f in profile.functions},
+            {f: t.functions[f].pillar for f in profile.functions},
+        )
+        self.seats: list[Seat] = []
+        self.results: list[RuleResult] = []
+        self.head: Seat | None = None
+        self.counts: Counter[str] = Counter()
+        self.placed: Counter[tuple[str, str]] = Counter()  # ("country"|"unit"|"region", name) -> seats
+        self.beyond: dict[str, float] = {}  # capacity booked beyond the work, by the rule that booked it
+        self.cap = min(float(profile.employees), float(t.constants["max_seats_per_rule"].value or 1e5))
+        self.regions = regions(profile.countries, profile.max_span)
+
+    # -- seats -----------------------------------------------------------------------
+    def add(self, role_key: str, fte: float, reason: Reason, functions: tuple[str, ...] = (), **place: Any) -> Seat:
+        role = self.t.roles[role_key]
+        seat = Seat(role, fte, functions, [reason], len(self.seats) + 1, self.t.catalog.family_rank(role.family), **place)
+        self.seats.append(seat)
+        self.counts[role_key] += 1
+        for kind in ("country", "unit", "region"):
+            if place.get(kind) is not None:
+                self.placed[(kind, place[kind])] += 1
+        if place.get("country") is not None or place.get("unit") is not None:
+            self.placed[("aligned", role_key)] += 1
         return seat
 
-    requested = profile.functions
-    for rule in t.rules.stage("specialist"):
-        results.append(_apply(rule, values, seats, add, t, requested))
-    specialist_cover = {f for s in seats for f in s.functions}
-    uncovered = tuple(f for f in requested if f not in specialist_cover)
-    values["generalist_demand"] = sum(values[f"demand_{f}"] for f in uncovered)
-    values["specialist_seats"] = len(seats)
-    _count_seats(values, seats, t)
-    for rule in t.rules.stage("generalist"):
-        results.append(_apply(rule, values, seats, add, t, requested, uncovered=uncovered))
-        _count_seats(values, seats, t)
-    values["staff_seats"] = len(seats)
-    for rule in t.rules.stage("lead"):
-        results.append(_apply(rule, values, seats, add, t, requested))
-        _count_seats(values, seats, t)
-    if not seats:
-        raise PlanError("the rule pack recommended no HR seat at all; it needs a rule that fires for every company", path=t.rules.path)
-    missing = [f for f in requested if not any(f in s.functions for s in seats)]
-    if missing:
-        raise PlanError(f"no seat covers the requested function(s) {', '.join(missing)}; the rule pack needs a rule that covers them", path=t.rules.path)
+    def refresh(self) -> None:
+        """Put the seats so far and the work left in the values the rules see."""
+        v, ledger = self.values, self.ledger
+        for key, role in self.t.roles.items():
+            if role.is_hr:
+                v[f"seats_{key}"] = self.counts.get(key, 0)
+        families = Counter()
+        for key, n in self.counts.items():
+            families[self.t.roles[key].family] += n
+        v["hr_seats"] = len(self.seats)
+        v["specialist_seats"] = families["specialist"]
+        v["staff_seats"] = len(self.seats) - families["leadership"]
+        v["unaligned_generalists"] = self.counts["hr_generalist"] - self.placed[("aligned", "hr_generalist")]
+        v["pool"] = ledger.pool()
+        for pillar in ("advisory", "service", "expertise"):
+            v[f"pool_{pillar}"] = ledger.pool(pillar)
+        v["head_level"] = self.head.level if self.head else 0
+        v["head_hands_on"] = self.head.role.hands_on if self.head else 0.0
 
-    executive = _Seat(t.executive, 1.0, (), [], 0, t.catalog.family_rank(t.executive.family), title=_executive_title(profile, t))
-    _link(executive, seats)
-    _limit_spans(executive, profile.max_span, t, values, add)
-    return _build(profile, executive, t, values, tuple(results))
+    # -- rules -----------------------------------------------------------------------
+    def run(self, model: Any, chosen: bool) -> Plan:
+        self.stage("specialist")
+        self.refresh()
+        self.stage("head")
+        self.stage("generalist")
+        if self.head is None and len(self.seats) > 1:  # the team grew past one seat: name its head now
+            self.refresh()
+            self.stage("head")
+        self.stage("lead")
+        if not self.seats:
+            raise PlanError("the rule pack recommended no HR seat at all; it needs a rule that fires for every company", path=self.t.rules.path)
+        missing = [f for f in self.profile.functions if not any(f in s.functions for s in self.seats)]
+        if missing:
+            raise PlanError(f"no seat covers the requested function(s) {', '.join(missing)}; the rule pack needs a rule that covers them", path=self.t.rules.path)
+        return self.finish(model, chosen)
+
+    def stage(self, name: str) -> None:
+        for rule in self.t.rules.stage(name):
+            if name == "head" and self.head is not None:
+                break
+            self.refresh()
+            self.results.append(self.apply(rule))
+
+    def apply(self, rule: Rule) -> RuleResult:
+        fired, added, details = False, 0, []
+        for scope_values in self.scopes(rule.scope):
+            values = self.values | scope_values if scope_values else self.values
+            if not rule.when.truth(values):
+                continue
+            fired = True
+            n, detail = self.act(rule, values, scope_values)
+            added += n
+            details.append(detail)
+        if not fired:
+            return RuleResult(rule.id, rule.stage, False, 0, f"condition not met: {rule.when.text}")
+        return RuleResult(rule.id, rule.stage, True, added, " ".join(dict.fromkeys(details)))
+
+    def act(self, rule: Rule, values: dict[str, Any], scope: dict[str, Any]) -> tuple[int, str]:
+        action = rule.action
+        count = action.seats.number(values)
+        if count < 0 or count != int(count):
+            raise RuleError(f"seats should be a whole number of 0 or more, gave {count:g}", path=self.t.rules.path, where=f"rule '{rule.id}', {action.kind}.seats")
+        if count > self.cap:
+            raise RuleError(f"seats gave {count:,.0f}, more than the {self.cap:,.0f} one rule may add (the company's employees, at most max_seats_per_rule)", path=self.t.rules.path, where=f"rule '{rule.id}', {action.kind}.seats")
+        count = int(count)
+        reason = Reason(rule.id, _say(rule.id, rule.reason, values | {"seats": count}))
+        if action.kind == "promote":
+            moved = [s for s in self.seats if s.role.key == action.from_role][:count]
+            for seat in moved:
+                self.counts[seat.role.key] -= 1
+                seat.role = self.t.roles[action.role]
+                seat.level = seat.role.level
+                self.counts[seat.role.key] += 1
+                seat.reasons.append(reason)
+                if rule.stage == "head":
+                    self.head = seat
+            return len(moved), reason.reason
+        fte = 1.0
+        if action.fte is not None:
+            fte = action.fte.number(values)
+            if not 0 < fte <= 1:
+                raise RuleError(f"fte should be more than 0 and at most 1, gave {fte:g}", path=self.t.rules.path, where=f"rule '{rule.id}', add.fte")
+            fte = self.t.costing.round_fte(fte)
+        role = self.t.roles[action.role]
+        if count == 0:
+            return 0, reason.reason
+        before = self.ledger.beyond_demand()
+        took = self.ledger.take(action.covers, count * fte)
+        if rule.stage == "head" and not action.covers and role.hands_on:
+            self.ledger.take(("pool",), role.hands_on)
+        extra = self.ledger.beyond_demand() - before
+        if extra > 1e-6:
+            self.beyond[rule.description] = self.beyond.get(rule.description, 0.0) + extra
+        own = took or tuple(f for f in self.profile.functions if f in role.functions)
+        place = {k: scope[k] for k in ("country", "unit", "region") if k in scope}
+        if "country" in place:
+            place["region"] = scope["_region"]
+            place["pay_index"] = scope["country_pay_index"]
+        for _ in range(count):
+            seat = self.add(role.key, fte, reason, own, **place)
+        if rule.stage == "head":
+            self.head = seat
+        return count, reason.reason
+
+    def scopes(self, scope: str) -> Iterator[dict[str, Any]]:
+        """The values of each country, unit or region a scoped rule is weighed for ({} for the company)."""
+        if scope == "company":
+            yield {}
+            return
+        employees = self.profile.employees
+        pool, advisory = self.ledger.pool(), self.ledger.pool("advisory")
+        if scope == "unit":
+            for unit in self.profile.business_units:
+                share = unit.employees / employees
+                yield {
+                    "unit": unit.name, "unit_employees": unit.employees, "unit_share": share, "unit_pool": pool * share,
+                    "unit_pool_advisory": advisory * share, "unit_seats": self.placed[("unit", unit.name)],
+                }
+            return
+        countries = self.profile.countries
+        if scope == "country":
+            for i, country in enumerate(countries):
+                share = country.employees / employees
+                yield {
+                    "country": country.name, "country_employees": country.employees, "country_share": share,
+                    "country_pay_index": country.pay_index, "country_sites": country.sites or max(1, round(self.profile.sites * share)),
+                    "country_unionized_share": self.profile.unionized_share if country.unionized_share is None else country.unionized_share,
+                    "headquarters": i == 0, "country_pool": pool * share, "country_seats": self.placed[("country", country.name)],
+                    "_region": self.regions.get(country.name),
+                }
+            return
+        managers = Counter(s.country for s in self.seats if s.role.key == "country_hr_manager")
+        members_of: dict[str, list[Place]] = {}
+        for country in countries[1:]:
+            members_of.setdefault(self.regions[country.name], []).append(country)
+        for name, members in members_of.items():
+            yield {
+                "region": name, "region_countries": len(members), "region_employees": sum(c.employees for c in members),
+                "region_country_managers": sum(managers[c.name] for c in members),
+            }
+
+    # -- structure, pay, positions ---------------------------------------------------
+    def finish(self, model: Any, chosen: bool) -> Plan:
+        t, profile = self.t, self.profile
+        head = self.head or min(self.seats, key=Seat.rank_key)
+        executive = Seat(t.executive, 1.0, (), [], 0, t.catalog.family_rank(t.executive.family), title=_executive_title(profile, t))
+
+        def add_lead(role_key: str, reason: Reason) -> Seat:
+            return self.add(role_key, 1.0, reason)
+
+        link(self.seats, head, executive)
+        labels = {k: f.label for k, f in t.families.items()}
+        limit_spans(head, profile.max_span, t.rules.span, t.roles, add_lead, labels)
+        levels = {id(s): s.level for s in self.seats}
+        grow(head, t.roles)
+        gone = collapse(head)
+        for kept, removed in gone:
+            kept.reasons.append(Reason(COLLAPSE_RULE, _say(COLLAPSE_RULE, t.rules.collapse.reason, {"title": removed.name})))
+        if gone:
+            grow(head, t.roles)
+        self.note_changes(head, levels)
+        from .pay import price
+
+        price(executive, head, t, profile.salary_multiplier, profile.employees)
+        ordered = in_order(executive)
+        return self.positions(ordered, executive, head, model, chosen)
+
+    def note_changes(self, head: Seat, levels: dict[int, int]) -> None:
+        """Say why a leader grew: the growth note of the rule pack."""
+        note = self.t.rules.growth.reason
+        for seat in [head, *head.below()]:
+            if seat.is_leader and seat.level != levels.get(id(seat), seat.level):
+                top = max((c.level for c in seat.children), default=0)
+                seat.reasons.append(Reason(GROWTH_RULE, _say(GROWTH_RULE, note, {"count": seat.below_count, "top": top, "title": seat.name, "level": seat.level})))
+
+    def positions(self, ordered: list[Seat], executive: Seat, head: Seat, model: Any, chosen: bool) -> Plan:
+        t, profile = self.t, self.profile
+        costing = t.costing
+        ids: dict[int, str] = {id(executive): profile.hr_reports_to.lower()}
+        numbers: Counter[str] = Counter()
+        for seat in ordered[1:]:
+            numbers[seat.role.key] += 1
+            ids[id(seat)] = f"{seat.role.key.replace('_', '-')}-{numbers[seat.role.key]}"
+        positions = []
+        for seat in ordered:
+            hr = seat is not executive
+            load = costing.load_for(seat.role.paid_as) if hr else 1.0
+            positions.append(Position(
+                id=ids[id(seat)], title=seat.name, role=seat.role.key, family=seat.role.family, level=seat.level,
+                reports_to=ids[id(seat.parent)] if seat.parent is not None else None,
+                functions=seat.functions, fte=seat.fte, base_salary=seat.base_salary,
+                annual_cost=costing.annual_cost(seat.base_salary, seat.fte, load) if hr else 0.0,
+                rationale=tuple(seat.reasons), benefits_load=load, unit=seat.unit, country=seat.country,
+            ))
+        hr_fte = sum(s.fte for s in ordered[1:])
+        band = t.band_for(profile.employees)
+        per_100 = round(hr_fte / profile.employees * 100, 3)
+        status = "within" if band is None or band.low <= per_100 <= band.high else ("above" if per_100 > band.high else "below")
+        reasons = benchmark_reasons(profile, t, self.values, self.beyond, hr_fte, status)
+        rows = self.ledger.rows()
+        doing = Counter(f for s in ordered[1:] for f in s.functions)
+        owners = _owners(ordered[1:], head, t, tuple(rows))
+        for f, row in rows.items():
+            row["seats"] = doing[f]
+            row["owner"] = ids[id(owners[f])] if owners.get(f) is not None else None
+        why = _say("operating-model", model.why, self.values)
+        operating = {"name": model.name, "label": model.label, "chosen_by": "orgplan" if chosen else "profile", "why": why}
+        return Plan(
+            profile=profile, seats=tuple(positions), templates=t, rule_results=tuple(self.results), values=self.values,
+            benchmark_reasons=reasons, ledger=rows, operating_model=operating,
+        )
 
 
-def planning_values(profile: Profile, t: Templates) -> dict[str, Any]:
-    """The names rule expressions see: profile, constants, derived figures and workloads."""
-    values = expression_values(profile, t)
-    for name, figure in t.constants.items():
-        values[name] = figure.value
-    for figure in t.derived:
-        values[figure.name] = figure.expression.number(values)
-    for function, figure in t.workload.items():
-        values[f"demand_{function}"] = max(0.0, figure.expression.number(values)) if function in profile.functions else 0.0
-    return values
+def _owners(seats: list[Seat], head: Seat, t: Templates, functions: tuple[str, ...]) -> dict[str, Seat | None]:
+    """Who owns each function: its specialist leader, else its most senior specialist, else the most senior seat allowed to."""
+    leaders: dict[str, list[Seat]] = {}
+    specialists: dict[str, list[Seat]] = {}
+    for s in seats:
+        for f in s.role.leads:
+            leaders.setdefault(f, []).append(s)
+        if s.role.family == "specialist" and len(s.role.functions) == 1:
+            specialists.setdefault(s.role.functions[0], []).append(s)
+    out: dict[str, Seat | None] = {}
+    for f in functions:
+        pick = leaders.get(f) or specialists.get(f)
+        if not pick:
+            level = t.functions[f].owner_min_level
+            pick = [head] if head.level >= level else [s for s in seats if s.level >= level and f in s.functions]
+        out[f] = min(pick, key=Seat.rank_key) if pick else None
+    return out
 
 
-def _apply(rule: Rule, values: dict[str, Any], seats: list[_Seat], add: Any, t: Templates, requested: tuple[str, ...], uncovered: tuple[str, ...] = ()) -> RuleResult:
-    if not rule.when.truth(values):
-        return RuleResult(rule.id, rule.stage, False, 0, f"condition not met: {rule.when.text}")
-    action = rule.action
-    count = action.seats.number(values)
-    if count < 0 or count != int(count):
-        raise RuleError(f"seats should be a whole number of 0 or more, gave {count:g}", path=t.rules.path, where=f"rule '{rule.id}', {action.kind}.seats")
-    count = int(count)
-    reason = Reason(rule.id, _format_reason(rule, values, count))
-    if action.kind == "promote":
-        candidates = [s for s in seats if s.role.key == action.from_role][:count]
-        for seat in candidates:
-            seat.role = t.roles[action.role]
-            seat.reasons.append(reason)
-        return RuleResult(rule.id, rule.stage, True, len(candidates), reason.reason)
-    fte = 1.0
-    if action.fte is not None:
-        fte = action.fte.number(values)
-        if not 0 < fte <= 1:
-            raise RuleError(f"fte should be more than 0 and at most 1, gave {fte:g}", path=t.rules.path, where=f"rule '{rule.id}', add.fte")
-        fte = t.costing.round_fte(fte)
-    role = t.roles[action.role]
-    own = tuple(f for f in requested if f in role.functions)
-    if t.families[role.family].absorbs_uncovered_work and uncovered and set(uncovered) <= set(own):
-        own = uncovered
-    for _ in range(count):
-        add(role.key, fte, reason, own)
-    return RuleResult(rule.id, rule.stage, True, count, reason.reason)
+def regions(countries: tuple[Place, ...], size: int) -> dict[str, str]:
+    """The region of each country outside the headquarters: its own, or a group of neighbours in the list.
+
+    Countries without a region are grouped in list order, at most ``size`` to a group,
+    named "International" when there is one group and "Region 1", "Region 2"... otherwise.
+    """
+    out = {c.name: c.region for c in countries[1:] if c.region}
+    rest = [c.name for c in countries[1:] if not c.region]
+    groups = max(1, -(-len(rest) // size))
+    per = -(-len(rest) // groups) if rest else 0
+    for i, name in enumerate(rest):
+        out[name] = "International" if groups == 1 else f"Region {i // per + 1}"
+    return out
 
 
-def _count_seats(values: dict[str, Any], seats: list[_Seat], t: Templates) -> None:
-    counts = Counter(s.role.key for s in seats)
-    for key, role in t.roles.items():
-        if role.is_hr:
-            values[f"seats_{key}"] = counts.get(key, 0)
+def _say(rule_id: str, text: str, values: dict[str, Any]) -> str:
+    """A reason with the values filled in."""
+    import string
 
+    class _F(string.Formatter):
+        def format_field(self, value: Any, spec: str) -> str:
+            if spec.startswith("count "):
+                one, _, many = spec[6:].partition("/")
+                n = float(value)
+                return f"{n:,.0f} {one if n == 1 else (many or one + 's')}"
+            if isinstance(value, float) and value.is_integer() and not spec:
+                value = int(value)
+            return super().format_field(value, spec)
 
-class _Values(dict):  # type: ignore[type-arg]
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _format_reason(rule: Rule, values: dict[str, Any], seats: int) -> str:
-    shown = _Values({k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in values.items()})
-    shown["seats"] = seats
-    try:
-        return string.Formatter().vformat(rule.reason, (), shown)
-    except (ValueError, TypeError) as exc:
-        raise RuleError(f"cannot fill in the reason: {exc}", where=f"rule '{rule.id}', reason") from None
+    return _F().vformat(text, (), values)
 
 
 def _executive_title(profile: Profile, t: Templates) -> str:
     titles = t.profile_fields.get("hr_reports_to", {}).get("titles", {})
     return str(titles.get(profile.hr_reports_to, profile.hr_reports_to))
-
-
-def _link(executive: _Seat, seats: list[_Seat]) -> None:
-    """Attach each seat to the first role of its catalog ``reports_to`` the plan has."""
-    ranked = sorted(seats, key=_Seat.rank_key)
-    head = ranked[0]
-    by_role: dict[str, list[_Seat]] = {}
-    for seat in ranked:
-        by_role.setdefault(seat.role.key, []).append(seat)
-    _attach(head, executive)
-    for seat in ranked[1:]:
-        parent = head
-        for key in seat.role.reports_to:
-            bosses = [b for b in by_role.get(key, []) if b.role.level > seat.role.level]
-            if bosses:
-                parent = min(bosses, key=lambda b: (len(b.children), b.order))
-                break
-        _attach(seat, parent)
-
-
-def _attach(seat: _Seat, parent: _Seat) -> None:
-    if seat.parent is not None:
-        seat.parent.children.remove(seat)
-    seat.parent = parent
-    parent.children.append(seat)
-
-
-def _limit_spans(executive: _Seat, max_span: int, t: Templates, values: dict[str, Any], add: Any) -> None:
-    """Give every leader at most ``max_span`` reports by adding team leads under them."""
-    policy = t.rules.span
-    queue = [executive]
-    while queue:
-        manager = queue.pop(0)
-        original = len(manager.children)
-        while len(manager.children) > max_span:
-            reason = Reason(SPAN_RULE, policy.reason.format(manager=manager.title or manager.role.title, count=original, max_span=max_span))
-            groups: dict[tuple[str, str], list[_Seat]] = {}
-            for child in sorted(manager.children, key=_Seat.sort_key):  # leads of different teams stay apart
-                groups.setdefault((child.role.key, child.team_of.key if child.team_of else ""), []).append(child)
-            largest = max(groups.values(), key=lambda g: (len(g), -g[0].role.level))
-            if len(largest) >= 2:
-                members = largest
-            else:  # all different roles: move the lowest-ranked ones under one lead
-                ranked = sorted(manager.children, key=_Seat.rank_key)
-                members = ranked[-min(max_span, len(manager.children) - max_span + 1):]
-            leaders = members[0].role.family == "leadership"
-            lead_role = policy.lead_of_leads_role if leaders else policy.team_lead_role
-            teams = math.ceil(len(members) / max_span)
-            for chunk in _split(members, teams):
-                lead = add(lead_role, 1.0, reason, ())
-                lead.team_of = chunk[0].team_of or chunk[0].role
-                lead.title = _team_title(t.roles[lead_role], lead.team_of)
-                _attach(lead, manager)
-                for member in chunk:
-                    _attach(member, lead)
-        queue.extend(sorted(manager.children, key=_Seat.sort_key))
-
-
-def _split(members: list[_Seat], parts: int) -> list[list[_Seat]]:
-    size, extra = divmod(len(members), parts)
-    out, start = [], 0
-    for i in range(parts):
-        end = start + size + (1 if i < extra else 0)
-        out.append(members[start:end])
-        start = end
-    return out
-
-
-def _team_title(lead: Role, members: Role) -> str:
-    plural = members.title if members.title.endswith("s") else members.title + "s"
-    return f"{lead.title}, {plural}"
-
-
-def _build(profile: Profile, executive: _Seat, t: Templates, values: dict[str, Any], results: tuple[RuleResult, ...]) -> Plan:
-    import networkx as nx
-
-    costing = t.costing
-    ordered: list[_Seat] = []
-    queue = [executive]
-    while queue:
-        seat = queue.pop(0)
-        ordered.append(seat)
-        seat.children.sort(key=_Seat.sort_key)
-        queue.extend(seat.children)
-    ids: dict[int, str] = {}
-    numbers: Counter[str] = Counter()
-    for seat in ordered:
-        if seat is executive:
-            ids[id(seat)] = profile.hr_reports_to.lower()
-            continue
-        numbers[seat.role.key] += 1
-        ids[id(seat)] = f"{seat.role.key.replace('_', '-')}-{numbers[seat.role.key]}"
-    graph = nx.DiGraph()
-    positions = []
-    for seat in ordered:
-        hr = seat is not executive
-        base = costing.base_salary(seat.role, profile.salary_multiplier)
-        load = costing.load_for(seat.role.paid_as) if hr else 1.0
-        position = Position(
-            id=ids[id(seat)],
-            title=seat.title or seat.role.title,
-            role=seat.role.key,
-            family=seat.role.family,
-            level=seat.role.level,
-            reports_to=ids[id(seat.parent)] if seat.parent is not None else None,
-            functions=seat.functions,
-            fte=seat.fte,
-            base_salary=base,
-            annual_cost=costing.annual_cost(base, seat.fte, load) if hr else 0.0,
-            rationale=tuple(seat.reasons),
-            benefits_load=load,
-        )
-        positions.append(position)
-        graph.add_node(position.id, **{k: v for k, v in position.__dict__.items() if k != "id"})
-        if position.reports_to is not None:
-            graph.add_edge(position.reports_to, position.id)
-    if not nx.is_arborescence(graph):
-        raise PlanError("the reporting lines do not form a single tree; check the reports_to lists of the role catalog", path=t.directory)
-    return Plan(profile=profile, seats=tuple(positions), graph=graph, templates=t, rule_results=results, values=values)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import OptionError, ProfileError
 from .files import read_data_file
+from .places import Place, parse_places, places_data
 from .templates import Templates, load_templates
 from .validation import suggest
 
@@ -35,16 +36,19 @@ class Profile:
     company: str
     employees: int
     functions: tuple[str, ...]
-    countries: int
+    countries: tuple[Place, ...]
     sites: int
-    business_units: int
+    business_units: tuple[Place, ...]
     unionized_share: float
     annual_hires: float
+    frontline_share: float
+    bargaining_agreements: int
     growth_rate: float
     turnover_rate: float
     industry: str
     hr_reports_to: str
     max_span: int
+    operating_model: str
     salary_multiplier: float
     source: str | None = field(default=None, compare=False)
     notes: tuple[str, ...] = field(default=(), compare=False)
@@ -56,6 +60,8 @@ class Profile:
         for private in ("source", "notes", "given"):
             data.pop(private)
         data["functions"] = list(self.functions)
+        data["countries"] = places_data(self.countries)
+        data["business_units"] = places_data(self.business_units)
         return data
 
     def with_values(self, templates: Templates | None = None, **changes: Any) -> Profile:
@@ -122,10 +128,21 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
         if rules.get("required") and key not in data:
             raise ProfileError(f"is required: {rules.get('description', '')}".rstrip(": "), path=source, where=key)
         if key in data and data[key] is not None:
-            values[key] = _coerce(key, data[key], rules, t, source)
+            values[key] = _coerce(key, data[key], rules, t, source, values)
         elif "default" in rules:
-            values[key] = _coerce(key, rules["default"], rules, t, source)
+            values[key] = _coerce(key, rules["default"], rules, t, source, values)
     notes: list[str] = []
+    countries = values["countries"]
+    if "sites" not in data and all(c.sites for c in countries) and not countries[0].assumed:
+        values["sites"] = sum(c.sites or 0 for c in countries)
+        notes.append("sites: the countries' sites added up")
+    if "unionized_share" not in data and any(c.unionized_share is not None for c in countries):
+        members = sum(c.employees * (c.unionized_share or 0.0) for c in countries)
+        values["unionized_share"] = round(members / values["employees"], 4)
+        notes.append("unionized_share: the countries' union members over all employees")
+    if "frontline_share" not in values:
+        values["frontline_share"] = industry_share(values["industry"], t.frontline_shares, t.frontline_default)
+        notes.append(f"frontline_share: the usual share for the industry '{values['industry']}'")
     if "functions" not in values:
         values["functions"] = _default_functions(values["employees"], t)
         notes.append("functions: the core set for a company of this size")
@@ -143,7 +160,7 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
     return Profile(**values, source=source, notes=tuple(notes), given=dict(data))
 
 
-def _coerce(key: str, value: Any, rules: Mapping[str, Any], t: Templates, source: str | None) -> Any:
+def _coerce(key: str, value: Any, rules: Mapping[str, Any], t: Templates, source: str | None, values: Mapping[str, Any]) -> Any:
     kind = rules.get("type")
     if kind == "text":
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
@@ -153,11 +170,14 @@ def _coerce(key: str, value: Any, rules: Mapping[str, Any], t: Templates, source
             raise ProfileError("expected text of 1 to 200 characters", path=source, where=key)
         return text
     if kind == "choice":
-        choices = list(rules["choices"])
-        upper = str(value).strip().upper() if isinstance(value, str) else value
-        if upper not in choices:
-            raise ProfileError(f"expected one of {', '.join(choices)}, got {value!r}{suggest(str(value).upper(), choices)}", path=source, where=key)
-        return upper
+        choices = [str(c) for c in rules["choices"]]
+        by_case = {c.casefold(): c for c in choices}
+        chosen = by_case.get(str(value).strip().casefold()) if isinstance(value, str) else None
+        if chosen is None:
+            raise ProfileError(f"expected one of {', '.join(choices)}, got {str(value)[:40]!r}{suggest(str(value), choices)}", path=source, where=key)
+        return chosen
+    if kind == "places":
+        return parse_places(key, value, rules, values["employees"], source)
     if kind == "functions":
         return _functions(value, t, source)
     if kind in ("integer", "number"):
@@ -226,15 +246,33 @@ def _default_functions(employees: int, t: Templates) -> tuple[str, ...]:
     return tuple(chosen)
 
 
+def _words(industry: str) -> str:
+    return f" {re.sub(r'[^a-z]+', ' ', industry.lower())} "
+
+
 def is_regulated(industry: str, t: Templates) -> bool:
     """True when the industry text names one of the regulated industries."""
-    text = f" {re.sub(r'[^a-z]+', ' ', industry.lower())} "
+    text = _words(industry)
     return any(f" {name} " in text for name in t.regulated_industries)
+
+
+def industry_share(industry: str, shares: Mapping[str, float], default: float) -> float:
+    """The frontline share of the first industry word listed in ``shares``, else ``default``.
+
+    >>> industry_share("Retail grocery", {"grocery": 0.85, "retail": 0.8}, 0.55)
+    0.8
+    """
+    for word in _words(industry).split():
+        if word in shares:
+            return float(shares[word])
+    return default
 
 
 def _context_names(values: Mapping[str, Any], t: Templates) -> dict[str, Any]:
     data = dict(values)
     data["functions"] = set(values["functions"])
+    data["countries"] = len(values["countries"])
+    data["business_units"] = len(values["business_units"])
     data["regulated"] = is_regulated(values["industry"], t)
     data["unionized_employees"] = values["employees"] * values["unionized_share"]
     return data
@@ -242,5 +280,5 @@ def _context_names(values: Mapping[str, Any], t: Templates) -> dict[str, Any]:
 
 def expression_values(profile: Profile, t: Templates) -> dict[str, Any]:
     """The profile as the names rule expressions see."""
-    return _context_names(profile.to_dict(), t)
+    return _context_names({key: getattr(profile, key) for key in t.profile_fields}, t)
 

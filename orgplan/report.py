@@ -33,17 +33,31 @@ def plan_table(p: Plan) -> str:
     """Seats grouped by role and reporting line, then the totals."""
     s = p.summary
     out = [f"HR organisation for {p.profile.company} ({p.profile.employees:,} employees)", "", *seat_lines(p)]
-    band = s.get("benchmark_hr_per_100")
-    bench = f" (published range for this size: {band['low']:g}-{band['high']:g})" if band else ""
-    families = ", ".join(f"{n} {f}" for f, n in s["seats_by_family"].items() if n)
+    families = ", ".join(f"{p.templates.families[f].label} {n:,}" for f, n in s["seats_by_family"].items() if n)
     out += [
         "",
-        f"HR seats: {s['hr_headcount']} ({families})",
-        f"HR FTE: {s['hr_fte']:g}   HR staff per 100 employees: {s['hr_per_100']:.2f}{bench}",
+        f"HR seats: {s['hr_headcount']:,} ({families})",
+        f"HR FTE: {s['hr_fte']:,.2f}   HR staff per 100 employees: {s['hr_per_100']:.2f}",
+        *benchmark_lines(s),
         f"Annual cost (salary x benefits load): {money(s['annual_cost'])}",
         f"Layers: {s['layers']}   Widest span: {s['widest_span']}   Head of HR reports to: {p.root.title}",
     ]
+    model = s.get("operating_model")
+    if model:
+        out.append(f"Operating model: {model['label']} - {model['why']}")
     return "\n".join(out)
+
+
+def benchmark_lines(summary: dict[str, Any]) -> list[str]:
+    """The published range for the company's size in words, and why the plan sits outside it."""
+    band = summary.get("benchmark_hr_per_100")
+    if not band:
+        return []
+    where = {"within": "within", "above": "above", "below": "below"}[band["status"]]
+    lines = [f"Published range for this size: {band['low']:g}-{band['high']:g} HR staff per 100 employees; this plan is {where} it."]
+    if band["status"] != "within" and band.get("reasons"):
+        lines.append(f"{'Above' if band['status'] == 'above' else 'Below'} the range because: " + "; ".join(band["reasons"]) + ".")
+    return lines
 
 
 def team_table(team: SeatTree, name: str) -> str:
@@ -75,9 +89,21 @@ def roadmap_text(r: Any) -> str:
 
 
 def explain_text(e: Any) -> str:
-    """The figures the rules compared, then every rule: fired or quiet, and why."""
+    """The figures the rules compared, the workload ledger, then every rule: fired or quiet, and why."""
+    p = e.plan
+    model = p.operating_model
     out = [f"Figures for {e.profile.company} ({e.profile.employees:,} employees):"]
     out += [f"  {name} = {value:.6g}" for name, value in e.figures.items()]
+    out += ["", f"Operating model: {model['label']} ({'chosen by orgplan' if model['chosen_by'] == 'orgplan' else 'named in the profile'}) - {model['why']}", ""]
+    out.append("Workload ledger: each function's work, the FTE the plan puts on it, and who owns it")
+    titles = {s.id: s.title for s in p.seats}
+    rows = [
+        (p.templates.function_label(f), f"{r['demand_fte']:.2f}", f"{r['covered_fte']:.2f}", str(r["seats"]), titles.get(r["owner"] or "", "nobody at the level it needs"))
+        for f, r in p.ledger.items()
+    ]
+    total = (f"{sum(r['demand_fte'] for r in p.ledger.values()):.2f}", f"{sum(r['covered_fte'] for r in p.ledger.values()):.2f}")
+    rows.append(("All functions", *total, "", ""))
+    out += ["  " + line for line in _grid(("Function", "Work (FTE)", "Covered (FTE)", "Seats", "Owner"), rows, left={0, 4})]
     out.append("")
     for r in e.results:
         seats = f" (+{r.seats} seat{'s' if r.seats != 1 else ''})" if r.fired else ""

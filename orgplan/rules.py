@@ -1,8 +1,10 @@
 """The rule pack: declarative rules, one per decision, read from templates/rules.yaml.
 
 A rule says when it applies (a condition), what it does to the plan (add seats of a
-role, or promote seats already planned), why (a reason a business leader can read),
-and where the reasoning comes from. Conditions and counts are safe expressions.
+role that take some work off the workload ledger, or promote seats already planned), why
+(a reason a business leader can read), and where the reasoning comes from. Conditions and
+counts are safe expressions. The pack also declares how HR is organised (the operating
+models, the first whose condition holds) and how team leads keep spans within the limit.
 """
 
 from __future__ import annotations
@@ -13,25 +15,61 @@ from typing import Any
 
 from .catalog import Role
 from .errors import RuleError
-from .expressions import Expression
+from .expressions import BOOLEAN, NUMBER, TEXT, Expression
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
-__all__ = ["STAGES", "SeatAction", "Rule", "SpanPolicy", "RulePack", "parse_rules"]
+__all__ = [
+    "STAGES", "SCOPES", "POOLS", "SeatAction", "Rule", "OperatingModel", "TeamLead", "SpanPolicy", "Note", "RulePack",
+    "parse_rules", "planning_names",
+]
 
-STAGES = ("specialist", "generalist", "lead")
+STAGES = ("specialist", "head", "generalist", "lead")
+SCOPES = ("company", "country", "unit", "region")
+POOLS = ("pool", "pool_advisory", "pool_service")  # what `covers` may name besides a function
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_RULE_KEYS = ("id", "description", "stage", "when", "add", "promote", "reason", "source", "examples")
+_RULE_KEYS = ("id", "description", "stage", "scope", "when", "add", "promote", "reason", "source", "examples")
+
+# Names each scope adds for its rules, with their types.
+SCOPE_NAMES: dict[str, dict[str, str]] = {
+    "company": {},
+    "country": {
+        "country": TEXT, "country_employees": NUMBER, "country_share": NUMBER, "country_pay_index": NUMBER,
+        "country_sites": NUMBER, "country_unionized_share": NUMBER, "headquarters": BOOLEAN, "country_pool": NUMBER,
+        "country_seats": NUMBER,
+    },
+    "unit": {"unit": TEXT, "unit_employees": NUMBER, "unit_share": NUMBER, "unit_pool": NUMBER, "unit_pool_advisory": NUMBER, "unit_seats": NUMBER},
+    "region": {"region": TEXT, "region_countries": NUMBER, "region_country_managers": NUMBER, "region_employees": NUMBER},
+}
+
+
+def planning_names(base: dict[str, str], functions: tuple[str, ...], roles: dict[str, Role]) -> dict[str, dict[str, str]]:
+    """The names a rule of each stage can use (before its scope's own names), with their types.
+
+    ``base`` holds the profile, the constants and the derived figures.
+    """
+    work = {f"demand_{f}": NUMBER for f in functions} | {f"specialist_work_{f}": NUMBER for f in functions}
+    specialist = dict(base) | work | {"hr_demand": NUMBER, "model": TEXT}
+    seats = {f"seats_{k}": NUMBER for k, r in roles.items() if r.is_hr}
+    pools = {"pool": NUMBER, "pool_advisory": NUMBER, "pool_service": NUMBER, "pool_expertise": NUMBER}
+    head = specialist | seats | pools | {"specialist_seats": NUMBER, "hr_seats": NUMBER}
+    generalist = head | {"head_level": NUMBER, "head_hands_on": NUMBER}
+    lead = generalist | {"staff_seats": NUMBER, "unaligned_generalists": NUMBER}
+    return {"models": dict(base) | work | {"hr_demand": NUMBER}, "specialist": specialist, "head": head, "generalist": generalist, "lead": lead}
 
 
 @dataclass(frozen=True)
 class SeatAction:
-    """What a rule does: ``add`` seats of ``role``, or ``promote`` seats from ``from_role`` to ``role``."""
+    """What a rule does: ``add`` seats of ``role``, or ``promote`` seats from ``from_role`` to ``role``.
+
+    ``covers`` is the work the added seats take off the ledger: a function, or a pool.
+    """
 
     kind: str
     role: str
     seats: Expression
     fte: Expression | None = None
     from_role: str | None = None
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,36 +83,75 @@ class Rule:
     action: SeatAction
     reason: str
     source: str
+    scope: str = "company"
     fires_for: tuple[dict[str, Any], ...] = ()
     quiet_for: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class OperatingModel:
+    """A way of organising HR, chosen when its condition holds."""
+
+    name: str
+    label: str
+    when: Expression
+    why: str
+    source: str
+
+
+@dataclass(frozen=True)
+class TeamLead:
+    """The role that leads a team whose members are at ``above_level`` or below."""
+
+    above_level: int
+    role: str
 
 
 @dataclass(frozen=True)
 class SpanPolicy:
     """How orgplan keeps every leader within the span limit."""
 
-    team_lead_role: str
-    lead_of_leads_role: str
+    team_leads: tuple[TeamLead, ...]
+    reason: str
+    source: str
+
+    def lead_for(self, level: int) -> str | None:
+        """The team-lead role for members at ``level``, or None when no listed role is above it."""
+        return next((t.role for t in self.team_leads if level <= t.above_level), None)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A reason the structure step gives a seat, with its source (growth of a leader, a collapsed chain)."""
+
     reason: str
     source: str
 
 
 @dataclass(frozen=True)
 class RulePack:
-    """All rules of a pack, in the order they run, and the span policy."""
+    """All rules of a pack, in the order they run, the operating models and the structure policies."""
 
     path: str
     rules: tuple[Rule, ...]
     span: SpanPolicy
+    models: tuple[OperatingModel, ...]
+    growth: Note
+    collapse: Note
 
     def stage(self, name: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.stage == name)
 
+    def model(self, name: str) -> OperatingModel:
+        return next(m for m in self.models if m.name == name)
 
-def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names_by_stage: dict[str, dict[str, str]]) -> RulePack:
+
+def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names: dict[str, dict[str, str]]) -> RulePack:
     """Validate and compile a rule pack; every error names the file, the rule id and the field."""
     data = expect_mapping(data, error=RuleError, path=path, where=None)
-    check_keys(data, ("span", "rules"), required=("rules",), error=RuleError, path=path)
+    sections = ("operating_models", "span", "growth", "collapse", "rules")
+    check_keys(data, sections, required=sections, error=RuleError, path=path)
+    models = _models(data["operating_models"], names["models"], path)
     raw_rules = expect_list(data["rules"], error=RuleError, path=path, where="rules")
     if not raw_rules:
         raise RuleError("the pack has no rules", path=path, where="rules")
@@ -84,7 +161,7 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names_by_sta
         raw = expect_mapping(raw, error=RuleError, path=path, where=f"rules[{index}]")
         rule_id = raw.get("id")
         if not isinstance(rule_id, str) or not _ID.match(rule_id):
-            raise RuleError(f"expected an id of lower-case letters, digits and dashes, got {rule_id!r}", path=path, where=f"rules[{index}].id")
+            raise RuleError(f"expected an id of lower-case letters, digits and dashes, got {str(rule_id)[:40]!r}", path=path, where=f"rules[{index}].id")
         where = f"rule '{rule_id}'"
         if rule_id in seen:
             raise RuleError("the id is used twice", path=path, where=where)
@@ -92,14 +169,19 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names_by_sta
         check_keys(raw, _RULE_KEYS, required=("id", "description", "stage", "when", "reason", "source"), error=RuleError, path=path, where=where)
         stage = raw["stage"]
         if stage not in STAGES:
-            raise RuleError(f"unknown stage {stage!r}{suggest(str(stage), STAGES)}; expected one of: {', '.join(STAGES)}", path=path, where=f"{where}.stage")
-        names = names_by_stage[stage]
-        when = Expression.compile(raw["when"], names, where=f"{where}, when", path=path)
+            raise RuleError(f"unknown stage {str(stage)[:40]!r}{suggest(str(stage), STAGES)}; expected one of: {', '.join(STAGES)}", path=path, where=f"{where}.stage")
+        scope = raw.get("scope", "company")
+        if scope not in SCOPES:
+            raise RuleError(f"unknown scope {str(scope)[:40]!r}{suggest(str(scope), SCOPES)}; expected one of: {', '.join(SCOPES)}", path=path, where=f"{where}.scope")
+        if scope != "company" and stage in ("specialist", "head"):
+            raise RuleError(f"a {stage} rule is weighed for the whole company; scope '{scope}' needs the generalist or lead stage", path=path, where=f"{where}.scope")
+        rule_names = names[stage] | SCOPE_NAMES[scope]
+        when = Expression.compile(raw["when"], rule_names, where=f"{where}, when", path=path)
         if ("add" in raw) == ("promote" in raw):
             raise RuleError("needs exactly one of 'add' or 'promote'", path=path, where=where)
-        action = _action(raw, roles, names, path, where)
+        action = _action(raw, roles, rule_names, path, where)
         reason = expect_text(raw["reason"], error=RuleError, path=path, where=f"{where}.reason")
-        _check_placeholders(reason, names, path, f"{where}.reason")
+        _check_placeholders(reason, rule_names, path, f"{where}.reason")
         examples = expect_mapping(raw.get("examples", {}), error=RuleError, path=path, where=f"{where}.examples")
         check_keys(examples, ("fires", "quiet"), error=RuleError, path=path, where=f"{where}.examples")
         fires = tuple(expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.fires") for x in expect_list(examples.get("fires", []), error=RuleError, path=path, where=f"{where}.examples.fires"))
@@ -113,19 +195,30 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names_by_sta
                 action=action,
                 reason=reason,
                 source=expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source"),
+                scope=scope,
                 fires_for=tuple(dict(x) for x in fires),
                 quiet_for=tuple(dict(x) for x in quiet),
             )
         )
     rules.sort(key=lambda r: STAGES.index(r.stage))
-    return RulePack(path=str(path), rules=tuple(rules), span=_span(data.get("span"), roles, path))
+    growth = _note(data["growth"], {"title": TEXT, "level": NUMBER, "count": NUMBER, "top": NUMBER}, path, "growth")
+    collapse = _note(data["collapse"], {"title": TEXT}, path, "collapse")
+    return RulePack(path=str(path), rules=tuple(rules), span=_span(data["span"], roles, path), models=models, growth=growth, collapse=collapse)
+
+
+def _note(raw: Any, names: dict[str, str], path: object, where: str) -> Note:
+    raw = expect_mapping(raw, error=RuleError, path=path, where=where)
+    check_keys(raw, ("reason", "source"), required=("reason", "source"), error=RuleError, path=path, where=where)
+    reason = expect_text(raw["reason"], error=RuleError, path=path, where=f"{where}.reason")
+    _check_placeholders(reason, names, path, f"{where}.reason")
+    return Note(reason, expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source"))
 
 
 def _action(raw: dict[str, Any], roles: dict[str, Role], names: dict[str, str], path: object, where: str) -> SeatAction:
     kind = "add" if "add" in raw else "promote"
     spec = expect_mapping(raw[kind], error=RuleError, path=path, where=f"{where}.{kind}")
     if kind == "add":
-        check_keys(spec, ("role", "seats", "fte"), required=("role", "seats"), error=RuleError, path=path, where=f"{where}.add")
+        check_keys(spec, ("role", "seats", "fte", "covers"), required=("role", "seats"), error=RuleError, path=path, where=f"{where}.add")
     else:
         check_keys(spec, ("from", "to", "seats"), required=("from", "to", "seats"), error=RuleError, path=path, where=f"{where}.promote")
     role_field = "role" if kind == "add" else "to"
@@ -133,13 +226,29 @@ def _action(raw: dict[str, Any], roles: dict[str, Role], names: dict[str, str], 
         _role(spec[field_name], roles, path, f"{where}.{kind}.{field_name}")
     seats = Expression.compile(spec["seats"], names, where=f"{where}, {kind}.seats", path=path)
     fte = Expression.compile(spec["fte"], names, where=f"{where}, add.fte", path=path) if "fte" in spec else None
-    return SeatAction(kind=kind, role=spec[role_field], seats=seats, fte=fte, from_role=spec.get("from"))
+    covers = _covers(spec.get("covers"), roles[spec[role_field]], names, path, f"{where}.add.covers")
+    return SeatAction(kind=kind, role=spec[role_field], seats=seats, fte=fte, from_role=spec.get("from"), covers=covers)
+
+
+def _covers(raw: Any, role: Role, names: dict[str, str], path: object, where: str) -> tuple[str, ...]:
+    """What the seats take off the ledger: a pool, a function or a list of functions (default: the role's functions)."""
+    if raw is None:
+        return role.functions
+    items = [raw] if isinstance(raw, str) else expect_list(raw, error=RuleError, path=path, where=where)
+    functions = [n[len("demand_"):] for n in names if n.startswith("demand_")]
+    for item in items:
+        if item not in POOLS and item not in functions:
+            choices = [*POOLS, *functions]
+            raise RuleError(f"cannot cover {str(item)[:40]!r}{suggest(str(item), choices)}; expected a function or one of: {', '.join(POOLS)}", path=path, where=where)
+    if any(i in POOLS for i in items) and len(items) > 1:
+        raise RuleError("a pool is covered on its own, not together with functions", path=path, where=where)
+    return tuple(items)
 
 
 def _role(key: Any, roles: dict[str, Role], path: object, where: str) -> Role:
     hr_roles = [k for k, r in roles.items() if r.is_hr]
     if key not in hr_roles:
-        raise RuleError(f"unknown role {key!r}{suggest(str(key), hr_roles)}; see the role catalog", path=path, where=where)
+        raise RuleError(f"unknown role {str(key)[:40]!r}{suggest(str(key), hr_roles)}; see the role catalog", path=path, where=where)
     return roles[key]
 
 
@@ -150,14 +259,45 @@ def _check_placeholders(text: str, names: dict[str, str], path: object, where: s
             raise RuleError(f"unknown name '{{{name}}}'{suggest(name, allowed)} in the reason", path=path, where=where)
 
 
+def _models(raw: Any, names: dict[str, str], path: object) -> tuple[OperatingModel, ...]:
+    out = []
+    for i, item in enumerate(expect_list(raw, error=RuleError, path=path, where="operating_models"), start=1):
+        where = f"operating_models[{i}]"
+        item = expect_mapping(item, error=RuleError, path=path, where=where)
+        keys = ("name", "label", "when", "why", "source")
+        check_keys(item, keys, required=keys, error=RuleError, path=path, where=where)
+        name = expect_text(item["name"], error=RuleError, path=path, where=f"{where}.name")
+        why = expect_text(item["why"], error=RuleError, path=path, where=f"{where}.why")
+        _check_placeholders(why, names, path, f"{where}.why")
+        out.append(OperatingModel(
+            name=name,
+            label=expect_text(item["label"], error=RuleError, path=path, where=f"{where}.label"),
+            when=Expression.compile(item["when"], names, where=f"{where}.when", path=path),
+            why=why,
+            source=expect_text(item["source"], error=RuleError, path=path, where=f"{where}.source"),
+        ))
+    if not out:
+        raise RuleError("no operating model is declared", path=path, where="operating_models")
+    return tuple(out)
+
+
 def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     raw = expect_mapping(raw, error=RuleError, path=path, where="span")
-    check_keys(raw, ("team_lead_role", "lead_of_leads_role", "reason", "source"), required=("team_lead_role", "lead_of_leads_role", "reason", "source"), error=RuleError, path=path, where="span")
-    for field_name in ("team_lead_role", "lead_of_leads_role"):
-        _role(raw[field_name], roles, path, f"span.{field_name}")
+    check_keys(raw, ("team_leads", "reason", "source"), required=("team_leads", "reason", "source"), error=RuleError, path=path, where="span")
+    leads = []
+    for i, item in enumerate(expect_list(raw["team_leads"], error=RuleError, path=path, where="span.team_leads"), start=1):
+        where = f"span.team_leads[{i}]"
+        item = expect_mapping(item, error=RuleError, path=path, where=where)
+        check_keys(item, ("above_level", "role"), required=("above_level", "role"), error=RuleError, path=path, where=where)
+        role = _role(item["role"], roles, path, f"{where}.role")
+        level = item["above_level"]
+        if isinstance(level, bool) or not isinstance(level, int) or role.level <= level:
+            raise RuleError(f"expected a level below the role's own level {role.level}, got {str(level)[:40]}", path=path, where=f"{where}.above_level")
+        leads.append(TeamLead(level, role.key))
+    reason = expect_text(raw["reason"], error=RuleError, path=path, where="span.reason")
+    _check_placeholders(reason, {"manager": TEXT, "count": NUMBER, "max_span": NUMBER}, path, "span.reason")
     return SpanPolicy(
-        team_lead_role=raw["team_lead_role"],
-        lead_of_leads_role=raw["lead_of_leads_role"],
-        reason=expect_text(raw["reason"], error=RuleError, path=path, where="span.reason"),
+        team_leads=tuple(sorted(leads, key=lambda t: t.above_level)),
+        reason=reason,
         source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),
     )

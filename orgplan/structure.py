@@ -1,0 +1,236 @@
+"""Who reports to whom: reporting lines, spans, leaders who grow with their teams.
+
+Four steps, each a mechanism whose policy is data (the catalog's ``reports_to``,
+``grows`` and ``scoped``; the rule pack's ``span``):
+
+1. **link** - each seat reports to the first role of its catalog ``reports_to`` the plan
+   has, above its level and serving its country, unit or region; else to the head of HR.
+2. **limit spans** - a leader with more than ``max_span`` reports gets team leads, one
+   level above the team they lead; a leader with no level to spare grows first.
+3. **grow** - a leader's title and level follow the size of what it leads, and always
+   outrank every report.
+4. **collapse** - a leader whose only report is another leader takes over that leader's
+   team: no one-over-one chains.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+
+from .catalog import Growth, Role
+from .model import Reason
+from .rules import SpanPolicy
+from .seats import Seat
+
+__all__ = ["link", "limit_spans", "grow", "collapse", "in_order", "SPAN_RULE"]
+
+SPAN_RULE = "span-limit"
+AddLead = Callable[[str, Reason], Seat]
+
+
+def link(seats: list[Seat], head: Seat, executive: Seat) -> None:
+    """Attach the head to the executive and every other seat to its manager."""
+    head.attach(executive)
+    bosses: dict[tuple[str, str | None, str | None, str | None], list[Seat]] = {}
+    wanted = {key for s in seats for key in s.role.reports_to}
+    for seat in seats:
+        if seat.role.key in wanted:
+            bosses.setdefault((seat.role.key, seat.country, seat.unit, seat.region), []).append(seat)
+    for seat in sorted(seats, key=Seat.rank_key):
+        if seat is not head:
+            seat.attach(_manager(seat, bosses) or head)
+
+
+def _manager(seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | None], list[Seat]]) -> Seat | None:
+    """The least-loaded boss of the first role of ``reports_to`` that serves the seat, preferring one of its own place.
+
+    A boss who serves one country, unit or region leads only that one's seats.
+    """
+    places = [(c, u, r) for c in {seat.country, None} for u in {seat.unit, None} for r in {seat.region, None}]
+    places.sort(key=lambda p: sum(x is None for x in p))  # the seat's own country, unit and region first
+    for key in seat.role.reports_to:
+        for place in places:
+            found = [b for b in bosses.get((key, *place), ()) if b is not seat and b.level > seat.level]
+            if found:
+                return min(found, key=lambda b: (len(b.children), b.order))
+    return None
+
+
+def limit_spans(head: Seat, max_span: int, policy: SpanPolicy, roles: dict[str, Role], add_lead: AddLead, family_labels: dict[str, str]) -> None:
+    """Give every leader at most ``max_span`` reports by adding team leads under them."""
+    queue = deque([(head, 9)])  # each leader with the highest level it may grow to: one below its manager's room
+    while queue:
+        manager, cap = queue.popleft()
+        count = len(manager.children)
+        tried: set[int] = set()
+        while len(manager.children) > max_span:
+            members = _group(manager, max_span, tried)
+            if members is None:
+                break  # no level left to lead a team under this manager
+            lead_key = _lead_role(members, policy, roles)
+            if lead_key is None or not _room(manager, roles[lead_key].level, roles, cap):
+                tried.add(id(members[0]))
+                continue
+            reason = Reason(SPAN_RULE, policy.reason.format(manager=manager.name, count=count, max_span=max_span))
+            leaving = {id(m) for m in members}
+            manager.children = [c for c in manager.children if id(c) not in leaving]
+            for chunk in _split(members, math.ceil(len(members) / max_span)):
+                lead = add_lead(lead_key, reason)
+                lead.team_of = chunk[0].team_of or chunk[0].role
+                if lead_key != (chunk[0].role.led_by or ""):  # a team's own lead role already says what it leads
+                    lead.team_label = _team_label(chunk, family_labels)
+                for place in ("country", "unit", "region"):
+                    shared = {getattr(m, place) for m in chunk}
+                    if len(shared) == 1:
+                        setattr(lead, place, shared.pop())
+                lead.pay_index = max(m.pay_index for m in chunk)
+                lead.attach(manager)
+                for member in chunk:
+                    member.parent = lead
+                lead.children.extend(chunk)
+        queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
+
+
+def _move(members: list[Seat], old: Seat, new: Seat) -> None:
+    """Move ``members`` from ``old``'s reports to ``new``'s at once (a team can be thousands strong)."""
+    leaving = {id(m) for m in members}
+    old.children = [c for c in old.children if id(c) not in leaving]
+    for member in members:
+        member.parent = new
+    new.children.extend(members)
+
+
+def _group(manager: Seat, max_span: int, tried: set[int]) -> list[Seat] | None:
+    """The reports to put under new team leads: the largest group of alike seats, else the most junior."""
+    groups: dict[tuple[object, ...], list[Seat]] = {}
+    for child in sorted(manager.children, key=Seat.sort_key):
+        key = (child.role.key, child.team_of.key if child.team_of else "", child.level)
+        groups.setdefault(key, []).append(child)
+    alike = [g for g in groups.values() if len(g) >= 2 and id(g[0]) not in tried]
+    if alike:
+        return max(alike, key=lambda g: (len(g), -g[0].level))
+    ranked = sorted(manager.children, key=Seat.rank_key)
+    members = ranked[-min(max_span, len(ranked) - max_span + 1):]
+    if len(members) < 2 or id(members[0]) in tried:
+        return None
+    return members
+
+
+def _lead_role(members: list[Seat], policy: SpanPolicy, roles: dict[str, Role]) -> str | None:
+    """The team's own lead role from the catalog (``led_by``), else the span policy's for its level."""
+    level = max(m.level for m in members)
+    own = {m.role.led_by for m in members}
+    if len(own) == 1:
+        key = own.pop()
+        if key is not None and roles[key].level > level:
+            return key
+    return policy.lead_for(level)
+
+
+def _room(manager: Seat, lead_level: int, roles: dict[str, Role], cap: int) -> bool:
+    """True when ``manager`` is above ``lead_level``, growing it if its catalog role allows."""
+    while manager.level <= lead_level:
+        if not _step_up(manager, roles, cap):
+            return False
+    return True
+
+
+def _split(members: list[Seat], parts: int) -> list[list[Seat]]:
+    size, extra = divmod(len(members), parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        out.append(members[start:end])
+        start = end
+    return out
+
+
+def _team_label(members: list[Seat], family_labels: dict[str, str]) -> str:
+    """What a new lead's team is: "Recruiters", "Centres of Expertise", or the members' family."""
+    roles = {m.team_of.key if m.team_of else m.role.key for m in members}
+    if len(roles) == 1:
+        member = members[0].team_of or members[0].role
+        return member.title if member.title.endswith("s") else member.title + "s"
+    if all(m.role.leads for m in members):
+        return "Centres of Expertise"
+    return family_labels[members[0].role.family]
+
+
+def grow(seat: Seat, roles: dict[str, Role], cap: int = 9) -> int:
+    """Grow every leader under ``seat`` (reports first) with its team, and to outrank its reports; return the seats below.
+
+    No seat grows past ``cap``, one level below its manager's room, so a manager always
+    keeps a level above every report.
+    """
+    below = sum(1 + grow(child, roles, cap - 1) for child in seat.children)
+    seat.below_count = below
+    if not seat.is_leader:
+        return below
+    for step in _steps(seat):
+        if step.below is not None and below >= step.below and _higher(step, seat, roles) and _level(step, roles) <= cap:
+            _apply(seat, step, roles)
+    top = max((c.level for c in seat.children), default=0)
+    while seat.level <= top and _step_up(seat, roles, cap):
+        pass
+    return below
+
+
+def _steps(seat: Seat) -> tuple[Growth, ...]:
+    return seat.role.grows
+
+
+def _level(step: Growth, roles: dict[str, Role]) -> int:
+    return roles[step.role].level if step.role else (step.level or 0)
+
+
+def _higher(step: Growth, seat: Seat, roles: dict[str, Role]) -> bool:
+    return _level(step, roles) > seat.level
+
+
+def _step_up(seat: Seat, roles: dict[str, Role], cap: int = 9) -> bool:
+    """Take the seat's next growth step; False when its role has none left below ``cap``."""
+    step = next((s for s in _steps(seat) if _higher(s, seat, roles)), None)
+    if step is None or _level(step, roles) > cap:
+        return False
+    _apply(seat, step, roles)
+    return True
+
+
+def _apply(seat: Seat, step: Growth, roles: dict[str, Role]) -> None:
+    if step.role is not None:
+        seat.role = roles[step.role]
+        seat.level = seat.role.level
+        seat.title = None
+    else:
+        seat.level = step.level or seat.level
+        seat.title = step.title
+
+
+def collapse(head: Seat) -> list[tuple[Seat, Seat]]:
+    """Fold one-over-one chains of leaders; return each (leader kept, leader taken out)."""
+    removed = []
+    stack = [head]
+    while stack:
+        seat = stack.pop()
+        while len(seat.children) == 1 and seat.children[0].is_leader and seat.children[0].children:
+            child = seat.children[0]
+            seat.children = []
+            _move(list(child.children), child, seat)
+            child.parent = None
+            removed.append((seat, child))
+        stack.extend(seat.children)
+    return removed
+
+
+def in_order(top: Seat) -> list[Seat]:
+    """Every seat under and including ``top``, level by level, each team in sort order."""
+    ordered = []
+    queue = [top]
+    while queue:
+        seat = queue.pop(0)
+        ordered.append(seat)
+        seat.children.sort(key=Seat.sort_key)
+        queue.extend(seat.children)
+    return ordered
