@@ -2,7 +2,8 @@
 
 A rule says when it applies (a condition), what it does to the plan (add seats of a
 role, or promote seats already planned), why (a reason a business leader can read),
-and where the reasoning comes from. Conditions and counts are safe expressions.
+and where the reasoning comes from. Conditions and counts are safe expressions
+(:mod:`orgplan.expressions`), compiled once, when the pack loads.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from .catalog import Role
 from .errors import RuleError
-from .expressions import Expression
+from .expressions import BOOLEAN, NUMBER, Expression
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
 __all__ = ["STAGES", "SeatAction", "Rule", "SpanPolicy", "RulePack", "parse_rules"]
@@ -94,7 +95,7 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names_by_sta
         if stage not in STAGES:
             raise RuleError(f"unknown stage {stage!r}{suggest(str(stage), STAGES)}; expected one of: {', '.join(STAGES)}", path=path, where=f"{where}.stage")
         names = names_by_stage[stage]
-        when = Expression.compile(raw["when"], names, where=f"{where}, when", path=path)
+        when = Expression.compile(raw["when"], names, where=f"{where}, when", path=path, expect=BOOLEAN)
         if ("add" in raw) == ("promote" in raw):
             raise RuleError("needs exactly one of 'add' or 'promote'", path=path, where=where)
         action = _action(raw, roles, names, path, where)
@@ -131,8 +132,8 @@ def _action(raw: dict[str, Any], roles: dict[str, Role], names: dict[str, str], 
     role_field = "role" if kind == "add" else "to"
     for field_name in (role_field,) + (("from",) if kind == "promote" else ()):
         _role(spec[field_name], roles, path, f"{where}.{kind}.{field_name}")
-    seats = Expression.compile(spec["seats"], names, where=f"{where}, {kind}.seats", path=path)
-    fte = Expression.compile(spec["fte"], names, where=f"{where}, add.fte", path=path) if "fte" in spec else None
+    seats = Expression.compile(spec["seats"], names, where=f"{where}, {kind}.seats", path=path, expect=NUMBER)
+    fte = Expression.compile(spec["fte"], names, where=f"{where}, add.fte", path=path, expect=NUMBER) if "fte" in spec else None
     return SeatAction(kind=kind, role=spec[role_field], seats=seats, fte=fte, from_role=spec.get("from"))
 
 

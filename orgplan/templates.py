@@ -156,7 +156,7 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     implied = tuple(
         (
             _vocab_item(item.get("function"), vocab, prof_path, f"implied_functions[{i}].function"),
-            Expression.compile(item.get("when"), PROFILE_NAMES, where=f"implied_functions[{i}].when", path=prof_path),
+            Expression.compile(item.get("when"), PROFILE_NAMES, where=f"implied_functions[{i}].when", path=prof_path, expect=BOOLEAN),
             expect_text(item.get("reason"), error=TemplateError, path=prof_path, where=f"implied_functions[{i}].reason"),
         )
         for i, item in enumerate(expect_list(prof.get("implied_functions", []), error=TemplateError, path=prof_path, where="implied_functions"), start=1)
@@ -293,7 +293,7 @@ def _hiring(raw: Any, path: Path) -> HiringPolicy:
 def _figure(key: str, raw: Any, names: dict[str, str], path: Path, where: str) -> Figure:
     raw = expect_mapping(raw, error=TemplateError, path=path, where=where)
     check_keys(raw, ("expression", "source"), required=("expression", "source"), error=TemplateError, path=path, where=where)
-    expr = Expression.compile(raw["expression"], names, where=f"{where}.expression", path=path)
+    expr = Expression.compile(raw["expression"], names, where=f"{where}.expression", path=path, expect=NUMBER)
     return Figure(str(key), expect_text(raw["source"], error=TemplateError, path=path, where=f"{where}.source"), expression=expr)
 
 

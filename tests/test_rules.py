@@ -36,9 +36,11 @@ def _rule(data, rule_id):
     [
         ("when", "employees >= and 5", "syntax error at column 14"),
         ("when", "headcont > 5", "unknown name 'headcont'"),
-        ("when", "__import__('os')", "unknown name '__import__'"),
-        ("when", "employees.__class__", "unknown attribute '__class__'"),
+        ("when", "__import__('os')", "'__import__' is not allowed: names that begin with '__' are reserved"),
+        ("when", "employees.__class__", "attribute access ('.__class__') is not allowed"),
         ("when", "staff_seats > 2", "unknown name 'staff_seats'"),
+        ("when", "employees - 500", "this should give true or false, but gives a number"),
+        ("when", "$max([employees, 5]) > 9", "functions are called without '$': max(a, b)"),
         ("stage", "leadership", "unknown stage 'leadership'"),
         ("reason", "For {employes} people", "unknown name '{employes}'"),
     ],
@@ -74,6 +76,20 @@ def test_syntax_error_points_a_caret_at_the_position(tmp_path):
 def test_malformed_rule_is_refused_by_name(tmp_path, mutate, words):
     with pytest.raises(RuleError, match=None) as info:
         load_templates(rules=_pack_with(tmp_path, mutate))
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "seats, words",
+    [
+        ("(staff_seats - 0.25).ceiling", "attribute access ('.ceiling') is not allowed; write ceil(x)"),
+        ("staff_seats > 3", "this should give a number, but gives true or false"),
+    ],
+)
+def test_seat_count_must_be_a_number_in_the_new_syntax(tmp_path, seats, words):
+    path = _pack_with(tmp_path, lambda d: _rule(d, "hr-manager")["add"].__setitem__("seats", seats))
+    with pytest.raises(RuleError, match="rule 'hr-manager', add.seats") as info:
+        load_templates(rules=path)
     assert words in str(info.value)
 
 
