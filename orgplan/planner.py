@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import os
-import string
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,7 +115,7 @@ def _apply(rule: Rule, values: dict[str, Any], seats: list[_Seat], add: Any, t: 
     if count < 0 or count != int(count):
         raise RuleError(f"seats should be a whole number of 0 or more, gave {count:g}", path=t.rules.path, where=f"rule '{rule.id}', {action.kind}.seats")
     count = int(count)
-    reason = Reason(rule.id, _format_reason(rule, values, count))
+    reason = Reason(rule.id, rule.reason.render(values, seats=count))
     if action.kind == "promote":
         candidates = [s for s in seats if s.role.key == action.from_role][:count]
         for seat in candidates:
@@ -143,20 +142,6 @@ def _count_seats(values: dict[str, Any], seats: list[_Seat], t: Templates) -> No
     for key, role in t.roles.items():
         if role.is_hr:
             values[f"seats_{key}"] = counts.get(key, 0)
-
-
-class _Values(dict):  # type: ignore[type-arg]
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _format_reason(rule: Rule, values: dict[str, Any], seats: int) -> str:
-    shown = _Values({k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in values.items()})
-    shown["seats"] = seats
-    try:
-        return string.Formatter().vformat(rule.reason, (), shown)
-    except (ValueError, TypeError) as exc:
-        raise RuleError(f"cannot fill in the reason: {exc}", where=f"rule '{rule.id}', reason") from None
 
 
 def _executive_title(profile: Profile, t: Templates) -> str:
@@ -197,7 +182,7 @@ def _limit_spans(executive: _Seat, max_span: int, t: Templates, values: dict[str
         manager = queue.pop(0)
         original = len(manager.children)
         while len(manager.children) > max_span:
-            reason = Reason(SPAN_RULE, policy.reason.format(manager=manager.title or manager.role.title, count=original, max_span=max_span))
+            reason = Reason(SPAN_RULE, policy.reason.render(manager=manager.title or manager.role.title, count=original, max_span=max_span))
             groups: dict[tuple[str, str], list[_Seat]] = {}
             for child in sorted(manager.children, key=_Seat.sort_key):  # leads of different teams stay apart
                 groups.setdefault((child.role.key, child.team_of.key if child.team_of else ""), []).append(child)

@@ -3,7 +3,8 @@
 A rule says when it applies (a condition), what it does to the plan (add seats of a
 role, or promote seats already planned), why (a reason a business leader can read),
 and where the reasoning comes from. Conditions and counts are safe expressions
-(:mod:`orgplan.expressions`), compiled once, when the pack loads.
+(:mod:`orgplan.expressions`), reasons safe templates (:mod:`orgplan.reasons`); both
+are compiled once, when the pack loads.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from typing import Any
 
 from .catalog import Role
 from .errors import RuleError
-from .expressions import BOOLEAN, NUMBER, Expression
+from .expressions import BOOLEAN, NUMBER, TEXT, Expression
+from .reasons import ReasonTemplate
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
-__all__ = ["STAGES", "SeatAction", "Rule", "SpanPolicy", "RulePack", "parse_rules"]
+__all__ = ["STAGES", "SPAN_NAMES", "SeatAction", "Rule", "SpanPolicy", "RulePack", "parse_rules"]
 
 STAGES = ("specialist", "generalist", "lead")
+SPAN_NAMES = {"manager": TEXT, "count": NUMBER, "max_span": NUMBER}  # what the span policy's reason can show
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RULE_KEYS = ("id", "description", "stage", "when", "add", "promote", "reason", "source", "examples")
 
@@ -44,7 +47,7 @@ class Rule:
     stage: str
     when: Expression
     action: SeatAction
-    reason: str
+    reason: ReasonTemplate
     source: str
     fires_for: tuple[dict[str, Any], ...] = ()
     quiet_for: tuple[dict[str, Any], ...] = ()
@@ -56,7 +59,7 @@ class SpanPolicy:
 
     team_lead_role: str
     lead_of_leads_role: str
-    reason: str
+    reason: ReasonTemplate
     source: str
 
 
@@ -99,8 +102,7 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names_by_sta
         if ("add" in raw) == ("promote" in raw):
             raise RuleError("needs exactly one of 'add' or 'promote'", path=path, where=where)
         action = _action(raw, roles, names, path, where)
-        reason = expect_text(raw["reason"], error=RuleError, path=path, where=f"{where}.reason")
-        _check_placeholders(reason, names, path, f"{where}.reason")
+        reason = ReasonTemplate.compile(raw["reason"], names | {"seats": NUMBER}, where=f"{where}.reason", path=path)
         examples = expect_mapping(raw.get("examples", {}), error=RuleError, path=path, where=f"{where}.examples")
         check_keys(examples, ("fires", "quiet"), error=RuleError, path=path, where=f"{where}.examples")
         fires = tuple(expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.fires") for x in expect_list(examples.get("fires", []), error=RuleError, path=path, where=f"{where}.examples.fires"))
@@ -144,13 +146,6 @@ def _role(key: Any, roles: dict[str, Role], path: object, where: str) -> Role:
     return roles[key]
 
 
-def _check_placeholders(text: str, names: dict[str, str], path: object, where: str) -> None:
-    allowed = set(names) | {"seats"}
-    for name in re.findall(r"{([A-Za-z_][A-Za-z0-9_]*)", text):
-        if name not in allowed:
-            raise RuleError(f"unknown name '{{{name}}}'{suggest(name, allowed)} in the reason", path=path, where=where)
-
-
 def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     raw = expect_mapping(raw, error=RuleError, path=path, where="span")
     check_keys(raw, ("team_lead_role", "lead_of_leads_role", "reason", "source"), required=("team_lead_role", "lead_of_leads_role", "reason", "source"), error=RuleError, path=path, where="span")
@@ -159,6 +154,6 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     return SpanPolicy(
         team_lead_role=raw["team_lead_role"],
         lead_of_leads_role=raw["lead_of_leads_role"],
-        reason=expect_text(raw["reason"], error=RuleError, path=path, where="span.reason"),
+        reason=ReasonTemplate.compile(raw["reason"], SPAN_NAMES, where="span.reason", path=path),
         source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),
     )

@@ -42,7 +42,10 @@ def _rule(data, rule_id):
         ("when", "employees - 500", "this should give true or false, but gives a number"),
         ("when", "$max([employees, 5]) > 9", "functions are called without '$': max(a, b)"),
         ("stage", "leadership", "unknown stage 'leadership'"),
-        ("reason", "For {employes} people", "unknown name '{employes}'"),
+        ("reason", "For {employes} people", "unknown name '{employes}' (did you mean 'employees'?)"),
+        ("reason", "{employees.__class__.__init__.__globals__}", "is not a field"),
+        ("reason", "{0} people", "'{0}' is not a field"),
+        ("reason", "{employees:>2000000000}", "'>2000000000' is not a format orgplan knows"),
     ],
 )
 def test_broken_rule_names_file_rule_and_position(tmp_path, field, value, words):
@@ -91,6 +94,12 @@ def test_seat_count_must_be_a_number_in_the_new_syntax(tmp_path, seats, words):
     with pytest.raises(RuleError, match="rule 'hr-manager', add.seats") as info:
         load_templates(rules=path)
     assert words in str(info.value)
+
+
+def test_span_reason_is_checked_when_the_pack_loads(tmp_path):
+    path = _pack_with(tmp_path, lambda d: d["span"].__setitem__("reason", "{managr} has {count} reports"))
+    with pytest.raises(RuleError, match=r"span.reason: unknown name '\{managr\}' \(did you mean 'manager'\?\)"):
+        load_templates(rules=path)
 
 
 def test_rule_that_fails_when_evaluated_names_the_rule(tmp_path):
