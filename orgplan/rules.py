@@ -10,6 +10,7 @@ are compiled once, when the pack loads.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +20,50 @@ from .expressions import BOOLEAN, NUMBER, TEXT, Expression
 from .reasons import ReasonTemplate
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
-__all__ = ["STAGES", "SPAN_NAMES", "SeatAction", "Rule", "SpanPolicy", "RulePack", "parse_rules"]
+__all__ = ["STAGES", "SPAN_NAMES", "MAX_SEATS_PER_RULE", "SeatCount", "SeatAction", "Rule", "SpanPolicy", "RulePack", "parse_rules"]
 
 STAGES = ("specialist", "generalist", "lead")
 SPAN_NAMES = {"manager": TEXT, "count": NUMBER, "max_span": NUMBER}  # what the span policy's reason can show
+MAX_SEATS_PER_RULE = 100_000  # when the benchmarks declare no limits.max_seats_per_rule
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RULE_KEYS = ("id", "description", "stage", "when", "add", "promote", "reason", "source", "examples")
+
+
+@dataclass(frozen=True)
+class SeatCount:
+    """A rule's seat count: an expression whose value may not exceed the company's
+    employees, nor ``cap`` seats from one rule.
+
+    >>> seats = SeatCount(Expression.compile("employees * 2", {"employees": NUMBER}, where="rule 'x', add.seats"), cap=100_000)
+    >>> seats.number({"employees": 40})
+    Traceback (most recent call last):
+    ...
+    orgplan.errors.RuleError: rule 'x', add.seats: 'employees * 2' gives 80 seats, more than the company's 40 employees
+    """
+
+    expression: Expression
+    cap: float = MAX_SEATS_PER_RULE
+
+    @property
+    def text(self) -> str:
+        return self.expression.text
+
+    @property
+    def names(self) -> frozenset[str]:
+        return self.expression.names
+
+    def number(self, values: Mapping[str, Any]) -> float:
+        """The count, or RuleError naming the rule when it is more than the company or the cap allows."""
+        count = self.expression.number(values)
+        employees = values.get("employees")
+        if count > self.cap:
+            limit = f"the limit of {self.cap:,.0f} seats from one rule (limits.max_seats_per_rule in the benchmarks)"
+        elif isinstance(employees, (int, float)) and count > employees:
+            limit = f"the company's {employees:,.0f} employees"
+        else:
+            return count
+        e = self.expression
+        raise RuleError(f"{e.text!r} gives {count:,.0f} seats, more than {limit}", path=e.path, where=e.where)
 
 
 @dataclass(frozen=True)
@@ -33,7 +72,7 @@ class SeatAction:
 
     kind: str
     role: str
-    seats: Expression
+    seats: SeatCount
     fte: Expression | None = None
     from_role: str | None = None
 
@@ -75,8 +114,18 @@ class RulePack:
         return tuple(r for r in self.rules if r.stage == name)
 
 
-def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names_by_stage: dict[str, dict[str, str]]) -> RulePack:
-    """Validate and compile a rule pack; every error names the file, the rule id and the field."""
+def parse_rules(
+    data: Any,
+    *,
+    path: object,
+    roles: dict[str, Role],
+    names_by_stage: dict[str, dict[str, str]],
+    max_seats: float = MAX_SEATS_PER_RULE,
+) -> RulePack:
+    """Validate and compile a rule pack; every error names the file, the rule id and the field.
+
+    ``max_seats`` caps the seats one rule may add or promote.
+    """
     data = expect_mapping(data, error=RuleError, path=path, where=None)
     check_keys(data, ("span", "rules"), required=("rules",), error=RuleError, path=path)
     raw_rules = expect_list(data["rules"], error=RuleError, path=path, where="rules")
@@ -101,7 +150,7 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names_by_sta
         when = Expression.compile(raw["when"], names, where=f"{where}, when", path=path, expect=BOOLEAN)
         if ("add" in raw) == ("promote" in raw):
             raise RuleError("needs exactly one of 'add' or 'promote'", path=path, where=where)
-        action = _action(raw, roles, names, path, where)
+        action = _action(raw, roles, names, path, where, max_seats)
         reason = ReasonTemplate.compile(raw["reason"], names | {"seats": NUMBER}, where=f"{where}.reason", path=path)
         examples = expect_mapping(raw.get("examples", {}), error=RuleError, path=path, where=f"{where}.examples")
         check_keys(examples, ("fires", "quiet"), error=RuleError, path=path, where=f"{where}.examples")
@@ -124,7 +173,7 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names_by_sta
     return RulePack(path=str(path), rules=tuple(rules), span=_span(data.get("span"), roles, path))
 
 
-def _action(raw: dict[str, Any], roles: dict[str, Role], names: dict[str, str], path: object, where: str) -> SeatAction:
+def _action(raw: dict[str, Any], roles: dict[str, Role], names: dict[str, str], path: object, where: str, max_seats: float) -> SeatAction:
     kind = "add" if "add" in raw else "promote"
     spec = expect_mapping(raw[kind], error=RuleError, path=path, where=f"{where}.{kind}")
     if kind == "add":
@@ -134,7 +183,7 @@ def _action(raw: dict[str, Any], roles: dict[str, Role], names: dict[str, str], 
     role_field = "role" if kind == "add" else "to"
     for field_name in (role_field,) + (("from",) if kind == "promote" else ()):
         _role(spec[field_name], roles, path, f"{where}.{kind}.{field_name}")
-    seats = Expression.compile(spec["seats"], names, where=f"{where}, {kind}.seats", path=path, expect=NUMBER)
+    seats = SeatCount(Expression.compile(spec["seats"], names, where=f"{where}, {kind}.seats", path=path, expect=NUMBER), cap=max_seats)
     fte = Expression.compile(spec["fte"], names, where=f"{where}, add.fte", path=path, expect=NUMBER) if "fte" in spec else None
     return SeatAction(kind=kind, role=spec[role_field], seats=seats, fte=fte, from_role=spec.get("from"))
 

@@ -16,7 +16,7 @@ from .catalog import HR_FAMILIES, Role, parse_catalog
 from .errors import RuleError, TemplateError
 from .expressions import BOOLEAN, NUMBER, TEXT, TEXT_SET, Expression
 from .files import read_data_file
-from .rules import RulePack, parse_rules
+from .rules import MAX_SEATS_PER_RULE, RulePack, parse_rules
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
 __all__ = ["FunctionInfo", "Figure", "Band", "HiringPhase", "HiringPolicy", "Templates", "templates_dir", "load_templates", "PROFILE_NAMES"]
@@ -98,6 +98,7 @@ class Templates:
     bands: tuple[Band, ...]
     hiring: HiringPolicy
     rules: RulePack
+    max_seats_per_rule: Figure = Figure("max_seats_per_rule", "orgplan default", value=MAX_SEATS_PER_RULE)
 
     def band_for(self, employees: int) -> Band | None:
         """The published HR-per-100 band for a company of this size."""
@@ -170,7 +171,7 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     bench_path = folder / "benchmarks.yaml"
     bench = expect_mapping(read_data_file(bench_path, TemplateError), error=TemplateError, path=bench_path, where=None)
     sections = ("constants", "derived", "workload", "hr_per_100_bands", "hiring")
-    check_keys(bench, sections, required=sections, error=TemplateError, path=bench_path)
+    check_keys(bench, sections + ("limits",), required=sections, error=TemplateError, path=bench_path)
     constants = _constants(bench["constants"], bench_path)
     names = dict(PROFILE_NAMES) | {k: NUMBER for k in constants}
     derived = []
@@ -187,10 +188,11 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
         raise TemplateError(f"no workload for function(s): {', '.join(missing)}", path=bench_path, where="workload")
     bands = _bands(bench["hr_per_100_bands"], bench_path)
     hiring = _hiring(bench["hiring"], bench_path)
+    max_seats = _limits(bench.get("limits"), bench_path)
 
     stage_names = _stage_names(names, vocab, roles)
     rules_path = Path(rules_s)
-    pack = parse_rules(read_data_file(rules_path, RuleError), path=rules_path, roles=roles, names_by_stage=stage_names)
+    pack = parse_rules(read_data_file(rules_path, RuleError), path=rules_path, roles=roles, names_by_stage=stage_names, max_seats=max_seats.value or MAX_SEATS_PER_RULE)
     return Templates(
         directory=folder_s,
         functions=functions,
@@ -206,6 +208,7 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
         bands=bands,
         hiring=hiring,
         rules=pack,
+        max_seats_per_rule=max_seats,
     )
 
 
@@ -295,6 +298,15 @@ def _figure(key: str, raw: Any, names: dict[str, str], path: Path, where: str) -
     check_keys(raw, ("expression", "source"), required=("expression", "source"), error=TemplateError, path=path, where=where)
     expr = Expression.compile(raw["expression"], names, where=f"{where}.expression", path=path, expect=NUMBER)
     return Figure(str(key), expect_text(raw["source"], error=TemplateError, path=path, where=f"{where}.source"), expression=expr)
+
+
+def _limits(raw: Any, path: Path) -> Figure:
+    """The safeguards of the benchmarks (optional): the most seats one rule may add."""
+    if raw is None:
+        return Figure("max_seats_per_rule", "orgplan default", value=MAX_SEATS_PER_RULE)
+    raw = expect_mapping(raw, error=TemplateError, path=path, where="limits")
+    check_keys(raw, ("max_seats_per_rule",), required=("max_seats_per_rule",), error=TemplateError, path=path, where="limits")
+    return _constant("max_seats_per_rule", raw["max_seats_per_rule"], path, "limits.max_seats_per_rule", minimum=1)
 
 
 def _bands(raw: Any, path: Path) -> tuple[Band, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import yaml
 
@@ -100,6 +102,26 @@ def test_span_reason_is_checked_when_the_pack_loads(tmp_path):
     path = _pack_with(tmp_path, lambda d: d["span"].__setitem__("reason", "{managr} has {count} reports"))
     with pytest.raises(RuleError, match=r"span.reason: unknown name '\{managr\}' \(did you mean 'manager'\?\)"):
         load_templates(rules=path)
+
+
+def test_more_seats_than_employees_is_refused_naming_the_rule(tmp_path):
+    path = _pack_with(tmp_path, lambda d: _rule(d, "hr-manager")["add"].__setitem__("seats", "employees * 2"))
+    t = load_templates(rules=path)
+    with pytest.raises(RuleError) as info:
+        plan(profile_from_dict({"employees": 500}, templates=t), templates=t)
+    assert str(info.value) == f"{path}: rule 'hr-manager', add.seats: 'employees * 2' gives 1,000 seats, more than the company's 500 employees"
+
+
+def test_seats_above_the_declared_cap_are_refused(tmp_path):
+    folder = tmp_path / "templates"
+    shutil.copytree(templates_dir(), folder)
+    bench = yaml.safe_load((folder / "benchmarks.yaml").read_text())
+    assert bench["limits"]["max_seats_per_rule"]["value"] == 100_000
+    bench["limits"]["max_seats_per_rule"]["value"] = 3
+    write(folder / "benchmarks.yaml", yaml.safe_dump(bench, sort_keys=False))
+    t = load_templates(folder)
+    with pytest.raises(RuleError, match=r"rule 'dedicated-recruiters', add.seats: 'ceil\(demand_talent_acquisition - seat_slack\)' gives \d+ seats, more than the limit of 3 seats from one rule"):
+        plan(profile_from_dict({"employees": 2000}, templates=t), templates=t)
 
 
 def test_rule_that_fails_when_evaluated_names_the_rule(tmp_path):
