@@ -137,9 +137,10 @@ class Benchmarks:
     workload: dict[str, Figure]
     bands: tuple[Band, ...]
     hiring: HiringPolicy
+    limits: dict[str, Figure]
 
 
-SECTIONS = ("constants", "costing", "derived", "workload", "pay", "hr_per_100_bands", "hiring")
+SECTIONS = ("constants", "limits", "costing", "derived", "workload", "pay", "hr_per_100_bands", "hiring")
 
 
 def parse_benchmarks(data: Any, *, path: Path, names: dict[str, str], functions: tuple[str, ...], hr_families: tuple[str, ...]) -> tuple[Benchmarks, dict[str, str]]:
@@ -168,6 +169,7 @@ def parse_benchmarks(data: Any, *, path: Path, names: dict[str, str], functions:
         workload=workload,
         bands=_bands(bench["hr_per_100_bands"], path),
         hiring=_hiring(bench["hiring"], path, hr_families),
+        limits={str(k): _constant(str(k), v, path, f"limits.{k}", minimum=1) for k, v in expect_mapping(bench["limits"], error=TemplateError, path=path, where="limits").items()},
     )
     return benchmarks, names
 
@@ -252,7 +254,7 @@ def _hiring(raw: Any, path: Path, hr_families: tuple[str, ...]) -> HiringPolicy:
 def _figure(key: str, raw: Any, names: dict[str, str], path: Path, where: str) -> Figure:
     raw = expect_mapping(raw, error=TemplateError, path=path, where=where)
     check_keys(raw, ("expression", "source"), required=("expression", "source"), error=TemplateError, path=path, where=where)
-    expr = Expression.compile(raw["expression"], names, where=f"{where}.expression", path=path)
+    expr = Expression.compile(raw["expression"], names, where=f"{where}.expression", path=path, expect=NUMBER)
     return Figure(str(key), expect_text(raw["source"], error=TemplateError, path=path, where=f"{where}.source"), expression=expr)
 
 

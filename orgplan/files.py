@@ -36,7 +36,7 @@ def read_data_file(path: str | os.PathLike[str], error: type[OrgplanError]) -> A
         except json.JSONDecodeError as exc:
             raise error(f"JSON syntax error: {exc.msg}", path=p, where=f"line {exc.lineno}, column {exc.colno}") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml's loader is ~20x faster
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None

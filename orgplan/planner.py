@@ -66,7 +66,6 @@ class _Build:
         self.counts: Counter[str] = Counter()
         self.placed: Counter[tuple[str, str]] = Counter()  # ("country"|"unit"|"region", name) -> seats
         self.beyond: dict[str, float] = {}  # capacity booked beyond the work, by the rule that booked it
-        self.cap = min(float(profile.employees), float(t.constants["max_seats_per_rule"].value or 1e5))
         self.regions = regions(profile.countries, profile.max_span)
 
     # -- seats -----------------------------------------------------------------------
@@ -111,12 +110,22 @@ class _Build:
             self.refresh()
             self.stage("head")
         self.stage("lead")
+        self.leftovers()
         if not self.seats:
             raise PlanError("the rule pack recommended no HR seat at all; it needs a rule that fires for every company", path=self.t.rules.path)
         missing = [f for f in self.profile.functions if not any(f in s.functions for s in self.seats)]
         if missing:
             raise PlanError(f"no seat covers the requested function(s) {', '.join(missing)}; the rule pack needs a rule that covers them", path=self.t.rules.path)
         return self.finish(model, chosen)
+
+    def leftovers(self) -> None:
+        """Work too small for any seat of its own goes to the head of HR (else the most senior seat), in passing."""
+        left = [f for f, v in self.ledger.remaining.items() if v > 1e-9 and not any(f in s.functions for s in self.seats)]
+        if not left or not self.seats:
+            return
+        owner = self.head or min(self.seats, key=Seat.rank_key)
+        self.ledger.take(tuple(left), sum(self.ledger.remaining[f] for f in left))
+        owner.functions = tuple(dict.fromkeys((*owner.functions, *left)))
 
     def stage(self, name: str) -> None:
         for rule in self.t.rules.stage(name):
@@ -144,10 +153,8 @@ class _Build:
         count = action.seats.number(values)
         if count < 0 or count != int(count):
             raise RuleError(f"seats should be a whole number of 0 or more, gave {count:g}", path=self.t.rules.path, where=f"rule '{rule.id}', {action.kind}.seats")
-        if count > self.cap:
-            raise RuleError(f"seats gave {count:,.0f}, more than the {self.cap:,.0f} one rule may add (the company's employees, at most max_seats_per_rule)", path=self.t.rules.path, where=f"rule '{rule.id}', {action.kind}.seats")
         count = int(count)
-        reason = Reason(rule.id, _say(rule.id, rule.reason, values | {"seats": count}))
+        reason = Reason(rule.id, rule.reason.render(values, seats=count))
         if action.kind == "promote":
             moved = [s for s in self.seats if s.role.key == action.from_role][:count]
             for seat in moved:
@@ -171,7 +178,7 @@ class _Build:
         before = self.ledger.beyond_demand()
         took = self.ledger.take(action.covers, count * fte)
         if rule.stage == "head" and not action.covers and role.hands_on:
-            self.ledger.take(("pool",), role.hands_on)
+            took = self.ledger.take(("pool",), role.hands_on)
         extra = self.ledger.beyond_demand() - before
         if extra > 1e-6:
             self.beyond[rule.description] = self.beyond.get(rule.description, 0.0) + extra
@@ -239,7 +246,7 @@ class _Build:
         grow(head, t.roles)
         gone = collapse(head)
         for kept, removed in gone:
-            kept.reasons.append(Reason(COLLAPSE_RULE, _say(COLLAPSE_RULE, t.rules.collapse.reason, {"title": removed.name})))
+            kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
         if gone:
             grow(head, t.roles)
         self.note_changes(head, levels)
@@ -255,7 +262,7 @@ class _Build:
         for seat in [head, *head.below()]:
             if seat.is_leader and seat.level != levels.get(id(seat), seat.level):
                 top = max((c.level for c in seat.children), default=0)
-                seat.reasons.append(Reason(GROWTH_RULE, _say(GROWTH_RULE, note, {"count": seat.below_count, "top": top, "title": seat.name, "level": seat.level})))
+                seat.reasons.append(Reason(GROWTH_RULE, note.render(count=seat.below_count, top=top, title=seat.name, level=seat.level)))
 
     def positions(self, ordered: list[Seat], executive: Seat, head: Seat, model: Any, chosen: bool) -> Plan:
         t, profile = self.t, self.profile
@@ -287,7 +294,7 @@ class _Build:
         for f, row in rows.items():
             row["seats"] = doing[f]
             row["owner"] = ids[id(owners[f])] if owners.get(f) is not None else None
-        why = _say("operating-model", model.why, self.values)
+        why = model.why.render(self.values)
         operating = {"name": model.name, "label": model.label, "chosen_by": "orgplan" if chosen else "profile", "why": why}
         return Plan(
             profile=profile, seats=tuple(positions), templates=t, rule_results=tuple(self.results), values=self.values,
@@ -327,23 +334,6 @@ def regions(countries: tuple[Place, ...], size: int) -> dict[str, str]:
     for i, name in enumerate(rest):
         out[name] = "International" if groups == 1 else f"Region {i // per + 1}"
     return out
-
-
-def _say(rule_id: str, text: str, values: dict[str, Any]) -> str:
-    """A reason with the values filled in."""
-    import string
-
-    class _F(string.Formatter):
-        def format_field(self, value: Any, spec: str) -> str:
-            if spec.startswith("count "):
-                one, _, many = spec[6:].partition("/")
-                n = float(value)
-                return f"{n:,.0f} {one if n == 1 else (many or one + 's')}"
-            if isinstance(value, float) and value.is_integer() and not spec:
-                value = int(value)
-            return super().format_field(value, spec)
-
-    return _F().vformat(text, (), values)
 
 
 def _executive_title(profile: Profile, t: Templates) -> str:

@@ -31,7 +31,11 @@ MAX_PRECISION = 20
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _SPEC = re.compile(r"(?P<width>\d{1,3})?(?P<comma>,)?(?:\.(?P<precision>\d{1,2}))?(?P<type>[fgd%])?\Z")
-_SPEC_HELP = "write {name}, or {name:spec} with spec [width][,][.precision][type], type one of f g d %, e.g. {employees:,} or {demand:.1f}"
+_COUNT = re.compile(r"count (?P<one>[A-Za-z][A-Za-z '-]{0,39})(?:/(?P<many>[A-Za-z][A-Za-z '-]{0,39}))?\Z")
+_SPEC_HELP = (
+    "write {name}, or {name:spec} with spec [width][,][.precision][type], type one of f g d %, e.g. {employees:,} or "
+    "{demand:.1f}, or {name:count noun} for '1 site' and '12 sites' ({name:count country/countries} for an irregular plural)"
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class _Field:
     kind: str
     spec: str
     whole: bool  # type d: show the number rounded to a whole number
+    noun: tuple[str, str] | None = None  # count: the number, then the noun in singular or plural
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,18 @@ class ReasonTemplate:
                 from .validation import suggest
 
                 raise refuse(f"unknown name '{{{name}}}'{suggest(name, names)} in the reason", i + 1)
+            counted = _COUNT.match(spec) if colon else None
+            if counted is not None:
+                if kind != NUMBER:
+                    raise refuse(f"'{name}' is not a number, so it cannot be counted", i + len(name) + 2)
+                one = counted["one"].strip()
+                many = (counted["many"] or "").strip() or one + "s"
+                if literal:
+                    parts.append("".join(literal))
+                    literal = []
+                parts.append(_Field(name, kind, ",.0f", whole=True, noun=(one, many)))
+                i = end + 1
+                continue
             fmt = _SPEC.match(spec) if colon else None
             if colon and (fmt is None or not spec):
                 raise refuse(f"'{spec}' is not a format orgplan knows: {_SPEC_HELP}", i + len(name) + 2)
@@ -148,7 +165,10 @@ class ReasonTemplate:
             except KeyError:
                 raise RuleError(f"no value for '{{{name}}}' in the reason", path=self.path, where=self.where) from None
             try:
-                out.append(format(_shown(value, part), part.spec))
+                shown = _shown(value, part)
+                out.append(format(shown, part.spec))
+                if part.noun is not None:
+                    out.append(" " + (part.noun[0] if shown == 1 else part.noun[1]))
             except (ValueError, TypeError, OverflowError) as exc:
                 raise RuleError(f"cannot show '{{{name}}}' ({_short(value)}) in the reason: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", path=self.path, where=self.where) from None
         return "".join(out)

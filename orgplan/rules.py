@@ -10,22 +10,26 @@ models, the first whose condition holds) and how team leads keep spans within th
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .catalog import Role
 from .errors import RuleError
 from .expressions import BOOLEAN, NUMBER, TEXT, Expression
+from .reasons import ReasonTemplate
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
 __all__ = [
-    "STAGES", "SCOPES", "POOLS", "SeatAction", "Rule", "OperatingModel", "TeamLead", "SpanPolicy", "Note", "RulePack",
-    "parse_rules", "planning_names",
+    "STAGES", "SCOPES", "POOLS", "MAX_SEATS_PER_RULE", "SeatCount", "SeatAction", "Rule", "OperatingModel", "TeamLead",
+    "SpanPolicy", "Note", "RulePack", "parse_rules", "planning_names",
 ]
 
 STAGES = ("specialist", "head", "generalist", "lead")
 SCOPES = ("company", "country", "unit", "region")
 POOLS = ("pool", "pool_advisory", "pool_service")  # what `covers` may name besides a function
+MAX_SEATS_PER_RULE = 100_000  # when the benchmarks declare no limits.max_seats_per_rule
+SPAN_NAMES = {"manager": TEXT, "count": NUMBER, "max_span": NUMBER}  # what the span policy's reason can show
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RULE_KEYS = ("id", "description", "stage", "scope", "when", "add", "promote", "reason", "source", "examples")
 
@@ -58,6 +62,43 @@ def planning_names(base: dict[str, str], functions: tuple[str, ...], roles: dict
 
 
 @dataclass(frozen=True)
+class SeatCount:
+    """A rule's seat count: an expression whose value may not exceed the company's
+    employees, nor ``cap`` seats from one rule.
+
+    >>> seats = SeatCount(Expression.compile("employees * 2", {"employees": NUMBER}, where="rule 'x', add.seats"), cap=100_000)
+    >>> seats.number({"employees": 40})
+    Traceback (most recent call last):
+    ...
+    orgplan.errors.RuleError: rule 'x', add.seats: 'employees * 2' gives 80 seats, more than the company's 40 employees
+    """
+
+    expression: Expression
+    cap: float = MAX_SEATS_PER_RULE
+
+    @property
+    def text(self) -> str:
+        return self.expression.text
+
+    @property
+    def names(self) -> frozenset[str]:
+        return self.expression.names
+
+    def number(self, values: Mapping[str, Any]) -> float:
+        """The count, or RuleError naming the rule when it is more than the company or the cap allows."""
+        count = self.expression.number(values)
+        employees = values.get("employees")
+        if count > self.cap:
+            limit = f"the limit of {self.cap:,.0f} seats from one rule (limits.max_seats_per_rule in the benchmarks)"
+        elif isinstance(employees, (int, float)) and count > employees:
+            limit = f"the company's {employees:,.0f} employees"
+        else:
+            return count
+        e = self.expression
+        raise RuleError(f"{e.text!r} gives {count:,.0f} seats, more than {limit}", path=e.path, where=e.where)
+
+
+@dataclass(frozen=True)
 class SeatAction:
     """What a rule does: ``add`` seats of ``role``, or ``promote`` seats from ``from_role`` to ``role``.
 
@@ -66,7 +107,7 @@ class SeatAction:
 
     kind: str
     role: str
-    seats: Expression
+    seats: SeatCount
     fte: Expression | None = None
     from_role: str | None = None
     covers: tuple[str, ...] = ()
@@ -81,7 +122,7 @@ class Rule:
     stage: str
     when: Expression
     action: SeatAction
-    reason: str
+    reason: ReasonTemplate
     source: str
     scope: str = "company"
     fires_for: tuple[dict[str, Any], ...] = ()
@@ -95,7 +136,7 @@ class OperatingModel:
     name: str
     label: str
     when: Expression
-    why: str
+    why: ReasonTemplate
     source: str
 
 
@@ -112,7 +153,7 @@ class SpanPolicy:
     """How orgplan keeps every leader within the span limit."""
 
     team_leads: tuple[TeamLead, ...]
-    reason: str
+    reason: ReasonTemplate
     source: str
 
     def lead_for(self, level: int) -> str | None:
@@ -124,7 +165,7 @@ class SpanPolicy:
 class Note:
     """A reason the structure step gives a seat, with its source (growth of a leader, a collapsed chain)."""
 
-    reason: str
+    reason: ReasonTemplate
     source: str
 
 
@@ -146,8 +187,11 @@ class RulePack:
         return next(m for m in self.models if m.name == name)
 
 
-def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names: dict[str, dict[str, str]]) -> RulePack:
-    """Validate and compile a rule pack; every error names the file, the rule id and the field."""
+def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names: dict[str, dict[str, str]], max_seats: float = MAX_SEATS_PER_RULE) -> RulePack:
+    """Validate and compile a rule pack; every error names the file, the rule id and the field.
+
+    ``max_seats`` caps the seats one rule may add or promote.
+    """
     data = expect_mapping(data, error=RuleError, path=path, where=None)
     sections = ("operating_models", "span", "growth", "collapse", "rules")
     check_keys(data, sections, required=sections, error=RuleError, path=path)
@@ -176,12 +220,11 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names: dict[
         if scope != "company" and stage in ("specialist", "head"):
             raise RuleError(f"a {stage} rule is weighed for the whole company; scope '{scope}' needs the generalist or lead stage", path=path, where=f"{where}.scope")
         rule_names = names[stage] | SCOPE_NAMES[scope]
-        when = Expression.compile(raw["when"], rule_names, where=f"{where}, when", path=path)
+        when = Expression.compile(raw["when"], rule_names, where=f"{where}, when", path=path, expect=BOOLEAN)
         if ("add" in raw) == ("promote" in raw):
             raise RuleError("needs exactly one of 'add' or 'promote'", path=path, where=where)
-        action = _action(raw, roles, rule_names, path, where)
-        reason = expect_text(raw["reason"], error=RuleError, path=path, where=f"{where}.reason")
-        _check_placeholders(reason, rule_names, path, f"{where}.reason")
+        action = _action(raw, roles, rule_names, path, where, max_seats)
+        reason = ReasonTemplate.compile(raw["reason"], rule_names | {"seats": NUMBER}, where=f"{where}.reason", path=path)
         examples = expect_mapping(raw.get("examples", {}), error=RuleError, path=path, where=f"{where}.examples")
         check_keys(examples, ("fires", "quiet"), error=RuleError, path=path, where=f"{where}.examples")
         fires = tuple(expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.fires") for x in expect_list(examples.get("fires", []), error=RuleError, path=path, where=f"{where}.examples.fires"))
@@ -209,12 +252,11 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names: dict[
 def _note(raw: Any, names: dict[str, str], path: object, where: str) -> Note:
     raw = expect_mapping(raw, error=RuleError, path=path, where=where)
     check_keys(raw, ("reason", "source"), required=("reason", "source"), error=RuleError, path=path, where=where)
-    reason = expect_text(raw["reason"], error=RuleError, path=path, where=f"{where}.reason")
-    _check_placeholders(reason, names, path, f"{where}.reason")
+    reason = ReasonTemplate.compile(raw["reason"], names, where=f"{where}.reason", path=path)
     return Note(reason, expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source"))
 
 
-def _action(raw: dict[str, Any], roles: dict[str, Role], names: dict[str, str], path: object, where: str) -> SeatAction:
+def _action(raw: Mapping[str, Any], roles: dict[str, Role], names: dict[str, str], path: object, where: str, max_seats: float) -> SeatAction:
     kind = "add" if "add" in raw else "promote"
     spec = expect_mapping(raw[kind], error=RuleError, path=path, where=f"{where}.{kind}")
     if kind == "add":
@@ -224,8 +266,8 @@ def _action(raw: dict[str, Any], roles: dict[str, Role], names: dict[str, str], 
     role_field = "role" if kind == "add" else "to"
     for field_name in (role_field,) + (("from",) if kind == "promote" else ()):
         _role(spec[field_name], roles, path, f"{where}.{kind}.{field_name}")
-    seats = Expression.compile(spec["seats"], names, where=f"{where}, {kind}.seats", path=path)
-    fte = Expression.compile(spec["fte"], names, where=f"{where}, add.fte", path=path) if "fte" in spec else None
+    seats = SeatCount(Expression.compile(spec["seats"], names, where=f"{where}, {kind}.seats", path=path, expect=NUMBER), cap=max_seats)
+    fte = Expression.compile(spec["fte"], names, where=f"{where}, add.fte", path=path, expect=NUMBER) if "fte" in spec else None
     covers = _covers(spec.get("covers"), roles[spec[role_field]], names, path, f"{where}.add.covers")
     return SeatAction(kind=kind, role=spec[role_field], seats=seats, fte=fte, from_role=spec.get("from"), covers=covers)
 
@@ -252,13 +294,6 @@ def _role(key: Any, roles: dict[str, Role], path: object, where: str) -> Role:
     return roles[key]
 
 
-def _check_placeholders(text: str, names: dict[str, str], path: object, where: str) -> None:
-    allowed = set(names) | {"seats"}
-    for name in re.findall(r"{([A-Za-z_][A-Za-z0-9_]*)", text):
-        if name not in allowed:
-            raise RuleError(f"unknown name '{{{name}}}'{suggest(name, allowed)} in the reason", path=path, where=where)
-
-
 def _models(raw: Any, names: dict[str, str], path: object) -> tuple[OperatingModel, ...]:
     out = []
     for i, item in enumerate(expect_list(raw, error=RuleError, path=path, where="operating_models"), start=1):
@@ -267,13 +302,11 @@ def _models(raw: Any, names: dict[str, str], path: object) -> tuple[OperatingMod
         keys = ("name", "label", "when", "why", "source")
         check_keys(item, keys, required=keys, error=RuleError, path=path, where=where)
         name = expect_text(item["name"], error=RuleError, path=path, where=f"{where}.name")
-        why = expect_text(item["why"], error=RuleError, path=path, where=f"{where}.why")
-        _check_placeholders(why, names, path, f"{where}.why")
         out.append(OperatingModel(
             name=name,
             label=expect_text(item["label"], error=RuleError, path=path, where=f"{where}.label"),
-            when=Expression.compile(item["when"], names, where=f"{where}.when", path=path),
-            why=why,
+            when=Expression.compile(item["when"], names, where=f"{where}.when", path=path, expect=BOOLEAN),
+            why=ReasonTemplate.compile(item["why"], names, where=f"{where}.why", path=path),
             source=expect_text(item["source"], error=RuleError, path=path, where=f"{where}.source"),
         ))
     if not out:
@@ -294,10 +327,8 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
         if isinstance(level, bool) or not isinstance(level, int) or role.level <= level:
             raise RuleError(f"expected a level below the role's own level {role.level}, got {str(level)[:40]}", path=path, where=f"{where}.above_level")
         leads.append(TeamLead(level, role.key))
-    reason = expect_text(raw["reason"], error=RuleError, path=path, where="span.reason")
-    _check_placeholders(reason, {"manager": TEXT, "count": NUMBER, "max_span": NUMBER}, path, "span.reason")
     return SpanPolicy(
         team_leads=tuple(sorted(leads, key=lambda t: t.above_level)),
-        reason=reason,
+        reason=ReasonTemplate.compile(raw["reason"], SPAN_NAMES, where="span.reason", path=path),
         source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),
     )

@@ -73,7 +73,7 @@ def limit_spans(head: Seat, max_span: int, policy: SpanPolicy, roles: dict[str, 
             if lead_key is None or not _room(manager, roles[lead_key].level, roles, cap):
                 tried.add(id(members[0]))
                 continue
-            reason = Reason(SPAN_RULE, policy.reason.format(manager=manager.name, count=count, max_span=max_span))
+            reason = Reason(SPAN_RULE, policy.reason.render(manager=manager.name, count=count, max_span=max_span))
             leaving = {id(m) for m in members}
             manager.children = [c for c in manager.children if id(c) not in leaving]
             for chunk in _split(members, math.ceil(len(members) / max_span)):

@@ -99,10 +99,31 @@ def test_every_command_has_help_text(run):
         assert run(name, "--help").exit_code == 0
 
 
+HEAVY = ("matplotlib", "pandas", "openpyxl", "networkx", "yaml")
+
+
 def test_help_does_not_load_heavy_libraries():
-    code = "import sys; from orgplan.cli import cli; print(sorted(m for m in ('matplotlib', 'pandas', 'rule_engine', 'openpyxl', 'networkx') if m in sys.modules))"
+    code = f"import sys; from orgplan.cli import cli; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "command, loaded",
+    [
+        ("plan", ["networkx", "yaml"]),  # the plan is a networkx graph; text output draws nothing
+        ("validate", ["yaml"]),
+    ],
+)
+def test_text_commands_pay_only_for_what_they_use(command, loaded):
+    code = (
+        "import sys; from orgplan.cli import cli\n"
+        f"try: cli([{command!r}, {str(EXAMPLES[0])!r}], standalone_mode=False)\n"
+        "except SystemExit: pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)"
+    )
+    err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr
+    assert err.strip() == str(loaded)
 
 
 def test_console_script_exits_2_without_traceback(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import yaml
 
@@ -36,11 +38,16 @@ def _rule(data, rule_id):
     [
         ("when", "employees >= and 5", "syntax error at column 14"),
         ("when", "headcont > 5", "unknown name 'headcont'"),
-        ("when", "__import__('os')", "unknown name '__import__'"),
-        ("when", "employees.__class__", "unknown attribute '__class__'"),
+        ("when", "__import__('os')", "'__import__' is not allowed: names that begin with '__' are reserved"),
+        ("when", "employees.__class__", "attribute access ('.__class__') is not allowed"),
         ("when", "staff_seats > 2", "unknown name 'staff_seats'"),
+        ("when", "employees - 500", "this should give true or false, but gives a number"),
+        ("when", "$max([employees, 5]) > 9", "functions are called without '$': max(a, b)"),
         ("stage", "leadership", "unknown stage 'leadership'"),
-        ("reason", "For {employes} people", "unknown name '{employes}'"),
+        ("reason", "For {employes} people", "unknown name '{employes}' (did you mean 'employees'?)"),
+        ("reason", "{employees.__class__.__init__.__globals__}", "is not a field"),
+        ("reason", "{0} people", "'{0}' is not a field"),
+        ("reason", "{employees:>2000000000}", "'>2000000000' is not a format orgplan knows"),
     ],
 )
 def test_broken_rule_names_file_rule_and_position(tmp_path, field, value, words):
@@ -75,6 +82,46 @@ def test_malformed_rule_is_refused_by_name(tmp_path, mutate, words):
     with pytest.raises(RuleError, match=None) as info:
         load_templates(rules=_pack_with(tmp_path, mutate))
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "seats, words",
+    [
+        ("(staff_seats - 0.25).ceiling", "attribute access ('.ceiling') is not allowed; write ceil(x)"),
+        ("staff_seats > 3", "this should give a number, but gives true or false"),
+    ],
+)
+def test_seat_count_must_be_a_number_in_the_new_syntax(tmp_path, seats, words):
+    path = _pack_with(tmp_path, lambda d: _rule(d, "hr-manager")["add"].__setitem__("seats", seats))
+    with pytest.raises(RuleError, match="rule 'hr-manager', add.seats") as info:
+        load_templates(rules=path)
+    assert words in str(info.value)
+
+
+def test_span_reason_is_checked_when_the_pack_loads(tmp_path):
+    path = _pack_with(tmp_path, lambda d: d["span"].__setitem__("reason", "{managr} has {count} reports"))
+    with pytest.raises(RuleError, match=r"span.reason: unknown name '\{managr\}' \(did you mean 'manager'\?\)"):
+        load_templates(rules=path)
+
+
+def test_more_seats_than_employees_is_refused_naming_the_rule(tmp_path):
+    path = _pack_with(tmp_path, lambda d: _rule(d, "hr-manager")["add"].__setitem__("seats", "employees * 2"))
+    t = load_templates(rules=path)
+    with pytest.raises(RuleError) as info:
+        plan(profile_from_dict({"employees": 500}, templates=t), templates=t)
+    assert str(info.value) == f"{path}: rule 'hr-manager', add.seats: 'employees * 2' gives 1,000 seats, more than the company's 500 employees"
+
+
+def test_seats_above_the_declared_cap_are_refused(tmp_path):
+    folder = tmp_path / "templates"
+    shutil.copytree(templates_dir(), folder)
+    bench = yaml.safe_load((folder / "benchmarks.yaml").read_text())
+    assert bench["limits"]["max_seats_per_rule"]["value"] == 100_000
+    bench["limits"]["max_seats_per_rule"]["value"] = 3
+    write(folder / "benchmarks.yaml", yaml.safe_dump(bench, sort_keys=False))
+    t = load_templates(folder)
+    with pytest.raises(RuleError, match=r"rule 'dedicated-recruiters', add.seats: 'ceil\(demand_talent_acquisition - seat_slack\)' gives \d+ seats, more than the limit of 3 seats from one rule"):
+        plan(profile_from_dict({"employees": 2000}, templates=t), templates=t)
 
 
 def test_rule_that_fails_when_evaluated_names_the_rule(tmp_path):
