@@ -245,7 +245,10 @@ class _Book:
                 continue
             row += 1
             self.put(ws, row, 1, spec["label"])
-            self.put(ws, row, 2, getattr(p, key), "0%" if spec.get("format") == "percent" else ("#,##0" if spec["type"] == "integer" else None))
+            value = getattr(p, key)
+            if spec["type"] == "places":
+                value = len(value) if value[0].assumed else "; ".join(f"{x.name} ({x.employees:,})" for x in value)
+            self.put(ws, row, 2, value, "0%" if spec.get("format") == "percent" else ("#,##0" if spec["type"] in ("integer", "places") else None))
             if key == "employees":
                 employees = f"$B${row}"
         row += 1

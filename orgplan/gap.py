@@ -10,6 +10,7 @@ What is left over is a seat to add (recommended, unmatched) or a seat in excess
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ class Comparison:
     uncovered: tuple[str, ...]
     current_cost: float
     estimated_costs: int  # current seats without a salary, costed at their role's catalog pay
+    advice: tuple[str, ...] = ()  # what a leader should weigh beyond the seat list: head of HR, unions, sites
 
     def with_status(self, status: str) -> tuple[Match, ...]:
         """The matches of one status: 'new', 'changed', 'kept' or 'excess'."""
@@ -74,8 +76,28 @@ class Comparison:
 
     @property
     def cost_difference(self) -> float:
-        """Recommended annual cost minus current annual cost."""
+        """Recommended annual cost minus current annual cost: new seats + re-pricing - seats beyond the plan."""
         return self.plan.summary["annual_cost"] - self.current_cost
+
+    def cost_split(self) -> dict[str, float]:
+        """The cost difference in three parts: seats to add, current seats re-priced, and seats beyond the plan.
+
+        ``new_seats + repricing - excess == cost_difference`` (to rounding).
+        """
+        new = sum(m.recommended.annual_cost for m in self.to_add if m.recommended is not None)
+        repricing = sum(m.recommended.annual_cost - self._cost(m.current) for m in self.matches if m.status in ("kept", "changed") and m.current and m.recommended)
+        excess = sum(self._cost(m.current) for m in self.excess if m.current is not None)
+        return {"new_seats": round(new), "repricing": round(repricing), "excess": round(excess)}
+
+    def _cost(self, seat: Position) -> float:
+        return self.seat_costs.get(seat.id, seat.annual_cost)
+
+    @property
+    def seat_costs(self) -> dict[str, float]:
+        """Each current seat's annual cost as compared (seats without a salary at their role's pay)."""
+        return dict(self._seat_costs)
+
+    _seat_costs: tuple[tuple[str, float], ...] = ()
 
     @property
     def marks(self) -> dict[str, str]:
@@ -210,16 +232,48 @@ def compare(current: SeatTree, plan: Plan) -> Comparison:
     spans = tuple((s, current.graph.out_degree(s.id)) for s in cur if current.graph.out_degree(s.id) > plan.profile.max_span)
     covered = {f for c in cur for f in (c.functions or (roles[role_of[c.id]].functions if c.id in role_of else ()))}
     uncovered = tuple(f for f in plan.profile.functions if f not in covered)
-    cost, estimated = 0.0, 0
+    estimated = 0
     costing = t.costing
+    seat_costs = {}
     for c in cur:
         if c.annual_cost or c.base_salary or c.id not in role_of:
-            cost += c.annual_cost
+            seat_costs[c.id] = c.annual_cost
         else:  # no salary in the file: cost the seat at its role's pay
             estimated += 1
             role = roles[role_of[c.id]]
-            cost += costing.annual_cost(costing.base_salary(role, plan.profile.salary_multiplier), c.fte, costing.load_for(role.paid_as))
-    return Comparison(current=current, plan=plan, matches=tuple(matches), spans_over=spans, uncovered=uncovered, current_cost=cost, estimated_costs=estimated)
+            seat_costs[c.id] = costing.annual_cost(costing.base_salary(role, plan.profile.salary_multiplier), c.fte, costing.load_for(role.paid_as))
+    advice = _advice(current, cur, plan, role_of, uncovered)
+    return Comparison(
+        current=current, plan=plan, matches=tuple(matches), spans_over=spans, uncovered=uncovered,
+        current_cost=sum(seat_costs.values()), estimated_costs=estimated, advice=advice, _seat_costs=tuple(seat_costs.items()),
+    )
+
+
+def _advice(current: SeatTree, cur: list[Position], plan: Plan, role_of: dict[str, str], uncovered: tuple[str, ...]) -> tuple[str, ...]:
+    """What a leader should weigh beyond the seat list: the head of HR's level, unions, sites and countries."""
+    t, profile = plan.templates, plan.profile
+    out = []
+    head = next((s for s in plan.hr_seats if s.reports_to == plan.root.id), None)
+    current_head = next((s for s in cur if s.reports_to is None or s.reports_to == current.root.id), None)
+    if head is not None and current_head is not None:
+        level = t.roles[role_of[current_head.id]].level if current_head.id in role_of else current_head.level
+        if level < head.level:
+            out.append(f"Head of HR: today a {current_head.title} (level {level}); a company of {profile.employees:,} employees calls for a {head.title} (level {head.level}) - {head.rationale[0].reason if head.rationale else ''}".rstrip(" -"))
+    if profile.unionized_share > 0:
+        owner_id = plan.ledger.get("labor_relations", {}).get("owner")
+        owner = plan.seat(owner_id).title if owner_id else "the head of HR"
+        doing = Counter(c.title for c in cur if "labor_relations" in (c.functions or (t.roles[role_of[c.id]].functions if c.id in role_of else ())))
+        now = "today it sits with " + ", ".join(f"{title} ({n} seat{'s' if n != 1 else ''})" for title, n in doing.most_common(3)) if doing else "no current seat covers it today"
+        out.append(f"Unions: {profile.unionized_share:.0%} of employees are under collective agreements; the plan gives labour relations to the {owner} ({now}).")
+    field = sum(1 for s in plan.hr_seats if s.role in ("hr_generalist", "hr_business_partner", "senior_hr_generalist"))
+    if profile.sites > 1 or len(profile.countries) > 1:
+        have = sum(1 for c in cur if role_of.get(c.id) in ("hr_generalist", "hr_business_partner", "senior_hr_generalist"))
+        places = f"{profile.sites:,} sites" + (f" in {len(profile.countries)} countries" if len(profile.countries) > 1 else "")
+        if have < field:
+            out.append(f"Sites: {places} are served by {have} generalist{'s' if have != 1 else ''} or partner{'s' if have != 1 else ''} today; the plan has {field} near the employees.")
+    if uncovered:
+        out.append("Uncovered: " + ", ".join(t.function_label(f) for f in uncovered) + " ha" + ("s" if len(uncovered) == 1 else "ve") + " no current seat.")
+    return tuple(out)
 
 
 def _changes(c: Position, r: Position, key: str | None, current: SeatTree, plan: Plan, rec_of: dict[str, str], roles: dict[str, Any]) -> tuple[str, ...]:

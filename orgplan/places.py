@@ -56,12 +56,15 @@ def assumed_places(key: str, count: int, employees: int) -> tuple[Place, ...]:
 
 def _apportion(total: int, weights: list[float]) -> list[int]:
     """Whole shares of ``total`` in proportion to ``weights`` (largest remainders), each at least 1."""
-    scale = (total - len(weights)) / sum(weights)
-    raw = [w * scale for w in weights]
-    sizes = [1 + int(r) for r in raw]
-    order = sorted(range(len(raw)), key=lambda i: raw[i] - int(raw[i]), reverse=True)
+    raw = [w * total / sum(weights) for w in weights]
+    sizes = [int(r) for r in raw]
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - sizes[i], reverse=True)
     for i in order[: total - sum(sizes)]:
         sizes[i] += 1
+    for i, size in enumerate(sizes):  # every place keeps at least one employee, taken from the largest
+        if size == 0:
+            sizes[sizes.index(max(sizes))] -= 1
+            sizes[i] = 1
     return sizes
 
 

@@ -130,7 +130,10 @@ class _Build:
     def stage(self, name: str) -> None:
         for rule in self.t.rules.stage(name):
             if name == "head" and self.head is not None:
-                break
+                self.results = [r for r in self.results if r.rule != rule.id]
+                self.results.append(RuleResult(rule.id, name, False, 0, f"not weighed: the {self.head.role.title} heads HR"))
+                continue
+            self.results = [r for r in self.results if r.rule != rule.id]  # a second look at the head replaces the first
             self.refresh()
             self.results.append(self.apply(rule))
 
@@ -250,6 +253,7 @@ class _Build:
         if gone:
             grow(head, t.roles)
         self.note_changes(head, levels)
+        self.note_remote(head)
         from .pay import price
 
         price(executive, head, t, profile.salary_multiplier, profile.employees)
@@ -263,6 +267,15 @@ class _Build:
             if seat.is_leader and seat.level != levels.get(id(seat), seat.level):
                 top = max((c.level for c in seat.children), default=0)
                 seat.reasons.append(Reason(GROWTH_RULE, note.render(count=seat.below_count, top=top, title=seat.name, level=seat.level)))
+
+    def note_remote(self, head: Seat) -> None:
+        """Say on the head of HR's seat which countries are served without HR staff of their own."""
+        floor = float(self.values.get("country_hr_min_employees", 0))
+        small = [c for c in self.profile.countries[1:] if c.employees < floor]
+        if small:
+            names = ", ".join(c.name for c in small[:6]) + (f" and {len(small) - 6:,} more" if len(small) > 6 else "")
+            text = self.t.rules.served_remotely.reason.render(self.values, count=len(small), countries=names, employees=sum(c.employees for c in small))
+            head.reasons.append(Reason("served-remotely", text))
 
     def positions(self, ordered: list[Seat], executive: Seat, head: Seat, model: Any, chosen: bool) -> Plan:
         t, profile = self.t, self.profile

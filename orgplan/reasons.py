@@ -60,7 +60,7 @@ class ReasonTemplate:
     >>> ReasonTemplate.compile("{employees.__class__}", {"employees": NUMBER}, where="rule 'x', reason")
     Traceback (most recent call last):
     ...
-    orgplan.errors.RuleError: rule 'x', reason: '{employees.__class__}' is not a field: write {name}, or {name:spec} with spec [width][,][.precision][type], type one of f g d %, e.g. {employees:,} or {demand:.1f}:
+    orgplan.errors.RuleError: rule 'x', reason: '{employees.__class__}' is not a field: ...:
         {employees.__class__}
         ^
     """

@@ -121,6 +121,10 @@ def rules_text(pack: Any) -> str:
     return "\n".join(out)
 
 
+def _signed(amount: float) -> str:
+    return f"{'+' if amount >= 0 else '-'}{money(abs(amount))}"
+
+
 def _grid(head: tuple[str, ...], body: Sequence[tuple[str, ...]], left: set[int] | None = None) -> list[str]:
     """Right-aligned columns (except ``left``) under a dashed rule."""
     left = left or set()
@@ -157,6 +161,12 @@ def gap_text(gap: Any, current_name: str) -> str:
     section("Seats beyond the recommendation", [f"{m.current.title} ({m.current.id}): {m.why}" for m in gap.excess])
     section("Spans over the limit", [f"{s.title} ({s.id}) has {n} direct reports; the limit is {plan.profile.max_span}" for s, n in gap.spans_over])
     section("Functions the current team leaves uncovered", [plan.templates.function_label(f) for f in gap.uncovered])
+    section("What to weigh", list(gap.advice))
     diff = gap.cost_difference
-    out += ["", f"Cost difference: {'+' if diff >= 0 else '-'}{money(abs(diff))} a year (recommended {money(plan.summary['annual_cost'])}, current {money(gap.current_cost)})"]
+    split = gap.cost_split()
+    out += [
+        "",
+        f"Cost difference: {'+' if diff >= 0 else '-'}{money(abs(diff))} a year (recommended {money(plan.summary['annual_cost'])}, current {money(gap.current_cost)})",
+        f"  seats to add {_signed(split['new_seats'])}, current seats re-priced {_signed(split['repricing'])}, seats beyond the plan {_signed(-split['excess'])}",
+    ]
     return "\n".join(out)

@@ -179,6 +179,7 @@ class RulePack:
     models: tuple[OperatingModel, ...]
     growth: Note
     collapse: Note
+    served_remotely: Note
 
     def stage(self, name: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.stage == name)
@@ -193,7 +194,7 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names: dict[
     ``max_seats`` caps the seats one rule may add or promote.
     """
     data = expect_mapping(data, error=RuleError, path=path, where=None)
-    sections = ("operating_models", "span", "growth", "collapse", "rules")
+    sections = ("operating_models", "span", "growth", "collapse", "served_remotely", "rules")
     check_keys(data, sections, required=sections, error=RuleError, path=path)
     models = _models(data["operating_models"], names["models"], path)
     raw_rules = expect_list(data["rules"], error=RuleError, path=path, where="rules")
@@ -246,7 +247,11 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names: dict[
     rules.sort(key=lambda r: STAGES.index(r.stage))
     growth = _note(data["growth"], {"title": TEXT, "level": NUMBER, "count": NUMBER, "top": NUMBER}, path, "growth")
     collapse = _note(data["collapse"], {"title": TEXT}, path, "collapse")
-    return RulePack(path=str(path), rules=tuple(rules), span=_span(data["span"], roles, path), models=models, growth=growth, collapse=collapse)
+    remote = _note(data["served_remotely"], names["models"] | {"count": NUMBER, "countries": TEXT, "employees": NUMBER}, path, "served_remotely")
+    return RulePack(
+        path=str(path), rules=tuple(rules), span=_span(data["span"], roles, path), models=models,
+        growth=growth, collapse=collapse, served_remotely=remote,
+    )
 
 
 def _note(raw: Any, names: dict[str, str], path: object, where: str) -> Note:

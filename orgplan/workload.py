@@ -9,7 +9,7 @@ workload in FTE (``demand_<function>``), the part of it specialists can take
 >>> from orgplan.templates import load_templates
 >>> v = planning_values(profile_from_dict({"employees": 900, "annual_hires": 180}), load_templates())
 >>> round(v["demand_talent_acquisition"], 2), v["demand_dei"]
-(2.25, 0.0)
+(2.27, 0.0)
 """
 
 from __future__ import annotations

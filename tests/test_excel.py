@@ -117,9 +117,9 @@ def test_responsibilities_name_one_director_and_the_doers_of_each_function(keyst
     for marks in rows.values():
         assert sum(1 for m in marks if m and "irect" in m) == 1
     ta = dict(zip(roles, rows["Talent acquisition"]))
-    assert ta["Talent Acquisition Manager"] == "Directs"
-    assert ta["Recruiter"] == "Does"
-    assert dict(zip(roles, rows["Payroll"]))["HR Manager"] == "Directs"
+    assert ta["Recruiter"] == "Does" and "irects" in ta["HR Manager"]
+    assert dict(zip(roles, rows["Labour relations"]))["Labour Relations Specialist"] == "Does"
+    assert "irects" in dict(zip(roles, rows["Payroll"]))["HR Manager"]
 
 
 def test_hiring_plan_fills_leaders_first_and_managers_before_their_reports(keystone):
@@ -217,4 +217,6 @@ def test_changing_a_salary_in_positions_changes_every_total(keystone, book, tmp_
     load = keystone.seat("payroll-specialist-1").benefits_load
     expected = keystone.summary["annual_cost"] + round(10000 * load)
     assert abs(labelled(result["Summary"], "Annual cost (USD)") - expected) <= 1
-    assert abs(labelled(result["Budget"], "Payroll", 4) - (keystone.seat("payroll-specialist-1").annual_cost + round(10000 * load))) <= 1
+    # the Budget splits a seat's cost evenly over the functions it covers
+    payroll = sum(s.annual_cost / len(s.functions) for s in keystone.hr_seats if "payroll" in s.functions)
+    assert abs(labelled(result["Budget"], "Payroll", 4) - (payroll + round(10000 * load))) <= 1

@@ -59,7 +59,7 @@ def test_roles_only_come_back_for_a_reason_in_the_rules(sweep, templates):
             assert m.reason.startswith("the work moves to ")
     for role, count in flips.items():
         if count > 2:  # only span-limit team leads may come and go more than once
-            assert role == templates.rules.span.team_lead_role, (role, count)
+            assert role in {t.role for t in templates.rules.span.team_leads}, (role, count)
     for step_a, step_b in zip(sweep.steps, sweep.steps[1:]):
         assert step_b.employees > step_a.employees
         assert step_b.hr_headcount >= step_a.hr_headcount  # the team never shrinks as the company grows

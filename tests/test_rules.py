@@ -51,11 +51,11 @@ def _rule(data, rule_id):
     ],
 )
 def test_broken_rule_names_file_rule_and_position(tmp_path, field, value, words):
-    path = _pack_with(tmp_path, lambda d: _rule(d, "dedicated-recruiters").__setitem__(field, value))
+    path = _pack_with(tmp_path, lambda d: _rule(d, "recruiters").__setitem__(field, value))
     with pytest.raises(RuleError) as info:
         load_templates(rules=path)
     message = str(info.value)
-    assert message.startswith(f"{path}: rule 'dedicated-recruiters'")
+    assert message.startswith(f"{path}: rule 'recruiters'")
     assert words in message
 
 
@@ -87,8 +87,8 @@ def test_malformed_rule_is_refused_by_name(tmp_path, mutate, words):
 @pytest.mark.parametrize(
     "seats, words",
     [
-        ("(staff_seats - 0.25).ceiling", "attribute access ('.ceiling') is not allowed; write ceil(x)"),
-        ("staff_seats > 3", "this should give a number, but gives true or false"),
+        ("(hr_seats - 0.25).ceiling", "attribute access ('.ceiling') is not allowed; write ceil(x)"),
+        ("hr_seats > 3", "this should give a number, but gives true or false"),
     ],
 )
 def test_seat_count_must_be_a_number_in_the_new_syntax(tmp_path, seats, words):
@@ -120,19 +120,19 @@ def test_seats_above_the_declared_cap_are_refused(tmp_path):
     bench["limits"]["max_seats_per_rule"]["value"] = 3
     write(folder / "benchmarks.yaml", yaml.safe_dump(bench, sort_keys=False))
     t = load_templates(folder)
-    with pytest.raises(RuleError, match=r"rule 'dedicated-recruiters', add.seats: 'ceil\(demand_talent_acquisition - seat_slack\)' gives \d+ seats, more than the limit of 3 seats from one rule"):
+    with pytest.raises(RuleError, match=r"rule 'recruiters', add.seats: 'floor\(specialist_work_talent_acquisition \+ 1 - seat_fill\)' gives \d+ seats, more than the limit of 3 seats from one rule"):
         plan(profile_from_dict({"employees": 2000}, templates=t), templates=t)
 
 
 def test_rule_that_fails_when_evaluated_names_the_rule(tmp_path):
-    path = _pack_with(tmp_path, lambda d: _rule(d, "hr-manager")["add"].__setitem__("seats", "staff_seats / 0"))
+    path = _pack_with(tmp_path, lambda d: _rule(d, "hr-manager")["add"].__setitem__("seats", "hr_seats / 0"))
     t = load_templates(rules=path)
     with pytest.raises(RuleError, match="rule 'hr-manager', add.seats"):
         plan(profile_from_dict({"employees": 500}, templates=t), templates=t)
 
 
 def test_fractional_seat_count_is_refused(tmp_path):
-    path = _pack_with(tmp_path, lambda d: _rule(d, "hr-manager")["add"].__setitem__("seats", "staff_seats / 7"))
+    path = _pack_with(tmp_path, lambda d: _rule(d, "hr-manager")["add"].__setitem__("seats", "hr_seats / 7"))
     t = load_templates(rules=path)
     with pytest.raises(RuleError, match="whole number"):
         plan(profile_from_dict({"employees": 500}, templates=t), templates=t)
@@ -140,7 +140,7 @@ def test_fractional_seat_count_is_refused(tmp_path):
 
 def test_a_custom_pack_changes_the_plan(tmp_path):
     def early_director(d):
-        _rule(d, "hr-director")["when"] = "staff_seats >= 3"
+        _rule(d, "hr-director")["when"] = "hr_demand >= 3"
 
     t = load_templates(rules=_pack_with(tmp_path, early_director))
     p = plan(profile_from_dict({"employees": 400}, templates=t), templates=t)

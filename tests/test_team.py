@@ -34,10 +34,10 @@ def test_an_exported_plan_reads_back_as_the_same_org(example, tmp_path, template
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    employees=st.integers(5, 30000),
+    employees=st.integers(12, 30000),
     countries=st.integers(1, 12),
     unionized=st.floats(0, 1),
-    span=st.integers(3, 12),
+    span=st.integers(4, 12),
     multiplier=st.floats(0.5, 2.0),
     boss=st.sampled_from(["CEO", "COO", "CFO"]),
 )
