@@ -66,7 +66,7 @@ def planning_figures(templates) -> None:
     wide = {"company": "Wide", "employees": 60_000, "countries": 30, "sites": 400, "business_units": 20, "unionized_share": 0.3, "industry": "healthcare"}
     cases.append(("60,000 employees, 30 countries", profile_from_dict(wide, templates=templates)))
     for name, profile in cases:
-        seconds, result = timed(lambda: plan(profile, templates=templates))
+        seconds, result = timed(lambda profile=profile: plan(profile, templates=templates))
         print(f"  {name:32} {profile.employees:>9,} employees {result.summary['hr_headcount']:>6,} seats  {seconds * 1000:7.1f} ms  {verdict(seconds, 0.020)}")
 
     huge = profile_from_dict({"company": "Huge", "employees": 2_000_000, "countries": 40, "business_units": 12, "unionized_share": 0.2}, templates=templates)
