@@ -225,7 +225,8 @@ class _Compiler:
         kind = type(node).__name__
         if kind not in self.KNOWN:
             raise _Refused(_FORBIDDEN.get(kind, f"{_describe(node)} is not allowed"), node)
-        return getattr(self, f"_{kind}")(node)  # type: ignore[no-any-return]
+        handler: Callable[[Any], _Node] = getattr(self, f"_{kind}")
+        return handler(node)
 
     # leaves
 
@@ -313,23 +314,16 @@ class _Compiler:
             a, b = fns
             fn = (lambda v: a(v) and b(v)) if word == "and" else (lambda v: a(v) or b(v))
         elif word == "and":
-            def fn(v: Mapping[str, Any]) -> bool:
-                for f in fns:
-                    if not f(v):
-                        return False
-                return True
+            fn = lambda v: all(f(v) for f in fns)  # noqa: E731
         else:
-            def fn(v: Mapping[str, Any]) -> bool:
-                for f in fns:
-                    if f(v):
-                        return True
-                return False
+            fn = lambda v: any(f(v) for f in fns)  # noqa: E731
         return self._fold(fn, BOOLEAN, node, *parts)
 
     def _Compare(self, node: Any) -> _Node:
         first = left = self.compile(node.left)
         steps: list[tuple[Callable[[Any, Any], Any], _Node]] = []
-        for op_node, right_node in zip(node.ops, node.comparators):
+        func: Callable[[Any, Any], Any]
+        for op_node, right_node in zip(node.ops, node.comparators, strict=True):
             op = type(op_node).__name__
             if op in _MEMBERSHIP:
                 symbol, func = _MEMBERSHIP[op]
@@ -534,8 +528,9 @@ def _syntax_message(text: str, exc: SyntaxError) -> str:
     lines = text.split("\n")
     lineno = exc.lineno if exc.lineno and exc.lineno <= len(lines) else len(lines)
     line = lines[lineno - 1]
-    at_end = not exc.offset or exc.offset > len(line)
-    column = len(line) if at_end else exc.offset - 1
+    offset = exc.offset or 0
+    at_end = not 0 < offset <= len(line)
+    column = len(line) if at_end else offset - 1
     of_line = f" of line {lineno}" if len(lines) > 1 else ""
     place = f"the end{of_line}" if at_end else f"column {column + 1}{of_line}"
     detail = "" if exc.msg in ("invalid syntax", None) else f" ({exc.msg})"
@@ -644,7 +639,7 @@ class Expression:
         result = self.evaluate(values)
         if self.kind != NUMBER:
             raise RuleError(f"{self.text!r} should give a number, gave {result!r}", path=self.path, where=self.where)
-        return result  # type: ignore[no-any-return]
+        return float(result)
 
     def truth(self, values: Mapping[str, Any]) -> bool:
         """Evaluate to True or False, or raise RuleError."""
