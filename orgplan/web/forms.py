@@ -286,11 +286,13 @@ def check(form: Form, templates: Templates, fields: Iterable[Field] | None = Non
     from orgplan import ProfileError, profile_from_dict
 
     by_key = {f.key: f for f in (fields if fields is not None else profile_fields(templates))}
-    data = profile_data(form, by_key.values())
+    scratch = Form(form.values, form.rows)  # errors the page found before (an upload's) do not stop the profile
+    data = profile_data(scratch, by_key.values())
+    errors = scratch.errors
     first: ProfileError | None = None
-    if not form.errors:
+    if not errors:
         try:
-            return Checked(profile_from_dict(data, templates=templates), form.errors, data)
+            return Checked(profile_from_dict(data, templates=templates), errors, data)
         except ProfileError as exc:
             first = exc
     base: dict[str, Any] = {"employees": 100}
@@ -304,12 +306,14 @@ def check(form: Form, templates: Templates, fields: Iterable[Field] | None = Non
         try:
             profile_from_dict({**base, key: value}, templates=templates)
         except ProfileError as exc:
-            _add(form.errors, exc, by_key)
-    if first is not None and not form.errors:
-        _add(form.errors, first, by_key)
-    if not form.errors:  # cannot happen unless the profile rejects only combinations; say so plainly
-        form.errors[GENERAL] = "the profile was refused"
-    return Checked(None, form.errors, data)
+            _add(errors, exc, by_key)
+    if first is not None and not errors:
+        _add(errors, first, by_key)
+    if not errors:  # cannot happen unless the profile refuses only a combination of keys; say so plainly
+        errors[GENERAL] = "the profile was refused"
+    for key, message in errors.items():
+        form.errors.setdefault(key, message)
+    return Checked(None, errors, data)
 
 
 def _add(errors: dict[str, str], exc: Any, fields: Mapping[str, Field]) -> None:

@@ -21,14 +21,21 @@
     });
   });
   // Org charts: fit the width of the page, or show at actual size to read small boxes.
+  // A chart wider than its box opens centred, where the head of HR sits over the teams.
+  function centre(chart) {
+    chart.scrollLeft = Math.max(0, (chart.scrollWidth - chart.clientWidth) / 2);
+  }
   document.querySelectorAll(".chart-card").forEach(function (card) {
     var toggle = card.querySelector(".fit-toggle");
     var chart = card.querySelector(".chart");
-    if (!toggle || !chart) return;
+    if (!chart) return;
+    centre(chart);
+    if (!toggle) return;
     toggle.hidden = false;
     toggle.addEventListener("click", function () {
       var fitted = chart.classList.toggle("fit");
       toggle.textContent = fitted ? "Actual size" : "Fit to page";
+      centre(chart);
     });
   });
   // Blank inputs are left out of the link, so it stays short and defaults apply.
