@@ -492,3 +492,28 @@ def test_a_number_and_rows_that_disagree_are_refused(listing_templates):
 def test_a_key_without_items_shows_only_the_number(client):
     page = client.get("/").text
     assert 'name="countries.0.' not in page and 'name="countries"' in page
+
+
+# -- what the planner will add ----------------------------------------------------------
+
+
+def test_new_summary_keys_and_seat_fields_show_when_the_planner_adds_them(monkeypatch):
+    """The planner is gaining a benchmark status with reasons, an operating model and seat units; the page shows them as they land."""
+    from orgplan.model import Plan
+
+    original = Plan.to_dict
+
+    def richer(self):
+        data = original(self)
+        data["summary"]["benchmark_hr_per_100"] |= {"status": "above", "reasons": ["Three countries add local HR.", {"reason": "A union adds labour relations."}]}
+        data["summary"]["operating_model"] = "three_pillar"
+        for p in data["positions"]:
+            p["unit"], p["country"] = "Retail Banking", "Germany"
+        return data
+
+    monkeypatch.setattr(Plan, "to_dict", richer)
+    with starlette_testclient.TestClient(create_app(warm=False)) as c:
+        page = c.get("/plan", params={"employees": "900", "company": "Newer"}).text
+    assert "Above the published range" in page and "Three countries add local HR." in page and "A union adds labour relations." in page
+    assert "<dt>Operating model</dt><dd>three_pillar</dd>" in page
+    assert '<th scope="col">Unit</th><th scope="col">Country</th>' in page and "<td>Retail Banking</td><td>Germany</td>" in page

@@ -177,10 +177,9 @@ class _Site:
         return self.page(request, "form.html", form=form, fresh=not form.values and not form.rows)
 
     async def upload(self, request: Request) -> Response:
-        try:
-            data = await self._multipart(request)
-        except TooLarge:
-            return self._too_large(request)
+        return await self._with_upload(request, self._upload)
+
+    async def _upload(self, request: Request, data: Any) -> Response:
         upload = data.get("profile")
         form = Form()
         name = getattr(upload, "filename", None) or ""
@@ -501,10 +500,9 @@ class _Site:
         }
 
     async def compare_post(self, request: Request) -> Response:
-        try:
-            data = await self._multipart(request)
-        except TooLarge:
-            return self._too_large(request)
+        return await self._with_upload(request, self._compare_post)
+
+    async def _compare_post(self, request: Request, data: Any) -> Response:
         pairs = [(k, v) for k, v in data.multi_items() if isinstance(v, str)]
         form = self.read(pairs, skip=("team",))
         upload = data.get("team")
@@ -610,6 +608,17 @@ class _Site:
         return view
 
     # -- shared ----------------------------------------------------------------------------
+
+    async def _with_upload(self, request: Request, handle: Callable[[Request, Any], Awaitable[Response]]) -> Response:
+        """Read the multipart body within the upload limit (413 beyond it), handle it, then close its files."""
+        try:
+            data = await self._multipart(request)
+        except TooLarge:
+            return self._too_large(request)
+        try:
+            return await handle(request, data)
+        finally:
+            await data.close()
 
     async def _multipart(self, request: Request) -> Any:
         length = request.headers.get("content-length", "")

@@ -311,8 +311,8 @@ def read_uploaded_team(name: str, data: bytes, templates: Templates) -> Team:
             raise TeamFileError(exc.message, path=name, where=exc.where) from None
 
 
-def cached(cache: OrderedDict[Any, bytes], lock: threading.Lock, key: Any, make: Callable[[], bytes], limit: int = 48) -> bytes:
-    """``make()``'s bytes, remembered under ``key`` among the latest ``limit`` results."""
+def cached(cache: OrderedDict[Any, bytes], lock: threading.Lock, key: Any, make: Callable[[], bytes], limit: int = 48, total: int = 96 * 1024 * 1024) -> bytes:
+    """``make()``'s bytes, remembered under ``key`` among the latest ``limit`` results (at most ``total`` bytes)."""
     with lock:
         if key in cache:
             cache.move_to_end(key)
@@ -320,6 +320,6 @@ def cached(cache: OrderedDict[Any, bytes], lock: threading.Lock, key: Any, make:
     data = make()
     with lock:
         cache[key] = data
-        while len(cache) > limit:
+        while len(cache) > limit or (len(cache) > 1 and sum(len(v) for v in cache.values()) > total):
             cache.popitem(last=False)
     return data
