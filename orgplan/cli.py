@@ -314,6 +314,7 @@ def serve_command(host: str, port: int, open_browser: bool, rules: str | None) -
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(2048)  # connections wait in the queue while the server starts, so the URL works once printed
     except OSError as exc:
         sock.close()
         raise OptionError(f"cannot listen on {host} port {port}: {exc.strerror or exc}; pick another --port", where="serve") from None
