@@ -86,13 +86,18 @@ def _limited(receive: Receive, limit: int) -> Receive:
 
 
 def _fmt(value: Any) -> str:
-    """A figure for a reader: thousands separated, no needless decimals."""
+    """A figure for a reader: thousands separated, no needless decimals.
+
+    >>> _fmt(1234567.0), _fmt(0.055), _fmt(109.5), _fmt(14.0), _fmt({"a_b": 2})
+    ('1,234,567', '0.055', '109.5', '14', 'A b: 2')
+    """
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1000 else f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+        digits = 4 if abs(value) < 10 else 2
+        return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
     if isinstance(value, Mapping):
         return "; ".join(f"{_label(k)}: {_fmt(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
@@ -174,7 +179,7 @@ class _Site:
 
     async def home(self, request: Request) -> Response:
         form = self.read(request.query_params.multi_items())
-        return self.page(request, "form.html", form=form, fresh=not form.values and not form.rows)
+        return self.page(request, "form.html", form=form)
 
     async def upload(self, request: Request) -> Response:
         return await self._with_upload(request, self._upload)
