@@ -8,7 +8,9 @@ Targets:
 - after imports: any profile up to 60,000 employees planned in under 20 ms, 2,000,000
   employees in under 0.2 s, a roadmap over 500 sizes from 50 to 50,000 in under 1 s;
 - workbook export and read-back of about 2,000 seats under 2 s each; `orgplan --help`
-  well under 1 s.
+  well under 1 s;
+- from `orgplan serve`, a typical plan page under 1 s once the server is warm, and 20
+  concurrent requests answered without error.
 """
 
 from __future__ import annotations
@@ -104,6 +106,7 @@ def main() -> None:
     planning_figures(templates)
     chart_figures(templates)
     workbook_figures(templates)
+    web_figures()
 
     runs = []
     for _ in range(5):
@@ -162,6 +165,50 @@ def workbook_figures(templates) -> None:
     print(f"  export with the chart rendered and embedded: {chart_s:.2f} s")
     read_s, team = timed(lambda: read_team(path, templates=templates), repeat=3)
     print(f"  read back: {read_s:.2f} s (target < 2 s), {len(team.seats):,} seats")
+
+
+def web_figures() -> None:
+    """`orgplan serve` on 127.0.0.1: a typical plan page once warm, and 20 requests at once."""
+    import re
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def get(url: str) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:
+                response.read()
+                return response.status
+        except OSError as exc:  # an HTTP error status, a refused or dropped connection
+            return getattr(exc, "code", 0)
+
+    proc = subprocess.Popen([sys.executable, "-m", "orgplan", "serve", "--host", "127.0.0.1", "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        started = time.perf_counter()
+        line = proc.stdout.readline() if proc.stdout else ""
+        found = re.search(r"http://\S+", line)
+        if not found:
+            print(f"\norgplan serve did not start: {line!r}")
+            return
+        base = found.group(0)
+        typical = base + "plan?company=Keystone&employees=900&sites=3&business_units=2&unionized_share=0.55&hr_reports_to=COO"
+        get(base)
+        print(f"\norgplan serve (127.0.0.1):\n  start to first page: {time.perf_counter() - started:.2f} s")
+        get(base + "plan?employees=300")  # warm the planner and the chart library
+        runs = []
+        for i in range(10):  # a new company each time, so no cached chart is reused
+            t0 = time.perf_counter()
+            get(f"{typical}&industry=bench{i}")
+            runs.append(time.perf_counter() - t0)
+        print(f"  typical plan page (900 employees, chart inline), warm: {statistics.median(runs) * 1000:.0f} ms median of 10 (target < 1 s)")
+        urls = [f"{typical}&company=C{i}&employees={300 + 100 * i}" for i in range(20)]
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(20) as pool:
+            statuses = list(pool.map(get, urls))
+        ok = sum(1 for s in statuses if s == 200)
+        print(f"  20 concurrent plan pages: {ok}/20 answered 200 in {time.perf_counter() - t0:.2f} s (target: all 20, no error)")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

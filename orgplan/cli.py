@@ -236,6 +236,59 @@ def compare_command(current: str, profile: str, out: str | None, sets: tuple[str
         click.echo(f"wrote {path}")
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. The default keeps the page to this computer; 0.0.0.0 opens it to your network.")
+@click.option("--port", default=8000, type=click.IntRange(0, 65535), show_default=True, help="Port to listen on (0 picks a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in your web browser.")
+@RULES_OPTION
+@_friendly
+def serve_command(host: str, port: int, open_browser: bool, rules: str | None) -> None:
+    """Serve orgplan as a web page: describe the company in a form, see the HR team, download the plan.
+
+    Every result is a link that carries the company profile. Stop with Ctrl+C.
+    """
+    import socket
+
+    from .errors import OptionError
+    from .templates import load_templates
+
+    try:
+        import uvicorn
+
+        from .web import create_app
+    except ImportError as exc:  # pragma: no cover - installed with orgplan
+        raise OptionError(f"the web page needs the {exc.name} package; reinstall orgplan with: python3 -m pip install -e .") from None
+    load_templates(rules=rules)  # a broken rule pack fails here, in one line, before anything listens
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)  # connections wait in the queue while the server starts, so the URL works once printed
+    except OSError as exc:
+        sock.close()
+        raise OptionError(f"cannot listen on {host} port {port}: {exc.strerror or exc}; pick another --port", where="serve") from None
+    port = sock.getsockname()[1]
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    allowed = ["127.0.0.1", "localhost", "::1", "[::1]"] if loopback else None
+    app = create_app(rules=rules, allowed_hosts=allowed)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
+    click.echo(f"orgplan is serving {url}  (open it in your browser; Ctrl+C stops)")
+    if not loopback:
+        click.echo(f"listening on {host}: anyone who can reach this computer on port {port} can use the page")
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(0.8, webbrowser.open, (url,)).start()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(prog_name="orgplan")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,3 +36,23 @@ def make_plan(templates):
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@contextlib.contextmanager
+def served(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``orgplan serve --port 0 ARGS`` and yield the URL it prints; stop it afterwards."""
+    proc = subprocess.Popen([sys.executable, "-m", "orgplan", "serve", "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        found = re.search(r"http://\S+", line)
+        if not found:
+            proc.kill()
+            raise AssertionError(f"orgplan serve did not start: {line}{proc.stderr.read() if proc.stderr else ''}")
+        yield found.group(0)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
