@@ -178,7 +178,9 @@ def grow(seat: Seat, roles: dict[str, Role], cap: int = 9) -> int:
 
 
 def _steps(seat: Seat) -> tuple[Growth, ...]:
-    return seat.role.grows
+    """The seat's growth steps: the head of HR climbs the ladder of roles, other leaders grow in title and level."""
+    head = seat.parent is not None and not seat.parent.role.is_hr
+    return tuple(s for s in seat.role.grows if (s.role is not None) == head)
 
 
 def _level(step: Growth, roles: dict[str, Role]) -> int:
