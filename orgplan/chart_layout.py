@@ -39,6 +39,7 @@ BAND = 0.06  # the lead's band on a team box, the family strip on a folded box
 TITLE_PT, BODY_PT, LINE_SPACING = 9.0, 8.0, 1.25
 UNIT = "unit"  # family of the caption boxes of a business unit or country
 DETAILS = ("functions", "cost", "none")
+NBSP = "\u00a0"
 REF_PLACEHOLDER = "see pages 888-888"  # room for a page reference, filled in when drawn
 # (stack leaf boxes when a manager has at least this many, rows per column); None: never stack.
 STACKINGS: tuple[tuple[int, int] | None, ...] = (None, (5, 8), (3, 5), (2, 4), (2, 8))
@@ -162,8 +163,9 @@ class _Seats:
             self.below[sid] = tuple(x for k in kids for x in (k.id, *self.below[k.id]))
             key = (*self._leaf_key(self.seats[sid]), tuple(sorted(self.sig[k.id] for k in kids)))
             self.sig[sid] = interned.setdefault(key, len(interned))
-            if kids and all(k.id not in self.kids for k in kids) and len({self._leaf_key(k) for k in kids}) == 1:
-                if self.marks.get(kids[0].id) == self.marks.get(sid) and _label(kids[0]) == _label(self.seats[sid]):
+            lead = self.seats[sid]
+            if kids and lead.is_hr and all(k.id not in self.kids for k in kids) and len({self._leaf_key(k) for k in kids}) == 1:
+                if self.marks.get(kids[0].id) == self.marks.get(sid) and _label(kids[0]) == _label(lead):
                     self.teamlike.add(sid)
 
     def _post_order(self, root: str) -> list[str]:
@@ -300,9 +302,9 @@ class _Texts:
         box.lines = []
         for style, tokens in self.paragraphs(box):
             key = (style, tuple(tokens))
-            if key not in self.wrapped:
+            if key not in self.wrapped:  # words joined by NBSP stay on one line, and read as plain spaces
                 bold = style == "title"
-                self.wrapped[key] = wrap(tokens, inner, self.measure, TITLE_PT if bold else BODY_PT, bold)
+                self.wrapped[key] = wrap([t.replace(NBSP, " ") for t in tokens], inner, self.measure, TITLE_PT if bold else BODY_PT, bold)
             box.lines += [(style, line) for line in self.wrapped[key]]
         bands = (BAND if box.team_ids else 0.0) + (BAND if box.hidden else 0.0)
         box.width = BOX_WIDTH
@@ -327,13 +329,13 @@ class _Texts:
             body.append(labels[0] if len(labels) == 1 else count_of(len(labels), "HR function") if len(labels) > 3 else ", ".join(labels))
         if box.fte != 1 and box.kind == "seat" and box.family != "executive":
             body.append(f"{box.fte:g} FTE" + (" each" if box.count > 1 else ""))
-        if self.detail == "cost" and box.family != "executive" and box.kind == "seat":
-            body += self.cost_texts(box)
+        costs = self.cost_texts(box) if self.detail == "cost" and box.family != "executive" and box.kind == "seat" else []
+        body += costs[:-1] if box.hidden and costs else costs
         if box.hidden:
             sizes = set(box.hidden_sizes)
             each = f", {next(iter(sizes)):,} each" if len(box.hidden_sizes) > 1 and len(sizes) == 1 else ""
-            body.append(f"+{count_of(len(box.hidden), 'seat')} below{each}")
-        out += [("body", text.split()) for text in body]
+            body.append(f"+{count_of(len(box.hidden), 'seat')} below{each}" + (f"; {costs[-1]}" if costs else ""))
+        out += [("body", text.split(" ")) for text in body]
         if self.page_refs and box.hidden:
             out.append(("ref", [REF_PLACEHOLDER]))
         return out
@@ -345,15 +347,15 @@ class _Texts:
         team = [cost[i] for i in box.team_ids]
         own = sum(cost.values())
         if box.team_ids:
-            head = f"lead {money(leads[0])}" if len(leads) == 1 else f"{box.count:,} leads x {_each(leads)}"
-            texts = [f"{head}; {len(team):,} x {_each(team)}", f"{money(own)} in all"]
+            head = f"lead{NBSP}{money(leads[0])};" if len(leads) == 1 else f"{box.count:,}{NBSP}leads{NBSP}x{NBSP}{_each(leads)};"
+            texts = [f"{head} {len(team):,}{NBSP}x{NBSP}{_each(team)}", f"{money(own)} in all"]
         elif len(leads) > 1:
             texts = [f"{_each(leads)} each", f"{money(own)} in all"]
         else:
             texts = [f"{money(own)} a year"]
         if box.hidden:
             below = sum(self.s.seats[i].annual_cost for i in box.hidden)
-            texts.append(f"{money(own + below)} in all with the {count_of(len(box.hidden), 'seat')} below")
+            texts.append(f"{money(own + below)}{NBSP}in{NBSP}all with them")
         return texts
 
 
