@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .chart_layout import BAND, BODY_PT, PAD_Y, TITLE_PT, UNIT, Box, Layout, layout_chart, line_height
-from .chart_text import count_of, page_ranges, wrap
+from .chart_text import count_of, number, page_ranges, wrap
 from .errors import OptionError
 from .files import atomic_path
 from .model import Plan
@@ -167,7 +167,7 @@ def _totals(plan: Plan, opts: _Options) -> list[str]:
     band = s.get("benchmark_hr_per_100")
     bench = f" (published range {band['low']:g}-{band['high']:g})" if band else ""
     lines = [
-        f"{count_of(s['hr_headcount'], 'HR seat')} · {s['hr_fte']:,g} FTE · {count_of(s['employees'], 'employee')}"
+        f"{count_of(s['hr_headcount'], 'HR seat')} · {number(s['hr_fte'])} FTE · {count_of(s['employees'], 'employee')}"
         f" · {s['hr_per_100']:.2f} HR staff per 100 employees{bench} · {money(s['annual_cost'])} a year"
     ]
     if band and band.get("status") in ("above", "below"):
@@ -194,7 +194,7 @@ def _branch_totals(plan: Plan, layout: Layout, heading: str | None) -> str:
     ids = {i for b in layout.boxes for i in (*b.seat_ids, *b.hidden)}
     seats = [s for s in plan.hr_seats if s.id in ids]
     what = "This branch" if (heading or "").startswith("Branch") else "These seats"
-    return f"{what}: {count_of(len(seats), 'HR seat')} · {sum(s.fte for s in seats):,g} FTE · Annual cost: {money(sum(s.annual_cost for s in seats))}"
+    return f"{what}: {count_of(len(seats), 'HR seat')} · {number(sum(s.fte for s in seats))} FTE · Annual cost: {money(sum(s.annual_cost for s in seats))}"
 
 
 def _notes(layout: Layout, opts: _Options, mode: str) -> list[str]:
@@ -610,7 +610,7 @@ def draw_chart(plan: Plan, ax: Any = None, **options: Any) -> Any:
     ax.axis("off")
     ax.set_xlim(0, layout.width)
     ax.set_ylim(layout.height, 0)
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_aspect("equal", adjustable="box")
     _boxes(ax, plan, page, 1.0)
     ax.set_title(page.title, loc="left", fontsize=12, fontweight="bold", parse_math=False, fontfamily=FONT)
     handles = _handles(_legend(plan, layout, opts.marks))

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chart_text import Measure, approx_measure, count_of, plural_of, wrap
+from .chart_text import Measure, approx_measure, count_of, number, plural_of, wrap
 from .errors import OptionError
 from .model import Plan, Position
 from .report import money
@@ -328,7 +328,7 @@ class _Texts:
             labels = [self.plan.templates.function_label(f) for f in box.functions]
             body.append(labels[0] if len(labels) == 1 else count_of(len(labels), "HR function") if len(labels) > 3 else ", ".join(labels))
         if box.fte != 1 and box.kind == "seat" and box.family != "executive":
-            body.append(f"{box.fte:g} FTE" + (" each" if box.count > 1 else ""))
+            body.append(f"{number(box.fte)} FTE" + (" each" if box.count > 1 else ""))
         costs = self.cost_texts(box) if self.detail == "cost" and box.family != "executive" and box.kind == "seat" else []
         body += costs[:-1] if box.hidden and costs else costs
         if box.hidden:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-__all__ = ["Measure", "approx_measure", "count_of", "plural_of", "with_article", "wrap", "page_ranges"]
+__all__ = ["Measure", "approx_measure", "number", "count_of", "plural_of", "with_article", "wrap", "page_ranges"]
 
 Measure = Callable[[str, float, bool], float]
 
@@ -51,14 +51,22 @@ def plural_of(noun: str) -> str:
     return " ".join(words) + comma + rest
 
 
+def number(n: float) -> str:
+    """A count or an FTE figure with thousands separators and no needless decimals.
+
+    >>> number(11201.0), number(2.5), number(1234.25)
+    ('11,201', '2.5', '1,234.25')
+    """
+    return f"{int(n):,}" if float(n).is_integer() else f"{n:,.2f}".rstrip("0")
+
+
 def count_of(n: float, noun: str, plural: str | None = None) -> str:
     """``n`` and the noun in agreement, with thousands separators.
 
     >>> count_of(1, "seat"), count_of(2000, "seat"), count_of(3, "HR Business Partner")
     ('1 seat', '2,000 seats', '3 HR Business Partners')
     """
-    text = f"{int(n):,}" if float(n).is_integer() else f"{n:,.2f}".rstrip("0")
-    return f"{text} {noun if n == 1 else plural or plural_of(noun)}"
+    return f"{number(n)} {noun if n == 1 else plural or plural_of(noun)}"
 
 
 _AN_LETTERS = set("AEFHILMNORSX")  # letters whose names start with a vowel sound: an HR, an MBA

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .chart_text import number
 from .errors import OptionError
 from .files import atomic_path
 from .growth import Roadmap
@@ -98,7 +99,7 @@ def draw_roadmap(r: Roadmap, ax: Any = None, cost_ax: Any = None) -> Any:
     ticks = nice_ticks(xs[0], xs[-1], log)
     _fixed_ticks(ax.xaxis, ticks, lambda v: f"{v:,.0f}")
     ax.set_ylim(0, top * 1.12)
-    _fixed_ticks(ax.yaxis, nice_ticks(0, top * 1.12, log=False), lambda v: f"{v:,g}")
+    _fixed_ticks(ax.yaxis, nice_ticks(0, top * 1.12, log=False), number)
     ax.set_ylabel("HR staff (FTE)", fontfamily=FONT)
     ax.legend(loc="upper left", fontsize=8.5, frameon=False, prop={"family": FONT, "size": 8.5})
     if cost_ax is not None:
