@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .chart_layout import BAND, BODY_PT, PAD_Y, TITLE_PT, UNIT, Box, Layout, layout_chart, line_height
-from .chart_text import count_of, number, page_ranges, wrap
+from .chart_text import NBSP, count_of, number, page_ranges, with_article, wrap
 from .errors import OptionError
 from .files import atomic_path
 from .model import Plan
@@ -168,7 +168,7 @@ def _totals(plan: Plan, opts: _Options) -> list[str]:
     bench = f" (published range {band['low']:g}-{band['high']:g})" if band else ""
     lines = [
         f"{count_of(s['hr_headcount'], 'HR seat')} · {number(s['hr_fte'])} FTE · {count_of(s['employees'], 'employee')}"
-        f" · {s['hr_per_100']:.2f} HR staff per 100 employees{bench} · {money(s['annual_cost'])} a year"
+        f" · {s['hr_per_100']:.2f} HR staff per 100 employees{bench} · {money(s['annual_cost'])}{NBSP}a{NBSP}year"
     ]
     if band and band.get("status") in ("above", "below"):
         why = "; ".join(band.get("reasons") or [])
@@ -292,7 +292,7 @@ class _Frame:
 def _frame(page: Page, legend: list[tuple[str, dict[str, Any]]], width: float) -> _Frame:
     """Wrap the title, legend and footer to ``width`` inches and work out their heights."""
     inner = width - 2 * MARGIN
-    title = wrap(page.title.split(), inner - (1.3 if page.number else 0), measure, TITLE_FONT, True)
+    title = wrap(page.title, inner - (1.3 if page.number else 0), measure, TITLE_FONT, True)
     rows: list[list[tuple[float, str, dict[str, Any]]]] = [[]]
     x = 0.0
     for label, swatch in legend:
@@ -302,7 +302,7 @@ def _frame(page: Page, legend: list[tuple[str, dict[str, Any]]], width: float) -
             x = 0.0
         rows[-1].append((x, label, swatch))
         x += w
-    footer = [line for text in page.footer for line in wrap(text.split(), inner, measure, FOOT_FONT)]
+    footer = [line for text in page.footer for line in wrap(text, inner, measure, FOOT_FONT)]
     header_h = MARGIN + len(title) * TITLE_FONT * 1.25 / 72 + (0.25 if page.heading else 0.0) + 0.1 + len([r for r in rows if r]) * 0.22 + 0.1
     footer_h = 0.12 + len(footer) * FOOT_FONT * 1.4 / 72 + MARGIN * 0.8
     return _Frame(width, 0.0, title, page.heading, page.number, [r for r in rows if r], footer, header_h, footer_h)
@@ -533,7 +533,7 @@ def chart_pages(plan: Plan, *, paper: str = "letter", **options: Any) -> list[Pa
 
     visit({}, None)  # checks the options
     root, unit = opts.layout.get("root"), opts.layout.get("unit")
-    pages[0].heading = _unit_heading(plan, unit) if unit else f"Branch: {plan.seat(root).title}" if root else None
+    pages[0].heading = _unit_heading(plan, unit) if unit else f"Branch: {plan.seat(root).title}" if root else "The whole HR department"
     if not single and unit is None and root is None:
         for label in sorted({lab for s in plan.seats if (lab := _label_of(s))}):
             key = ("unit", None, label)
@@ -571,11 +571,10 @@ def _targets(plan: Plan, box: Box) -> list[tuple[Any, dict[str, Any], str]]:
     out = []
     for n, (key, ids) in enumerate(keys.items(), start=1):
         seat = plan.seat(ids[0])
-        head = f"Branch: {seat.title}" + (f", {_label_of(seat)}" if _label_of(seat) else "")
-        if len(ids) > 1:
-            head += f" - each of {len(ids):,} alike"
+        serving = f" ({_label_of(seat)})" if _label_of(seat) else ""
+        head = f"Branch: {with_article(seat.title)}{serving} - one of {len(ids):,} alike" if len(ids) > 1 else f"Branch: {seat.title}{serving}"
         if len(keys) > 1:
-            head += f" ({n} of {len(keys)})"
+            head += f" ({n} of {len(keys)} kinds)" if len(ids) > 1 else f" ({n} of {len(keys)})"
         out.append((("branch", key), {"root": ids[0], "unit": None}, head))
     return out
 

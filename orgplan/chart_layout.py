@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chart_text import Measure, approx_measure, count_of, number, plural_of, wrap
+from .chart_text import NBSP, Measure, approx_measure, count_of, number, plural_of, wrap
 from .errors import OptionError
 from .model import Plan, Position
 from .report import money
@@ -39,7 +39,6 @@ BAND = 0.06  # the lead's band on a team box, the family strip on a folded box
 TITLE_PT, BODY_PT, LINE_SPACING = 9.0, 8.0, 1.25
 UNIT = "unit"  # family of the caption boxes of a business unit or country
 DETAILS = ("functions", "cost", "none")
-NBSP = "\u00a0"
 REF_PLACEHOLDER = "see pages 888-888"  # room for a page reference, filled in when drawn
 # (stack leaf boxes when a manager has at least this many, rows per column); None: never stack.
 STACKINGS: tuple[tuple[int, int] | None, ...] = (None, (5, 8), (3, 5), (2, 4), (2, 8))
@@ -302,9 +301,9 @@ class _Texts:
         box.lines = []
         for style, tokens in self.paragraphs(box):
             key = (style, tuple(tokens))
-            if key not in self.wrapped:  # words joined by NBSP stay on one line, and read as plain spaces
+            if key not in self.wrapped:
                 bold = style == "title"
-                self.wrapped[key] = wrap([t.replace(NBSP, " ") for t in tokens], inner, self.measure, TITLE_PT if bold else BODY_PT, bold)
+                self.wrapped[key] = wrap(tokens, inner, self.measure, TITLE_PT if bold else BODY_PT, bold)
             box.lines += [(style, line) for line in self.wrapped[key]]
         bands = (BAND if box.team_ids else 0.0) + (BAND if box.hidden else 0.0)
         box.width = BOX_WIDTH
@@ -318,7 +317,7 @@ class _Texts:
         title = box.title.split()
         if box.count > 1:
             title.append(f"x {box.count:,}")
-        out: list[tuple[str, list[str]]] = [("title", title)]
+        out: list[tuple[str, list[str]]] = [("title", title)]  # words, or phrases kept whole
         body: list[str] = []
         if box.kind == "unit" and not box.hidden:
             body.append(count_of(_seats_under(box), "seat"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-__all__ = ["Measure", "approx_measure", "number", "count_of", "plural_of", "with_article", "wrap", "page_ranges"]
+__all__ = ["Measure", "approx_measure", "number", "count_of", "plural_of", "with_article", "wrap", "page_ranges", "NBSP"]
 
 Measure = Callable[[str, float, bool], float]
 
@@ -110,14 +110,21 @@ def page_ranges(pages: Sequence[int]) -> str:
     return ("page " if len(nums) == 1 else "pages ") + ", ".join(parts)
 
 
-def wrap(tokens: Sequence[str], width: float, measure: Measure, points: float, bold: bool = False) -> list[str]:
-    """Greedy line breaking of ``tokens`` (words, or phrases kept whole) into lines at most ``width`` inches.
+NBSP = "\u00a0"  # joins words that must stay on one line; drawn as a plain space
 
-    A token wider than the line is broken between characters; nothing is ever dropped.
 
-    >>> wrap("leads 12 Employee Relations Specialists".split(), 1.5, approx_measure, 8)
+def wrap(text: str | Sequence[str], width: float, measure: Measure, points: float, bold: bool = False) -> list[str]:
+    """Greedy line breaking of ``text`` (or of tokens, phrases kept whole) into lines at most ``width`` inches.
+
+    Words joined by NBSP stay together and come out joined by a plain space. A word
+    wider than the line is broken between characters; nothing is ever dropped.
+
+    >>> wrap("leads 12 Employee Relations Specialists", 1.5, approx_measure, 8)
     ['leads 12 Employee', 'Relations Specialists']
+    >>> wrap(f"cost $1,234{NBSP}a{NBSP}year", 0.9, approx_measure, 8)
+    ['cost', '$1,234 a year']
     """
+    tokens = [t.replace(NBSP, " ") for t in (text.split(" ") if isinstance(text, str) else text) if t]
     lines: list[str] = []
     line = ""
     for token in tokens:

@@ -336,7 +336,9 @@ def test_a_large_plan_pdf_has_every_seat_on_numbered_branch_pages(plans, tmp_pat
     for n, page in enumerate(pages, start=1):
         assert page.title == "Atlas Global Industries - recommended HR organisation"
         assert page.number == f"page {n} of {len(pages)}"
-        if n > 1:
+        if n == 1:
+            assert page.heading == "The whole HR department" and "60,000 employees" in page.footer[0]
+        else:
             seats = {i for b in page.layout.boxes for i in (*b.seat_ids, *b.hidden)} - {p.root.id}
             assert page.heading.startswith("Branch: ")
             assert page.footer[0].startswith(f"This branch: {len(seats):,} HR seats")
