@@ -26,7 +26,7 @@ from .model import Plan, Position
 from .report import money
 from .validation import suggest
 
-__all__ = ["Box", "Layout", "layout_chart", "BOX_WIDTH", "BOX_HEIGHT", "TITLE_PT", "BODY_PT", "UNIT", "DETAILS", "line_height"]
+__all__ = ["Box", "Layout", "layout_chart", "seat_label", "BOX_WIDTH", "BOX_HEIGHT", "TITLE_PT", "BODY_PT", "UNIT", "DETAILS", "line_height"]
 
 BOX_WIDTH, BOX_HEIGHT = 1.7, 0.44  # box width; smallest box height
 GAP = 0.18  # between boxes side by side
@@ -132,7 +132,7 @@ class Layout:
         return None
 
 
-def _label(seat: Position) -> str | None:
+def seat_label(seat: Position) -> str | None:
     """The business unit and country a seat serves, as a caption; None for a central seat."""
     parts = [p for p in (seat.unit, seat.country) if p]
     return ", ".join(parts) if parts else None
@@ -164,7 +164,7 @@ class _Seats:
             self.sig[sid] = interned.setdefault(key, len(interned))
             lead = self.seats[sid]
             if kids and lead.is_hr and all(k.id not in self.kids for k in kids) and len({self._leaf_key(k) for k in kids}) == 1:
-                if self.marks.get(kids[0].id) == self.marks.get(sid) and _label(kids[0]) == _label(lead):
+                if self.marks.get(kids[0].id) == self.marks.get(sid) and seat_label(kids[0]) == seat_label(lead):
                     self.teamlike.add(sid)
 
     def _post_order(self, root: str) -> list[str]:
@@ -176,7 +176,7 @@ class _Seats:
         return out[::-1]
 
     def _leaf_key(self, s: Position) -> tuple[Any, ...]:
-        return (s.role, s.title, s.family, s.fte, s.functions, self.marks.get(s.id), _label(s))
+        return (s.role, s.title, s.family, s.fte, s.functions, self.marks.get(s.id), seat_label(s))
 
 
 class _Builder:
@@ -193,7 +193,7 @@ class _Builder:
 
     def seat_box(self, seat: Position, depth: int) -> Box:
         return Box(seat.id, (seat.id,), seat.title, seat.family, seat.role, seat.fte, seat.annual_cost, seat.functions, depth,
-                   unit=_label(seat), mark=self.s.marks.get(seat.id))
+                   unit=seat_label(seat), mark=self.s.marks.get(seat.id))
 
     def fold(self, box: Box, ids: tuple[str, ...]) -> None:
         box.hidden = tuple(x for i in ids for x in self.s.below[i])
@@ -219,10 +219,10 @@ class _Builder:
 
     def under(self, parent: Position, kids: list[Position], depth: int) -> list[Box]:
         """The boxes under ``parent``: its central seats, then a caption box per unit or country."""
-        own = _label(parent)
+        own = seat_label(parent)
         central, units = [], {}
         for kid in kids:
-            label = _label(kid)
+            label = seat_label(kid)
             if label is None or label == own:
                 central.append(kid)
             else:
@@ -540,7 +540,7 @@ def _check(plan: Plan, direction: str, levels: Any, root: str | None, unit: str 
     ids = {s.id for s in plan.seats}
     if root is not None and root not in ids:
         raise OptionError(f"no seat with id {root!r}{suggest(root, ids)}; `orgplan plan --json` lists the ids", where="root")
-    labels = {label for s in plan.seats if (label := _label(s))}
+    labels = {label for s in plan.seats if (label := seat_label(s))}
     if unit is not None and unit not in labels:
         known = ", ".join(sorted(labels)) or "none: no seat has a unit or country"
         raise OptionError(f"no seats serve {unit!r}{suggest(unit, labels)}; units and countries in this plan: {known}", where="unit")
@@ -592,7 +592,7 @@ def layout_chart(
             top = builder.build(start, 0)
         else:  # the seats of one unit (under ``root`` when given), each with what is below it
             pool = [start, *(seats.seats[i] for i in seats.below[start.id])]
-            tops = [s for s in pool if _label(s) == unit and (s is start or _label(seats.seats[s.reports_to or ""]) != unit)]
+            tops = [s for s in pool if seat_label(s) == unit and (s is start or seat_label(seats.seats[s.reports_to or ""]) != unit)]
             top = Box(f"{root or ''}@{unit}", (), unit, UNIT, UNIT, 0.0, 0.0, (), 0, kind="unit", unit=unit)
             if builder.cut(1, top.id):
                 top.hidden = tuple(x for t in tops for x in (t.id, *seats.below[t.id]))
