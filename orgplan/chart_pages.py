@@ -87,6 +87,7 @@ class Page:
 
 
 def chart_title(plan: Plan, opts: ChartOptions) -> str:
+    """The title: the recommended organisation, or the gap when seats are marked against a current team."""
     if opts.gap is not None or opts.marks:
         return f"{plan.profile.company} - HR gap: current team vs recommended organisation"
     return f"{plan.profile.company} - recommended HR organisation"
@@ -122,6 +123,7 @@ def company_totals(plan: Plan, opts: ChartOptions) -> list[str]:
 
 
 def branch_totals(plan: Plan, layout: Layout, heading: str | None) -> str:
+    """The totals of the seats a page shows: a branch's or a unit's own, not the company's."""
     ids = {i for b in layout.boxes for i in (*b.seat_ids, *b.hidden)}
     seats = [s for s in plan.hr_seats if s.id in ids]
     what = "This branch" if (heading or "").startswith("Branch") else "These seats"
@@ -145,8 +147,9 @@ def fold_notes(layout: Layout, opts: ChartOptions, mode: str) -> list[str]:
 
 @dataclass
 class Frame:
+    """A page's header and footer wrapped to its width, and the heights they take."""
+
     width: float
-    height: float
     title: list[str]
     heading: str | None
     number: str | None
@@ -172,7 +175,7 @@ def frame_for(page: Page, legend: list[tuple[str, dict[str, Any]]], width: float
     footer = [line for text in page.footer for line in wrap(text, inner, measure, FOOT_FONT)]
     header_h = MARGIN + len(title) * TITLE_FONT * 1.25 / 72 + (0.25 if page.heading else 0.0) + 0.1 + len([r for r in rows if r]) * 0.22 + 0.1
     footer_h = 0.12 + len(footer) * FOOT_FONT * 1.4 / 72 + MARGIN * 0.8
-    return Frame(width, 0.0, title, page.heading, page.number, [r for r in rows if r], footer, header_h, footer_h)
+    return Frame(width, title, page.heading, page.number, [r for r in rows if r], footer, header_h, footer_h)
 
 
 def canvas(page: Page, legend: list[tuple[str, dict[str, Any]]], size: tuple[float, float]) -> tuple[float, float]:
@@ -181,8 +184,9 @@ def canvas(page: Page, legend: list[tuple[str, dict[str, Any]]], size: tuple[flo
     return (size[0] - 2 * MARGIN, size[1] - frame.header_h - frame.footer_h)
 
 
-def fit_layout(plan: Plan, opts: ChartOptions, canvas: tuple[float, float], **extra: Any) -> Layout:
-    return layout_chart(plan, **dict(opts.layout, **extra), fit=canvas, measure=measure)
+def fit_layout(plan: Plan, opts: ChartOptions, room: tuple[float, float], **extra: Any) -> Layout:
+    """The layout that fits ``room`` inches, measured with the font charts are drawn in."""
+    return layout_chart(plan, **dict(opts.layout, **extra), fit=room, measure=measure)
 
 
 def reserve(plan: Plan, opts: ChartOptions, size: tuple[float, float], *, pdf: bool, legend: list[tuple[str, dict[str, Any]]] | None = None) -> tuple[float, float]:
@@ -217,14 +221,14 @@ def chart_pages(plan: Plan, *, paper: str = "letter", **options: Any) -> list[Pa
     (1, 'page 1 of 1')
     """
     opts = chart_options(dict(options, paper=paper))
-    canvas = reserve(plan, opts, PAPER[opts.paper], pdf=True)
+    room = reserve(plan, opts, PAPER[opts.paper], pdf=True)
     title = chart_title(plan, opts)
     pages: list[Page] = []
     seen: dict[Any, int] = {}
     single = isinstance(opts.layout.get("levels"), int)
 
     def visit(extra: dict[str, Any], heading: str | None) -> int:
-        layout = fit_layout(plan, opts, canvas, page_refs=not single, **extra)
+        layout = fit_layout(plan, opts, room, page_refs=not single, **extra)
         index = len(pages)
         pages.append(Page(layout, title, heading))
         for box in layout.boxes if not single else ():

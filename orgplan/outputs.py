@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import OptionError
 from .files import atomic_write_text
 from .model import Plan
 from .growth import Roadmap
