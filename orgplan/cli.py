@@ -131,21 +131,24 @@ def rules_command(rules: str | None) -> None:
 
 @cli.command("chart")
 @click.argument("profile", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="Chart file: .png, .svg or .pdf.")
-@click.option("--levels", type=int, help="Show only the first N levels (the executive is level 1).")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="Chart file: .png or .svg (shaped for a slide) or .pdf (every seat, page by page).")
+@click.option("--levels", type=click.IntRange(1), help="Show only the first N levels (the executive is level 1). Default: as many as fit.")
 @click.option("--root", "root", help="Draw only this seat (an id from plan --json) and everything below it.")
-@click.option("--direction", type=click.Choice(["tb", "lr"]), default="tb", show_default=True, help="Top-down or left-right.")
+@click.option("--direction", type=click.Choice(["auto", "tb", "lr"]), default="auto", show_default=True, help="Top-down, left-right, or whichever fits.")
 @click.option("--expand", is_flag=True, help="Draw every seat instead of grouping identical ones.")
-@click.option("--detail", type=click.Choice(["functions", "cost", "none"]), default="functions", show_default=True, help="Second line of each box.")
+@click.option("--detail", type=click.Choice(["functions", "cost", "none"]), default="functions", show_default=True, help="What boxes say under the title; cost gives each seat's and each box's yearly cost.")
+@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Page size of a PDF.")
+@SET_OPTION
 @RULES_OPTION
 @_friendly
-def chart_command(profile: str, output: str, levels: int | None, root: str | None, direction: str, expand: bool, detail: str, rules: str | None) -> None:
+def chart_command(profile: str, output: str, levels: int | None, root: str | None, direction: str, expand: bool, detail: str, paper: str, sets: tuple[str, ...], rules: str | None) -> None:
     """Draw the recommended org chart for PROFILE as PNG, SVG or PDF."""
     from .chart import render_chart
     from .planner import plan
 
-    prof, templates = _profile(profile, rules)
-    path = render_chart(plan(prof, templates=templates), output, levels=levels, root=root, direction=direction, expand=expand, detail=detail)
+    prof, templates = _profile(profile, rules, sets)
+    result = plan(prof, templates=templates)
+    path = render_chart(result, output, levels=levels or "auto", root=root, direction=direction, expand=expand, detail=detail, paper=paper)
     click.echo(f"wrote {path}")
 
 

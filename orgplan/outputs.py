@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import OptionError
 from .files import atomic_write_text
 from .model import Plan
 from .growth import Roadmap
@@ -28,22 +27,17 @@ def write_outputs(plan: Plan, out_dir: str | os.PathLike[str]) -> list[Path]:
 
 
 def write_gap_outputs(gap: Comparison, out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Write ``staffing-plan.xlsx`` with the Gap sheets and ``orgchart-gap.png`` (boxes tagged new/changed/kept)."""
-    lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess if m.current is not None]
-    note = "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
-    return _chart_and_workbook(gap.plan, Path(out_dir), "orgchart-gap", comparison=gap, marks=gap.marks, note=note)
+    """Write ``staffing-plan.xlsx`` with the Gap sheets and ``orgchart-gap.png`` (open, changed and kept seats drawn apart)."""
+    return _chart_and_workbook(gap.plan, Path(out_dir), "orgchart-gap", comparison=gap, gap=gap)
 
 
 def _chart_and_workbook(plan: Plan, folder: Path, chart_name: str, comparison: Comparison | None = None, **chart_options: Any) -> list[Path]:
-    """The chart as PNG (PDF when too large for a sharp PNG), then the workbook embedding the PNG."""
+    """The chart as a slide-shaped PNG (always possible: large plans are folded), then the workbook embedding it."""
     from .chart import render_chart
     from .excel import export_excel
 
-    try:
-        chart = render_chart(plan, folder / f"{chart_name}.png", **chart_options)
-    except OptionError:  # too large for a sharp PNG: a PDF keeps every box legible
-        chart = render_chart(plan, folder / f"{chart_name}.pdf", **chart_options)
-    book = export_excel(plan, folder / "staffing-plan.xlsx", chart=chart if chart.suffix == ".png" else True, comparison=comparison)
+    chart = render_chart(plan, folder / f"{chart_name}.png", **chart_options)
+    book = export_excel(plan, folder / "staffing-plan.xlsx", chart=chart, comparison=comparison)
     return [chart, book]
 
 

@@ -120,3 +120,26 @@ def test_set_overrides_profile_values_on_plan():
 def test_bad_scenarios_and_team_files_exit_2(args, message):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_the_gap_chart_draws_open_changed_and_kept_seats_apart_with_the_cost_difference(tmp_path, recommended):
+    from orgplan.chart import draw_chart
+
+    current = team(tmp_path, (
+        "coo,Chief Operating Officer,,,\n"
+        "m,HR Manager,coo,118000,1\n"
+        "g1,HR Generalist,m,68000,1\n"
+        "p,Payroll Administrator,m,54000,1\n"
+    ))
+    gap = compare(current, recommended)
+    fig = draw_chart(gap.plan, gap=gap).figure
+    texts = [t.get_text() for t in fig.texts]
+    assert texts[0] == "Keystone - HR gap: current team vs recommended organisation"
+    assert {"Open seat to fill (new)", "Current seat, changed", "Current seat, kept"} <= set(texts)
+    footer = " ".join(texts)
+    assert f"{len(gap.to_add)} open seats to fill, drawn with a dashed outline." in footer
+    assert f"Cost difference: +${gap.cost_difference:,.0f} a year." in footer
+    boxes = next(c for c in fig.axes[0].collections if c.get_gid() == "boxes")
+    dashed = [style for style in boxes.get_linestyles() if style[1] is not None]
+    widths = set(boxes.get_linewidths())
+    assert dashed and len(widths) >= 3, "open seats dashed, changed seats with a thick outline, kept seats plain"

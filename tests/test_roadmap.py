@@ -99,3 +99,41 @@ def test_cli_roadmap_refuses_bad_options(args, message):
     result = CliRunner().invoke(cli, ["roadmap", "examples/brightpath-startup.yaml", *args])
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_roadmap_chart_has_an_fte_panel_over_a_cost_panel_with_labels_apart(sweep):
+    from orgplan.roadmap_chart import draw_roadmap
+
+    fte = draw_roadmap(sweep)
+    fig = fte.figure
+    cost = next(a for a in fig.axes if a is not fte)
+    assert fte.get_position().y0 > cost.get_position().y1, "cost has its own panel below the FTE panel"
+    assert (fte.get_ylabel(), cost.get_ylabel(), cost.get_xlabel()) == ("HR staff (FTE)", "Annual HR cost", "Employees")
+    for axis in (fte.xaxis, cost.xaxis):  # employees on a log scale: ticks at 1, 2 and 5 times a power of ten
+        ticks = axis.get_majorticklocs()
+        assert len(ticks) >= 3 and all(f"{t:e}"[0] in "125" for t in ticks)
+    for axis in (fte.yaxis, cost.yaxis):  # FTE and cost: evenly spaced by 1, 2 or 5 times a power of ten
+        ticks = axis.get_majorticklocs()
+        steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:])}
+        assert len(ticks) >= 3 and len(steps) == 1 and f"{steps.pop():e}"[0] in "125"
+    assert list(cost.xaxis.get_majorticklocs()[:3]) == [20, 50, 100] and cost.xaxis.get_major_formatter()(2000, 0) == "2,000"
+    fig.canvas.draw()
+    labels = [t.get_bbox_patch().get_window_extent() for t in fte.texts]  # each number's rounded label
+    assert len(labels) >= 10
+    assert not [(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :] if a.overlaps(b)], "threshold numbers never overlap"
+    assert all(fte.bbox.x0 <= b.x0 and b.x1 <= fte.bbox.x1 and fte.bbox.y0 <= b.y0 and b.y1 <= fte.bbox.y1 for b in labels)
+    assert all(not t.get_parse_math() for t in [*fig.texts, *fte.texts])
+
+
+def test_roadmap_picture_wastes_no_band_of_the_slide(sweep, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from orgplan.roadmap_chart import render_roadmap
+
+    with Image.open(render_roadmap(sweep, tmp_path / "r.png", dpi=60)) as img:
+        ink = np.asarray(img.convert("L")) < 245
+    for axis, share in ((0, 0.08), (1, 0.12)):  # blank columns, then blank rows
+        blank = ~ink.any(axis=axis)
+        longest = max((len(run) for run in "".join("1" if b else "0" for b in blank).split("0")), default=0)
+        assert longest < share * blank.size, (axis, longest, blank.size)
