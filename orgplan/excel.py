@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .columns import POSITION_COLUMNS, letter
+from .columns import POSITION_COLUMNS, PRINTED, letter
 from .errors import OptionError
 from .files import atomic_path
 from .hiring import Hire, hiring_plan
@@ -236,12 +236,17 @@ def _line(sheet: Sheet, row: int, label: str, column: str, seats: list[Position]
 
 # -- Positions --------------------------------------------------------------------------
 def positions_sheet(sheet: Sheet, w: _Words) -> None:
-    """One row per seat, an Excel table with filters; cost and the looked-up columns are formulas."""
+    """One row per seat, an Excel table with filters; cost and the looked-up columns are formulas.
+
+    Rows stay one line high, so a long plan prints in few pages; the printed columns are
+    the seat, its manager, family and cost (and its unit, country and dotted line when
+    seats have them).
+    """
     cols = POSITION_COLUMNS
     L = {c.key: letter(c.key) for c in cols}
     for i, c in enumerate(cols):
-        if c.wrap_at:
-            sheet.cap(i, c.wrap_at)
+        if c.max_width:
+            sheet.cap(i, c.max_width)
     sheet.header(0, [c.header for c in cols])
     plan = w.plan
     depth = plan.depths()
@@ -268,9 +273,10 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
             "rationale": " ".join(x.reason for x in seat.rationale),
         }
         for col, c in enumerate(cols):
-            sheet.put(row, col, values[c.key], c.number_format, wrap=c.wrap_at is not None)
+            sheet.put(row, col, values[c.key], c.number_format)
     sheet.ws.add_table(0, 0, len(plan.seats), len(cols) - 1, {"name": "Positions", "style": "Table Style Light 9", "columns": [{"header": c.header} for c in cols]})
-    sheet.finish(repeat_rows=0, repeat_cols=1, freeze=(1, 2))
+    aligned = any(s.unit or s.country or s.dotted_to for s in plan.seats)
+    sheet.finish(repeat_rows=0, repeat_cols=1, freeze=(1, 2), print_cols=[c.key for c in cols].index(PRINTED[aligned]))
 
 
 def _load(seat: Position, w: _Words) -> Any:
@@ -448,7 +454,7 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
     seats_header = q_top + len(quarters) + 2
     first = seats_header + 1  # 0-based row where the seat list starts (phase bands included)
     last = first + len(hires) + 2 * len({h.phase for h in hires}) - 1
-    B, G = f"$B${first + 1}:$B${last + 1}", f"$G${first + 1}:$G${last + 1}"
+    B, F = f"$B${first + 1}:$B${last + 1}", f"$F${first + 1}:$F${last + 1}"
     run_rate = 0.0
     for row, q in enumerate(quarters, start=q_top):
         in_q = [h for h in hires if h.quarter == q]
@@ -457,10 +463,10 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
         r = row + 1
         sheet.put(row, 0, q, QUARTER)
         sheet.put(row, 1, Formula(f"=COUNTIF({B},A{r})", len(in_q)), COUNT)
-        sheet.put(row, 2, Formula(f"=SUMIF({B},A{r},{G})", added), MONEY)
+        sheet.put(row, 2, Formula(f"=SUMIF({B},A{r},{F})", added), MONEY)
         sheet.put(row, 3, Formula(f"=SUM($C${q_top + 1}:C{r})", run_rate), MONEY)
     sheet.section(seats_header - 1, "Seats in hiring order")
-    sheet.header(seats_header, ("Order", "Quarter", "ID", "Title", "Family", "Reports to", "Annual cost (USD)"))
+    sheet.header(seats_header, ("Order", "Quarter", "ID", "Title", "Reports to", "Annual cost (USD)"))
     row, phase = first - 1, None
     for hire in hires:
         if hire.phase != phase:
@@ -475,9 +481,8 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
         sheet.put(row, 1, hire.quarter, QUARTER)
         sheet.put(row, 2, s.id)
         sheet.put(row, 3, s.title)
-        sheet.put(row, 4, w.family(s.family))
-        sheet.put(row, 5, w.titles.get(s.reports_to or "", ""))
-        sheet.put(row, 6, Formula(f"=IFERROR(INDEX({ref('annual_cost')},MATCH(C{row + 1},{ref('id')},0)),0)", s.annual_cost), MONEY)
+        sheet.put(row, 4, w.titles.get(s.reports_to or "", ""))
+        sheet.put(row, 5, Formula(f"=IFERROR(INDEX({ref('annual_cost')},MATCH(C{row + 1},{ref('id')},0)),0)", s.annual_cost), MONEY)
     sheet.finish(repeat_rows=seats_header, freeze=(seats_header + 1, 0))
 
 
@@ -604,10 +609,10 @@ def gap_tables(gap: Comparison, totals: dict[str, Formula]) -> list[Table]:
         c, rec = m.current, m.recommended
         cost = Formula(f'=IFERROR(INDEX({ref("annual_cost")},MATCH(D{r},{ref("id")},0)),0)', rec.annual_cost) if rec else None
         rows.append([m.status, c.id if c else None, c.title if c else None, rec.id if rec else None, rec.title if rec else None,
-                     "; ".join(m.changes), m.why, c.annual_cost if c else None, cost])
+                     c.annual_cost if c else None, cost, "; ".join(m.changes), m.why])
     seats = Table("Gap", f"From the current team ({gap.current.root.title} and below) to the recommended plan",
-                  ["Status", "Current ID", "Current title", "Recommended ID", "Recommended title", "Changes", "Why", "Current cost (USD)", "Recommended cost (USD)"],
-                  rows, {7: MONEY, 8: MONEY}, {5: 45, 6: 60})
+                  ["Status", "Current ID", "Current title", "Recommended ID", "Recommended title", "Current cost (USD)", "Recommended cost (USD)", "Changes", "Why"],
+                  rows, {5: MONEY, 6: MONEY}, {7: 45, 8: 60})
     sides = gap.summaries()
     labels = (("hr_headcount", "HR seats", COUNT), ("hr_fte", "HR FTE", FTE), ("hr_per_100", "HR staff per 100 employees", RATIO),
               ("annual_cost", "Annual cost (USD)", MONEY), ("layers", "Layers", COUNT), ("widest_span", "Widest span", COUNT))
@@ -628,6 +633,7 @@ def gap_tables(gap: Comparison, totals: dict[str, Formula]) -> list[Table]:
     summary_rows.append(["Functions no current seat covers: " + ("; ".join(gap.plan.templates.function_label(f) for f in gap.uncovered) or "none")])
     spans = [f"{s.title} ({s.id}): {n} direct reports" for s, n in gap.spans_over]
     summary_rows.append([f"Spans over the limit of {gap.plan.profile.max_span}: " + ("; ".join(spans) or "none")])
-    summary = Table("Gap summary", "Current team and recommended plan side by side (the recommended side follows the Summary sheet)",
+    summary_rows.append(["The recommended side is the Summary sheet's: it follows edits on the Positions sheet."])
+    summary = Table("Gap summary", "Current team and recommended plan side by side",
                     ["", "Current", "Recommended", "Difference"], summary_rows, row_formats=formats)
     return [seats, summary]

@@ -57,7 +57,6 @@ WRAP_AT = 50  # a text column wider than this wraps, unless the sheet says other
 # printed at 80% or more, 10 pt text stays at 8 pt or more.
 PAGE_PX = 979
 MIN_SCALE = 0.8
-SPAN_MOST = 170  # text spanning columns stops within about one printed page width, in characters
 _TEXT_START = ("=", "+", "-", "@")  # text starting with these would read as a formula
 
 
@@ -313,6 +312,8 @@ class Sheet:
         if style.get("wrap"):
             width = min(width, self.caps.get(col, WRAP_AT))
             self._wrapped.append((row, col, col, text, LINE_POINTS))
+        elif col in self.caps:
+            width = min(width, self.caps[col])
         if width > self.widths.get(col, 0):
             self.widths[col] = width
 
@@ -409,15 +410,18 @@ class Sheet:
         self._charts_px = max(self._charts_px, px - written)
 
     # -- finishing -----------------------------------------------------------------
-    def finish(self, *, repeat_rows: int | None = None, repeat_cols: int | None = None, freeze: tuple[int, int] | None = None, one_page: bool = False) -> None:
+    def finish(self, *, repeat_rows: int | None = None, repeat_cols: int | None = None, freeze: tuple[int, int] | None = None,
+               one_page: bool = False, print_cols: int | None = None) -> None:
         """Fit widths and heights, write headers and spans, and set up printing.
 
         ``repeat_rows``: the header row printed on every page; ``repeat_cols``: the columns
-        0..n printed on every page when the sheet needs several pages across.
+        0..n printed on every page when the sheet needs several pages across;
+        ``print_cols``: print only the columns 0..n; ``one_page``: the whole sheet on one page.
         """
         widths = self._fit_columns()
+        page = self._page_width(widths, repeat_cols, print_cols) if not one_page else math.inf
         self._write_headers(widths)
-        self._write_spans(widths)
+        self._write_spans(widths, page)
         for row, col, last, text, points in self._wrapped:
             width = sum(widths.get(c, 8.43) for c in range(col, last + 1))
             self.heights[row] = max(self.heights.get(row, LINE_POINTS), points * lines(text, width))
@@ -427,20 +431,40 @@ class Sheet:
             self.ws.set_row(row, height if height and height > LINE_POINTS else None, None, options)
         if freeze is not None:
             self.ws.freeze_panes(*freeze)
-        self._print_setup(widths, repeat_rows, repeat_cols, one_page)
+        self._print_setup(widths, page, repeat_rows, repeat_cols, one_page, print_cols)
 
     def _fit_columns(self) -> dict[int, float]:
         words = {}
         for row, col, title in self._headers:  # a header takes at most two lines, broken between words
-            pad = 1.5 + INDENT
             longest = max((text_width(w, bold=True) for w in title.split()), default=0)
-            words[col] = max(words.get(col, 0), max(longest, _halves(title)) + pad)
+            words[col] = max(words.get(col, 0), max(longest, _halves(title)) + 1.5 + INDENT)
         widths = {}
         for col in range(self.last_col + 1):
-            width = max(self.widths.get(col, 0), words.get(col, 0), 4)
-            widths[col] = round(width, 1)
+            widths[col] = round(max(self.widths.get(col, 0), words.get(col, 0), 4), 1)
             self.ws.set_column(col, col, widths[col])
         return widths
+
+    def _printed_px(self, widths: dict[int, float], print_cols: int | None) -> int:
+        last = self.last_col if print_cols is None else print_cols
+        return sum(pixels(widths[c]) for c in range(last + 1)) + (self._charts_px if print_cols is None else 0)
+
+    def _page_width(self, widths: dict[int, float], repeat_cols: int | None, print_cols: int | None) -> float:
+        """How many pixels of columns one printed page holds: all of them, or a page's share when several pages go across."""
+        total = self._printed_px(widths, print_cols)
+        pages = self._pages_across(total, widths, repeat_cols)
+        if pages == 1:
+            return math.inf
+        repeated = sum(pixels(widths[c]) for c in range(repeat_cols + 1)) if repeat_cols is not None else 0
+        return 0.9 * (total + (pages - 1) * repeated) / pages  # the page's share at the scale that fits them, less breaks between columns
+
+    @staticmethod
+    def _pages_across(total: int, widths: dict[int, float], repeat_cols: int | None) -> int:
+        """Pages side by side so that the text prints at 8 pt or more."""
+        room = PAGE_PX / MIN_SCALE
+        if total <= room:
+            return 1
+        repeated = sum(pixels(widths[c]) for c in range(repeat_cols + 1)) if repeat_cols is not None else 0
+        return math.ceil((total - repeated) / (room * 0.9 - repeated))  # page breaks fall between columns: keep a tenth spare
 
     def _write_headers(self, widths: dict[int, float]) -> None:
         for row, col, title in self._headers:
@@ -450,9 +474,9 @@ class Sheet:
             self.ws.write_string(row, col, title, self.book.format(**props))
             self.heights[row] = max(self.heights.get(row, LINE_POINTS), LINE_POINTS * lines(title, widths[col], bold=True))
 
-    def _write_spans(self, widths: dict[int, float]) -> None:
+    def _write_spans(self, widths: dict[int, float], page: float) -> None:
         for row, col, last, value, style, points in self._spans:
-            last = self._span_end(col, widths) if last is None else last
+            last = self._span_end(col, widths, page) if last is None else last
             fmt = self.book.style(numeric=False, wrap=True, quote=isinstance(value, str) and value.startswith(_TEXT_START), **style)
             if last > col:
                 self.ws.merge_range(row, col, row, last, "", fmt)
@@ -463,15 +487,16 @@ class Sheet:
             width = sum(widths.get(c, 8.43) for c in range(col, last + 1))
             self.heights[row] = max(self.heights.get(row, points), points * lines(shown(value, None), width * FONT_SIZE / style.get("size", FONT_SIZE), style.get("bold", False)))
 
-    def _span_end(self, col: int, widths: dict[int, float]) -> int:
-        """The last column a span from ``col`` reaches: the sheet's last, or the last on the first printed page."""
-        end, total = col, widths.get(col, 8.43)
-        while end < self.last_col and total + widths.get(end + 1, 8.43) <= SPAN_MOST:
+    def _span_end(self, col: int, widths: dict[int, float], page: float) -> int:
+        """The last column a span from ``col`` reaches: the sheet's last, or the last that prints on the first page."""
+        end = col
+        used = sum(pixels(widths.get(c, 8.43)) for c in range(col + 1))
+        while end < self.last_col and used + pixels(widths.get(end + 1, 8.43)) <= page:
             end += 1
-            total += widths.get(end, 8.43)
+            used += pixels(widths.get(end, 8.43))
         return end
 
-    def _print_setup(self, widths: dict[int, float], repeat_rows: int | None, repeat_cols: int | None, one_page: bool) -> None:
+    def _print_setup(self, widths: dict[int, float], page: float, repeat_rows: int | None, repeat_cols: int | None, one_page: bool, print_cols: int | None) -> None:
         ws = self.ws
         ws.set_landscape()
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
@@ -481,17 +506,14 @@ class Sheet:
         if one_page:
             ws.fit_to_pages(1, 1)
             return
-        total = sum(pixels(w) for w in widths.values()) + self._charts_px
-        room = PAGE_PX / MIN_SCALE
-        if total <= room:
-            ws.fit_to_pages(1, 0)
-            return
-        repeated = sum(pixels(widths[c]) for c in range(repeat_cols + 1)) if repeat_cols is not None else 0
-        if repeat_cols is not None:
-            ws.repeat_columns(0, repeat_cols)
-        pages = math.ceil((total - repeated) / (room * 0.9 - repeated))  # page breaks fall between columns: keep a tenth spare
+        pages = self._pages_across(self._printed_px(widths, print_cols), widths, repeat_cols)
         ws.fit_to_pages(pages, 0)
-        if self._title and repeat_rows is not None and repeat_rows > 0:
-            # Pages side by side would cut the title where the repeated columns end: print it in the page header instead.
-            ws.print_area(repeat_rows, 0, max(self.last_row, repeat_rows), self.last_col)
-            ws.set_header("&L&B&12" + self._title.replace("&", "&&")[:200])
+        first_row = 0
+        if pages > 1 and repeat_cols is not None:
+            ws.repeat_columns(0, repeat_cols)
+            if self._title and repeat_rows:
+                # The repeated columns would cut the title on later pages: print it in the page header instead.
+                ws.set_header("&L&B&12" + self._title.replace("&", "&&")[:200])
+                first_row = repeat_rows
+        if print_cols is not None or first_row:
+            ws.print_area(first_row, 0, max(self.last_row, first_row), self.last_col if print_cols is None else print_cols)

@@ -338,8 +338,20 @@ def test_every_sheet_prints_landscape_with_page_numbers_and_repeated_headers(boo
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
         assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text, ws.title
-    assert wb["Positions"].print_title_rows == "$1:$1" and wb["Positions"].print_title_cols == "$A:$B"
     assert wb["Org structure"].print_title_rows == "$3:$3" and wb["Gap"].print_title_rows == "$3:$3"
+    positions = wb["Positions"]  # the seat, its manager, family and cost: one page wide
+    assert positions.print_title_rows == "$1:$1" and positions.sheet_properties.pageSetUpPr.fitToPage
+    assert (positions.page_setup.fitToWidth or 1) == 1  # 1 is the file format's default, left out
+    assert positions.print_area == f"'Positions'!$A$1:${letter('annual_cost')}${positions.max_row}"
+
+
+def test_a_wide_sheet_prints_on_pages_side_by_side_with_the_ids_on_each(make_plan, tmp_path):
+    big = make_plan(company="Wide", employees=60000, countries=14, business_units=6, unionized_share=0.3)
+    wb = openpyxl.load_workbook(export_excel(big, tmp_path / "wide.xlsx", chart=False))
+    positions, responsibilities = wb["Positions"], wb["Responsibilities"]
+    assert positions.page_setup.fitToWidth == 2 and positions.print_title_cols == "$A:$B"
+    assert responsibilities.page_setup.fitToWidth >= 2 and responsibilities.print_title_cols == "$A:$A"
+    assert "Who does what" in responsibilities.oddHeader.left.text  # the title, which the repeated column would cut
 
 
 @pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None, reason="needs LibreOffice and poppler's pdftotext")
