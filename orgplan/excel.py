@@ -343,6 +343,7 @@ def responsibilities_sheet(sheet: Sheet, w: _Words) -> None:
     head = next(s for s in plan.seats if s.reports_to == plan.root.id)
     directors = {f: r for r in roles if r in t.roles for f in t.roles[r].leads}
     sheet.header(2, ("HR function", *(t.roles[r].title if r in t.roles else r for r in roles)))
+    sheet.widen(len(roles), 90 - 17 * (len(roles) - 1))  # with few roles, room for the texts under each function
     row = 3
     for f in plan.profile.functions:
         doers = {s.role for s in plan.hr_seats if f in s.functions}
