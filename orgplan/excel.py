@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .catalog import EXECUTIVE
 from .columns import POSITION_COLUMNS, PRINTED, letter
 from .errors import OptionError
 from .files import atomic_path
@@ -35,6 +36,7 @@ from .tables import FIRST_ROW, Table, add_table_sheet
 
 if TYPE_CHECKING:
     from .gap import Comparison
+    from .templates import Templates
 
 __all__ = ["export_excel", "gap_tables", "SHEETS"]
 
@@ -43,7 +45,7 @@ LAST_ROW = 1048576  # whole columns below the header, so rows finance adds are c
 RATIO = "0.00"
 _MARK_FILLS = {"Directs": "#FCE4D6", "Does": "#DDEBF7", "Does + directs": "#E2EFDA"}
 _INPUT_FILL = "#FFF2CC"  # the named figures on Assumptions that finance may change
-_ACRONYMS = {"hr": "HR", "hrbp": "HR business partner", "fte": "FTE", "dei": "DEI", "hris": "HRIS", "ta": "TA"}
+_ACRONYMS = {"hr": "HR", "hrbp": "HR business partner", "fte": "FTE", "dei": "DEI", "hris": "HRIS"}
 
 
 def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str | os.PathLike[str] = True, comparison: Comparison | None = None) -> Path:
@@ -103,7 +105,7 @@ class _Words:
     hires: tuple[Hire, ...]
 
     @property
-    def t(self) -> Any:
+    def t(self) -> Templates:
         return self.plan.templates
 
     def role(self, seat: Position) -> str:
@@ -125,7 +127,7 @@ class _Words:
     @property
     def not_executive(self) -> str:
         """A criterion for every family but the executive's."""
-        return literal("<>" + _wildcard(self.family("executive")))
+        return literal("<>" + _wildcard(self.family(EXECUTIVE)))
 
     @functools.cached_property
     def hr_cost(self) -> float:
@@ -138,12 +140,26 @@ def summary_sheet(sheet: Sheet, w: _Words) -> dict[str, Formula]:
 
     Returns each total as a formula that refers to it (key -> formula), for sheets that repeat them.
     """
-    p, t, s = w.plan.profile, w.t, w.plan.summary
-    sheet.title(f"HR staffing plan: {p.company}", "Recommended by orgplan. Totals are formulas over the Positions sheet: edit a salary or an FTE there, "
-                "or a figure on the Assumptions sheet, and they follow.")
+    sheet.title(f"HR staffing plan: {w.plan.profile.company}", "Recommended by orgplan. Totals are formulas over the Positions sheet: "
+                "edit a salary or an FTE there, or a figure on the Assumptions sheet, and they follow.")
     sheet.widen(4, 24)
     sheet.widen(5, 24)  # room for the texts that span from column B
-    row = 3
+    row = _inputs(sheet, w, 3)
+    totals, per_100 = _totals(sheet, w, row + 2)
+    row = per_100 + 4
+    bench = w.plan.summary.get("benchmark_hr_per_100")
+    if bench is not None:
+        row = _against_range(sheet, bench, row + 2, f"B{per_100 + 1}")
+    sheet.section(row + 2, "Seats by family")
+    sheet.header(row + 3, ("Family", "Seats", "FTE", "Annual cost (USD)"))
+    _family_rows(sheet, w, row + 4)
+    sheet.finish(one_page=True)
+    return totals
+
+
+def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
+    """The company profile from (0-based) ``row``, in words; the headcount is the named cell ``employees``. Returns the last row."""
+    p, t = w.plan.profile, w.t
     sheet.section(row, "Company")
     for key, spec in t.profile_fields.items():
         row += 1
@@ -157,14 +173,16 @@ def summary_sheet(sheet: Sheet, w: _Words) -> dict[str, Formula]:
             sheet.put(row, 1, value, PERCENT if spec.get("format") == "percent" else ("#,##0" if spec["type"] == "integer" else None))
             if key == "employees":
                 sheet.book.define("employees", sheet.name, row, 1)
+    return row
 
-    row += 2
+
+def _totals(sheet: Sheet, w: _Words, row: int) -> tuple[dict[str, Formula], int]:
+    """The totals as formulas over Positions from (0-based) ``row``; returns them as references, and the HR-per-100 row."""
     sheet.section(row, "Totals (formulas over Positions)")
-    hr = w.plan.hr_seats
-    fte = sum(x.fte for x in hr)
-    cost = sum(x.annual_cost for x in w.plan.seats)
-    employees = p.employees
+    hr, employees = w.plan.hr_seats, w.plan.profile.employees
+    fte, cost, s = sum(x.fte for x in hr), sum(x.annual_cost for x in w.plan.seats), w.plan.summary
     first = row + 2  # the sheet row of the first total
+    others = f"({ref('family')}<>{literal(w.family(EXECUTIVE))})"
     totals = [
         ("hr_headcount", "HR seats", f'=COUNTIFS({ref("family")},{w.not_executive},{ref("id")},"<>")', len(hr), COUNT),
         ("hr_fte", "HR FTE", f'=SUMIFS({ref("fte")},{ref("family")},{w.not_executive})', fte, FTE),
@@ -172,38 +190,29 @@ def summary_sheet(sheet: Sheet, w: _Words) -> dict[str, Formula]:
         ("annual_cost", "Annual cost (USD)", f'=SUM({ref("annual_cost")})', cost, MONEY),
         ("cost_per_employee", "Annual HR cost per employee (USD)", f"=IF(employees>0,B{first + 3}/employees,0)", cost / employees, MONEY),
         ("layers", "Layers below the executive", f'=MAX({ref("layer")})', s["layers"], COUNT),
-        ("widest_span", "Widest span (direct reports)", f'=SUMPRODUCT(MAX(({ref("family")}<>{literal(w.family("executive"))})*{ref("direct_reports")}))', s["widest_span"], COUNT),
+        ("widest_span", "Widest span (direct reports)", f'=SUMPRODUCT(MAX({others}*{ref("direct_reports")}))', s["widest_span"], COUNT),
     ]
     where = {}
-    for key, label, text, value, fmt in totals:
-        row += 1
+    for row, (key, label, text, value, fmt) in enumerate(totals, start=row + 1):
         sheet.put(row, 0, label)
         sheet.put(row, 1, Formula(text, value), fmt, bold=True)
         where[key] = Formula(f"=Summary!$B${row + 1}", value)
-    per_100 = f"B{first + 2}"
+    return where, first + 1
 
-    bench = s.get("benchmark_hr_per_100")
-    if bench is not None:
-        row += 2
-        sheet.section(row, "Against the published range")
-        for name, label, value in (("band_low", "Published low, HR staff per 100", bench["low"]), ("band_high", "Published high, HR staff per 100", bench["high"])):
-            row += 1
-            sheet.put(row, 0, label)
-            sheet.put(row, 1, value, RATIO)
-            sheet.book.define(name, sheet.name, row, 1)
-        row += 1
-        sheet.put(row, 0, "Source")
-        sheet.span(row, 1, bench["source"], note=True)
-        row += 1
-        sheet.put(row, 0, "Where the plan sits")
-        sheet.span(row, 1, _standing(per_100, bench), bold=True)
 
-    row += 2
-    sheet.section(row, "Seats by family")
-    sheet.header(row + 1, ("Family", "Seats", "FTE", "Annual cost (USD)"))
-    _family_rows(sheet, w, row + 2)
-    sheet.finish(one_page=True)
-    return where
+def _against_range(sheet: Sheet, bench: dict[str, Any], row: int, per_100: str) -> int:
+    """The published range (the named cells ``band_low`` and ``band_high``) and where the plan sits; returns the last row."""
+    sheet.section(row, "Against the published range")
+    for name, label, value in (("band_low", "Published low, HR staff per 100", bench["low"]), ("band_high", "Published high, HR staff per 100", bench["high"])):
+        row += 1
+        sheet.put(row, 0, label)
+        sheet.put(row, 1, value, RATIO)
+        sheet.book.define(name, sheet.name, row, 1)
+    sheet.put(row + 1, 0, "Source")
+    sheet.span(row + 1, 1, bench["source"], note=True)
+    sheet.put(row + 2, 0, "Where the plan sits")
+    sheet.span(row + 2, 1, _standing(per_100, bench), bold=True)
+    return row + 2
 
 
 def _standing(per_100: str, bench: dict[str, Any]) -> Formula:
@@ -490,79 +499,85 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
 # -- Assumptions ------------------------------------------------------------------------
 def assumptions_sheet(sheet: Sheet, w: _Words) -> None:
     """Every figure the plan uses with its source; the costing and planning figures are named cells."""
-    plan, t = w.plan, w.t
     sheet.title("Assumptions", "Every figure the plan uses, with its source. The shaded values are named cells the workbook's formulas use "
                 "(the name is beside each): change one here and every total follows. To re-plan, change them in orgplan's templates folder.")
-    sheet.cap(0, 46)
-    sheet.cap(2, 40)
-    sheet.cap(3, 70)
+    for col, width in ((0, 46), (2, 40), (3, 70)):
+        sheet.cap(col, width)
     row = 3
-    sheet.section(row, "Costing and planning figures")
-    sheet.header(row + 1, ("Figure", "Value", "Name in formulas", "Source"))
-    row += 1
-    policy = t.hiring
+    for part in (_named_figures, _salaries, _worked_out, _bands, _rules):
+        row = part(sheet, w, row) + 2
+    sheet.finish(repeat_cols=0)
+
+
+def _listing(sheet: Sheet, row: int, title: str, headers: tuple[str, ...]) -> int:
+    """A section band and its header row at (0-based) ``row``; returns the row before the first line."""
+    sheet.section(row, title)
+    sheet.header(row + 1, headers)
+    return row + 1
+
+
+def _named_figures(sheet: Sheet, w: _Words, row: int) -> int:
+    """The costing and planning figures, each a named cell; returns the last row."""
+    row = _listing(sheet, row, "Costing and planning figures", ("Figure", "Value", "Name in formulas", "Source"))
+    t, policy = w.t, w.t.hiring
     figures = [(f.name, f.value, f.source) for f in (*t.costing.figures, *t.constants.values(), policy.min_hires_per_quarter, policy.horizon_quarters)]
-    figures.append(("salary_multiplier", plan.profile.salary_multiplier, "The company profile: cost-of-labour factor on the catalog's U.S. median salaries."))
-    for name, value, source in figures:
-        row += 1
+    figures.append(("salary_multiplier", w.plan.profile.salary_multiplier, "The company profile: cost-of-labour factor on the catalog's U.S. median salaries."))
+    for row, (name, value, source) in enumerate(figures, start=row + 1):
         sheet.put(row, 0, _words_for(name))
         sheet.put(row, 1, value, "General", fill=_INPUT_FILL)
         sheet.put(row, 2, sheet.book.define(name, sheet.name, row, 1) or "")
         sheet.put(row, 3, source, wrap=True)
+    return row
 
-    row += 2
-    sheet.section(row, "Salaries (base pay before the profile's salary multiplier)")
-    sheet.header(row + 1, ("Role", "Seats in plan", "Catalog salary (USD)", "Source"))
-    row += 1
-    for role in t.roles.values():
-        if not role.is_hr:
-            continue
-        row += 1
+
+def _salaries(sheet: Sheet, w: _Words, row: int) -> int:
+    row = _listing(sheet, row, "Salaries (base pay before the profile's salary multiplier)", ("Role", "Seats in plan", "Catalog salary (USD)", "Source"))
+    for row, role in enumerate((r for r in w.t.roles.values() if r.is_hr), start=row + 1):
         sheet.put(row, 0, role.title)
-        sheet.put(row, 1, Formula(f"=COUNTIF({ref('role')},A{row + 1})", sum(1 for s in plan.hr_seats if s.role == role.key)), COUNT)
+        sheet.put(row, 1, Formula(f"=COUNTIF({ref('role')},A{row + 1})", sum(1 for s in w.plan.hr_seats if s.role == role.key)), COUNT)
         sheet.put(row, 2, role.salary.base, MONEY)
         sheet.put(row, 3, f"{role.salary.source} ({role.salary.year})" + (f"; {role.salary_note}" if role.salary_note else ""), wrap=True)
+    return row
 
-    row += 2
-    sheet.section(row, f"Figures worked out for {plan.profile.company}")
-    sheet.header(row + 1, ("Figure", "Value", "Expression", "Source"))
-    row += 1
-    for figure in (*t.derived, *(f for k, f in t.workload.items() if k in plan.profile.functions)):
-        name = figure.name if figure in t.derived else f"demand_{figure.name}"
-        row += 1
-        sheet.put(row, 0, _words_for(name) if figure in t.derived else f"Workload: {t.function_label(figure.name)} (FTE)")
+
+def _worked_out(sheet: Sheet, w: _Words, row: int) -> int:
+    plan, t = w.plan, w.t
+    row = _listing(sheet, row, f"Figures worked out for {plan.profile.company}", ("Figure", "Value", "Expression", "Source"))
+    figures = [(f.name, _words_for(f.name), f) for f in t.derived]
+    figures += [(f"demand_{f.name}", f"Workload: {t.function_label(f.name)} (FTE)", f) for k, f in t.workload.items() if k in plan.profile.functions]
+    for row, (name, label, figure) in enumerate(figures, start=row + 1):
+        sheet.put(row, 0, label)
         sheet.put(row, 1, round(float(plan.values.get(name, 0.0)), 3), "#,##0.000")
         sheet.put(row, 2, figure.expression.text if figure.expression else "", wrap=True)
         sheet.put(row, 3, figure.source, wrap=True)
+    return row
 
-    row += 2
-    sheet.section(row, "Published HR staff per 100 employees")
-    sheet.header(row + 1, ("Employees", "Low", "High", "Source"))
-    row += 1
-    for band in t.bands:
-        row += 1
-        applies = band.min_employees <= plan.profile.employees <= band.max_employees
+
+def _bands(sheet: Sheet, w: _Words, row: int) -> int:
+    row = _listing(sheet, row, "Published HR staff per 100 employees", ("Employees", "Low", "High", "Source"))
+    employees = w.plan.profile.employees
+    for row, band in enumerate(w.t.bands, start=row + 1):
+        applies = band.min_employees <= employees <= band.max_employees
         sheet.put(row, 0, f"{band.min_employees:,} to {band.max_employees:,}" + (" (this plan)" if applies else ""), bold=applies)
         sheet.put(row, 1, band.low, RATIO, bold=applies)
         sheet.put(row, 2, band.high, RATIO, bold=applies)
         sheet.put(row, 3, band.source, wrap=True)
+    return row
 
-    row += 2
-    sheet.section(row, "Rules")
-    sheet.header(row + 1, ("Rule", "Seats added", "What it found", "Source"))
-    row += 1
-    rules = {r.id: r for r in t.rules.rules}
-    for result in plan.rule_results:
-        row += 1
+
+def _rules(sheet: Sheet, w: _Words, row: int) -> int:
+    row = _listing(sheet, row, "Rules", ("Rule", "Seats added", "What it found", "Source"))
+    rules = {r.id: r for r in w.t.rules.rules}
+    for row, result in enumerate(w.plan.rule_results, start=row + 1):
         rule = rules.get(result.rule)
         sheet.put(row, 0, rule.description if rule else _words_for(result.rule.replace("-", "_")), wrap=True)
         sheet.put(row, 1, result.seats if result.fired else None, COUNT)
         sheet.put(row, 2, result.detail if result.fired else f"Did not apply ({result.detail})", wrap=True)
         sheet.put(row, 3, rule.source if rule else "", wrap=True)
     row += 1
-    sheet.put(row, 0, f"Team leads keep every leader within {plan.profile.max_span} direct reports.", wrap=True)
-    sheet.put(row, 3, t.rules.span.source, wrap=True)
-    sheet.finish(repeat_cols=0)
+    sheet.put(row, 0, f"Team leads keep every leader within {w.plan.profile.max_span} direct reports.", wrap=True)
+    sheet.put(row, 3, w.t.rules.span.source, wrap=True)
+    return row
 
 
 # -- Org chart --------------------------------------------------------------------------

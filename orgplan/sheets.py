@@ -33,11 +33,10 @@ import functools
 import math
 import os
 import re
-import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Formula", "Book", "Sheet", "literal", "MONEY", "FTE", "COUNT", "PERCENT", "QUARTER"]
+__all__ = ["Formula", "Book", "Sheet", "Printing", "native_chart", "literal", "MONEY", "FTE", "COUNT", "PERCENT", "QUARTER"]
 
 MONEY = "#,##0"
 FTE = "0.00"
@@ -57,6 +56,7 @@ WRAP_AT = 50  # a text column wider than this wraps, unless the sheet says other
 # printed at 80% or more, 10 pt text stays at 8 pt or more.
 PAGE_PX = 979
 MIN_SCALE = 0.8
+FOOTER = "&L&8&A&R&8Page &P of &N"  # the sheet's name, and page n of all
 _TEXT_START = ("=", "+", "-", "@")  # text starting with these would read as a formula
 
 
@@ -356,38 +356,18 @@ class Sheet:
 
     # -- pictures and charts -------------------------------------------------------
     def chart(self, kind: str, title: str, categories: tuple[int, int, int], series: list[tuple[str, int, int, int]], *,
-              at: tuple[int, int] | None = None, number_format: str | None = None, y_title: str | None = None, x_title: str | None = None,
-              dashed: tuple[int, ...] = (), size: tuple[int, int] = (560, 320)) -> None:
+              at: tuple[int, int] | None = None, size: tuple[int, int] = (560, 320), **options: Any) -> None:
         """A native chart of this sheet's cells: ``categories`` and each series as (first row, last row, column).
 
-        ``kind`` is an XlsxWriter chart type (column, bar, line); ``dashed`` are the positions of
-        series drawn as dashed lines. The chart sits at the cell ``at`` (row, column), or on a
-        chart sheet of its own, named after this sheet, that prints on one page.
+        The chart sits at the cell ``at`` (row, column), or on a chart sheet of its own,
+        named after this sheet, that prints on one page. ``options`` go to :func:`native_chart`.
         """
-        chart = self.book.wb.add_chart({"type": kind})
-        first, last, cat_col = categories
-        palette = ("#1F4E78", "#C55A11", "#548235", "#7F6000", "#7030A0")
-        for i, (name, s_first, s_last, s_col) in enumerate(series):
-            colour = palette[i % len(palette)]
-            options: dict[str, Any] = {"name": name, "categories": [self.name, first, cat_col, last, cat_col], "values": [self.name, s_first, s_col, s_last, s_col]}
-            if kind == "line":
-                options["line"] = {"color": colour, "width": 2.25, **({"dash_type": "dash"} if i in dashed else {})}
-                options["marker"] = {"type": "none"}
-            else:
-                options["fill"] = {"color": colour}
-            chart.add_series(options)
-        chart.set_title({"name": title, "name_font": {"size": 12, "bold": True}})
-        axis = {"num_format": number_format} if number_format else {}
-        value_axis, category_axis = (chart.set_x_axis, chart.set_y_axis) if kind == "bar" else (chart.set_y_axis, chart.set_x_axis)
-        value_axis({**axis, **({"name": y_title} if y_title else {}), "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-        # every label shown; in a bar chart the first row at the top, as in the table
-        category_axis({"num_font": {"size": 8}, "interval_unit": 1, **({"reverse": True} if kind == "bar" else {}), **({"name": x_title} if x_title else {})})
-        chart.set_legend({"position": "bottom"} if len(series) > 1 else {"none": True})
+        chart = native_chart(self.book, self.name, kind, title, categories, series, **options)
         if at is None:
             page = self.book.wb.add_chartsheet(f"{self.name} chart"[:31])
             page.set_chart(chart)
             page.set_landscape()
-            page.set_footer("&L&8&A&R&8Page &P of &N")
+            page.set_footer(FOOTER)
             return
         chart.set_size({"width": size[0], "height": size[1]})
         self.ws.insert_chart(at[0], at[1], chart, {"x_offset": 8, "y_offset": 4, "object_position": 1})
@@ -419,9 +399,10 @@ class Sheet:
         ``print_cols``: print only the columns 0..n; ``one_page``: the whole sheet on one page.
         """
         widths = self._fit_columns()
-        page = self._page_width(widths, repeat_cols, print_cols) if not one_page else math.inf
+        printing = Printing(widths, self.last_col if print_cols is None else print_cols, self._charts_px if print_cols is None else 0,
+                            repeat_cols, one_page)
         self._write_headers(widths)
-        self._write_spans(widths, page)
+        self._write_spans(widths, printing.page_px)
         for row, col, last, text, points in self._wrapped:
             width = sum(widths.get(c, 8.43) for c in range(col, last + 1))
             self.heights[row] = max(self.heights.get(row, LINE_POINTS), points * lines(text, width))
@@ -431,7 +412,7 @@ class Sheet:
             self.ws.set_row(row, height if height and height > LINE_POINTS else None, None, options)
         if freeze is not None:
             self.ws.freeze_panes(*freeze)
-        self._print_setup(widths, page, repeat_rows, repeat_cols, one_page, print_cols)
+        printing.apply(self.ws, repeat_rows, self._title, self.last_row, cut=print_cols is not None)
 
     def _fit_columns(self) -> dict[int, float]:
         words = {}
@@ -444,28 +425,6 @@ class Sheet:
             self.ws.set_column(col, col, widths[col])
         return widths
 
-    def _printed_px(self, widths: dict[int, float], print_cols: int | None) -> int:
-        last = self.last_col if print_cols is None else print_cols
-        return sum(pixels(widths[c]) for c in range(last + 1)) + (self._charts_px if print_cols is None else 0)
-
-    def _page_width(self, widths: dict[int, float], repeat_cols: int | None, print_cols: int | None) -> float:
-        """How many pixels of columns one printed page holds: all of them, or a page's share when several pages go across."""
-        total = self._printed_px(widths, print_cols)
-        pages = self._pages_across(total, widths, repeat_cols)
-        if pages == 1:
-            return math.inf
-        repeated = sum(pixels(widths[c]) for c in range(repeat_cols + 1)) if repeat_cols is not None else 0
-        return 0.9 * (total + (pages - 1) * repeated) / pages  # the page's share at the scale that fits them, less breaks between columns
-
-    @staticmethod
-    def _pages_across(total: int, widths: dict[int, float], repeat_cols: int | None) -> int:
-        """Pages side by side so that the text prints at 8 pt or more."""
-        room = PAGE_PX / MIN_SCALE
-        if total <= room:
-            return 1
-        repeated = sum(pixels(widths[c]) for c in range(repeat_cols + 1)) if repeat_cols is not None else 0
-        return math.ceil((total - repeated) / (room * 0.9 - repeated))  # page breaks fall between columns: keep a tenth spare
-
     def _write_headers(self, widths: dict[int, float]) -> None:
         for row, col, title in self._headers:
             numeric = self._numeric_header.get((row, col), False)
@@ -474,9 +433,9 @@ class Sheet:
             self.ws.write_string(row, col, title, self.book.format(**props))
             self.heights[row] = max(self.heights.get(row, LINE_POINTS), LINE_POINTS * lines(title, widths[col], bold=True))
 
-    def _write_spans(self, widths: dict[int, float], page: float) -> None:
+    def _write_spans(self, widths: dict[int, float], page_px: float) -> None:
         for row, col, last, value, style, points in self._spans:
-            last = self._span_end(col, widths, page) if last is None else last
+            last = self._span_end(col, widths, page_px) if last is None else last
             fmt = self.book.style(numeric=False, wrap=True, quote=isinstance(value, str) and value.startswith(_TEXT_START), **style)
             if last > col:
                 self.ws.merge_range(row, col, row, last, "", fmt)
@@ -487,33 +446,99 @@ class Sheet:
             width = sum(widths.get(c, 8.43) for c in range(col, last + 1))
             self.heights[row] = max(self.heights.get(row, points), points * lines(shown(value, None), width * FONT_SIZE / style.get("size", FONT_SIZE), style.get("bold", False)))
 
-    def _span_end(self, col: int, widths: dict[int, float], page: float) -> int:
+    def _span_end(self, col: int, widths: dict[int, float], page_px: float) -> int:
         """The last column a span from ``col`` reaches: the sheet's last, or the last that prints on the first page."""
         end = col
         used = sum(pixels(widths.get(c, 8.43)) for c in range(col + 1))
-        while end < self.last_col and used + pixels(widths.get(end + 1, 8.43)) <= page:
+        while end < self.last_col and used + pixels(widths.get(end + 1, 8.43)) <= page_px:
             end += 1
             used += pixels(widths.get(end, 8.43))
         return end
 
-    def _print_setup(self, widths: dict[int, float], page: float, repeat_rows: int | None, repeat_cols: int | None, one_page: bool, print_cols: int | None) -> None:
-        ws = self.ws
+
+@dataclass(frozen=True)
+class Printing:
+    """How a sheet prints: landscape, one page wide when 10 pt text stays at 8 pt or more, else pages side by side.
+
+    >>> Printing({0: 20, 1: 100}, last_col=1).pages
+    1
+    >>> Printing({0: 20, 1: 100, 2: 100}, last_col=2, repeat_cols=0).pages
+    2
+    """
+
+    widths: dict[int, float]
+    last_col: int  # the last column printed
+    drawings_px: int = 0  # charts and pictures beyond the columns
+    repeat_cols: int | None = None  # columns 0..n repeated on every page across
+    one_page: bool = False
+
+    @property
+    def total_px(self) -> int:
+        return sum(pixels(self.widths[c]) for c in range(self.last_col + 1)) + self.drawings_px
+
+    @property
+    def repeated_px(self) -> int:
+        return sum(pixels(self.widths[c]) for c in range(self.repeat_cols + 1)) if self.repeat_cols is not None else 0
+
+    @property
+    def pages(self) -> int:
+        """Pages side by side so that the text prints at 8 pt or more."""
+        room = PAGE_PX / MIN_SCALE
+        if self.one_page or self.total_px <= room:
+            return 1
+        return math.ceil((self.total_px - self.repeated_px) / (room * 0.9 - self.repeated_px))  # breaks fall between columns: a tenth spare
+
+    @property
+    def page_px(self) -> float:
+        """How many pixels of columns one printed page holds, at the scale that fits the pages."""
+        if self.pages == 1:
+            return math.inf
+        return 0.9 * (self.total_px + (self.pages - 1) * self.repeated_px) / self.pages
+
+    def apply(self, ws: Any, repeat_rows: int | None, title: str | None, last_row: int, cut: bool = False) -> None:
+        """Set up printing of ``ws``; ``cut``: print only the columns up to ``last_col``."""
         ws.set_landscape()
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        ws.set_footer("&L&8&A&R&8Page &P of &N")
+        ws.set_footer(FOOTER)
         if repeat_rows is not None:
             ws.repeat_rows(repeat_rows)
-        if one_page:
+        if self.one_page:
             ws.fit_to_pages(1, 1)
             return
-        pages = self._pages_across(self._printed_px(widths, print_cols), widths, repeat_cols)
-        ws.fit_to_pages(pages, 0)
+        ws.fit_to_pages(self.pages, 0)
         first_row = 0
-        if pages > 1 and repeat_cols is not None:
-            ws.repeat_columns(0, repeat_cols)
-            if self._title and repeat_rows:
-                # The repeated columns would cut the title on later pages: print it in the page header instead.
-                ws.set_header("&L&B&12" + self._title.replace("&", "&&")[:200])
+        if self.pages > 1 and self.repeat_cols is not None:
+            ws.repeat_columns(0, self.repeat_cols)
+            if title and repeat_rows:  # the repeated columns would cut the title on later pages: print it in the page header
+                ws.set_header("&L&B&12" + title.replace("&", "&&")[:200])
                 first_row = repeat_rows
-        if print_cols is not None or first_row:
-            ws.print_area(first_row, 0, max(self.last_row, first_row), self.last_col if print_cols is None else print_cols)
+        if cut or first_row:
+            ws.print_area(first_row, 0, max(last_row, first_row), self.last_col)
+
+
+def native_chart(book: Book, sheet: str, kind: str, title: str, categories: tuple[int, int, int], series: list[tuple[str, int, int, int]], *,
+                 number_format: str | None = None, y_title: str | None = None, x_title: str | None = None, dashed: tuple[int, ...] = ()) -> Any:
+    """An XlsxWriter chart (column, bar or line) over cells of ``sheet``, in orgplan's colours.
+
+    ``categories`` and each series are (first row, last row, column); ``dashed`` are the
+    positions of series drawn as dashed lines. Every category is labelled; a bar chart
+    lists the first row at the top, as the table does.
+    """
+    chart = book.wb.add_chart({"type": kind})
+    first, last, cat_col = categories
+    palette = ("#1F4E78", "#C55A11", "#548235", "#7F6000", "#7030A0")
+    for i, (name, s_first, s_last, s_col) in enumerate(series):
+        colour = palette[i % len(palette)]
+        options: dict[str, Any] = {"name": name, "categories": [sheet, first, cat_col, last, cat_col], "values": [sheet, s_first, s_col, s_last, s_col]}
+        if kind == "line":
+            options |= {"line": {"color": colour, "width": 2.25, **({"dash_type": "dash"} if i in dashed else {})}, "marker": {"type": "none"}}
+        else:
+            options["fill"] = {"color": colour}
+        chart.add_series(options)
+    chart.set_title({"name": title, "name_font": {"size": 12, "bold": True}})
+    value_axis, category_axis = (chart.set_x_axis, chart.set_y_axis) if kind == "bar" else (chart.set_y_axis, chart.set_x_axis)
+    value_axis({**({"num_format": number_format} if number_format else {}), **({"name": y_title} if y_title else {}),
+                "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    category_axis({"num_font": {"size": 8}, "interval_unit": 1, **({"reverse": True} if kind == "bar" else {}), **({"name": x_title} if x_title else {})})
+    chart.set_legend({"position": "bottom"} if len(series) > 1 else {"none": True})
+    return chart
