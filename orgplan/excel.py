@@ -1,8 +1,12 @@
 """The staffing plan as an Excel workbook that finance can edit.
 
-Every total is a formula over the Positions sheet, so changing a salary, an FTE or a
-benefits load there changes the Summary, Budget, Org structure and Hiring plan sheets.
-Text from profiles and catalogs is always written as text, never as a formula.
+Every total is a formula over the Positions sheet, stored with the value it computes:
+changing a salary or an FTE on Positions, or a figure on the Assumptions sheet (the
+benefits load, the fee load and the other constants are named cells the formulas use),
+moves the Summary, Budget, Org structure, Hiring plan and Gap sheets with it, while
+readers that do not calculate (pandas, previews) still see every figure. Formulas use only
+functions Excel 2010 knows. Sheets speak in titles and labels; seat ids appear beside
+titles where formulas need them. Text from profiles and catalogs is always stored as text.
 
 >>> import tempfile, pathlib, openpyxl
 >>> from orgplan import plan, profile_from_dict
@@ -14,31 +18,34 @@ Text from profiles and catalogs is always written as text, never as a formula.
 
 from __future__ import annotations
 
-import math
+import functools
 import os
 import tempfile
-from collections.abc import Iterable
-from copy import copy
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .columns import MONEY, POSITION_COLUMNS, letter
+from .catalog import EXECUTIVE
+from .columns import POSITION_COLUMNS, PRINTED, letter
 from .errors import OptionError
 from .files import atomic_path
 from .hiring import Hire, hiring_plan
 from .model import Plan, Position
-from .tables import Table, put_value
+from .sheets import COUNT, FTE, MONEY, PERCENT, QUARTER, SECTION_FILL, Book, Formula, Sheet, literal
+from .tables import FIRST_ROW, Table, add_table_sheet
 
 if TYPE_CHECKING:
     from .gap import Comparison
+    from .templates import Templates
 
 __all__ = ["export_excel", "gap_tables", "SHEETS"]
 
 SHEETS = ("Summary", "Positions", "Org structure", "Responsibilities", "Budget", "Hiring plan", "Assumptions", "Org chart")
 LAST_ROW = 1048576  # whole columns below the header, so rows finance adds are counted too
-_HEADER_FILL = "1F4E78"
-_SECTION_FILL = "DDEBF7"
-_MARK_FILLS = {"Directs": "FCE4D6", "Does": "DDEBF7", "Does + directs": "E2EFDA"}
+RATIO = "0.00"
+_MARK_FILLS = {"Directs": "#FCE4D6", "Does": "#DDEBF7", "Does + directs": "#E2EFDA"}
+_INPUT_FILL = "#FFF2CC"  # the named figures on Assumptions that finance may change
+_ACRONYMS = {"hr": "HR", "hrbp": "HR business partner", "fte": "FTE", "dei": "DEI", "hris": "HRIS"}
 
 
 def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str | os.PathLike[str] = True, comparison: Comparison | None = None) -> Path:
@@ -48,59 +55,547 @@ def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str 
     existing PNG, False leaves the sheet out. ``comparison`` (from :func:`orgplan.gap.compare`)
     adds the Gap and Gap summary sheets. The file appears only once complete.
     """
-    from openpyxl import Workbook
-
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise OptionError(f"expected a .xlsx file name, got {target.suffix or 'no extension'}", path=target)
-    hires = hiring_plan(plan)
-    wb = Workbook()
-    book = _Book(plan, hires)
-    book.summary(wb.active)
-    book.positions(wb.create_sheet("Positions"))
-    book.structure(wb.create_sheet("Org structure"))
-    book.responsibilities(wb.create_sheet("Responsibilities"))
-    book.budget(wb.create_sheet("Budget"))
-    book.hiring(wb.create_sheet("Hiring plan"))
-    book.assumptions(wb.create_sheet("Assumptions"))
-    if comparison is not None:
-        from .tables import add_table_sheet
-
-        for table in gap_tables(comparison):
-            add_table_sheet(wb, table)
-    for ws in wb.worksheets:
-        book.landscape(ws)
-    with tempfile.TemporaryDirectory() as scratch:
+    words = _Words(plan, hiring_plan(plan))
+    with tempfile.TemporaryDirectory() as scratch, atomic_path(target) as tmp:
         image = _chart_image(plan, chart, Path(scratch))
+        book = Book(tmp)
+        sheets = {name: book.sheet(name) for name in SHEETS[:-1]}
+        totals = summary_sheet(sheets["Summary"], words)
+        positions_sheet(sheets["Positions"], words)
+        structure_sheet(sheets["Org structure"], words)
+        responsibilities_sheet(sheets["Responsibilities"], words)
+        budget_sheet(sheets["Budget"], words)
+        hiring_sheet(sheets["Hiring plan"], words)
+        assumptions_sheet(sheets["Assumptions"], words)
+        if comparison is not None:
+            for table in gap_tables(comparison, totals):
+                add_table_sheet(book, table)
         if image is not None:
-            book.chart(wb.create_sheet("Org chart"), image)
-        with atomic_path(target) as tmp:
-            wb.save(tmp)
+            chart_sheet(book.sheet("Org chart"), words, image)
+        book.close()
     return target
 
 
-def gap_tables(gap: Comparison) -> list[Table]:
-    """The Gap sheet (every current and recommended seat, matched) and the Gap summary sheet."""
-    order = {"new": 0, "changed": 1, "excess": 2, "kept": 3}
-    rows = []
-    for m in sorted(gap.matches, key=lambda m: order[m.status]):
-        c, r = m.current, m.recommended
-        rows.append([m.status, c.id if c else None, c.title if c else None, r.id if r else None, r.title if r else None,
-                     "; ".join(m.changes), m.why, c.annual_cost if c else None, r.annual_cost if r else None])
-    seats = Table("Gap", f"From the current team ({gap.current.root.title} and below) to the recommended plan",
-                  ["Status", "Current ID", "Current title", "Recommended ID", "Recommended title", "Changes", "Why", "Current cost (USD)", "Recommended cost (USD)"],
-                  rows, {7: MONEY, 8: MONEY}, {5: 50, 6: 60})
-    sides = gap.summaries()
-    labels = (("hr_headcount", "HR seats"), ("hr_fte", "HR FTE"), ("hr_per_100", "HR staff per 100 employees"), ("annual_cost", "Annual cost (USD)"), ("layers", "Layers"), ("widest_span", "Widest span"))
-    summary_rows: list[list[Any]] = [[label, sides["current"][k], sides["recommended"][k], round(sides["recommended"][k] - sides["current"][k], 3)] for k, label in labels]
-    summary_rows.append([])
-    summary_rows += [[f"Seats {status}", len(gap.with_status(status))] for status in ("new", "changed", "kept", "excess")]
-    if gap.estimated_costs:
-        summary_rows.append([f"{gap.estimated_costs} current seat(s) had no salary; costed at their role's catalog pay"])
-    summary_rows += [[], ["Functions no current seat covers", "; ".join(gap.plan.templates.function_label(f) for f in gap.uncovered) or "none"]]
-    summary_rows += [["Spans over the limit", f"{s.title} ({s.id}): {n} direct reports, limit {gap.plan.profile.max_span}"] for s, n in gap.spans_over] or [["Spans over the limit", "none"]]
-    summary = Table("Gap summary", "Current team and recommended plan side by side", ["", "Current", "Recommended", "Difference"], summary_rows, {1: "#,##0.##", 2: "#,##0.##", 3: "#,##0.##"}, {0: 40, 1: 16, 2: 16, 3: 14})
-    return [seats, summary]
+@functools.cache
+def ref(key: str) -> str:
+    """An absolute reference to a whole Positions column below its header."""
+    col = letter(key)
+    return f"Positions!${col}$2:${col}${LAST_ROW}"
+
+
+def _wildcard(text: str) -> str:
+    """Text matched literally inside a COUNTIF/SUMIF criterion."""
+    return text.replace("~", "~~").replace("*", "~*").replace("?", "~?")
+
+
+def _words_for(name: str) -> str:
+    """A template name in words: ``'hires_per_recruiter'`` -> ``'Hires per recruiter'``."""
+    text = " ".join(_ACRONYMS.get(w, w) for w in name.split("_"))
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The plan and how its sheets name things: titles and labels, never codes."""
+
+    plan: Plan
+    hires: tuple[Hire, ...]
+
+    @property
+    def t(self) -> Templates:
+        return self.plan.templates
+
+    def role(self, seat: Position) -> str:
+        """The role's title; the executive's own title (the catalog's is generic)."""
+        role = self.t.roles.get(seat.role)
+        return role.title if role is not None and seat.is_hr else seat.title
+
+    def family(self, key: str) -> str:
+        family = self.t.families.get(key)
+        return family.label if family is not None else key
+
+    def functions(self, seat: Position) -> str:
+        return "; ".join(self.t.function_label(f) for f in seat.functions)
+
+    @functools.cached_property
+    def titles(self) -> dict[str, str]:
+        return {s.id: s.title for s in self.plan.seats}
+
+    @property
+    def not_executive(self) -> str:
+        """A criterion for every family but the executive's."""
+        return literal("<>" + _wildcard(self.family(EXECUTIVE)))
+
+    @functools.cached_property
+    def hr_cost(self) -> float:
+        return float(sum(s.annual_cost for s in self.plan.hr_seats))
+
+
+# -- Summary ----------------------------------------------------------------------------
+def summary_sheet(sheet: Sheet, w: _Words) -> dict[str, Formula]:
+    """The company's inputs, the totals as formulas, where the plan sits against the published range, seats by family.
+
+    Returns each total as a formula that refers to it (key -> formula), for sheets that repeat them.
+    """
+    sheet.title(f"HR staffing plan: {w.plan.profile.company}", "Recommended by orgplan. Totals are formulas over the Positions sheet: "
+                "edit a salary or an FTE there, or a figure on the Assumptions sheet, and they follow.")
+    sheet.widen(4, 24)
+    sheet.widen(5, 24)  # room for the texts that span from column B
+    row = _inputs(sheet, w, 3)
+    totals, per_100 = _totals(sheet, w, row + 2)
+    row = per_100 + 4
+    bench = w.plan.summary.get("benchmark_hr_per_100")
+    if bench is not None:
+        row = _against_range(sheet, bench, row + 2, f"B{per_100 + 1}")
+    sheet.section(row + 2, "Seats by family")
+    sheet.header(row + 3, ("Family", "Seats", "FTE", "Annual cost (USD)"))
+    _family_rows(sheet, w, row + 4)
+    sheet.finish(one_page=True)
+    return totals
+
+
+def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
+    """The company profile from (0-based) ``row``, in words; the headcount is the named cell ``employees``. Returns the last row."""
+    p, t = w.plan.profile, w.t
+    sheet.section(row, "Company")
+    for key, spec in t.profile_fields.items():
+        row += 1
+        value = getattr(p, key)
+        sheet.put(row, 0, spec["label"])
+        if spec["type"] == "functions":
+            sheet.span(row, 1, "; ".join(t.function_label(f) for f in value))
+        elif spec["type"] == "places" and not value[0].assumed:  # named countries or units, with their employees
+            sheet.span(row, 1, "; ".join(f"{x.name} ({x.employees:,})" for x in value))
+        elif spec["type"] == "places":
+            sheet.put(row, 1, len(value), "#,##0")
+        elif isinstance(value, str):
+            sheet.span(row, 1, spec.get("titles", {}).get(value, value))
+        else:
+            sheet.put(row, 1, value, PERCENT if spec.get("format") == "percent" else ("#,##0" if spec["type"] == "integer" else None))
+            if key == "employees":
+                sheet.book.define("employees", sheet.name, row, 1)
+    return row
+
+
+def _totals(sheet: Sheet, w: _Words, row: int) -> tuple[dict[str, Formula], int]:
+    """The totals as formulas over Positions from (0-based) ``row``; returns them as references, and the HR-per-100 row."""
+    sheet.section(row, "Totals (formulas over Positions)")
+    hr, employees = w.plan.hr_seats, w.plan.profile.employees
+    fte, cost, s = sum(x.fte for x in hr), sum(x.annual_cost for x in w.plan.seats), w.plan.summary
+    first = row + 2  # the sheet row of the first total
+    others = f"({ref('family')}<>{literal(w.family(EXECUTIVE))})"
+    totals = [
+        ("hr_headcount", "HR seats", f'=COUNTIFS({ref("family")},{w.not_executive},{ref("id")},"<>")', len(hr), COUNT),
+        ("hr_fte", "HR FTE", f'=SUMIFS({ref("fte")},{ref("family")},{w.not_executive})', fte, FTE),
+        ("hr_per_100", "HR staff (FTE) per 100 employees", f"=IF(employees>0,B{first + 1}/employees*100,0)", fte / employees * 100, RATIO),
+        ("annual_cost", "Annual cost (USD)", f'=SUM({ref("annual_cost")})', cost, MONEY),
+        ("cost_per_employee", "Annual HR cost per employee (USD)", f"=IF(employees>0,B{first + 3}/employees,0)", cost / employees, MONEY),
+        ("layers", "Layers below the executive", f'=MAX({ref("layer")})', s["layers"], COUNT),
+        ("widest_span", "Widest span (direct reports)", f'=SUMPRODUCT(MAX({others}*{ref("direct_reports")}))', s["widest_span"], COUNT),
+    ]
+    where = {}
+    for row, (key, label, text, value, fmt) in enumerate(totals, start=row + 1):
+        sheet.put(row, 0, label)
+        sheet.put(row, 1, Formula(text, value), fmt, bold=True)
+        where[key] = Formula(f"=Summary!$B${row + 1}", value)
+    return where, first + 1
+
+
+def _against_range(sheet: Sheet, bench: dict[str, Any], row: int, per_100: str) -> int:
+    """The published range (the named cells ``band_low`` and ``band_high``) and where the plan sits; returns the last row."""
+    sheet.section(row, "Against the published range")
+    for name, label, value in (("band_low", "Published low, HR staff per 100", bench["low"]), ("band_high", "Published high, HR staff per 100", bench["high"])):
+        row += 1
+        sheet.put(row, 0, label)
+        sheet.put(row, 1, value, RATIO)
+        sheet.book.define(name, sheet.name, row, 1)
+    sheet.put(row + 1, 0, "Source")
+    sheet.span(row + 1, 1, bench["source"], note=True)
+    sheet.put(row + 2, 0, "Where the plan sits")
+    sheet.span(row + 2, 1, _standing(per_100, bench), bold=True)
+    return row + 2
+
+
+def _standing(per_100: str, bench: dict[str, Any]) -> Formula:
+    """Where the live HR-per-100 figure sits against the band, in words; the plan's reasons when outside it."""
+    reasons = "; ".join(bench.get("reasons") or [])
+    said = {side: f"{side.capitalize()} the published range" + (f": {reasons}" if bench["status"] == side and reasons else "") for side in ("above", "below")}
+    said["within"] = "Within the published range"
+    text = f"=IF({per_100}>band_high,{literal(said['above'])},IF({per_100}<band_low,{literal(said['below'])},{literal(said['within'])}))"
+    return Formula(text, said[bench["status"]])
+
+
+Line = tuple[float | None, float | None, float]  # seats, FTE and cost of one line of a breakdown
+
+
+def _family_rows(sheet: Sheet, w: _Words, first: int) -> list[Line]:
+    """Seats, FTE and cost per HR family as formulas from (0-based) row ``first``; returns their values."""
+    return [_line(sheet, row, w.family(key), ref("family"), [s for s in w.plan.seats if s.family == key]) for row, key in enumerate(w.t.hr_families, start=first)]
+
+
+def _line(sheet: Sheet, row: int, label: str, column: str, seats: list[Position]) -> Line:
+    """A label and the seats, FTE and cost of the Positions rows whose ``column`` holds it."""
+    r = row + 1
+    values = (len(seats), sum(s.fte for s in seats), sum(s.annual_cost for s in seats))
+    sheet.put(row, 0, label)
+    sheet.put(row, 1, Formula(f"=COUNTIF({column},A{r})", values[0]), COUNT)
+    sheet.put(row, 2, Formula(f"=SUMIF({column},A{r},{ref('fte')})", values[1]), FTE)
+    sheet.put(row, 3, Formula(f"=SUMIF({column},A{r},{ref('annual_cost')})", values[2]), MONEY)
+    return values
+
+
+# -- Positions --------------------------------------------------------------------------
+def positions_sheet(sheet: Sheet, w: _Words) -> None:
+    """One row per seat, an Excel table with filters; cost and the looked-up columns are formulas.
+
+    Rows stay one line high, so a long plan prints in few pages; the printed columns are
+    the seat, its manager, family and cost (and its unit, country and dotted line when
+    seats have them).
+    """
+    cols = POSITION_COLUMNS
+    L = {c.key: letter(c.key) for c in cols}
+    for i, c in enumerate(cols):
+        if c.max_width:
+            sheet.cap(i, c.max_width)
+    sheet.header(0, [c.header for c in cols])
+    plan = w.plan
+    depth = plan.depths()
+    hires = {h.seat.id: h for h in w.hires}
+    for row, seat in enumerate(plan.seats, start=1):
+        r, hr, hire = row + 1, seat.is_hr, hires.get(seat.id)
+        functions = w.functions(seat)
+        values: dict[str, Any] = {
+            "id": seat.id, "title": seat.title, "role": w.role(seat), "family": w.family(seat.family), "level": seat.level,
+            "reports_to": seat.reports_to,
+            "reports_to_title": Formula(f'=IFERROR(INDEX($B:$B,MATCH({L["reports_to"]}{r},$A:$A,0)),"")', w.titles.get(seat.reports_to or "", "")),
+            "dotted_to_title": w.titles.get(seat.dotted_to) if seat.dotted_to else None,
+            "unit": seat.unit, "country": seat.country, "layer": depth[seat.id],
+            "direct_reports": Formula(f'=COUNTIF(${L["reports_to"]}:${L["reports_to"]},{L["id"]}{r})', plan.graph.out_degree(seat.id)),
+            "functions": functions, "fte": seat.fte,
+            "base_salary": seat.base_salary if hr else None,
+            "benefits_load": _load(seat, w) if hr else None,
+            "annual_cost": Formula(f'=ROUND({L["base_salary"]}{r}*{L["fte"]}{r}*{L["benefits_load"]}{r},0)', seat.annual_cost if hr else 0),
+            "hiring_phase": hire.phase if hire else "Outside HR",
+            "quarter": hire.quarter if hire else None,
+            "cost_per_function": Formula(
+                f'=IF({L["functions"]}{r}="",0,{L["annual_cost"]}{r}/(LEN({L["functions"]}{r})-LEN(SUBSTITUTE({L["functions"]}{r},";",""))+1))',
+                seat.annual_cost / len(seat.functions) if hr and seat.functions else 0),
+            "rationale": " ".join(x.reason for x in seat.rationale),
+        }
+        for col, c in enumerate(cols):
+            sheet.put(row, col, values[c.key], c.number_format)
+    sheet.ws.add_table(0, 0, len(plan.seats), len(cols) - 1, {"name": "Positions", "style": "Table Style Light 9", "columns": [{"header": c.header} for c in cols]})
+    aligned = any(s.unit or s.country or s.dotted_to for s in plan.seats)
+    sheet.finish(repeat_rows=0, repeat_cols=1, freeze=(1, 2), print_cols=[c.key for c in cols].index(PRINTED[aligned]))
+
+
+def _load(seat: Position, w: _Words) -> Any:
+    """The seat's load: the named figure from Assumptions when it is the catalog's, else its own number."""
+    costing = w.t.costing
+    role = w.t.roles.get(seat.role)
+    figure = costing.fee_load if role is not None and role.paid_as == "fee" else costing.benefits_load
+    return Formula(f"={figure.name}", seat.benefits_load) if seat.benefits_load == figure.value else seat.benefits_load
+
+
+# -- Org structure ----------------------------------------------------------------------
+def structure_sheet(sheet: Sheet, w: _Words) -> None:
+    """The hierarchy as an outline; each leader's row adds up the seat and everyone below it."""
+    plan = w.plan
+    sheet.title("Org structure", "Each row's team columns add up the seat and everyone below it. Use the outline buttons on the left to fold levels.")
+    sheet.header(2, ("Seat", "ID", "Seats below", "FTE", "Annual cost (USD)", "Team FTE", "Team cost (USD)"))
+    sheet.ws.outline_settings(True, False, False, False)  # the +/- buttons sit above each folded block
+    children: dict[str | None, list[Position]] = {}
+    for seat in plan.seats:
+        children.setdefault(seat.reports_to, []).append(seat)
+    order: list[tuple[Position, int]] = []
+    stack = [(plan.root, 0)]
+    while stack:
+        seat, d = stack.pop()
+        order.append((seat, d))
+        stack.extend((c, d + 1) for c in reversed(children.get(seat.id, [])))
+    first = 3  # 0-based row of the first seat
+    end_of: dict[str, int] = {}  # seat id -> 0-based row of the last seat of its team
+    team: dict[str, tuple[float, float]] = {}
+    for i in range(len(order) - 1, -1, -1):  # a team is the rows up to the next seat at its depth or above
+        seat, d = order[i]
+        j = i + 1
+        fte, cost = (seat.fte, seat.annual_cost) if seat.is_hr else (0.0, 0.0)
+        while j < len(order) and order[j][1] > d:
+            below = order[j][0].id
+            fte, cost = fte + team[below][0], cost + team[below][1]
+            j = end_of[below] - first + 1
+        end_of[seat.id], team[seat.id] = first + j - 1, (fte, cost)
+    id_col = ref("id")
+    for i, (seat, d) in enumerate(order):
+        row = first + i
+        r, end = row + 1, end_of[seat.id] + 1
+        lead = end > r
+        own = (seat.fte, seat.annual_cost) if seat.is_hr else (0.0, 0.0)
+        sheet.put(row, 0, seat.title, indent=min(d, 15), bold=lead)
+        sheet.put(row, 1, seat.id)
+        sheet.put(row, 2, Formula(f"=COUNTA(B{r + 1}:B{end})", end - r) if lead else 0, COUNT)
+        sheet.put(row, 3, Formula(f"=IFERROR(INDEX({ref('fte')},MATCH(B{r},{id_col},0)),0)", own[0]) if seat.is_hr else 0, FTE)
+        sheet.put(row, 4, Formula(f"=IFERROR(INDEX({ref('annual_cost')},MATCH(B{r},{id_col},0)),0)", own[1]), MONEY)
+        sheet.put(row, 5, Formula(f"=SUM(D{r}:D{end})", team[seat.id][0]), FTE, bold=lead)
+        sheet.put(row, 6, Formula(f"=SUM(E{r}:E{end})", team[seat.id][1]), MONEY, bold=lead)
+        if d:
+            sheet.outline(row, min(d, 7))
+    sheet.finish(repeat_rows=2, repeat_cols=0, freeze=(3, 0))
+
+
+# -- Responsibilities -------------------------------------------------------------------
+def responsibilities_sheet(sheet: Sheet, w: _Words) -> None:
+    """Who does and who directs each HR function; under each function, what doing and directing it mean."""
+    plan, t = w.plan, w.t
+    sheet.title("Who does what", "Does: the seat carries out the work. Directs: the seat sets its direction, budget and policy. "
+                "Under each function: what doing and directing it means.")
+    roles = list(dict.fromkeys(s.role for s in plan.hr_seats))
+    head = next(s for s in plan.seats if s.reports_to == plan.root.id)
+    directors = {f: r for r in roles if r in t.roles for f in t.roles[r].leads}
+    sheet.header(2, ("HR function", *(t.roles[r].title if r in t.roles else r for r in roles)))
+    sheet.widen(len(roles), 90 - 17 * (len(roles) - 1))  # with few roles, room for the texts under each function
+    row = 3
+    for f in plan.profile.functions:
+        doers = {s.role for s in plan.hr_seats if f in s.functions}
+        director = directors.get(f, head.role)
+        sheet.put(row, 0, t.function_label(f), bold=True, top_line=True)
+        for c, role in enumerate(roles, start=1):
+            does, directs = role in doers, role == director
+            mark = "Does + directs" if does and directs else "Does" if does else "Directs" if directs else None
+            sheet.put(row, c, mark, center=True, top_line=True, **({"fill": _MARK_FILLS[mark]} if mark else {}))
+        info = t.functions.get(f)
+        if info is not None:
+            for label, text in (("Doing means", info.doing), ("Directing means", info.directing)):
+                row += 1
+                sheet.put(row, 0, label, note=True, indent=1)
+                sheet.span(row, 1, text)
+        row += 1
+    sheet.finish(repeat_rows=2, repeat_cols=0, freeze=(3, 1))
+
+
+# -- Budget -----------------------------------------------------------------------------
+def budget_sheet(sheet: Sheet, w: _Words) -> None:
+    """Cost by family, by HR function, and by business unit and country when seats are aligned; two charts."""
+    sheet.title("Budget", "Formulas over the Positions sheet. A seat covering several functions splits its cost evenly between them.")
+    row = 2
+    sheet.section(row, "By family", 4)
+    sheet.header(row + 1, ("Family", "Seats", "FTE", "Annual cost (USD)", "Share of cost"))
+    top = row + 2
+    lines = _family_rows(sheet, w, top)
+    bottom = top + len(lines) - 1
+    _total(sheet, bottom + 1, top, lines)
+    sheet.chart("column", "Annual cost by family", (top, bottom, 0), [("Annual cost (USD)", top, bottom, 3)], at=(row, 6), number_format=MONEY, size=(520, 300))
+    family_chart_end = row + 16
+
+    row = bottom + 3
+    sheet.section(row, "By HR function", 4)
+    sheet.header(row + 1, ("Function", "Seats covering it", "", "Annual cost (USD)", "Share of cost"))
+    top = row + 2
+    seats = w.plan.hr_seats
+    lines = []
+    for row, f in enumerate(w.plan.profile.functions, start=top):
+        label = w.t.function_label(f)
+        covering = [s for s in seats if label.lower() in w.functions(s).lower()]
+        criterion = literal("*" + _wildcard(label) + "*")
+        lines.append((len(covering), None, sum(s.annual_cost / len(s.functions) for s in covering)))
+        sheet.put(row, 0, label)
+        sheet.put(row, 1, Formula(f"=COUNTIF({ref('functions')},{criterion})", lines[-1][0]), COUNT)
+        sheet.put(row, 3, Formula(f"=SUMIF({ref('functions')},{criterion},{ref('cost_per_function')})", lines[-1][2]), MONEY)
+    row = top + len(lines)
+    lines.append((None, None, w.hr_cost - sum(line[2] for line in lines)))
+    sheet.put(row, 0, "Leadership and team leads (no single function)")
+    sheet.put(row, 3, Formula(f"=SUM({ref('annual_cost')})-SUM(D{top + 1}:D{row})", lines[-1][2]), MONEY)
+    _total(sheet, row + 1, top, lines, seats=False)
+    sheet.chart("bar", "Annual cost by HR function", (top, row, 0), [("Annual cost (USD)", top, row, 3)], at=(max(top - 2, family_chart_end), 6),
+                number_format=MONEY, size=(520, 80 + 24 * (row - top + 1)))
+    row += 3
+    for key, title in (("unit", "By business unit"), ("country", "By country")):
+        row = _aligned(sheet, w, row, key, title)
+    sheet.finish(repeat_cols=0)
+
+
+def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
+    """Cost by the seats' ``unit`` or ``country`` from (0-based) ``row``; nothing when no seat has one. Returns the next free row."""
+    hr = w.plan.hr_seats
+    names = sorted({getattr(s, key) for s in hr if getattr(s, key)})
+    if not names:
+        return row
+    sheet.section(row, title, 4)
+    sheet.header(row + 1, (title.removeprefix("By ").capitalize(), "Seats", "FTE", "Annual cost (USD)", "Share of cost"))
+    top = row + 2
+    lines = [_line(sheet, row, name, ref(key), [s for s in hr if getattr(s, key) == name]) for row, name in enumerate(names, start=top)]
+    central = [s for s in hr if not getattr(s, key)]
+    lines.append((len(central), sum(s.fte for s in central), sum(s.annual_cost for s in central)))
+    row = top + len(names)
+    above = f"{top + 1}:{{c}}{row}"
+    sheet.put(row, 0, "Central (none named)")
+    sheet.put(row, 1, Formula(f'=COUNTIFS({ref("family")},{w.not_executive},{ref("id")},"<>")-SUM(B{above.format(c="B")})', lines[-1][0]), COUNT)
+    sheet.put(row, 2, Formula(f'=SUMIFS({ref("fte")},{ref("family")},{w.not_executive})-SUM(C{above.format(c="C")})', lines[-1][1]), FTE)
+    sheet.put(row, 3, Formula(f'=SUM({ref("annual_cost")})-SUM(D{above.format(c="D")})', lines[-1][2]), MONEY)
+    _total(sheet, row + 1, top, lines)
+    return row + 4
+
+
+def _total(sheet: Sheet, row: int, top: int, lines: list[Line], seats: bool = True) -> None:
+    """A total line at (0-based) ``row`` under the ``lines`` written from row ``top``, and each line's share of the cost."""
+    bottom = top + len(lines) - 1
+    cost = sum(line[2] for line in lines)
+    sheet.put(row, 0, "Total", bold=True, top_line=True)
+    for col, fmt in ((1, COUNT), (2, FTE), (3, MONEY)):
+        letter_ = "ABCD"[col]
+        total = sum(line[col - 1] or 0 for line in lines)
+        shown = col == 3 or (seats and any(line[col - 1] is not None for line in lines))
+        sheet.put(row, col, Formula(f"=SUM({letter_}{top + 1}:{letter_}{bottom + 1})", total) if shown else None, fmt, bold=True, top_line=True)
+    for r, line in enumerate(lines, start=top):
+        sheet.put(r, 4, Formula(f"=IF($D${row + 1}=0,0,D{r + 1}/$D${row + 1})", line[2] / cost if cost else 0), PERCENT)
+    sheet.put(row, 4, Formula(f"=IF($D${row + 1}=0,0,1)", 1 if cost else 0), PERCENT, bold=True, top_line=True)
+
+
+# -- Hiring plan ------------------------------------------------------------------------
+def hiring_sheet(sheet: Sheet, w: _Words) -> None:
+    """Hires and run-rate cost by quarter, then the seats in hiring order, each phase's reason said once."""
+    policy = w.t.hiring
+    pace = f"at least {policy.min_hires_per_quarter.value:g} hires a quarter, all seats within {policy.horizon_quarters.value:g} quarters"
+    sheet.title("Hiring plan", f"The order in which to fill the seats, by quarter from the start of the plan ({pace}).")
+    hires = w.hires
+    quarters = sorted({h.quarter for h in hires})
+    sheet.section(2, "By quarter", 3)
+    sheet.header(3, ("Quarter", "Hires", "Cost added (USD)", "Annual run-rate (USD)"))
+    q_top = 4
+    seats_header = q_top + len(quarters) + 2
+    first = seats_header + 1  # 0-based row where the seat list starts (phase bands included)
+    last = first + len(hires) + 2 * len({h.phase for h in hires}) - 1
+    B, F = f"$B${first + 1}:$B${last + 1}", f"$F${first + 1}:$F${last + 1}"
+    run_rate = 0.0
+    for row, q in enumerate(quarters, start=q_top):
+        in_q = [h for h in hires if h.quarter == q]
+        added = sum(h.seat.annual_cost for h in in_q)
+        run_rate += added
+        r = row + 1
+        sheet.put(row, 0, q, QUARTER)
+        sheet.put(row, 1, Formula(f"=COUNTIF({B},A{r})", len(in_q)), COUNT)
+        sheet.put(row, 2, Formula(f"=SUMIF({B},A{r},{F})", added), MONEY)
+        sheet.put(row, 3, Formula(f"=SUM($C${q_top + 1}:C{r})", run_rate), MONEY)
+    sheet.section(seats_header - 1, "Seats in hiring order")
+    sheet.header(seats_header, ("Order", "Quarter", "ID", "Title", "Reports to", "Annual cost (USD)"))
+    row, phase = first - 1, None
+    for hire in hires:
+        if hire.phase != phase:
+            phase = hire.phase
+            why = next((p.why for p in w.t.hiring.phases if p.name == phase), "")
+            sheet.span(row + 1, 0, phase, bold=True, fill=SECTION_FILL)
+            sheet.span(row + 2, 0, why, note=True)
+            row += 2
+        row += 1
+        s = hire.seat
+        sheet.put(row, 0, hire.order, COUNT)
+        sheet.put(row, 1, hire.quarter, QUARTER)
+        sheet.put(row, 2, s.id)
+        sheet.put(row, 3, s.title)
+        sheet.put(row, 4, w.titles.get(s.reports_to or "", ""))
+        sheet.put(row, 5, Formula(f"=IFERROR(INDEX({ref('annual_cost')},MATCH(C{row + 1},{ref('id')},0)),0)", s.annual_cost), MONEY)
+    sheet.finish(repeat_rows=seats_header, freeze=(seats_header + 1, 0))
+
+
+# -- Assumptions ------------------------------------------------------------------------
+def assumptions_sheet(sheet: Sheet, w: _Words) -> None:
+    """Every figure the plan uses with its source; the costing and planning figures are named cells."""
+    sheet.title("Assumptions", "Every figure the plan uses, with its source. The shaded values are named cells the workbook's formulas use "
+                "(the name is beside each): change one here and every total follows. To re-plan, change them in orgplan's templates folder.")
+    for col, width in ((0, 46), (2, 40), (3, 70)):
+        sheet.cap(col, width)
+    row = 3
+    for part in (_named_figures, _salaries, _worked_out, _bands, _rules):
+        row = part(sheet, w, row) + 2
+    sheet.finish(repeat_cols=0)
+
+
+def _listing(sheet: Sheet, row: int, title: str, headers: tuple[str, ...]) -> int:
+    """A section band and its header row at (0-based) ``row``; returns the row before the first line."""
+    sheet.section(row, title)
+    sheet.header(row + 1, headers)
+    return row + 1
+
+
+def _named_figures(sheet: Sheet, w: _Words, row: int) -> int:
+    """The costing and planning figures, each a named cell; returns the last row."""
+    row = _listing(sheet, row, "Costing and planning figures", ("Figure", "Value", "Name in formulas", "Source"))
+    t, policy = w.t, w.t.hiring
+    figures = [(f.name, f.value, f.source) for f in (*t.costing.figures, *t.constants.values(), policy.min_hires_per_quarter, policy.horizon_quarters)]
+    figures.append(("salary_multiplier", w.plan.profile.salary_multiplier, "The company profile: cost-of-labour factor on the catalog's U.S. median salaries."))
+    for row, (name, value, source) in enumerate(figures, start=row + 1):
+        sheet.put(row, 0, _words_for(name))
+        sheet.put(row, 1, value, "General", fill=_INPUT_FILL)
+        sheet.put(row, 2, sheet.book.define(name, sheet.name, row, 1) or "")
+        sheet.put(row, 3, source, wrap=True)
+    return row
+
+
+def _salaries(sheet: Sheet, w: _Words, row: int) -> int:
+    row = _listing(sheet, row, "Salaries (base pay before the profile's salary multiplier)", ("Role", "Seats in plan", "Catalog salary (USD)", "Source"))
+    for row, role in enumerate((r for r in w.t.roles.values() if r.is_hr), start=row + 1):
+        sheet.put(row, 0, role.title)
+        sheet.put(row, 1, Formula(f"=COUNTIF({ref('role')},A{row + 1})", sum(1 for s in w.plan.hr_seats if s.role == role.key)), COUNT)
+        sheet.put(row, 2, role.salary.base, MONEY)
+        sheet.put(row, 3, f"{role.salary.source} ({role.salary.year})" + (f"; {role.salary_note}" if role.salary_note else ""), wrap=True)
+    return row
+
+
+def _worked_out(sheet: Sheet, w: _Words, row: int) -> int:
+    plan, t = w.plan, w.t
+    row = _listing(sheet, row, f"Figures worked out for {plan.profile.company}", ("Figure", "Value", "Expression", "Source"))
+    figures = [(f.name, _words_for(f.name), f) for f in t.derived]
+    figures += [(f"demand_{f.name}", f"Workload: {t.function_label(f.name)} (FTE)", f) for k, f in t.workload.items() if k in plan.profile.functions]
+    for row, (name, label, figure) in enumerate(figures, start=row + 1):
+        sheet.put(row, 0, label)
+        sheet.put(row, 1, round(float(plan.values.get(name, 0.0)), 3), "#,##0.000")
+        sheet.put(row, 2, figure.expression.text if figure.expression else "", wrap=True)
+        sheet.put(row, 3, figure.source, wrap=True)
+    return row
+
+
+def _bands(sheet: Sheet, w: _Words, row: int) -> int:
+    row = _listing(sheet, row, "Published HR staff per 100 employees", ("Employees", "Low", "High", "Source"))
+    employees = w.plan.profile.employees
+    for row, band in enumerate(w.t.bands, start=row + 1):
+        applies = band.min_employees <= employees <= band.max_employees
+        sheet.put(row, 0, f"{band.min_employees:,} to {band.max_employees:,}" + (" (this plan)" if applies else ""), bold=applies)
+        sheet.put(row, 1, band.low, RATIO, bold=applies)
+        sheet.put(row, 2, band.high, RATIO, bold=applies)
+        sheet.put(row, 3, band.source, wrap=True)
+    return row
+
+
+def _rules(sheet: Sheet, w: _Words, row: int) -> int:
+    row = _listing(sheet, row, "Rules", ("Rule", "Seats added", "What it found", "Source"))
+    rules = {r.id: r for r in w.t.rules.rules}
+    for row, result in enumerate(w.plan.rule_results, start=row + 1):
+        rule = rules.get(result.rule)
+        sheet.put(row, 0, rule.description if rule else _words_for(result.rule.replace("-", "_")), wrap=True)
+        sheet.put(row, 1, result.seats if result.fired else None, COUNT)
+        sheet.put(row, 2, result.detail if result.fired else f"Did not apply ({result.detail})", wrap=True)
+        sheet.put(row, 3, rule.source if rule else "", wrap=True)
+    row += 1
+    sheet.put(row, 0, f"Team leads keep every leader within {w.plan.profile.max_span} direct reports.", wrap=True)
+    sheet.put(row, 3, w.t.rules.span.source, wrap=True)
+    return row
+
+
+# -- Org chart --------------------------------------------------------------------------
+def chart_sheet(sheet: Sheet, w: _Words, image: tuple[Path, str]) -> None:
+    """The org chart picture with alt text, printed on one page."""
+    path, note = image
+    plan = w.plan
+    sheet.title("Org chart", note)
+    head = next((s for s in plan.seats if s.reports_to == plan.root.id), None)
+    s = plan.summary
+    description = (f"Org chart of the recommended HR team for {plan.profile.company}: {s['hr_headcount']} seats in {s['layers']} layers, "
+                   f"led by the {head.title if head else 'head of HR'} reporting to the {plan.root.title}. {note}")
+    sheet.image(3, 0, path, description)
+    sheet.finish(one_page=True)
 
 
 def _chart_image(plan: Plan, chart: bool | str | os.PathLike[str], scratch: Path) -> tuple[Path, str] | None:
@@ -120,461 +615,45 @@ def _chart_image(plan: Plan, chart: bool | str | os.PathLike[str], scratch: Path
         return png, "The top three levels of the recommended org chart; `orgplan chart PLAN -o chart.pdf` draws every branch."
 
 
-def ref(key: str) -> str:
-    """An absolute reference to a whole Positions column below its header."""
-    col = letter(key)
-    return f"Positions!${col}$2:${col}${LAST_ROW}"
+# -- Gap --------------------------------------------------------------------------------
+def gap_tables(gap: Comparison, totals: dict[str, Formula]) -> list[Table]:
+    """The Gap sheet (every current and recommended seat, matched) and the Gap summary sheet.
 
-
-def _quote(text: str) -> str:
-    """Text as a formula string literal."""
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _wildcard(text: str) -> str:
-    """Text matched literally inside a COUNTIF/SUMIF criterion."""
-    return text.replace("~", "~~").replace("*", "~*").replace("?", "~?")
-
-
-class _Book:
-    """Writes the sheets of one plan; remembers where things are for cross-sheet formulas."""
-
-    def __init__(self, plan: Plan, hires: tuple[Hire, ...]):
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        self.plan = plan
-        self.t = plan.templates
-        self.hires = {h.seat.id: h for h in hires}
-        self.hire_list = hires
-        self.Alignment, self.Font, self.PatternFill = Alignment, Font, PatternFill
-        self.header_font = Font(bold=True, color="FFFFFF")
-        self.header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
-        self.section_fill = PatternFill("solid", fgColor=_SECTION_FILL)
-        self.bold = Font(bold=True)
-        self.top_line = Border(top=Side(style="thin"))
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.top = Alignment(vertical="top")
-        self.labels = {k: f.label for k, f in self.t.functions.items()}
-
-    # -- cell helpers ---------------------------------------------------------------
-    def put(self, ws: Any, row: int, col: int, value: Any, fmt: str | None = None, like: Any = None, **style: Any) -> Any:
-        """Write a value; text that looks like a formula stays text.
-
-        ``like`` is a cell whose style to copy, much faster than setting styles one by one.
-        """
-        return put_value(self._styled(ws, row, col, fmt, like, style), value)
-
-    def formula(self, ws: Any, row: int, col: int, text: str, fmt: str | None = None, like: Any = None, **style: Any) -> Any:
-        cell = self._styled(ws, row, col, fmt, like, style)
-        cell.value = text
-        return cell
-
-    @staticmethod
-    def _styled(ws: Any, row: int, col: int, fmt: str | None, like: Any, style: dict[str, Any]) -> Any:
-        """The cell, styled like ``like`` or with ``fmt`` and ``style`` (before its value is set)."""
-        cell = ws.cell(row=row, column=col)
-        if like is not None:
-            cell._style = copy(like._style)
-            return cell
-        if fmt:
-            cell.number_format = fmt
-        for name, v in style.items():
-            setattr(cell, name, v)
-        return cell
-
-    def header(self, ws: Any, row: int, titles: Iterable[str], start: int = 1) -> None:
-        for i, title in enumerate(titles):
-            self.put(ws, row, start + i, title, font=self.header_font, fill=self.header_fill, alignment=self.Alignment(wrap_text=True, vertical="center"))
-        self.fit_rows(ws, row, row)
-
-    def fit_rows(self, ws: Any, first: int, last: int, columns: Iterable[int] | None = None) -> None:
-        """Make rows tall enough for the wrapped text in ``columns`` (default: all).
-
-        Spreadsheets do not always work row heights out when they open a file.
-        """
-        from openpyxl.utils import get_column_letter
-
-        cols = list(columns) if columns is not None else list(range(1, ws.max_column + 1))
-        widths = {c: ws.column_dimensions[get_column_letter(c)].width or 10 for c in cols}
-        for r in range(first, last + 1):
-            lines = 1
-            for c in cols:
-                cell = ws.cell(row=r, column=c)
-                if isinstance(cell.value, str) and len(cell.value) * 1.1 > widths[c] and cell.alignment.wrap_text:
-                    lines = max(lines, math.ceil(len(cell.value) * 1.1 / widths[c]))
-            if lines > 1:
-                ws.row_dimensions[r].height = 15 * lines
-
-    def section(self, ws: Any, row: int, title: str, width: int) -> None:
-        for col in range(1, width + 1):
-            ws.cell(row=row, column=col).fill = self.section_fill
-        self.put(ws, row, 1, title, font=self.bold)
-
-    def title(self, ws: Any, text: str, note: str | None = None) -> None:
-        self.put(ws, 1, 1, text, font=self.Font(bold=True, size=14))
-        if note:
-            self.put(ws, 2, 1, note, font=self.Font(italic=True, color="595959"))
-
-    @staticmethod
-    def widths(ws: Any, widths: Iterable[int]) -> None:
-        from openpyxl.utils import get_column_letter
-
-        for i, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-
-    @staticmethod
-    def landscape(ws: Any) -> None:
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-    def function_text(self, seat: Position) -> str:
-        return "; ".join(self.labels.get(f, f) for f in seat.functions)
-
-    # -- sheets ---------------------------------------------------------------------
-    def summary(self, ws: Any) -> None:
-        p = self.plan.profile
-        ws.title = "Summary"
-        self.title(ws, f"HR staffing plan: {p.company}", "Recommended by orgplan. The totals are formulas over the Positions sheet: edit a salary, FTE or benefits load there and they follow.")
-        self.widths(ws, (34, 18, 14, 18, 60))
-        row = 4
-        self.section(ws, row, "Company", 5)
-        for key, spec in self.t.profile_fields.items():
-            if spec["type"] == "functions":
-                continue
-            row += 1
-            self.put(ws, row, 1, spec["label"])
-            value = getattr(p, key)
-            if spec["type"] == "places":
-                value = len(value) if value[0].assumed else "; ".join(f"{x.name} ({x.employees:,})" for x in value)
-            self.put(ws, row, 2, value, "0%" if spec.get("format") == "percent" else ("#,##0" if spec["type"] in ("integer", "places") else None))
-            if key == "employees":
-                employees = f"$B${row}"
-        row += 1
-        self.put(ws, row, 1, self.t.profile_fields["functions"]["label"])
-        self.put(ws, row, 2, "; ".join(self.labels.get(f, f) for f in p.functions), alignment=self.wrap)
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
-        ws.row_dimensions[row].height = 15 * math.ceil(len(ws.cell(row=row, column=2).value) * 1.1 / 110)
-
-        row += 2
-        self.section(ws, row, "Totals (formulas)", 5)
-        not_exec = f'{ref("family")},"<>executive"'
-        totals = [
-            ("HR seats", f'=COUNTIFS({not_exec},{ref("id")},"<>")', "0"),
-            ("HR FTE", f'=SUMIFS({ref("fte")},{not_exec})', "0.00"),
-            ("HR staff (FTE) per 100 employees", f"=IF({employees}>0,B{row + 2}/{employees}*100,0)", "0.00"),
-            ("Annual cost (USD)", f'=SUM({ref("annual_cost")})', MONEY),
-            ("Annual HR cost per employee (USD)", f"=IF({employees}>0,B{row + 4}/{employees},0)", MONEY),
-            ("Layers below the executive", f'=_xlfn.MAXIFS({ref("layer")},{not_exec})', "0"),
-            ("Widest span (direct reports)", f'=_xlfn.MAXIFS({ref("direct_reports")},{not_exec})', "0"),
-        ]
-        for label, text, fmt in totals:
-            row += 1
-            self.put(ws, row, 1, label)
-            self.formula(ws, row, 2, text, fmt, font=self.bold)
-        per100 = f"B{row - 4}"
-        band = self.t.band_for(p.employees) if self.t else None
-        if band is not None:
-            row += 1
-            self.put(ws, row, 1, "Published range, HR staff per 100")
-            self.put(ws, row, 2, band.low, "0.00")
-            self.put(ws, row, 3, band.high, "0.00")
-            self.put(ws, row, 5, band.source, font=self.Font(italic=True, color="595959"), alignment=self.wrap)
-            self.fit_rows(ws, row, row)
-            row += 1
-            self.put(ws, row, 1, "Within the published range?")
-            self.formula(ws, row, 2, f'=IF(AND({per100}>=B{row - 1},{per100}<=C{row - 1}),"yes","no")')
-
-        row += 2
-        self.section(ws, row, "Seats by family", 5)
-        row += 1
-        self.header(ws, row, ("Family", "Seats", "FTE", "Annual cost (USD)"))
-        self.family_rows(ws, row + 1)
-
-    def family_rows(self, ws: Any, first: int) -> int:
-        """Seats, FTE and cost per HR family as formulas from row ``first``; returns the last row."""
-        families = self.t.hr_families
-        for row, family in enumerate(families, start=first):
-            self.put(ws, row, 1, family)
-            self.formula(ws, row, 2, f"=COUNTIF({ref('family')},A{row})", "0")
-            self.formula(ws, row, 3, f"=SUMIF({ref('family')},A{row},{ref('fte')})", "0.00")
-            self.formula(ws, row, 4, f"=SUMIF({ref('family')},A{row},{ref('annual_cost')})", MONEY)
-        return first + len(families) - 1
-
-    def positions(self, ws: Any) -> None:
-        cols = POSITION_COLUMNS
-        self.header(ws, 1, [c.header for c in cols])
-        self.widths(ws, [c.width for c in cols])
-        ws.freeze_panes = "C2"
-        ws.row_dimensions[1].height = 32
-        depth = self.plan.depths()
-        L = {c.key: letter(c.key) for c in cols}
-        for r, seat in enumerate(self.plan.seats, start=2):
-            hr = seat.is_hr
-            hire = self.hires.get(seat.id)
-            values: dict[str, Any] = {
-                "id": seat.id,
-                "title": seat.title,
-                "role": seat.role,
-                "family": seat.family,
-                "level": seat.level,
-                "reports_to": seat.reports_to,
-                "layer": depth[seat.id],
-                "functions": self.function_text(seat),
-                "fte": seat.fte,
-                "base_salary": seat.base_salary if hr else None,
-                "benefits_load": seat.benefits_load if hr else None,
-                "hiring_phase": hire.phase if hire else "Outside HR",
-                "quarter": hire.quarter if hire else None,
-                "rationale": " ".join(x.reason for x in seat.rationale),
-            }
-            formulas = {
-                "reports_to_title": f'=IFERROR(INDEX($B:$B,MATCH({L["reports_to"]}{r},$A:$A,0)),"")',
-                "direct_reports": f'=COUNTIF(${L["reports_to"]}:${L["reports_to"]},{L["id"]}{r})',
-                "annual_cost": f'=ROUND({L["base_salary"]}{r}*{L["fte"]}{r}*{L["benefits_load"]}{r},0)',
-                "cost_per_function": f'=IF({L["functions"]}{r}="",0,{L["annual_cost"]}{r}/(LEN({L["functions"]}{r})-LEN(SUBSTITUTE({L["functions"]}{r},";",""))+1))',
-            }
-            for c_i, col in enumerate(cols, start=1):
-                like = ws.cell(row=2, column=c_i) if r > 2 else None  # the first row's styles serve every row
-                if col.key in formulas:
-                    self.formula(ws, r, c_i, formulas[col.key], col.number_format, like=like, alignment=self.top)
-                else:
-                    self.put(ws, r, c_i, values[col.key], col.number_format, like=like, alignment=self.wrap if col.key in ("functions", "rationale") else self.top)
-        from openpyxl.worksheet.table import Table, TableStyleInfo
-
-        last = len(self.plan.seats) + 1
-        table = Table(displayName="Positions", ref=f"A1:{letter(cols[-1].key)}{last}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-        ws.add_table(table)
-        ws.print_title_rows = "1:1"
-        self.fit_rows(ws, 2, last, [i + 1 for i, c in enumerate(cols) if c.key in ("functions", "rationale")])
-
-    def structure(self, ws: Any) -> None:
-        """The hierarchy as an outline; each leader's row rolls up the team below it."""
-        from openpyxl.worksheet.properties import Outline
-
-        self.title(ws, "Org structure", "Each row's team columns add up the seat and everyone below it. Use the outline buttons on the left to fold levels.")
-        self.header(ws, 3, ("Seat", "ID", "Role", "Seats below", "FTE", "Annual cost (USD)", "Team FTE", "Team cost (USD)"))
-        self.widths(ws, (48, 24, 24, 10, 8, 14, 10, 16))
-        ws.freeze_panes = "A4"
-        ws.sheet_properties.outlinePr = Outline(summaryBelow=False, summaryRight=False)
-        children: dict[str | None, list[Position]] = {}
-        for seat in self.plan.seats:
-            children.setdefault(seat.reports_to, []).append(seat)
-        order: list[tuple[Position, int]] = []
-        stack = [(self.plan.root, 0)]
-        while stack:
-            seat, d = stack.pop()
-            order.append((seat, d))
-            stack.extend((c, d + 1) for c in reversed(children.get(seat.id, [])))
-        first = 4
-        end_of: dict[str, int] = {}
-        for i in range(len(order) - 1, -1, -1):  # a subtree is the rows up to the next seat at its depth or above
-            seat, d = order[i]
-            j = i + 1
-            while j < len(order) and order[j][1] > d:
-                j = end_of[order[j][0].id] - first + 1
-            end_of[seat.id] = first + j - 1
-        id_col, fte_col, cost_col = ref("id"), ref("fte"), ref("annual_cost")
-        protos: dict[tuple[int, bool], int] = {}  # the first row of each look, whose styles later rows copy
-        for i, (seat, d) in enumerate(order):
-            r = first + i
-            end = end_of[seat.id]
-            lead = end > r
-            first_like = protos.setdefault((min(d, 15), lead), r)
-
-            def like(col: int) -> Any:
-                return ws.cell(row=first_like, column=col) if first_like != r else None
-
-            self.put(ws, r, 1, seat.title, like=like(1), alignment=self.Alignment(horizontal="left", indent=min(d, 15)), font=self.bold if lead else None)
-            self.put(ws, r, 2, seat.id, like=like(2))
-            self.put(ws, r, 3, seat.role, like=like(3))
-            self.formula(ws, r, 4, f"=COUNTA(B{r + 1}:B{end})" if lead else "=0", "0", like=like(4))
-            self.formula(ws, r, 5, f"=IFERROR(INDEX({fte_col},MATCH(B{r},{id_col},0)),0)" if seat.is_hr else "=0", "0.00", like=like(5))
-            self.formula(ws, r, 6, f"=IFERROR(INDEX({cost_col},MATCH(B{r},{id_col},0)),0)", MONEY, like=like(6))
-            self.formula(ws, r, 7, f"=SUM(E{r}:E{end})", "0.00", like=like(7), font=self.bold if lead else None)
-            self.formula(ws, r, 8, f"=SUM(F{r}:F{end})", MONEY, like=like(8), font=self.bold if lead else None)
-            if d:
-                ws.row_dimensions[r].outline_level = min(d, 7)
-
-    def responsibilities(self, ws: Any) -> None:
-        """Who does and who directs each HR function, from the plan's seats and the catalog."""
-        plan, t = self.plan, self.t
-        self.title(ws, "Who does what", "Does: the seat carries out the work. Directs: the seat sets its direction, budget and policy.")
-        roles: list[str] = []
-        for seat in plan.hr_seats:
-            if seat.role not in roles:
-                roles.append(seat.role)
-        catalog = t.roles if t else {}
-        head = next(s for s in plan.seats if s.reports_to == plan.root.id)
-        directors = {f: r for r in roles if r in catalog for f in catalog[r].leads}
-        titles = [catalog[r].title if r in catalog else r for r in roles]
-        self.header(ws, 3, ("HR function", *titles, "Doing means", "Directing means"))
-        self.widths(ws, (30, *([14] * len(roles)), 60, 60))
-        ws.row_dimensions[3].height = 48
-        ws.freeze_panes = "B4"
-        for i, f in enumerate(plan.profile.functions):
-            r = 4 + i
-            info = t.functions[f] if t else None
-            self.put(ws, r, 1, self.labels.get(f, f), font=self.bold)
-            doers = {s.role for s in plan.hr_seats if f in s.functions}
-            director = directors.get(f, head.role)
-            for c, role in enumerate(roles, start=2):
-                does, directs = role in doers, role == director
-                mark = "Does + directs" if does and directs else "Does" if does else "Directs" if directs else ""
-                if mark:
-                    self.put(ws, r, c, mark, fill=self.PatternFill("solid", fgColor=_MARK_FILLS.get(mark, "FFFFFF")), alignment=self.Alignment(horizontal="center"))
-            if info is not None:
-                self.put(ws, r, len(roles) + 2, info.doing, alignment=self.wrap)
-                self.put(ws, r, len(roles) + 3, info.directing, alignment=self.wrap)
-        self.fit_rows(ws, 4, 3 + len(plan.profile.functions))
-
-    def budget(self, ws: Any) -> None:
-        self.title(ws, "Budget", "Formulas over the Positions sheet. A seat covering several functions splits its cost evenly between them.")
-        self.widths(ws, (46, 10, 10, 18, 12))
-        row = 3
-        self.section(ws, row, "By family", 5)
-        row += 1
-        self.header(ws, row, ("Family", "Seats", "FTE", "Annual cost (USD)", "Share of cost"))
-        top = row + 1
-        row = self.family_rows(ws, top)
-        self._total(ws, row + 1, top, row)
-        row += 3
-        self.section(ws, row, "By HR function", 5)
-        row += 1
-        self.header(ws, row, ("Function", "Seats covering it", "", "Annual cost (USD)", "Share of cost"))
-        top = row + 1
-        for f in self.plan.profile.functions:
-            row += 1
-            criterion = _quote("*" + _wildcard(self.labels.get(f, f)) + "*")
-            self.put(ws, row, 1, self.labels.get(f, f))
-            self.formula(ws, row, 2, f"=COUNTIF({ref('functions')},{criterion})", "0")
-            self.formula(ws, row, 4, f"=SUMIF({ref('functions')},{criterion},{ref('cost_per_function')})", MONEY)
-        row += 1
-        self.put(ws, row, 1, "Leadership and team leads (no single function)")
-        self.formula(ws, row, 4, f"=SUM({ref('annual_cost')})-SUM(D{top}:D{row - 1})", MONEY)
-        self._total(ws, row + 1, top, row, seats=False)
-
-    def _total(self, ws: Any, row: int, top: int, bottom: int, seats: bool = True) -> None:
-        self.put(ws, row, 1, "Total", font=self.bold, border=self.top_line)
-        if seats:
-            self.formula(ws, row, 2, f"=SUM(B{top}:B{bottom})", "0", font=self.bold, border=self.top_line)
-            self.formula(ws, row, 3, f"=SUM(C{top}:C{bottom})", "0.00", font=self.bold, border=self.top_line)
-        self.formula(ws, row, 4, f"=SUM(D{top}:D{bottom})", MONEY, font=self.bold, border=self.top_line)
-        for r in range(top, bottom + 1):
-            self.formula(ws, r, 5, f"=IF($D${row}=0,0,D{r}/$D${row})", "0%")
-
-    def hiring(self, ws: Any) -> None:
-        t = self.t
-        pace = f"at least {t.hiring.min_hires_per_quarter.value:g} hires a quarter, all seats within {t.hiring.horizon_quarters.value:g} quarters" if t else ""
-        self.title(ws, "Hiring plan", f"The order in which to fill the seats, by quarter from the start of the plan ({pace}).")
-        self.header(ws, 3, ("Order", "Quarter", "Phase", "ID", "Title", "Family", "Reports to", "Annual cost (USD)", "Why in this phase"))
-        self.widths(ws, (7, 9, 20, 24, 34, 12, 24, 14, 60, 3, 9, 8, 16, 18))
-        ws.freeze_panes = "A4"
-        id_col, cost_col = ref("id"), ref("annual_cost")
-        for i, hire in enumerate(self.hire_list):
-            r = 4 + i
-            s = hire.seat
-            for c, value in enumerate((hire.order, hire.quarter, hire.phase, s.id, s.title, s.family, s.reports_to), start=1):
-                self.put(ws, r, c, value, '"Q"0' if c == 2 else None, like=ws.cell(row=4, column=c) if r > 4 else None)
-            self.formula(ws, r, 8, f"=IFERROR(INDEX({cost_col},MATCH(D{r},{id_col},0)),0)", MONEY, like=ws["H4"] if r > 4 else None)
-            self.put(ws, r, 9, hire.why, like=ws["I4"] if r > 4 else None, alignment=self.wrap)
-        last = 3 + len(self.hire_list)
-        self.fit_rows(ws, 4, last, [9])
-        self.header(ws, 3, ("Quarter", "Hires", "Cost added (USD)", "Annual run-rate (USD)"), start=11)
-        quarters = sorted({h.quarter for h in self.hire_list})
-        for i, q in enumerate(quarters):
-            r = 4 + i
-            self.put(ws, r, 11, q, '"Q"0')
-            self.formula(ws, r, 12, f"=COUNTIF($B$4:$B${last},K{r})", "0")
-            self.formula(ws, r, 13, f"=SUMIF($B$4:$B${last},K{r},$H$4:$H${last})", MONEY)
-            self.formula(ws, r, 14, f"=SUM($M$4:M{r})", MONEY)
-
-    def assumptions(self, ws: Any) -> None:
-        plan, t = self.plan, self.t
-        self.title(ws, "Assumptions", "Every figure the plan uses, with its source. Change them in orgplan's templates folder to re-plan.")
-        self.widths(ws, (30, 34, 14, 16, 40, 80))
-        if t is None:
-            return
-        row = 4
-        self.section(ws, row, "Salaries (base pay before the profile's salary multiplier)", 6)
-        row += 1
-        self.header(ws, row, ("Role", "Title", "Seats in plan", "Catalog salary (USD)", "Year", "Source"))
-        for key, role in t.roles.items():
-            if not role.is_hr:
-                continue
-            row += 1
-            self.put(ws, row, 1, key)
-            self.put(ws, row, 2, role.title)
-            self.formula(ws, row, 3, f"=COUNTIF({ref('role')},A{row})", "0")
-            self.put(ws, row, 4, role.salary.base, MONEY)
-            self.put(ws, row, 5, role.salary.year)
-            self.put(ws, row, 6, role.salary.source + (f" ({role.salary_note})" if role.salary_note else ""), alignment=self.wrap)
-        row += 1
-        self.put(ws, row, 1, "Salary multiplier (profile)")
-        self.put(ws, row, 4, plan.profile.salary_multiplier, "0.00")
-
-        row += 2
-        self.section(ws, row, "Planning figures", 6)
-        row += 1
-        self.header(ws, row, ("Name", "Value", "", "", "", "Source"))
-        policy = t.hiring
-        for figure in (*t.constants.values(), *t.costing.figures, policy.min_hires_per_quarter, policy.horizon_quarters):
-            row += 1
-            self.put(ws, row, 1, figure.name)
-            self.put(ws, row, 2, figure.value)
-            self.put(ws, row, 6, figure.source, alignment=self.wrap)
-
-        values = plan.values
-        row += 2
-        self.section(ws, row, f"Figures worked out for {plan.profile.company}", 6)
-        row += 1
-        self.header(ws, row, ("Name", "Expression", "Value", "", "", "Source"))
-        for figure in (*t.derived, *(f for k, f in t.workload.items() if k in plan.profile.functions)):
-            name = figure.name if figure in t.derived else f"demand_{figure.name}"
-            row += 1
-            self.put(ws, row, 1, name)
-            self.put(ws, row, 2, figure.expression.text if figure.expression else "")
-            self.put(ws, row, 3, round(float(values.get(name, 0.0)), 3), "0.000")
-            self.put(ws, row, 6, figure.source, alignment=self.wrap)
-
-        row += 2
-        self.section(ws, row, "Published HR staff per 100 employees", 6)
-        row += 1
-        self.header(ws, row, ("Employees from", "Employees to", "Low", "High", "Applies", "Source"))
-        for band in t.bands:
-            row += 1
-            applies = band.min_employees <= plan.profile.employees <= band.max_employees
-            for c, value in enumerate((band.min_employees, band.max_employees, band.low, band.high, "this plan" if applies else "", band.source), start=1):
-                self.put(ws, row, c, value, "#,##0" if c < 3 else ("0.00" if c < 5 else None), font=self.bold if applies else None, alignment=self.wrap)
-
-        row += 2
-        self.section(ws, row, "Rules", 6)
-        row += 1
-        self.header(ws, row, ("Rule", "Stage", "Fired", "Seats", "What it found", "Source"))
-        sources = {r.id: r.source for r in t.rules.rules}
-        for result in plan.rule_results:
-            row += 1
-            for c, value in enumerate((result.rule, result.stage, "yes" if result.fired else "no", result.seats, result.detail, sources.get(result.rule, "")), start=1):
-                self.put(ws, row, c, value, alignment=self.wrap)
-        row += 1
-        self.put(ws, row, 1, "span-limit")
-        self.put(ws, row, 2, "span")
-        self.put(ws, row, 5, f"Team leads keep every leader within {plan.profile.max_span} direct reports.")
-        self.put(ws, row, 6, t.rules.span.source, alignment=self.wrap)
-        self.fit_rows(ws, 5, row)
-
-    def chart(self, ws: Any, image: tuple[Path, str]) -> None:
-        from openpyxl.drawing.image import Image
-
-        path, note = image
-        self.title(ws, "Org chart", note)
-        picture = Image(str(path))
-        widest = 1800
-        if picture.width > widest:
-            picture.height = round(picture.height * widest / picture.width)
-            picture.width = widest
-        ws.add_image(picture, "A4")
-        self.landscape(ws)
-        ws.page_setup.fitToHeight = 1  # the whole picture on one printed page
+    The recommended side is formulas: each seat's cost looked up on Positions, and the
+    totals referring to the Summary's (``totals``: key -> formula, from :func:`summary_sheet`).
+    """
+    order = {"new": 0, "changed": 1, "excess": 2, "kept": 3}
+    matches = sorted(gap.matches, key=lambda m: order[m.status])
+    rows = []
+    for r, m in enumerate(matches, start=FIRST_ROW):
+        c, rec = m.current, m.recommended
+        cost = Formula(f'=IFERROR(INDEX({ref("annual_cost")},MATCH(D{r},{ref("id")},0)),0)', rec.annual_cost) if rec else None
+        rows.append([m.status, c.id if c else None, c.title if c else None, rec.id if rec else None, rec.title if rec else None,
+                     c.annual_cost if c else None, cost, "; ".join(m.changes), m.why])
+    seats = Table("Gap", f"From the current team ({gap.current.root.title} and below) to the recommended plan",
+                  ["Status", "Current ID", "Current title", "Recommended ID", "Recommended title", "Current cost (USD)", "Recommended cost (USD)", "Changes", "Why"],
+                  rows, {5: MONEY, 6: MONEY}, {7: 45, 8: 60})
+    sides = gap.summaries()
+    labels = (("hr_headcount", "HR seats", COUNT), ("hr_fte", "HR FTE", FTE), ("hr_per_100", "HR staff per 100 employees", RATIO),
+              ("annual_cost", "Annual cost (USD)", MONEY), ("layers", "Layers", COUNT), ("widest_span", "Widest span", COUNT))
+    summary_rows: list[list[Any]] = []
+    formats: dict[int, str] = {}
+    for r, (key, label, fmt) in enumerate(labels, start=FIRST_ROW):
+        current, recommended = sides["current"][key], totals[key]
+        summary_rows.append([label, current, recommended, Formula(f"=C{r}-B{r}", recommended.value - current)])
+        formats[len(summary_rows) - 1] = fmt
+    summary_rows.append([])
+    status_col = f"Gap!$A${FIRST_ROW}:$A${FIRST_ROW + len(rows) - 1}"
+    for status, label in (("new", "Seats to add"), ("changed", "Seats to change"), ("kept", "Seats kept as they are"), ("excess", "Seats beyond the recommendation")):
+        summary_rows.append([label, None, Formula(f'=COUNTIF({status_col},"{status}")', len(gap.with_status(status)))])
+        formats[len(summary_rows) - 1] = COUNT
+    summary_rows.append([])
+    if gap.estimated_costs:
+        summary_rows.append([f"{gap.estimated_costs} current seat(s) had no salary; they are costed at their role's catalog pay."])
+    summary_rows.append(["Functions no current seat covers: " + ("; ".join(gap.plan.templates.function_label(f) for f in gap.uncovered) or "none")])
+    spans = [f"{s.title} ({s.id}): {n} direct reports" for s, n in gap.spans_over]
+    summary_rows.append([f"Spans over the limit of {gap.plan.profile.max_span}: " + ("; ".join(spans) or "none")])
+    summary_rows.append(["The recommended side is the Summary sheet's: it follows edits on the Positions sheet."])
+    summary = Table("Gap summary", "Current team and recommended plan side by side",
+                    ["", "Current", "Recommended", "Difference"], summary_rows, row_formats=formats)
+    return [seats, summary]

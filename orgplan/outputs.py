@@ -42,16 +42,24 @@ def _chart_and_workbook(plan: Plan, folder: Path, chart_name: str, comparison: C
 
 
 def roadmap_tables(r: Roadmap) -> list[Table]:
-    """The roadmap as two sheets: the sizes with their totals and seats per role, and the milestones."""
+    """The roadmap as two sheets: the sizes with their totals and seats per role (with a chart of
+    HR FTE against the published band), and the milestones."""
+    from .sheets import Formula
+    from .tables import FIRST_ROW, TableChart
+
     roles = r.templates.roles
     titles = {key for step in r.steps for key, _ in step.roles}
     keys = [k for k in roles if k in titles]
-    headers = ["Employees", "HR seats", "HR FTE", "HR staff per 100", "Published low", "Published high", "Layers", "Annual cost (USD)", *(roles[k].title for k in keys)]
-    rows = [
-        [s.employees, s.hr_headcount, s.hr_fte, s.hr_per_100, s.band[0] if s.band else None, s.band[1] if s.band else None, s.layers, s.annual_cost, *(dict(s.roles).get(k, 0) for k in keys)]
-        for s in r.steps
-    ]
-    steps = Table("Roadmap", f"{r.profile.company}: the recommended HR team at each size", headers, rows, {0: "#,##0", 2: "0.00", 3: "0.00", 4: "0.00", 5: "0.00", 7: "#,##0"})
+    headers = ["Employees", "HR seats", "HR FTE", "HR staff per 100", "Published low, per 100", "Published high, per 100",
+               "Published low, FTE", "Published high, FTE", "Layers", "Annual cost (USD)", *(roles[k].title for k in keys)]
+    rows = []
+    for row, s in enumerate(r.steps, start=FIRST_ROW):
+        band = [Formula(f"={col}{row}*A{row}/100", edge * s.employees / 100) for col, edge in zip("EF", s.band)] if s.band else [None, None]
+        rows.append([s.employees, s.hr_headcount, s.hr_fte, s.hr_per_100, s.band[0] if s.band else None, s.band[1] if s.band else None,
+                     *band, s.layers, s.annual_cost, *(dict(s.roles).get(k, 0) for k in keys)])
+    chart = TableChart("line", "HR FTE against the published range", categories=0, series=(2, 6, 7), y_title="HR FTE", x_title="Employees", dashed=(1, 2))
+    formats = {0: "#,##0", 2: "0.00", 3: "0.00", 4: "0.00", 5: "0.00", 6: "0.00", 7: "0.00", 9: "#,##0"}
+    steps = Table("Roadmap", f"{r.profile.company}: the recommended HR team at each size", headers, rows, formats, chart=chart)
     events = {"today": "there at the start", "first": "first seat", "again": "back again", "last": "last seat goes"}
     milestones = Table(
         "Milestones", f"{r.profile.company}: where seats appear and go", ["Employees", "Change", "Role", "Why"],

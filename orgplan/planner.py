@@ -120,7 +120,8 @@ class _Build:
 
     def leftovers(self) -> None:
         """Work too small for any seat of its own goes to the head of HR (else the most senior seat), in passing."""
-        left = [f for f, v in self.ledger.remaining.items() if v > 1e-9 and not any(f in s.functions for s in self.seats)]
+        covered = {f for s in self.seats for f in s.functions}
+        left = [f for f in self.profile.functions if f not in covered]
         if not left or not self.seats:
             return
         owner = self.head or min(self.seats, key=Seat.rank_key)

@@ -1,7 +1,17 @@
-"""Plain tables as workbook sheets: a styled header, widths, number formats, frozen header.
+"""Plain tables as workbook sheets: a title, a header row, rows, and optionally a native chart.
 
 Used for the roadmap, the gap report and scenario comparisons; the staffing plan has its
-own richer writer in :mod:`orgplan.excel`.
+richer sheets in :mod:`orgplan.excel`. Both write through :mod:`orgplan.sheets`, so they
+look and print alike. A cell may hold a :class:`~orgplan.sheets.Formula` (with its value);
+a row holding a single text is a note written across the table.
+
+>>> import tempfile, pathlib, openpyxl
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"
+>>> chart = TableChart("line", "Seats by size", categories=0, series=(1,))
+>>> _ = write_tables(path, [Table("Sizes", "Seats at each size", ["Employees", "Seats"], [[100, 2], [200, 3]], {0: "#,##0"}, chart=chart)])
+>>> ws = openpyxl.load_workbook(path)["Sizes"]
+>>> ws.cell(row=FIRST_ROW, column=2).value
+2
 """
 
 from __future__ import annotations
@@ -10,16 +20,45 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .files import atomic_path
 
-__all__ = ["Table", "add_table_sheet", "write_tables", "put_value"]
+if TYPE_CHECKING:
+    from .sheets import Book, Sheet
+
+__all__ = ["Table", "TableChart", "FIRST_ROW", "add_table_sheet", "write_tables"]
+
+HEADER_ROW = 3  # the sheet row (1-based) of a table's headers: title in row 1
+FIRST_ROW = HEADER_ROW + 1  # the sheet row of a table's first data row, for formulas over it
+
+
+@dataclass(frozen=True)
+class TableChart:
+    """A native chart over some columns of a :class:`Table` (0-based column indexes).
+
+    ``kind`` is column, bar or line; ``dashed`` lists the series (by position in
+    ``series``) drawn dashed, such as the edges of a band. The chart gets a chart sheet of
+    its own after the table's sheet, named "<table name> chart".
+    """
+
+    kind: str
+    title: str
+    categories: int
+    series: tuple[int, ...]
+    y_title: str | None = None
+    x_title: str | None = None
+    dashed: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class Table:
-    """A sheet: a title line, headers, rows, and per-column number formats and widths."""
+    """A sheet: a title line, headers, rows, per-column number formats and widths, an optional chart.
+
+    ``widths`` are the most a column may take (0-based column -> characters): longer
+    text wraps. Other columns fit their content. ``row_formats`` give a row of mixed
+    figures (a count, a cost) its own number format.
+    """
 
     name: str
     title: str
@@ -27,60 +66,40 @@ class Table:
     rows: Sequence[Sequence[Any]]
     formats: dict[int, str] = field(default_factory=dict)  # column index (0-based) -> number format
     widths: dict[int, int] = field(default_factory=dict)
+    chart: TableChart | None = None
+    row_formats: dict[int, str] = field(default_factory=dict)  # row index (0-based) -> number format, over the column's
 
 
-def add_table_sheet(wb: Any, table: Table) -> Any:
-    """Add ``table`` as a new sheet of the openpyxl workbook ``wb``; text never becomes a formula."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(table.name)
-    put_value(ws.cell(row=1, column=1), table.title).font = Font(bold=True, size=13)
-    fill, font = PatternFill("solid", fgColor="1F4E78"), Font(bold=True, color="FFFFFF")
-    for c, header in enumerate(table.headers, start=1):
-        cell = put_value(ws.cell(row=3, column=c), header)
-        cell.fill, cell.font = fill, font
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        longest = max([len(str(header)) // 2 + 2, *(len(str(r[c - 1])) + 2 for r in table.rows[:200] if c - 1 < len(r) and r[c - 1] is not None)])
-        ws.column_dimensions[get_column_letter(c)].width = table.widths.get(c - 1, min(60, max(8, longest)))
-    ws.row_dimensions[3].height = 30
-    wrap = Alignment(wrap_text=True, vertical="top")
-    wide = {c: w for c, w in table.widths.items() if w >= 40}  # long text wraps in its set width
-    for r, row in enumerate(table.rows, start=4):
-        lines = 1
-        for c, value in enumerate(row, start=1):
-            cell = put_value(ws.cell(row=r, column=c), value)
-            if c - 1 in table.formats:
-                cell.number_format = table.formats[c - 1]
-            if c - 1 in wide and isinstance(value, str):
-                cell.alignment = wrap
-                lines = max(lines, -(-len(value) * 11 // (10 * wide[c - 1])))
-        if lines > 1:
-            ws.row_dimensions[r].height = 15 * lines
-    ws.freeze_panes = "B4"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return ws
-
-
-def put_value(cell: Any, value: Any) -> Any:
-    """Set a cell's value; text that looks like a formula is kept as text."""
-    cell.value = value
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+def add_table_sheet(book: Book, table: Table) -> Sheet:
+    """Write ``table`` as a new sheet of ``book`` and finish it; text never becomes a formula."""
+    sheet = book.sheet(table.name)
+    sheet.title(table.title)
+    for col, width in table.widths.items():
+        sheet.cap(col, width)
+    sheet.header(HEADER_ROW - 1, list(table.headers))
+    for i, values in enumerate(table.rows):
+        row = HEADER_ROW + i
+        if len(values) == 1 and isinstance(values[0], str):
+            sheet.span(row, 0, values[0])
+            continue
+        for col, value in enumerate(values):
+            sheet.put(row, col, value, table.row_formats.get(i, table.formats.get(col)), wrap=col in table.widths)
+    if table.chart is not None and table.rows:
+        c = table.chart
+        first, last = HEADER_ROW, HEADER_ROW + len(table.rows) - 1
+        sheet.chart(c.kind, c.title, (first, last, c.categories), [(str(table.headers[s]), first, last, s) for s in c.series],
+                    number_format=table.formats.get(c.series[0]), y_title=c.y_title, x_title=c.x_title, dashed=c.dashed)
+    sheet.finish(repeat_rows=HEADER_ROW - 1, repeat_cols=0, freeze=(HEADER_ROW, 1))
+    return sheet
 
 
 def write_tables(path: str | os.PathLike[str], tables: Sequence[Table]) -> Path:
     """Write ``tables`` as the sheets of a new workbook at ``path``, atomically."""
-    from openpyxl import Workbook
+    from .sheets import Book
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    for table in tables:
-        add_table_sheet(wb, table)
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        book = Book(tmp)
+        for table in tables:
+            add_table_sheet(book, table)
+        book.close()
     return Path(path)

@@ -9,6 +9,7 @@ workbook orgplan wrote reads back with the same seats, reporting lines and costs
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import zipfile
@@ -195,6 +196,8 @@ def _text(value: Any) -> str:
 def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Position]]:
     roles = t.roles
     functions = {k: k for k in t.functions} | {f.label.lower(): k for k, f in t.functions.items()}
+    families = {f.label.lower(): k for k, f in t.families.items()}  # a workbook shows family labels
+    title_role = functools.lru_cache(maxsize=None)(lambda text: role_for_title(text, roles))  # and role titles, on every row
     costing = t.costing
     out = []
     for row in rows:
@@ -207,14 +210,15 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
             raise where.error(f"seat {seat_id!r} has no title", n, "title")
         role = _text(c.get("role"))
         if role:
-            key = role if role in roles else role_for_title(role, roles)
+            key = role if role in roles else title_role(role)
             if key is None:
                 raise where.error(f"unknown role {role!r}{suggest(role, tuple(roles))}; use a role key or title from the role catalog, or leave the cell empty", n, "role")
             role = key
         else:
-            role = role_for_title(title, roles) or ""
+            role = title_role(title) or ""
         known = roles.get(role)
-        family = _text(c.get("family")) or (known.family if known else "")
+        family = _text(c.get("family"))
+        family = families.get(family.lower(), family) or (known.family if known else "")
         level = _number(c.get("level"), n, "level", where, 0, 10)
         listed = _functions(_text(c.get("functions")), functions, lambda f: where.error(f"unknown HR function {f!r}{suggest(f, tuple(functions))}", n, "functions"))
         seat_functions = listed or (known.functions if known else ())

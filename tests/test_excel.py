@@ -1,10 +1,13 @@
-"""The staffing-plan workbook: what finance sees, the numbers it holds, and that its formulas live."""
+"""The staffing-plan workbook: what finance sees, the numbers it holds, that its formulas live, and how it prints."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -12,15 +15,24 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from orgplan import compare, read_team
 from orgplan.cli import cli
 from orgplan.columns import POSITION_COLUMNS, letter
 from orgplan.errors import OptionError
 from orgplan.excel import SHEETS, export_excel
 from orgplan.hiring import hiring_plan
+from orgplan.sheets import HEADER_FILL, LINE_POINTS, text_width
+
+from .conftest import ROOT
 
 HEADERS = [c.header for c in POSITION_COLUMNS]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
 needs_office = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed; formula results are checked by hand elsewhere")
+# Functions of Excel 2007 that orgplan's formulas may use; newer ones (MAXIFS, IFS, XLOOKUP, ...) show #NAME? in Excel 2016 and older.
+EXCEL_2007 = {"SUM", "SUMIF", "SUMIFS", "COUNTIF", "COUNTIFS", "COUNTA", "SUMPRODUCT", "MAX", "MIN", "IF", "IFERROR", "AND", "OR", "NOT",
+              "INDEX", "MATCH", "ROUND", "LEN", "SUBSTITUTE", "AVERAGE"}
+FORMULA_FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 
 
 @pytest.fixture(scope="module")
@@ -30,64 +42,142 @@ def keystone(make_plan):
 
 
 @pytest.fixture(scope="module")
-def book(keystone, tmp_path_factory):
-    path = export_excel(keystone, tmp_path_factory.mktemp("xl") / "plan.xlsx", chart=False)
-    return path, openpyxl.load_workbook(path)
+def gap(keystone, templates):
+    return compare(read_team(ROOT / "examples" / "current-team.xlsx", templates=templates), keystone)
 
 
-def recalculated(path: Path, tmp: Path) -> openpyxl.Workbook:
-    """Let LibreOffice compute every formula, then read the results."""
-    out = tmp / "recalc"
-    subprocess.run([SOFFICE, "--headless", "--calc", "--convert-to", "xlsx", "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180)
-    return openpyxl.load_workbook(out / path.name, data_only=True)
+@pytest.fixture(scope="module")
+def book(keystone, gap, tmp_path_factory):
+    """The Keystone workbook with the gap sheets, as written (formulas) and as a reader that does not calculate sees it (values)."""
+    path = export_excel(keystone, tmp_path_factory.mktemp("xl") / "plan.xlsx", chart=False, comparison=gap)
+    return path, openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
 
 
-def labelled(ws, label: str, column: int = 2):
-    for row in ws.iter_rows():
-        if row[0].value == label:
-            return row[column - 1].value
-    raise KeyError(label)
+@pytest.fixture(scope="session")
+def office(tmp_path_factory):
+    """A LibreOffice profile of its own that recalculates every formula when it opens a workbook."""
+    profile = tmp_path_factory.mktemp("office")
+    (profile / "user").mkdir()
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>'
+        "</oor:items>\n"
+    )
+    return profile
 
 
+def convert(office: Path, path: Path, out: Path, to: str) -> Path:
+    subprocess.run([SOFFICE, f"-env:UserInstallation={office.as_uri()}", "--headless", "--calc", "--convert-to", to, "--outdir", str(out), str(path)],
+                   check=True, capture_output=True, timeout=300)
+    return out / f"{path.stem}.{to}"
+
+
+def recalculated(office: Path, path: Path, tmp: Path) -> openpyxl.Workbook:
+    """Let LibreOffice compute every formula afresh, then read the results."""
+    return openpyxl.load_workbook(convert(office, path, tmp / "recalc", "xlsx"), data_only=True)
+
+
+def labelled(ws, label: str, column: int = 2, nth: int = 0):
+    """The value beside the ``nth`` cell of column A that reads ``label``."""
+    found = [row[column - 1].value for row in ws.iter_rows() if row[0].value == label]
+    if len(found) <= nth:
+        raise KeyError(label)
+    return found[nth]
+
+
+def totals(wb) -> dict[str, float]:
+    """Every total a reader of the workbook sees, by where it is."""
+    budget = wb["Budget"]
+    structure = wb["Org structure"]
+    hiring = wb["Hiring plan"]
+    run_rates = [r[3].value for r in hiring.iter_rows(min_row=5) if isinstance(r[0].value, (int, float)) and isinstance(r[3].value, (int, float))]
+    return {
+        "Summary annual cost": labelled(wb["Summary"], "Annual cost (USD)"),
+        "Budget total by family": labelled(budget, "Total", 4),
+        "Budget total by function": labelled(budget, "Total", 4, nth=1),
+        "Org structure team cost": structure["G4"].value,
+        "Hiring plan run-rate": run_rates[-1],
+        "Gap summary recommended cost": labelled(wb["Gap summary"], "Annual cost (USD)", 3),
+    }
+
+
+def header_cells(ws):
+    return [c for row in ws.iter_rows() for c in row if c.value and c.fill.fgColor.rgb == "FF" + HEADER_FILL[1:]]
+
+
+# -- what the workbook holds -------------------------------------------------------------
 def test_the_workbook_has_every_sheet_in_order(keystone, tmp_path):
     wb = openpyxl.load_workbook(export_excel(keystone, tmp_path / "p.xlsx"))
     assert tuple(wb.sheetnames) == SHEETS
     assert len(wb["Org chart"]._images) == 1
 
 
-def test_chart_false_leaves_the_chart_sheet_out(book):
-    assert "Org chart" not in book[1].sheetnames
+def test_chart_false_leaves_the_chart_sheet_out_and_a_comparison_adds_the_gap_sheets(book):
+    assert book[1].sheetnames == [*SHEETS[:-1], "Gap", "Gap summary"]
 
 
-def test_positions_has_one_row_per_seat_with_the_plans_values(keystone, book):
-    path, _ = book
+def test_positions_has_one_row_per_seat_in_words(keystone, book, templates):
+    path = book[0]
     df = pd.read_excel(path, sheet_name="Positions")
     assert list(df.columns) == HEADERS
     assert list(df["ID"]) == [s.id for s in keystone.seats]
-    hr = df[df["Family"] != "executive"].set_index("ID")
+    assert df.loc[0, "Role"] == "Chief Operating Officer" and df.loc[0, "Family"] == "Executive (outside HR)"
+    hr = df[df["Family"] != "Executive (outside HR)"].set_index("ID")
     for seat in keystone.hr_seats:
         row = hr.loc[seat.id]
-        assert (row["Title"], row["Role"], row["FTE"], row["Base salary (USD)"]) == (seat.title, seat.role, seat.fte, seat.base_salary)
-        assert row["Reports to (ID)"] == seat.reports_to
+        assert (row["Title"], row["Role"], row["Family"]) == (seat.title, templates.roles[seat.role].title, templates.families[seat.family].label)
+        assert (row["FTE"], row["Base salary (USD)"], row["Annual cost (USD)"]) == (seat.fte, seat.base_salary, seat.annual_cost)
+        assert (row["Reports to (ID)"], row["Reports to (title)"]) == (seat.reports_to, keystone.seat(seat.reports_to).title)
 
 
-def test_positions_is_a_filterable_table_with_frozen_header_and_money_formats(keystone, book):
+def test_positions_is_a_filterable_table_with_frozen_ids_and_money_formats(keystone, book):
     ws = book[1]["Positions"]
-    table = ws.tables["Positions"]
-    assert table.ref == f"A1:{letter('rationale')}{len(keystone.seats) + 1}"
+    assert ws.tables["Positions"].ref == f"A1:{letter('rationale')}{len(keystone.seats) + 1}"
     assert ws.freeze_panes == "C2"
     assert ws[f"{letter('base_salary')}3"].number_format == "#,##0"
     assert ws[f"{letter('annual_cost')}3"].number_format == "#,##0"
-    assert ws.column_dimensions[letter("rationale")].width >= 60
 
 
-def test_annual_cost_is_a_formula_that_gives_the_plans_cost(keystone, book):
-    ws = book[1]["Positions"]
-    for r, seat in enumerate(keystone.seats, start=2):
-        text = ws[f"{letter('annual_cost')}{r}"].value
-        cells = re.fullmatch(r"=ROUND\(([A-Z]+\d+)\*([A-Z]+\d+)\*([A-Z]+\d+),0\)", text).groups()
-        salary, fte, load = (ws[c].value or 0 for c in cells)
-        assert round(salary * fte * load) == seat.annual_cost
+def test_annual_cost_is_a_formula_over_salary_fte_and_the_named_load(keystone, book, templates):
+    ws, values = book[1]["Positions"], book[2]["Positions"]
+    for r, seat in enumerate(keystone.hr_seats, start=3):
+        assert ws[f"{letter('annual_cost')}{r}"].value == f"=ROUND({letter('base_salary')}{r}*{letter('fte')}{r}*{letter('benefits_load')}{r},0)"
+        assert ws[f"{letter('benefits_load')}{r}"].value == "=benefits_load"
+        assert values[f"{letter('annual_cost')}{r}"].value == seat.annual_cost
+    assert values[f"{letter('benefits_load')}3"].value == templates.costing.benefits_load.value
+
+
+def test_assumptions_are_named_cells_that_the_formulas_use(book, templates):
+    wb, values = book[1], book[2]
+    names = wb.defined_names
+    for figure in (*templates.costing.figures, *templates.constants.values()):
+        sheet, cell = next(names[figure.name].destinations)
+        assert sheet == "Assumptions" and values[sheet][cell].value == figure.value
+    sheet, cell = next(names["employees"].destinations)
+    assert values[sheet][cell].value == 900
+    assert "employees" in labelled(wb["Summary"], "HR staff (FTE) per 100 employees")
+
+
+def test_readers_that_do_not_calculate_see_every_total(keystone, gap, book):
+    path, _, values = book
+    s = keystone.summary
+    summary = pd.read_excel(path, sheet_name="Summary", header=None).set_index(0)[1]
+    assert summary["Annual cost (USD)"] == s["annual_cost"] and summary["HR seats"] == s["hr_headcount"]
+    assert summary["HR staff (FTE) per 100 employees"] == pytest.approx(s["hr_per_100"], abs=1e-3)
+    assert (summary["Layers below the executive"], summary["Widest span (direct reports)"]) == (s["layers"], s["widest_span"])
+    assert set(totals(values).values()) == {s["annual_cost"]}
+    assert labelled(values["Gap summary"], "Annual cost (USD)", 4) == s["annual_cost"] - round(gap.current_cost)
+    assert labelled(values["Gap summary"], "Seats to add", 3) == len(gap.to_add)
+    for family, count in s["seats_by_family"].items():
+        assert labelled(values["Budget"], keystone.templates.families[family].label) == count
+
+
+def test_formulas_use_only_functions_excel_2010_knows(book):
+    used = {name.upper() for ws in book[1].worksheets for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and c.data_type == "f" for name in FORMULA_FUNCTION.findall(c.value)}
+    assert used and not any(name.startswith("_XL") for name in used)
+    assert used <= EXCEL_2007, used - EXCEL_2007
 
 
 def test_summary_totals_are_formulas_over_positions(book):
@@ -96,24 +186,51 @@ def test_summary_totals_are_formulas_over_positions(book):
     assert labelled(ws, "Annual cost (USD)") == f"=SUM(Positions!${letter('annual_cost')}$2:${letter('annual_cost')}$1048576)"
 
 
+def test_summary_says_where_the_plan_sits_against_the_published_range(keystone, book, tmp_path):
+    assert labelled(book[2]["Summary"], "Where the plan sits") == "Within the published range"
+    profile = dataclasses.replace(keystone.profile, employees=300)  # the same team for a third of the company
+    crowded = dataclasses.replace(keystone, profile=profile, benchmark_reasons=("three sites and a union need people on the ground",))
+    assert crowded.summary["benchmark_hr_per_100"]["status"] == "above"
+    wb = openpyxl.load_workbook(export_excel(crowded, tmp_path / "c.xlsx", chart=False))
+    formula = labelled(wb["Summary"], "Where the plan sits")
+    assert formula.startswith("=IF(") and "band_high" in formula and "band_low" in formula
+    seen = labelled(openpyxl.load_workbook(tmp_path / "c.xlsx", data_only=True)["Summary"], "Where the plan sits")
+    assert seen == "Above the published range: three sites and a union need people on the ground"
+
+
+def test_sheets_speak_in_words_not_codes(book, templates):
+    codes = {*templates.roles, *templates.families, *templates.functions, "COO", "CEO", "CFO"}
+    seen = {c.value for ws in book[2].worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert not seen & codes, seen & codes
+    assert labelled(book[2]["Summary"], "Head of HR reports to") == "Chief Operating Officer"
+
+
 def test_org_structure_is_an_outline_that_folds_by_level(keystone, book):
     ws = book[1]["Org structure"]
     ids = [ws.cell(row=r, column=2).value for r in range(4, 4 + len(keystone.seats))]
     assert sorted(ids) == sorted(s.id for s in keystone.seats)
-    depth = {keystone.root.id: 0}
-    for s in keystone.seats[1:]:
-        depth[s.id] = depth[s.reports_to] + 1
+    depth = keystone.depths()
     for r, seat_id in enumerate(ids, start=4):
         assert ws.row_dimensions[r].outline_level == min(depth[seat_id], 7)
+        assert ws.cell(row=r, column=1).value == keystone.seat(seat_id).title
         manager = keystone.seat(seat_id).reports_to
         if manager:  # a seat comes after its manager, inside the manager's block
             assert ids.index(manager) < ids.index(seat_id)
 
 
-def test_responsibilities_name_one_director_and_the_doers_of_each_function(keystone, book):
+def test_responsibilities_name_one_director_and_the_doers_and_say_what_each_means_on_rows_of_its_own(keystone, book, templates):
     ws = book[1]["Responsibilities"]
-    roles = [ws.cell(row=3, column=c).value for c in range(2, 2 + len({s.role for s in keystone.hr_seats}))]
-    rows = {ws.cell(row=r, column=1).value: [ws.cell(row=r, column=c).value for c in range(2, 2 + len(roles))] for r in range(4, 4 + len(keystone.profile.functions))}
+    width = len({s.role for s in keystone.hr_seats})
+    roles = [ws.cell(row=3, column=c).value for c in range(2, 2 + width)]
+    column_a = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
+    rows = {}
+    for f in keystone.profile.functions:
+        label = templates.function_label(f)
+        r = column_a.index(label) + 1
+        rows[label] = [ws.cell(row=r, column=c).value for c in range(2, 2 + width)]
+        assert (column_a[r], column_a[r + 1]) == ("Doing means", "Directing means")
+        assert (ws.cell(row=r + 1, column=2).value, ws.cell(row=r + 2, column=2).value) == (templates.functions[f].doing, templates.functions[f].directing)
+        assert ws.cell(row=r, column=1).border.top.style == "thin"  # a line above each function's block
     for marks in rows.values():
         assert sum(1 for m in marks if m and "irect" in m) == 1
     ta = dict(zip(roles, rows["Talent acquisition"]))
@@ -136,16 +253,120 @@ def test_hiring_plan_fills_leaders_first_and_managers_before_their_reports(keyst
     assert phases.index("Specialists by need") > max(i for i, h in enumerate(hires) if h.seat.family == "generalist")
 
 
-def test_assumptions_list_every_salary_and_rule_with_a_source(keystone, book, templates):
-    ws = book[1]["Assumptions"]
+def test_hiring_plan_says_each_phases_reason_once(keystone, book, templates):
+    ws = book[1]["Hiring plan"]
+    text = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    column_a = [c.value for c in ws["A"]]
+    for phase in templates.hiring.phases:
+        assert text.count(phase.why) == 1 and column_a.count(phase.name) == 1
+        assert column_a.index(phase.why) == column_a.index(phase.name) + 1
+    ids = [c.value for c in book[1]["Hiring plan"]["C"] if c.value in {s.id for s in keystone.hr_seats}]
+    assert ids == [h.seat.id for h in hiring_plan(keystone)]
+
+
+def test_assumptions_list_every_salary_figure_and_rule_with_a_source(keystone, book, templates):
+    ws = book[2]["Assumptions"]
     text = {row[0].value: row for row in ws.iter_rows() if row[0].value}
-    assert text["hr_generalist"][3].value == templates.roles["hr_generalist"].salary.base
-    assert "BLS" in text["hr_generalist"][5].value
+    generalist = templates.roles["hr_generalist"]
+    assert text[generalist.title][2].value == generalist.salary.base
+    assert text[generalist.title][1].value == sum(1 for s in keystone.seats if s.role == "hr_generalist")
+    assert "BLS" in text[generalist.title][3].value
+    rules = {r.id: r for r in templates.rules.rules}
     for result in keystone.rule_results:
-        assert text[result.rule][5].value
-    assert "benefits_load" in text
+        assert text[rules[result.rule].description][3].value
+    assert text["Benefits load"][2].value == "benefits_load"
 
 
+def test_budget_shows_cost_by_unit_and_country_only_when_seats_are_aligned(keystone, book, tmp_path):
+    assert "By business unit" not in [c.value for c in book[2]["Budget"]["A"]]
+    seats = list(keystone.seats)
+    for i, seat in enumerate(seats):
+        if seat.family == "generalist":
+            seats[i] = dataclasses.replace(seat, unit="Castings" if i % 2 else "Machining", country="Mexico" if i % 2 else None, dotted_to=seats[1].id)
+    aligned = dataclasses.replace(keystone, seats=tuple(seats))
+    path = export_excel(aligned, tmp_path / "aligned.xlsx", chart=False)
+    budget = openpyxl.load_workbook(path, data_only=True)["Budget"]
+    column_a = [c.value for c in budget["A"]]
+    assert "By business unit" in column_a and "By country" in column_a
+    for unit in ("Castings", "Machining"):
+        assert labelled(budget, unit, 4) == sum(s.annual_cost for s in seats if s.unit == unit)
+    assert labelled(budget, "Mexico", 2) == sum(1 for s in seats if s.country == "Mexico")
+    assert labelled(budget, "Central (none named)", 2, nth=1) == sum(1 for s in seats if s.is_hr and not s.country)
+    df = pd.read_excel(path, sheet_name="Positions").set_index("ID")
+    generalist = next(s for s in seats if s.unit)
+    assert (df.loc[generalist.id, "Business unit"], df.loc[generalist.id, "Dotted line to"]) == (generalist.unit, seats[1].title)
+
+
+def test_budget_has_native_charts_and_the_org_chart_picture_has_alt_text(keystone, tmp_path):
+    path = export_excel(keystone, tmp_path / "p.xlsx")
+    with zipfile.ZipFile(path) as z:
+        drawings = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/drawings/drawing")}
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2
+    assert any("Budget!$D$" in c and "<c:barChart>" in c for c in charts)
+    picture = next(d for d in drawings.values() if "<xdr:pic>" in d)
+    assert re.search(rf'descr="Org chart of the recommended HR team for Keystone: {keystone.summary["hr_headcount"]} seats', picture)
+
+
+# -- how it looks and prints ---------------------------------------------------------------
+def test_headers_are_never_clipped_and_align_like_their_columns(book):
+    for ws in book[2].worksheets:
+        for cell in header_cells(ws):
+            width = ws.column_dimensions[cell.column_letter].width
+            words = cell.value.split()
+            assert max(text_width(w, bold=True) for w in words) + 1 < width, (ws.title, cell.value, width)
+            two_lines = any(text_width(" ".join(words[:i]), True) < width and text_width(" ".join(words[i:]), True) < width for i in range(len(words)))
+            assert two_lines or text_width(cell.value, True) < width, (ws.title, cell.value)
+            assert (ws.row_dimensions[cell.row].height or LINE_POINTS) >= LINE_POINTS * (1 if text_width(cell.value, True) + 2 < width else 2)
+            below = ws.cell(row=cell.row + 1, column=cell.column)
+            if isinstance(below.value, (int, float)):
+                assert cell.alignment.horizontal == "right", (ws.title, cell.value)
+
+
+def test_numbers_and_text_keep_a_gap_between_them(book):
+    for ws in book[2].worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                    assert c.alignment.horizontal == "right" and c.alignment.indent >= 1, (ws.title, c.coordinate)
+                elif isinstance(c.value, str) and c.alignment.horizontal == "left":
+                    assert c.alignment.indent >= 1, (ws.title, c.coordinate)
+
+
+def test_every_sheet_prints_landscape_with_page_numbers_and_repeated_headers(book):
+    wb = book[1]
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text, ws.title
+    assert wb["Org structure"].print_title_rows == "$3:$3" and wb["Gap"].print_title_rows == "$3:$3"
+    positions = wb["Positions"]  # the seat, its manager, family and cost: one page wide
+    assert positions.print_title_rows == "$1:$1" and positions.sheet_properties.pageSetUpPr.fitToPage
+    assert (positions.page_setup.fitToWidth or 1) == 1  # 1 is the file format's default, left out
+    assert positions.print_area == f"'Positions'!$A$1:${letter('annual_cost')}${positions.max_row}"
+
+
+def test_a_wide_sheet_prints_on_pages_side_by_side_with_the_ids_on_each(make_plan, tmp_path):
+    big = make_plan(company="Wide", employees=60000, countries=14, business_units=6, unionized_share=0.3)
+    wb = openpyxl.load_workbook(export_excel(big, tmp_path / "wide.xlsx", chart=False))
+    positions, responsibilities = wb["Positions"], wb["Responsibilities"]
+    assert positions.page_setup.fitToWidth >= 2 and positions.print_title_cols == "$A:$B"
+    assert responsibilities.page_setup.fitToWidth >= 2 and responsibilities.print_title_cols == "$A:$A"
+    assert "Who does what" in responsibilities.oddHeader.left.text  # the title, which the repeated column would cut
+
+
+@pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None, reason="needs LibreOffice and poppler's pdftotext")
+def test_printed_text_stays_at_8_pt_or_more(book, office, tmp_path):
+    pdf = convert(office, book[0], tmp_path, "pdf")
+    text = subprocess.run([PDFTOTEXT, "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    pages = text.split("<page ")[1:]
+    assert len(pages) >= len(book[1].sheetnames)
+    for i, page in enumerate(pages, start=1):
+        heights = sorted(float(b) - float(a) for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page))
+        body = heights[len(heights) // 2]  # the median word: body text, not the footer
+        assert body / 1.17 >= 7.8, f"page {i}: body text at {body / 1.17:.1f} pt"  # a word's box is 1.17 times its font size
+
+
+# -- the file itself -------------------------------------------------------------------------
 def test_text_that_looks_like_a_formula_stays_text(make_plan, tmp_path):
     p = make_plan(company="=HYPERLINK(\"http://x\",\"y\")", employees=60)
     wb = openpyxl.load_workbook(export_excel(p, tmp_path / "p.xlsx", chart=False))
@@ -157,13 +378,13 @@ def test_text_that_looks_like_a_formula_stays_text(make_plan, tmp_path):
 def test_export_refuses_other_extensions_and_leaves_nothing_behind(keystone, tmp_path, monkeypatch):
     with pytest.raises(OptionError, match="expected a .xlsx"):
         export_excel(keystone, tmp_path / "plan.xls")
-    import openpyxl.workbook.workbook as wbmod
+    import xlsxwriter
 
-    def broken_save(self, filename):
-        Path(filename).write_bytes(b"half")
+    def broken_close(self):
+        Path(self.filename).write_bytes(b"half")
         raise OSError("disk full")
 
-    monkeypatch.setattr(wbmod.Workbook, "save", broken_save)
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", broken_close)
     with pytest.raises(OSError):
         export_excel(keystone, tmp_path / "plan.xlsx", chart=False)
     assert list(tmp_path.iterdir()) == []
@@ -181,42 +402,60 @@ def test_cli_export_and_plan_out_write_the_workbook(tmp_path):
     assert bad.exit_code == 2 and "expected a .xlsx" in bad.output
 
 
+# -- the formulas live: LibreOffice computes them afresh ---------------------------------------
 @needs_office
-def test_formula_results_match_the_plan_when_recalculated(keystone, book, tmp_path):
-    path, _ = book
-    wb = recalculated(path, tmp_path)
-    s = keystone.summary
-    summary = wb["Summary"]
-    assert labelled(summary, "HR seats") == s["hr_headcount"]
-    assert labelled(summary, "HR FTE") == pytest.approx(s["hr_fte"])
-    assert labelled(summary, "HR staff (FTE) per 100 employees") == pytest.approx(s["hr_per_100"], abs=1e-3)
-    assert labelled(summary, "Annual cost (USD)") == s["annual_cost"]
-    assert labelled(summary, "Layers below the executive") == s["layers"]
-    assert labelled(summary, "Widest span (direct reports)") == s["widest_span"]
-    budget = wb["Budget"]
-    totals = [row[3].value for row in budget.iter_rows() if row[0].value == "Total"]
-    assert totals == [s["annual_cost"], s["annual_cost"]]
-    for family, count in s["seats_by_family"].items():
-        assert labelled(budget, family) == count
-    structure = wb["Org structure"]
-    assert structure["H4"].value == s["annual_cost"] and structure["D4"].value == s["hr_headcount"]
-    hiring = wb["Hiring plan"]
-    run_rates = [hiring.cell(row=r, column=14).value for r in range(4, 40) if hiring.cell(row=r, column=14).value is not None]
-    assert run_rates[-1] == s["annual_cost"]
+def test_every_stored_value_is_what_a_spreadsheet_computes(book, office, tmp_path):
+    _, formulas, stored = book
+    fresh = recalculated(office, book[0], tmp_path)
+    checked = 0
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    want, got = fresh[ws.title][c.coordinate].value, stored[ws.title][c.coordinate].value
+                    if isinstance(want, (int, float)):
+                        assert got == pytest.approx(want, abs=1e-6), (ws.title, c.coordinate, c.value)
+                    else:  # text; LibreOffice reads an empty text result back as nothing
+                        assert (got or None) == want, (ws.title, c.coordinate, c.value)
+                    checked += 1
+    assert checked > 250
+
+
+def edited(book, tmp_path: Path, change) -> Path:
+    """The workbook saved after ``change(workbook)``, as finance would edit it."""
+    wb = openpyxl.load_workbook(book[0])
+    change(wb)
+    path = tmp_path / "edited.xlsx"
+    wb.save(path)
+    return path
 
 
 @needs_office
-def test_changing_a_salary_in_positions_changes_every_total(keystone, book, tmp_path):
-    path, wb = book
-    ws = wb["Positions"]
-    row = next(r for r in range(2, ws.max_row + 1) if ws[f"A{r}"].value == "payroll-specialist-1")
-    ws[f"{letter('base_salary')}{row}"].value += 10000
-    edited = tmp_path / "edited.xlsx"
-    wb.save(edited)
-    result = recalculated(edited, tmp_path)
-    load = keystone.seat("payroll-specialist-1").benefits_load
-    expected = keystone.summary["annual_cost"] + round(10000 * load)
-    assert abs(labelled(result["Summary"], "Annual cost (USD)") - expected) <= 1
+def test_changing_a_salary_in_positions_moves_every_total(keystone, book, office, tmp_path):
+    seat = keystone.seat("payroll-specialist-1")
+    row = next(r for r in range(2, book[1]["Positions"].max_row + 1) if book[1]["Positions"][f"A{r}"].value == seat.id)
+
+    def raise_salary(wb):
+        wb["Positions"][f"{letter('base_salary')}{row}"].value += 10000
+
+    result = recalculated(office, edited(book, tmp_path, raise_salary), tmp_path)
+    new_cost = round((seat.base_salary + 10000) * seat.fte * seat.benefits_load)
+    expected = keystone.summary["annual_cost"] - seat.annual_cost + new_cost
+    assert totals(result) == dict.fromkeys(totals(result), expected)
     # the Budget splits a seat's cost evenly over the functions it covers
     payroll = sum(s.annual_cost / len(s.functions) for s in keystone.hr_seats if "payroll" in s.functions)
-    assert abs(labelled(result["Budget"], "Payroll", 4) - (payroll + round(10000 * load))) <= 1
+    assert labelled(result["Budget"], "Payroll", 4) == pytest.approx(payroll - seat.annual_cost + new_cost, abs=1)
+    assert labelled(result["Gap summary"], "Annual cost (USD)", 4) == labelled(book[2]["Gap summary"], "Annual cost (USD)", 4) + new_cost - seat.annual_cost
+
+
+@needs_office
+def test_changing_the_named_benefits_load_moves_every_total(keystone, book, office, tmp_path, templates):
+    def raise_load(wb):
+        sheet, cell = next(wb.defined_names["benefits_load"].destinations)
+        wb[sheet][cell].value = 1.5
+
+    result = recalculated(office, edited(book, tmp_path, raise_load), tmp_path)
+    fee = {k for k, r in templates.roles.items() if r.paid_as == "fee"}
+    expected = sum(s.annual_cost if s.role in fee else math.floor(s.base_salary * s.fte * 1.5 + 0.5) for s in keystone.hr_seats)  # ROUND: halves up
+    assert expected > keystone.summary["annual_cost"]
+    assert totals(result) == dict.fromkeys(totals(result), expected)

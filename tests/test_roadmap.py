@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections import Counter
 
 import openpyxl
@@ -84,9 +85,16 @@ def test_cli_roadmap_prints_milestones_and_writes_workbook_and_chart(tmp_path):
     assert result.exit_code == 0, result.output
     assert "first HR Manager" in result.output and "Employees  HR seats" in result.output
     wb = openpyxl.load_workbook(tmp_path / "roadmap.xlsx")
-    assert wb.sheetnames == ["Roadmap", "Milestones"]
+    assert wb.sheetnames == ["Roadmap", "Roadmap chart", "Milestones"]
     ws = wb["Roadmap"]
     assert ws["A4"].value == 40 and ws.cell(row=ws.max_row, column=1).value == 3000
+    headers = [c.value for c in ws[3]]
+    assert headers[2] == "HR FTE" and headers[6:8] == ["Published low, FTE", "Published high, FTE"]
+    with zipfile.ZipFile(tmp_path / "roadmap.xlsx") as z:  # a native line chart of HR FTE and the band, in FTE
+        chart = z.read("xl/charts/chart1.xml").decode()
+    last = ws.max_row
+    assert "<c:lineChart>" in chart
+    assert all(f"Roadmap!${col}$4:${col}${last}" in chart for col in "CGH")
     assert (tmp_path / "roadmap.png").stat().st_size > 20000
 
 

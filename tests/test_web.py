@@ -357,7 +357,7 @@ def test_a_bad_roadmap_target_is_explained_next_to_it(client, to, message):
 
 def test_the_roadmap_downloads_its_workbook_and_chart(client):
     book = openpyxl.load_workbook(io.BytesIO(client.get("/roadmap.xlsx", params={"employees": "40", "to": "600"}).content))
-    assert book.sheetnames == ["Roadmap", "Milestones"]
+    assert book.sheetnames == ["Roadmap", "Roadmap chart", "Milestones"]
     assert client.get("/roadmap.png", params={"employees": "40", "to": "600"}).content.startswith(b"\x89PNG")
 
 
