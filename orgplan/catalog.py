@@ -105,6 +105,11 @@ class Catalog:
     roles: dict[str, Role]
     title_matching: TitleMatching
 
+    @functools.cached_property
+    def hr_seat_names(self) -> tuple[str, ...]:
+        """``seats_<role>`` for every HR role: the names rules count seats by."""
+        return tuple(f"seats_{k}" for k, r in self.roles.items() if r.is_hr)
+
     @property
     def hr_families(self) -> tuple[str, ...]:
         """The HR families in catalog order (the executive family left out)."""

@@ -39,6 +39,14 @@ class Ledger:
         """Work no seat has taken yet (of one pillar, or all)."""
         return sum(v for f, v in self.remaining.items() if pillar is None or self.pillars[f] == pillar)
 
+    def pools(self) -> dict[str, float]:
+        """The names rules see of the work left: pool, pool_advisory, pool_service and pool_expertise."""
+        out = {"pool": 0.0, "pool_advisory": 0.0, "pool_service": 0.0, "pool_expertise": 0.0}
+        for f, v in self.remaining.items():
+            out["pool"] += v
+            out["pool_" + self.pillars[f]] += v
+        return out
+
     def take(self, covers: Iterable[str], amount: float) -> tuple[str, ...]:
         """Book ``amount`` FTE of capacity against ``covers`` (functions, or one pool); return the functions it took work of."""
         covers = tuple(covers)

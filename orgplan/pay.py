@@ -32,9 +32,8 @@ def price(top: Seat, head: Seat, t: Templates, multiplier: float, employees: int
 
 
 def _level_order(top: Seat) -> list[Seat]:
-    out, queue = [], [top]
-    while queue:
-        seat = queue.pop(0)
-        out.append(seat)
-        queue.extend(seat.children)
+    out, i = [top], 0
+    while i < len(out):
+        out.extend(out[i].children)
+        i += 1
     return out

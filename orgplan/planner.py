@@ -67,36 +67,36 @@ class _Build:
         self.placed: Counter[tuple[str, str]] = Counter()  # ("country"|"unit"|"region", name) -> seats
         self.beyond: dict[str, float] = {}  # capacity booked beyond the work, by the rule that booked it
         self.regions = regions(profile.countries, profile.max_span)
+        self.families: Counter[str] = Counter()
+        self.results_at: dict[str, int] = {}  # rule id -> its place in results
+        for key in t.catalog.hr_seat_names:
+            values[key] = 0
 
     # -- seats -----------------------------------------------------------------------
-    def add(self, role_key: str, fte: float, reason: Reason, functions: tuple[str, ...] = (), **place: Any) -> Seat:
+    def add(self, role_key: str, fte: float, reason: Reason, functions: tuple[str, ...] = (), count: int = 1, **place: Any) -> Seat:
+        """Add ``count`` alike seats of a role; return the last."""
         role = self.t.roles[role_key]
-        seat = Seat(role, fte, functions, [reason], len(self.seats) + 1, self.t.catalog.family_rank(role.family), **place)
-        self.seats.append(seat)
-        self.counts[role_key] += 1
+        rank = self.t.catalog.family_rank(role.family)
+        start = len(self.seats)
+        self.seats.extend(Seat(role, fte, functions, [reason], start + i + 1, rank, **place) for i in range(count))
+        self.counts[role_key] += count
+        self.families[role.family] += count
+        self.values[f"seats_{role_key}"] = self.counts[role_key]
         for kind in ("country", "unit", "region"):
             if place.get(kind) is not None:
-                self.placed[(kind, place[kind])] += 1
+                self.placed[(kind, place[kind])] += count
         if place.get("country") is not None or place.get("unit") is not None:
-            self.placed[("aligned", role_key)] += 1
-        return seat
+            self.placed[("aligned", role_key)] += count
+        return self.seats[-1]
 
     def refresh(self) -> None:
         """Put the seats so far and the work left in the values the rules see."""
-        v, ledger = self.values, self.ledger
-        for key, role in self.t.roles.items():
-            if role.is_hr:
-                v[f"seats_{key}"] = self.counts.get(key, 0)
-        families = Counter()
-        for key, n in self.counts.items():
-            families[self.t.roles[key].family] += n
+        v = self.values
         v["hr_seats"] = len(self.seats)
-        v["specialist_seats"] = families["specialist"]
-        v["staff_seats"] = len(self.seats) - families["leadership"]
+        v["specialist_seats"] = self.families["specialist"]
+        v["staff_seats"] = len(self.seats) - self.families["leadership"]
         v["unaligned_generalists"] = self.counts["hr_generalist"] - self.placed[("aligned", "hr_generalist")]
-        v["pool"] = ledger.pool()
-        for pillar in ("advisory", "service", "expertise"):
-            v[f"pool_{pillar}"] = ledger.pool(pillar)
+        v.update(self.ledger.pools())
         v["head_level"] = self.head.level if self.head else 0
         v["head_hands_on"] = self.head.role.hands_on if self.head else 0.0
 
@@ -113,7 +113,8 @@ class _Build:
         self.leftovers()
         if not self.seats:
             raise PlanError("the rule pack recommended no HR seat at all; it needs a rule that fires for every company", path=self.t.rules.path)
-        missing = [f for f in self.profile.functions if not any(f in s.functions for s in self.seats)]
+        covered = {f for s in self.seats for f in s.functions}
+        missing = [f for f in self.profile.functions if f not in covered]
         if missing:
             raise PlanError(f"no seat covers the requested function(s) {', '.join(missing)}; the rule pack needs a rule that covers them", path=self.t.rules.path)
         return self.finish(model, chosen)
@@ -131,12 +132,18 @@ class _Build:
     def stage(self, name: str) -> None:
         for rule in self.t.rules.stage(name):
             if name == "head" and self.head is not None:
-                self.results = [r for r in self.results if r.rule != rule.id]
-                self.results.append(RuleResult(rule.id, name, False, 0, f"not weighed: the {self.head.role.title} heads HR"))
+                self.record(RuleResult(rule.id, name, False, 0, f"not weighed: the {self.head.role.title} heads HR"))
                 continue
-            self.results = [r for r in self.results if r.rule != rule.id]  # a second look at the head replaces the first
             self.refresh()
-            self.results.append(self.apply(rule))
+            self.record(self.apply(rule))
+
+    def record(self, result: RuleResult) -> None:
+        """Keep one result per rule: a second look at the head replaces the first."""
+        if result.rule in self.results_at:
+            self.results[self.results_at[result.rule]] = result
+        else:
+            self.results_at[result.rule] = len(self.results)
+            self.results.append(result)
 
     def apply(self, rule: Rule) -> RuleResult:
         fired, added, details = False, 0, []
@@ -163,15 +170,19 @@ class _Build:
             moved = [s for s in self.seats if s.role.key == action.from_role][:count]
             for seat in moved:
                 self.counts[seat.role.key] -= 1
+                self.families[seat.role.family] -= 1
+                self.values[f"seats_{seat.role.key}"] = self.counts[seat.role.key]
                 seat.role = self.t.roles[action.role]
                 seat.level = seat.role.level
                 self.counts[seat.role.key] += 1
+                self.families[seat.role.family] += 1
+                self.values[f"seats_{seat.role.key}"] = self.counts[seat.role.key]
                 seat.reasons.append(reason)
                 if rule.stage == "head":
                     self.head = seat
             return len(moved), reason.reason
         fte = 1.0
-        if action.fte is not None:
+        if action.fte is not None:  # part-time seats
             fte = action.fte.number(values)
             if not 0 < fte <= 1:
                 raise RuleError(f"fte should be more than 0 and at most 1, gave {fte:g}", path=self.t.rules.path, where=f"rule '{rule.id}', add.fte")
@@ -191,8 +202,7 @@ class _Build:
         if "country" in place:
             place["region"] = scope["_region"]
             place["pay_index"] = scope["country_pay_index"]
-        for _ in range(count):
-            seat = self.add(role.key, fte, reason, own, **place)
+        seat = self.add(role.key, fte, reason, own, count=count, **place)
         if rule.stage == "head":
             self.head = seat
         return count, reason.reason
@@ -287,15 +297,17 @@ class _Build:
             numbers[seat.role.key] += 1
             ids[id(seat)] = f"{seat.role.key.replace('_', '-')}-{numbers[seat.role.key]}"
         positions = []
+        loads = {paid_as: costing.load_for(paid_as) for paid_as in ("salary", "fee")}
+        annual_cost = costing.annual_cost
         for seat in ordered:
             hr = seat is not executive
-            load = costing.load_for(seat.role.paid_as) if hr else 1.0
-            positions.append(Position(
+            load = loads[seat.role.paid_as] if hr else 1.0
+            positions.append(Position.made(
                 id=ids[id(seat)], title=seat.name, role=seat.role.key, family=seat.role.family, level=seat.level,
                 reports_to=ids[id(seat.parent)] if seat.parent is not None else None,
                 functions=seat.functions, fte=seat.fte, base_salary=seat.base_salary,
-                annual_cost=costing.annual_cost(seat.base_salary, seat.fte, load) if hr else 0.0,
-                rationale=tuple(seat.reasons), benefits_load=load, unit=seat.unit, country=seat.country,
+                annual_cost=annual_cost(seat.base_salary, seat.fte, load) if hr else 0.0,
+                rationale=tuple(seat.reasons), benefits_load=load, unit=seat.unit, country=seat.country, dotted_to=None,
             ))
         hr_fte = sum(s.fte for s in ordered[1:])
         band = t.band_for(profile.employees)

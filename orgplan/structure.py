@@ -15,6 +15,7 @@ Four steps, each a mechanism whose policy is data (the catalog's ``reports_to``,
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import deque
 from collections.abc import Callable
@@ -48,14 +49,20 @@ def _manager(seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | N
 
     A boss who serves one country, unit or region leads only that one's seats.
     """
-    places = [(c, u, r) for c in {seat.country, None} for u in {seat.unit, None} for r in {seat.region, None}]
-    places.sort(key=lambda p: sum(x is None for x in p))  # the seat's own country, unit and region first
     for key in seat.role.reports_to:
-        for place in places:
+        for place in _places(seat.country, seat.unit, seat.region):
             found = [b for b in bosses.get((key, *place), ()) if b is not seat and b.level > seat.level]
             if found:
                 return min(found, key=lambda b: (len(b.children), b.order))
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _places(country: str | None, unit: str | None, region: str | None) -> list[tuple[str | None, str | None, str | None]]:
+    """The places a boss may serve to lead a seat of this place: the seat's own first, then wider ones."""
+    places = [(c, u, r) for c in dict.fromkeys((country, None)) for u in dict.fromkeys((unit, None)) for r in dict.fromkeys((region, None))]
+    places.sort(key=lambda p: sum(x is None for x in p))
+    return places
 
 
 def limit_spans(head: Seat, max_span: int, policy: SpanPolicy, roles: dict[str, Role], add_lead: AddLead, family_labels: dict[str, str]) -> None:
@@ -228,11 +235,10 @@ def collapse(head: Seat) -> list[tuple[Seat, Seat]]:
 
 def in_order(top: Seat) -> list[Seat]:
     """Every seat under and including ``top``, level by level, each team in sort order."""
-    ordered = []
-    queue = [top]
-    while queue:
-        seat = queue.pop(0)
-        ordered.append(seat)
+    ordered, i = [top], 0
+    while i < len(ordered):
+        seat = ordered[i]
         seat.children.sort(key=Seat.sort_key)
-        queue.extend(seat.children)
+        ordered.extend(seat.children)
+        i += 1
     return ordered
