@@ -22,7 +22,7 @@ from .places import Place
 from .profile import Profile
 from .rules import Rule
 from .seats import Seat
-from .structure import collapse, grow, in_order, limit_spans, link
+from .structure import collapse, grow, in_order, limit_spans, link, step_up
 from .templates import Templates, load_templates
 from .workload import benchmark_reasons, choose_model, planning_values
 
@@ -71,6 +71,9 @@ class _Build:
         self.results_at: dict[str, int] = {}  # rule id -> its place in results
         for key in t.catalog.hr_seat_names:
             values[key] = 0
+        floor = float(values.get("country_hr_min_employees", 0))
+        abroad = sum(c.employees for c in profile.countries[1:] if c.employees >= floor)
+        values["home_share"] = 1 - abroad / profile.employees  # served from home, not by HR staff in their own country
 
     # -- seats -----------------------------------------------------------------------
     def add(self, role_key: str, fte: float, reason: Reason, functions: tuple[str, ...] = (), count: int = 1, **place: Any) -> Seat:
@@ -205,7 +208,20 @@ class _Build:
         seat = self.add(role.key, fte, reason, own, count=count, **place)
         if rule.stage == "head":
             self.head = seat
+        elif self.head is not None and seat.level >= self.head.level:
+            self.outrank(seat)
         return count, reason.reason
+
+    def outrank(self, seat: Seat) -> None:
+        """The head of HR climbs its ladder at once when a new leader would be its peer, so later rules see its level."""
+        head = self.head
+        assert head is not None
+        before = head.name
+        while head.level <= seat.level and step_up(head, self.t.roles, 9, head=True):
+            pass
+        if head.name != before:
+            note = self.t.rules.growth.reason
+            head.reasons.append(Reason(GROWTH_RULE, note.render(count=len(self.seats) - 1, top=seat.level, title=head.name, level=head.level)))
 
     def scopes(self, scope: str) -> Iterator[dict[str, Any]]:
         """The values of each country, unit or region a scoped rule is weighed for ({} for the company)."""
@@ -219,7 +235,8 @@ class _Build:
                 share = unit.employees / employees
                 yield {
                     "unit": unit.name, "unit_employees": unit.employees, "unit_share": share, "unit_pool": pool * share,
-                    "unit_pool_advisory": advisory * share, "unit_seats": self.placed[("unit", unit.name)],
+                    "unit_pool_advisory": advisory * share, "unit_advisory_work": self.values["advisory_work"] * share,
+                    "unit_seats": self.placed[("unit", unit.name)],
                 }
             return
         countries = self.profile.countries

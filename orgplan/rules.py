@@ -41,7 +41,10 @@ SCOPE_NAMES: dict[str, dict[str, str]] = {
         "country_sites": NUMBER, "country_unionized_share": NUMBER, "headquarters": BOOLEAN, "country_pool": NUMBER,
         "country_seats": NUMBER,
     },
-    "unit": {"unit": TEXT, "unit_employees": NUMBER, "unit_share": NUMBER, "unit_pool": NUMBER, "unit_pool_advisory": NUMBER, "unit_seats": NUMBER},
+    "unit": {
+        "unit": TEXT, "unit_employees": NUMBER, "unit_share": NUMBER, "unit_pool": NUMBER, "unit_pool_advisory": NUMBER,
+        "unit_advisory_work": NUMBER, "unit_seats": NUMBER,
+    },
     "region": {"region": TEXT, "region_countries": NUMBER, "region_country_managers": NUMBER, "region_employees": NUMBER},
 }
 
@@ -52,13 +55,13 @@ def planning_names(base: dict[str, str], functions: tuple[str, ...], roles: dict
     ``base`` holds the profile, the constants and the derived figures.
     """
     work = {f"demand_{f}": NUMBER for f in functions} | {f"specialist_work_{f}": NUMBER for f in functions}
-    specialist = dict(base) | work | {"hr_demand": NUMBER, "model": TEXT}
+    specialist = dict(base) | work | {"hr_demand": NUMBER, "advisory_work": NUMBER, "model": TEXT}
     seats = {f"seats_{k}": NUMBER for k, r in roles.items() if r.is_hr}
     pools = {"pool": NUMBER, "pool_advisory": NUMBER, "pool_service": NUMBER, "pool_expertise": NUMBER}
-    head = specialist | seats | pools | {"specialist_seats": NUMBER, "hr_seats": NUMBER}
+    head = specialist | seats | pools | {"specialist_seats": NUMBER, "hr_seats": NUMBER, "home_share": NUMBER}
     generalist = head | {"head_level": NUMBER, "head_hands_on": NUMBER}
     lead = generalist | {"staff_seats": NUMBER, "unaligned_generalists": NUMBER}
-    return {"models": dict(base) | work | {"hr_demand": NUMBER}, "specialist": specialist, "head": head, "generalist": generalist, "lead": lead}
+    return {"models": dict(base) | work | {"hr_demand": NUMBER, "advisory_work": NUMBER}, "specialist": specialist, "head": head, "generalist": generalist, "lead": lead}
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,7 @@ class SpanPolicy:
     team_leads: tuple[TeamLead, ...]
     reason: ReasonTemplate
     source: str
+    kept: ReasonTemplate | None = None  # said when a leader must keep more reports than the limit
 
     def lead_for(self, level: int) -> str | None:
         """The team-lead role for members at ``level``, or None when no listed role is above it."""
@@ -321,7 +325,7 @@ def _models(raw: Any, names: dict[str, str], path: object) -> tuple[OperatingMod
 
 def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     raw = expect_mapping(raw, error=RuleError, path=path, where="span")
-    check_keys(raw, ("team_leads", "reason", "source"), required=("team_leads", "reason", "source"), error=RuleError, path=path, where="span")
+    check_keys(raw, ("team_leads", "reason", "kept", "source"), required=("team_leads", "reason", "kept", "source"), error=RuleError, path=path, where="span")
     leads = []
     for i, item in enumerate(expect_list(raw["team_leads"], error=RuleError, path=path, where="span.team_leads"), start=1):
         where = f"span.team_leads[{i}]"
@@ -335,5 +339,6 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     return SpanPolicy(
         team_leads=tuple(sorted(leads, key=lambda t: t.above_level)),
         reason=ReasonTemplate.compile(raw["reason"], SPAN_NAMES, where="span.reason", path=path),
+        kept=ReasonTemplate.compile(raw["kept"], SPAN_NAMES, where="span.kept", path=path),
         source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),
     )

@@ -25,9 +25,10 @@ from .model import Reason
 from .rules import SpanPolicy
 from .seats import Seat
 
-__all__ = ["link", "limit_spans", "grow", "collapse", "in_order", "SPAN_RULE"]
+__all__ = ["link", "limit_spans", "grow", "step_up", "collapse", "in_order", "SPAN_RULE", "SPAN_KEPT"]
 
 SPAN_RULE = "span-limit"
+SPAN_KEPT = "span-kept"
 AddLead = Callable[[str, Reason], Seat]
 
 
@@ -74,8 +75,10 @@ def limit_spans(head: Seat, max_span: int, policy: SpanPolicy, roles: dict[str, 
         tried: set[int] = set()
         while len(manager.children) > max_span:
             members = _group(manager, max_span, tried)
-            if members is None:
-                break  # no level left to lead a team under this manager
+            if members is None:  # no level left to lead a team under this manager: it keeps them, and says so
+                if policy.kept is not None:
+                    manager.reasons.append(Reason(SPAN_KEPT, policy.kept.render(manager=manager.name, count=len(manager.children), max_span=max_span)))
+                break
             lead_key = _lead_role(members, policy, roles)
             if lead_key is None or not _room(manager, roles[lead_key].level, roles, cap):
                 tried.add(id(members[0]))
@@ -139,7 +142,7 @@ def _lead_role(members: list[Seat], policy: SpanPolicy, roles: dict[str, Role]) 
 def _room(manager: Seat, lead_level: int, roles: dict[str, Role], cap: int) -> bool:
     """True when ``manager`` is above ``lead_level``, growing it if its catalog role allows."""
     while manager.level <= lead_level:
-        if not _step_up(manager, roles, cap):
+        if not step_up(manager, roles, cap):
             return False
     return True
 
@@ -179,14 +182,15 @@ def grow(seat: Seat, roles: dict[str, Role], cap: int = 9) -> int:
         if step.below is not None and below >= step.below and _higher(step, seat, roles) and _level(step, roles) <= cap:
             _apply(seat, step, roles)
     top = max((c.level for c in seat.children), default=0)
-    while seat.level <= top and _step_up(seat, roles, cap):
+    while seat.level <= top and step_up(seat, roles, cap):
         pass
     return below
 
 
-def _steps(seat: Seat) -> tuple[Growth, ...]:
+def _steps(seat: Seat, head: bool | None = None) -> tuple[Growth, ...]:
     """The seat's growth steps: the head of HR climbs the ladder of roles, other leaders grow in title and level."""
-    head = seat.parent is not None and not seat.parent.role.is_hr
+    if head is None:
+        head = seat.parent is not None and not seat.parent.role.is_hr
     return tuple(s for s in seat.role.grows if (s.role is not None) == head)
 
 
@@ -198,9 +202,12 @@ def _higher(step: Growth, seat: Seat, roles: dict[str, Role]) -> bool:
     return _level(step, roles) > seat.level
 
 
-def _step_up(seat: Seat, roles: dict[str, Role], cap: int = 9) -> bool:
-    """Take the seat's next growth step; False when its role has none left below ``cap``."""
-    step = next((s for s in _steps(seat) if _higher(s, seat, roles)), None)
+def step_up(seat: Seat, roles: dict[str, Role], cap: int = 9, head: bool | None = None) -> bool:
+    """Take the seat's next growth step; False when its role has none left below ``cap``.
+
+    ``head`` says whether the seat is the head of HR (by default: it reports outside HR).
+    """
+    step = next((s for s in _steps(seat, head) if _higher(s, seat, roles)), None)
     if step is None or _level(step, roles) > cap:
         return False
     _apply(seat, step, roles)

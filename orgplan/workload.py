@@ -30,13 +30,17 @@ def planning_values(profile: Profile, t: Templates) -> dict[str, Any]:
         values[name] = figure.value
     for figure in t.derived:
         values[figure.name] = figure.expression.number(values)  # type: ignore[union-attr]
-    total = 0.0
+    total = advisory = 0.0
     for function, figure in t.workload.items():
         demand = max(0.0, figure.expression.number(values)) if function in profile.functions else 0.0  # type: ignore[union-attr]
+        info = t.functions[function]
         values[f"demand_{function}"] = demand
-        values[f"specialist_work_{function}"] = demand * t.functions[function].specialist_share
+        values[f"specialist_work_{function}"] = demand * info.specialist_share
         total += demand
+        if info.pillar == "advisory":
+            advisory += demand * (1 - info.specialist_share)
     values["hr_demand"] = total
+    values["advisory_work"] = advisory  # advice no specialist can take: it grows smoothly with the company
     return values
 
 

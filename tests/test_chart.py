@@ -172,7 +172,7 @@ def test_sibling_boxes_are_never_drawn_alike(plans):
             looks = [(c.title, c.team[0] if c.team else None, c.mark, c.unit) for c in b.children if not c.children]
             assert len(looks) == len(set(looks)), (name, b.title)
     texts = box_texts(draw_chart(plans["atlas-global"], levels=5).figure)
-    assert any(re.match(r"HR Supervisor, .* x \d+ teams of ~?\d+", t) for t in texts), texts
+    assert any(re.match(r"HR (Supervisor|Team Lead), .* x \d+ teams of ~?\d+", t) for t in texts), texts
 
 
 def test_wide_teams_are_stacked_in_columns(make_plan):
@@ -233,7 +233,7 @@ def test_team_boxes_take_their_teams_colour(drawn):
     checked = 0
     for _, face, _, inside in boxes_of(drawn("atlas-global")):
         text = " ".join(t.get_text() for t, _ in inside)
-        if re.match(r"HR Supervisor, \w+ Specialists x \d+ teams of", text):  # a team of specialists: the specialists' colour
+        if re.match(r"HR (Supervisor|Team Lead), \w+ Specialists x \d+ teams of", text):  # a team of specialists: the specialists' colour
             assert face == to_rgba(FAMILY_STYLE["specialist"][0]), text
             checked += 1
     assert checked, "no team box of specialists"

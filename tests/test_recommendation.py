@@ -241,7 +241,7 @@ def test_hiring_volume_sets_the_number_of_recruiters(make_plan):
 
 # 9. Every seat says why it is there, in the profile's numbers.
 def test_every_seat_carries_a_rationale(make_plan, templates):
-    rule_ids = {r.id for r in templates.rules.rules} | {"span-limit", "leader-growth", "one-over-one", "served-remotely"}
+    rule_ids = {r.id for r in templates.rules.rules} | {"span-limit", "span-kept", "leader-growth", "one-over-one", "served-remotely"}
     for employees in (12, 300, 60000):
         for seat in make_plan(employees=employees, countries=4).hr_seats:
             assert seat.rationale, seat

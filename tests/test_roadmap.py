@@ -66,6 +66,13 @@ def test_roles_only_come_back_for_a_reason_in_the_rules(sweep, templates):
         assert step_b.hr_headcount >= step_a.hr_headcount  # the team never shrinks as the company grows
 
 
+@pytest.mark.parametrize("shape", [{}, {"growth_rate": 0.3}, {"industry": "retail", "turnover_rate": 0.6, "sites": 50}], ids=["ordinary", "fast-growing", "retailer"])
+def test_a_role_appears_at_most_twice_from_20_to_50000_employees(templates, shape):
+    r = roadmap(profile_from_dict({"employees": 20, **shape}, templates=templates), default_sizes(20, 50000, 120), templates=templates)
+    appearances = Counter(m.role for m in r.milestones if m.event in ("first", "again"))
+    assert max(appearances.values()) <= 2, appearances
+
+
 def test_steps_hold_the_plans_numbers(sweep, startup, templates):
     for step in sweep.steps[:: max(1, len(sweep.steps) // 6)]:
         p = plan(startup.with_values(templates=templates, employees=step.employees), templates=templates)
