@@ -33,6 +33,8 @@ class Step:
     layers: int
     band: tuple[float, float] | None
     roles: tuple[tuple[str, int], ...]  # (role key, seats), in catalog order
+    status: str = "within"  # against the published range: within, above or below
+    reasons: tuple[str, ...] = ()  # why, when outside it
 
 
 @dataclass(frozen=True)
@@ -228,4 +230,6 @@ def _step(p: Plan, t: Templates) -> Step:
         layers=s["layers"],
         band=(band.low, band.high) if band else None,
         roles=tuple((k, counts[k]) for k in t.roles if counts.get(k)),
+        status=s.get("benchmark_hr_per_100", {}).get("status", "within"),
+        reasons=tuple(s.get("benchmark_hr_per_100", {}).get("reasons", ())),
     )

@@ -199,7 +199,8 @@ class _Build:
             took = self.ledger.take(("pool",), role.hands_on)
         extra = self.ledger.beyond_demand() - before
         if extra > 1e-6:
-            self.beyond[rule.description] = self.beyond.get(rule.description, 0.0) + extra
+            cause = rule.description.rstrip(".")
+            self.beyond[cause] = self.beyond.get(cause, 0.0) + extra
         own = took or tuple(f for f in self.profile.functions if f in role.functions)
         place = {k: scope[k] for k in ("country", "unit", "region") if k in scope}
         if "country" in place:

@@ -78,14 +78,31 @@ def team_table(team: SeatTree, name: str) -> str:
 
 def roadmap_text(r: Any) -> str:
     """The roadmap for the terminal: where seats appear, then the table of sizes."""
-    out = [f"HR roadmap for {r.profile.company}: {r.steps[0].employees:,} to {r.steps[-1].employees:,} employees ({r.plans_made} plans)", ""]
+    out = [f"HR roadmap for {r.profile.company}: {r.steps[0].employees:,} to {r.steps[-1].employees:,} employees ({r.plans_made:,} plans made)", ""]
     out += [f"  {m}" for m in r.milestones]
-    head = ("Employees", "HR seats", "HR FTE", "Per 100", "Published range", "Layers", "Annual cost")
+    head = ("Employees", "HR seats", "HR FTE", "Per 100", "Published range", "Against it", "Layers", "Annual cost")
     body = [
-        (f"{s.employees:,}", str(s.hr_headcount), f"{s.hr_fte:g}", f"{s.hr_per_100:.2f}", f"{s.band[0]:g}-{s.band[1]:g}" if s.band else "-", str(s.layers), money(s.annual_cost))
+        (f"{s.employees:,}", f"{s.hr_headcount:,}", f"{s.hr_fte:,.2f}", f"{s.hr_per_100:.2f}", f"{s.band[0]:g}-{s.band[1]:g}" if s.band else "-", s.status, str(s.layers), money(s.annual_cost))
         for s in r.steps
     ]
-    return "\n".join([*out, "", *_grid(head, body)])
+    out += ["", *_grid(head, body)]
+    runs: list[list[Any]] = []  # consecutive sizes outside the range on the same side
+    for s in r.steps:
+        if s.status == "within":
+            runs.append([])
+        elif runs and runs[-1] and runs[-1][-1].status == s.status:
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    runs = [run for run in runs if run]
+    if runs:
+        out += ["", "Outside the published range:"]
+        for run in runs:
+            first, last = run[0], run[-1]
+            sizes = f"at {first.employees:,} employees" if first is last else f"from {first.employees:,} to {last.employees:,} employees"
+            why = (f": {'; '.join(last.reasons)}" if first is last else f"; at {last.employees:,}: {'; '.join(last.reasons)}") if last.reasons else ""
+            out.append(f"  {sizes} the plan is {last.status} it{why}")
+    return "\n".join(out)
 
 
 def explain_text(e: Any) -> str:
