@@ -96,6 +96,8 @@ def limit_spans(head: Seat, max_span: int, policy: SpanPolicy, roles: dict[str, 
                     if len(shared) == 1:
                         setattr(lead, place, shared.pop())
                 lead.pay_index = max(m.pay_index for m in chunk)
+                if lead.role.family != "leadership":  # a working lead (a senior generalist) does its team's work too
+                    lead.functions = tuple(dict.fromkeys(f for m in chunk for f in m.functions))
                 lead.attach(manager)
                 for member in chunk:
                     member.parent = lead
