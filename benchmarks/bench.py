@@ -85,6 +85,14 @@ def planning_figures(templates) -> None:
     huge = profile_from_dict({"company": "Huge", "employees": 2_000_000, "countries": 40, "business_units": 12, "unionized_share": 0.2}, templates=templates)
     seconds, result = timed(lambda: plan(huge, templates=templates), repeat=3)
     print(f"plan 2,000,000 employees: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (median of 3; target < 0.2 s: {verdict(seconds, 0.2)})")
+    shares = [400_000, 300_000, 250_000, 200_000] + [50_000] * 16 + [10_000] * 4  # 24 named countries
+    named = profile_from_dict({
+        "company": "Named", "employees": 2_000_000,
+        "countries": [{"name": f"Country {i + 1}", "employees": n, "pay_index": 0.5 + (i % 5) / 5, "region": f"Region {i % 4 + 1}"} for i, n in enumerate(shares)],
+        "business_units": [{"name": f"Unit {i + 1}", "employees": n} for i, n in enumerate([600_000, 500_000, 400_000, 250_000, 150_000, 100_000])],
+    }, templates=templates)
+    seconds, result = timed(lambda: plan(named, templates=templates), repeat=3)
+    print(f"plan 2,000,000 employees in 24 named countries and 6 units: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (median of 3; target < 0.5 s: {verdict(seconds, 0.5)})")
 
     from orgplan.growth import default_sizes, roadmap
 

@@ -15,7 +15,7 @@ from .model import Reason
 __all__ = ["Seat"]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Seat:
     """One seat of a plan in the making."""
 
@@ -76,8 +76,10 @@ class Seat:
         parent.children.append(self)
 
     def below(self) -> Iterator[Seat]:
-        """Every seat under this one."""
-        for child in self.children:
-            yield child
-            yield from child.below()
+        """Every seat under this one (managers before their reports)."""
+        stack = list(reversed(self.children))
+        while stack:
+            seat = stack.pop()
+            yield seat
+            stack.extend(reversed(seat.children))
 
