@@ -280,6 +280,37 @@ def batch_command(companies: str, out: str, workers: int | None, dask: str | Non
         sys.exit(1)
 
 
+@cli.command("sensitivity")
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("--vary", "varies", multiple=True, required=True, metavar="KEY=LOW:HIGH", help="A profile key to draw evenly between LOW and HIGH, e.g. --vary growth_rate=0.02:0.2 (repeatable).")
+@click.option("--samples", type=click.IntRange(2, 100_000), default=1000, show_default=True, help="How many draws to plan.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The random seed; the same seed gives the same samples and the same files.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Write sensitivity.xlsx and sensitivity.png into this folder.")
+@WORKERS_OPTION
+@DASK_OPTION
+@SET_OPTION
+@RULES_OPTION
+@_friendly
+def sensitivity_command(profile: str, varies: tuple[str, ...], samples: int, seed: int, out: str, workers: int | None, dask: str | None,
+                        sets: tuple[str, ...], rules: str | None) -> None:
+    """How sure is the plan for PROFILE: plan it for many draws of uncertain figures.
+
+    Gives the P10, P50 and P90 of HR seats, FTE and cost, and for each role the share of
+    draws whose plan has it: certain seats, and seats that depend on the assumptions.
+    """
+    from .batch import open_executor
+    from .sensitivity import parse_vary, sensitivity, sensitivity_text, write_sensitivity
+
+    prof, templates = _profile(profile, rules, sets)
+    parsed = [parse_vary(v, templates) for v in varies]
+    with open_executor(workers, dask) as executor, click.progressbar(length=samples + 1, label="Planning samples", file=sys.stderr) as bar:
+        result = sensitivity(prof, parsed, samples, seed, executor, templates=templates, progress=bar.update)
+    written = write_sensitivity(result, out)
+    click.echo(sensitivity_text(result))
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. The default keeps the page to this computer; 0.0.0.0 opens it to your network.")
 @click.option("--port", default=8000, type=click.IntRange(0, 65535), show_default=True, help="Port to listen on (0 picks a free one).")
