@@ -26,7 +26,7 @@ from typing import Any
 
 from .errors import OptionError, OrgplanError
 from .profile import Profile, profile_from_dict
-from .templates import Templates, load_templates
+from .templates import Templates, load_templates, templates_dir
 
 __all__ = ["CompanyPlan", "plan_many", "open_executor", "DASK_MISSING"]
 
@@ -76,7 +76,7 @@ def plan_many(
     t = templates or load_templates()
     items = [(p if isinstance(p, Profile) else profile_from_dict(p, templates=t), str(f) if f is not None else None)
              for p, f in zip(profiles, folders if folders is not None else [None] * len(profiles), strict=True)]
-    where = (t.directory, str(t.rules.path))
+    where = _template_paths(t)
     if executor is None:
         out = []
         for item in items:
@@ -96,7 +96,15 @@ def plan_many(
     return [result for i in range(len(batches)) for result in done[i]]
 
 
-def plan_batch(items: Sequence[tuple[Profile, str | None]], directory: str, rules: str) -> list[CompanyPlan]:
+def _template_paths(t: Templates) -> tuple[str | None, str | None]:
+    """Where a worker finds the templates: None for the bundled ones, which workers on other machines have at their own paths."""
+    bundled = templates_dir().resolve()
+    if Path(t.directory) == bundled and Path(t.rules.path).resolve() == bundled / "rules.yaml":
+        return None, None
+    return t.directory, str(t.rules.path)
+
+
+def plan_batch(items: Sequence[tuple[Profile, str | None]], directory: str | None, rules: str | None) -> list[CompanyPlan]:
     """Plan one batch in a worker; the templates are loaded once a process (``load_templates`` keeps them)."""
     t = load_templates(directory, rules)
     return [_plan_one(profile, folder, t) for profile, folder in items]
@@ -158,8 +166,13 @@ def open_executor(workers: int | None = None, dask: str | None = None) -> Iterat
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
     if "forkserver" in methods:
         context.set_forkserver_preload(["orgplan.batch", "orgplan.planner"])
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+    try:
         yield pool
+    except BaseException:  # Ctrl+C or an error: drop the batches not started rather than wait for them
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 @contextlib.contextmanager

@@ -151,7 +151,7 @@ def portfolio_tables(p: Portfolio) -> list[Table]:
     place = "Row" if p.kind == "rows" else "File"
     each = any(c.folder for c in p.companies)
     headers = ["Company", place, "Employees", "HR seats", "HR FTE", "HR staff per 100", "Published range per 100", "Against the range",
-               "Annual cost (USD)", "Head of HR", "Operating model", *(f"{t.families[f].label} seats" for f in families),
+               "Annual cost (USD)", "Head of HR", "Operating model", *(f"{t.families[f].label} (seats)" for f in families),
                *(["Plan folder"] if each else []), "Why outside the range"]
     rows = []
     for c in p.companies:

@@ -63,7 +63,7 @@ def test_batch_plans_the_good_rows_and_names_every_broken_one(companies_csv, tmp
     s = bolt.summary
     assert (row["Employees"], row["HR seats"], row["HR FTE"], row["Annual cost (USD)"]) == (2500, s["hr_headcount"], s["hr_fte"], s["annual_cost"])
     assert row["Against the range"] == s["benchmark_hr_per_100"]["status"] and row["Head of HR"] == bolt.hr_seats[0].title
-    assert sum(row[f"{templates.families[f].label} seats"] for f in templates.hr_families) == s["hr_headcount"]
+    assert sum(row[f"{templates.families[f].label} (seats)"] for f in templates.hr_families) == s["hr_headcount"]
     errors = read_sheet(out / "portfolio.xlsx", "Errors")
     assert errors[0] == ["Row", "Column", "Company", "Reason"]
     assert [(r[0], r[1], r[2]) for r in errors[1:]] == [(n, BAD[n][1], BAD[n][0].split(",")[0]) for n in sorted(BAD)]
@@ -249,3 +249,25 @@ def test_a_printed_title_starting_with_a_number_keeps_its_size(companies_csv, tm
     with zipfile.ZipFile(out / "portfolio.xlsx") as book:
         sheet = book.read("xl/worksheets/sheet1.xml").decode()
     assert "<oddHeader>&amp;L&amp;12&amp;B4 companies planned" in sheet  # "&12" then "4 companies" would print at 124 pt
+
+
+def test_workers_plan_with_the_rule_pack_given(tmp_path, templates):
+    from orgplan.templates import load_templates, templates_dir
+
+    text = (templates_dir() / "rules.yaml").read_text(encoding="utf-8")
+    extra = text.replace('seats: "floor(specialist_work_talent_acquisition + 1 - seat_fill)"', 'seats: "floor(specialist_work_talent_acquisition + 1 - seat_fill) + 3"')
+    assert extra != text
+    custom = load_templates(rules=write(tmp_path / "rules.yaml", extra))
+    profiles = [profile_from_dict({"company": f"C{n}", "employees": n}, templates=custom) for n in (600, 3000)]
+    with open_executor(workers=2) as pool:
+        pooled = plan_many(profiles, pool, batch_size=1, templates=custom)
+    bundled = plan_many(profiles, templates=templates)
+    assert [r.roles["recruiter"] for r in pooled] == [r.roles["recruiter"] + 3 for r in bundled]
+
+
+def test_the_example_portfolio_plans_cleanly(tmp_path):
+    from .conftest import ROOT
+
+    result = run("batch", ROOT / "examples" / "portfolio.csv", "--out", tmp_path / "out", "--workers", 1)
+    assert result.exit_code == 0, result.output
+    assert "8 companies planned, 0 not planned" in result.output
