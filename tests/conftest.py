@@ -58,9 +58,9 @@ def served(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
             proc.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dask_executor():
-    """An executor on a Dask cluster inside this process (one worker, one thread), closed at the end."""
+    """An executor on a Dask cluster inside this process (one worker, one thread), closed after the module's tests."""
     import distributed  # in the test extra: the tests never skip it
 
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None) as client:
