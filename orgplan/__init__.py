@@ -32,6 +32,9 @@ __all__ = [
     "read_team",
     "compare",
     "roadmap",
+    "plan_many",
+    "read_companies",
+    "plan_portfolio",
 ]
 
 __version__ = "0.1.0"
@@ -51,6 +54,9 @@ _LAZY = {
     "read_team": "team",
     "compare": "gap",
     "roadmap": "growth",
+    "plan_many": "batch",
+    "read_companies": "companies",
+    "plan_portfolio": "portfolio",
 }
 
 from .errors import OptionError, OrgplanError, PlanError, ProfileError, RuleError, TeamFileError, TemplateError  # noqa: E402

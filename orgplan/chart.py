@@ -275,6 +275,17 @@ def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **
     return target
 
 
+def write_figure(fig: Any, path: str | os.PathLike[str], dpi: float = 150) -> Path:
+    """Write a one-page Figure as .png, .svg or .pdf (by the extension), atomically."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in CHART_FORMATS:
+        raise OptionError(f"cannot write a chart as {suffix or 'a file without extension'!r}; use .png, .svg or .pdf", path=target)
+    with atomic_path(target) as tmp:
+        save_figure(fig, tmp, suffix[1:], dpi)
+    return target
+
+
 def save_figure(fig: Any, path: str | os.PathLike[str], fmt: str, dpi: float = 150) -> None:
     """Save a Figure as 'png', 'svg' (text kept as text) or 'pdf' (fonts embedded as TrueType, text searchable)."""
     if fmt == "png":

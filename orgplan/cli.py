@@ -239,6 +239,78 @@ def compare_command(current: str, profile: str, out: str | None, sets: tuple[str
         click.echo(f"wrote {path}")
 
 
+WORKERS_OPTION = click.option("--workers", type=click.IntRange(1, 512), help="Worker processes on this machine (default: one per core; 1 plans in this process).")
+DASK_OPTION = click.option("--dask", "dask", metavar="ADDRESS|local", help="Plan on the Dask cluster whose scheduler is at ADDRESS, or start one on this machine with 'local' (pip install 'orgplan[dask]').")
+
+
+@cli.command("batch")
+@click.argument("companies", type=click.Path())
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Write portfolio.xlsx and portfolio.json into this folder.")
+@WORKERS_OPTION
+@DASK_OPTION
+@click.option("--each", is_flag=True, help="Also write each company's own plan (plan.json, org chart, staffing plan) into a folder named after it.")
+@RULES_OPTION
+@_friendly
+def batch_command(companies: str, out: str, workers: int | None, dask: str | None, each: bool, rules: str | None) -> None:
+    """Plan every company of COMPANIES at once and compare them side by side.
+
+    COMPANIES is a .csv or .xlsx with a header row of profile keys and a row per company
+    (functions separated by ';'), or a folder of profiles (.yaml, .yml, .json). Rows that
+    cannot be planned are listed on the Errors sheet and here; the others are planned all
+    the same. Exit code 1 when any row failed, 2 when the file itself cannot be read.
+    """
+    from .batch import open_executor
+    from .companies import read_companies
+    from .portfolio import plan_portfolio, portfolio_text, write_portfolio
+    from .templates import load_templates
+
+    templates = load_templates(rules=rules)
+    read = read_companies(companies, templates=templates)
+    with open_executor(workers, dask) as executor, click.progressbar(length=len(read.profiles), label="Planning companies", file=sys.stderr) as bar:
+        result = plan_portfolio(read, executor, templates=templates, each_dir=out if each else None, progress=bar.update)
+    written = write_portfolio(result, out)
+    for error in result.errors:
+        click.echo(f"Error: {error.located(companies)}", err=True)
+    click.echo(portfolio_text(result))
+    for path in written:
+        click.echo(f"wrote {path}")
+    if each and result.companies:
+        click.echo(f"wrote {len(result.companies):,} plan folders in {out}")
+    if result.errors:
+        sys.exit(1)
+
+
+@cli.command("sensitivity")
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("--vary", "varies", multiple=True, required=True, metavar="KEY=LOW:HIGH", help="A profile key to draw evenly between LOW and HIGH, e.g. --vary growth_rate=0.02:0.2 (repeatable).")
+@click.option("--samples", type=click.IntRange(2, 100_000), default=1000, show_default=True, help="How many draws to plan.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The random seed; the same seed gives the same samples and the same files.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Write sensitivity.xlsx and sensitivity.png into this folder.")
+@WORKERS_OPTION
+@DASK_OPTION
+@SET_OPTION
+@RULES_OPTION
+@_friendly
+def sensitivity_command(profile: str, varies: tuple[str, ...], samples: int, seed: int, out: str, workers: int | None, dask: str | None,
+                        sets: tuple[str, ...], rules: str | None) -> None:
+    """How sure is the plan for PROFILE: plan it for many draws of uncertain figures.
+
+    Gives the P10, P50 and P90 of HR seats, FTE and cost, and for each role the share of
+    draws whose plan has it: certain seats, and seats that depend on the assumptions.
+    """
+    from .batch import open_executor
+    from .sensitivity import parse_vary, sensitivity, sensitivity_text, write_sensitivity
+
+    prof, templates = _profile(profile, rules, sets)
+    parsed = [parse_vary(v, templates) for v in varies]
+    with open_executor(workers, dask) as executor, click.progressbar(length=samples + 1, label="Planning samples", file=sys.stderr) as bar:
+        result = sensitivity(prof, parsed, samples, seed, executor, templates=templates, progress=bar.update)
+    written = write_sensitivity(result, out)
+    click.echo(sensitivity_text(result))
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. The default keeps the page to this computer; 0.0.0.0 opens it to your network.")
 @click.option("--port", default=8000, type=click.IntRange(0, 65535), show_default=True, help="Port to listen on (0 picks a free one).")

@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from .chart_text import number
-from .errors import OptionError
-from .files import atomic_path
 from .growth import Roadmap
 
 __all__ = ["draw_roadmap", "render_roadmap", "nice_ticks"]
@@ -190,13 +188,6 @@ def _listing(fig: Any, r: Roadmap, lines: list[str], x: float, top: float) -> No
 
 def render_roadmap(r: Roadmap, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
     """Write the roadmap chart as .png, .svg or .pdf, atomically."""
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in (".png", ".svg", ".pdf"):
-        raise OptionError(f"cannot write a chart as {suffix or 'a file without extension'!r}; use .png, .svg or .pdf", path=target)
-    from .chart import save_figure
+    from .chart import write_figure
 
-    fig = draw_roadmap(r).figure
-    with atomic_path(target) as tmp:
-        save_figure(fig, tmp, suffix[1:], dpi)
-    return target
+    return write_figure(draw_roadmap(r).figure, path, dpi)

@@ -510,7 +510,8 @@ class Printing:
         if self.pages > 1 and self.repeat_cols is not None:
             ws.repeat_columns(0, self.repeat_cols)
             if title and repeat_rows:  # the repeated columns would cut the title on later pages: print it in the page header
-                ws.set_header("&L&B&12" + title.replace("&", "&&")[:200])
+                # size before bold: "&12" then a title starting with a digit ("3M ...") would read as size 123
+                ws.set_header("&L&12&B" + title.replace("&", "&&")[:200])
                 first_row = repeat_rows
         if cut or first_row:
             ws.print_area(first_row, 0, max(last_row, first_row), self.last_col)

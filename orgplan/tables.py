@@ -53,7 +53,7 @@ class TableChart:
 
 @dataclass(frozen=True)
 class Table:
-    """A sheet: a title line, headers, rows, per-column number formats and widths, an optional chart.
+    """A sheet: a title line, headers, rows, per-column number formats and widths, an optional chart and filter.
 
     ``widths`` are the most a column may take (0-based column -> characters): longer
     text wraps. Other columns fit their content. ``row_formats`` give a row of mixed
@@ -68,6 +68,7 @@ class Table:
     widths: dict[int, int] = field(default_factory=dict)
     chart: TableChart | None = None
     row_formats: dict[int, str] = field(default_factory=dict)  # row index (0-based) -> number format, over the column's
+    filter: bool = False  # filter buttons on the header row
 
 
 def add_table_sheet(book: Book, table: Table) -> Sheet:
@@ -84,6 +85,8 @@ def add_table_sheet(book: Book, table: Table) -> Sheet:
             continue
         for col, value in enumerate(values):
             sheet.put(row, col, value, table.row_formats.get(i, table.formats.get(col)), wrap=col in table.widths)
+    if table.filter and table.rows:
+        sheet.ws.autofilter(HEADER_ROW - 1, 0, HEADER_ROW + len(table.rows) - 1, len(table.headers) - 1)
     if table.chart is not None and table.rows:
         c = table.chart
         first, last = HEADER_ROW, HEADER_ROW + len(table.rows) - 1

@@ -1,0 +1,138 @@
+"""How sure is the plan: samples drawn from a seed, quantiles in order, and which seats are certain."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from orgplan import plan, profile_from_dict
+from orgplan.cli import cli
+from orgplan.errors import OptionError
+from orgplan.sensitivity import draw_samples, parse_vary, sensitivity
+from orgplan.sensitivity_chart import draw_sensitivity
+
+from .conftest import write
+
+
+@pytest.fixture(scope="module")
+def profile(templates):
+    return profile_from_dict({"company": "Acme", "employees": 900, "growth_rate": 0.05}, templates=templates)
+
+
+@pytest.fixture(scope="module")
+def varies(templates):
+    return [parse_vary("growth_rate=0.0:0.4", templates), parse_vary("employees=500:1500", templates), parse_vary("countries=1:3", templates)]
+
+
+@pytest.fixture(scope="module")
+def result(profile, varies, templates):
+    return sensitivity(profile, varies, 60, seed=7, templates=templates)
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_the_same_seed_gives_the_same_samples_and_another_seed_others(varies):
+    assert draw_samples(varies, 50, seed=1) == draw_samples(varies, 50, seed=1)
+    assert draw_samples(varies, 50, seed=1) != draw_samples(varies, 50, seed=2)
+    for sample in draw_samples(varies, 200, seed=3):
+        assert 0.0 <= sample["growth_rate"] <= 0.4
+        assert 500 <= sample["employees"] <= 1500 and isinstance(sample["employees"], int)
+        assert sample["countries"] in (1, 2, 3)
+
+
+def test_each_sample_is_the_plan_of_the_profile_with_the_drawn_values(result, profile, templates):
+    for values, planned in list(zip(result.samples, result.results))[:5]:
+        expected = plan(profile.with_values(templates=templates, **values), templates=templates).summary
+        assert planned.summary == expected
+    assert result.given.summary == plan(profile, templates=templates).summary
+
+
+def test_quantiles_are_in_order_within_the_samples(result):
+    spread = result.spread()
+    assert [r.measure for r in spread] == ["HR seats", "HR FTE", "HR staff per 100", "Annual cost (USD)"]
+    for r in spread:
+        values = sorted(x.summary[r.key] for x in result.results)
+        assert values[0] == r.low <= r.p10 <= r.p50 <= r.p90 <= r.high == values[-1]
+    seats = next(r for r in spread if r.key == "hr_headcount")
+    assert seats.p10 < seats.p90  # a company from 500 to 1,500 employees does not have one HR team size
+
+
+def test_role_shares_say_which_seats_are_certain(result):
+    roles = result.roles()
+    assert roles and all(0 < r.share <= 1 for r in roles)
+    assert [r.share for r in roles] == sorted((r.share for r in roles), reverse=True)
+    for r in roles:
+        having = sum(1 for x in result.results if x.roles.get(r.role, 0) > 0)
+        assert r.share == having / len(result.results)
+        assert r.low <= r.median <= r.high
+    assert any(r.certain for r in roles) and any(not r.certain for r in roles)
+
+
+def test_the_workbook_holds_the_spread_the_roles_and_every_sample(tmp_path, profile):
+    path = write(tmp_path / "acme.yaml", "company: Acme\nemployees: 900\n")
+    out = tmp_path / "out"
+    result = run("sensitivity", path, "--vary", "growth_rate=0:0.4", "--vary", "Employees=500:1500", "--samples", 40, "--seed", 5, "--out", out, "--workers", 1)
+    assert result.exit_code == 0, result.output
+    assert "How sure is the plan for Acme: 40 samples of yearly headcount growth 0% to 40%, employees 500 to 1,500 (seed 5)" in result.output
+    book = openpyxl.load_workbook(out / "sensitivity.xlsx", data_only=True)
+    assert book.sheetnames == ["Spread", "Roles", "Samples"]
+    spread = [list(r) for r in book["Spread"].iter_rows(min_row=3, values_only=True)]
+    assert spread[0] == ["Measure", "As given", "P10", "P50", "P90", "Smallest", "Largest"]
+    for row in spread[1:]:
+        assert row[5] <= row[2] <= row[3] <= row[4] <= row[6]
+    roles = [list(r) for r in book["Roles"].iter_rows(min_row=4, values_only=True)]
+    assert all(0 < r[2] <= 1 for r in roles)
+    samples = [list(r) for r in book["Samples"].iter_rows(min_row=3, values_only=True)]
+    assert samples[0][:3] == ["Sample", "Yearly headcount growth", "Employees"] and len(samples) == 41
+    assert all(0 <= r[1] <= 0.4 and 500 <= r[2] <= 1500 for r in samples[1:])
+    assert (out / "sensitivity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    again = sensitivity(profile_from_dict({"company": "Acme", "employees": 900}), [parse_vary("growth_rate=0:0.4"), parse_vary("employees=500:1500")], 40, seed=5)
+    assert [[i, v["growth_rate"], v["employees"], r.summary["hr_headcount"]] for i, (v, r) in enumerate(zip(again.samples, again.results), start=1)] == \
+           [row[:4] for row in samples[1:]]  # the same seed, the same samples and plans
+
+
+def test_the_picture_shows_the_spread_and_a_bar_per_role(result):
+    fig = draw_sensitivity(result)
+    fte, cost, roles = fig.axes
+    assert fte.get_title(loc="left").startswith("HR staff (FTE): P10") and cost.get_title(loc="left").startswith("Annual HR cost: P10")
+    bars = [t.get_text() for t in roles.get_yticklabels()]
+    assert bars == [r.title for r in result.roles()]
+    certain = sum(1 for r in result.roles() if r.certain)
+    assert f"Seats in every sample ({certain})" in roles.get_title(loc="right")
+
+
+def test_results_are_the_same_on_dask(profile, varies, templates, result, dask_executor):
+    again = sensitivity(profile, varies, 60, seed=7, executor=dask_executor, templates=templates)
+    assert again.results == result.results and again.samples == result.samples
+
+
+@pytest.mark.parametrize(
+    "vary, message",
+    [
+        ("growth=0:1", "--vary: unknown key 'growth' (did you mean 'growth_rate'?)"),
+        ("industry=1:2", "--vary: industry is not a number and cannot vary"),
+        ("growth_rate=0.3:0.1", "--vary: growth_rate: the low end 0.3 is above the high end 0.1"),
+        ("growth_rate=0.1", "--vary: expected KEY=LOW:HIGH"),
+        ("employees=10.5:20", "--vary: employees takes whole numbers, got 10.5:20"),
+        ("turnover_rate=a:b", "--vary: turnover_rate: expected a number, got 'a'"),
+        ("countries=1:50", "--vary: sample 1 (countries=25): countries: 25 is more than the 20 employees"),
+    ],
+)
+def test_bad_vary_gives_one_line_and_exit_2(tmp_path, vary, message):
+    path = write(tmp_path / "p.yaml", "employees: 20\n")
+    result = run("sensitivity", path, "--vary", vary, "--samples", 10, "--out", tmp_path / "out", "--workers", 1)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_samples_must_be_between_2_and_100000(tmp_path, profile, varies, templates):
+    path = write(tmp_path / "p.yaml", "employees: 20\n")
+    assert run("sensitivity", path, "--vary", "growth_rate=0:1", "--samples", 1, "--out", tmp_path / "o").exit_code == 2
+    with pytest.raises(OptionError, match="2 to 100,000"):
+        sensitivity(profile, varies, 100_001, templates=templates)
+    with pytest.raises(OptionError, match="at least one key"):
+        sensitivity(profile, [], 10, templates=templates)
