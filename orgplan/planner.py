@@ -368,15 +368,15 @@ def _owners(seats: list[Seat], head: Seat, t: Templates, functions: tuple[str, .
 def regions(countries: tuple[Place, ...], size: int) -> dict[str, str]:
     """The region of each country outside the headquarters: its own, or a group of neighbours in the list.
 
-    Countries without a region are grouped in list order, at most ``size`` to a group,
-    named "International" when there is one group and "Region 1", "Region 2"... otherwise.
+    Countries without a region are dealt in turn, largest first, into groups of at most
+    ``size`` - so each group has large countries and small ones - named "International"
+    when there is one group and "Region 1", "Region 2"... otherwise.
     """
     out = {c.name: c.region for c in countries[1:] if c.region}
-    rest = [c.name for c in countries[1:] if not c.region]
+    rest = [c.name for c in sorted((c for c in countries[1:] if not c.region), key=lambda c: -c.employees)]
     groups = max(1, -(-len(rest) // size))
-    per = -(-len(rest) // groups) if rest else 0
     for i, name in enumerate(rest):
-        out[name] = "International" if groups == 1 else f"Region {i // per + 1}"
+        out[name] = "International" if groups == 1 else f"Region {i % groups + 1}"
     return out
 
 

@@ -159,6 +159,7 @@ class SpanPolicy:
     reason: ReasonTemplate
     source: str
     kept: ReasonTemplate | None = None  # said when a leader must keep more reports than the limit
+    min_team: int = 3  # the fewest reports a new team lead takes
 
     def lead_for(self, level: int) -> str | None:
         """The team-lead role for members at ``level``, or None when no listed role is above it."""
@@ -325,7 +326,10 @@ def _models(raw: Any, names: dict[str, str], path: object) -> tuple[OperatingMod
 
 def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     raw = expect_mapping(raw, error=RuleError, path=path, where="span")
-    check_keys(raw, ("team_leads", "reason", "kept", "source"), required=("team_leads", "reason", "kept", "source"), error=RuleError, path=path, where="span")
+    check_keys(raw, ("team_leads", "min_team", "reason", "kept", "source"), required=("team_leads", "reason", "kept", "source"), error=RuleError, path=path, where="span")
+    min_team = raw.get("min_team", 3)
+    if isinstance(min_team, bool) or not isinstance(min_team, int) or not 2 <= min_team <= 10:
+        raise RuleError(f"expected a whole number from 2 to 10, got {str(min_team)[:40]}", path=path, where="span.min_team")
     leads = []
     for i, item in enumerate(expect_list(raw["team_leads"], error=RuleError, path=path, where="span.team_leads"), start=1):
         where = f"span.team_leads[{i}]"
@@ -341,4 +345,5 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
         reason=ReasonTemplate.compile(raw["reason"], SPAN_NAMES, where="span.reason", path=path),
         kept=ReasonTemplate.compile(raw["kept"], SPAN_NAMES, where="span.kept", path=path),
         source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),
+        min_team=min_team,
     )

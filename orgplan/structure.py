@@ -74,7 +74,7 @@ def limit_spans(head: Seat, max_span: int, policy: SpanPolicy, roles: dict[str, 
         count = len(manager.children)
         tried: set[int] = set()
         while len(manager.children) > max_span:
-            members = _group(manager, max_span, tried)
+            members = _group(manager, max_span, tried, policy.min_team)
             if members is None:  # no level left to lead a team under this manager: it keeps them, and says so
                 if policy.kept is not None:
                     manager.reasons.append(Reason(SPAN_KEPT, policy.kept.render(manager=manager.name, count=len(manager.children), max_span=max_span)))
@@ -114,17 +114,21 @@ def _move(members: list[Seat], old: Seat, new: Seat) -> None:
     new.children.extend(members)
 
 
-def _group(manager: Seat, max_span: int, tried: set[int]) -> list[Seat] | None:
-    """The reports to put under new team leads: the largest group of alike seats, else the most junior."""
+def _group(manager: Seat, max_span: int, tried: set[int], min_team: int) -> list[Seat] | None:
+    """The reports to put under new team leads: the largest group of alike seats, else the most junior.
+
+    A group of alike seats smaller than ``min_team`` is passed over for the most junior
+    ``min_team`` reports, so no new lead leads a pair.
+    """
     groups: dict[tuple[object, ...], list[Seat]] = {}
     for child in sorted(manager.children, key=Seat.sort_key):
         key = (child.role.key, child.team_of.key if child.team_of else "", child.level)
         groups.setdefault(key, []).append(child)
-    alike = [g for g in groups.values() if len(g) >= 2 and id(g[0]) not in tried]
+    alike = [g for g in groups.values() if len(g) >= min(min_team, max_span) and id(g[0]) not in tried]
     if alike:
         return max(alike, key=lambda g: (len(g), -g[0].level))
     ranked = sorted(manager.children, key=Seat.rank_key)
-    members = ranked[-min(max_span, len(ranked) - max_span + 1):]
+    members = ranked[-min(max_span, max(min_team, len(ranked) - max_span + 1)):]
     if len(members) < 2 or id(members[0]) in tried:
         return None
     return members

@@ -234,7 +234,7 @@ def test_team_boxes_take_their_teams_colour(drawn):
     checked = 0
     for _, face, _, inside in boxes_of(drawn("atlas-global")):
         text = " ".join(t.get_text() for t, _ in inside)
-        if re.match(r"HR (Supervisor|Team Lead), \w+ Specialists x \d+ teams of", text):  # a team of specialists: the specialists' colour
+        if re.match(r"HR (Supervisor|Team Lead), [\w ]+ Specialists x \d+ teams of", text):  # a team of specialists: the specialists' colour
             assert face == to_rgba(FAMILY_STYLE["specialist"][0]), text
             checked += 1
     assert checked, "no team box of specialists"
