@@ -8,7 +8,52 @@ from typing import Any
 
 from .errors import OrgplanError
 
-__all__ = ["suggest", "check_keys", "expect_mapping", "expect_list", "expect_text"]
+__all__ = ["suggest", "shown", "place", "check_keys", "expect_mapping", "expect_list", "expect_text"]
+
+
+def shown(value: Any, most: int | None = None) -> str:
+    """A bad value as a message quotes it: a short prefix of text, never the repr of a large structure.
+
+    >>> shown("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'... (100 characters)"
+    >>> shown([1, 2, 3]), shown({"a": 1}), shown(10 ** 5000), shown(True)
+    ('a list of 3 items', 'a mapping of 1 key', 'a whole number of about 5,000 digits', 'True')
+    """
+    if most is None:
+        from .limits import limit
+
+        most = int(limit("messages.value_chars").value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= most else f"{value[:most]!r}... ({len(value):,} characters)"
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        if value.bit_length() > 3 * most:
+            return f"a whole number of about {int(value.bit_length() * 0.30103):,} digits"
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return f"a list of {len(value):,} item{'' if len(value) == 1 else 's'}"
+    if isinstance(value, Mapping):
+        return f"a mapping of {len(value):,} key{'' if len(value) == 1 else 's'}"
+    return f"a value of type {type(value).__name__}"
+
+
+def place(at: Iterable[Any]) -> str | None:
+    """Where a value sits in parsed data: ``('rules', 2, 'reason')`` -> ``'rules[3].reason'`` (items count from 1).
+
+    >>> place(("rules", 2, "reason")), place(())
+    ('rules[3].reason', None)
+    """
+    out = ""
+    for step in at:
+        if isinstance(step, int) and not isinstance(step, bool):
+            out += f"[{step + 1}]"
+        else:
+            text = step if isinstance(step, str) and len(step) <= 40 and step.isprintable() else shown(step)
+            out += f".{text}" if out else str(text)
+    return out or None
 
 
 def suggest(name: str, choices: Iterable[str]) -> str:
@@ -63,4 +108,4 @@ def expect_text(value: Any, *, error: type[OrgplanError], path: object, where: s
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", str: f"text {value!r}", bool: f"{value}"}.get(type(value), repr(value))
+    return f"text {shown(value)}" if isinstance(value, str) else shown(value)
