@@ -1,11 +1,13 @@
 """The ``orgplan`` command: a thin layer over the Python API.
 
 Each command parses its options, calls one library function and prints the result.
-orgplan's own errors become one line on stderr and exit code 2.
+orgplan's own errors and file-system failures become one line on stderr and exit code 2;
+Ctrl-C ends a command quietly with exit code 130.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 from collections.abc import Callable
@@ -13,21 +15,30 @@ from typing import Any
 
 import click
 
-from .errors import OrgplanError
+from .errors import OrgplanError, OutputError
 
 RULES_OPTION = click.option("--rules", "rules", type=click.Path(dir_okay=False), help="Use this rule pack instead of the bundled templates/rules.yaml.")
 
 
 def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn orgplan's errors into one clear line and exit code 2."""
+    """Turn orgplan's errors and file-system failures into one clear line and exit code 2; Ctrl-C into 130."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except OSError as exc:
+            from .files import reason
+
+            if exc.errno == errno.EPIPE:  # the reader of our output went away (orgplan plan | head)
+                raise
+            error: OrgplanError = OutputError(reason(exc), path=exc.filename)
         except OrgplanError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(2)
+            error = exc
+        except KeyboardInterrupt:
+            sys.exit(130)
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
 
     return wrapper
 
@@ -71,7 +82,7 @@ def plan_command(profile: str | None, out: str | None, as_json: bool, sets: tupl
 
     prof, templates = _profile(profile, rules, sets)
     result = plan(prof, templates=templates)
-    written = write_outputs(result, out) if out else []
+    written = write_outputs(result, out) if out is not None else []
     if as_json:
         click.echo(result.json, nl=False)
         return
@@ -205,7 +216,7 @@ def roadmap_command(profile: str, to: int | None, steps: int, out: str | None, s
     sizes = roadmap_sizes(prof, to=to, steps=steps)
     with click.progressbar(length=len(sizes), label="Planning sizes", file=sys.stderr) as bar:
         result = roadmap(prof, sizes, templates=templates, progress=bar.update)
-    written = write_roadmap_outputs(result, out) if out else []
+    written = write_roadmap_outputs(result, out) if out is not None else []
     click.echo(roadmap_text(result))
     for path in written:
         click.echo(f"wrote {path}")
@@ -233,7 +244,7 @@ def compare_command(current: str, profile: str, out: str | None, sets: tuple[str
     prof, templates = _profile(profile, rules, sets)
     now, name = load_current(current, templates)
     gap = compare(now, plan(prof, templates=templates))
-    written = write_gap_outputs(gap, out) if out else []
+    written = write_gap_outputs(gap, out) if out is not None else []
     click.echo(gap_text(gap, name))
     for path in written:
         click.echo(f"wrote {path}")
@@ -292,8 +303,13 @@ def serve_command(host: str, port: int, open_browser: bool, rules: str | None) -
         sock.close()
 
 
+# Command lists show each command's whole first paragraph, never one cut short with "...".
+for _command in cli.commands.values():
+    _command.short_help = " ".join((_command.help or "").split("\n\n")[0].split())
+
+
 def main() -> None:
-    """Entry point of the console script."""
+    """Run the command line (see :mod:`orgplan.console` for the console script)."""
     cli(prog_name="orgplan")
 
 
