@@ -514,6 +514,10 @@ def atomic_folder(path: str | os.PathLike[str], own: Collection[str]) -> Iterato
                 _swap(staging, target)
         except OSError as exc:
             raise _output_error(exc, Path(path), staging) from None
+        except OutputError as exc:  # a file inside: name it where it was meant to go
+            if exc.path is None or staging not in (Path(exc.path), *Path(exc.path).parents):
+                raise
+            raise OutputError(exc.message, path=Path(path) / Path(exc.path).relative_to(staging)) from None
     finally:
         _remove(staging, own)  # after a swap it holds the previous run's files
 

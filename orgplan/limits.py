@@ -17,7 +17,7 @@ __all__ = ["Limit", "limit", "all_limits"]
 
 # How each limit's value reads in a message.
 _UNITS = {
-    "file_bytes": "bytes", "uncompressed_bytes": "bytes", "nesting_depth": "levels", "expanded_values": "values",
+    "file_bytes": "bytes", "part_bytes": "bytes", "nesting_depth": "levels", "expanded_values": "values",
     "list_items": "items", "mapping_keys": "keys", "text_chars": "characters", "number_chars": "characters",
     "zip_members": "parts", "rows": "rows", "columns": "columns", "cell_chars": "characters", "chars": "characters",
     "depth": "levels", "value_chars": "characters", "compression_ratio": "times", "number_magnitude": "", "money": "USD",
@@ -35,7 +35,7 @@ class Limit:
     @property
     def shown(self) -> str:
         """The value as a message writes it: ``'1,000,000 bytes'``."""
-        value = f"{self.value:,}" if isinstance(self.value, int) else f"{self.value:g}"
+        value = f"{int(self.value):,}" if float(self.value).is_integer() else f"{self.value:g}"
         unit = _UNITS.get(self.name.rpartition(".")[2], "")
         return f"{value} {unit}".strip()
 

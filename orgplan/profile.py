@@ -229,10 +229,10 @@ def _number(key: str, value: Any, rules: Mapping[str, Any], source: str | None, 
         raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
     if whole and number != int(number):
         raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
-    if (lo is not None and number < lo) or (hi is not None and number > hi):
-        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
     if rate and not percent and number > 1:
         raise ProfileError(f"expected {wanted}, got {shown(value)} (write {_fmt(number)}% for {_fmt(number)} percent)", path=source, where=key)
+    if (lo is not None and number < lo) or (hi is not None and number > hi):
+        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
     return int(number) if whole else float(number)
 
 

@@ -195,7 +195,7 @@ def _number(value: Any, row: int, key: str, where: _Where, low: float, high: flo
     if _blank(value):
         return None
     top = high.value if isinstance(high, Limit) else high
-    span = f"from {low:g} to {top:,g}" if top is not None else f"of {low:g} or more"
+    span = f"from {low:g} to {top:,}" if top is not None else f"of {low:g} or more"
     if isinstance(value, str) and value.strip().startswith("="):
         if key in _WORKED_OUT:
             return None

@@ -92,15 +92,13 @@ def read_rows(data: bytes, path: object, prefer: tuple[str, ...], check: Callabl
 
 def _check_archive(archive: zipfile.ZipFile, path: object) -> None:
     """Refuse a workbook that unpacks too large or declares XML entities, before parsing any of it."""
-    members, unpacked, ratio = (limit(f"team_files.{n}") for n in ("zip_members", "uncompressed_bytes", "compression_ratio"))
+    members, unpacked, ratio = (limit(f"team_files.{n}") for n in ("zip_members", "part_bytes", "compression_ratio"))
     infos = archive.infolist()
     if len(infos) > members.value:
         raise TeamFileError(f"a workbook of {len(infos):,} parts, more than orgplan reads: {members.describe()}", path=path)
-    total = 0
     for info in infos:
-        total += info.file_size
-        if info.file_size > unpacked.value or total > unpacked.value:
-            raise TeamFileError(f"unpacks to more than orgplan reads: {unpacked.describe()} (at part {shown(info.filename)})", path=path)
+        if info.file_size > unpacked.value:
+            raise TeamFileError(f"part {shown(info.filename)} unpacks to {info.file_size:,} bytes, more than orgplan reads: {unpacked.describe()}", path=path)
         if info.file_size > _RATIO_CHECKED_BYTES and info.file_size > ratio.value * max(info.compress_size, 1):
             times = info.file_size / max(info.compress_size, 1)
             raise TeamFileError(f"part {shown(info.filename)} unpacks to {times:,.0f} times its packed size, more than orgplan reads: {ratio.describe()}", path=path)
