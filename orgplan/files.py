@@ -16,7 +16,6 @@ import json
 import math
 import os
 import re
-import shutil
 import stat
 import tempfile
 from collections.abc import Collection, Iterator

@@ -145,8 +145,10 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
         values["functions"] = _default_functions(values["employees"], t)
         notes.append("functions: the core set for a company of this size")
     if "annual_hires" not in values:
-        values["annual_hires"] = round(values["employees"] * (max(values["growth_rate"], 0.0) + values["turnover_rate"]), 1)
-        notes.append("annual_hires: employees x (growth_rate + turnover_rate)")
+        hires = round(values["employees"] * (max(values["growth_rate"], 0.0) + values["turnover_rate"]), 1)
+        most = spec["annual_hires"].get("max")
+        values["annual_hires"] = min(hires, most) if most is not None else hires
+        notes.append("annual_hires: employees x (growth_rate + turnover_rate)" + (f", at most {_fmt(most)}" if values["annual_hires"] != hires else ""))
     context = _context_names(values, t)
     functions = list(values["functions"])
     for function, when, reason in t.implied_functions:

@@ -151,7 +151,7 @@ def refused_plan(profile: Path | str, out: Path, *words: str, extra: tuple[str, 
     before = snapshot(out)
     assert_refused(guarded("plan", str(profile), *extra, "--out", str(out)), *words, seconds=seconds)
     assert snapshot(out) == before
-    assert not [p for p in out.parent.iterdir() if p.name.startswith(".orgplan-")]
+    assert not list(out.parent.glob(".orgplan-*"))
 
 
 # ------------------------------------------------------------------ profiles
@@ -173,7 +173,7 @@ def alias_bomb(levels: int = 9, key: str = "company") -> str:
 PROFILES = {
     "alias bomb": (lambda: alias_bomb(), ".yaml", ["more values than orgplan reads: 100,000 values (limit data_files.expanded_values)"]),
     "a 426-byte alias bomb in company": (lambda: alias_bomb(7), ".yaml", ["more values than orgplan reads"]),
-    "a small alias bomb in company": (lambda: "employees: 100\ncompany: [" + ", ".join("{%s}" % line for line in alias_levels(4)) + "]\n", ".yaml", ["company: expected text, got a list of 4 items"]),
+    "a small alias bomb in company": (lambda: "employees: 100\ncompany: [" + ", ".join(f"{{{line}}}" for line in alias_levels(4)) + "]\n", ".yaml", ["company: expected text, got a list of 4 items"]),
     "2 MB file": (lambda: "employees: 100\n" + "# padding\n" * 200_000, ".yaml", ["more than orgplan reads: 1,000,000 bytes (limit data_files.file_bytes)"]),
     "deep YAML": (lambda: "employees: " + "[" * 50_000 + "]" * 50_000, ".yaml", ["nests deeper than orgplan reads: 32 levels"]),
     "deep JSON": (lambda: '{"employees": ' + "[" * 50_000 + "]" * 50_000 + "}", ".json", ["nests deeper than orgplan reads: 32 levels"]),
@@ -457,7 +457,7 @@ def test_output_places_that_cannot_be_written(where, tmp_path, out):
     before = snapshot(out)
     assert_refused(guarded("plan", str(TINY), "--out", str(target)), words, seconds=5)
     assert snapshot(out) == before and (out.parent / "mine" / "notes.txt").read_text() == "keep"
-    assert not [p for p in tmp_path.rglob(".orgplan-*")]
+    assert not list(tmp_path.rglob(".orgplan-*"))
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
@@ -480,7 +480,7 @@ def test_a_full_disk_leaves_the_earlier_outputs_and_no_temporary_files(out, monk
     result = CliRunner().invoke(cli, ["plan", str(TINY), "--out", str(out)])
     assert result.exit_code == 2 and result.output.strip() == f"Error: {out}/plan.json: cannot write: no space left on device"
     assert snapshot(out) == before
-    assert not [p for p in out.parent.rglob(".orgplan-*")]
+    assert not list(out.parent.rglob(".orgplan-*"))
 
 
 # ------------------------------------------------------------------ signals and concurrent runs

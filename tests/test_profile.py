@@ -140,3 +140,11 @@ def test_company_names_must_be_one_line_of_valid_unicode():
         profile_from_dict({"employees": 10, "company": "Acme \ud800"})
     with pytest.raises(ProfileError, match=r"company: expected text on one line, got a control character \(U\+000A\)"):
         profile_from_dict({"employees": 10, "company": "Acme\nHoldings"})
+
+
+def test_hires_a_year_stay_within_what_any_company_hires(templates):
+    most = templates.profile_fields["annual_hires"]["max"]
+    p = profile_from_dict({"employees": 5_000_000, "growth_rate": "500%", "turnover_rate": "300%"}, templates=templates)
+    assert p.annual_hires == most and f"at most {most:,}" in " ".join(p.notes)
+    with pytest.raises(ProfileError, match=f"annual_hires: expected a number from 0 to {most:,}"):
+        profile_from_dict({"employees": 100, "annual_hires": most + 1}, templates=templates)
