@@ -232,7 +232,9 @@ def _number(key: str, value: Any, rules: Mapping[str, Any], source: str | None, 
     if whole and number != int(number):
         raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
     if rate and not percent and number > 1:
-        raise ProfileError(f"expected {wanted}, got {shown(value)} (write {_fmt(number)}% for {_fmt(number)} percent)", path=source, where=key)
+        as_percent = (lo is None or number >= lo * 100) and (hi is None or number <= hi * 100)  # it was probably meant as one
+        hint = f" (write {_fmt(number)}% for {_fmt(number)} percent)" if as_percent else ""
+        raise ProfileError(f"expected {wanted}, got {shown(value)}{hint}", path=source, where=key)
     if (lo is not None and number < lo) or (hi is not None and number > hi):
         raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
     return int(number) if whole else float(number)

@@ -199,7 +199,7 @@ def _number(value: Any, row: int, key: str, where: _Where, low: float, high: flo
     if isinstance(value, str) and value.strip().startswith("="):
         if key in _WORKED_OUT:
             return None
-        raise where.error(f"expected a number {span}, got the formula {shown(value.strip())}; orgplan reads values, so type the number (or leave the cell empty for the default)", row, key)
+        raise where.error(f"expected a number {span}, got the formula {shown(value.strip())} with no stored result; type the number, or save the file from a spreadsheet program that works formulas out", row, key)
     number: float | None
     if isinstance(value, bool):
         number = None

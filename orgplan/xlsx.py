@@ -7,8 +7,9 @@ then parsed with lxml, entities unresolved, no network, no huge text nodes, row 
 so a sheet is refused at the first row past a limit. Only worksheets are read - not
 chartsheets, macro sheets or links to other workbooks.
 
-Cells come back as Python values the way openpyxl gives them with ``data_only=False``:
-text, int or float, bool, and a formula as its text with a leading ``=``.
+Cells come back as Python values: text, int or float, bool. A formula comes back as the
+result the workbook stored with it (Excel, LibreOffice and orgplan's own workbooks store
+one), or, when it has none, as its text with a leading ``=``, so the reader can say so.
 """
 
 from __future__ import annotations
@@ -245,8 +246,8 @@ class _Book:
                 v = child.text
             elif name == "is":
                 inline = _text_of(child)
-        if formula is not None:
-            return "=" + formula
+        if formula is not None and not v:
+            return "=" + formula  # a formula with no stored result
         if kind == "inlineStr":
             return inline
         if v is None:
