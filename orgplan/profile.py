@@ -18,7 +18,7 @@ from .files import load_yaml_text, read_data_file
 from .limits import limit
 from .places import Place, parse_places, places_data
 from .templates import Templates, load_templates
-from .validation import place, shown, suggest
+from .validation import one_line_text, place, shown, suggest
 
 __all__ = ["Profile", "load_profile", "profile_from_dict", "apply_overrides"]
 
@@ -163,7 +163,7 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
 def _coerce(key: str, value: Any, rules: Mapping[str, Any], t: Templates, source: str | None, values: Mapping[str, Any]) -> Any:
     kind = rules.get("type")
     if kind == "text":
-        return _text(key, value, source)
+        return one_line_text(value, error=ProfileError, path=source, where=key)
     if kind == "choice":
         choices = [str(c) for c in rules["choices"]]
         by_case = {c.casefold(): c for c in choices}
@@ -179,25 +179,6 @@ def _coerce(key: str, value: Any, rules: Mapping[str, Any], t: Templates, source
     if kind in ("integer", "number"):
         return _number(key, value, rules, source, whole=kind == "integer")
     raise ProfileError(f"templates/profile.yaml gives an unknown type {shown(kind)}", path=source, where=key)
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _text(key: str, value: Any, source: str | None) -> str:
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        raise ProfileError(f"expected text, got {shown(value)}", path=source, where=key)
-    text = str(value).strip() if not isinstance(value, int) or value.bit_length() < 700 else ""
-    if not text or len(text) > 200:
-        raise ProfileError(f"expected text of 1 to 200 characters, got {shown(value)}", path=source, where=key)
-    control = _CONTROL.search(text)
-    if control:
-        raise ProfileError(f"expected text on one line, got a control character (U+{ord(control.group()):04X}) at position {control.start() + 1}", path=source, where=key)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ProfileError(f"expected text, got a character that is not valid Unicode (U+{ord(text[exc.start]):04X}, half of a surrogate pair) at position {exc.start + 1}", path=source, where=key) from None
-    return text
 
 
 def _number(key: str, value: Any, rules: Mapping[str, Any], source: str | None, whole: bool) -> float | int:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import OrgplanError
 
-__all__ = ["suggest", "shown", "place", "check_keys", "expect_mapping", "expect_list", "expect_text"]
+__all__ = ["suggest", "shown", "place", "one_line_text", "check_keys", "expect_mapping", "expect_list", "expect_text"]
 
 
 def shown(value: Any, most: int | None = None) -> str:
@@ -64,6 +65,34 @@ def suggest(name: str, choices: Iterable[str]) -> str:
     """
     close = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line_text(value: Any, *, error: type[OrgplanError], path: object, where: str | None, most: int = 200) -> str:
+    """A name as outputs print it: 1 to ``most`` characters on one line, valid Unicode (numbers read as text).
+
+    >>> one_line_text(" Acme ", error=OrgplanError, path=None, where="company")
+    'Acme'
+    >>> one_line_text("Acme\\nHoldings", error=OrgplanError, path=None, where="company")
+    Traceback (most recent call last):
+    ...
+    orgplan.errors.OrgplanError: company: expected text on one line, got a control character (U+000A) at position 5
+    """
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise error(f"expected text, got {shown(value)}", path=path, where=where)
+    text = str(value).strip() if not isinstance(value, int) or value.bit_length() < 700 else ""
+    if not text or len(text) > most:
+        raise error(f"expected text of 1 to {most} characters, got {shown(value)}", path=path, where=where)
+    control = _CONTROL.search(text)
+    if control:
+        raise error(f"expected text on one line, got a control character (U+{ord(control.group()):04X}) at position {control.start() + 1}", path=path, where=where)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise error(f"expected text, got a character that is not valid Unicode (U+{ord(text[exc.start]):04X}, half of a surrogate pair) at position {exc.start + 1}", path=path, where=where) from None
+    return text
 
 
 def check_keys(
