@@ -1,6 +1,6 @@
 """Print orgplan's speed figures, each next to its target.
 
-Run: python3 benchmarks/bench.py
+Run: python3 benchmarks/bench.py            (add --limits for the figures at orgplan's limits)
 
 Targets:
 - start-up: `orgplan plan PROFILE` (text) and `orgplan validate PROFILE` within 2.5x the wall
@@ -13,13 +13,19 @@ Targets:
 - from `orgplan serve`, a typical plan page under 1 s once the server is warm, and 20
   concurrent requests answered without error;
 - `orgplan batch` of 10,000 companies under 60 s on a 2-core machine, planning faster with
-  more workers; `orgplan sensitivity` of 1,000 samples under 20 s.
+  more workers; `orgplan sensitivity` of 1,000 samples under 20 s;
+- at the limits (--limits): a profile at every documented maximum plans, draws and exports
+  in bounded time and memory; a team file at the row limit imports in seconds, one past
+  it is refused at once; hostile input is refused in well under a second.
 
 `python3 benchmarks/bench.py batch` prints the batch and sensitivity figures alone.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -288,5 +294,165 @@ def batch_figures() -> None:
     print(f"  orgplan sensitivity, 1,000 samples (plans, sensitivity.xlsx and .png): {seconds:.1f} s (target < 20 s: {verdict(seconds, 20)})")
 
 
+# Each step at the limits runs in a process of its own, stopped past these.
+STEP_SECONDS = 600
+STEP_MEMORY = 8 << 30
+
+
+def maximum_profile(templates) -> dict[str, object]:
+    """Every profile field at its documented maximum (max_span at its minimum: the narrowest spans make the most seats)."""
+    fields = templates.profile_fields
+    values: dict[str, object] = {"company": "At every maximum"}
+    for key, spec in fields.items():
+        if key == "max_span":
+            values[key] = spec["min"]
+        elif "max" in spec:
+            values[key] = f"{spec['max'] * 100:g}%" if spec.get("format") == "percent" and spec["max"] > 1 else spec["max"]
+    return values
+
+
+def limit_figures() -> None:
+    """Planning, drawing and exporting at the documented maximums, team files at the row limit, hostile input."""
+    from orgplan.templates import load_templates
+
+    templates = load_templates()
+    values = maximum_profile(templates)
+    print("\nat every documented maximum: " + ", ".join(f"{k}={v}" for k, v in values.items() if k != "company"))
+    for step in ("plan", "chart", "export"):
+        print(f"  {step:7} {_step(['--step', step, json.dumps(values)])}")
+    team_figures()
+    hostile_figures()
+
+
+def _step(args: list[str]) -> str:
+    """Run this script on one step in a child process with a time and memory limit; its one-line report."""
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (STEP_MEMORY, STEP_MEMORY))
+
+    start = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, timeout=STEP_SECONDS, preexec_fn=limit_memory)
+    except subprocess.TimeoutExpired:
+        return f"did not finish in {STEP_SECONDS} s"
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return f"failed after {time.perf_counter() - start:.1f} s (memory limit {STEP_MEMORY >> 30} GB): {tail}"
+    return done.stdout.strip()
+
+
+def _run_step(step: str, values: dict[str, object]) -> None:
+    """One step at the maximums, in this process: plan, then draw (PNG, or PDF when too large) or export."""
+    import tempfile
+
+    from orgplan import plan, profile_from_dict
+    from orgplan.templates import load_templates
+
+    templates = load_templates()
+    start = time.perf_counter()
+    p = plan(profile_from_dict(values, templates=templates), templates=templates)
+    planned = time.perf_counter() - start
+    folder = Path(tempfile.mkdtemp())
+    start = time.perf_counter()
+    made = ""
+    if step == "chart":
+        from orgplan.chart import render_chart
+        from orgplan.errors import OptionError
+
+        try:
+            made = render_chart(p, folder / "chart.png").name
+        except OptionError:
+            made = render_chart(p, folder / "chart.pdf").name
+    elif step == "export":
+        from orgplan.excel import export_excel
+
+        made = export_excel(p, folder / "plan.xlsx", chart=False).name
+    took = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size = f", {(folder / made).stat().st_size / 1e6:.1f} MB {made}" if made else ""
+    work = f"; {step} {took:.1f} s" if made else ""
+    print(f"{len(p.seats):,} seats: plan {planned:.1f} s{work}{size}; peak memory {peak:,.0f} MB")
+
+
+def team_figures() -> None:
+    """Import time and memory of a team at the row limit, and the refusal of one twice as long."""
+    import csv
+    import tempfile
+
+    from orgplan.limits import limit
+
+    rows = int(limit("team_files.rows").value)
+    folder = Path(tempfile.mkdtemp())
+    print(f"\nteam files (a header and one row per seat; limit {rows:,} rows):")
+    for seats in (rows - 1, 2 * rows):
+        path = folder / f"team{seats}.csv"
+        with path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["ID", "Title", "Reports to", "FTE", "Base salary"])
+            writer.writerow(["ceo", "Chief Executive Officer", "", 1, ""])
+            writer.writerows([f"s{i}", "HR Generalist" if i % 3 else "HR Manager", "ceo" if i < 10 else f"s{i // 10}", 1, 70000 + i % 1000] for i in range(1, seats))
+        book = folder / f"team{seats}.xlsx"
+        _write_book(path, book)
+        for team in (path, book):
+            print(f"  {team.suffix[1:]:4} {seats:>9,} seats: {_step(['--import', str(team)])}")
+
+
+def _write_book(source: Path, target: Path) -> None:
+    import csv
+
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Team")
+    with source.open(newline="") as handle:
+        for row in csv.reader(handle):
+            ws.append([float(c) if c.replace(".", "").isdigit() else (c or None) for c in row])
+    wb.save(target)
+
+
+def _run_import(path: str) -> None:
+    from orgplan.errors import TeamFileError
+    from orgplan.team import read_team
+
+    start = time.perf_counter()
+    try:
+        result = f"{len(read_team(path).seats):,} seats read"
+    except TeamFileError as exc:
+        result = f"refused ({exc.message[:60]})"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{result} in {time.perf_counter() - start:.2f} s, peak memory {peak:,.0f} MB")
+
+
+def hostile_figures() -> None:
+    """How fast the worst inputs of the reliability suite are refused."""
+    import tempfile
+
+    from orgplan.errors import OrgplanError
+    from orgplan.profile import load_profile
+
+    folder = Path(tempfile.mkdtemp())
+    bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    bomb += [f"{chr(97 + i)}: &{chr(97 + i)} [{','.join(['*' + chr(96 + i)] * 9)}]" for i in range(1, 9)]
+    cases = {
+        "a 400-byte YAML alias bomb": "\n".join(bomb) + "\ncompany: *i\nemployees: 10\n",
+        "a 1 MB profile of 100,000 list items": "employees: 10\nfunctions: [" + ",".join(["payroll"] * 110_000) + "]\n",
+        "50,000 nested brackets": "employees: " + "[" * 50_000 + "]" * 50_000 + "\n",
+    }
+    print("\nhostile input refused:")
+    for name, text in cases.items():
+        path = folder / "p.yaml"
+        path.write_text(text[:1_000_000])
+        start = time.perf_counter()
+        with contextlib.suppress(OrgplanError):
+            load_profile(path)
+        print(f"  {name:40} {time.perf_counter() - start:.3f} s")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--step"]:
+        _run_step(sys.argv[2], json.loads(sys.argv[3]))
+    elif sys.argv[1:2] == ["--import"]:
+        _run_import(sys.argv[2])
+    elif sys.argv[1:2] == ["--limits"]:
+        limit_figures()
+    else:
+        main()

@@ -1,5 +1,5 @@
 """Run orgplan as ``python -m orgplan``."""
 
-from .cli import main
+from .console import main
 
 main()

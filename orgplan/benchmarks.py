@@ -137,10 +137,9 @@ class Benchmarks:
     workload: dict[str, Figure]
     bands: tuple[Band, ...]
     hiring: HiringPolicy
-    limits: dict[str, Figure]
 
 
-SECTIONS = ("constants", "limits", "costing", "derived", "workload", "pay", "hr_per_100_bands", "hiring")
+SECTIONS = ("constants", "costing", "derived", "workload", "pay", "hr_per_100_bands", "hiring")
 
 
 def parse_benchmarks(data: Any, *, path: Path, names: dict[str, str], functions: tuple[str, ...], hr_families: tuple[str, ...]) -> tuple[Benchmarks, dict[str, str]]:
@@ -169,7 +168,6 @@ def parse_benchmarks(data: Any, *, path: Path, names: dict[str, str], functions:
         workload=workload,
         bands=_bands(bench["hr_per_100_bands"], path),
         hiring=_hiring(bench["hiring"], path, hr_families),
-        limits={str(k): _constant(str(k), v, path, f"limits.{k}", minimum=1) for k, v in expect_mapping(bench["limits"], error=TemplateError, path=path, where="limits").items()},
     )
     return benchmarks, names
 

@@ -1,11 +1,13 @@
 """The ``orgplan`` command: a thin layer over the Python API.
 
 Each command parses its options, calls one library function and prints the result.
-orgplan's own errors become one line on stderr and exit code 2.
+orgplan's own errors and file-system failures become one line on stderr and exit code 2;
+Ctrl-C ends a command quietly with exit code 130.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 from collections.abc import Callable
@@ -13,21 +15,30 @@ from typing import Any
 
 import click
 
-from .errors import OrgplanError
+from .errors import OrgplanError, OutputError
 
-RULES_OPTION = click.option("--rules", "rules", type=click.Path(dir_okay=False), help="Use this rule pack instead of the bundled templates/rules.yaml.")
+RULES_OPTION = click.option("--rules", "rules", type=click.Path(), help="Use this rule pack instead of the bundled templates/rules.yaml.")
 
 
 def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn orgplan's errors into one clear line and exit code 2."""
+    """Turn orgplan's errors and file-system failures into one clear line and exit code 2; Ctrl-C into 130."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except OSError as exc:
+            from .files import reason
+
+            if exc.errno == errno.EPIPE:  # the reader of our output went away (orgplan plan | head)
+                raise
+            error: OrgplanError = OutputError(reason(exc), path=exc.filename)
         except OrgplanError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(2)
+            error = exc
+        except KeyboardInterrupt:
+            sys.exit(130)
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
 
     return wrapper
 
@@ -46,7 +57,7 @@ def _profile(path: str | None, rules: str | None, sets: tuple[str, ...] = ()) ->
     return profile, templates
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="orgplan", prog_name="orgplan")
 def cli() -> None:
     """Recommend the HR team a company should have: generalists, specialists,
@@ -54,8 +65,8 @@ def cli() -> None:
 
 
 @cli.command("plan")
-@click.argument("profile", required=False, type=click.Path(dir_okay=False))
-@click.option("--out", "out", type=click.Path(file_okay=False), help="Write plan.json (and the other outputs) into this folder.")
+@click.argument("profile", required=False, type=click.Path())
+@click.option("--out", "out", type=click.Path(), help="Write plan.json (and the other outputs) into this folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print only the plan as JSON.")
 @SET_OPTION
 @RULES_OPTION
@@ -71,7 +82,7 @@ def plan_command(profile: str | None, out: str | None, as_json: bool, sets: tupl
 
     prof, templates = _profile(profile, rules, sets)
     result = plan(prof, templates=templates)
-    written = write_outputs(result, out) if out else []
+    written = write_outputs(result, out) if out is not None else []
     if as_json:
         click.echo(result.json, nl=False)
         return
@@ -81,7 +92,7 @@ def plan_command(profile: str | None, out: str | None, as_json: bool, sets: tupl
 
 
 @cli.command("validate")
-@click.argument("profile", type=click.Path(dir_okay=False))
+@click.argument("profile", type=click.Path())
 @RULES_OPTION
 @_friendly
 def validate_command(profile: str, rules: str | None) -> None:
@@ -96,7 +107,7 @@ def validate_command(profile: str, rules: str | None) -> None:
 
 
 @cli.command("explain")
-@click.argument("profile", type=click.Path(dir_okay=False))
+@click.argument("profile", type=click.Path())
 @RULES_OPTION
 @_friendly
 def explain_command(profile: str, rules: str | None) -> None:
@@ -130,8 +141,8 @@ def rules_command(rules: str | None) -> None:
 
 
 @cli.command("chart")
-@click.argument("profile", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="Chart file: .png or .svg (shaped for a slide) or .pdf (every seat, page by page).")
+@click.argument("profile", type=click.Path())
+@click.option("-o", "--output", "output", required=True, type=click.Path(), help="Chart file: .png or .svg (shaped for a slide) or .pdf (every seat, page by page).")
 @click.option("--levels", type=click.IntRange(1), help="Show only the first N levels (the executive is level 1). Default: as many as fit.")
 @click.option("--root", "root", help="Draw only this seat (an id from plan --json) and everything below it.")
 @click.option("--direction", type=click.Choice(["auto", "tb", "lr"]), default="auto", show_default=True, help="Top-down, left-right, or whichever fits.")
@@ -153,8 +164,8 @@ def chart_command(profile: str, output: str, levels: int | None, root: str | Non
 
 
 @cli.command("export")
-@click.argument("profile", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="Workbook file (.xlsx).")
+@click.argument("profile", type=click.Path())
+@click.option("-o", "--output", "output", required=True, type=click.Path(), help="Workbook file (.xlsx).")
 @click.option("--no-chart", is_flag=True, help="Leave out the org chart sheet (faster for very large plans).")
 @SET_OPTION
 @RULES_OPTION
@@ -169,7 +180,7 @@ def export_command(profile: str, output: str, no_chart: bool, sets: tuple[str, .
 
 
 @cli.command("import")
-@click.argument("team", type=click.Path(dir_okay=False))
+@click.argument("team", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the team as JSON.")
 @RULES_OPTION
 @_friendly
@@ -188,10 +199,10 @@ def import_command(team: str, as_json: bool, rules: str | None) -> None:
 
 
 @cli.command("roadmap")
-@click.argument("profile", type=click.Path(dir_okay=False))
+@click.argument("profile", type=click.Path())
 @click.option("--to", "to", type=int, help="Largest headcount to plan. Default: today's size after three years of growth_rate.")
 @click.option("--steps", type=click.IntRange(2, 1000), default=12, show_default=True, help="Sizes to plan from today to --to, evenly spaced on a log scale; thresholds between them are found exactly.")
-@click.option("--out", "out", type=click.Path(file_okay=False), help="Write roadmap.xlsx and roadmap.png into this folder.")
+@click.option("--out", "out", type=click.Path(), help="Write roadmap.xlsx and roadmap.png into this folder.")
 @SET_OPTION
 @RULES_OPTION
 @_friendly
@@ -205,16 +216,16 @@ def roadmap_command(profile: str, to: int | None, steps: int, out: str | None, s
     sizes = roadmap_sizes(prof, to=to, steps=steps)
     with click.progressbar(length=len(sizes), label="Planning sizes", file=sys.stderr) as bar:
         result = roadmap(prof, sizes, templates=templates, progress=bar.update)
-    written = write_roadmap_outputs(result, out) if out else []
+    written = write_roadmap_outputs(result, out) if out is not None else []
     click.echo(roadmap_text(result))
     for path in written:
         click.echo(f"wrote {path}")
 
 
 @cli.command("compare")
-@click.argument("current", type=click.Path(dir_okay=False))
-@click.argument("profile", type=click.Path(dir_okay=False))
-@click.option("--out", "out", type=click.Path(file_okay=False), help="Write staffing-plan.xlsx (with Gap sheets) and orgchart-gap.png into this folder.")
+@click.argument("current", type=click.Path())
+@click.argument("profile", type=click.Path())
+@click.option("--out", "out", type=click.Path(), help="Write staffing-plan.xlsx (with Gap sheets) and orgchart-gap.png into this folder.")
 @SET_OPTION
 @RULES_OPTION
 @_friendly
@@ -233,7 +244,7 @@ def compare_command(current: str, profile: str, out: str | None, sets: tuple[str
     prof, templates = _profile(profile, rules, sets)
     now, name = load_current(current, templates)
     gap = compare(now, plan(prof, templates=templates))
-    written = write_gap_outputs(gap, out) if out else []
+    written = write_gap_outputs(gap, out) if out is not None else []
     click.echo(gap_text(gap, name))
     for path in written:
         click.echo(f"wrote {path}")
@@ -364,8 +375,13 @@ def serve_command(host: str, port: int, open_browser: bool, rules: str | None) -
         sock.close()
 
 
+# Command lists show each command's whole first paragraph, never one cut short with "...".
+for _command in cli.commands.values():
+    _command.short_help = " ".join((_command.help or "").split("\n\n")[0].split())
+
+
 def main() -> None:
-    """Entry point of the console script."""
+    """Run the command line (see :mod:`orgplan.console` for the console script)."""
     cli(prog_name="orgplan")
 
 

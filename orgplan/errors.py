@@ -10,7 +10,11 @@ __all__ = [
     "TeamFileError",
     "OptionError",
     "PlanError",
+    "OutputError",
 ]
+
+# The longest message orgplan prints; a longer one is cut (no bad value may make a huge line).
+_MOST_CHARS = 2000
 
 
 class OrgplanError(Exception):
@@ -28,7 +32,8 @@ class OrgplanError(Exception):
             prefix = f"{self.path}: "
         if self.where:
             prefix += f"{self.where}: "
-        return prefix + self.message
+        text = prefix + self.message
+        return text if len(text) <= _MOST_CHARS else text[:_MOST_CHARS] + "..."
 
 
 class ProfileError(OrgplanError):
@@ -53,3 +58,7 @@ class OptionError(OrgplanError):
 
 class PlanError(OrgplanError):
     """The rules produced an organisation that breaks one of orgplan's checks."""
+
+
+class OutputError(OrgplanError):
+    """An output file or folder cannot be written (read-only, not a folder, disk full...)."""

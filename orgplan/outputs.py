@@ -1,4 +1,9 @@
-"""Write a plan's output files into a folder, each through a temporary file and a rename."""
+"""Write a run's output files into a folder, as one set.
+
+The files are written into a new folder beside the output folder, which then takes the
+output folder's place in one step: the folder always holds every file of one run, never
+some files of a run beside older ones (see :func:`orgplan.files.atomic_folder`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .files import atomic_write_text
+from .files import atomic_folder, atomic_write_text
 from .model import Plan
 from .growth import Roadmap
 from .tables import Table
@@ -14,7 +19,14 @@ from .tables import Table
 if TYPE_CHECKING:
     from .gap import Comparison
 
-__all__ = ["write_outputs", "write_gap_outputs", "roadmap_tables", "write_roadmap_outputs"]
+__all__ = ["OUTPUT_FILES", "write_outputs", "write_gap_outputs", "roadmap_tables", "write_roadmap_outputs"]
+
+# Every file a command writes into an output folder. A folder holding anything else is not
+# replaced, so files orgplan did not write are never lost.
+OUTPUT_FILES = frozenset({
+    "plan.json", "orgchart.png", "orgchart.pdf", "staffing-plan.xlsx",
+    "orgchart-gap.png", "orgchart-gap.pdf", "roadmap.xlsx", "roadmap.png",
+})
 
 
 def write_outputs(plan: Plan, out_dir: str | os.PathLike[str]) -> list[Path]:
@@ -22,13 +34,21 @@ def write_outputs(plan: Plan, out_dir: str | os.PathLike[str]) -> list[Path]:
 
     Returns the paths written. The workbook embeds the PNG chart when there is one.
     """
-    folder = Path(out_dir)
-    return [atomic_write_text(folder / "plan.json", plan.json), *_chart_and_workbook(plan, folder, "orgchart")]
+    with atomic_folder(out_dir, OUTPUT_FILES) as staging:
+        written = [atomic_write_text(staging / "plan.json", plan.json), *_chart_and_workbook(plan, staging, "orgchart")]
+    return _placed(written, out_dir)
+
+
+def _placed(written: list[Path], out_dir: str | os.PathLike[str]) -> list[Path]:
+    """The paths of files written into a staging folder, as they are now in ``out_dir``."""
+    return [Path(out_dir) / p.name for p in written]
 
 
 def write_gap_outputs(gap: Comparison, out_dir: str | os.PathLike[str]) -> list[Path]:
     """Write ``staffing-plan.xlsx`` with the Gap sheets and ``orgchart-gap.png`` (open, changed and kept seats drawn apart)."""
-    return _chart_and_workbook(gap.plan, Path(out_dir), "orgchart-gap", comparison=gap, gap=gap)
+    with atomic_folder(out_dir, OUTPUT_FILES) as staging:
+        written = _chart_and_workbook(gap.plan, staging, "orgchart-gap", comparison=gap, gap=gap)
+    return _placed(written, out_dir)
 
 
 def _chart_and_workbook(plan: Plan, folder: Path, chart_name: str, comparison: Comparison | None = None, **chart_options: Any) -> list[Path]:
@@ -73,5 +93,6 @@ def write_roadmap_outputs(r: Roadmap, out_dir: str | os.PathLike[str]) -> list[P
     from .roadmap_chart import render_roadmap
     from .tables import write_tables
 
-    folder = Path(out_dir)
-    return [write_tables(folder / "roadmap.xlsx", roadmap_tables(r)), render_roadmap(r, folder / "roadmap.png")]
+    with atomic_folder(out_dir, OUTPUT_FILES) as staging:
+        written = [write_tables(staging / "roadmap.xlsx", roadmap_tables(r)), render_roadmap(r, staging / "roadmap.png")]
+    return _placed(written, out_dir)

@@ -12,12 +12,13 @@ have most of their people at home), business units share the workforce evenly.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import ProfileError
-from .validation import suggest
+from .validation import one_line_text, shown, suggest
 
 __all__ = ["Place", "assumed_places", "parse_places", "places_data"]
 
@@ -77,10 +78,10 @@ def parse_places(key: str, value: Any, spec: Mapping[str, Any], employees: int, 
     try:
         count = float(str(value).replace(",", "").strip())
     except ValueError:
-        raise ProfileError(f"expected a whole number or a list of items with name and employees, got {str(value)[:40]!r}", path=source, where=key) from None
+        raise ProfileError(f"expected a whole number or a list of items with name and employees, got {shown(value)}", path=source, where=key) from None
     low, high = spec.get("min", 1), spec.get("max", 1000)
-    if count != int(count) or not low <= count <= high:
-        raise ProfileError(f"expected a whole number from {low:,} to {high:,}, got {str(value)[:40]}", path=source, where=key)
+    if not math.isfinite(count) or count != int(count) or not low <= count <= high:
+        raise ProfileError(f"expected a whole number from {low:,} to {high:,}, got {shown(value)}", path=source, where=key)
     if count > employees:
         raise ProfileError(f"{int(count):,} is more than the {employees:,} employees; every one needs at least one employee", path=source, where=key)
     return assumed_places(key, int(count), employees)
@@ -101,7 +102,7 @@ def _named(key: str, items: list[Any], spec: Mapping[str, Any], employees: int, 
             raise ProfileError(f"expected an item with name and employees, got {_kind(item)}", path=source, where=where)
         for name in item:
             if name not in fields:
-                raise ProfileError(f"unknown key {str(name)[:40]!r}{suggest(str(name), fields)}; expected any of: {', '.join(fields)}", path=source, where=where)
+                raise ProfileError(f"unknown key {shown(name)}{suggest(str(name), fields)}; expected any of: {', '.join(fields)}", path=source, where=where)
         values = {}
         for name, rules in fields.items():
             if item.get(name) is None:
@@ -123,13 +124,11 @@ def _named(key: str, items: list[Any], spec: Mapping[str, Any], employees: int, 
 def _value(value: Any, rules: Mapping[str, Any], source: str | None, where: str) -> Any:
     kind = rules.get("type")
     if kind == "text":
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip() or len(str(value)) > 200:
-            raise ProfileError("expected text of 1 to 200 characters", path=source, where=where)
-        return str(value).strip()
+        return one_line_text(value, error=ProfileError, path=source, where=where)
     low, high = rules.get("min"), rules.get("max")
     wanted = f"{'a whole number' if kind == 'integer' else 'a number'} from {low:g} to {high:g}"
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or not low <= value <= high:
-        raise ProfileError(f"expected {wanted}, got {str(value)[:40]}", path=source, where=where)
+        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=where)
     if kind == "integer":
         if value != int(value):
             raise ProfileError(f"expected {wanted}, got {value}", path=source, where=where)

@@ -14,10 +14,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .errors import OptionError, ProfileError
-from .files import read_data_file
+from .files import load_yaml_text, read_data_file
+from .limits import limit
 from .places import Place, parse_places, places_data
 from .templates import Templates, load_templates
-from .validation import suggest
+from .validation import one_line_text, place, shown, suggest
 
 __all__ = ["Profile", "load_profile", "profile_from_dict", "apply_overrides"]
 
@@ -83,20 +84,16 @@ def apply_overrides(profile: Profile, items: Iterable[str], templates: Templates
     >>> p.employees, p.functions
     (2500, ('benefits', 'payroll'))
     """
-    import yaml
-
     changes: dict[str, Any] = {}
     for item in items:
         key, sep, text = item.partition("=")
-        if not sep or not key.strip():
-            raise OptionError(f"expected KEY=VALUE, got {item!r}", where="--set")
-        try:
-            value = yaml.safe_load(text) if text.strip() else None
-        except yaml.YAMLError:
-            value = text
-        if key.strip() == "functions" and isinstance(value, str):
+        key = key.strip()
+        if not sep or not key:
+            raise OptionError(f"expected KEY=VALUE, got {shown(item)}", where="--set")
+        value = load_yaml_text(text, OptionError, where=f"--set {place((key,))}", syntax_errors_as_text=True) if text.strip() else None
+        if key == "functions" and isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
-        changes[key.strip()] = value
+        changes[key] = value
     try:
         return profile.with_values(templates=templates, **changes)
     except ProfileError as exc:
@@ -118,15 +115,16 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
     """Validate a mapping of profile keys and fill in the defaults."""
     t = templates or load_templates()
     if not isinstance(data, Mapping):
-        raise ProfileError(f"expected a mapping of profile keys to values, got {type(data).__name__}", path=source)
+        raise ProfileError(f"expected a mapping of profile keys to values, got {shown(data)}", path=source)
     spec = t.profile_fields
     for key in data:
         if key not in spec:
-            raise ProfileError(f"unknown key '{key}'{suggest(str(key), spec)}; expected one of: {', '.join(spec)}", path=source, where=str(key))
+            raise ProfileError(f"unknown key {shown(key)}{suggest(str(key), spec)}; expected one of: {', '.join(spec)}", path=source, where=place((key,)))
     values: dict[str, Any] = {}
     for key, rules in spec.items():
-        if rules.get("required") and key not in data:
-            raise ProfileError(f"is required: {rules.get('description', '')}".rstrip(": "), path=source, where=key)
+        if rules.get("required") and data.get(key) is None:
+            state = "is required" if key not in data else "is empty, but is required"
+            raise ProfileError(f"{state}: {rules.get('description', '')}".rstrip(": "), path=source, where=key)
         if key in data and data[key] is not None:
             values[key] = _coerce(key, data[key], rules, t, source, values)
         elif "default" in rules:
@@ -147,8 +145,10 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
         values["functions"] = _default_functions(values["employees"], t)
         notes.append("functions: the core set for a company of this size")
     if "annual_hires" not in values:
-        values["annual_hires"] = round(values["employees"] * (max(values["growth_rate"], 0.0) + values["turnover_rate"]), 1)
-        notes.append("annual_hires: employees x (growth_rate + turnover_rate)")
+        hires = round(values["employees"] * (max(values["growth_rate"], 0.0) + values["turnover_rate"]), 1)
+        most = spec["annual_hires"].get("max")
+        values["annual_hires"] = min(hires, most) if most is not None else hires
+        notes.append("annual_hires: employees x (growth_rate + turnover_rate)" + (f", at most {_fmt(most)}" if values["annual_hires"] != hires else ""))
     context = _context_names(values, t)
     functions = list(values["functions"])
     for function, when, reason in t.implied_functions:
@@ -163,18 +163,14 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
 def _coerce(key: str, value: Any, rules: Mapping[str, Any], t: Templates, source: str | None, values: Mapping[str, Any]) -> Any:
     kind = rules.get("type")
     if kind == "text":
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            raise ProfileError(f"expected text, got {value!r}", path=source, where=key)
-        text = str(value).strip()
-        if not text or len(text) > 200:
-            raise ProfileError("expected text of 1 to 200 characters", path=source, where=key)
-        return text
+        return one_line_text(value, error=ProfileError, path=source, where=key)
     if kind == "choice":
         choices = [str(c) for c in rules["choices"]]
         by_case = {c.casefold(): c for c in choices}
         chosen = by_case.get(str(value).strip().casefold()) if isinstance(value, str) else None
         if chosen is None:
-            raise ProfileError(f"expected one of {', '.join(choices)}, got {str(value)[:40]!r}{suggest(str(value), choices)}", path=source, where=key)
+            hint = suggest(str(value), choices) if isinstance(value, str) and len(value) <= 40 else ""
+            raise ProfileError(f"expected one of {', '.join(choices)}, got {shown(value)}{hint}", path=source, where=key)
         return chosen
     if kind == "places":
         return parse_places(key, value, rules, values["employees"], source)
@@ -182,35 +178,47 @@ def _coerce(key: str, value: Any, rules: Mapping[str, Any], t: Templates, source
         return _functions(value, t, source)
     if kind in ("integer", "number"):
         return _number(key, value, rules, source, whole=kind == "integer")
-    raise ProfileError(f"templates/profile.yaml gives an unknown type {kind!r}", path=source, where=key)
+    raise ProfileError(f"templates/profile.yaml gives an unknown type {shown(kind)}", path=source, where=key)
 
 
 def _number(key: str, value: Any, rules: Mapping[str, Any], source: str | None, whole: bool) -> float | int:
+    """A number within the field's range; a rate (``format: percent``) above 1 must say ``%``."""
     lo, hi = rules.get("min"), rules.get("max")
-    wanted = "a whole number" if whole else "a number"
+    rate = rules.get("format") == "percent"
+    wanted = "a whole number" if whole else "a fraction" if rate else "a number"
     if lo is not None and hi is not None:
-        wanted += f" from {_fmt(lo)} to {_fmt(hi)}"
-    number: float
+        top = min(hi, 1) if rate else hi
+        wanted += f" from {_fmt(lo)} to {_fmt(top)}"
+        if rate and hi > 1:
+            wanted += f" (or a percentage up to {_fmt(hi * 100)}%)"
+    percent = False
     if isinstance(value, bool):
-        raise ProfileError(f"expected {wanted}, got {value!r}", path=source, where=key)
+        raise ProfileError(f"expected {wanted}, got {value}", path=source, where=key)
     if isinstance(value, str):
         cleaned = value.strip().replace(",", "").replace("_", "")
         percent = cleaned.endswith("%")
+        digits = cleaned.rstrip("%").strip()
         try:
-            number = float(cleaned.rstrip("%")) / (100 if percent else 1)
+            if len(digits) > limit("data_files.number_chars").value:
+                raise ValueError
+            number: float | int = float(digits) / (100 if percent else 1)
         except ValueError:
-            raise ProfileError(f"expected {wanted}, got {value!r}", path=source, where=key) from None
+            raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key) from None
     elif isinstance(value, (int, float)):
-        number = float(value)
+        number = value
     else:
-        raise ProfileError(f"expected {wanted}, got {type(value).__name__}", path=source, where=key)
-    if not math.isfinite(number):
-        raise ProfileError(f"expected {wanted}, got {value!r}", path=source, where=key)
+        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
+    if isinstance(number, float) and not math.isfinite(number):
+        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
     if whole and number != int(number):
-        raise ProfileError(f"expected {wanted}, got {value!r}", path=source, where=key)
+        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
+    if rate and not percent and number > 1:
+        as_percent = (lo is None or number >= lo * 100) and (hi is None or number <= hi * 100)  # it was probably meant as one
+        hint = f" (write {_fmt(number)}% for {_fmt(number)} percent)" if as_percent else ""
+        raise ProfileError(f"expected {wanted}, got {shown(value)}{hint}", path=source, where=key)
     if (lo is not None and number < lo) or (hi is not None and number > hi):
-        raise ProfileError(f"expected {wanted}, got {value!r}", path=source, where=key)
-    return int(number) if whole else number
+        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
+    return int(number) if whole else float(number)
 
 
 def _fmt(x: float) -> str:
@@ -221,13 +229,13 @@ def _functions(value: Any, t: Templates, source: str | None) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [v for v in re.split(r"[,\s]+", value) if v]
     if not isinstance(value, (list, tuple)):
-        raise ProfileError(f"expected a list of HR functions, got {value!r}", path=source, where="functions")
+        raise ProfileError(f"expected a list of HR functions, got {shown(value)}", path=source, where="functions")
     vocab = list(t.functions)
     out = []
     for item in value:
         if not isinstance(item, str) or item not in vocab:
             raise ProfileError(
-                f"unknown function {item!r}{suggest(str(item), vocab)}; expected any of: {', '.join(vocab)}",
+                f"unknown function {shown(item)}{suggest(str(item), vocab) if isinstance(item, str) and len(item) <= 40 else ''}; expected any of: {', '.join(vocab)}",
                 path=source,
                 where="functions",
             )

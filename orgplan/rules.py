@@ -21,14 +21,14 @@ from .reasons import ReasonTemplate
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
 __all__ = [
-    "STAGES", "SCOPES", "POOLS", "MAX_SEATS_PER_RULE", "SeatCount", "SeatAction", "Rule", "OperatingModel", "TeamLead",
+    "STAGES", "SCOPES", "POOLS", "SeatCount", "SeatAction", "Rule", "OperatingModel", "TeamLead",
     "SpanPolicy", "Note", "RulePack", "parse_rules", "planning_names",
 ]
 
 STAGES = ("specialist", "head", "generalist", "lead")
 SCOPES = ("company", "country", "unit", "region")
 POOLS = ("pool", "pool_advisory", "pool_service")  # what `covers` may name besides a function
-MAX_SEATS_PER_RULE = 100_000  # when the benchmarks declare no limits.max_seats_per_rule
+MAX_SEATS_PER_RULE = 100_000  # when the caller gives none (templates pass limits.yaml rules.seats_per_rule)
 SPAN_NAMES = {"manager": TEXT, "count": NUMBER, "max_span": NUMBER}  # what the span policy's reason can show
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RULE_KEYS = ("id", "description", "stage", "scope", "when", "add", "promote", "reason", "source", "examples")
@@ -92,7 +92,7 @@ class SeatCount:
         count = self.expression.number(values)
         employees = values.get("employees")
         if count > self.cap:
-            limit = f"the limit of {self.cap:,.0f} seats from one rule (limits.max_seats_per_rule in the benchmarks)"
+            limit = f"the limit of {self.cap:,.0f} seats from one rule (limit rules.seats_per_rule)"
         elif isinstance(employees, (int, float)) and count > employees:
             limit = f"the company's {employees:,.0f} employees"
         else:

@@ -9,19 +9,22 @@ workbook orgplan wrote reads back with the same seats, reporting lines and costs
 from __future__ import annotations
 
 import csv
-import functools
+import io
 import json
+import math
 import os
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalog import EXECUTIVE, role_for_title
+from .catalog import EXECUTIVE, Role, normalise_title
 from .columns import POSITION_COLUMNS, REQUIRED, column_for
 from .errors import TeamFileError
+from .files import read_bytes
+from .limits import Limit, limit
 from .model import Position, SeatTree
-from .validation import suggest
+from .validation import shown, suggest
+from .xlsx import column_letters, read_rows
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -94,45 +97,65 @@ def read_team(path: str | os.PathLike[str], *, templates: Templates | None = Non
     t = templates or load_templates()
     p = Path(path)
     suffix = p.suffix.lower()
-    if not p.exists():
-        raise TeamFileError("file not found", path=p)
-    if p.is_dir():
-        raise TeamFileError("is a folder, expected a .xlsx or .csv team file", path=p)
+    data = read_bytes(p, TeamFileError, limit("team_files.file_bytes"))
     if suffix == ".csv":
-        sheet, raw_rows = None, _csv_rows(p)
+        sheet, raw_rows = None, _csv_rows(data, p)
     elif suffix in (".xlsx", ".xlsm"):
-        sheet, raw_rows = _workbook_rows(p)
+        sheet, raw_rows = _workbook_rows(data, p)
     else:
-        raise TeamFileError(f"expected a .xlsx or .csv team file, got {suffix or 'no extension'}", path=p)
+        raise TeamFileError(f"expected a .xlsx or .csv team file, got {shown(suffix) if suffix else 'no extension'}", path=p)
     rows, where = _table(raw_rows, p, sheet)
     return _build(_seats(rows, where, t), where, t, str(p))
 
 
-def _csv_rows(path: Path) -> list[tuple[int, list[Any]]]:
+class _Limits:
+    """The team-file limits, checked on every row as it is read."""
+
+    def __init__(self, path: Path):
+        self.rows, self.columns, self.cell = (limit(f"team_files.{n}") for n in ("rows", "columns", "cell_chars"))
+        self.path = path
+
+    def check(self, sheet: str | None, n: int, cells: list[Any]) -> None:
+        if n <= self.rows.value and len(cells) <= self.columns.value and all(not isinstance(c, str) or len(c) <= self.cell.value for c in cells):
+            return
+        where = _Where(self.path, sheet, {})
+        if n > self.rows.value:
+            raise where.error(f"row {n:,} is past the last row orgplan reads: {self.rows.describe()}")
+        if len(cells) > self.columns.value:
+            raise where.error(f"row {n:,} has {len(cells):,} columns, more than orgplan reads: {self.columns.describe()}")
+        for i, cell in enumerate(cells):
+            if isinstance(cell, str) and len(cell) > self.cell.value:
+                column = column_letters(i + 1) if sheet else str(i + 1)
+                raise where.error(f"row {n:,}, column {column}: a cell of {len(cell):,} characters, more than orgplan reads: {self.cell.describe()}")
+
+
+def _csv_rows(data: bytes, path: Path) -> list[tuple[int, list[Any]]]:
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return [(i, row) for i, row in enumerate(csv.reader(handle), start=1)]
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TeamFileError("not a UTF-8 text CSV file", path=path) from None
+    limits = _Limits(path)
+    rows: list[tuple[int, list[Any]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        for n, row in enumerate(reader, start=1):
+            limits.check(None, n, row)
+            rows.append((n, row))
     except csv.Error as exc:
-        raise TeamFileError(f"CSV syntax error: {exc}", path=path) from None
+        n = len(rows) + 1
+        detail = str(exc)
+        if "unexpected end of data" in detail:
+            detail = 'a quote (") opens a cell that never closes; close it, or write "" for a quote inside a quoted cell'
+        elif "field larger than field limit" in detail:
+            detail = f"a cell longer than orgplan reads: {limits.cell.describe()} (is a quote left open?)"
+        elif "expected after" in detail:
+            detail = f'text follows a closing quote ({detail}); quote the whole cell, and write "" for a quote inside it'
+        raise TeamFileError(f"CSV syntax error: {detail}", path=path, where=f"row {n:,} (line {reader.line_num:,})") from None
+    return rows
 
 
-def _workbook_rows(path: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        detail = "not an Excel workbook (.xlsx)" if isinstance(exc, (zipfile.BadZipFile, KeyError)) else f"cannot be read as an Excel workbook: {exc}"
-        raise TeamFileError(detail, path=path) from None
-    try:
-        names = {n.lower(): n for n in wb.sheetnames}
-        sheet = names.get("positions") or names.get("team") or wb.sheetnames[0]
-        rows = [(i, list(r)) for i, r in enumerate(wb[sheet].iter_rows(values_only=True), start=1)]
-    finally:
-        wb.close()
-    return sheet, rows
+def _workbook_rows(data: bytes, path: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
+    return read_rows(data, path, ("positions", "team"), _Limits(path).check)
 
 
 def _blank(value: Any) -> bool:
@@ -141,8 +164,6 @@ def _blank(value: Any) -> bool:
 
 def _table(raw: list[tuple[int, list[Any]]], path: Path, sheet: str | None) -> tuple[list[_Row], _Where]:
     """Find the header row, map its columns, and return the data rows."""
-    from openpyxl.utils import get_column_letter
-
     rows = [(n, cells) for n, cells in raw if not all(_blank(c) for c in cells)]
     if not rows:
         raise _Where(path, sheet, {}).error("the sheet is empty; expected a header row with ID, Title and Reports to, then one row per seat")
@@ -152,7 +173,7 @@ def _table(raw: list[tuple[int, list[Any]]], path: Path, sheet: str | None) -> t
         key = column_for(text) if not _blank(text) else None
         if key is not None and key not in index:
             index[key] = i
-    letters = {k: get_column_letter(i + 1) if sheet else str(i + 1) for k, i in index.items()}
+    letters = {k: column_letters(i + 1) if sheet else str(i + 1) for k, i in index.items()}
     where = _Where(path, sheet, letters)
     missing = [k for k in REQUIRED if k not in index]
     if missing:
@@ -165,23 +186,33 @@ def _table(raw: list[tuple[int, list[Any]]], path: Path, sheet: str | None) -> t
     return data, where
 
 
-def _number(value: Any, row: int, key: str, where: _Where, low: float, high: float | None = None) -> float | None:
+# Columns orgplan works out again from the others when they hold a formula.
+_WORKED_OUT = ("annual_cost",)
+
+
+def _number(value: Any, row: int, key: str, where: _Where, low: float, high: float | Limit | None = None) -> float | None:
+    """A finite number from ``low`` to ``high`` (a number or a limit), or None for an empty cell."""
     if _blank(value):
         return None
-    if isinstance(value, str) and value.startswith("="):
-        return None  # a formula orgplan recomputes below
+    top = high.value if isinstance(high, Limit) else high
+    span = f"from {low:g} to {top:,}" if top is not None else f"of {low:g} or more"
+    if isinstance(value, str) and value.strip().startswith("="):
+        if key in _WORKED_OUT:
+            return None
+        raise where.error(f"expected a number {span}, got the formula {shown(value.strip())} with no stored result; type the number, or save the file from a spreadsheet program that works formulas out", row, key)
+    number: float | None
     if isinstance(value, bool):
         number = None
     elif isinstance(value, (int, float)):
-        number = float(value)
+        number = float(value) if not isinstance(value, int) or value.bit_length() < 1000 else None
     else:
         try:
-            number = float(str(value).replace(",", "").replace("$", "").strip())
+            text = str(value).replace(",", "").replace("$", "").strip()
+            number = float(text) if len(text) <= 40 else None
         except ValueError:
             number = None
-    if number is None or number != number or number < low or (high is not None and number > high):
-        span = f"from {low:g} to {high:g}" if high is not None else f"of {low:g} or more"
-        raise where.error(f"expected a number {span}, got {value!r}", row, key)
+    if number is None or not math.isfinite(number) or number < low or (top is not None and number > top):
+        raise where.error(f"expected a number {span}, got {shown(value)}", row, key)
     return number
 
 
@@ -197,8 +228,9 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
     roles = t.roles
     functions = {k: k for k in t.functions} | {f.label.lower(): k for k, f in t.functions.items()}
     families = {f.label.lower(): k for k, f in t.families.items()}  # a workbook shows family labels
-    title_role = functools.lru_cache(maxsize=None)(lambda text: role_for_title(text, roles))  # and role titles, on every row
     costing = t.costing
+    money = limit("team_files.money")
+    by_title = _title_index(roles)
     out = []
     for row in rows:
         c, n = row.cells, row.number
@@ -207,31 +239,31 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
             raise where.error("every seat needs an ID", n, "id")
         title = _text(c.get("title"))
         if not title:
-            raise where.error(f"seat {seat_id!r} has no title", n, "title")
+            raise where.error(f"seat {shown(seat_id)} has no title", n, "title")
         role = _text(c.get("role"))
         if role:
-            key = role if role in roles else title_role(role)
+            key = role if role in roles else by_title.get(normalise_title(role))
             if key is None:
-                raise where.error(f"unknown role {role!r}{suggest(role, tuple(roles))}; use a role key or title from the role catalog, or leave the cell empty", n, "role")
+                raise where.error(f"unknown role {shown(role)}{suggest(role, tuple(roles)) if len(role) <= 40 else ''}; use a role key or title from the role catalog, or leave the cell empty", n, "role")
             role = key
         else:
-            role = title_role(title) or ""
+            role = by_title.get(normalise_title(title), "")
         known = roles.get(role)
         family = _text(c.get("family"))
         family = families.get(family.lower(), family) or (known.family if known else "")
         level = _number(c.get("level"), n, "level", where, 0, 10)
-        listed = _functions(_text(c.get("functions")), functions, lambda f: where.error(f"unknown HR function {f!r}{suggest(f, tuple(functions))}", n, "functions"))
+        listed = _functions(_text(c.get("functions")), functions, lambda f: where.error(f"unknown HR function {shown(f)}{suggest(f, tuple(functions))}", n, "functions"))
         seat_functions = listed or (known.functions if known else ())
         fte = _number(c.get("fte"), n, "fte", where, 0, 1)
         fte = 1.0 if fte is None else fte
-        salary = _number(c.get("base_salary"), n, "base_salary", where, 0)
+        salary = _number(c.get("base_salary"), n, "base_salary", where, 0, money)
         hr = family != EXECUTIVE
         if salary is None:
             salary = known.salary.base if known and hr else 0.0
         load = _number(c.get("benefits_load"), n, "benefits_load", where, 0, 5)
         if load is None:
             load = costing.load_for(known.paid_as if known else "salary") if hr else 1.0
-        cost = _number(c.get("annual_cost"), n, "annual_cost", where, 0)
+        cost = _number(c.get("annual_cost"), n, "annual_cost", where, 0, money)
         if cost is None:
             cost = costing.annual_cost(salary, fte, load) if hr else 0.0
         reports_to = _text(c.get("reports_to")) or None
@@ -240,6 +272,15 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
             reports_to=reports_to, functions=seat_functions, fte=fte, base_salary=salary, annual_cost=cost, benefits_load=load,
         )))
     return out
+
+
+def _title_index(roles: dict[str, Role]) -> dict[str, str]:
+    """Each role's title and other names, normalised, to its key (the first role wins, as in the catalog's order)."""
+    index: dict[str, str] = {}
+    for key, role in roles.items():
+        for name in (role.title, *role.also_called):
+            index.setdefault(normalise_title(name), key)
+    return index
 
 
 def _functions(text: str, vocabulary: dict[str, str], error: Any) -> tuple[str, ...]:
@@ -257,36 +298,53 @@ def _functions(text: str, vocabulary: dict[str, str], error: Any) -> tuple[str, 
     return tuple(dict.fromkeys(out))
 
 
+# Closest-ID suggestions compare with every ID; past this many seats that takes too long.
+_SUGGEST_AMONG = 10000
+
+
 def _build(seats: list[tuple[int, Position]], where: _Where, t: Templates, source: str) -> Team:
     import networkx as nx
 
     row_of: dict[str, int] = {}
     for n, seat in seats:
         if seat.id in row_of:
-            raise where.error(f"seat ID {seat.id!r} is used twice (rows {row_of[seat.id]} and {n}); every seat needs its own ID", n, "id")
+            raise where.error(f"seat ID {shown(seat.id)} is used twice (rows {row_of[seat.id]} and {n}); every seat needs its own ID", n, "id")
         row_of[seat.id] = n
     for n, seat in seats:
         if seat.reports_to is not None and seat.reports_to not in row_of:
-            raise where.error(f"reports to {seat.reports_to!r}, which is no seat's ID{suggest(seat.reports_to, tuple(row_of))}", n, "reports_to")
+            hint = suggest(seat.reports_to, tuple(row_of)) if len(row_of) <= _SUGGEST_AMONG else ""
+            raise where.error(f"reports to {shown(seat.reports_to)}, which is no seat's ID{hint}", n, "reports_to")
     roots = [(n, s) for n, s in seats if s.reports_to is None]
     if len(roots) > 1:
         listed = ", ".join(f"{s.id} (row {n})" for n, s in roots[:6])
         raise where.error(f"{len(roots)} seats report to no one: {listed}; exactly one seat (the top of the team) may have an empty Reports to", key="reports_to")
+    loop = _loop({s.id: s.reports_to for _, s in seats})
+    if loop:
+        path = " -> ".join([*loop, loop[0]])
+        rows = ", ".join(str(row_of[s]) for s in loop)
+        raise where.error(f"reporting lines go round in a loop: {path} (rows {rows}); every chain of managers must end at the top seat", row_of[loop[0]], "reports_to")
     graph = nx.DiGraph()
     for _, seat in seats:
         graph.add_node(seat.id, **{k: v for k, v in seat.__dict__.items() if k != "id"})
     for _, seat in seats:
         if seat.reports_to is not None:
             graph.add_edge(seat.reports_to, seat.id)
-    try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        cycle = None
-    if cycle or not roots:
-        loop = [u for u, _ in cycle] if cycle else [seats[0][1].id]
-        path = " -> ".join([*loop, loop[0]])
-        rows = ", ".join(str(row_of[s]) for s in loop)
-        raise where.error(f"reporting lines go round in a loop: {path} (rows {rows}); every chain of managers must end at the top seat", row_of[loop[0]], "reports_to")
     order = [roots[0][1].id, *(v for _, v in nx.bfs_edges(graph, roots[0][1].id))]
     by_id = {s.id: s for _, s in seats}
     return Team(source=source, seats=tuple(by_id[i] for i in order), graph=graph, templates=t)
+
+
+def _loop(manager_of: dict[str, str | None]) -> list[str]:
+    """The first reporting loop (each seat followed by its manager), or [] when every chain ends at a top seat."""
+    done: set[str] = set()
+    for start in manager_of:
+        chain: dict[str, None] = {}
+        seat: str | None = start
+        while seat is not None and seat not in done and seat not in chain:
+            chain[seat] = None
+            seat = manager_of.get(seat)
+        if seat is not None and seat in chain:
+            walk = list(chain)
+            return walk[walk.index(seat):]
+        done.update(chain)
+    return []

@@ -17,7 +17,8 @@ from .catalog import Catalog, Family, Role, TitleMatching, parse_catalog
 from .errors import RuleError, TemplateError
 from .expressions import BOOLEAN, NUMBER, TEXT, TEXT_SET, Expression
 from .files import read_data_file
-from .rules import MAX_SEATS_PER_RULE, RulePack, parse_rules, planning_names
+from .limits import limit
+from .rules import RulePack, parse_rules, planning_names
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
 __all__ = ["FunctionInfo", "Figure", "Band", "HiringPolicy", "Costing", "PayPolicy", "Templates", "templates_dir", "load_templates", "profile_names"]
@@ -202,10 +203,9 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     benchmarks, names = parse_benchmarks(read_data_file(bench_path, TemplateError), path=bench_path, names=names_of_profile, functions=vocab, hr_families=catalog.hr_families)
 
     rules_path = Path(rules_s)
-    cap = benchmarks.limits.get("max_seats_per_rule")
     pack = parse_rules(
         read_data_file(rules_path, RuleError), path=rules_path, roles=catalog.roles, names=planning_names(names, vocab, catalog.roles),
-        max_seats=float(cap.value) if cap is not None and cap.value is not None else MAX_SEATS_PER_RULE,
+        max_seats=float(limit("rules.seats_per_rule").value),
     )
     return Templates(
         directory=folder_s,

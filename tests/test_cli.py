@@ -135,3 +135,13 @@ def test_console_script_exits_2_without_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "orgplan", "plan", str(path)], capture_output=True, text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip() == f"Error: {path}: employees: expected a whole number from 1 to 5,000,000, got 'lots'"
+
+
+def test_help_lists_every_command_with_its_whole_summary(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    listed = " ".join(result.output.split("Commands:")[1].split())
+    assert "..." not in listed
+    for name, command in cli.commands.items():
+        summary = " ".join(command.help.split("\n\n")[0].split())
+        assert f"{name} {summary}" in listed, name

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from orgplan import compare, read_team
 from orgplan.cli import cli
 from orgplan.columns import POSITION_COLUMNS, letter
-from orgplan.errors import OptionError
+from orgplan.errors import OptionError, OutputError
 from orgplan.excel import SHEETS, export_excel
 from orgplan.hiring import hiring_plan
 from orgplan.sheets import HEADER_FILL, LINE_POINTS, text_width
@@ -385,7 +385,7 @@ def test_export_refuses_other_extensions_and_leaves_nothing_behind(keystone, tmp
         raise OSError("disk full")
 
     monkeypatch.setattr(xlsxwriter.Workbook, "close", broken_close)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="plan.xlsx: cannot write: disk full"):
         export_excel(keystone, tmp_path / "plan.xlsx", chart=False)
     assert list(tmp_path.iterdir()) == []
 

@@ -56,3 +56,20 @@ def test_positions_dataframe(make_plan):
     assert len(df) == len(p.seats)
     assert df.loc["ceo", "family"] == "executive"
     assert df["annual_cost"].sum() == p.summary["annual_cost"]
+
+
+def test_output_files_honour_the_umask(tmp_path):
+    import os
+    import stat
+
+    from orgplan.outputs import write_outputs
+
+    p = plan(load_profile(next(e for e in EXAMPLES if e.stem == "tiny-studio")))
+    for mask, mode in ((0o022, 0o644), (0o077, 0o600)):
+        old = os.umask(mask)
+        try:
+            written = write_outputs(p, tmp_path / f"out{mask:o}")
+        finally:
+            os.umask(old)
+        assert {stat.S_IMODE(path.stat().st_mode) for path in written} == {mode}
+        assert stat.S_IMODE(written[0].parent.stat().st_mode) == mode | (mode & 0o444) >> 2

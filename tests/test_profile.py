@@ -99,3 +99,52 @@ def test_with_values_recomputes_derived_defaults():
     bigger = p.with_values(employees=1000)
     assert bigger.annual_hires == pytest.approx(10 * p.annual_hires)
     assert "compensation" in bigger.functions
+
+
+@pytest.mark.parametrize("field", ["growth_rate", "turnover_rate", "unionized_share"])
+def test_a_rate_above_one_must_be_written_with_a_percent_sign(field, templates):
+    assert templates.profile_fields[field]["format"] == "percent"
+    with pytest.raises(ProfileError) as info:
+        profile_from_dict({"employees": 100, field: 5}, source="acme.yaml")
+    assert str(info.value).startswith(f"acme.yaml: {field}: expected a fraction from ")
+    assert "got 5 (write 5% for 5 percent)" in str(info.value)
+    assert getattr(profile_from_dict({"employees": 100, field: "5%"}), field) == pytest.approx(0.05)
+    assert getattr(profile_from_dict({"employees": 100, field: 1}), field) == 1.0
+
+
+def test_growth_beyond_one_hundred_percent_is_accepted_as_a_percentage():
+    assert profile_from_dict({"employees": 100, "growth_rate": "250%"}).growth_rate == pytest.approx(2.5)
+    with pytest.raises(ProfileError, match=r"got '600%'"):
+        profile_from_dict({"employees": 100, "growth_rate": "600%"})
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("employees: 1:30\n", "line 1, column 12: '1:30' is a base-60 number in YAML 1.1 (90)"),
+        ("employees: 40\nemployees: 50\n", "line 2, column 1: duplicate key 'employees' (first on line 1)"),
+        ("employees: 40\ncompany: yes\n", "line 2, column 10: 'yes' means true in YAML 1.1"),
+        ("employees: 0700\n", "'0700' starts with 0, which YAML 1.1 reads as an octal number (448)"),
+        ("employees:\n", "employees: is empty, but is required"),
+    ],
+)
+def test_yaml_surprises_are_refused_with_the_line(tmp_path, text, words):
+    path = write(tmp_path / "p.yaml", text)
+    with pytest.raises(ProfileError) as info:
+        load_profile(path)
+    assert str(info.value).startswith(f"{path}: ") and words in str(info.value)
+
+
+def test_company_names_must_be_one_line_of_valid_unicode():
+    with pytest.raises(ProfileError, match=r"company: expected text, got a character that is not valid Unicode \(U\+D800"):
+        profile_from_dict({"employees": 10, "company": "Acme \ud800"})
+    with pytest.raises(ProfileError, match=r"company: expected text on one line, got a control character \(U\+000A\)"):
+        profile_from_dict({"employees": 10, "company": "Acme\nHoldings"})
+
+
+def test_hires_a_year_stay_within_what_any_company_hires(templates):
+    most = templates.profile_fields["annual_hires"]["max"]
+    p = profile_from_dict({"employees": 5_000_000, "growth_rate": "500%", "turnover_rate": "300%"}, templates=templates)
+    assert p.annual_hires == most and f"at most {most:,}" in " ".join(p.notes)
+    with pytest.raises(ProfileError, match=f"annual_hires: expected a number from 0 to {most:,}"):
+        profile_from_dict({"employees": 100, "annual_hires": most + 1}, templates=templates)

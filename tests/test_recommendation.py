@@ -94,7 +94,7 @@ def test_a_small_company_hiring_fast_gets_recruiters(make_plan):
 
 
 def test_frontline_hiring_is_mostly_manager_led(make_plan):
-    p = make_plan(employees=600, industry="restaurants", turnover_rate=1.2)
+    p = make_plan(employees=600, industry="restaurants", turnover_rate="120%")
     assert p.profile.frontline_share >= 0.8
     assert count(p, "recruiter") <= 5 and p.summary["hr_headcount"] <= 15
 
@@ -207,7 +207,7 @@ def test_ordinary_companies_land_inside_the_published_range(make_plan, employees
 
 
 def test_a_plan_outside_the_range_says_why(make_plan):
-    band = make_plan(employees=180, growth_rate=1.2, turnover_rate=0.12, countries=3).summary["benchmark_hr_per_100"]
+    band = make_plan(employees=180, growth_rate="120%", turnover_rate=0.12, countries=3).summary["benchmark_hr_per_100"]
     assert band["status"] == "above" and band["reasons"]
     assert "Talent acquisition" in band["reasons"][0]
 

@@ -112,13 +112,14 @@ def test_more_seats_than_employees_is_refused_naming_the_rule(tmp_path):
     assert str(info.value) == f"{path}: rule 'hr-manager', add.seats: 'employees * 2' gives 1,000 seats, more than the company's 500 employees"
 
 
-def test_seats_above_the_declared_cap_are_refused(tmp_path):
-    folder = tmp_path / "templates"
+def test_seats_above_the_declared_cap_are_refused(monkeypatch, tmp_path):
+    from orgplan import limits
+
+    folder = tmp_path / "templates"  # a folder of its own, so the templates are read afresh
     shutil.copytree(templates_dir(), folder)
-    bench = yaml.safe_load((folder / "benchmarks.yaml").read_text())
-    assert bench["limits"]["max_seats_per_rule"]["value"] == 100_000
-    bench["limits"]["max_seats_per_rule"]["value"] = 3
-    write(folder / "benchmarks.yaml", yaml.safe_dump(bench, sort_keys=False))
+    declared = limits.all_limits()
+    assert declared["rules.seats_per_rule"].value == 100_000
+    monkeypatch.setattr(limits, "all_limits", lambda: {**declared, "rules.seats_per_rule": limits.Limit("rules.seats_per_rule", 3, "test")})
     t = load_templates(folder)
     with pytest.raises(RuleError, match=r"rule 'recruiters', add.seats: 'floor\(specialist_work_talent_acquisition \+ 1 - seat_fill\)' gives \d+ seats, more than the limit of 3 seats from one rule"):
         plan(profile_from_dict({"employees": 2000}, templates=t), templates=t)

@@ -161,7 +161,7 @@ def test_functions_ticked_are_the_functions_planned(client):
         ({"employees": "lots"}, "employees", "expected a whole number from 1 to 5,000,000, got 'lots'"),
         ({"employees": ""}, "employees", "is required: Current headcount."),
         ({"employees": "40", "functions": "payrol"}, "functions", "unknown function 'payrol' (did you mean 'payroll'?)"),
-        ({"employees": "40", "unionized_share": "2"}, "unionized_share", "expected a number from 0 to 1, got 2"),
+        ({"employees": "40", "unionized_share": "2"}, "unionized_share", "expected a fraction from 0 to 1, got 2 (write 2% for 2 percent)"),
         ({"employees": "40", "hr_reports_to": "CTO"}, "hr_reports_to", "expected one of CEO, COO, CFO, got 'CTO'"),
     ],
 )
@@ -185,7 +185,7 @@ def test_a_bad_field_gets_the_clis_words_next_to_it_400_and_the_form_refilled(cl
 def test_every_bad_field_is_shown_at_once(client):
     page = client.get("/plan", params={"employees": "-4", "growth_rate": "lots", "sites": "0"}).text
     assert "There are 3 problems" in page
-    assert error_next_to(page, "growth_rate") == "expected a number from -0.9 to 5, got 'lots'"
+    assert error_next_to(page, "growth_rate") == "expected a fraction from -0.9 to 1 (or a percentage up to 500%), got 'lots'"
     assert error_next_to(page, "sites") == "expected a whole number from 1 to 100,000, got 0"
 
 
