@@ -215,15 +215,16 @@ def roadmap_command(profile: str, to: int | None, steps: int, out: str | None, s
 @click.argument("current", type=click.Path(dir_okay=False))
 @click.argument("profile", type=click.Path(dir_okay=False))
 @click.option("--out", "out", type=click.Path(file_okay=False), help="Write staffing-plan.xlsx (with Gap sheets) and orgchart-gap.png into this folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print only the recommended plan as JSON, each seat filled (by which current seat) or open, with the open totals.")
 @SET_OPTION
 @RULES_OPTION
 @_friendly
-def compare_command(current: str, profile: str, out: str | None, sets: tuple[str, ...], rules: str | None) -> None:
+def compare_command(current: str, profile: str, out: str | None, as_json: bool, sets: tuple[str, ...], rules: str | None) -> None:
     """Compare CURRENT with the plan for PROFILE: what to add, change and drop.
 
     CURRENT is the HR team a company has (.xlsx or .csv, as for `orgplan import`) or
     another profile (.yaml or .json), to put two scenarios side by side. --set changes
-    PROFILE only.
+    PROFILE only. Each recommended seat is filled by a current seat or open, to be hired.
     """
     from .gap import compare, load_current
     from .outputs import write_gap_outputs
@@ -234,6 +235,9 @@ def compare_command(current: str, profile: str, out: str | None, sets: tuple[str
     now, name = load_current(current, templates)
     gap = compare(now, plan(prof, templates=templates))
     written = write_gap_outputs(gap, out) if out else []
+    if as_json:
+        click.echo(gap.json, nl=False)
+        return
     click.echo(gap_text(gap, name))
     for path in written:
         click.echo(f"wrote {path}")

@@ -135,9 +135,9 @@ def test_the_gap_chart_draws_open_changed_and_kept_seats_apart_with_the_cost_dif
     fig = draw_chart(gap.plan, gap=gap).figure
     texts = [t.get_text() for t in fig.texts]
     assert texts[0] == "Keystone - HR gap: current team vs recommended organisation"
-    assert {"Open seat to fill (new)", "Current seat, changed", "Current seat, kept"} <= set(texts)
+    assert {"Open seat to hire (new)", "Current seat, changed", "Current seat, kept"} <= set(texts)
     footer = " ".join(texts)
-    assert f"{len(gap.to_add)} open seats to fill, drawn with a dashed outline." in footer
+    assert f"{len(gap.open_seats)} open seats to hire, drawn with a dashed outline." in footer
     assert f"Cost difference: +${gap.cost_difference:,.0f} a year." in footer
     boxes = next(c for c in fig.axes[0].collections if c.get_gid() == "boxes")
     dashed = [style for style in boxes.get_linestyles() if style[1] is not None]

@@ -41,6 +41,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive
 
+from orgplan.catalog import OUTSIDE_HR
 from orgplan.errors import OrgplanError, ProfileError, TeamFileError
 
 from . import work
@@ -277,7 +278,7 @@ class _Site:
         extras = [k for k in dict.fromkeys(k for p in positions for k in p) if k not in _SEAT_KEYS and all(not isinstance(p.get(k), (dict, list)) for p in positions)]
         groups: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         for p in positions:
-            if p.get("family") == "executive" or p.get("reports_to") is None:
+            if p.get("family") in OUTSIDE_HR or p.get("reports_to") is None:
                 continue
             key = (p["title"], p.get("reports_to") and titles.get(p["reports_to"], p["reports_to"]), *(p.get(k) for k in extras))
             row = groups.get(key)
