@@ -315,6 +315,29 @@ def sensitivity_command(profile: str, varies: tuple[str, ...], samples: int, see
         click.echo(f"wrote {path}")
 
 
+@cli.command("jobs")
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Write the job descriptions into DIR/jobs/: one file per role and index.md.")
+@click.option("--format", "formats", default="md,docx", show_default=True, metavar="md,docx", help="File formats, separated by commas: md (Markdown), docx (Word).")
+@SET_OPTION
+@RULES_OPTION
+@_friendly
+def jobs_command(profile: str, out: str, formats: str, sets: tuple[str, ...], rules: str | None) -> None:
+    """Write a job description for every role in the plan for PROFILE.
+
+    Each says, in the plan's terms: the title and level, summary, reporting line, the
+    HR functions the seats cover in this company, responsibilities, skills,
+    qualifications by level, career next steps, the pay range of the plan's seats,
+    seats and FTE, and why the plan has them.
+    """
+    from .jobs import write_jobs
+    from .planner import plan
+
+    prof, templates = _profile(profile, rules, sets)
+    for path in write_jobs(plan(prof, templates=templates), out, formats.split(",")):
+        click.echo(f"wrote {path}")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. The default keeps the page to this computer; 0.0.0.0 opens it to your network.")
 @click.option("--port", default=8000, type=click.IntRange(0, 65535), show_default=True, help="Port to listen on (0 picks a free one).")

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["export_excel", "gap_tables", "SHEETS"]
 
-SHEETS = ("Summary", "Positions", "Org structure", "Responsibilities", "Budget", "Hiring plan", "Assumptions", "Org chart")
+SHEETS = ("Summary", "Positions", "Org structure", "Responsibilities", "Budget", "Hiring plan", "Job descriptions", "Assumptions", "Org chart")
 LAST_ROW = 1048576  # whole columns below the header, so rows finance adds are counted too
 RATIO = "0.00"
 _MARK_FILLS = {"Directs": "#FCE4D6", "Does": "#DDEBF7", "Does + directs": "#E2EFDA"}
@@ -72,6 +72,7 @@ def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str 
         responsibilities_sheet(sheets["Responsibilities"], words)
         budget_sheet(sheets["Budget"], words)
         hiring_sheet(sheets["Hiring plan"], words)
+        jobs_sheet(sheets["Job descriptions"], words)
         assumptions_sheet(sheets["Assumptions"], words)
         if comparison is not None:
             for table in gap_tables(comparison, totals):
@@ -519,6 +520,36 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
         sheet.put(row, 4, w.titles.get(s.reports_to or "", ""))
         sheet.put(row, 5, Formula(f"=IFERROR(INDEX({ref('annual_cost')},MATCH(C{row + 1},{ref('id')},0)),0)", s.annual_cost), MONEY)
     sheet.finish(repeat_rows=seats_header, freeze=(seats_header + 1, 0))
+
+
+# -- Job descriptions -------------------------------------------------------------------
+def jobs_sheet(sheet: Sheet, w: _Words) -> None:
+    """A job description per role of the plan: a title band, then each part's heading beside its lines."""
+    from .jobs import job_descriptions
+
+    sheet.title("Job descriptions", f"One per role of the plan, in {w.plan.profile.company}'s terms. "
+                "`orgplan jobs PROFILE --out DIR` writes each as a Word document and as Markdown.")
+    sheet.cap(0, 26)
+    sheet.cap(1, 110)
+    row = 2
+    for jd in job_descriptions(w.plan):
+        row += 1
+        sheet.section(row, jd.title)
+        row += 1
+        sheet.put(row, 0, "Role", note=True)
+        sheet.put(row, 1, jd.headline, note=True, wrap=True)
+        for part in jd.parts:
+            lines = [*part.paragraphs, *(f"\u2022 {b}" for b in part.bullets)]
+            for i, text in enumerate(lines):
+                row += 1
+                if i == 0:
+                    sheet.put(row, 0, part.heading, bold=True, wrap=True, top_line=True)
+                sheet.put(row, 1, text, wrap=True, top_line=i == 0)
+            if part.note:
+                row += 1
+                sheet.put(row, 1, part.note, note=True, wrap=True)
+        row += 1
+    sheet.finish(repeat_cols=0)
 
 
 # -- Assumptions ------------------------------------------------------------------------
