@@ -276,7 +276,8 @@ class _Reader:
         """Where the pay comes from: the catalog's market figure, then each rule of the pay policy that raised a seat's pay."""
         t, profile = self.t, self.plan.profile
         policy = t.pay
-        out = [f"Market pay: {money(role.salary.base)} a year, {role.salary.source} ({role.salary.year})."]
+        year = "" if str(role.salary.year) in role.salary.source else f" ({role.salary.year})"
+        out = [f"Market pay: {money(role.salary.base)} a year, {role.salary.source.rstrip('.')}{year}."]
         if role.salary_note:
             out.append(role.salary_note)
         index = {c.name: c.pay_index for c in profile.countries}

@@ -19,6 +19,14 @@ def recommended(make_plan):
     return make_plan(company="Keystone", employees=900, sites=3, business_units=2, unionized_share=0.55, hr_reports_to="COO", annual_hires=180)
 
 
+SMALL_TEAM = (  # a manager, a generalist and a payroll administrator under the COO
+    "coo,Chief Operating Officer,,,\n"
+    "m,HR Manager,coo,118000,1\n"
+    "g1,HR Generalist,m,68000,1\n"
+    "p,Payroll Administrator,m,54000,1\n"
+)
+
+
 def team(tmp_path, text):
     return read_team(write(tmp_path / "team.csv", "id,title,reports to,salary,fte\n" + text))
 
@@ -125,12 +133,7 @@ def test_bad_scenarios_and_team_files_exit_2(args, message):
 def test_the_gap_chart_draws_open_changed_and_kept_seats_apart_with_the_cost_difference(tmp_path, recommended):
     from orgplan.chart import draw_chart
 
-    current = team(tmp_path, (
-        "coo,Chief Operating Officer,,,\n"
-        "m,HR Manager,coo,118000,1\n"
-        "g1,HR Generalist,m,68000,1\n"
-        "p,Payroll Administrator,m,54000,1\n"
-    ))
+    current = team(tmp_path, SMALL_TEAM)
     gap = compare(current, recommended)
     fig = draw_chart(gap.plan, gap=gap).figure
     texts = [t.get_text() for t in fig.texts]
@@ -149,12 +152,7 @@ def test_the_gap_chart_draws_open_changed_and_kept_seats_apart_with_the_cost_dif
 
 
 def test_each_recommended_seat_is_filled_by_a_current_seat_or_open(tmp_path, recommended):
-    current = team(tmp_path, (
-        "coo,Chief Operating Officer,,,\n"
-        "m,HR Manager,coo,118000,1\n"
-        "g1,HR Generalist,m,68000,1\n"
-        "p,Payroll Administrator,m,54000,1\n"
-    ))
+    current = team(tmp_path, SMALL_TEAM)
     gap = compare(current, recommended)
     assert gap.filled_by["hr-manager-1"] == "m" and gap.filled_by["payroll-specialist-1"] == "p"  # kept, and changed (re-titled)
     assert set(gap.filled_by) == {s.id for s in recommended.hr_seats}

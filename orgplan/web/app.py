@@ -325,19 +325,24 @@ class _Site:
             return JSONResponse({"errors": form.errors}, status_code=400)
         return Response(result.json, media_type="application/json", headers=_download("plan.json"))
 
-    async def plan_xlsx(self, request: Request) -> Response:
-        form = self.read(request.query_params.multi_items())
+    def plan_file(self, name: str, make: Callable[[Plan], bytes]) -> Callable[[Request], Awaitable[Response]]:
+        """An endpoint answering with the file ``name``, made by ``make`` from the query's plan (kept for the same profile)."""
 
-        def make() -> bytes | None:
-            result = self.plan_for(form)
-            if result is None:
-                return None
-            return self.remember(("xlsx", query_string(form)), lambda: work.workbook_bytes(result))
+        async def endpoint(request: Request) -> Response:
+            form = self.read(request.query_params.multi_items())
 
-        data = await run_in_threadpool(make)
-        if data is None:
-            return self.form_page(request, form)
-        return Response(data, media_type=work.MEDIA_TYPES[".xlsx"], headers=_download("staffing-plan.xlsx"))
+            def build() -> bytes | None:
+                result = self.plan_for(form)
+                if result is None:
+                    return None
+                return self.remember((name, query_string(form)), lambda: make(result))
+
+            data = await run_in_threadpool(build)
+            if data is None:
+                return self.form_page(request, form)
+            return Response(data, media_type=work.MEDIA_TYPES[Path(name).suffix], headers=_download(name))
+
+        return endpoint
 
     def chart_file(self, suffix: str) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -384,44 +389,25 @@ class _Site:
         message = f"The plan for {result.profile.company} has no role {key!r}" if key else "Name a role with role=KEY"
         return self.page(request, "problem.html", status=404, form=form, tab="plan", title="No such role in this plan", message=f"{message}; its roles are: {roles}.")
 
-    async def job_page(self, request: Request) -> Response:
-        form = self.read(request.query_params.multi_items(), skip=("role",))
-        key = request.query_params.get("role", "")
-        made = await run_in_threadpool(self._job, form, key)
-        if made is None:
-            return self.form_page(request, form)
-        result, jd = made
-        if jd is None:
-            return self._no_such_role(request, form, result, key)
-        return self.page(request, "job.html", form=form, tab="plan", plan=result, jd=jd, role_qs=query_string(form, role=key))
-
-    async def job_docx(self, request: Request) -> Response:
+    def job_file(self, suffix: str) -> Callable[[Request], Awaitable[Response]]:
+        """The job description of the query's ``role``: the page (``suffix`` '') or the Word document ('.docx')."""
         from orgplan.jobs import docx_bytes
 
-        form = self.read(request.query_params.multi_items(), skip=("role",))
-        key = request.query_params.get("role", "")
-        made = await run_in_threadpool(self._job, form, key)
-        if made is None:
-            return self.form_page(request, form)
-        result, jd = made
-        if jd is None:
-            return self._no_such_role(request, form, result, key)
-        data = await run_in_threadpool(self.remember, ("job", query_string(form), key), lambda: docx_bytes(jd))
-        return Response(data, media_type=work.MEDIA_TYPES[".docx"], headers=_download(f"{key}.docx"))
+        async def endpoint(request: Request) -> Response:
+            form = self.read(request.query_params.multi_items(), skip=("role",))
+            key = request.query_params.get("role", "")
+            made = await run_in_threadpool(self._job, form, key)
+            if made is None:
+                return self.form_page(request, form)
+            result, jd = made
+            if jd is None:
+                return self._no_such_role(request, form, result, key)
+            if not suffix:
+                return self.page(request, "job.html", form=form, tab="plan", plan=result, jd=jd, role_qs=query_string(form, role=key))
+            data = await run_in_threadpool(self.remember, ("job", query_string(form), key), lambda: docx_bytes(jd))
+            return Response(data, media_type=work.MEDIA_TYPES[suffix], headers=_download(f"{key}{suffix}"))
 
-    async def jobs_zip(self, request: Request) -> Response:
-        form = self.read(request.query_params.multi_items())
-
-        def make() -> bytes | None:
-            result = self.plan_for(form)
-            if result is None:
-                return None
-            return self.remember(("jobs", query_string(form)), lambda: work.jobs_zip_bytes(result))
-
-        data = await run_in_threadpool(make)
-        if data is None:
-            return self.form_page(request, form)
-        return Response(data, media_type=work.MEDIA_TYPES[".zip"], headers=_download("job-descriptions.zip"))
+        return endpoint
 
     # -- the roadmap -----------------------------------------------------------------------
 
@@ -818,11 +804,11 @@ def create_app(*, rules: str | None = None, templates_dir: str | None = None, al
         Route("/upload", site.upload, methods=["POST"]),
         Route("/plan", site.plan_page),
         Route("/plan.json", site.plan_json),
-        Route("/plan.xlsx", site.plan_xlsx),
+        Route("/plan.xlsx", site.plan_file("staffing-plan.xlsx", work.workbook_bytes)),
         *(Route(f"/chart{s}", site.chart_file(s)) for s in (".svg", ".png", ".pdf")),
-        Route("/job", site.job_page),
-        Route("/job.docx", site.job_docx),
-        Route("/jobs.zip", site.jobs_zip),
+        Route("/job", site.job_file("")),
+        Route("/job.docx", site.job_file(".docx")),
+        Route("/jobs.zip", site.plan_file("job-descriptions.zip", work.jobs_zip_bytes)),
         Route("/roadmap", site.roadmap_page),
         *(Route(f"/roadmap{s}", site.roadmap_file(s)) for s in (".xlsx", ".svg", ".png")),
         Route("/compare", site.compare_page, methods=["GET"]),
