@@ -1,7 +1,8 @@
 """Regenerate the outputs of every example into examples/output/<name>/.
 
 Each profile gets plan.json, its org chart and staffing-plan.xlsx; the growing startup
-also gets its roadmap, and current-team.xlsx is compared with the Keystone plan.
+also gets its roadmap, current-team.xlsx is compared with the Keystone plan, and Keystone's
+roles get their job descriptions (Markdown) in keystone-manufacturing/jobs/.
 
 Run: python3 examples/regenerate.py
 """
@@ -29,6 +30,7 @@ def main() -> None:
     for args in (
         ["roadmap", str(HERE / "brightpath-startup.yaml"), "--to", "5000", "--out", str(OUT / "brightpath-roadmap")],
         ["compare", str(HERE / "current-team.xlsx"), str(HERE / "keystone-manufacturing.yaml"), "--out", str(OUT / "keystone-gap")],
+        ["jobs", str(HERE / "keystone-manufacturing.yaml"), "--out", str(OUT / "keystone-manufacturing"), "--format", "md"],
     ):
         result = runner.invoke(cli, args)
         if result.exit_code != 0:

@@ -60,7 +60,8 @@ def legend_entries(plan: Plan, families: set[str], team: str | None, folded: boo
     out = []
     for key, fam in plan.templates.families.items():
         if key in families:
-            out.append((fam.label, {"face": family_colours(key)[0], **outside_style(key)} if key in OUTSIDE_HR else {"face": family_colours(key)[0], "edge": "#3A3A3A"}))
+            edge = {"edge": LINE, **({"ls": "--"} if key == BUSINESS else {})} if key in OUTSIDE_HR else {"edge": "#3A3A3A"}
+            out.append((fam.label, {"face": family_colours(key)[0], **edge}))
     if team:
         out.append(("Lead and team (band: the lead)", {"face": family_colours(team)[0], "band": True}))
     if folded:
