@@ -82,7 +82,7 @@ class Qualifications:
 
     def over(self, base: Qualifications) -> Qualifications:
         """These qualifications where given, ``base``'s elsewhere; both sources when both are used."""
-        fields = ("education", "experience", "certifications")
+        fields = QUALIFICATION_FIELDS
         own = [f for f in fields if getattr(self, f) is not None]
         if not own:
             return base
@@ -176,8 +176,6 @@ _ROLE_KEYS = (
     "next_steps", "salary", "salary_note", "reports_to", "leads", "paid_as", "grows", "hands_on", "scoped", "led_by",
     "qualifications", "dotted_lines_from",
 )
-# What a job description needs of every HR role: filled in, and the career steps naming roles of the catalog.
-_ROLE_TEXTS = ("summary", "responsibilities", "skills", "next_steps")
 
 
 def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Catalog:

@@ -19,12 +19,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .catalog import OUTSIDE_HR
 from .chart_layout import BAND, BODY_PT, PAD_Y, TITLE_PT, UNIT, Box, layout_chart, line_height
 from .chart_pages import (
     FOOT_FONT, LEGEND_FONT, MARGIN, MIN_SLIDE_WIDTH, PAPER, SLIDE, SUB_FONT, TITLE_FONT, ChartOptions, Page,
     chart_options, chart_pages, chart_title, company_totals, fit_layout, fold_notes, frame_for, slide_page,
 )
-from .catalog import OUTSIDE_HR
 from .chart_style import DOTTED, FAMILY_STYLE, LINE, MARK_STYLE, family_colours, legend_for, mark_style, outside_style
 from .chart_text import FONT, measure
 from .errors import OptionError

@@ -18,10 +18,10 @@ titles where formulas need them. Text from profiles and catalogs is always store
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import tempfile
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any

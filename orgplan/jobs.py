@@ -132,6 +132,9 @@ class JobDescription:
             where = f" in {_listed(countries)}" if countries else " for seats serving the whole company" if len(alike) > 1 else ""
             seats = f" ({count_of(sum(r.seats for r in ranges), 'seat')})" if len(alike) > 1 or len(ranges) > 1 else ""
             out.append(f"{label}{where}: {text}{seats}")
+        if round(self.fte, 2) != self.seats:
+            out.append(f"Part time: {'the seats are' if self.seats > 1 else 'the seat is'} {number(round(self.fte, 2))} FTE{' in all' if self.seats > 1 else ''}; "
+                       "the figures above are full-time rates, paid in proportion.")
         return tuple(out)
 
     @property
