@@ -441,7 +441,8 @@ def write_jobs(plan: Plan, out_dir: str | os.PathLike[str], formats: tuple[str, 
     """Write a job description per role into ``out_dir/jobs/``: ``<role>.md`` and/or ``<role>.docx``, and ``index.md``.
 
     Every file is made first, then the set is moved into place together, so a failure
-    leaves the folder as it was. Returns the paths written.
+    leaves the folder as it was; descriptions of roles the plan no longer has are removed.
+    Returns the paths written.
 
     >>> import tempfile
     >>> from orgplan import plan, profile_from_dict
@@ -459,6 +460,10 @@ def write_jobs(plan: Plan, out_dir: str | os.PathLike[str], formats: tuple[str, 
             (staging / name).write_bytes(data)
         for name in files:
             os.replace(staging / name, folder / name)
+        for key in plan.templates.roles:  # descriptions of roles this plan no longer has go, so the folder mirrors the plan
+            for ext in FORMATS:
+                if f"{key}.{ext}" not in files:
+                    (folder / f"{key}.{ext}").unlink(missing_ok=True)
     except OSError as exc:
         raise OptionError(f"cannot write the job descriptions: {exc.strerror or exc}", path=folder) from None
     finally:

@@ -196,6 +196,14 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, args, messag
     assert sorted(tmp_path.rglob("*")) == before
 
 
+def test_writing_again_for_a_smaller_plan_removes_the_roles_it_no_longer_has(lumen, make_plan, tmp_path):
+    write_jobs(lumen, tmp_path)
+    (tmp_path / "jobs" / "notes.txt").write_text("mine")
+    small = make_plan(company="Lumen Labs", employees=30)
+    write_jobs(small, tmp_path)
+    assert sorted(p.name for p in (tmp_path / "jobs").iterdir()) == ["hr_generalist.docx", "hr_generalist.md", "index.md", "notes.txt"]
+
+
 def test_a_folder_that_cannot_be_written_leaves_the_earlier_descriptions_as_they_were(lumen, tmp_path, monkeypatch):
     write_jobs(lumen, tmp_path, ["md"])
     before = {p.name: p.read_bytes() for p in (tmp_path / "jobs").iterdir()}
