@@ -35,6 +35,8 @@ __all__ = [
     "plan_many",
     "read_companies",
     "plan_portfolio",
+    "job_descriptions",
+    "write_jobs",
 ]
 
 __version__ = "0.1.0"
@@ -57,6 +59,8 @@ _LAZY = {
     "plan_many": "batch",
     "read_companies": "companies",
     "plan_portfolio": "portfolio",
+    "job_descriptions": "jobs",
+    "write_jobs": "jobs",
 }
 
 from .errors import OptionError, OrgplanError, PlanError, ProfileError, RuleError, TeamFileError, TemplateError  # noqa: E402

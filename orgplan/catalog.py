@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import TemplateError
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
-__all__ = ["EXECUTIVE", "Family", "TitleMatching", "Salary", "Growth", "Role", "Catalog", "parse_catalog", "normalise_title", "role_for_title"]
+__all__ = [
+    "EXECUTIVE", "BUSINESS", "OUTSIDE_HR", "Family", "TitleMatching", "Salary", "Growth", "Qualifications", "Role", "Catalog",
+    "parse_catalog", "normalise_title", "role_for_title",
+]
 
-EXECUTIVE = "executive"  # the family of the one role outside HR: the executive HR reports to
+EXECUTIVE = "executive"  # the family of the executive HR reports to
+BUSINESS = "business"  # the family of business leaders an HR seat has a dotted line to
+OUTSIDE_HR = frozenset({EXECUTIVE, BUSINESS})  # families outside HR: not counted, not costed
 PAY_BASES = ("salary", "fee")
 
 
@@ -26,7 +31,7 @@ class Family:
 
     @property
     def is_hr(self) -> bool:
-        return self.key != EXECUTIVE
+        return self.key not in OUTSIDE_HR
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,37 @@ class Growth:
 
 
 @dataclass(frozen=True)
+class Qualifications:
+    """What a seat asks of the person in it: education, experience and certifications, with their source.
+
+    A level's block gives all three and the level in words (``stage``: "director"); a
+    role's own block gives only what differs from its level's (the others are None).
+    """
+
+    education: str | None = None
+    experience: str | None = None
+    certifications: str | None = None
+    source: str = ""
+    stage: str | None = None
+
+    def over(self, base: Qualifications) -> Qualifications:
+        """These qualifications where given, ``base``'s elsewhere; both sources when both are used."""
+        fields = QUALIFICATION_FIELDS
+        own = [f for f in fields if getattr(self, f) is not None]
+        if not own:
+            return base
+        if len(own) == len(fields):
+            source = self.source
+        else:
+            named = " and ".join(own).capitalize()
+            source = f"{named} for this role: {self.source.rstrip('.')}. The rest, for the level: {base.source}"
+        return Qualifications(*(getattr(self, f) if f in own else getattr(base, f) for f in fields), source=source, stage=base.stage)
+
+
+QUALIFICATION_FIELDS = ("education", "experience", "certifications")
+
+
+@dataclass(frozen=True)
 class Role:
     """One role of the catalog.
 
@@ -90,11 +126,13 @@ class Role:
     hands_on: float = 0.0
     scoped: bool = False
     led_by: str | None = None
+    qualifications: Qualifications | None = None  # what differs from the level's qualifications
+    dotted_lines_from: tuple[str, ...] = ()  # for a business unit leader: the HR roles of its unit with a dotted line to it
 
     @property
     def is_hr(self) -> bool:
-        """True for every HR role; False for the executive HR reports to."""
-        return self.family != EXECUTIVE
+        """True for every HR role; False for the executive and business leaders outside HR."""
+        return self.family not in OUTSIDE_HR
 
 
 @dataclass(frozen=True)
@@ -104,6 +142,7 @@ class Catalog:
     families: dict[str, Family]
     roles: dict[str, Role]
     title_matching: TitleMatching
+    levels: dict[int, Qualifications] = field(default_factory=dict)  # level -> what a seat at that level asks for
 
     @functools.cached_property
     def hr_seat_names(self) -> tuple[str, ...]:
@@ -119,18 +158,32 @@ class Catalog:
         """The position of ``family`` in the catalog's order, for sorting seats."""
         return _ranks(tuple(self.families))[family]
 
+    def qualifications(self, role: str, level: int | None = None) -> Qualifications:
+        """What a seat of ``role`` at ``level`` (default: the role's own) asks for: the level's block with the role's own over it.
+
+        >>> from orgplan.templates import load_templates
+        >>> q = load_templates().catalog.qualifications("talent_acquisition_manager", 7)
+        >>> q.stage
+        'director'
+        """
+        r = self.roles[role]
+        base = self.levels.get(level or r.level) or self.levels.get(r.level) or Qualifications()
+        return r.qualifications.over(base) if r.qualifications is not None else base
+
 
 _ROLE_KEYS = (
     "title", "also_called", "family", "level", "functions", "summary", "responsibilities", "skills",
     "next_steps", "salary", "salary_note", "reports_to", "leads", "paid_as", "grows", "hands_on", "scoped", "led_by",
+    "qualifications", "dotted_lines_from",
 )
 
 
 def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Catalog:
     """Build the catalog from loaded YAML, refusing unknown keys, families and functions."""
     data = expect_mapping(data, error=TemplateError, path=path, where=None)
-    check_keys(data, ("families", "title_matching", "sources", "roles"), required=("families", "title_matching", "roles"), error=TemplateError, path=path)
+    check_keys(data, ("families", "title_matching", "qualifications", "sources", "roles"), required=("families", "title_matching", "roles"), error=TemplateError, path=path)
     families = _families(data["families"], path)
+    levels = _levels(data.get("qualifications", {}), path)
     raw_roles = expect_mapping(data["roles"], error=TemplateError, path=path, where="roles")
     roles: dict[str, Role] = {}
     for key, raw in raw_roles.items():
@@ -171,11 +224,15 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
             hands_on=_share(raw.get("hands_on", 0.0), path, f"{where}.hands_on"),
             scoped=_flag(raw.get("scoped", False), path, f"{where}.scoped"),
             led_by=raw.get("led_by"),
+            qualifications=_qualifications(raw["qualifications"], path, f"{where}.qualifications", whole=False) if "qualifications" in raw else None,
+            dotted_lines_from=tuple(str(x) for x in expect_list(raw.get("dotted_lines_from", []), error=TemplateError, path=path, where=f"{where}.dotted_lines_from")),
         )
     for role in roles.values():
         if role.led_by is not None:
             _known([role.led_by], tuple(roles), path, f"roles.{role.key}.led_by", "role")
-        for field_name in ("next_steps", "reports_to"):
+        if role.is_hr:
+            _check_texts(role, raw_roles[role.key], levels, path)
+        for field_name in ("next_steps", "reports_to", "dotted_lines_from"):
             for other in getattr(role, field_name):
                 if other not in roles:
                     _known([other], tuple(roles), path, f"roles.{role.key}.{field_name}", "role")
@@ -186,7 +243,47 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
                     raise TemplateError(f"grows into {step.role!r}, which is not above level {role.level}", path=path, where=f"roles.{role.key}.grows[{i}]")
     if sum(r.family == EXECUTIVE for r in roles.values()) != 1:
         raise TemplateError(f"the catalog needs exactly one role with family '{EXECUTIVE}'", path=path, where="roles")
-    return Catalog(families=families, roles=roles, title_matching=_title_matching(data["title_matching"], path))
+    return Catalog(families=families, roles=roles, title_matching=_title_matching(data["title_matching"], path), levels=levels)
+
+
+def _check_texts(role: Role, raw: Any, levels: dict[int, Qualifications], path: object) -> None:
+    """Refuse an HR role whose job description would have a gap: no summary, duties, skills, career steps or qualifications."""
+    where = f"roles.{role.key}"
+    if not role.summary.strip():
+        raise TemplateError("a job description needs a summary of the role; write one in a sentence or two", path=path, where=f"{where}.summary")
+    for name in ("responsibilities", "skills", "next_steps"):
+        items = expect_list(raw.get(name, []), error=TemplateError, path=path, where=f"{where}.{name}")
+        if not items:
+            what = {"responsibilities": "at least one responsibility", "skills": "at least one skill", "next_steps": "at least one career next step (a role key)"}[name]
+            raise TemplateError(f"a job description needs {what}", path=path, where=f"{where}.{name}")
+        for i, item in enumerate(items, start=1):
+            expect_text(item, error=TemplateError, path=path, where=f"{where}.{name}[{i}]")
+    if levels:
+        used = [role.level, *(g.level for g in role.grows if g.level is not None)]
+        missing = [lv for lv in used if lv not in levels]
+        if missing:
+            raise TemplateError(f"no qualifications for level {missing[0]}, which this role uses; add a block for it under qualifications", path=path, where=where)
+
+
+def _levels(raw: Any, path: object) -> dict[int, Qualifications]:
+    """The qualifications block of each level, by level."""
+    out = {}
+    for level, item in expect_mapping(raw, error=TemplateError, path=path, where="qualifications").items():
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 10:
+            raise TemplateError(f"expected a level from 1 to 10, got {str(level)[:40]!r}", path=path, where=f"qualifications.{level}")
+        out[level] = _qualifications(item, path, f"qualifications.{level}", whole=True)
+    return out
+
+
+def _qualifications(raw: Any, path: object, where: str, *, whole: bool) -> Qualifications:
+    """A level's block (``whole``: every field and the stage) or a role's (the fields that differ, and a source)."""
+    raw = expect_mapping(raw, error=TemplateError, path=path, where=where)
+    keys = (*QUALIFICATION_FIELDS, "source", *(("stage",) if whole else ()))
+    check_keys(raw, keys, required=keys if whole else ("source",), error=TemplateError, path=path, where=where)
+    texts = {k: expect_text(raw[k], error=TemplateError, path=path, where=f"{where}.{k}") for k in keys if k in raw}
+    if not whole and not set(texts) & set(QUALIFICATION_FIELDS):
+        raise TemplateError(f"give at least one of {', '.join(QUALIFICATION_FIELDS)}", path=path, where=where)
+    return Qualifications(**texts)
 
 
 @functools.lru_cache(maxsize=8)

@@ -19,12 +19,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .catalog import OUTSIDE_HR
 from .chart_layout import BAND, BODY_PT, PAD_Y, TITLE_PT, UNIT, Box, layout_chart, line_height
 from .chart_pages import (
     FOOT_FONT, LEGEND_FONT, MARGIN, MIN_SLIDE_WIDTH, PAPER, SLIDE, SUB_FONT, TITLE_FONT, ChartOptions, Page,
     chart_options, chart_pages, chart_title, company_totals, fit_layout, fold_notes, frame_for, slide_page,
 )
-from .chart_style import DOTTED, FAMILY_STYLE, LINE, MARK_STYLE, family_colours, legend_for, mark_style
+from .chart_style import DOTTED, FAMILY_STYLE, LINE, MARK_STYLE, family_colours, legend_for, mark_style, outside_style
 from .chart_text import FONT, measure
 from .errors import OptionError
 from .files import atomic_path
@@ -136,8 +137,9 @@ def _boxes(ax: Any, plan: Plan, page: Page, scale: float) -> None:
         left, top, right, bottom = box.bounds
         family = box.team_family or box.family
         fill, _ = family_colours(family)
-        if box.family == "executive":
-            face, edge, ls, lw = fill, LINE, "-", 1.2
+        if box.family in OUTSIDE_HR:
+            outline = outside_style(box.family)
+            face, edge, ls, lw = fill, outline["edge"], outline["ls"], outline["lw"]
         elif box.kind == UNIT:
             face, edge, ls, lw = fill, LINE, "-", 1.0
         else:

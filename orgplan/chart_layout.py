@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .catalog import OUTSIDE_HR
 from .chart_text import NBSP, Measure, approx_measure, count_of, number, plural_of, wrap
 from .errors import OptionError
 from .model import Plan, Position
@@ -133,7 +134,9 @@ class Layout:
 
 
 def seat_label(seat: Position) -> str | None:
-    """The business unit and country a seat serves, as a caption; None for a central seat."""
+    """The business unit and country an HR seat serves, as a caption; None for a central seat or one outside HR."""
+    if not seat.is_hr:
+        return None
     parts = [p for p in (seat.unit, seat.country) if p]
     return ", ".join(parts) if parts else None
 
@@ -324,12 +327,12 @@ class _Texts:
             body.append(count_of(_seats_under(box), "seat"))
         if box.team_ids:
             body.append(_team_text(box))
-        elif self.detail == "functions" and box.functions and box.kind == "seat" and box.family != "executive":
+        elif self.detail == "functions" and box.functions and box.kind == "seat" and box.family not in OUTSIDE_HR:
             labels = [self.plan.templates.function_label(f) for f in box.functions]
             body.append(labels[0] if len(labels) == 1 else count_of(len(labels), "HR function") if len(labels) > 3 else ", ".join(labels))
-        if box.fte != 1 and box.kind == "seat" and box.family != "executive":
+        if box.fte != 1 and box.kind == "seat" and box.family not in OUTSIDE_HR:
             body.append(f"{number(box.fte)} FTE" + (" each" if box.count > 1 else ""))
-        costs = self.cost_texts(box) if self.detail == "cost" and box.family != "executive" and box.kind == "seat" else []
+        costs = self.cost_texts(box) if self.detail == "cost" and box.family not in OUTSIDE_HR and box.kind == "seat" else []
         body += costs[:-1] if box.hidden and costs else costs
         if box.hidden:
             sizes = set(box.hidden_sizes)

@@ -108,7 +108,7 @@ def company_totals(plan: Plan, opts: ChartOptions) -> list[str]:
     marks = opts.marks
     if marks:
         open_seats = sum(1 for m in marks.values() if m == "new")
-        lines.append(f"{count_of(open_seats, 'open seat')} to fill, drawn with a dashed outline.")
+        lines.append(f"{count_of(open_seats, 'open seat')} to hire, drawn with a dashed outline.")
     if opts.gap is not None:
         gap = opts.gap
         now = gap.summaries()["current"]

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from .catalog import BUSINESS, OUTSIDE_HR
 from .chart_layout import UNIT, Layout, seat_label
 from .model import Plan
 
-__all__ = ["FAMILY_STYLE", "MARK_STYLE", "LINE", "DOTTED", "family_colours", "tint", "mark_style", "legend_for", "legend_all"]
+__all__ = ["FAMILY_STYLE", "MARK_STYLE", "LINE", "DOTTED", "family_colours", "outside_style", "tint", "mark_style", "legend_for", "legend_all"]
 
-# Fill and text colour by family; the executive is drawn as outside HR.
+# Fill and text colour by family; the executive and business unit leaders are drawn as outside HR.
 FAMILY_STYLE = {
     "executive": ("#FFFFFF", "#4A4A4A"),
+    "business": ("#FFFFFF", "#4A4A4A"),
     "leadership": ("#1F3A5F", "#FFFFFF"),
     "generalist": ("#2E7D5B", "#FFFFFF"),
     "specialist": ("#F0B441", "#1A1A1A"),
@@ -25,12 +27,12 @@ SPARE_FILLS = ("#8E6C8A", "#5B8DB8", "#B86F52", "#7F8C4D")  # families a custom 
 # Seats compared with a current team: mark -> legend label. New seats are open: a pale
 # fill with a dashed outline; changed seats get a thick purple outline; kept seats are plain.
 MARK_STYLE = {
-    "new": "Open seat to fill (new)",
+    "new": "Open seat to hire (new)",
     "changed": "Current seat, changed",
     "kept": "Current seat, kept",
 }
 CHANGED = "#7D3C98"
-LINE = "#7A869A"  # connectors, and the outline of the executive and of unit captions
+LINE = "#7A869A"  # connectors, and the outline of the executive, business unit leaders and unit captions
 DOTTED = "#34495E"
 
 
@@ -58,7 +60,8 @@ def legend_entries(plan: Plan, families: set[str], team: str | None, folded: boo
     out = []
     for key, fam in plan.templates.families.items():
         if key in families:
-            out.append((fam.label, {"face": family_colours(key)[0], "edge": LINE if key == "executive" else "#3A3A3A"}))
+            edge = {"edge": LINE, **({"ls": "--"} if key == BUSINESS else {})} if key in OUTSIDE_HR else {"edge": "#3A3A3A"}
+            out.append((fam.label, {"face": family_colours(key)[0], **edge}))
     if team:
         out.append(("Lead and team (band: the lead)", {"face": family_colours(team)[0], "band": True}))
     if folded:
@@ -72,6 +75,11 @@ def legend_entries(plan: Plan, families: set[str], team: str | None, folded: boo
             face, edge, ls, lw = mark_style(mark, FAMILY_STYLE["support"][0])
             out.append((label, {"face": face, "edge": edge, "ls": ls, "lw": lw}))
     return out
+
+
+def outside_style(family: str) -> dict[str, Any]:
+    """The outline of a seat outside HR: grey, dashed for a business unit leader (beside HR, not above it)."""
+    return {"edge": LINE, "ls": "--" if family == BUSINESS else "-", "lw": 1.2}
 
 
 def family_colours(family: str) -> tuple[str, str]:

@@ -226,15 +226,16 @@ def roadmap_command(profile: str, to: int | None, steps: int, out: str | None, s
 @click.argument("current", type=click.Path())
 @click.argument("profile", type=click.Path())
 @click.option("--out", "out", type=click.Path(), help="Write staffing-plan.xlsx (with Gap sheets) and orgchart-gap.png into this folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print only the recommended plan as JSON, each seat filled (by which current seat) or open, with the open totals.")
 @SET_OPTION
 @RULES_OPTION
 @_friendly
-def compare_command(current: str, profile: str, out: str | None, sets: tuple[str, ...], rules: str | None) -> None:
+def compare_command(current: str, profile: str, out: str | None, as_json: bool, sets: tuple[str, ...], rules: str | None) -> None:
     """Compare CURRENT with the plan for PROFILE: what to add, change and drop.
 
     CURRENT is the HR team a company has (.xlsx or .csv, as for `orgplan import`) or
     another profile (.yaml or .json), to put two scenarios side by side. --set changes
-    PROFILE only.
+    PROFILE only. Each recommended seat is filled by a current seat or open, to be hired.
     """
     from .gap import compare, load_current
     from .outputs import write_gap_outputs
@@ -245,6 +246,9 @@ def compare_command(current: str, profile: str, out: str | None, sets: tuple[str
     now, name = load_current(current, templates)
     gap = compare(now, plan(prof, templates=templates))
     written = write_gap_outputs(gap, out) if out is not None else []
+    if as_json:
+        click.echo(gap.json, nl=False)
+        return
     click.echo(gap_text(gap, name))
     for path in written:
         click.echo(f"wrote {path}")
@@ -319,6 +323,29 @@ def sensitivity_command(profile: str, varies: tuple[str, ...], samples: int, see
     written = write_sensitivity(result, out)
     click.echo(sensitivity_text(result))
     for path in written:
+        click.echo(f"wrote {path}")
+
+
+@cli.command("jobs")
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Write the job descriptions into DIR/jobs/: one file per role and index.md.")
+@click.option("--format", "formats", default="md,docx", show_default=True, metavar="md,docx", help="File formats, separated by commas: md (Markdown), docx (Word).")
+@SET_OPTION
+@RULES_OPTION
+@_friendly
+def jobs_command(profile: str, out: str, formats: str, sets: tuple[str, ...], rules: str | None) -> None:
+    """Write a job description for every role in the plan for PROFILE.
+
+    Each says, in the plan's terms: the title and level, summary, reporting line, the
+    HR functions the seats cover in this company, responsibilities, skills,
+    qualifications by level, career next steps, the pay range of the plan's seats,
+    seats and FTE, and why the plan has them.
+    """
+    from .jobs import write_jobs
+    from .planner import plan
+
+    prof, templates = _profile(profile, rules, sets)
+    for path in write_jobs(plan(prof, templates=templates), out, formats.split(",")):
         click.echo(f"wrote {path}")
 
 

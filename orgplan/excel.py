@@ -18,6 +18,7 @@ titles where formulas need them. Text from profiles and catalogs is always store
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import tempfile
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalog import EXECUTIVE
+from .catalog import EXECUTIVE, OUTSIDE_HR
 from .columns import POSITION_COLUMNS, PRINTED, letter
 from .errors import OptionError
 from .files import atomic_path
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["export_excel", "gap_tables", "SHEETS"]
 
-SHEETS = ("Summary", "Positions", "Org structure", "Responsibilities", "Budget", "Hiring plan", "Assumptions", "Org chart")
+SHEETS = ("Summary", "Positions", "Org structure", "Responsibilities", "Budget", "Hiring plan", "Job descriptions", "Assumptions", "Org chart")
 LAST_ROW = 1048576  # whole columns below the header, so rows finance adds are counted too
 RATIO = "0.00"
 _MARK_FILLS = {"Directs": "#FCE4D6", "Does": "#DDEBF7", "Does + directs": "#E2EFDA"}
@@ -58,7 +59,9 @@ def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise OptionError(f"expected a .xlsx file name, got {target.suffix or 'no extension'}", path=target)
-    words = _Words(plan, hiring_plan(plan))
+    filled = {} if comparison is None else {m.recommended.id: f"{m.current.title} ({m.current.id})" for m in comparison.matches if m.recommended and m.current}
+    hires = hiring_plan(plan) if comparison is None else hiring_plan(plan, only={s.id for s in comparison.open_seats})
+    words = _Words(plan, hires, filled, comparison is not None)
     with tempfile.TemporaryDirectory() as scratch, atomic_path(target) as tmp:
         image = _chart_image(plan, chart, Path(scratch))
         book = Book(tmp)
@@ -69,6 +72,7 @@ def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str 
         responsibilities_sheet(sheets["Responsibilities"], words)
         budget_sheet(sheets["Budget"], words)
         hiring_sheet(sheets["Hiring plan"], words)
+        jobs_sheet(sheets["Job descriptions"], words)
         assumptions_sheet(sheets["Assumptions"], words)
         if comparison is not None:
             for table in gap_tables(comparison, totals):
@@ -102,7 +106,9 @@ class _Words:
     """The plan and how its sheets name things: titles and labels, never codes."""
 
     plan: Plan
-    hires: tuple[Hire, ...]
+    hires: tuple[Hire, ...]  # the seats to hire: every HR seat, or the open ones when compared with a current team
+    filled: dict[str, str] = dataclasses.field(default_factory=dict)  # recommended seat id -> the current seat that fills it
+    compared: bool = False
 
     @property
     def t(self) -> Templates:
@@ -111,7 +117,7 @@ class _Words:
     def role(self, seat: Position) -> str:
         """The role's title; the executive's own title (the catalog's is generic)."""
         role = self.t.roles.get(seat.role)
-        return role.title if role is not None and seat.is_hr else seat.title
+        return role.title if role is not None and seat.family != EXECUTIVE else seat.title
 
     def family(self, key: str) -> str:
         family = self.t.families.get(key)
@@ -124,10 +130,20 @@ class _Words:
     def titles(self) -> dict[str, str]:
         return {s.id: s.title for s in self.plan.seats}
 
+    @functools.cached_property
+    def outside_hr(self) -> tuple[str, ...]:
+        """The labels of the families outside HR (the executive, business unit leaders) the catalog has."""
+        return tuple(self.family(k) for k in self.t.families if k in OUTSIDE_HR)
+
     @property
-    def not_executive(self) -> str:
-        """A criterion for every family but the executive's."""
-        return literal("<>" + _wildcard(self.family(EXECUTIVE)))
+    def hr_only(self) -> str:
+        """COUNTIFS/SUMIFS criteria that keep the HR seats: the family column is none of the families outside HR."""
+        return ",".join(f'{ref("family")},{literal("<>" + _wildcard(label))}' for label in self.outside_hr)
+
+    @property
+    def is_hr_row(self) -> str:
+        """An array expression over Positions: 1 for an HR seat's row, 0 outside HR (for SUMPRODUCT)."""
+        return "*".join(f"({ref('family')}<>{literal(label)})" for label in self.outside_hr)
 
     @functools.cached_property
     def hr_cost(self) -> float:
@@ -186,10 +202,10 @@ def _totals(sheet: Sheet, w: _Words, row: int) -> tuple[dict[str, Formula], int]
     hr, employees = w.plan.hr_seats, w.plan.profile.employees
     fte, cost, s = sum(x.fte for x in hr), sum(x.annual_cost for x in w.plan.seats), w.plan.summary
     first = row + 2  # the sheet row of the first total
-    others = f"({ref('family')}<>{literal(w.family(EXECUTIVE))})"
+    others = w.is_hr_row
     totals = [
-        ("hr_headcount", "HR seats", f'=COUNTIFS({ref("family")},{w.not_executive},{ref("id")},"<>")', len(hr), COUNT),
-        ("hr_fte", "HR FTE", f'=SUMIFS({ref("fte")},{ref("family")},{w.not_executive})', fte, FTE),
+        ("hr_headcount", "HR seats", f'=COUNTIFS({w.hr_only},{ref("id")},"<>")', len(hr), COUNT),
+        ("hr_fte", "HR FTE", f'=SUMIFS({ref("fte")},{w.hr_only})', fte, FTE),
         ("hr_per_100", "HR staff (FTE) per 100 employees", f"=IF(employees>0,B{first + 1}/employees*100,0)", fte / employees * 100, RATIO),
         ("annual_cost", "Annual cost (USD)", f'=SUM({ref("annual_cost")})', cost, MONEY),
         ("cost_per_employee", "Annual HR cost per employee (USD)", f"=IF(employees>0,B{first + 3}/employees,0)", cost / employees, MONEY),
@@ -278,7 +294,7 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
             "base_salary": seat.base_salary if hr else None,
             "benefits_load": _load(seat, w) if hr else None,
             "annual_cost": Formula(f'=ROUND({L["base_salary"]}{r}*{L["fte"]}{r}*{L["benefits_load"]}{r},0)', seat.annual_cost if hr else 0),
-            "hiring_phase": hire.phase if hire else "Outside HR",
+            "hiring_phase": hire.phase if hire else f"Filled by {w.filled[seat.id]}" if seat.id in w.filled else "Outside HR",
             "quarter": hire.quarter if hire else None,
             "cost_per_function": Formula(
                 f'=IF({L["functions"]}{r}="",0,{L["annual_cost"]}{r}/(LEN({L["functions"]}{r})-LEN(SUBSTITUTE({L["functions"]}{r},";",""))+1))',
@@ -353,7 +369,7 @@ def responsibilities_sheet(sheet: Sheet, w: _Words) -> None:
     sheet.title("Who does what", "Does: the seat carries out the work. Directs: the seat sets its direction, budget and policy. "
                 "Under each function: what doing and directing it means.")
     roles = list(dict.fromkeys(s.role for s in plan.hr_seats))
-    head = next(s for s in plan.seats if s.reports_to == plan.root.id)
+    head = next(s for s in plan.hr_seats if s.reports_to == plan.root.id)
     directors = {f: r for r in roles if r in t.roles for f in t.roles[r].leads}
     sheet.header(2, ("HR function", *(t.roles[r].title if r in t.roles else r for r in roles)))
     sheet.widen(len(roles), 90 - 17 * (len(roles) - 1))  # with few roles, room for the texts under each function
@@ -432,8 +448,8 @@ def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
     row = top + len(names)
     above = f"{top + 1}:{{c}}{row}"
     sheet.put(row, 0, "Central (none named)")
-    sheet.put(row, 1, Formula(f'=COUNTIFS({ref("family")},{w.not_executive},{ref("id")},"<>")-SUM(B{above.format(c="B")})', lines[-1][0]), COUNT)
-    sheet.put(row, 2, Formula(f'=SUMIFS({ref("fte")},{ref("family")},{w.not_executive})-SUM(C{above.format(c="C")})', lines[-1][1]), FTE)
+    sheet.put(row, 1, Formula(f'=COUNTIFS({w.hr_only},{ref("id")},"<>")-SUM(B{above.format(c="B")})', lines[-1][0]), COUNT)
+    sheet.put(row, 2, Formula(f'=SUMIFS({ref("fte")},{w.hr_only})-SUM(C{above.format(c="C")})', lines[-1][1]), FTE)
     sheet.put(row, 3, Formula(f'=SUM({ref("annual_cost")})-SUM(D{above.format(c="D")})', lines[-1][2]), MONEY)
     _total(sheet, row + 1, top, lines)
     return row + 4
@@ -459,8 +475,12 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
     """Hires and run-rate cost by quarter, then the seats in hiring order, each phase's reason said once."""
     policy = w.t.hiring
     pace = f"at least {policy.min_hires_per_quarter.value:g} hires a quarter, all seats within {policy.horizon_quarters.value:g} quarters"
-    sheet.title("Hiring plan", f"The order in which to fill the seats, by quarter from the start of the plan ({pace}).")
     hires = w.hires
+    note = f"The order in which to fill the seats, by quarter from the start of the plan ({pace})."
+    if w.compared:
+        note = (f"Only the open seats, to hire: {len(hires)} of the {len(w.plan.hr_seats)} recommended seats; the current team fills the other "
+                f"{len(w.filled)} (see the Gap sheet). " + note)
+    sheet.title("Hiring plan", note)
     quarters = sorted({h.quarter for h in hires})
     sheet.section(2, "By quarter", 3)
     sheet.header(3, ("Quarter", "Hires", "Cost added (USD)", "Annual run-rate (USD)"))
@@ -482,6 +502,8 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
     sheet.section(seats_header - 1, "Seats in hiring order")
     sheet.header(seats_header, ("Order", "Quarter", "ID", "Title", "Reports to", "Annual cost (USD)"))
     row, phase = first - 1, None
+    if not hires:
+        sheet.span(first, 0, "No seat to hire: the current team fills every recommended seat." if w.compared else "No HR seat to hire.")
     for hire in hires:
         if hire.phase != phase:
             phase = hire.phase
@@ -498,6 +520,36 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
         sheet.put(row, 4, w.titles.get(s.reports_to or "", ""))
         sheet.put(row, 5, Formula(f"=IFERROR(INDEX({ref('annual_cost')},MATCH(C{row + 1},{ref('id')},0)),0)", s.annual_cost), MONEY)
     sheet.finish(repeat_rows=seats_header, freeze=(seats_header + 1, 0))
+
+
+# -- Job descriptions -------------------------------------------------------------------
+def jobs_sheet(sheet: Sheet, w: _Words) -> None:
+    """A job description per role of the plan: a title band, then each part's heading beside its lines."""
+    from .jobs import job_descriptions
+
+    sheet.title("Job descriptions", f"One per role of the plan, in {w.plan.profile.company}'s terms. "
+                "`orgplan jobs PROFILE --out DIR` writes each as a Word document and as Markdown.")
+    sheet.cap(0, 26)
+    sheet.cap(1, 110)
+    row = 2
+    for jd in job_descriptions(w.plan):
+        row += 1
+        sheet.section(row, jd.title)
+        row += 1
+        sheet.put(row, 0, "Role", note=True)
+        sheet.put(row, 1, jd.headline, note=True, wrap=True)
+        for part in jd.parts:
+            lines = [*part.paragraphs, *(f"\u2022 {b}" for b in part.bullets)]
+            for i, text in enumerate(lines):
+                row += 1
+                if i == 0:
+                    sheet.put(row, 0, part.heading, bold=True, wrap=True, top_line=True)
+                sheet.put(row, 1, text, wrap=True, top_line=i == 0)
+            if part.note:
+                row += 1
+                sheet.put(row, 1, part.note, note=True, wrap=True)
+        row += 1
+    sheet.finish(repeat_cols=0)
 
 
 # -- Assumptions ------------------------------------------------------------------------
@@ -590,7 +642,7 @@ def chart_sheet(sheet: Sheet, w: _Words, image: tuple[Path, str]) -> None:
     path, note = image
     plan = w.plan
     sheet.title("Org chart", note)
-    head = next((s for s in plan.seats if s.reports_to == plan.root.id), None)
+    head = next((s for s in plan.hr_seats if s.reports_to == plan.root.id), None)
     s = plan.summary
     description = (f"Org chart of the recommended HR team for {plan.profile.company}: {s['hr_headcount']} seats in {s['layers']} layers, "
                    f"led by the {head.title if head else 'head of HR'} reporting to the {plan.root.title}. {note}")

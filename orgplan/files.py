@@ -16,6 +16,7 @@ import json
 import math
 import os
 import re
+import shutil
 import stat
 import tempfile
 from collections.abc import Collection, Iterator
@@ -408,7 +409,9 @@ def _remove(path: Path, own: Collection[str]) -> None:
     try:
         if path.is_dir() and not path.is_symlink():
             for child in path.iterdir():
-                if child.name in own or _TEMP.fullmatch(child.name):
+                if child.is_dir() and not child.is_symlink() and child.name in own:
+                    shutil.rmtree(child)  # an output folder of orgplan's own (jobs/)
+                elif child.name in own or _TEMP.fullmatch(child.name):
                     child.unlink()
             path.rmdir()
         else:

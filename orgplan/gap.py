@@ -100,6 +100,48 @@ class Comparison:
     _seat_costs: tuple[tuple[str, float], ...] = ()
 
     @property
+    def filled_by(self) -> dict[str, str | None]:
+        """Each recommended HR seat's id -> the current seat that fills it (matched as kept or changed), or None when it is open."""
+        return {m.recommended.id: (m.current.id if m.current is not None else None) for m in self.matches if m.recommended is not None}
+
+    @property
+    def open_seats(self) -> tuple[Position, ...]:
+        """The recommended seats no current seat fills: the seats to hire, in the plan's order."""
+        filled = self.filled_by
+        return tuple(s for s in self.plan.hr_seats if filled.get(s.id) is None)
+
+    def open_totals(self) -> dict[str, Any]:
+        """Seats, FTE and annual cost of the open seats: what hiring adds.
+
+        >>> from orgplan import plan as make_plan, profile_from_dict
+        >>> p = make_plan(profile_from_dict({"company": "A", "employees": 400}))
+        >>> compare(p, p).open_totals()
+        {'open_seats': 0, 'open_fte': 0.0, 'open_cost': 0}
+        """
+        seats = self.open_seats
+        return {"open_seats": len(seats), "open_fte": round(float(sum(s.fte for s in seats)), 2), "open_cost": round(sum(s.annual_cost for s in seats))}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The recommended plan as :meth:`Plan.to_dict` gives it, each position with ``status`` ('filled' or 'open';
+        None outside HR) and ``filled_by`` (the current seat's id), the summary with the open totals; and the current side's totals."""
+        data = self.plan.to_dict()
+        filled = self.filled_by
+        for position in data["positions"]:
+            hr = position["id"] in filled
+            position["status"] = ("open" if filled[position["id"]] is None else "filled") if hr else None
+            position["filled_by"] = filled.get(position["id"])
+        data["summary"] |= self.open_totals()
+        data["current"] = self.summaries()["current"]
+        return data
+
+    @property
+    def json(self) -> str:
+        """:meth:`to_dict` as JSON; the same inputs always give the same bytes."""
+        import json
+
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    @property
     def marks(self) -> dict[str, str]:
         """Recommended seat id -> 'new', 'kept' or 'changed', for the marked org chart."""
         return {m.recommended.id: m.status for m in self.matches if m.recommended is not None}

@@ -7,6 +7,7 @@ generalist coverage first, then specialists with the busiest function first, the
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from .model import Plan, Position
@@ -28,8 +29,8 @@ class Hire:
     why: str
 
 
-def hiring_plan(plan: Plan) -> tuple[Hire, ...]:
-    """Every HR seat of ``plan`` in hiring order, each with its phase and quarter.
+def hiring_plan(plan: Plan, only: Collection[str] | None = None) -> tuple[Hire, ...]:
+    """Every HR seat of ``plan`` (or the seats whose ids are in ``only``: the open ones) in hiring order, each with its phase and quarter.
 
     >>> from orgplan import plan, profile_from_dict
     >>> hires = hiring_plan(plan(profile_from_dict({"company": "Acme", "employees": 400})))
@@ -44,7 +45,7 @@ def hiring_plan(plan: Plan) -> tuple[Hire, ...]:
     def need(seat: Position) -> float:
         return max((values.get(f"demand_{f}", 0.0) for f in seat.functions), default=0.0)
 
-    seats = sorted(plan.hr_seats, key=lambda s: (phase_of[s.family][0], depth[s.id], -need(s), -s.level))
+    seats = sorted((s for s in plan.hr_seats if only is None or s.id in only), key=lambda s: (phase_of[s.family][0], depth[s.id], -need(s), -s.level))
     pace = max(int(policy.min_hires_per_quarter.value or 1), math.ceil(len(seats) / (policy.horizon_quarters.value or 1)))
     return tuple(
         Hire(order=i + 1, quarter=i // pace + 1, phase=phase_of[s.family][1].name, seat=s, why=phase_of[s.family][1].why)

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .catalog import EXECUTIVE
+from .catalog import OUTSIDE_HR
 from .profile import Profile
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class Reason:
 
 @dataclass(frozen=True)
 class Position:
-    """One seat of the plan (or the executive HR reports to, with family ``executive``)."""
+    """One seat of the plan (or, outside HR, the executive HR reports to and business unit leaders)."""
 
     id: str
     title: str
@@ -50,8 +50,8 @@ class Position:
 
     @property
     def is_hr(self) -> bool:
-        """True for every HR seat; False for the executive HR reports to."""
-        return self.family != EXECUTIVE
+        """True for every HR seat; False for the executive HR reports to and business leaders."""
+        return self.family not in OUTSIDE_HR
 
     @classmethod
     def made(cls, **fields: Any) -> Position:

@@ -8,12 +8,13 @@ some files of a run beside older ones (see :func:`orgplan.files.atomic_folder`).
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .files import atomic_folder, atomic_write_text
-from .model import Plan
 from .growth import Roadmap
+from .model import Plan
 from .tables import Table
 
 if TYPE_CHECKING:
@@ -23,10 +24,12 @@ __all__ = ["OUTPUT_FILES", "write_outputs", "write_gap_outputs", "roadmap_tables
 
 # Every file a command writes into an output folder. A folder holding anything else is not
 # replaced, so files orgplan did not write are never lost.
+# ``jobs`` (from ``orgplan jobs``) is carried over into each new set as it was.
 OUTPUT_FILES = frozenset({
     "plan.json", "orgchart.png", "orgchart.pdf", "staffing-plan.xlsx",
-    "orgchart-gap.png", "orgchart-gap.pdf", "roadmap.xlsx", "roadmap.png",
+    "orgchart-gap.png", "orgchart-gap.pdf", "roadmap.xlsx", "roadmap.png", "jobs",
 })
+CARRIED = ("jobs",)
 
 
 def write_outputs(plan: Plan, out_dir: str | os.PathLike[str]) -> list[Path]:
@@ -36,6 +39,7 @@ def write_outputs(plan: Plan, out_dir: str | os.PathLike[str]) -> list[Path]:
     """
     with atomic_folder(out_dir, OUTPUT_FILES) as staging:
         written = [atomic_write_text(staging / "plan.json", plan.json), *_chart_and_workbook(plan, staging, "orgchart")]
+        _carry(out_dir, staging)
     return _placed(written, out_dir)
 
 
@@ -44,10 +48,19 @@ def _placed(written: list[Path], out_dir: str | os.PathLike[str]) -> list[Path]:
     return [Path(out_dir) / p.name for p in written]
 
 
+def _carry(out_dir: str | os.PathLike[str], staging: Path) -> None:
+    """Copy the folders another command wrote into ``out_dir`` (job descriptions) into the new set."""
+    for name in CARRIED:
+        old = Path(out_dir) / name
+        if old.is_dir() and not old.is_symlink():
+            shutil.copytree(old, staging / name)
+
+
 def write_gap_outputs(gap: Comparison, out_dir: str | os.PathLike[str]) -> list[Path]:
     """Write ``staffing-plan.xlsx`` with the Gap sheets and ``orgchart-gap.png`` (open, changed and kept seats drawn apart)."""
     with atomic_folder(out_dir, OUTPUT_FILES) as staging:
         written = _chart_and_workbook(gap.plan, staging, "orgchart-gap", comparison=gap, gap=gap)
+        _carry(out_dir, staging)
     return _placed(written, out_dir)
 
 
@@ -95,4 +108,5 @@ def write_roadmap_outputs(r: Roadmap, out_dir: str | os.PathLike[str]) -> list[P
 
     with atomic_folder(out_dir, OUTPUT_FILES) as staging:
         written = [write_tables(staging / "roadmap.xlsx", roadmap_tables(r)), render_roadmap(r, staging / "roadmap.png")]
+        _carry(out_dir, staging)
     return _placed(written, out_dir)

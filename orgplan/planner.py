@@ -24,6 +24,7 @@ from .rules import Rule
 from .seats import Seat
 from .structure import collapse, grow, in_order, limit_spans, link, step_up
 from .templates import Templates, load_templates
+from .unit_leaders import add_unit_leaders
 from .workload import benchmark_reasons, choose_model, planning_values
 
 __all__ = ["plan", "planning_values"]
@@ -283,6 +284,7 @@ class _Build:
             grow(head, t.roles)
         self.note_changes(head, levels)
         self.note_remote(head)
+        add_unit_leaders(self.seats, executive, profile, t)
         from .pay import price
 
         price(executive, head, t, profile.salary_multiplier, profile.employees)
@@ -318,23 +320,25 @@ class _Build:
         loads = {paid_as: costing.load_for(paid_as) for paid_as in ("salary", "fee")}
         annual_cost = costing.annual_cost
         for seat in ordered:
-            hr = seat is not executive
+            hr = seat.role.is_hr
             load = loads[seat.role.paid_as] if hr else 1.0
             positions.append(Position.made(
                 id=ids[id(seat)], title=seat.name, role=seat.role.key, family=seat.role.family, level=seat.level,
                 reports_to=ids[id(seat.parent)] if seat.parent is not None else None,
                 functions=seat.functions, fte=seat.fte, base_salary=seat.base_salary,
                 annual_cost=annual_cost(seat.base_salary, seat.fte, load) if hr else 0.0,
-                rationale=tuple(seat.reasons), benefits_load=load, unit=seat.unit, country=seat.country, dotted_to=None,
+                rationale=tuple(seat.reasons), benefits_load=load, unit=seat.unit, country=seat.country,
+                dotted_to=ids[id(seat.dotted_to)] if seat.dotted_to is not None else None,
             ))
-        hr_fte = sum(s.fte for s in ordered[1:])
+        staff = [s for s in ordered if s.role.is_hr]
+        hr_fte = sum(s.fte for s in staff)
         band = t.band_for(profile.employees)
         per_100 = round(hr_fte / profile.employees * 100, 3)
         status = "within" if band is None or band.low <= per_100 <= band.high else ("above" if per_100 > band.high else "below")
         reasons = benchmark_reasons(profile, t, self.values, self.beyond, hr_fte, status)
         rows = self.ledger.rows()
-        doing = Counter(f for s in ordered[1:] for f in s.functions)
-        owners = _owners(ordered[1:], head, t, tuple(rows))
+        doing = Counter(f for s in staff for f in s.functions)
+        owners = _owners(staff, head, t, tuple(rows))
         for f, row in rows.items():
             row["seats"] = doing[f]
             row["owner"] = ids[id(owners[f])] if owners.get(f) is not None else None

@@ -172,6 +172,8 @@ def gap_text(gap: Any, current_name: str) -> str:
         out.extend(["", f"{title} ({len(lines)})" if lines else f"{title}: none"])
         out.extend(f"  - {line}" for line in lines)
 
+    opened = gap.open_totals()
+    out.append(f"Open seats to hire: {opened['open_seats']:,} ({opened['open_fte']:g} FTE, {money(opened['open_cost'])} a year); the other recommended seats are filled by current seats.")
     section("Seats to add", [f"{m.recommended.title} ({m.recommended.id}), reports to {plan.seat(m.recommended.reports_to).title}: {m.why}" for m in gap.to_add])
     section("Seats to change", [f"{m.current.title} ({m.current.id}) -> {m.recommended.title} ({m.recommended.id}): {'; '.join(m.changes)} [matched: {m.why}]" for m in gap.changed])
     section("Seats kept as they are", [f"{m.current.title} ({m.current.id}) -> {m.recommended.id} [matched: {m.why}]" for m in gap.kept])

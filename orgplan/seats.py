@@ -35,6 +35,7 @@ class Seat:
     team_label: str | None = None  # for a team lead: what its team is ("Recruiters")
     base_salary: float = 0.0
     below_count: int = 0  # seats under this one, as last counted by the structure step
+    dotted_to: Seat | None = None  # a seat this one also answers to, on a dotted line
     parent: Seat | None = None
     children: list[Seat] = field(default_factory=list)
 

@@ -201,7 +201,13 @@ class Book:
             "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
             "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE, "font_scheme": "none"}, "default_row_height": 17,
         })
-        self.wb.set_properties({"creator": "orgplan"})
+        properties: dict[str, Any] = {"creator": "orgplan"}
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        if epoch.isdigit():  # reproducible builds: the same input gives the same bytes
+            import datetime
+
+            properties["created"] = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).replace(tzinfo=None)
+        self.wb.set_properties(properties)
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._styles: dict[tuple[Any, ...], Any] = {}
         self.names: dict[str, str] = {}  # defined name -> the cell it names

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalog import EXECUTIVE, Role, normalise_title
+from .catalog import OUTSIDE_HR, Role, normalise_title
 from .columns import POSITION_COLUMNS, REQUIRED, column_for
 from .errors import TeamFileError
 from .files import read_bytes
@@ -257,7 +257,7 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
         fte = _number(c.get("fte"), n, "fte", where, 0, 1)
         fte = 1.0 if fte is None else fte
         salary = _number(c.get("base_salary"), n, "base_salary", where, 0, money)
-        hr = family != EXECUTIVE
+        hr = family not in OUTSIDE_HR
         if salary is None:
             salary = known.salary.base if known and hr else 0.0
         load = _number(c.get("benefits_load"), n, "benefits_load", where, 0, 5)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .benchmarks import Band, Benchmarks, Costing, Figure, HiringPolicy, PayPolicy, parse_benchmarks
-from .catalog import Catalog, Family, Role, TitleMatching, parse_catalog
+from .catalog import EXECUTIVE, Catalog, Family, Role, TitleMatching, parse_catalog
 from .errors import RuleError, TemplateError
 from .expressions import BOOLEAN, NUMBER, TEXT, TEXT_SET, Expression
 from .files import read_data_file
@@ -127,7 +127,8 @@ class Templates:
 
     @property
     def executive(self) -> Role:
-        return next(r for r in self.roles.values() if not r.is_hr)
+        """The executive HR reports to (the catalog's one role of the executive family)."""
+        return next(r for r in self.roles.values() if r.family == EXECUTIVE)
 
     @property
     def profile_names(self) -> dict[str, str]:

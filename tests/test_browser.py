@@ -97,6 +97,22 @@ def test_the_workbook_downloads_and_opens(page, server, tmp_path):
     assert book.sheetnames[:2] == ["Summary", "Positions"] and "Org chart" in book.sheetnames
 
 
+def test_a_role_in_the_seats_table_opens_its_job_description_and_downloads_it_for_word(page, server, tmp_path):
+    import docx
+
+    page.goto(f"{server}plan?{KEYSTONE}")
+    page.click("table.seats a:text-is('Payroll Specialist')")
+    page.wait_for_url("**/job?**role=payroll_specialist")
+    assert page.inner_text("h1") == "Payroll Specialist"
+    assert "HR functions this role covers at Keystone Precision Manufacturing" in page.inner_text("main")
+    assert fits_the_laptop_screen(page)
+    with page.expect_download() as download:
+        page.click("text=This job description (Word)")
+    assert download.value.suggested_filename == "payroll_specialist.docx"
+    download.value.save_as(tmp_path / "job.docx")
+    assert docx.Document(str(tmp_path / "job.docx")).paragraphs[0].text == "Payroll Specialist"
+
+
 def test_a_team_file_uploads_for_the_comparison(page, server, tmp_path):
     page.goto(f"{server}compare?{KEYSTONE}")
     page.set_input_files("#f-team", str(TEAM))

@@ -103,7 +103,7 @@ def test_every_command_has_help_text(run):
         assert run(name, "--help").exit_code == 0
 
 
-HEAVY = ("matplotlib", "pandas", "openpyxl", "networkx", "yaml", "starlette", "uvicorn", "jinja2", "multipart", "python_multipart")
+HEAVY = ("matplotlib", "pandas", "openpyxl", "networkx", "yaml", "starlette", "uvicorn", "jinja2", "multipart", "python_multipart", "docx", "xlsxwriter")
 
 
 def test_help_does_not_load_heavy_libraries():

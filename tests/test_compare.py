@@ -19,6 +19,14 @@ def recommended(make_plan):
     return make_plan(company="Keystone", employees=900, sites=3, business_units=2, unionized_share=0.55, hr_reports_to="COO", annual_hires=180)
 
 
+SMALL_TEAM = (  # a manager, a generalist and a payroll administrator under the COO
+    "coo,Chief Operating Officer,,,\n"
+    "m,HR Manager,coo,118000,1\n"
+    "g1,HR Generalist,m,68000,1\n"
+    "p,Payroll Administrator,m,54000,1\n"
+)
+
+
 def team(tmp_path, text):
     return read_team(write(tmp_path / "team.csv", "id,title,reports to,salary,fte\n" + text))
 
@@ -125,21 +133,72 @@ def test_bad_scenarios_and_team_files_exit_2(args, message):
 def test_the_gap_chart_draws_open_changed_and_kept_seats_apart_with_the_cost_difference(tmp_path, recommended):
     from orgplan.chart import draw_chart
 
-    current = team(tmp_path, (
-        "coo,Chief Operating Officer,,,\n"
-        "m,HR Manager,coo,118000,1\n"
-        "g1,HR Generalist,m,68000,1\n"
-        "p,Payroll Administrator,m,54000,1\n"
-    ))
+    current = team(tmp_path, SMALL_TEAM)
     gap = compare(current, recommended)
     fig = draw_chart(gap.plan, gap=gap).figure
     texts = [t.get_text() for t in fig.texts]
     assert texts[0] == "Keystone - HR gap: current team vs recommended organisation"
-    assert {"Open seat to fill (new)", "Current seat, changed", "Current seat, kept"} <= set(texts)
+    assert {"Open seat to hire (new)", "Current seat, changed", "Current seat, kept"} <= set(texts)
     footer = " ".join(texts)
-    assert f"{len(gap.to_add)} open seats to fill, drawn with a dashed outline." in footer
+    assert f"{len(gap.open_seats)} open seats to hire, drawn with a dashed outline." in footer
     assert f"Cost difference: +${gap.cost_difference:,.0f} a year." in footer
     boxes = next(c for c in fig.axes[0].collections if c.get_gid() == "boxes")
     dashed = [style for style in boxes.get_linestyles() if style[1] is not None]
     widths = set(boxes.get_linewidths())
     assert dashed and len(widths) >= 3, "open seats dashed, changed seats with a thick outline, kept seats plain"
+
+
+# -- open seats: filled by a current seat, or to hire -----------------------------------------
+
+
+def test_each_recommended_seat_is_filled_by_a_current_seat_or_open(tmp_path, recommended):
+    current = team(tmp_path, SMALL_TEAM)
+    gap = compare(current, recommended)
+    assert gap.filled_by["hr-manager-1"] == "m" and gap.filled_by["payroll-specialist-1"] == "p"  # kept, and changed (re-titled)
+    assert set(gap.filled_by) == {s.id for s in recommended.hr_seats}
+    assert sorted(v for v in gap.filled_by.values() if v) == ["g1", "m", "p"]
+    opened = [s for s in recommended.hr_seats if gap.filled_by[s.id] is None]
+    assert list(gap.open_seats) == opened and [m.recommended for m in gap.to_add] == opened
+    assert gap.open_totals() == {"open_seats": len(opened), "open_fte": sum(s.fte for s in opened), "open_cost": round(sum(s.annual_cost for s in opened))}
+    data = gap.to_dict()
+    by_id = {p["id"]: p for p in data["positions"]}
+    assert (by_id["payroll-specialist-1"]["status"], by_id["payroll-specialist-1"]["filled_by"]) == ("filled", "p")
+    assert all(by_id[s.id]["status"] == "open" and by_id[s.id]["filled_by"] is None for s in opened)
+    assert by_id[recommended.root.id]["status"] is None  # the executive is outside HR
+    assert data["summary"]["open_seats"] == len(opened) and data["summary"]["hr_headcount"] == recommended.summary["hr_headcount"]
+
+
+def test_cli_compare_json_prints_the_plan_with_open_and_filled_seats(tmp_path):
+    import json
+
+    result = CliRunner().invoke(cli, ["compare", "examples/current-team.xlsx", "examples/keystone-manufacturing.yaml", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    hr = [p for p in data["positions"] if p["family"] != "executive"]
+    opened = [p for p in hr if p["status"] == "open"]
+    assert {p["status"] for p in hr} == {"open", "filled"} and all(p["filled_by"] for p in hr if p["status"] == "filled")
+    assert data["summary"]["open_seats"] == len(opened) == 5
+    assert data["summary"]["open_fte"] == sum(p["fte"] for p in opened)
+    assert data["summary"]["open_cost"] == round(sum(p["annual_cost"] for p in opened))
+    assert data["current"]["hr_headcount"] == 7
+    scenarios = CliRunner().invoke(cli, ["compare", "examples/keystone-manufacturing.yaml", "examples/keystone-manufacturing.yaml", "--set", "employees=2500", "--json"])
+    later = json.loads(scenarios.output)
+    assert later["profile"]["employees"] == 2500 and later["current"]["hr_headcount"] == data["summary"]["hr_headcount"]
+    assert later["summary"]["open_seats"] == sum(p["status"] == "open" for p in later["positions"]) > 0
+
+
+def test_the_hiring_plan_sheet_lists_only_the_open_seats_and_says_so(tmp_path):
+    result = CliRunner().invoke(cli, ["compare", "examples/current-team.xlsx", "examples/keystone-manufacturing.yaml", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Open seats to hire: 5 (5 FTE, $" in result.output
+    wb = openpyxl.load_workbook(tmp_path / "staffing-plan.xlsx")
+    ws = wb["Hiring plan"]
+    gap_rows = [r for r in wb["Gap"].iter_rows(min_row=4, values_only=True)]
+    open_ids = {r[3] for r in gap_rows if r[0] == "new"}
+    listed = [c.value for c in ws["C"] if isinstance(c.value, str) and c.value in {r[3] for r in gap_rows if r[3]}]
+    assert sorted(listed) == sorted(open_ids) and len(listed) == 5
+    assert ws["A2"].value.startswith("Only the open seats, to hire: 5 of the 11 recommended seats; the current team fills the other 6")
+    positions = {r[0].value: r for r in wb["Positions"].iter_rows(min_row=2)}
+    phase = [c.value for c in wb["Positions"][1]].index("Hiring phase")
+    filled = next(r for r in gap_rows if r[0] == "kept")
+    assert positions[filled[3]][phase].value == f"Filled by {filled[2]} ({filled[1]})"

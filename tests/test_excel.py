@@ -86,20 +86,27 @@ def labelled(ws, label: str, column: int = 2, nth: int = 0):
     return found[nth]
 
 
+def hiring_run_rate(wb) -> float:
+    """The Hiring plan's annual run-rate once every seat it lists is hired."""
+    hiring = wb["Hiring plan"]
+    return [r[3].value for r in hiring.iter_rows(min_row=5) if isinstance(r[0].value, (int, float)) and isinstance(r[3].value, (int, float))][-1]
+
+
 def totals(wb) -> dict[str, float]:
-    """Every total a reader of the workbook sees, by where it is."""
+    """Every total of the recommended plan a reader of the workbook sees, by where it is."""
     budget = wb["Budget"]
     structure = wb["Org structure"]
-    hiring = wb["Hiring plan"]
-    run_rates = [r[3].value for r in hiring.iter_rows(min_row=5) if isinstance(r[0].value, (int, float)) and isinstance(r[3].value, (int, float))]
-    return {
+    out = {
         "Summary annual cost": labelled(wb["Summary"], "Annual cost (USD)"),
         "Budget total by family": labelled(budget, "Total", 4),
         "Budget total by function": labelled(budget, "Total", 4, nth=1),
         "Org structure team cost": structure["G4"].value,
-        "Hiring plan run-rate": run_rates[-1],
-        "Gap summary recommended cost": labelled(wb["Gap summary"], "Annual cost (USD)", 3),
     }
+    if "Gap summary" in wb.sheetnames:
+        out["Gap summary recommended cost"] = labelled(wb["Gap summary"], "Annual cost (USD)", 3)
+    else:  # compared with a current team, the Hiring plan lists only the open seats
+        out["Hiring plan run-rate"] = hiring_run_rate(wb)
+    return out
 
 
 def header_cells(ws):
@@ -167,6 +174,7 @@ def test_readers_that_do_not_calculate_see_every_total(keystone, gap, book):
     assert summary["HR staff (FTE) per 100 employees"] == pytest.approx(s["hr_per_100"], abs=1e-3)
     assert (summary["Layers below the executive"], summary["Widest span (direct reports)"]) == (s["layers"], s["widest_span"])
     assert set(totals(values).values()) == {s["annual_cost"]}
+    assert hiring_run_rate(values) == gap.open_totals()["open_cost"]
     assert labelled(values["Gap summary"], "Annual cost (USD)", 4) == s["annual_cost"] - round(gap.current_cost)
     assert labelled(values["Gap summary"], "Seats to add", 3) == len(gap.to_add)
     for family, count in s["seats_by_family"].items():
@@ -253,14 +261,15 @@ def test_hiring_plan_fills_leaders_first_and_managers_before_their_reports(keyst
     assert phases.index("Specialists by need") > max(i for i, h in enumerate(hires) if h.seat.family == "generalist")
 
 
-def test_hiring_plan_says_each_phases_reason_once(keystone, book, templates):
-    ws = book[1]["Hiring plan"]
+def test_hiring_plan_says_each_phases_reason_once(keystone, templates, tmp_path):
+    wb = openpyxl.load_workbook(export_excel(keystone, tmp_path / "plan.xlsx", chart=False))
+    ws = wb["Hiring plan"]
     text = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     column_a = [c.value for c in ws["A"]]
     for phase in templates.hiring.phases:
         assert text.count(phase.why) == 1 and column_a.count(phase.name) == 1
         assert column_a.index(phase.why) == column_a.index(phase.name) + 1
-    ids = [c.value for c in book[1]["Hiring plan"]["C"] if c.value in {s.id for s in keystone.hr_seats}]
+    ids = [c.value for c in ws["C"] if c.value in {s.id for s in keystone.hr_seats}]
     assert ids == [h.seat.id for h in hiring_plan(keystone)]
 
 
@@ -431,7 +440,7 @@ def edited(book, tmp_path: Path, change) -> Path:
 
 
 @needs_office
-def test_changing_a_salary_in_positions_moves_every_total(keystone, book, office, tmp_path):
+def test_changing_a_salary_in_positions_moves_every_total(keystone, gap, book, office, tmp_path):
     seat = keystone.seat("payroll-specialist-1")
     row = next(r for r in range(2, book[1]["Positions"].max_row + 1) if book[1]["Positions"][f"A{r}"].value == seat.id)
 
@@ -442,6 +451,7 @@ def test_changing_a_salary_in_positions_moves_every_total(keystone, book, office
     new_cost = round((seat.base_salary + 10000) * seat.fte * seat.benefits_load)
     expected = keystone.summary["annual_cost"] - seat.annual_cost + new_cost
     assert totals(result) == dict.fromkeys(totals(result), expected)
+    assert hiring_run_rate(result) == hiring_run_rate(book[2]) + (new_cost - seat.annual_cost if seat in gap.open_seats else 0)
     # the Budget splits a seat's cost evenly over the functions it covers
     payroll = sum(s.annual_cost / len(s.functions) for s in keystone.hr_seats if "payroll" in s.functions)
     assert labelled(result["Budget"], "Payroll", 4) == pytest.approx(payroll - seat.annual_cost + new_cost, abs=1)
@@ -449,13 +459,15 @@ def test_changing_a_salary_in_positions_moves_every_total(keystone, book, office
 
 
 @needs_office
-def test_changing_the_named_benefits_load_moves_every_total(keystone, book, office, tmp_path, templates):
+def test_changing_the_named_benefits_load_moves_every_total(keystone, gap, book, office, tmp_path, templates):
     def raise_load(wb):
         sheet, cell = next(wb.defined_names["benefits_load"].destinations)
         wb[sheet][cell].value = 1.5
 
     result = recalculated(office, edited(book, tmp_path, raise_load), tmp_path)
     fee = {k for k, r in templates.roles.items() if r.paid_as == "fee"}
-    expected = sum(s.annual_cost if s.role in fee else math.floor(s.base_salary * s.fte * 1.5 + 0.5) for s in keystone.hr_seats)  # ROUND: halves up
+    cost = {s.id: s.annual_cost if s.role in fee else math.floor(s.base_salary * s.fte * 1.5 + 0.5) for s in keystone.hr_seats}  # ROUND: halves up
+    expected = sum(cost.values())
     assert expected > keystone.summary["annual_cost"]
     assert totals(result) == dict.fromkeys(totals(result), expected)
+    assert hiring_run_rate(result) == sum(cost[s.id] for s in gap.open_seats)

@@ -9,6 +9,7 @@ Routes:
 
 - ``GET /`` - the profile form (prefilled from the query); ``POST /upload`` - a profile file
 - ``GET /plan`` - the recommendation; ``/plan.json``, ``/plan.xlsx``, ``/chart.svg|png|pdf``
+- ``GET /job?...&role=KEY`` - the job description of one role; ``/job.docx?...&role=KEY``, ``/jobs.zip`` (every role)
 - ``GET /roadmap?...&to=N`` - how the team grows; ``/roadmap.xlsx``, ``/roadmap.svg|png``
 - ``GET|POST /compare`` - the current team against the plan; ``/compare.xlsx``, ``/gap-chart.svg|png``
 - ``GET /scenarios?...&a.KEY=...&b.KEY=...`` - two sets of overrides side by side
@@ -41,6 +42,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive
 
+from orgplan.catalog import OUTSIDE_HR
 from orgplan.errors import OrgplanError, ProfileError, TeamFileError
 
 from . import work
@@ -274,16 +276,19 @@ class _Site:
     def _seat_rows(self, positions: list[dict[str, Any]]) -> dict[str, Any]:
         titles = {p["id"]: p["title"] for p in positions}
         labels = {k: f.label for k, f in self.knowledge.functions.items()}
-        extras = [k for k in dict.fromkeys(k for p in positions for k in p) if k not in _SEAT_KEYS and all(not isinstance(p.get(k), (dict, list)) for p in positions)]
+        hr = [p for p in positions if p.get("family") not in OUTSIDE_HR and p.get("reports_to") is not None]
+        extras = [k for k in dict.fromkeys(k for p in positions for k in p) if k not in _SEAT_KEYS and all(not isinstance(p.get(k), (dict, list)) for p in positions)
+                  and any(p.get(k) not in (None, "") for p in hr)]  # columns no HR seat fills stay off the page
         groups: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         for p in positions:
-            if p.get("family") == "executive" or p.get("reports_to") is None:
+            if p.get("family") in OUTSIDE_HR or p.get("reports_to") is None:
                 continue
-            key = (p["title"], p.get("reports_to") and titles.get(p["reports_to"], p["reports_to"]), *(p.get(k) for k in extras))
+            shown = {k: titles.get(p[k], p[k]) if k == "dotted_to" and p.get(k) else p.get(k) for k in extras}  # a dotted line by the title it points to
+            key = (p["title"], p.get("reports_to") and titles.get(p["reports_to"], p["reports_to"]), *shown.values())
             row = groups.get(key)
             if row is None:
                 row = groups[key] = {
-                    "title": p["title"], "family": p.get("family", ""), "reports_to": key[1] or "-", "extra": [_fmt(p.get(k)) for k in extras],
+                    "title": p["title"], "role": p.get("role", ""), "family": p.get("family", ""), "reports_to": key[1] or "-", "extra": [_fmt(v) for v in shown.values()],
                     "functions": [labels.get(f, f) for f in p.get("functions") or ()], "count": 0, "fte": 0.0, "cost": 0.0, "reasons": [], "ids": [],
                 }
             row["count"] += 1
@@ -320,19 +325,24 @@ class _Site:
             return JSONResponse({"errors": form.errors}, status_code=400)
         return Response(result.json, media_type="application/json", headers=_download("plan.json"))
 
-    async def plan_xlsx(self, request: Request) -> Response:
-        form = self.read(request.query_params.multi_items())
+    def plan_file(self, name: str, make: Callable[[Plan], bytes]) -> Callable[[Request], Awaitable[Response]]:
+        """An endpoint answering with the file ``name``, made by ``make`` from the query's plan (kept for the same profile)."""
 
-        def make() -> bytes | None:
-            result = self.plan_for(form)
-            if result is None:
-                return None
-            return self.remember(("xlsx", query_string(form)), lambda: work.workbook_bytes(result))
+        async def endpoint(request: Request) -> Response:
+            form = self.read(request.query_params.multi_items())
 
-        data = await run_in_threadpool(make)
-        if data is None:
-            return self.form_page(request, form)
-        return Response(data, media_type=work.MEDIA_TYPES[".xlsx"], headers=_download("staffing-plan.xlsx"))
+            def build() -> bytes | None:
+                result = self.plan_for(form)
+                if result is None:
+                    return None
+                return self.remember((name, query_string(form)), lambda: make(result))
+
+            data = await run_in_threadpool(build)
+            if data is None:
+                return self.form_page(request, form)
+            return Response(data, media_type=work.MEDIA_TYPES[Path(name).suffix], headers=_download(name))
+
+        return endpoint
 
     def chart_file(self, suffix: str) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -358,6 +368,44 @@ class _Site:
             if note:
                 headers["X-Orgplan-Folded"] = note
             return Response(data, media_type=work.MEDIA_TYPES[suffix], headers=headers)
+
+        return endpoint
+
+    # -- job descriptions ------------------------------------------------------------------
+
+    def _job(self, form: Form, key: str) -> tuple[Plan, Any] | None:
+        """The plan and the job description of its role ``key`` (None when the plan has no such role)."""
+        from orgplan.jobs import job_descriptions
+
+        result = self.plan_for(form)
+        if result is None:
+            return None
+        return result, next((jd for jd in job_descriptions(result) if jd.role == key), None)
+
+    def _no_such_role(self, request: Request, form: Form, result: Plan, key: str) -> Response:
+        from orgplan.jobs import job_descriptions
+
+        roles = ", ".join(f"{jd.title} ({jd.role})" for jd in job_descriptions(result))
+        message = f"The plan for {result.profile.company} has no role {key!r}" if key else "Name a role with role=KEY"
+        return self.page(request, "problem.html", status=404, form=form, tab="plan", title="No such role in this plan", message=f"{message}; its roles are: {roles}.")
+
+    def job_file(self, suffix: str) -> Callable[[Request], Awaitable[Response]]:
+        """The job description of the query's ``role``: the page (``suffix`` '') or the Word document ('.docx')."""
+        from orgplan.jobs import docx_bytes
+
+        async def endpoint(request: Request) -> Response:
+            form = self.read(request.query_params.multi_items(), skip=("role",))
+            key = request.query_params.get("role", "")
+            made = await run_in_threadpool(self._job, form, key)
+            if made is None:
+                return self.form_page(request, form)
+            result, jd = made
+            if jd is None:
+                return self._no_such_role(request, form, result, key)
+            if not suffix:
+                return self.page(request, "job.html", form=form, tab="plan", plan=result, jd=jd, role_qs=query_string(form, role=key))
+            data = await run_in_threadpool(self.remember, ("job", query_string(form), key), lambda: docx_bytes(jd))
+            return Response(data, media_type=work.MEDIA_TYPES[suffix], headers=_download(f"{key}{suffix}"))
 
         return endpoint
 
@@ -756,8 +804,11 @@ def create_app(*, rules: str | None = None, templates_dir: str | None = None, al
         Route("/upload", site.upload, methods=["POST"]),
         Route("/plan", site.plan_page),
         Route("/plan.json", site.plan_json),
-        Route("/plan.xlsx", site.plan_xlsx),
+        Route("/plan.xlsx", site.plan_file("staffing-plan.xlsx", work.workbook_bytes)),
         *(Route(f"/chart{s}", site.chart_file(s)) for s in (".svg", ".png", ".pdf")),
+        Route("/job", site.job_file("")),
+        Route("/job.docx", site.job_file(".docx")),
+        Route("/jobs.zip", site.plan_file("job-descriptions.zip", work.jobs_zip_bytes)),
         Route("/roadmap", site.roadmap_page),
         *(Route(f"/roadmap{s}", site.roadmap_file(s)) for s in (".xlsx", ".svg", ".png")),
         Route("/compare", site.compare_page, methods=["GET"]),

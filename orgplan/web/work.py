@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from orgplan.templates import Templates
 
 __all__ = [
-    "DRAW_LOCK", "ChartRequest", "chart_request", "fit_chart", "branches", "chart_bytes", "inline_svg", "workbook_bytes",
+    "DRAW_LOCK", "ChartRequest", "chart_request", "fit_chart", "branches", "chart_bytes", "inline_svg", "workbook_bytes", "jobs_zip_bytes",
     "roadmap_chart_bytes", "roadmap_workbook_bytes", "TeamStore", "read_uploaded_team", "FULL_CHART_SEATS",
     "PAGE_CHART_SEATS", "PAGE_CHART_WIDEST", "FULL_CHART_WIDEST", "EXPAND_SEATS", "MEDIA_TYPES",
 ]
@@ -47,6 +47,8 @@ MEDIA_TYPES = {
     ".png": "image/png",
     ".pdf": "application/pdf",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".zip": "application/zip",
     ".json": "application/json",
 }
 _DIRECTIONS = ("tb", "lr")
@@ -212,6 +214,20 @@ def inline_svg(data: bytes, label: str) -> str:
         sized = f' width="{size["width"]}" height="{size["height"]}" style="aspect-ratio: {size["width"]} / {size["height"]}; --w: {size["width"]}px"'
     head = head.replace("<svg", f'<svg role="img" aria-label="{html.escape(label)}"{sized}', 1)
     return head + rest
+
+
+def jobs_zip_bytes(plan: Plan) -> bytes:
+    """Every job description of ``plan`` as Markdown and Word, with the index, in one zip file (folder ``jobs/``)."""
+    import io
+    import zipfile
+
+    from orgplan.jobs import job_files
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in job_files(plan).items():
+            archive.writestr(zipfile.ZipInfo(f"jobs/{name}", date_time=(2020, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def workbook_bytes(plan: Plan, comparison: Comparison | None = None, marks: Mapping[str, str] | None = None) -> bytes:
