@@ -9,6 +9,9 @@ What is left over is a seat to add (recommended, unmatched) or a seat in excess
 
 from __future__ import annotations
 
+import functools
+from collections import deque
+
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -84,15 +87,14 @@ class Comparison:
 
         ``new_seats + repricing - excess == cost_difference`` (to rounding).
         """
+        costs = self.seat_costs
         new = sum(m.recommended.annual_cost for m in self.to_add if m.recommended is not None)
-        repricing = sum(m.recommended.annual_cost - self._cost(m.current) for m in self.matches if m.status in ("kept", "changed") and m.current and m.recommended)
-        excess = sum(self._cost(m.current) for m in self.excess if m.current is not None)
+        repricing = sum(m.recommended.annual_cost - costs.get(m.current.id, m.current.annual_cost)
+                        for m in self.matches if m.status in ("kept", "changed") and m.current and m.recommended)
+        excess = sum(costs.get(m.current.id, m.current.annual_cost) for m in self.excess if m.current is not None)
         return {"new_seats": round(new), "repricing": round(repricing), "excess": round(excess)}
 
-    def _cost(self, seat: Position) -> float:
-        return self.seat_costs.get(seat.id, seat.annual_cost)
-
-    @property
+    @functools.cached_property
     def seat_costs(self) -> dict[str, float]:
         """Each current seat's annual cost as compared (seats without a salary at their role's pay)."""
         return dict(self._seat_costs)
@@ -235,12 +237,22 @@ def compare(current: SeatTree, plan: Plan) -> Comparison:
         pairs[c.id] = (r.id, why)
         taken.add(r.id)
 
+    by_role: dict[str, deque[Position]] = {}  # each role's recommended seats, in plan order
+    for r in rec:
+        by_role.setdefault(r.role, deque()).append(r)
+
+    def first_open(key: str | None) -> Position | None:
+        queue = by_role.get(key or "")
+        while queue and queue[0].id in taken:
+            queue.popleft()
+        return queue[0] if queue else None
+
     for sure in (True, False):  # 1. the same role: known roles first, then roles guessed from titles
         for c in cur:
             key = role_of.get(c.id)
             if (c.id in guessed) == sure or c.id in pairs:
                 continue
-            r = next((r for r in rec if r.role == key and r.id not in taken), None)
+            r = first_open(key)
             if r is not None and key is not None:
                 pair(c, r, f"same role ({roles[key].title}); {guessed[c.id]}" if c.id in guessed else f"same role ({roles[key].title})")
     head = next((s for s in rec if s.reports_to == plan.root.id), None)

@@ -118,10 +118,11 @@ class SeatTree:
 
     def seat(self, seat_id: str) -> Position:
         """The seat with this id; KeyError when there is none."""
-        for p in self.seats:
-            if p.id == seat_id:
-                return p
-        raise KeyError(seat_id)
+        return self._by_id[seat_id]
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Position]:
+        return {p.id: p for p in self.seats}
 
     def depths(self) -> dict[str, int]:
         """Each seat's distance from the root (the root is 0); seats come managers first."""
