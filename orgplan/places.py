@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import ProfileError
+from .limits import limit
 from .validation import one_line_text, shown, suggest
 
-__all__ = ["Place", "assumed_places", "parse_places", "places_data"]
+__all__ = ["Place", "assumed_places", "parse_places", "places_data", "number_value"]
 
 
 @dataclass(frozen=True)
@@ -125,15 +126,7 @@ def _value(value: Any, rules: Mapping[str, Any], source: str | None, where: str)
     kind = rules.get("type")
     if kind == "text":
         return one_line_text(value, error=ProfileError, path=source, where=where)
-    low, high = rules.get("min"), rules.get("max")
-    wanted = f"{'a whole number' if kind == 'integer' else 'a number'} from {low:g} to {high:g}"
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or not low <= value <= high:
-        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=where)
-    if kind == "integer":
-        if value != int(value):
-            raise ProfileError(f"expected {wanted}, got {value}", path=source, where=where)
-        return int(value)
-    return float(value)
+    return number_value(where, value, rules, source, whole=kind == "integer")
 
 
 def places_data(places: tuple[Place, ...]) -> int | list[dict[str, Any]]:
@@ -147,3 +140,48 @@ def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
     return {dict: "a mapping", list: "a list", str: "text"}.get(type(value), type(value).__name__)
+
+
+def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | None, whole: bool) -> float | int:
+    """A number within the field's range (``key`` names it in messages); a rate (``format: percent``) above its ``fraction_max`` (1) must say ``%``."""
+    lo, hi = rules.get("min"), rules.get("max")
+    rate = rules.get("format") == "percent"
+    plain_top = rules.get("fraction_max", 1)  # above this, a rate's plain number is taken for a percentage
+    wanted = "a whole number" if whole else "a fraction" if rate else "a number"
+    if lo is not None and hi is not None:
+        top = min(hi, plain_top) if rate else hi
+        wanted += f" from {_fmt(lo)} to {_fmt(top)}"
+        if rate and hi > plain_top:
+            wanted += f" (or a percentage up to {_fmt(hi * 100)}%)"
+    percent = False
+    if isinstance(value, bool):
+        raise ProfileError(f"expected {wanted}, got {value}", path=source, where=key)
+    if isinstance(value, str):
+        cleaned = value.strip().replace(",", "").replace("_", "")
+        percent = cleaned.endswith("%")
+        digits = cleaned.rstrip("%").strip()
+        try:
+            if len(digits) > limit("data_files.number_chars").value:
+                raise ValueError
+            number: float | int = float(digits) / (100 if percent else 1)
+        except ValueError:
+            raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key) from None
+    elif isinstance(value, (int, float)):
+        number = value
+    else:
+        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
+    if isinstance(number, float) and not math.isfinite(number):
+        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
+    if whole and number != int(number):
+        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
+    if rate and not percent and number > plain_top:
+        as_percent = (lo is None or number >= lo * 100) and (hi is None or number <= hi * 100)  # it was probably meant as one
+        hint = f" (write {_fmt(number)}% for {_fmt(number)} percent)" if as_percent else ""
+        raise ProfileError(f"expected {wanted}, got {shown(value)}{hint}", path=source, where=key)
+    if (lo is not None and number < lo) or (hi is not None and number > hi):
+        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
+    return int(number) if whole else float(number)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,}" if isinstance(x, int) else f"{x:g}"

@@ -6,7 +6,6 @@ Only ``employees`` is required; every other key has a default from
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -15,8 +14,7 @@ from typing import Any
 
 from .errors import OptionError, ProfileError
 from .files import load_yaml_text, read_data_file
-from .limits import limit
-from .places import Place, parse_places, places_data
+from .places import Place, number_value, parse_places, places_data
 from .templates import Templates, load_templates
 from .validation import one_line_text, place, shown, suggest
 
@@ -148,7 +146,7 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
         hires = round(values["employees"] * (max(values["growth_rate"], 0.0) + values["turnover_rate"]), 1)
         most = spec["annual_hires"].get("max")
         values["annual_hires"] = min(hires, most) if most is not None else hires
-        notes.append("annual_hires: employees x (growth_rate + turnover_rate)" + (f", at most {_fmt(most)}" if values["annual_hires"] != hires else ""))
+        notes.append("annual_hires: employees x (growth_rate + turnover_rate)" + (f", at most {most:,}" if values["annual_hires"] != hires else ""))
     context = _context_names(values, t)
     functions = list(values["functions"])
     for function, when, reason in t.implied_functions:
@@ -177,52 +175,8 @@ def _coerce(key: str, value: Any, rules: Mapping[str, Any], t: Templates, source
     if kind == "functions":
         return _functions(value, t, source)
     if kind in ("integer", "number"):
-        return _number(key, value, rules, source, whole=kind == "integer")
+        return number_value(key, value, rules, source, whole=kind == "integer")
     raise ProfileError(f"templates/profile.yaml gives an unknown type {shown(kind)}", path=source, where=key)
-
-
-def _number(key: str, value: Any, rules: Mapping[str, Any], source: str | None, whole: bool) -> float | int:
-    """A number within the field's range; a rate (``format: percent``) above 1 must say ``%``."""
-    lo, hi = rules.get("min"), rules.get("max")
-    rate = rules.get("format") == "percent"
-    wanted = "a whole number" if whole else "a fraction" if rate else "a number"
-    if lo is not None and hi is not None:
-        top = min(hi, 1) if rate else hi
-        wanted += f" from {_fmt(lo)} to {_fmt(top)}"
-        if rate and hi > 1:
-            wanted += f" (or a percentage up to {_fmt(hi * 100)}%)"
-    percent = False
-    if isinstance(value, bool):
-        raise ProfileError(f"expected {wanted}, got {value}", path=source, where=key)
-    if isinstance(value, str):
-        cleaned = value.strip().replace(",", "").replace("_", "")
-        percent = cleaned.endswith("%")
-        digits = cleaned.rstrip("%").strip()
-        try:
-            if len(digits) > limit("data_files.number_chars").value:
-                raise ValueError
-            number: float | int = float(digits) / (100 if percent else 1)
-        except ValueError:
-            raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key) from None
-    elif isinstance(value, (int, float)):
-        number = value
-    else:
-        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
-    if isinstance(number, float) and not math.isfinite(number):
-        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
-    if whole and number != int(number):
-        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
-    if rate and not percent and number > 1:
-        as_percent = (lo is None or number >= lo * 100) and (hi is None or number <= hi * 100)  # it was probably meant as one
-        hint = f" (write {_fmt(number)}% for {_fmt(number)} percent)" if as_percent else ""
-        raise ProfileError(f"expected {wanted}, got {shown(value)}{hint}", path=source, where=key)
-    if (lo is not None and number < lo) or (hi is not None and number > hi):
-        raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
-    return int(number) if whole else float(number)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,}" if isinstance(x, int) else f"{x:g}"
 
 
 def _functions(value: Any, t: Templates, source: str | None) -> tuple[str, ...]:

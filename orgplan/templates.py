@@ -295,7 +295,7 @@ def _profile_fields(raw: Any, path: Path) -> dict[str, dict[str, Any]]:
         spec = dict(expect_mapping(spec, error=TemplateError, path=path, where=where))
         if key not in known:
             raise TemplateError(f"orgplan's profile has no field {key!r}{suggest(str(key), known)}", path=path, where=where)
-        check_keys(spec, ("type", "label", "format", "required", "default", "min", "max", "choices", "titles", "items", "description", "source"), required=("type", "label", "description"), error=TemplateError, path=path, where=where)
+        check_keys(spec, ("type", "label", "format", "fraction_max", "required", "default", "min", "max", "choices", "titles", "items", "description", "source"), required=("type", "label", "description"), error=TemplateError, path=path, where=where)
         if spec["type"] not in _FIELD_TYPES:
             raise TemplateError(f"unknown type {spec['type']!r}; expected one of: {', '.join(_FIELD_TYPES)}", path=path, where=f"{where}.type")
         out[str(key)] = spec

@@ -198,7 +198,7 @@ PROFILES = {
     "not UTF-8": (lambda: "employees: 100\ncompany: \udcff\n", ".yaml", ["not a text file (expected UTF-8 YAML or JSON)"]),
     "400 digits of countries, as text": (lambda: "employees: 100\ncountries: '" + "9" * 400 + "'\n", ".yaml", ["countries: expected a whole number from 1 to 250, got '9999"]),
     "a country name on two lines": (lambda: 'employees: 100\ncountries: [{name: "A\\nB", employees: 100}]\n', ".yaml", ["countries[1].name: expected text on one line"]),
-    "a rate of 5": (lambda: "employees: 100\ngrowth_rate: 5\n", ".yaml", ["growth_rate: expected a fraction from -0.9 to 1", "(write 5% for 5 percent)"]),
+    "a rate of 5": (lambda: "employees: 100\ngrowth_rate: 5\n", ".yaml", ["growth_rate: expected a fraction from -0.9 to 3", "(write 5% for 5 percent)"]),
     "20,000 functions": (lambda: "employees: 100\nfunctions: [" + ",".join(["payroll"] * 20_000) + "]\n", ".yaml", ["a list of 20,000 items; lists may have at most 10,000 items"]),
     "a python tag": (lambda: "employees: !!python/object/apply:os.system ['true']\n", ".yaml", ["could not determine a constructor"]),
     "a list at the top": (lambda: "- employees: 100\n", ".yaml", ["expected a mapping of profile keys to values, got a list of 1 item"]),

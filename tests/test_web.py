@@ -185,7 +185,7 @@ def test_a_bad_field_gets_the_clis_words_next_to_it_400_and_the_form_refilled(cl
 def test_every_bad_field_is_shown_at_once(client):
     page = client.get("/plan", params={"employees": "-4", "growth_rate": "lots", "sites": "0"}).text
     assert "There are 3 problems" in page
-    assert error_next_to(page, "growth_rate") == "expected a fraction from -0.9 to 1 (or a percentage up to 500%), got 'lots'"
+    assert error_next_to(page, "growth_rate") == "expected a fraction from -0.9 to 3 (or a percentage up to 500%), got 'lots'"
     assert error_next_to(page, "sites") == "expected a whole number from 1 to 100,000, got 0"
 
 
