@@ -252,16 +252,19 @@ class _Reader:
     def functions(self, seats: list[Position]) -> tuple[tuple[str, str, str], ...]:
         """Each HR function of the company the seats do or own, in the profile's order: what they do with it and what that means.
 
-        An owner sets the function's direction, budget and policy (the plan's workload ledger names one seat per function).
+        An owner sets the function's direction, budget and policy (the plan's workload ledger names one seat per function);
+        a seat with neither (a team lead) leads the work its direct reports do.
         """
         does = {f for s in seats for f in s.functions}
         owns = {f for s in seats for f in self.owned.get(s.id, ())}
+        ids = {s.id for s in seats}
+        leads = set() if does or owns else {f for p in self.plan.seats if p.reports_to in ids for f in p.functions}  # a team lead: its team's work
         out = []
         for f in self.plan.profile.functions:
             info = self.t.functions.get(f)
-            if f not in does | owns or info is None:
+            if f not in does | owns | leads or info is None:
                 continue
-            what = "does the work and owns it" if f in does and f in owns else "owns it" if f in owns else "does the work"
+            what = "does the work and owns it" if f in does and f in owns else "owns it" if f in owns else "does the work" if f in does else "leads the team doing it"
             detail = f"{info.directing} {info.doing}" if f in does and f in owns else info.directing if f in owns else info.doing
             out.append((info.label, what, detail))
         return tuple(out)
