@@ -70,7 +70,9 @@ def startup_figures(rounds: int = 9) -> None:
     print(f"start-up, wall time of a fresh process (median of {rounds}, interleaved; CPU time beside it):")
     for name, seconds in medians.items():
         ratio = seconds / base
-        target = "" if name.startswith("python") else f"  {ratio:4.2f}x networkx (target <= 2.5x: {verdict(ratio, 2.5)})"
+        target = (
+            "" if name.startswith("python") else f"  {ratio:4.2f}x networkx (target <= 2.5x: {verdict(ratio, 2.5)})"
+        )
         print(f"  {name:46} {seconds:6.3f} s (CPU {statistics.median(cpu[name]):.3f} s){target}")
 
 
@@ -86,31 +88,65 @@ def planning_figures(templates) -> None:
 
     print("\nplan after imports (median of 5; target < 20 ms up to 60,000 employees):")
     cases = [(p.name, load_profile(p, templates=templates)) for p in sorted((ROOT / "examples").glob("*.yaml"))]
-    wide = {"company": "Wide", "employees": 60_000, "countries": 30, "sites": 400, "business_units": 20, "unionized_share": 0.3, "industry": "healthcare"}
+    wide = {
+        "company": "Wide",
+        "employees": 60_000,
+        "countries": 30,
+        "sites": 400,
+        "business_units": 20,
+        "unionized_share": 0.3,
+        "industry": "healthcare",
+    }
     cases.append(("60,000 employees, 30 countries", profile_from_dict(wide, templates=templates)))
     for name, profile in cases:
         seconds, result = timed(lambda profile=profile: plan(profile, templates=templates))
-        print(f"  {name:32} {profile.employees:>9,} employees {result.summary['hr_headcount']:>6,} seats  {seconds * 1000:7.1f} ms  {verdict(seconds, 0.020)}")
+        print(
+            f"  {name:32} {profile.employees:>9,} employees {result.summary['hr_headcount']:>6,} seats  {seconds * 1000:7.1f} ms  {verdict(seconds, 0.020)}"
+        )
 
-    huge = profile_from_dict({"company": "Huge", "employees": 2_000_000, "countries": 40, "business_units": 12, "unionized_share": 0.2}, templates=templates)
+    huge = profile_from_dict(
+        {"company": "Huge", "employees": 2_000_000, "countries": 40, "business_units": 12, "unionized_share": 0.2},
+        templates=templates,
+    )
     seconds, result = timed(lambda: plan(huge, templates=templates), repeat=3)
-    print(f"plan 2,000,000 employees: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (median of 3; target < 0.2 s: {verdict(seconds, 0.2)})")
+    print(
+        f"plan 2,000,000 employees: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (median of 3; target < 0.2 s: {verdict(seconds, 0.2)})"
+    )
     shares = [400_000, 300_000, 250_000, 200_000] + [50_000] * 16 + [10_000] * 4  # 24 named countries
-    named = profile_from_dict({
-        "company": "Named", "employees": 2_000_000,
-        "countries": [{"name": f"Country {i + 1}", "employees": n, "pay_index": 0.5 + (i % 5) / 5, "region": f"Region {i % 4 + 1}"} for i, n in enumerate(shares)],
-        "business_units": [{"name": f"Unit {i + 1}", "employees": n} for i, n in enumerate([600_000, 500_000, 400_000, 250_000, 150_000, 100_000])],
-    }, templates=templates)
+    named = profile_from_dict(
+        {
+            "company": "Named",
+            "employees": 2_000_000,
+            "countries": [
+                {
+                    "name": f"Country {i + 1}",
+                    "employees": n,
+                    "pay_index": 0.5 + (i % 5) / 5,
+                    "region": f"Region {i % 4 + 1}",
+                }
+                for i, n in enumerate(shares)
+            ],
+            "business_units": [
+                {"name": f"Unit {i + 1}", "employees": n}
+                for i, n in enumerate([600_000, 500_000, 400_000, 250_000, 150_000, 100_000])
+            ],
+        },
+        templates=templates,
+    )
     seconds, result = timed(lambda: plan(named, templates=templates), repeat=3)
-    print(f"plan 2,000,000 employees in 24 named countries and 6 units: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (median of 3; target < 0.5 s: {verdict(seconds, 0.5)})")
+    print(
+        f"plan 2,000,000 employees in 24 named countries and 6 units: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (median of 3; target < 0.5 s: {verdict(seconds, 0.5)})"
+    )
 
     from orgplan.growth import default_sizes, roadmap
 
     startup = profile_from_dict({"company": "Sweep", "employees": 50, "growth_rate": 0.3}, templates=templates)
     sizes = default_sizes(50, 50_000, 500)
     seconds, sweep = timed(lambda: roadmap(startup, sizes, templates=templates), repeat=3)
-    print(f"roadmap 50 to 50,000 employees, default_sizes(50, 50000, 500) = {len(sizes)} distinct sizes, "
-          f"{sweep.plans_made} plans with thresholds bisected: {seconds:.2f} s (median of 3; target < 1 s: {verdict(seconds, 1.0)})")
+    print(
+        f"roadmap 50 to 50,000 employees, default_sizes(50, 50000, 500) = {len(sizes)} distinct sizes, "
+        f"{sweep.plans_made} plans with thresholds bisected: {seconds:.2f} s (median of 3; target < 1 s: {verdict(seconds, 1.0)})"
+    )
 
 
 def main() -> None:
@@ -150,14 +186,23 @@ def chart_figures(templates) -> None:
 
     out = Path(tempfile.mkdtemp())
     print("\norg chart, default slide-shaped PNG (median of 3):")
-    cases = [(p.stem, plan(load_profile(p, templates=templates), templates=templates)) for p in sorted((ROOT / "examples").glob("*.yaml"))]
-    big = plan(profile_from_dict({"company": "Big", "employees": 280_000, "countries": 12}, templates=templates), templates=templates)
+    cases = [
+        (p.stem, plan(load_profile(p, templates=templates), templates=templates))
+        for p in sorted((ROOT / "examples").glob("*.yaml"))
+    ]
+    big = plan(
+        profile_from_dict({"company": "Big", "employees": 280_000, "countries": 12}, templates=templates),
+        templates=templates,
+    )
     cases.append(("280,000 employees", big))
     for name, p in cases:
         png_s, _ = timed(lambda: render_chart(p, out / "c.png"), repeat=3)
         print(f"  {name:28} {len(p.seats):>6,} seats  PNG {png_s:6.2f} s")
     print(f"  the {len(big.seats):,}-seat default PNG: {png_s:.2f} s (target < 5 s)")
-    huge = plan(profile_from_dict({"company": "Huge", "employees": 2_000_000, "countries": 40}, templates=templates), templates=templates)
+    huge = plan(
+        profile_from_dict({"company": "Huge", "employees": 2_000_000, "countries": 40}, templates=templates),
+        templates=templates,
+    )
     huge_s, _ = timed(lambda: render_chart(huge, out / "huge.png"), repeat=1)
     print(f"  2,000,000 employees ({len(huge.seats):,} seats), overview PNG: {huge_s:.2f} s (target < 30 s)")
     pdf_s, _ = timed(lambda: render_chart(big, out / "c.pdf"), repeat=1)
@@ -168,11 +213,18 @@ def chart_figures(templates) -> None:
     if shutil.which("dot") is None:
         print("  Graphviz dot: not installed, comparison skipped")
         return
-    lines = ["digraph G { node [shape=box width=2 height=0.7 fixedsize=true label=\"\"];"]
+    lines = ['digraph G { node [shape=box width=2 height=0.7 fixedsize=true label=""];']
     lines += [f'"{s.reports_to}" -> "{s.id}";' for s in big.seats if s.reports_to]
     (out / "g.dot").write_text("\n".join(lines) + "}")
-    dot_s, _ = timed(lambda: subprocess.run(["dot", "-Tplain", str(out / "g.dot"), "-o", str(out / "g.txt")], check=True, capture_output=True), repeat=1)
-    print(f"  Graphviz dot on the same {len(big.seats):,}-seat tree: {dot_s:.2f} s, orgplan layout {exp_s * 1000:.1f} ms ({dot_s / exp_s:,.0f}x faster)")
+    dot_s, _ = timed(
+        lambda: subprocess.run(
+            ["dot", "-Tplain", str(out / "g.dot"), "-o", str(out / "g.txt")], check=True, capture_output=True
+        ),
+        repeat=1,
+    )
+    print(
+        f"  Graphviz dot on the same {len(big.seats):,}-seat tree: {dot_s:.2f} s, orgplan layout {exp_s * 1000:.1f} ms ({dot_s / exp_s:,.0f}x faster)"
+    )
 
 
 def workbook_figures(templates) -> None:
@@ -183,7 +235,10 @@ def workbook_figures(templates) -> None:
     from orgplan.excel import export_excel
     from orgplan.team import read_team
 
-    big = plan(profile_from_dict({"company": "Big", "employees": 280_000, "countries": 12}, templates=templates), templates=templates)
+    big = plan(
+        profile_from_dict({"company": "Big", "employees": 280_000, "countries": 12}, templates=templates),
+        templates=templates,
+    )
     path = Path(tempfile.mkdtemp()) / "plan.xlsx"
     n = len(big.seats)
     export_s, _ = timed(lambda: export_excel(big, path, chart=False), repeat=3)
@@ -209,7 +264,11 @@ def web_figures() -> None:
         except OSError as exc:  # an HTTP error status, a refused or dropped connection
             return getattr(exc, "code", 0)
 
-    proc = subprocess.Popen([sys.executable, "-m", "orgplan", "serve", "--host", "127.0.0.1", "--port", "0"], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orgplan", "serve", "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         started = time.perf_counter()
         line = proc.stdout.readline() if proc.stdout else ""
@@ -218,7 +277,9 @@ def web_figures() -> None:
             print(f"\norgplan serve did not start: {line!r}")
             return
         base = found.group(0)
-        typical = base + "plan?company=Keystone&employees=900&sites=3&business_units=2&unionized_share=0.55&hr_reports_to=COO"
+        typical = (
+            base + "plan?company=Keystone&employees=900&sites=3&business_units=2&unionized_share=0.55&hr_reports_to=COO"
+        )
         get(base)
         print(f"\norgplan serve (127.0.0.1):\n  start to first page: {time.perf_counter() - started:.2f} s")
         get(base + "plan?employees=300")  # warm the planner and the chart library
@@ -227,13 +288,17 @@ def web_figures() -> None:
             t0 = time.perf_counter()
             get(f"{typical}&industry=bench{i}")
             runs.append(time.perf_counter() - t0)
-        print(f"  typical plan page (900 employees, chart inline), warm: {statistics.median(runs) * 1000:.0f} ms median of 10 (target < 1 s)")
+        print(
+            f"  typical plan page (900 employees, chart inline), warm: {statistics.median(runs) * 1000:.0f} ms median of 10 (target < 1 s)"
+        )
         urls = [f"{typical}&company=C{i}&employees={300 + 100 * i}" for i in range(20)]
         t0 = time.perf_counter()
         with ThreadPoolExecutor(20) as pool:
             statuses = list(pool.map(get, urls))
         ok = sum(1 for s in statuses if s == 200)
-        print(f"  20 concurrent plan pages: {ok}/20 answered 200 in {time.perf_counter() - t0:.2f} s (target: all 20, no error)")
+        print(
+            f"  20 concurrent plan pages: {ok}/20 answered 200 in {time.perf_counter() - t0:.2f} s (target: all 20, no error)"
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -248,8 +313,10 @@ def companies_csv(path: Path, count: int, seed: int = 1) -> Path:
     for i in range(count):
         employees = int(10 ** rng.uniform(1, 4.7))
         countries = rng.choice([1, 1, 1, 2, 3, 6]) if employees > 200 else 1
-        lines.append(f"Company {i + 1},{employees},{rng.uniform(-0.05, 0.3):.3f},{rng.uniform(0.05, 0.4):.3f},{countries},"
-                     f"{rng.choice([0, 0, 0.2, 0.5])},{rng.choice(['software', 'retail', 'healthcare', 'manufacturing', 'general'])}")
+        lines.append(
+            f"Company {i + 1},{employees},{rng.uniform(-0.05, 0.3):.3f},{rng.uniform(0.05, 0.4):.3f},{countries},"
+            f"{rng.choice([0, 0, 0.2, 0.5])},{rng.choice(['software', 'retail', 'healthcare', 'manufacturing', 'general'])}"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -264,22 +331,36 @@ def batch_figures() -> None:
 
     out = Path(tempfile.mkdtemp())
     cores = os.cpu_count() or 1
-    print(f"\nportfolio and sensitivity ({cores} cores, load average {os.getloadavg()[0]:.1f} when starting; other work on the machine slows every figure):")
+    print(
+        f"\nportfolio and sensitivity ({cores} cores, load average {os.getloadavg()[0]:.1f} when starting; other work on the machine slows every figure):"
+    )
     big = companies_csv(out / "companies.csv", 10_000)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "orgplan", "batch", str(big), "--out", str(out / "portfolio")], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "orgplan", "batch", str(big), "--out", str(out / "portfolio")],
+        check=True,
+        capture_output=True,
+    )
     seconds = time.perf_counter() - t0
-    print(f"  orgplan batch, 10,000 companies, {cores} workers (read, plan, portfolio.xlsx and .json): {seconds:.1f} s (target < 60 s: {verdict(seconds, 60)})")
+    print(
+        f"  orgplan batch, 10,000 companies, {cores} workers (read, plan, portfolio.xlsx and .json): {seconds:.1f} s (target < 60 s: {verdict(seconds, 60)})"
+    )
 
     profiles = read_companies(companies_csv(out / "small.csv", 2_000)).profiles
     serial = None
     print("  plan_many, 2,000 companies (after imports; median of 3):")
-    for label, workers, dask, size in (("in this process", 1, None, None), ("2 worker processes", 2, None, None),
-                                       ("2 worker processes, one task per company", 2, None, 1), ("Dask, a local cluster of 2", 2, "local", None)):
+    for label, workers, dask, size in (
+        ("in this process", 1, None, None),
+        ("2 worker processes", 2, None, None),
+        ("2 worker processes, one task per company", 2, None, 1),
+        ("Dask, a local cluster of 2", 2, "local", None),
+    ):
         try:
             with open_executor(workers, dask) as executor:
                 plan_many(profiles[:50], executor)  # start the workers
-                seconds, _ = timed(lambda executor=executor, size=size: plan_many(profiles, executor, batch_size=size), repeat=3)
+                seconds, _ = timed(
+                    lambda executor=executor, size=size: plan_many(profiles, executor, batch_size=size), repeat=3
+                )
         except Exception as exc:  # noqa: BLE001 - Dask is an optional extra
             print(f"    {label:42} skipped: {exc}")
             continue
@@ -288,10 +369,31 @@ def batch_figures() -> None:
 
     profile = ROOT / "examples" / "keystone-manufacturing.yaml"
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "orgplan", "sensitivity", str(profile), "--vary", "growth_rate=0:0.3", "--vary", "turnover_rate=0.05:0.4",
-                    "--vary", "employees=600:1400", "--samples", "1000", "--out", str(out / "sensitivity")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "orgplan",
+            "sensitivity",
+            str(profile),
+            "--vary",
+            "growth_rate=0:0.3",
+            "--vary",
+            "turnover_rate=0.05:0.4",
+            "--vary",
+            "employees=600:1400",
+            "--samples",
+            "1000",
+            "--out",
+            str(out / "sensitivity"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     seconds = time.perf_counter() - t0
-    print(f"  orgplan sensitivity, 1,000 samples (plans, sensitivity.xlsx and .png): {seconds:.1f} s (target < 20 s: {verdict(seconds, 20)})")
+    print(
+        f"  orgplan sensitivity, 1,000 samples (plans, sensitivity.xlsx and .png): {seconds:.1f} s (target < 20 s: {verdict(seconds, 20)})"
+    )
 
 
 # Each step at the limits runs in a process of its own, stopped past these.
@@ -307,7 +409,9 @@ def maximum_profile(templates) -> dict[str, object]:
         if key == "max_span":
             values[key] = spec["min"]
         elif "max" in spec:
-            values[key] = f"{spec['max'] * 100:g}%" if spec.get("format") == "percent" and spec["max"] > 1 else spec["max"]
+            values[key] = (
+                f"{spec['max'] * 100:g}%" if spec.get("format") == "percent" and spec["max"] > 1 else spec["max"]
+            )
     return values
 
 
@@ -326,12 +430,19 @@ def limit_figures() -> None:
 
 def _step(args: list[str]) -> str:
     """Run this script on one step in a child process with a time and memory limit; its one-line report."""
+
     def limit_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (STEP_MEMORY, STEP_MEMORY))
 
     start = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, timeout=STEP_SECONDS, preexec_fn=limit_memory)
+        done = subprocess.run(
+            [sys.executable, __file__, *args],
+            capture_output=True,
+            text=True,
+            timeout=STEP_SECONDS,
+            preexec_fn=limit_memory,
+        )
     except subprocess.TimeoutExpired:
         return f"did not finish in {STEP_SECONDS} s"
     if done.returncode != 0:
@@ -389,7 +500,16 @@ def team_figures() -> None:
             writer = csv.writer(handle)
             writer.writerow(["ID", "Title", "Reports to", "FTE", "Base salary"])
             writer.writerow(["ceo", "Chief Executive Officer", "", 1, ""])
-            writer.writerows([f"s{i}", "HR Generalist" if i % 3 else "HR Manager", "ceo" if i < 10 else f"s{i // 10}", 1, 70000 + i % 1000] for i in range(1, seats))
+            writer.writerows(
+                [
+                    f"s{i}",
+                    "HR Generalist" if i % 3 else "HR Manager",
+                    "ceo" if i < 10 else f"s{i // 10}",
+                    1,
+                    70000 + i % 1000,
+                ]
+                for i in range(1, seats)
+            )
         book = folder / f"team{seats}.xlsx"
         _write_book(path, book)
         for team in (path, book):

@@ -34,8 +34,21 @@ def main() -> None:
     runner = CliRunner()
     for args in (
         ["roadmap", str(HERE / "brightpath-startup.yaml"), "--to", "5000", "--out", str(OUT / "brightpath-roadmap")],
-        ["compare", str(HERE / "current-team.xlsx"), str(HERE / "keystone-manufacturing.yaml"), "--out", str(OUT / "keystone-gap")],
-        ["jobs", str(HERE / "keystone-manufacturing.yaml"), "--out", str(OUT / "keystone-manufacturing"), "--format", "md"],
+        [
+            "compare",
+            str(HERE / "current-team.xlsx"),
+            str(HERE / "keystone-manufacturing.yaml"),
+            "--out",
+            str(OUT / "keystone-gap"),
+        ],
+        [
+            "jobs",
+            str(HERE / "keystone-manufacturing.yaml"),
+            "--out",
+            str(OUT / "keystone-manufacturing"),
+            "--format",
+            "md",
+        ],
     ):
         result = runner.invoke(cli, args)
         if result.exit_code != 0:

@@ -49,8 +49,13 @@ class CompanyPlan:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "company": self.company, "employees": self.employees, "head_of_hr": self.head_of_hr, "summary": self.summary,
-            "seats_by_role": self.roles, "profile": self.profile, **({"error": self.error} if self.error else {}),
+            "company": self.company,
+            "employees": self.employees,
+            "head_of_hr": self.head_of_hr,
+            "summary": self.summary,
+            "seats_by_role": self.roles,
+            "profile": self.profile,
+            **({"error": self.error} if self.error else {}),
         }
 
 
@@ -74,8 +79,10 @@ def plan_many(
     the rules cannot plan gets its ``error`` instead of a summary.
     """
     t = templates or load_templates()
-    items = [(p if isinstance(p, Profile) else profile_from_dict(p, templates=t), str(f) if f is not None else None)
-             for p, f in zip(profiles, folders if folders is not None else [None] * len(profiles), strict=True)]
+    items = [
+        (p if isinstance(p, Profile) else profile_from_dict(p, templates=t), str(f) if f is not None else None)
+        for p, f in zip(profiles, folders if folders is not None else [None] * len(profiles), strict=True)
+    ]
     where = _template_paths(t)
     if executor is None:
         out = []
@@ -85,7 +92,7 @@ def plan_many(
                 progress(1)
         return out
     size = batch_size or max(1, min(MAX_BATCH, math.ceil(len(items) / (_slots(executor) * 4))))
-    batches = [items[i:i + size] for i in range(0, len(items), size)]
+    batches = [items[i : i + size] for i in range(0, len(items), size)]
     futures = {executor.submit(plan_batch, batch, *where): i for i, batch in enumerate(batches)}
     done: dict[int, list[CompanyPlan]] = {}
     for future in as_completed(futures):
@@ -104,7 +111,9 @@ def _template_paths(t: Templates) -> tuple[str | None, str | None]:
     return t.directory, str(t.rules.path)
 
 
-def plan_batch(items: Sequence[tuple[Profile, str | None]], directory: str | None, rules: str | None) -> list[CompanyPlan]:
+def plan_batch(
+    items: Sequence[tuple[Profile, str | None]], directory: str | None, rules: str | None
+) -> list[CompanyPlan]:
     """Plan one batch in a worker; the templates are loaded once a process (``load_templates`` keeps them)."""
     t = load_templates(directory, rules)
     return [_plan_one(profile, folder, t) for profile, folder in items]
@@ -126,8 +135,16 @@ def _plan_one(profile: Profile, folder: str | None, t: Templates) -> CompanyPlan
         try:
             files = tuple(str(p) for p in write_outputs(result, folder))
         except OSError as exc:
-            return CompanyPlan(**base, summary=result.summary, error=f"{folder}: cannot write the plan's files: {exc.strerror or exc}")
-    return CompanyPlan(**base, summary=result.summary, head_of_hr=hr[0].title if hr else None, roles=dict(Counter(p.role for p in hr)), files=files)
+            return CompanyPlan(
+                **base, summary=result.summary, error=f"{folder}: cannot write the plan's files: {exc.strerror or exc}"
+            )
+    return CompanyPlan(
+        **base,
+        summary=result.summary,
+        head_of_hr=hr[0].title if hr else None,
+        roles=dict(Counter(p.role for p in hr)),
+        files=files,
+    )
 
 
 def _slots(executor: Executor) -> int:
@@ -183,7 +200,9 @@ def _dask_executor(address: str, workers: int) -> Iterator[Executor]:
         raise OptionError(DASK_MISSING, where="--dask") from None
     with contextlib.ExitStack() as stack:
         if address == "local":
-            cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None))
+            cluster = stack.enter_context(
+                LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            )
             client = stack.enter_context(Client(cluster))
         else:
             try:
@@ -224,4 +243,11 @@ def slug(name: str) -> str:
     return out or "company"
 
 
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}  # names Windows refuses
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}  # names Windows refuses

@@ -142,12 +142,14 @@ class Benchmarks:
 SECTIONS = ("constants", "costing", "derived", "workload", "pay", "hr_per_100_bands", "hiring")
 
 
-def parse_benchmarks(data: Any, *, path: Path, names: dict[str, str], functions: tuple[str, ...], hr_families: tuple[str, ...]) -> tuple[Benchmarks, dict[str, str]]:
+def parse_benchmarks(
+    data: Any, *, path: Path, names: dict[str, str], functions: tuple[str, ...], hr_families: tuple[str, ...]
+) -> tuple[Benchmarks, dict[str, str]]:
     """Validate and compile benchmarks.yaml; return it and the names it adds for rule expressions."""
     bench = expect_mapping(data, error=TemplateError, path=path, where=None)
     check_keys(bench, SECTIONS, required=SECTIONS, error=TemplateError, path=path)
     constants = _constants(bench["constants"], path)
-    names = dict(names) | {k: NUMBER for k in constants}
+    names = dict(names) | dict.fromkeys(constants, NUMBER)
     derived = []
     for key, raw in expect_mapping(bench["derived"], error=TemplateError, path=path, where="derived").items():
         derived.append(_figure(key, raw, names, path, f"derived.{key}"))
@@ -155,7 +157,9 @@ def parse_benchmarks(data: Any, *, path: Path, names: dict[str, str], functions:
     workload = {}
     for key, raw in expect_mapping(bench["workload"], error=TemplateError, path=path, where="workload").items():
         if key not in functions:
-            raise TemplateError(f"unknown function {key!r}{suggest(str(key), functions)}", path=path, where=f"workload.{key}")
+            raise TemplateError(
+                f"unknown function {key!r}{suggest(str(key), functions)}", path=path, where=f"workload.{key}"
+            )
         workload[key] = _figure(key, raw, names, path, f"workload.{key}")
     missing = [f for f in functions if f not in workload]
     if missing:
@@ -184,8 +188,12 @@ def _constant(key: str, item: Any, path: Path, where: str, minimum: float | None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TemplateError(f"expected a number, got {value!r}", path=path, where=f"{where}.value")
     if minimum is not None and value < minimum:
-        raise TemplateError(f"expected a number of at least {minimum:g}, got {value!r}", path=path, where=f"{where}.value")
-    return Figure(key, expect_text(item["source"], error=TemplateError, path=path, where=f"{where}.source"), value=float(value))
+        raise TemplateError(
+            f"expected a number of at least {minimum:g}, got {value!r}", path=path, where=f"{where}.value"
+        )
+    return Figure(
+        key, expect_text(item["source"], error=TemplateError, path=path, where=f"{where}.source"), value=float(value)
+    )
 
 
 def _costing(raw: Any, path: Path) -> Costing:
@@ -200,16 +208,29 @@ def _pay(raw: Any, path: Path) -> PayPolicy:
     keys = ("level_floors", "head_of_hr", "supervisor_premium")
     check_keys(raw, keys, required=keys, error=TemplateError, path=path, where="pay")
     floors = {}
-    for level, item in expect_mapping(raw["level_floors"], error=TemplateError, path=path, where="pay.level_floors").items():
+    for level, item in expect_mapping(
+        raw["level_floors"], error=TemplateError, path=path, where="pay.level_floors"
+    ).items():
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 10:
             raise TemplateError(f"expected a level from 1 to 10, got {level!r}", path=path, where="pay.level_floors")
         floors[level] = _amount(f"level_{level}", item, path, f"pay.level_floors.{level}")
     bands = []
-    for i, item in enumerate(expect_list(raw["head_of_hr"], error=TemplateError, path=path, where="pay.head_of_hr"), start=1):
+    for i, item in enumerate(
+        expect_list(raw["head_of_hr"], error=TemplateError, path=path, where="pay.head_of_hr"), start=1
+    ):
         where = f"pay.head_of_hr[{i}]"
         item = expect_mapping(item, error=TemplateError, path=path, where=where)
-        check_keys(item, ("min_employees", "base", "source"), required=("min_employees", "base", "source"), error=TemplateError, path=path, where=where)
-        bands.append((int(item["min_employees"]), _amount(f"head_of_hr_from_{item['min_employees']}", item, path, where)))
+        check_keys(
+            item,
+            ("min_employees", "base", "source"),
+            required=("min_employees", "base", "source"),
+            error=TemplateError,
+            path=path,
+            where=where,
+        )
+        bands.append(
+            (int(item["min_employees"]), _amount(f"head_of_hr_from_{item['min_employees']}", item, path, where))
+        )
     premium = _constant("supervisor_premium", raw["supervisor_premium"], path, "pay.supervisor_premium", minimum=0)
     return PayPolicy(floors, tuple(sorted(bands, key=lambda b: b[0])), premium)
 
@@ -220,7 +241,11 @@ def _amount(name: str, item: Any, path: Path, where: str) -> Figure:
     base = item.get("base")
     if isinstance(base, bool) or not isinstance(base, (int, float)) or base < 0:
         raise TemplateError(f"expected an amount of 0 or more, got {str(base)[:40]}", path=path, where=f"{where}.base")
-    return Figure(name, expect_text(item.get("source"), error=TemplateError, path=path, where=f"{where}.source"), value=float(base))
+    return Figure(
+        name,
+        expect_text(item.get("source"), error=TemplateError, path=path, where=f"{where}.source"),
+        value=float(base),
+    )
 
 
 def _hiring(raw: Any, path: Path, hr_families: tuple[str, ...]) -> HiringPolicy:
@@ -228,32 +253,63 @@ def _hiring(raw: Any, path: Path, hr_families: tuple[str, ...]) -> HiringPolicy:
     keys = ("phases", "min_hires_per_quarter", "horizon_quarters")
     check_keys(raw, keys, required=keys, error=TemplateError, path=path, where="hiring")
     phases, seen = [], set()
-    for i, item in enumerate(expect_list(raw["phases"], error=TemplateError, path=path, where="hiring.phases"), start=1):
+    for i, item in enumerate(
+        expect_list(raw["phases"], error=TemplateError, path=path, where="hiring.phases"), start=1
+    ):
         where = f"hiring.phases[{i}]"
         item = expect_mapping(item, error=TemplateError, path=path, where=where)
-        check_keys(item, ("name", "families", "why"), required=("name", "families", "why"), error=TemplateError, path=path, where=where)
-        families = tuple(str(f) for f in expect_list(item["families"], error=TemplateError, path=path, where=f"{where}.families"))
+        check_keys(
+            item,
+            ("name", "families", "why"),
+            required=("name", "families", "why"),
+            error=TemplateError,
+            path=path,
+            where=where,
+        )
+        families = tuple(
+            str(f) for f in expect_list(item["families"], error=TemplateError, path=path, where=f"{where}.families")
+        )
         for family in families:
             if family not in hr_families or family in seen:
-                problem = "is in an earlier phase too" if family in seen else f"is not an HR family; expected one of: {', '.join(hr_families)}"
+                problem = (
+                    "is in an earlier phase too"
+                    if family in seen
+                    else f"is not an HR family; expected one of: {', '.join(hr_families)}"
+                )
                 raise TemplateError(f"{family!r} {problem}", path=path, where=f"{where}.families")
             seen.add(family)
-        phases.append(HiringPhase(expect_text(item["name"], error=TemplateError, path=path, where=f"{where}.name"), families, expect_text(item["why"], error=TemplateError, path=path, where=f"{where}.why")))
+        phases.append(
+            HiringPhase(
+                expect_text(item["name"], error=TemplateError, path=path, where=f"{where}.name"),
+                families,
+                expect_text(item["why"], error=TemplateError, path=path, where=f"{where}.why"),
+            )
+        )
     missing = [f for f in hr_families if f not in seen]
     if missing:
-        raise TemplateError(f"no phase hires the famil{'y' if len(missing) == 1 else 'ies'} {', '.join(missing)}", path=path, where="hiring.phases")
+        raise TemplateError(
+            f"no phase hires the famil{'y' if len(missing) == 1 else 'ies'} {', '.join(missing)}",
+            path=path,
+            where="hiring.phases",
+        )
     return HiringPolicy(
         tuple(phases),
-        _constant("min_hires_per_quarter", raw["min_hires_per_quarter"], path, "hiring.min_hires_per_quarter", minimum=1),
+        _constant(
+            "min_hires_per_quarter", raw["min_hires_per_quarter"], path, "hiring.min_hires_per_quarter", minimum=1
+        ),
         _constant("horizon_quarters", raw["horizon_quarters"], path, "hiring.horizon_quarters", minimum=1),
     )
 
 
 def _figure(key: str, raw: Any, names: dict[str, str], path: Path, where: str) -> Figure:
     raw = expect_mapping(raw, error=TemplateError, path=path, where=where)
-    check_keys(raw, ("expression", "source"), required=("expression", "source"), error=TemplateError, path=path, where=where)
+    check_keys(
+        raw, ("expression", "source"), required=("expression", "source"), error=TemplateError, path=path, where=where
+    )
     expr = Expression.compile(raw["expression"], names, where=f"{where}.expression", path=path, expect=NUMBER)
-    return Figure(str(key), expect_text(raw["source"], error=TemplateError, path=path, where=f"{where}.source"), expression=expr)
+    return Figure(
+        str(key), expect_text(raw["source"], error=TemplateError, path=path, where=f"{where}.source"), expression=expr
+    )
 
 
 def _bands(raw: Any, path: Path) -> tuple[Band, ...]:
@@ -261,6 +317,21 @@ def _bands(raw: Any, path: Path) -> tuple[Band, ...]:
     for i, item in enumerate(expect_list(raw, error=TemplateError, path=path, where="hr_per_100_bands"), start=1):
         where = f"hr_per_100_bands[{i}]"
         item = expect_mapping(item, error=TemplateError, path=path, where=where)
-        check_keys(item, ("min_employees", "max_employees", "low", "high", "source"), required=("min_employees", "max_employees", "low", "high", "source"), error=TemplateError, path=path, where=where)
-        out.append(Band(int(item["min_employees"]), int(item["max_employees"]), float(item["low"]), float(item["high"]), str(item["source"])))
+        check_keys(
+            item,
+            ("min_employees", "max_employees", "low", "high", "source"),
+            required=("min_employees", "max_employees", "low", "high", "source"),
+            error=TemplateError,
+            path=path,
+            where=where,
+        )
+        out.append(
+            Band(
+                int(item["min_employees"]),
+                int(item["max_employees"]),
+                float(item["low"]),
+                float(item["high"]),
+                str(item["source"]),
+            )
+        )
     return tuple(out)

@@ -11,8 +11,19 @@ from .errors import TemplateError
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
 __all__ = [
-    "EXECUTIVE", "BUSINESS", "OUTSIDE_HR", "Family", "TitleMatching", "Salary", "Growth", "Qualifications", "Role", "Catalog",
-    "parse_catalog", "normalise_title", "role_for_title",
+    "EXECUTIVE",
+    "BUSINESS",
+    "OUTSIDE_HR",
+    "Family",
+    "TitleMatching",
+    "Salary",
+    "Growth",
+    "Qualifications",
+    "Role",
+    "Catalog",
+    "parse_catalog",
+    "normalise_title",
+    "role_for_title",
 ]
 
 EXECUTIVE = "executive"  # the family of the executive HR reports to
@@ -91,7 +102,9 @@ class Qualifications:
         else:
             named = " and ".join(own).capitalize()
             source = f"{named} for this role: {self.source.rstrip('.')}. The rest, for the level: {base.source}"
-        return Qualifications(*(getattr(self, f) if f in own else getattr(base, f) for f in fields), source=source, stage=base.stage)
+        return Qualifications(
+            *(getattr(self, f) if f in own else getattr(base, f) for f in fields), source=source, stage=base.stage
+        )
 
 
 QUALIFICATION_FIELDS = ("education", "experience", "certifications")
@@ -127,7 +140,9 @@ class Role:
     scoped: bool = False
     led_by: str | None = None
     qualifications: Qualifications | None = None  # what differs from the level's qualifications
-    dotted_lines_from: tuple[str, ...] = ()  # for a business unit leader: the HR roles of its unit with a dotted line to it
+    dotted_lines_from: tuple[
+        str, ...
+    ] = ()  # for a business unit leader: the HR roles of its unit with a dotted line to it
 
     @property
     def is_hr(self) -> bool:
@@ -172,16 +187,39 @@ class Catalog:
 
 
 _ROLE_KEYS = (
-    "title", "also_called", "family", "level", "functions", "summary", "responsibilities", "skills",
-    "next_steps", "salary", "salary_note", "reports_to", "leads", "paid_as", "grows", "hands_on", "scoped", "led_by",
-    "qualifications", "dotted_lines_from",
+    "title",
+    "also_called",
+    "family",
+    "level",
+    "functions",
+    "summary",
+    "responsibilities",
+    "skills",
+    "next_steps",
+    "salary",
+    "salary_note",
+    "reports_to",
+    "leads",
+    "paid_as",
+    "grows",
+    "hands_on",
+    "scoped",
+    "led_by",
+    "qualifications",
+    "dotted_lines_from",
 )
 
 
 def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Catalog:
     """Build the catalog from loaded YAML, refusing unknown keys, families and functions."""
     data = expect_mapping(data, error=TemplateError, path=path, where=None)
-    check_keys(data, ("families", "title_matching", "qualifications", "sources", "roles"), required=("families", "title_matching", "roles"), error=TemplateError, path=path)
+    check_keys(
+        data,
+        ("families", "title_matching", "qualifications", "sources", "roles"),
+        required=("families", "title_matching", "roles"),
+        error=TemplateError,
+        path=path,
+    )
     families = _families(data["families"], path)
     levels = _levels(data.get("qualifications", {}), path)
     raw_roles = expect_mapping(data["roles"], error=TemplateError, path=path, where="roles")
@@ -189,20 +227,43 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
     for key, raw in raw_roles.items():
         where = f"roles.{key}"
         raw = expect_mapping(raw, error=TemplateError, path=path, where=where)
-        check_keys(raw, _ROLE_KEYS, required=("title", "family", "level", "salary"), error=TemplateError, path=path, where=where)
+        check_keys(
+            raw,
+            _ROLE_KEYS,
+            required=("title", "family", "level", "salary"),
+            error=TemplateError,
+            path=path,
+            where=where,
+        )
         family = raw["family"]
         if family not in families:
-            raise TemplateError(f"unknown family {family!r}{suggest(str(family), families)}; expected one of: {', '.join(families)}", path=path, where=f"{where}.family")
+            raise TemplateError(
+                f"unknown family {family!r}{suggest(str(family), families)}; expected one of: {', '.join(families)}",
+                path=path,
+                where=f"{where}.family",
+            )
         paid_as = raw.get("paid_as", "salary")
         if paid_as not in PAY_BASES:
-            raise TemplateError(f"expected one of {', '.join(PAY_BASES)}, got {paid_as!r}", path=path, where=f"{where}.paid_as")
+            raise TemplateError(
+                f"expected one of {', '.join(PAY_BASES)}, got {paid_as!r}", path=path, where=f"{where}.paid_as"
+            )
         level = raw["level"]
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 10:
-            raise TemplateError(f"expected a whole number from 1 to 10, got {level!r}", path=path, where=f"{where}.level")
+            raise TemplateError(
+                f"expected a whole number from 1 to 10, got {level!r}", path=path, where=f"{where}.level"
+            )
         covered = raw.get("functions", [])
         if covered == "all":
             covered = list(functions)
-        covered = tuple(_known(expect_list(covered, error=TemplateError, path=path, where=f"{where}.functions"), functions, path, f"{where}.functions", "function"))
+        covered = tuple(
+            _known(
+                expect_list(covered, error=TemplateError, path=path, where=f"{where}.functions"),
+                functions,
+                path,
+                f"{where}.functions",
+                "function",
+            )
+        )
         leads = tuple(_known(raw.get("leads", []), functions, path, f"{where}.leads", "function"))
         roles[str(key)] = Role(
             key=str(key),
@@ -218,14 +279,26 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
             reports_to=tuple(str(x) for x in raw.get("reports_to", [])),
             leads=leads,
             salary_note=raw.get("salary_note"),
-            also_called=tuple(str(x) for x in expect_list(raw.get("also_called", []), error=TemplateError, path=path, where=f"{where}.also_called")),
+            also_called=tuple(
+                str(x)
+                for x in expect_list(
+                    raw.get("also_called", []), error=TemplateError, path=path, where=f"{where}.also_called"
+                )
+            ),
             paid_as=paid_as,
             grows=_grows(raw.get("grows", []), level, path, f"{where}.grows"),
             hands_on=_share(raw.get("hands_on", 0.0), path, f"{where}.hands_on"),
             scoped=_flag(raw.get("scoped", False), path, f"{where}.scoped"),
             led_by=raw.get("led_by"),
-            qualifications=_qualifications(raw["qualifications"], path, f"{where}.qualifications", whole=False) if "qualifications" in raw else None,
-            dotted_lines_from=tuple(str(x) for x in expect_list(raw.get("dotted_lines_from", []), error=TemplateError, path=path, where=f"{where}.dotted_lines_from")),
+            qualifications=_qualifications(raw["qualifications"], path, f"{where}.qualifications", whole=False)
+            if "qualifications" in raw
+            else None,
+            dotted_lines_from=tuple(
+                str(x)
+                for x in expect_list(
+                    raw.get("dotted_lines_from", []), error=TemplateError, path=path, where=f"{where}.dotted_lines_from"
+                )
+            ),
         )
     for role in roles.values():
         if role.led_by is not None:
@@ -240,21 +313,35 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
             if step.role is not None:
                 _known([step.role], tuple(roles), path, f"roles.{role.key}.grows[{i}].role", "role")
                 if roles[step.role].level <= role.level:
-                    raise TemplateError(f"grows into {step.role!r}, which is not above level {role.level}", path=path, where=f"roles.{role.key}.grows[{i}]")
+                    raise TemplateError(
+                        f"grows into {step.role!r}, which is not above level {role.level}",
+                        path=path,
+                        where=f"roles.{role.key}.grows[{i}]",
+                    )
     if sum(r.family == EXECUTIVE for r in roles.values()) != 1:
         raise TemplateError(f"the catalog needs exactly one role with family '{EXECUTIVE}'", path=path, where="roles")
-    return Catalog(families=families, roles=roles, title_matching=_title_matching(data["title_matching"], path), levels=levels)
+    return Catalog(
+        families=families, roles=roles, title_matching=_title_matching(data["title_matching"], path), levels=levels
+    )
 
 
 def _check_texts(role: Role, raw: Any, levels: dict[int, Qualifications], path: object) -> None:
     """Refuse an HR role whose job description would have a gap: no summary, duties, skills, career steps or qualifications."""
     where = f"roles.{role.key}"
     if not role.summary.strip():
-        raise TemplateError("a job description needs a summary of the role; write one in a sentence or two", path=path, where=f"{where}.summary")
+        raise TemplateError(
+            "a job description needs a summary of the role; write one in a sentence or two",
+            path=path,
+            where=f"{where}.summary",
+        )
     for name in ("responsibilities", "skills", "next_steps"):
         items = expect_list(raw.get(name, []), error=TemplateError, path=path, where=f"{where}.{name}")
         if not items:
-            what = {"responsibilities": "at least one responsibility", "skills": "at least one skill", "next_steps": "at least one career next step (a role key)"}[name]
+            what = {
+                "responsibilities": "at least one responsibility",
+                "skills": "at least one skill",
+                "next_steps": "at least one career next step (a role key)",
+            }[name]
             raise TemplateError(f"a job description needs {what}", path=path, where=f"{where}.{name}")
         for i, item in enumerate(items, start=1):
             expect_text(item, error=TemplateError, path=path, where=f"{where}.{name}[{i}]")
@@ -262,7 +349,11 @@ def _check_texts(role: Role, raw: Any, levels: dict[int, Qualifications], path: 
         used = [role.level, *(g.level for g in role.grows if g.level is not None)]
         missing = [lv for lv in used if lv not in levels]
         if missing:
-            raise TemplateError(f"no qualifications for level {missing[0]}, which this role uses; add a block for it under qualifications", path=path, where=where)
+            raise TemplateError(
+                f"no qualifications for level {missing[0]}, which this role uses; add a block for it under qualifications",
+                path=path,
+                where=where,
+            )
 
 
 def _levels(raw: Any, path: object) -> dict[int, Qualifications]:
@@ -270,7 +361,9 @@ def _levels(raw: Any, path: object) -> dict[int, Qualifications]:
     out = {}
     for level, item in expect_mapping(raw, error=TemplateError, path=path, where="qualifications").items():
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 10:
-            raise TemplateError(f"expected a level from 1 to 10, got {str(level)[:40]!r}", path=path, where=f"qualifications.{level}")
+            raise TemplateError(
+                f"expected a level from 1 to 10, got {str(level)[:40]!r}", path=path, where=f"qualifications.{level}"
+            )
         out[level] = _qualifications(item, path, f"qualifications.{level}", whole=True)
     return out
 
@@ -302,11 +395,17 @@ def _grows(raw: Any, level: int, path: object, where: str) -> tuple[Growth, ...]
             raise TemplateError("a step gives either a role, or a level and a title", path=path, where=here)
         below = item.get("below")
         if below is not None and (isinstance(below, bool) or not isinstance(below, int) or below < 1):
-            raise TemplateError(f"expected a number of seats of 1 or more, got {str(below)[:40]}", path=path, where=f"{here}.below")
+            raise TemplateError(
+                f"expected a number of seats of 1 or more, got {str(below)[:40]}", path=path, where=f"{here}.below"
+            )
         step_level = item.get("level")
         if "role" not in item:
             if isinstance(step_level, bool) or not isinstance(step_level, int) or not last < step_level <= 9:
-                raise TemplateError(f"expected a level above {last} and at most 9, got {str(step_level)[:40]}", path=path, where=f"{here}.level")
+                raise TemplateError(
+                    f"expected a level above {last} and at most 9, got {str(step_level)[:40]}",
+                    path=path,
+                    where=f"{here}.level",
+                )
             last = step_level
             expect_text(item.get("title"), error=TemplateError, path=path, where=f"{here}.title")
         steps.append(Growth(below=below, level=step_level, title=item.get("title"), role=item.get("role")))
@@ -331,13 +430,21 @@ def _families(raw: Any, path: object) -> dict[str, Family]:
     for key, item in raw.items():
         where = f"families.{key}"
         item = expect_mapping(item, error=TemplateError, path=path, where=where)
-        check_keys(item, ("label", "absorbs_uncovered_work"), required=("label",), error=TemplateError, path=path, where=where)
+        check_keys(
+            item, ("label", "absorbs_uncovered_work"), required=("label",), error=TemplateError, path=path, where=where
+        )
         absorbs = item.get("absorbs_uncovered_work", False)
         if not isinstance(absorbs, bool):
-            raise TemplateError(f"expected true or false, got {absorbs!r}", path=path, where=f"{where}.absorbs_uncovered_work")
-        out[str(key)] = Family(str(key), expect_text(item["label"], error=TemplateError, path=path, where=f"{where}.label"), absorbs)
+            raise TemplateError(
+                f"expected true or false, got {absorbs!r}", path=path, where=f"{where}.absorbs_uncovered_work"
+            )
+        out[str(key)] = Family(
+            str(key), expect_text(item["label"], error=TemplateError, path=path, where=f"{where}.label"), absorbs
+        )
     if EXECUTIVE not in out:
-        raise TemplateError(f"the family '{EXECUTIVE}' (the executive HR reports to) is required", path=path, where="families")
+        raise TemplateError(
+            f"the family '{EXECUTIVE}' (the executive HR reports to) is required", path=path, where="families"
+        )
     return out
 
 
@@ -348,23 +455,42 @@ def _title_matching(raw: Any, path: object) -> TitleMatching:
     check_keys(raw, keys, required=keys, error=TemplateError, path=path, where=where)
     score = raw["min_score"]
     if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 < score <= 1:
-        raise TemplateError(f"expected a number above 0 and at most 1, got {score!r}", path=path, where=f"{where}.min_score")
+        raise TemplateError(
+            f"expected a number above 0 and at most 1, got {score!r}", path=path, where=f"{where}.min_score"
+        )
 
     def words(key: str) -> frozenset[str]:
-        return frozenset(normalise_title(str(w)) for w in expect_list(raw[key], error=TemplateError, path=path, where=f"{where}.{key}"))
+        return frozenset(
+            normalise_title(str(w))
+            for w in expect_list(raw[key], error=TemplateError, path=path, where=f"{where}.{key}")
+        )
 
-    return TitleMatching(words("filler"), words("rank_words"), float(score), expect_text(raw["source"], error=TemplateError, path=path, where=f"{where}.source"))
+    return TitleMatching(
+        words("filler"),
+        words("rank_words"),
+        float(score),
+        expect_text(raw["source"], error=TemplateError, path=path, where=f"{where}.source"),
+    )
 
 
 def _salary(raw: Any, path: object, where: str) -> Salary:
     raw = expect_mapping(raw, error=TemplateError, path=path, where=where)
-    check_keys(raw, ("base", "source", "year"), required=("base", "source", "year"), error=TemplateError, path=path, where=where)
+    check_keys(
+        raw,
+        ("base", "source", "year"),
+        required=("base", "source", "year"),
+        error=TemplateError,
+        path=path,
+        where=where,
+    )
     base, year = raw["base"], raw["year"]
     if isinstance(base, bool) or not isinstance(base, (int, float)) or base <= 0:
         raise TemplateError(f"expected a positive amount, got {base!r}", path=path, where=f"{where}.base")
     if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
         raise TemplateError(f"expected a year, got {year!r}", path=path, where=f"{where}.year")
-    return Salary(float(base), expect_text(raw["source"], error=TemplateError, path=path, where=f"{where}.source"), year)
+    return Salary(
+        float(base), expect_text(raw["source"], error=TemplateError, path=path, where=f"{where}.source"), year
+    )
 
 
 def _known(values: Any, vocabulary: tuple[str, ...], path: object, where: str, kind: str) -> list[str]:
@@ -374,7 +500,6 @@ def _known(values: Any, vocabulary: tuple[str, ...], path: object, where: str, k
             raise TemplateError(f"unknown {kind} {value!r}{suggest(str(value), vocabulary)}", path=path, where=where)
         out.append(value)
     return out
-
 
 
 def normalise_title(title: str) -> str:

@@ -22,8 +22,24 @@ from typing import Any
 from .catalog import OUTSIDE_HR
 from .chart_layout import BAND, BODY_PT, PAD_Y, TITLE_PT, UNIT, Box, layout_chart, line_height
 from .chart_pages import (
-    FOOT_FONT, LEGEND_FONT, MARGIN, MIN_SLIDE_WIDTH, PAPER, SLIDE, SUB_FONT, TITLE_FONT, ChartOptions, Page,
-    chart_options, chart_pages, chart_title, company_totals, fit_layout, fold_notes, frame_for, slide_page,
+    FOOT_FONT,
+    LEGEND_FONT,
+    MARGIN,
+    MIN_SLIDE_WIDTH,
+    PAPER,
+    SLIDE,
+    SUB_FONT,
+    TITLE_FONT,
+    ChartOptions,
+    Page,
+    chart_options,
+    chart_pages,
+    chart_title,
+    company_totals,
+    fit_layout,
+    fold_notes,
+    frame_for,
+    slide_page,
 )
 from .chart_style import DOTTED, FAMILY_STYLE, LINE, MARK_STYLE, family_colours, legend_for, mark_style, outside_style
 from .chart_text import FONT, measure
@@ -31,7 +47,19 @@ from .errors import OptionError
 from .files import atomic_path
 from .model import Plan
 
-__all__ = ["FAMILY_STYLE", "MARK_STYLE", "CHART_FORMATS", "PAPER", "SLIDE", "draw_chart", "render_chart", "chart_pages", "measure", "save_figure", "Page"]
+__all__ = [
+    "FAMILY_STYLE",
+    "MARK_STYLE",
+    "CHART_FORMATS",
+    "PAPER",
+    "SLIDE",
+    "draw_chart",
+    "render_chart",
+    "chart_pages",
+    "measure",
+    "save_figure",
+    "Page",
+]
 
 CHART_FORMATS = (".png", ".svg", ".pdf")
 MAX_PNG_PIXELS = 32000  # per side, for charts drawn at their natural size (fit=False)
@@ -78,18 +106,57 @@ def _sheet(plan: Plan, page: Page, opts: ChartOptions, size: tuple[float, float]
     top = height - MARGIN
     for line in frame.title:
         top -= TITLE_FONT * 1.25 / 72
-        _text(fig, MARGIN, top, line, transform=inches, fontsize=TITLE_FONT, fontweight="bold", color="#1A1A1A", va="baseline")
+        _text(
+            fig,
+            MARGIN,
+            top,
+            line,
+            transform=inches,
+            fontsize=TITLE_FONT,
+            fontweight="bold",
+            color="#1A1A1A",
+            va="baseline",
+        )
     if frame.number:
-        _text(fig, width - MARGIN, height - MARGIN - TITLE_FONT * 1.25 / 72, frame.number, transform=inches, fontsize=SUB_FONT, color="#333333", ha="right", va="baseline")
+        _text(
+            fig,
+            width - MARGIN,
+            height - MARGIN - TITLE_FONT * 1.25 / 72,
+            frame.number,
+            transform=inches,
+            fontsize=SUB_FONT,
+            color="#333333",
+            ha="right",
+            va="baseline",
+        )
     if frame.heading:
         top -= 0.25
-        _text(fig, MARGIN, top, frame.heading, transform=inches, fontsize=SUB_FONT + 1, fontweight="bold", color="#1F3A5F", va="baseline")
+        _text(
+            fig,
+            MARGIN,
+            top,
+            frame.heading,
+            transform=inches,
+            fontsize=SUB_FONT + 1,
+            fontweight="bold",
+            color="#1F3A5F",
+            va="baseline",
+        )
     top -= 0.1
     for row in frame.legend:
         top -= 0.22
         for x, label, swatch in row:
             _swatch(fig, MARGIN + x, top + 0.02, swatch)
-            _text(fig, MARGIN + x + 0.34, top + 0.08, label, transform=inches, fontsize=LEGEND_FONT, color="#1A1A1A", va="center")
+            _text(
+                fig,
+                MARGIN + x + 0.34,
+                top + 0.08,
+                label,
+                transform=inches,
+                fontsize=LEGEND_FONT,
+                color="#1A1A1A",
+                va="center",
+            )
     y = frame.footer_h - 0.12
     for line in frame.footer:
         y -= FOOT_FONT * 1.4 / 72
@@ -110,15 +177,47 @@ def _swatch(fig: Any, x: float, y: float, swatch: dict[str, Any]) -> None:
 
     inches = fig.dpi_scale_trans
     if swatch.get("line"):
-        fig.add_artist(Line2D([x, x + 0.26], [y + 0.06, y + 0.06], transform=inches, color=DOTTED, linestyle=(0, (3, 2)), linewidth=1.3))
+        fig.add_artist(
+            Line2D(
+                [x, x + 0.26],
+                [y + 0.06, y + 0.06],
+                transform=inches,
+                color=DOTTED,
+                linestyle=(0, (3, 2)),
+                linewidth=1.3,
+            )
+        )
         return
-    fig.add_artist(Rectangle((x, y), 0.26, 0.13, transform=inches, facecolor=swatch["face"], edgecolor=swatch.get("edge", "none"),
-                             linestyle=swatch.get("ls", "-"), linewidth=swatch.get("lw", 0.8)))
+    fig.add_artist(
+        Rectangle(
+            (x, y),
+            0.26,
+            0.13,
+            transform=inches,
+            facecolor=swatch["face"],
+            edgecolor=swatch.get("edge", "none"),
+            linestyle=swatch.get("ls", "-"),
+            linewidth=swatch.get("lw", 0.8),
+        )
+    )
     if swatch.get("band"):
-        fig.add_artist(Rectangle((x, y + 0.09), 0.26, 0.04, transform=inches, facecolor=FAMILY_STYLE["leadership"][0], edgecolor="none"))
+        fig.add_artist(
+            Rectangle(
+                (x, y + 0.09), 0.26, 0.04, transform=inches, facecolor=FAMILY_STYLE["leadership"][0], edgecolor="none"
+            )
+        )
     if swatch.get("strip"):
         for i, family in enumerate(("generalist", "specialist", "support")):
-            fig.add_artist(Rectangle((x + i * 0.0867, y), 0.0867, 0.04, transform=inches, facecolor=FAMILY_STYLE[family][0], edgecolor="none"))
+            fig.add_artist(
+                Rectangle(
+                    (x + i * 0.0867, y),
+                    0.0867,
+                    0.04,
+                    transform=inches,
+                    facecolor=FAMILY_STYLE[family][0],
+                    edgecolor="none",
+                )
+            )
 
 
 def _boxes(ax: Any, plan: Plan, page: Page, scale: float) -> None:
@@ -127,11 +226,17 @@ def _boxes(ax: Any, plan: Plan, page: Page, scale: float) -> None:
     from matplotlib.patches import FancyBboxPatch, Rectangle
 
     layout = page.layout
-    ax.add_collection(LineCollection([pts for _, _, pts in layout.connectors], colors=LINE, linewidths=1.0, zorder=1, clip_on=False))
+    ax.add_collection(
+        LineCollection([pts for _, _, pts in layout.connectors], colors=LINE, linewidths=1.0, zorder=1, clip_on=False)
+    )
     by_id = {b.id: b for b in layout.boxes}
     if layout.dotted:
         lines = [_between(by_id[a], by_id[b]) for a, b in layout.dotted]
-        ax.add_collection(LineCollection(lines, colors=DOTTED, linewidths=1.3, linestyles=[(0, (3, 2))], zorder=1.5, clip_on=False, gid="dotted"))
+        ax.add_collection(
+            LineCollection(
+                lines, colors=DOTTED, linewidths=1.3, linestyles=[(0, (3, 2))], zorder=1.5, clip_on=False, gid="dotted"
+            )
+        )
     patches, faces, edges, styles, widths, extras = [], [], [], [], [], []
     for box in layout.boxes:
         left, top, right, bottom = box.bounds
@@ -159,9 +264,24 @@ def _boxes(ax: Any, plan: Plan, page: Page, scale: float) -> None:
                 w = (box.width - 0.1) * n / total
                 extras.append((Rectangle((x, bottom - BAND), w, BAND), family_colours(fam)[0]))
                 x += w
-    ax.add_collection(PatchCollection(patches, facecolors=faces, edgecolors=edges, linestyles=styles, linewidths=widths, zorder=2, clip_on=False, gid="boxes"))
+    ax.add_collection(
+        PatchCollection(
+            patches,
+            facecolors=faces,
+            edgecolors=edges,
+            linestyles=styles,
+            linewidths=widths,
+            zorder=2,
+            clip_on=False,
+            gid="boxes",
+        )
+    )
     if extras:
-        ax.add_collection(PatchCollection([r for r, _ in extras], facecolors=[c for _, c in extras], edgecolors="none", zorder=2.5, clip_on=False))
+        ax.add_collection(
+            PatchCollection(
+                [r for r, _ in extras], facecolors=[c for _, c in extras], edgecolors="none", zorder=2.5, clip_on=False
+            )
+        )
     for box in layout.boxes:
         _label(ax, box, page.refs.get(box.id), scale)
 
@@ -189,8 +309,20 @@ def _label(ax: Any, box: Box, ref: str | None, scale: float) -> None:
         h = line_height(style)
         weight = "bold" if style == "title" else "normal"
         size = (TITLE_PT if style == "title" else BODY_PT) * scale
-        _text(ax, box.x, y + h / 2, text, ha="center", va="center", fontsize=size, fontweight=weight, color=colour, zorder=3,
-              fontstyle="italic" if style == "ref" else "normal", clip_on=False)
+        _text(
+            ax,
+            box.x,
+            y + h / 2,
+            text,
+            ha="center",
+            va="center",
+            fontsize=size,
+            fontweight=weight,
+            color=colour,
+            zorder=3,
+            fontstyle="italic" if style == "ref" else "normal",
+            clip_on=False,
+        )
         y += h
 
 
@@ -226,11 +358,23 @@ def draw_chart(plan: Plan, ax: Any = None, **options: Any) -> Any:
     handles = _handles(legend_for(plan, layout, opts.marks))
     columns = max(1, min(len(handles), 3))
     rows = -(-len(handles) // columns)
-    ax.set_title(page.title, loc="left", fontsize=12, fontweight="bold", parse_math=False, fontfamily=FONT, pad=8 + 13 * rows)
-    legend = ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), fontsize=8, frameon=False, ncol=columns, borderaxespad=0.2)
+    ax.set_title(
+        page.title, loc="left", fontsize=12, fontweight="bold", parse_math=False, fontfamily=FONT, pad=8 + 13 * rows
+    )
+    legend = ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0, 1),
+        fontsize=8,
+        frameon=False,
+        ncol=columns,
+        borderaxespad=0.2,
+    )
     for t in legend.get_texts():
         t.set_parse_math(False)
-    _text(ax, 0, -0.03, "\n".join(page.footer), transform=ax.transAxes, fontsize=8, color="#333333", ha="left", va="top")
+    _text(
+        ax, 0, -0.03, "\n".join(page.footer), transform=ax.transAxes, fontsize=8, color="#333333", ha="left", va="top"
+    )
     return ax
 
 
@@ -238,8 +382,12 @@ def _handles(legend: list[tuple[str, dict[str, Any]]]) -> list[Any]:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    return [Line2D([], [], color=DOTTED, linestyle="--", label=label) if s.get("line") else
-            Patch(facecolor=s["face"], edgecolor=s.get("edge", "none"), linestyle=s.get("ls", "-"), label=label) for label, s in legend]
+    return [
+        Line2D([], [], color=DOTTED, linestyle="--", label=label)
+        if s.get("line")
+        else Patch(facecolor=s["face"], edgecolor=s.get("edge", "none"), linestyle=s.get("ls", "-"), label=label)
+        for label, s in legend
+    ]
 
 
 def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **options: Any) -> Path:
@@ -253,7 +401,9 @@ def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in CHART_FORMATS:
-        raise OptionError(f"cannot write a chart as {suffix or 'a file without extension'!r}; use .png, .svg or .pdf", path=target)
+        raise OptionError(
+            f"cannot write a chart as {suffix or 'a file without extension'!r}; use .png, .svg or .pdf", path=target
+        )
     opts = chart_options(options)
     if suffix == ".pdf":
         pages = chart_pages(plan, **options)
@@ -261,7 +411,11 @@ def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **
         import matplotlib
         from matplotlib.backends.backend_pdf import PdfPages
 
-        with atomic_path(target) as tmp, _FILE_LOCK, matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        with (
+            atomic_path(target) as tmp,
+            _FILE_LOCK,
+            matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}),
+        ):
             with PdfPages(tmp, metadata={"Title": pages[0].title, "Creator": "orgplan"}) as pdf:
                 for fig in figures:
                     pdf.savefig(fig)
@@ -271,7 +425,9 @@ def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **
         largest = max(fig.get_figwidth(), fig.get_figheight())
         dpi = min(dpi, int(MAX_PNG_PIXELS / largest))
         if suffix == ".png" and dpi < 72:
-            raise OptionError("the chart is too large for a sharp PNG; write .svg or .pdf, or leave fitting on", path=target)
+            raise OptionError(
+                "the chart is too large for a sharp PNG; write .svg or .pdf, or leave fitting on", path=target
+            )
     with atomic_path(target) as tmp:
         save_figure(fig, tmp, suffix[1:], dpi)
     return target
@@ -282,7 +438,9 @@ def write_figure(fig: Any, path: str | os.PathLike[str], dpi: float = 150) -> Pa
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in CHART_FORMATS:
-        raise OptionError(f"cannot write a chart as {suffix or 'a file without extension'!r}; use .png, .svg or .pdf", path=target)
+        raise OptionError(
+            f"cannot write a chart as {suffix or 'a file without extension'!r}; use .png, .svg or .pdf", path=target
+        )
     with atomic_path(target) as tmp:
         save_figure(fig, tmp, suffix[1:], dpi)
     return target

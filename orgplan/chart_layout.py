@@ -27,7 +27,19 @@ from .model import Plan, Position
 from .report import money
 from .validation import suggest
 
-__all__ = ["Box", "Layout", "layout_chart", "seat_label", "BOX_WIDTH", "BOX_HEIGHT", "TITLE_PT", "BODY_PT", "UNIT", "DETAILS", "line_height"]
+__all__ = [
+    "Box",
+    "Layout",
+    "layout_chart",
+    "seat_label",
+    "BOX_WIDTH",
+    "BOX_HEIGHT",
+    "TITLE_PT",
+    "BODY_PT",
+    "UNIT",
+    "DETAILS",
+    "line_height",
+]
 
 BOX_WIDTH, BOX_HEIGHT = 1.7, 0.44  # box width; smallest box height
 GAP = 0.18  # between boxes side by side
@@ -166,7 +178,12 @@ class _Seats:
             key = (*self._leaf_key(self.seats[sid]), tuple(sorted(self.sig[k.id] for k in kids)))
             self.sig[sid] = interned.setdefault(key, len(interned))
             lead = self.seats[sid]
-            if kids and lead.is_hr and all(k.id not in self.kids for k in kids) and len({self._leaf_key(k) for k in kids}) == 1:
+            if (
+                kids
+                and lead.is_hr
+                and all(k.id not in self.kids for k in kids)
+                and len({self._leaf_key(k) for k in kids}) == 1
+            ):
                 if self.marks.get(kids[0].id) == self.marks.get(sid) and seat_label(kids[0]) == seat_label(lead):
                     self.teamlike.add(sid)
 
@@ -179,7 +196,14 @@ class _Seats:
         return out[::-1]
 
     def _leaf_key(self, s: Position) -> tuple[Any, ...]:
-        return (s.role, s.title, s.family, s.fte, self.marks.get(s.id), seat_label(s))  # seats of a role are alike whatever share of the work each took
+        return (
+            s.role,
+            s.title,
+            s.family,
+            s.fte,
+            self.marks.get(s.id),
+            seat_label(s),
+        )  # seats of a role are alike whatever share of the work each took
 
 
 class _Builder:
@@ -195,8 +219,19 @@ class _Builder:
         return self.levels is not None and depth >= self.levels and owner not in self.unfolded
 
     def seat_box(self, seat: Position, depth: int) -> Box:
-        return Box(seat.id, (seat.id,), seat.title, seat.family, seat.role, seat.fte, seat.annual_cost, seat.functions, depth,
-                   unit=seat_label(seat), mark=self.s.marks.get(seat.id))
+        return Box(
+            seat.id,
+            (seat.id,),
+            seat.title,
+            seat.family,
+            seat.role,
+            seat.fte,
+            seat.annual_cost,
+            seat.functions,
+            depth,
+            unit=seat_label(seat),
+            mark=self.s.marks.get(seat.id),
+        )
 
     def fold(self, box: Box, ids: tuple[str, ...]) -> None:
         box.hidden = tuple(x for i in ids for x in self.s.below[i])
@@ -329,10 +364,20 @@ class _Texts:
             body.append(_team_text(box))
         elif self.detail == "functions" and box.functions and box.kind == "seat" and box.family not in OUTSIDE_HR:
             labels = [self.plan.templates.function_label(f) for f in box.functions]
-            body.append(labels[0] if len(labels) == 1 else count_of(len(labels), "HR function") if len(labels) > 3 else ", ".join(labels))
+            body.append(
+                labels[0]
+                if len(labels) == 1
+                else count_of(len(labels), "HR function")
+                if len(labels) > 3
+                else ", ".join(labels)
+            )
         if box.fte != 1 and box.kind == "seat" and box.family not in OUTSIDE_HR:
             body.append(f"{number(box.fte)} FTE" + (" each" if box.count > 1 else ""))
-        costs = self.cost_texts(box) if self.detail == "cost" and box.family not in OUTSIDE_HR and box.kind == "seat" else []
+        costs = (
+            self.cost_texts(box)
+            if self.detail == "cost" and box.family not in OUTSIDE_HR and box.kind == "seat"
+            else []
+        )
         body += costs[:-1] if box.hidden and costs else costs
         if box.hidden:
             sizes = set(box.hidden_sizes)
@@ -350,7 +395,11 @@ class _Texts:
         team = [cost[i] for i in box.team_ids]
         own = sum(cost.values())
         if box.team_ids:
-            head = f"lead{NBSP}{money(leads[0])};" if len(leads) == 1 else f"{box.count:,}{NBSP}leads{NBSP}x{NBSP}{_each(leads)};"
+            head = (
+                f"lead{NBSP}{money(leads[0])};"
+                if len(leads) == 1
+                else f"{box.count:,}{NBSP}leads{NBSP}x{NBSP}{_each(leads)};"
+            )
             texts = [f"{head} {len(team):,}{NBSP}x{NBSP}{_each(team)}", f"{money(own)} in all"]
         elif len(leads) > 1:
             texts = [f"{_each(leads)} each", f"{money(own)} in all"]
@@ -376,7 +425,9 @@ def _team_text(box: Box) -> str:
     if len(set(sizes)) == 1:
         return f"teams of {sizes[0]:,}" if named else f"lead {count_of(sizes[0], title)} each"
     average = f"~{sum(sizes) / len(sizes):.0f} each"
-    return f"teams of {average[:-5]}, {sum(sizes):,} in all" if named else f"lead {count_of(sum(sizes), title)}, {average}"
+    return (
+        f"teams of {average[:-5]}, {sum(sizes):,} in all" if named else f"lead {count_of(sum(sizes), title)}, {average}"
+    )
 
 
 def _seats_under(box: Box) -> int:
@@ -436,7 +487,9 @@ class _Placer:
         contour: Contour = {box.depth: (-half, half)}
         if not box.children:
             return contour
-        items: list[tuple[list[Box], Contour, float]] = [([c], self.place(c), 0.0) for c in box.children if not c.stacked]
+        items: list[tuple[list[Box], Contour, float]] = [
+            ([c], self.place(c), 0.0) for c in box.children if not c.stacked
+        ]
         stacked = [c for c in box.children if c.stacked]
         if stacked:
             items.append((stacked, self.block(stacked, box.depth + 1), 0.0))
@@ -489,9 +542,27 @@ class _Placer:
         for child in box.children:
             if child.stacked:
                 trunk = child.x - child.width / 2 - STACK_INDENT / 2
-                lines.append((box.id, child.id, [(box.x, end), (box.x, mid), (trunk, mid), (trunk, child.y), (child.x - child.width / 2, child.y)]))
+                lines.append(
+                    (
+                        box.id,
+                        child.id,
+                        [
+                            (box.x, end),
+                            (box.x, mid),
+                            (trunk, mid),
+                            (trunk, child.y),
+                            (child.x - child.width / 2, child.y),
+                        ],
+                    )
+                )
             else:
-                lines.append((box.id, child.id, [(box.x, end), (box.x, mid), (child.x, mid), (child.x, child.y - self.dsize(child) / 2)]))
+                lines.append(
+                    (
+                        box.id,
+                        child.id,
+                        [(box.x, end), (box.x, mid), (child.x, mid), (child.x, child.y - self.dsize(child) / 2)],
+                    )
+                )
                 lines.extend(self.connectors(child))
         return lines
 
@@ -527,27 +598,47 @@ def _arrange(top: Box, direction: str, stacking: tuple[int, int] | None) -> Layo
         connectors = [(a, c, [(y, x) for x, y in pts]) for a, c, pts in connectors]
     width = max(b.bounds[2] for b in boxes)
     height = max(b.bounds[3] for b in boxes)
-    return Layout(boxes=boxes, connectors=connectors, width=width, height=height, direction=direction,
-                  levels=max(b.depth for b in boxes) + 1, folded=sum(len(b.hidden) for b in boxes), stacking=placer.stacking)
+    return Layout(
+        boxes=boxes,
+        connectors=connectors,
+        width=width,
+        height=height,
+        direction=direction,
+        levels=max(b.depth for b in boxes) + 1,
+        folded=sum(len(b.hidden) for b in boxes),
+        stacking=placer.stacking,
+    )
 
 
 # The public call ---------------------------------------------------------------------------
 
 
-def _check(plan: Plan, direction: str, levels: Any, root: str | None, unit: str | None, detail: str, marks: dict[str, str]) -> None:
+def _check(
+    plan: Plan, direction: str, levels: Any, root: str | None, unit: str | None, detail: str, marks: dict[str, str]
+) -> None:
     if direction not in ("tb", "lr", "auto"):
-        raise OptionError(f"unknown direction {direction!r}; expected 'tb' (top-down), 'lr' (left-right) or 'auto'", where="direction")
-    if levels != "auto" and levels is not None and (isinstance(levels, bool) or not isinstance(levels, int) or levels < 1):
+        raise OptionError(
+            f"unknown direction {direction!r}; expected 'tb' (top-down), 'lr' (left-right) or 'auto'", where="direction"
+        )
+    if (
+        levels != "auto"
+        and levels is not None
+        and (isinstance(levels, bool) or not isinstance(levels, int) or levels < 1)
+    ):
         raise OptionError(f"expected a whole number of 1 or more, or 'auto', got {levels!r}", where="levels")
     if detail not in DETAILS:
         raise OptionError(f"expected one of {', '.join(DETAILS)}, got {detail!r}", where="detail")
     ids = {s.id for s in plan.seats}
     if root is not None and root not in ids:
-        raise OptionError(f"no seat with id {root!r}{suggest(root, ids)}; `orgplan plan --json` lists the ids", where="root")
+        raise OptionError(
+            f"no seat with id {root!r}{suggest(root, ids)}; `orgplan plan --json` lists the ids", where="root"
+        )
     labels = {label for s in plan.seats if (label := seat_label(s))}
     if unit is not None and unit not in labels:
         known = ", ".join(sorted(labels)) or "none: no seat has a unit or country"
-        raise OptionError(f"no seats serve {unit!r}{suggest(unit, labels)}; units and countries in this plan: {known}", where="unit")
+        raise OptionError(
+            f"no seats serve {unit!r}{suggest(unit, labels)}; units and countries in this plan: {known}", where="unit"
+        )
     unknown = sorted(set(marks) - ids)
     if unknown:
         raise OptionError(f"no seat with id {unknown[0]!r}", where="marks")
@@ -596,7 +687,11 @@ def layout_chart(
             top = builder.build(start, 0)
         else:  # the seats of one unit (under ``root`` when given), each with what is below it
             pool = [start, *(seats.seats[i] for i in seats.below[start.id])]
-            tops = [s for s in pool if seat_label(s) == unit and (s is start or seat_label(seats.seats[s.reports_to or ""]) != unit)]
+            tops = [
+                s
+                for s in pool
+                if seat_label(s) == unit and (s is start or seat_label(seats.seats[s.reports_to or ""]) != unit)
+            ]
             top = Box(f"{root or ''}@{unit}", (), unit, UNIT, UNIT, 0.0, 0.0, (), 0, kind="unit", unit=unit)
             if builder.cut(1, top.id):
                 top.hidden = tuple(x for t in tops for x in (t.id, *seats.below[t.id]))
@@ -615,7 +710,9 @@ def layout_chart(
     full = build(None)
     total = max(b.depth for b in _flatten(full)) + 1
     if fit is None:
-        lay = arrange(build(levels if isinstance(levels, int) else None), "lr" if direction == "lr" else "tb", DEFAULT_STACKING)
+        lay = arrange(
+            build(levels if isinstance(levels, int) else None), "lr" if direction == "lr" else "tb", DEFAULT_STACKING
+        )
         lay.total_levels = total
         return lay
     width, height = fit
@@ -638,7 +735,10 @@ def layout_chart(
         unfolded: frozenset[str] = frozenset()
         tried: set[str] = set()
         for _ in range(MAX_UNFOLD):
-            frontier = sorted((b for b in lay.boxes if b.hidden and not b.alike and b.id not in tried), key=lambda b: (b.depth, len(b.hidden)))
+            frontier = sorted(
+                (b for b in lay.boxes if b.hidden and not b.alike and b.id not in tried),
+                key=lambda b: (b.depth, len(b.hidden)),
+            )
             if not frontier:
                 break
             box = frontier[0]
@@ -671,7 +771,18 @@ def _copy(lay: Layout) -> Layout:
     by_id = {id(old): new for old, new in zip(lay.boxes, boxes)}
     for b in boxes:
         b.children = [by_id[id(c)] for c in b.children if id(c) in by_id]
-    return Layout(boxes, lay.connectors, lay.width, lay.height, lay.direction, lay.levels, lay.total_levels, lay.folded, lay.stacking, lay.dotted)
+    return Layout(
+        boxes,
+        lay.connectors,
+        lay.width,
+        lay.height,
+        lay.direction,
+        lay.levels,
+        lay.total_levels,
+        lay.folded,
+        lay.stacking,
+        lay.dotted,
+    )
 
 
 def _dotted(lay: Layout, seats: _Seats) -> list[tuple[str, str]]:

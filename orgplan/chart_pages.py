@@ -51,7 +51,9 @@ def chart_options(options: dict[str, Any]) -> ChartOptions:
     """Check chart options; split them into layout options and the rest."""
     for key in options:
         if key not in OPTIONS:
-            raise OptionError(f"unknown chart option {key!r}{suggest(key, OPTIONS)}; expected any of: {', '.join(sorted(OPTIONS))}")
+            raise OptionError(
+                f"unknown chart option {key!r}{suggest(key, OPTIONS)}; expected any of: {', '.join(sorted(OPTIONS))}"
+            )
     gap = options.get("gap")
     marks = options.get("marks")
     if marks is None and gap is not None:
@@ -59,11 +61,15 @@ def chart_options(options: dict[str, Any]) -> ChartOptions:
     marks = dict(marks or {})
     bad = sorted({v for v in marks.values() if v not in MARK_STYLE})
     if bad:
-        raise OptionError(f"unknown seat mark(s) {', '.join(map(repr, bad))}; expected {', '.join(MARK_STYLE)}", where="marks")
+        raise OptionError(
+            f"unknown seat mark(s) {', '.join(map(repr, bad))}; expected {', '.join(MARK_STYLE)}", where="marks"
+        )
     paper = str(options.get("paper") or "letter").lower()
     if paper not in PAPER:
         raise OptionError(f"unknown paper {paper!r}; expected {' or '.join(PAPER)}", where="paper")
-    layout = {k: options[k] for k in ("direction", "levels", "root", "unit", "expand", "detail") if options.get(k) is not None}
+    layout = {
+        k: options[k] for k in ("direction", "levels", "root", "unit", "expand", "detail") if options.get(k) is not None
+    }
     layout.setdefault("levels", "auto")
     layout.setdefault("direction", "auto")
     layout["marks"] = marks
@@ -104,7 +110,10 @@ def company_totals(plan: Plan, opts: ChartOptions) -> list[str]:
     ]
     if band and band.get("status") in ("above", "below"):
         why = "; ".join(band.get("reasons") or [])
-        lines.append(f"{band['status'].capitalize()} the published range of {band['low']:g}-{band['high']:g} HR staff per 100 employees for this size" + (f": {why}" if why else "."))
+        lines.append(
+            f"{band['status'].capitalize()} the published range of {band['low']:g}-{band['high']:g} HR staff per 100 employees for this size"
+            + (f": {why}" if why else ".")
+        )
     marks = opts.marks
     if marks:
         open_seats = sum(1 for m in marks.values() if m == "new")
@@ -134,12 +143,19 @@ def fold_notes(layout: Layout, opts: ChartOptions, mode: str) -> list[str]:
     """Lines under the chart: what is folded and where it is drawn ('slide', 'pages' or 'narrowed' mode), costs, the note."""
     lines = []
     if layout.folded:
-        where = {"pages": "continued on the pages named", "narrowed": "a PDF without --levels draws them all",
-                 "slide": "all drawn in a PDF: orgplan chart PROFILE -o chart.pdf"}[mode]
-        shown = f"Showing {layout.levels} of {layout.total_levels} levels; " if layout.levels < layout.total_levels else ""
+        where = {
+            "pages": "continued on the pages named",
+            "narrowed": "a PDF without --levels draws them all",
+            "slide": "all drawn in a PDF: orgplan chart PROFILE -o chart.pdf",
+        }[mode]
+        shown = (
+            f"Showing {layout.levels} of {layout.total_levels} levels; " if layout.levels < layout.total_levels else ""
+        )
         lines.append(f"{shown}{count_of(layout.folded, 'seat')} folded into the '+N below' boxes ({where}).")
     if opts.layout.get("detail") == "cost":
-        lines.append("Costs are yearly, salary and benefits: each seat's and in all for a box; the amounts in all add up to the annual cost.")
+        lines.append(
+            "Costs are yearly, salary and benefits: each seat's and in all for a box; the amounts in all add up to the annual cost."
+        )
     if opts.note:
         lines.append(opts.note)
     return lines
@@ -173,7 +189,14 @@ def frame_for(page: Page, legend: list[tuple[str, dict[str, Any]]], width: float
         rows[-1].append((x, label, swatch))
         x += w
     footer = [line for text in page.footer for line in wrap(text, inner, measure, FOOT_FONT)]
-    header_h = MARGIN + len(title) * TITLE_FONT * 1.25 / 72 + (0.25 if page.heading else 0.0) + 0.1 + len([r for r in rows if r]) * 0.22 + 0.1
+    header_h = (
+        MARGIN
+        + len(title) * TITLE_FONT * 1.25 / 72
+        + (0.25 if page.heading else 0.0)
+        + 0.1
+        + len([r for r in rows if r]) * 0.22
+        + 0.1
+    )
     footer_h = 0.12 + len(footer) * FOOT_FONT * 1.4 / 72 + MARGIN * 0.8
     return Frame(width, title, page.heading, page.number, [r for r in rows if r], footer, header_h, footer_h)
 
@@ -189,11 +212,20 @@ def fit_layout(plan: Plan, opts: ChartOptions, room: tuple[float, float], **extr
     return layout_chart(plan, **dict(opts.layout, **extra), fit=room, measure=measure)
 
 
-def reserve(plan: Plan, opts: ChartOptions, size: tuple[float, float], *, pdf: bool, legend: list[tuple[str, dict[str, Any]]] | None = None) -> tuple[float, float]:
+def reserve(
+    plan: Plan,
+    opts: ChartOptions,
+    size: tuple[float, float],
+    *,
+    pdf: bool,
+    legend: list[tuple[str, dict[str, Any]]] | None = None,
+) -> tuple[float, float]:
     """The room for boxes on a sheet of ``size`` when header, legend (all it could hold) and footer are there."""
     probe = Layout([], [], 0.0, 0.0, "tb", levels=1, total_levels=1, folded=1)
     footer = company_totals(plan, opts) + fold_notes(probe, opts, "pages" if pdf else "slide")
-    page = Page(probe, chart_title(plan, opts), "Branch" if pdf else None, footer, number="page 1 of 1" if pdf else None)
+    page = Page(
+        probe, chart_title(plan, opts), "Branch" if pdf else None, footer, number="page 1 of 1" if pdf else None
+    )
     return canvas(page, legend_all(plan, opts.marks) if legend is None else legend, size)
 
 
@@ -203,7 +235,10 @@ def slide_page(plan: Plan, opts: ChartOptions) -> Page:
         layout = fit_layout(plan, opts, reserve(plan, opts, SLIDE, pdf=False))
         room = reserve(plan, opts, SLIDE, pdf=False, legend=legend_for(plan, layout, opts.marks))
         again = fit_layout(plan, opts, room)  # with the room a shorter legend leaves, more may fit
-        if again.levels > layout.levels and again.height <= reserve(plan, opts, SLIDE, pdf=False, legend=legend_for(plan, again, opts.marks))[1]:
+        if (
+            again.levels > layout.levels
+            and again.height <= reserve(plan, opts, SLIDE, pdf=False, legend=legend_for(plan, again, opts.marks))[1]
+        ):
             layout = again
     else:
         layout = layout_chart(plan, **opts.layout, measure=measure)
@@ -243,7 +278,9 @@ def chart_pages(plan: Plan, *, paper: str = "letter", **options: Any) -> list[Pa
 
     visit({}, None)  # checks the options
     root, unit = opts.layout.get("root"), opts.layout.get("unit")
-    pages[0].heading = unit_heading(plan, unit) if unit else f"Branch: {plan.seat(root).title}" if root else "The whole HR department"
+    pages[0].heading = (
+        unit_heading(plan, unit) if unit else f"Branch: {plan.seat(root).title}" if root else "The whole HR department"
+    )
     if not single and unit is None and root is None:
         for label in sorted({lab for s in plan.seats if (lab := seat_label(s))}):
             key = ("unit", None, label)
@@ -251,7 +288,9 @@ def chart_pages(plan: Plan, *, paper: str = "letter", **options: Any) -> list[Pa
                 seen[key] = visit({"unit": label, "root": None}, unit_heading(plan, label))
     for i, page in enumerate(pages):
         page.number = f"page {i + 1:,} of {len(pages):,}"
-        page.footer = (company_totals(plan, opts) if i == 0 else [branch_totals(plan, page.layout, page.heading)]) + fold_notes(page.layout, opts, "narrowed" if single else "pages")
+        page.footer = (
+            company_totals(plan, opts) if i == 0 else [branch_totals(plan, page.layout, page.heading)]
+        ) + fold_notes(page.layout, opts, "narrowed" if single else "pages")
     return pages
 
 
@@ -269,7 +308,9 @@ def targets(plan: Plan, box: Box) -> list[tuple[Any, dict[str, Any], str]]:
     if box.kind == UNIT:
         parent = box.id[: -len(box.unit or "") - 1] or None
         under = f", under {plan.seat(parent).title}" if parent else ""
-        return [(("unit", parent, box.unit), {"root": parent, "unit": box.unit}, unit_heading(plan, box.unit or "") + under)]
+        return [
+            (("unit", parent, box.unit), {"root": parent, "unit": box.unit}, unit_heading(plan, box.unit or "") + under)
+        ]
     keys: dict[Any, list[str]] = {}
     for sid, key in zip(box.seat_ids[: box.count], box.branch_keys):
         keys.setdefault(key, []).append(sid)
@@ -277,7 +318,11 @@ def targets(plan: Plan, box: Box) -> list[tuple[Any, dict[str, Any], str]]:
     for n, (key, ids) in enumerate(keys.items(), start=1):
         seat = plan.seat(ids[0])
         serving = f" ({seat_label(seat)})" if seat_label(seat) else ""
-        head = f"Branch: {with_article(seat.title)}{serving} - one of {len(ids):,} alike" if len(ids) > 1 else f"Branch: {seat.title}{serving}"
+        head = (
+            f"Branch: {with_article(seat.title)}{serving} - one of {len(ids):,} alike"
+            if len(ids) > 1
+            else f"Branch: {seat.title}{serving}"
+        )
         if len(keys) > 1:
             head += f" ({n} of {len(keys)} kinds)" if len(ids) > 1 else f" ({n} of {len(keys)})"
         out.append((("branch", key), {"root": ids[0], "unit": None}, head))

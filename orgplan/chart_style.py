@@ -11,7 +11,18 @@ from .catalog import BUSINESS, OUTSIDE_HR
 from .chart_layout import UNIT, Layout, seat_label
 from .model import Plan
 
-__all__ = ["FAMILY_STYLE", "MARK_STYLE", "LINE", "DOTTED", "family_colours", "outside_style", "tint", "mark_style", "legend_for", "legend_all"]
+__all__ = [
+    "FAMILY_STYLE",
+    "MARK_STYLE",
+    "LINE",
+    "DOTTED",
+    "family_colours",
+    "outside_style",
+    "tint",
+    "mark_style",
+    "legend_for",
+    "legend_all",
+]
 
 # Fill and text colour by family; the executive and business unit leaders are drawn as outside HR.
 FAMILY_STYLE = {
@@ -40,8 +51,13 @@ def legend_for(plan: Plan, layout: Layout, marks: dict[str, str]) -> list[tuple[
     """(label, swatch) for what this chart shows."""
     teams = [b.team_family for b in layout.boxes if b.team_family]
     return legend_entries(
-        plan, {b.family for b in layout.boxes} | set(teams), teams[0] if teams else None, any(b.hidden for b in layout.boxes),
-        any(b.kind == UNIT for b in layout.boxes), bool(layout.dotted), set(marks.values()) & {m for b in layout.boxes if (m := b.mark)},
+        plan,
+        {b.family for b in layout.boxes} | set(teams),
+        teams[0] if teams else None,
+        any(b.hidden for b in layout.boxes),
+        any(b.kind == UNIT for b in layout.boxes),
+        bool(layout.dotted),
+        set(marks.values()) & {m for b in layout.boxes if (m := b.mark)},
     )
 
 
@@ -50,17 +66,34 @@ def legend_all(plan: Plan, marks: dict[str, str]) -> list[tuple[str, dict[str, A
     kids: dict[str, list[Any]] = {}
     for s in plan.seats:
         kids.setdefault(s.reports_to or "", []).append(s)
-    teams = [k[0].family for sid, k in kids.items() if sid and len({(x.title, x.id in kids) for x in k}) == 1 and k[0].id not in kids]
+    teams = [
+        k[0].family
+        for sid, k in kids.items()
+        if sid and len({(x.title, x.id in kids) for x in k}) == 1 and k[0].id not in kids
+    ]
     ids = {s.id for s in plan.seats}
-    return legend_entries(plan, {s.family for s in plan.seats}, teams[0] if teams else None, True, any(seat_label(s) for s in plan.seats),
-                           any(s.dotted_to in ids for s in plan.seats), set(marks.values()))
+    return legend_entries(
+        plan,
+        {s.family for s in plan.seats},
+        teams[0] if teams else None,
+        True,
+        any(seat_label(s) for s in plan.seats),
+        any(s.dotted_to in ids for s in plan.seats),
+        set(marks.values()),
+    )
 
 
-def legend_entries(plan: Plan, families: set[str], team: str | None, folded: bool, units: bool, dotted: bool, marks: set[str]) -> list[tuple[str, dict[str, Any]]]:
+def legend_entries(
+    plan: Plan, families: set[str], team: str | None, folded: bool, units: bool, dotted: bool, marks: set[str]
+) -> list[tuple[str, dict[str, Any]]]:
     out = []
     for key, fam in plan.templates.families.items():
         if key in families:
-            edge = {"edge": LINE, **({"ls": "--"} if key == BUSINESS else {})} if key in OUTSIDE_HR else {"edge": "#3A3A3A"}
+            edge = (
+                {"edge": LINE, **({"ls": "--"} if key == BUSINESS else {})}
+                if key in OUTSIDE_HR
+                else {"edge": "#3A3A3A"}
+            )
             out.append((fam.label, {"face": family_colours(key)[0], **edge}))
     if team:
         out.append(("Lead and team (band: the lead)", {"face": family_colours(team)[0], "band": True}))

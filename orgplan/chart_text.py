@@ -12,7 +12,19 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["Measure", "FONT", "measure", "approx_measure", "number", "count_of", "plural_of", "with_article", "wrap", "page_ranges", "NBSP"]
+__all__ = [
+    "Measure",
+    "FONT",
+    "measure",
+    "approx_measure",
+    "number",
+    "count_of",
+    "plural_of",
+    "with_article",
+    "wrap",
+    "page_ranges",
+    "NBSP",
+]
 
 Measure = Callable[[str, float, bool], float]
 

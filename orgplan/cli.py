@@ -17,7 +17,9 @@ import click
 
 from .errors import OrgplanError, OutputError
 
-RULES_OPTION = click.option("--rules", "rules", type=click.Path(), help="Use this rule pack instead of the bundled templates/rules.yaml.")
+RULES_OPTION = click.option(
+    "--rules", "rules", type=click.Path(), help="Use this rule pack instead of the bundled templates/rules.yaml."
+)
 
 
 def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,7 +45,13 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-SET_OPTION = click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a profile value, e.g. --set employees=2500 (repeatable).")
+SET_OPTION = click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a profile value, e.g. --set employees=2500 (repeatable).",
+)
 
 
 def _profile(path: str | None, rules: str | None, sets: tuple[str, ...] = ()) -> Any:
@@ -142,24 +150,69 @@ def rules_command(rules: str | None) -> None:
 
 @cli.command("chart")
 @click.argument("profile", type=click.Path())
-@click.option("-o", "--output", "output", required=True, type=click.Path(), help="Chart file: .png or .svg (shaped for a slide) or .pdf (every seat, page by page).")
-@click.option("--levels", type=click.IntRange(1), help="Show only the first N levels (the executive is level 1). Default: as many as fit.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(),
+    help="Chart file: .png or .svg (shaped for a slide) or .pdf (every seat, page by page).",
+)
+@click.option(
+    "--levels",
+    type=click.IntRange(1),
+    help="Show only the first N levels (the executive is level 1). Default: as many as fit.",
+)
 @click.option("--root", "root", help="Draw only this seat (an id from plan --json) and everything below it.")
-@click.option("--direction", type=click.Choice(["auto", "tb", "lr"]), default="auto", show_default=True, help="Top-down, left-right, or whichever fits.")
+@click.option(
+    "--direction",
+    type=click.Choice(["auto", "tb", "lr"]),
+    default="auto",
+    show_default=True,
+    help="Top-down, left-right, or whichever fits.",
+)
 @click.option("--expand", is_flag=True, help="Draw every seat instead of grouping identical ones.")
-@click.option("--detail", type=click.Choice(["functions", "cost", "none"]), default="functions", show_default=True, help="What boxes say under the title; cost gives each seat's and each box's yearly cost.")
-@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Page size of a PDF.")
+@click.option(
+    "--detail",
+    type=click.Choice(["functions", "cost", "none"]),
+    default="functions",
+    show_default=True,
+    help="What boxes say under the title; cost gives each seat's and each box's yearly cost.",
+)
+@click.option(
+    "--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Page size of a PDF."
+)
 @SET_OPTION
 @RULES_OPTION
 @_friendly
-def chart_command(profile: str, output: str, levels: int | None, root: str | None, direction: str, expand: bool, detail: str, paper: str, sets: tuple[str, ...], rules: str | None) -> None:
+def chart_command(
+    profile: str,
+    output: str,
+    levels: int | None,
+    root: str | None,
+    direction: str,
+    expand: bool,
+    detail: str,
+    paper: str,
+    sets: tuple[str, ...],
+    rules: str | None,
+) -> None:
     """Draw the recommended org chart for PROFILE as PNG, SVG or PDF."""
     from .chart import render_chart
     from .planner import plan
 
     prof, templates = _profile(profile, rules, sets)
     result = plan(prof, templates=templates)
-    path = render_chart(result, output, levels=levels or "auto", root=root, direction=direction, expand=expand, detail=detail, paper=paper)
+    path = render_chart(
+        result,
+        output,
+        levels=levels or "auto",
+        root=root,
+        direction=direction,
+        expand=expand,
+        detail=detail,
+        paper=paper,
+    )
     click.echo(f"wrote {path}")
 
 
@@ -200,17 +253,27 @@ def import_command(team: str, as_json: bool, rules: str | None) -> None:
 
 @cli.command("roadmap")
 @click.argument("profile", type=click.Path())
-@click.option("--to", "to", type=int, help="Largest headcount to plan. Default: today's size after three years of growth_rate.")
-@click.option("--steps", type=click.IntRange(2, 1000), default=12, show_default=True, help="Sizes to plan from today to --to, evenly spaced on a log scale; thresholds between them are found exactly.")
+@click.option(
+    "--to", "to", type=int, help="Largest headcount to plan. Default: today's size after three years of growth_rate."
+)
+@click.option(
+    "--steps",
+    type=click.IntRange(2, 1000),
+    default=12,
+    show_default=True,
+    help="Sizes to plan from today to --to, evenly spaced on a log scale; thresholds between them are found exactly.",
+)
 @click.option("--out", "out", type=click.Path(), help="Write roadmap.xlsx and roadmap.png into this folder.")
 @SET_OPTION
 @RULES_OPTION
 @_friendly
-def roadmap_command(profile: str, to: int | None, steps: int, out: str | None, sets: tuple[str, ...], rules: str | None) -> None:
+def roadmap_command(
+    profile: str, to: int | None, steps: int, out: str | None, sets: tuple[str, ...], rules: str | None
+) -> None:
     """Show how PROFILE's HR team should grow: where each seat first appears, and the totals by size."""
+    from .growth import roadmap, roadmap_sizes
     from .outputs import write_roadmap_outputs
     from .report import roadmap_text
-    from .growth import roadmap, roadmap_sizes
 
     prof, templates = _profile(profile, rules, sets)
     sizes = roadmap_sizes(prof, to=to, steps=steps)
@@ -225,12 +288,24 @@ def roadmap_command(profile: str, to: int | None, steps: int, out: str | None, s
 @cli.command("compare")
 @click.argument("current", type=click.Path())
 @click.argument("profile", type=click.Path())
-@click.option("--out", "out", type=click.Path(), help="Write staffing-plan.xlsx (with Gap sheets) and orgchart-gap.png into this folder.")
-@click.option("--json", "as_json", is_flag=True, help="Print only the recommended plan as JSON, each seat filled (by which current seat) or open, with the open totals.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(),
+    help="Write staffing-plan.xlsx (with Gap sheets) and orgchart-gap.png into this folder.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print only the recommended plan as JSON, each seat filled (by which current seat) or open, with the open totals.",
+)
 @SET_OPTION
 @RULES_OPTION
 @_friendly
-def compare_command(current: str, profile: str, out: str | None, as_json: bool, sets: tuple[str, ...], rules: str | None) -> None:
+def compare_command(
+    current: str, profile: str, out: str | None, as_json: bool, sets: tuple[str, ...], rules: str | None
+) -> None:
     """Compare CURRENT with the plan for PROFILE: what to add, change and drop.
 
     CURRENT is the HR team a company has (.xlsx or .csv, as for `orgplan import`) or
@@ -254,19 +329,40 @@ def compare_command(current: str, profile: str, out: str | None, as_json: bool, 
         click.echo(f"wrote {path}")
 
 
-WORKERS_OPTION = click.option("--workers", type=click.IntRange(1, 512), help="Worker processes on this machine (default: one per core; 1 plans in this process).")
-DASK_OPTION = click.option("--dask", "dask", metavar="ADDRESS|local", help="Plan on the Dask cluster whose scheduler is at ADDRESS, or start one on this machine with 'local' (pip install 'orgplan[dask]').")
+WORKERS_OPTION = click.option(
+    "--workers",
+    type=click.IntRange(1, 512),
+    help="Worker processes on this machine (default: one per core; 1 plans in this process).",
+)
+DASK_OPTION = click.option(
+    "--dask",
+    "dask",
+    metavar="ADDRESS|local",
+    help="Plan on the Dask cluster whose scheduler is at ADDRESS, or start one on this machine with 'local' (pip install 'orgplan[dask]').",
+)
 
 
 @cli.command("batch")
 @click.argument("companies", type=click.Path())
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Write portfolio.xlsx and portfolio.json into this folder.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Write portfolio.xlsx and portfolio.json into this folder.",
+)
 @WORKERS_OPTION
 @DASK_OPTION
-@click.option("--each", is_flag=True, help="Also write each company's own plan (plan.json, org chart, staffing plan) into a folder named after it.")
+@click.option(
+    "--each",
+    is_flag=True,
+    help="Also write each company's own plan (plan.json, org chart, staffing plan) into a folder named after it.",
+)
 @RULES_OPTION
 @_friendly
-def batch_command(companies: str, out: str, workers: int | None, dask: str | None, each: bool, rules: str | None) -> None:
+def batch_command(
+    companies: str, out: str, workers: int | None, dask: str | None, each: bool, rules: str | None
+) -> None:
     """Plan every company of COMPANIES at once and compare them side by side.
 
     COMPANIES is a .csv or .xlsx with a header row of profile keys and a row per company
@@ -281,8 +377,13 @@ def batch_command(companies: str, out: str, workers: int | None, dask: str | Non
 
     templates = load_templates(rules=rules)
     read = read_companies(companies, templates=templates)
-    with open_executor(workers, dask) as executor, click.progressbar(length=len(read.profiles), label="Planning companies", file=sys.stderr) as bar:
-        result = plan_portfolio(read, executor, templates=templates, each_dir=out if each else None, progress=bar.update)
+    with (
+        open_executor(workers, dask) as executor,
+        click.progressbar(length=len(read.profiles), label="Planning companies", file=sys.stderr) as bar,
+    ):
+        result = plan_portfolio(
+            read, executor, templates=templates, each_dir=out if each else None, progress=bar.update
+        )
     written = write_portfolio(result, out)
     for error in result.errors:
         click.echo(f"Error: {error.located(companies)}", err=True)
@@ -297,17 +398,47 @@ def batch_command(companies: str, out: str, workers: int | None, dask: str | Non
 
 @cli.command("sensitivity")
 @click.argument("profile", type=click.Path(dir_okay=False))
-@click.option("--vary", "varies", multiple=True, required=True, metavar="KEY=LOW:HIGH", help="A profile key to draw evenly between LOW and HIGH, e.g. --vary growth_rate=0.02:0.2 (repeatable).")
-@click.option("--samples", type=click.IntRange(2, 100_000), default=1000, show_default=True, help="How many draws to plan.")
-@click.option("--seed", type=int, default=0, show_default=True, help="The random seed; the same seed gives the same samples and the same files.")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Write sensitivity.xlsx and sensitivity.png into this folder.")
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    required=True,
+    metavar="KEY=LOW:HIGH",
+    help="A profile key to draw evenly between LOW and HIGH, e.g. --vary growth_rate=0.02:0.2 (repeatable).",
+)
+@click.option(
+    "--samples", type=click.IntRange(2, 100_000), default=1000, show_default=True, help="How many draws to plan."
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="The random seed; the same seed gives the same samples and the same files.",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Write sensitivity.xlsx and sensitivity.png into this folder.",
+)
 @WORKERS_OPTION
 @DASK_OPTION
 @SET_OPTION
 @RULES_OPTION
 @_friendly
-def sensitivity_command(profile: str, varies: tuple[str, ...], samples: int, seed: int, out: str, workers: int | None, dask: str | None,
-                        sets: tuple[str, ...], rules: str | None) -> None:
+def sensitivity_command(
+    profile: str,
+    varies: tuple[str, ...],
+    samples: int,
+    seed: int,
+    out: str,
+    workers: int | None,
+    dask: str | None,
+    sets: tuple[str, ...],
+    rules: str | None,
+) -> None:
     """How sure is the plan for PROFILE: plan it for many draws of uncertain figures.
 
     Gives the P10, P50 and P90 of HR seats, FTE and cost, and for each role the share of
@@ -318,7 +449,10 @@ def sensitivity_command(profile: str, varies: tuple[str, ...], samples: int, see
 
     prof, templates = _profile(profile, rules, sets)
     parsed = [parse_vary(v, templates) for v in varies]
-    with open_executor(workers, dask) as executor, click.progressbar(length=samples + 1, label="Planning samples", file=sys.stderr) as bar:
+    with (
+        open_executor(workers, dask) as executor,
+        click.progressbar(length=samples + 1, label="Planning samples", file=sys.stderr) as bar,
+    ):
         result = sensitivity(prof, parsed, samples, seed, executor, templates=templates, progress=bar.update)
     written = write_sensitivity(result, out)
     click.echo(sensitivity_text(result))
@@ -328,8 +462,21 @@ def sensitivity_command(profile: str, varies: tuple[str, ...], samples: int, see
 
 @cli.command("jobs")
 @click.argument("profile", type=click.Path(dir_okay=False))
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Write the job descriptions into DIR/jobs/: one file per role and index.md.")
-@click.option("--format", "formats", default="md,docx", show_default=True, metavar="md,docx", help="File formats, separated by commas: md (Markdown), docx (Word).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Write the job descriptions into DIR/jobs/: one file per role and index.md.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="md,docx",
+    show_default=True,
+    metavar="md,docx",
+    help="File formats, separated by commas: md (Markdown), docx (Word).",
+)
 @SET_OPTION
 @RULES_OPTION
 @_friendly
@@ -350,8 +497,19 @@ def jobs_command(profile: str, out: str, formats: str, sets: tuple[str, ...], ru
 
 
 @cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. The default keeps the page to this computer; 0.0.0.0 opens it to your network.")
-@click.option("--port", default=8000, type=click.IntRange(0, 65535), show_default=True, help="Port to listen on (0 picks a free one).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The default keeps the page to this computer; 0.0.0.0 opens it to your network.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    type=click.IntRange(0, 65535),
+    show_default=True,
+    help="Port to listen on (0 picks a free one).",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in your web browser.")
 @RULES_OPTION
 @_friendly
@@ -370,7 +528,9 @@ def serve_command(host: str, port: int, open_browser: bool, rules: str | None) -
 
         from .web import create_app
     except ImportError as exc:  # pragma: no cover - installed with orgplan
-        raise OptionError(f"the web page needs the {exc.name} package; reinstall orgplan with: python3 -m pip install -e .") from None
+        raise OptionError(
+            f"the web page needs the {exc.name} package; reinstall orgplan with: python3 -m pip install -e ."
+        ) from None
     load_templates(rules=rules)  # a broken rule pack fails here, in one line, before anything listens
     loopback = host in ("127.0.0.1", "localhost", "::1")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -381,7 +541,9 @@ def serve_command(host: str, port: int, open_browser: bool, rules: str | None) -
         sock.listen(2048)  # connections wait in the queue while the server starts, so the URL works once printed
     except OSError as exc:
         sock.close()
-        raise OptionError(f"cannot listen on {host} port {port}: {exc.strerror or exc}; pick another --port", where="serve") from None
+        raise OptionError(
+            f"cannot listen on {host} port {port}: {exc.strerror or exc}; pick another --port", where="serve"
+        ) from None
     port = sock.getsockname()[1]
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"

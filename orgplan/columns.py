@@ -44,7 +44,11 @@ POSITION_COLUMNS: tuple[Column, ...] = (
     Column("unit", "Business unit", aliases=("unit", "division")),
     Column("country", "Country"),
     Column("dotted_to_title", "Dotted line to"),
-    Column("reports_to", "Reports to (ID)", aliases=("reports to", "manager id", "manager", "supervisor id", "supervisor", "parent")),
+    Column(
+        "reports_to",
+        "Reports to (ID)",
+        aliases=("reports to", "manager id", "manager", "supervisor id", "supervisor", "parent"),
+    ),
     Column("role", "Role", aliases=("role key",)),
     Column("level", "Level", "0"),
     Column("layer", "Layer", "0"),
@@ -55,7 +59,10 @@ POSITION_COLUMNS: tuple[Column, ...] = (
     Column("cost_per_function", "Cost per function area (USD)", MONEY),
     Column("rationale", "Rationale", max_width=80),
 )
-PRINTED = ("annual_cost", "dotted_to_title")  # the last printed column: without, and with seats aligned to units, countries or dotted lines
+PRINTED = (
+    "annual_cost",
+    "dotted_to_title",
+)  # the last printed column: without, and with seats aligned to units, countries or dotted lines
 
 REQUIRED = ("id", "title", "reports_to")
 

@@ -63,7 +63,13 @@ class RowError:
         return f"{source}: {self}" if self.row is not None else f"{Path(source) / str(self.file)}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "file": self.file, "column": self.column, "company": self.company, "message": self.message}
+        return {
+            "row": self.row,
+            "file": self.file,
+            "column": self.column,
+            "company": self.company,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,9 @@ def read_companies(path: str | os.PathLike[str], templates: Templates | None = N
     elif suffix == ".xls":
         raise ProfileError("an Excel 97-2003 workbook; save it as .xlsx (or .csv) and try again", path=path)
     else:
-        raise ProfileError("expected a .csv or .xlsx file of companies, or a folder of profiles (.yaml, .yml, .json)", path=path)
+        raise ProfileError(
+            "expected a .csv or .xlsx file of companies, or a folder of profiles (.yaml, .yml, .json)", path=path
+        )
     return Companies(str(path), "rows", tuple(_entries(rows, t, path)))
 
 
@@ -125,7 +133,9 @@ def read_companies(path: str | os.PathLike[str], templates: Templates | None = N
 def _folder(folder: Path, t: Templates) -> Iterator[Entry]:
     files = sorted(f for f in folder.iterdir() if f.suffix.lower() in PROFILE_SUFFIXES and f.is_file())
     if not files:
-        raise ProfileError(f"no profiles in the folder; expected files ending {', '.join(PROFILE_SUFFIXES)}", path=folder)
+        raise ProfileError(
+            f"no profiles in the folder; expected files ending {', '.join(PROFILE_SUFFIXES)}", path=folder
+        )
     for f in files:
         try:
             yield Entry(None, f.name, load_profile(f, templates=t))
@@ -147,7 +157,10 @@ def _entries(rows: Iterator[tuple[int, Sequence[Any]]], t: Templates, path: str 
         count += 1
         yield _entry(number, header, values, t)
     if header is None:
-        raise ProfileError("the file is empty; it needs a header row of profile keys (company, employees, ...) and a row per company", path=path)
+        raise ProfileError(
+            "the file is empty; it needs a header row of profile keys (company, employees, ...) and a row per company",
+            path=path,
+        )
     if not count:
         raise ProfileError("the file has a header row but no companies under it", path=path)
 
@@ -175,13 +188,22 @@ def _header(values: list[Any], t: Templates, path: str | os.PathLike[str], numbe
             continue
         key = profile_key(str(value), t)
         if key is None:
-            raise ProfileError(f"unknown column {str(value)[:40]!r}{suggest(_name(str(value)), keys)}; columns are profile keys: {', '.join(keys)}",
-                               path=path, where=f"row {number}")
+            raise ProfileError(
+                f"unknown column {str(value)[:40]!r}{suggest(_name(str(value)), keys)}; columns are profile keys: {', '.join(keys)}",
+                path=path,
+                where=f"row {number}",
+            )
         if key in header:
-            raise ProfileError(f"the column {key!r} appears twice (columns {_letter(header.index(key) + 1)} and {_letter(col)})", path=path, where=f"row {number}")
+            raise ProfileError(
+                f"the column {key!r} appears twice (columns {_letter(header.index(key) + 1)} and {_letter(col)})",
+                path=path,
+                where=f"row {number}",
+            )
         header.append(key)
     if "employees" not in header:
-        raise ProfileError("no 'employees' column; every company needs its number of employees", path=path, where=f"row {number}")
+        raise ProfileError(
+            "no 'employees' column; every company needs its number of employees", path=path, where=f"row {number}"
+        )
     return header
 
 
@@ -194,7 +216,13 @@ def _entry(number: int, header: list[str | None], values: list[Any], t: Template
         if value is None:
             continue
         if key is None:
-            error = RowError(number, None, None, company, f"a value in column {_letter(col + 1)}, which has no header: {str(value)[:40]!r}")
+            error = RowError(
+                number,
+                None,
+                None,
+                company,
+                f"a value in column {_letter(col + 1)}, which has no header: {str(value)[:40]!r}",
+            )
             return Entry(number, None, None, error)
         data[key] = _typed(value, t.profile_fields[key].get("type"))
     try:

@@ -41,7 +41,17 @@ if TYPE_CHECKING:
 
 __all__ = ["export_excel", "gap_tables", "SHEETS"]
 
-SHEETS = ("Summary", "Positions", "Org structure", "Responsibilities", "Budget", "Hiring plan", "Job descriptions", "Assumptions", "Org chart")
+SHEETS = (
+    "Summary",
+    "Positions",
+    "Org structure",
+    "Responsibilities",
+    "Budget",
+    "Hiring plan",
+    "Job descriptions",
+    "Assumptions",
+    "Org chart",
+)
 LAST_ROW = 1048576  # whole columns below the header, so rows finance adds are counted too
 RATIO = "0.00"
 _MARK_FILLS = {"Directs": "#FCE4D6", "Does": "#DDEBF7", "Does + directs": "#E2EFDA"}
@@ -49,7 +59,13 @@ _INPUT_FILL = "#FFF2CC"  # the named figures on Assumptions that finance may cha
 _ACRONYMS = {"hr": "HR", "hrbp": "HR business partner", "fte": "FTE", "dei": "DEI", "hris": "HRIS"}
 
 
-def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str | os.PathLike[str] = True, comparison: Comparison | None = None) -> Path:
+def export_excel(
+    plan: Plan,
+    path: str | os.PathLike[str],
+    *,
+    chart: bool | str | os.PathLike[str] = True,
+    comparison: Comparison | None = None,
+) -> Path:
     """Write the staffing plan workbook to ``path`` (.xlsx) and return the path.
 
     ``chart`` embeds the org chart on its own sheet: True renders it, a path embeds an
@@ -59,7 +75,15 @@ def export_excel(plan: Plan, path: str | os.PathLike[str], *, chart: bool | str 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise OptionError(f"expected a .xlsx file name, got {target.suffix or 'no extension'}", path=target)
-    filled = {} if comparison is None else {m.recommended.id: f"{m.current.title} ({m.current.id})" for m in comparison.matches if m.recommended and m.current}
+    filled = (
+        {}
+        if comparison is None
+        else {
+            m.recommended.id: f"{m.current.title} ({m.current.id})"
+            for m in comparison.matches
+            if m.recommended and m.current
+        }
+    )
     hires = hiring_plan(plan) if comparison is None else hiring_plan(plan, only={s.id for s in comparison.open_seats})
     words = _Words(plan, hires, filled, comparison is not None)
     with tempfile.TemporaryDirectory() as scratch, atomic_path(target) as tmp:
@@ -107,7 +131,9 @@ class _Words:
 
     plan: Plan
     hires: tuple[Hire, ...]  # the seats to hire: every HR seat, or the open ones when compared with a current team
-    filled: dict[str, str] = dataclasses.field(default_factory=dict)  # recommended seat id -> the current seat that fills it
+    filled: dict[str, str] = dataclasses.field(
+        default_factory=dict
+    )  # recommended seat id -> the current seat that fills it
     compared: bool = False
 
     @property
@@ -138,7 +164,7 @@ class _Words:
     @property
     def hr_only(self) -> str:
         """COUNTIFS/SUMIFS criteria that keep the HR seats: the family column is none of the families outside HR."""
-        return ",".join(f'{ref("family")},{literal("<>" + _wildcard(label))}' for label in self.outside_hr)
+        return ",".join(f"{ref('family')},{literal('<>' + _wildcard(label))}" for label in self.outside_hr)
 
     @property
     def is_hr_row(self) -> str:
@@ -156,8 +182,11 @@ def summary_sheet(sheet: Sheet, w: _Words) -> dict[str, Formula]:
 
     Returns each total as a formula that refers to it (key -> formula), for sheets that repeat them.
     """
-    sheet.title(f"HR staffing plan: {w.plan.profile.company}", "Recommended by orgplan. Totals are formulas over the Positions sheet: "
-                "edit a salary or an FTE there, or a figure on the Assumptions sheet, and they follow.")
+    sheet.title(
+        f"HR staffing plan: {w.plan.profile.company}",
+        "Recommended by orgplan. Totals are formulas over the Positions sheet: "
+        "edit a salary or an FTE there, or a figure on the Assumptions sheet, and they follow.",
+    )
     sheet.widen(4, 24)
     sheet.widen(5, 24)  # room for the texts that span from column B
     row = _inputs(sheet, w, 3)
@@ -190,7 +219,12 @@ def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
         elif isinstance(value, str):
             sheet.span(row, 1, spec.get("titles", {}).get(value, value))
         else:
-            sheet.put(row, 1, value, PERCENT if spec.get("format") == "percent" else ("#,##0" if spec["type"] == "integer" else None))
+            sheet.put(
+                row,
+                1,
+                value,
+                PERCENT if spec.get("format") == "percent" else ("#,##0" if spec["type"] == "integer" else None),
+            )
             if key == "employees":
                 sheet.book.define("employees", sheet.name, row, 1)
     return row
@@ -205,12 +239,30 @@ def _totals(sheet: Sheet, w: _Words, row: int) -> tuple[dict[str, Formula], int]
     others = w.is_hr_row
     totals = [
         ("hr_headcount", "HR seats", f'=COUNTIFS({w.hr_only},{ref("id")},"<>")', len(hr), COUNT),
-        ("hr_fte", "HR FTE", f'=SUMIFS({ref("fte")},{w.hr_only})', fte, FTE),
-        ("hr_per_100", "HR staff (FTE) per 100 employees", f"=IF(employees>0,B{first + 1}/employees*100,0)", fte / employees * 100, RATIO),
-        ("annual_cost", "Annual cost (USD)", f'=SUM({ref("annual_cost")})', cost, MONEY),
-        ("cost_per_employee", "Annual HR cost per employee (USD)", f"=IF(employees>0,B{first + 3}/employees,0)", cost / employees, MONEY),
-        ("layers", "Layers below the executive", f'=MAX({ref("layer")})', s["layers"], COUNT),
-        ("widest_span", "Widest span (direct reports)", f'=SUMPRODUCT(MAX({others}*{ref("direct_reports")}))', s["widest_span"], COUNT),
+        ("hr_fte", "HR FTE", f"=SUMIFS({ref('fte')},{w.hr_only})", fte, FTE),
+        (
+            "hr_per_100",
+            "HR staff (FTE) per 100 employees",
+            f"=IF(employees>0,B{first + 1}/employees*100,0)",
+            fte / employees * 100,
+            RATIO,
+        ),
+        ("annual_cost", "Annual cost (USD)", f"=SUM({ref('annual_cost')})", cost, MONEY),
+        (
+            "cost_per_employee",
+            "Annual HR cost per employee (USD)",
+            f"=IF(employees>0,B{first + 3}/employees,0)",
+            cost / employees,
+            MONEY,
+        ),
+        ("layers", "Layers below the executive", f"=MAX({ref('layer')})", s["layers"], COUNT),
+        (
+            "widest_span",
+            "Widest span (direct reports)",
+            f"=SUMPRODUCT(MAX({others}*{ref('direct_reports')}))",
+            s["widest_span"],
+            COUNT,
+        ),
     ]
     where = {}
     for row, (key, label, text, value, fmt) in enumerate(totals, start=row + 1):
@@ -223,7 +275,10 @@ def _totals(sheet: Sheet, w: _Words, row: int) -> tuple[dict[str, Formula], int]
 def _against_range(sheet: Sheet, bench: dict[str, Any], row: int, per_100: str) -> int:
     """The published range (the named cells ``band_low`` and ``band_high``) and where the plan sits; returns the last row."""
     sheet.section(row, "Against the published range")
-    for name, label, value in (("band_low", "Published low, HR staff per 100", bench["low"]), ("band_high", "Published high, HR staff per 100", bench["high"])):
+    for name, label, value in (
+        ("band_low", "Published low, HR staff per 100", bench["low"]),
+        ("band_high", "Published high, HR staff per 100", bench["high"]),
+    ):
         row += 1
         sheet.put(row, 0, label)
         sheet.put(row, 1, value, RATIO)
@@ -238,7 +293,11 @@ def _against_range(sheet: Sheet, bench: dict[str, Any], row: int, per_100: str) 
 def _standing(per_100: str, bench: dict[str, Any]) -> Formula:
     """Where the live HR-per-100 figure sits against the band, in words; the plan's reasons when outside it."""
     reasons = "; ".join(bench.get("reasons") or [])
-    said = {side: f"{side.capitalize()} the published range" + (f": {reasons}" if bench["status"] == side and reasons else "") for side in ("above", "below")}
+    said = {
+        side: f"{side.capitalize()} the published range"
+        + (f": {reasons}" if bench["status"] == side and reasons else "")
+        for side in ("above", "below")
+    }
     said["within"] = "Within the published range"
     text = f"=IF({per_100}>band_high,{literal(said['above'])},IF({per_100}<band_low,{literal(said['below'])},{literal(said['within'])}))"
     return Formula(text, said[bench["status"]])
@@ -249,7 +308,10 @@ Line = tuple[float | None, float | None, float]  # seats, FTE and cost of one li
 
 def _family_rows(sheet: Sheet, w: _Words, first: int) -> list[Line]:
     """Seats, FTE and cost per HR family as formulas from (0-based) row ``first``; returns their values."""
-    return [_line(sheet, row, w.family(key), ref("family"), [s for s in w.plan.seats if s.family == key]) for row, key in enumerate(w.t.hr_families, start=first)]
+    return [
+        _line(sheet, row, w.family(key), ref("family"), [s for s in w.plan.seats if s.family == key])
+        for row, key in enumerate(w.t.hr_families, start=first)
+    ]
 
 
 def _line(sheet: Sheet, row: int, label: str, column: str, seats: list[Position]) -> Line:
@@ -284,26 +346,51 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
         r, hr, hire = row + 1, seat.is_hr, hires.get(seat.id)
         functions = w.functions(seat)
         values: dict[str, Any] = {
-            "id": seat.id, "title": seat.title, "role": w.role(seat), "family": w.family(seat.family), "level": seat.level,
+            "id": seat.id,
+            "title": seat.title,
+            "role": w.role(seat),
+            "family": w.family(seat.family),
+            "level": seat.level,
             "reports_to": seat.reports_to,
-            "reports_to_title": Formula(f'=IFERROR(INDEX($B:$B,MATCH({L["reports_to"]}{r},$A:$A,0)),"")', w.titles.get(seat.reports_to or "", "")),
+            "reports_to_title": Formula(
+                f'=IFERROR(INDEX($B:$B,MATCH({L["reports_to"]}{r},$A:$A,0)),"")',
+                w.titles.get(seat.reports_to or "", ""),
+            ),
             "dotted_to_title": w.titles.get(seat.dotted_to) if seat.dotted_to else None,
-            "unit": seat.unit, "country": seat.country, "layer": depth[seat.id],
-            "direct_reports": Formula(f'=COUNTIF(${L["reports_to"]}:${L["reports_to"]},{L["id"]}{r})', plan.graph.out_degree(seat.id)),
-            "functions": functions, "fte": seat.fte,
+            "unit": seat.unit,
+            "country": seat.country,
+            "layer": depth[seat.id],
+            "direct_reports": Formula(
+                f"=COUNTIF(${L['reports_to']}:${L['reports_to']},{L['id']}{r})", plan.graph.out_degree(seat.id)
+            ),
+            "functions": functions,
+            "fte": seat.fte,
             "base_salary": seat.base_salary if hr else None,
             "benefits_load": _load(seat, w) if hr else None,
-            "annual_cost": Formula(f'=ROUND({L["base_salary"]}{r}*{L["fte"]}{r}*{L["benefits_load"]}{r},0)', seat.annual_cost if hr else 0),
-            "hiring_phase": hire.phase if hire else f"Filled by {w.filled[seat.id]}" if seat.id in w.filled else "Outside HR",
+            "annual_cost": Formula(
+                f"=ROUND({L['base_salary']}{r}*{L['fte']}{r}*{L['benefits_load']}{r},0)", seat.annual_cost if hr else 0
+            ),
+            "hiring_phase": hire.phase
+            if hire
+            else f"Filled by {w.filled[seat.id]}"
+            if seat.id in w.filled
+            else "Outside HR",
             "quarter": hire.quarter if hire else None,
             "cost_per_function": Formula(
                 f'=IF({L["functions"]}{r}="",0,{L["annual_cost"]}{r}/(LEN({L["functions"]}{r})-LEN(SUBSTITUTE({L["functions"]}{r},";",""))+1))',
-                seat.annual_cost / len(seat.functions) if hr and seat.functions else 0),
+                seat.annual_cost / len(seat.functions) if hr and seat.functions else 0,
+            ),
             "rationale": " ".join(x.reason for x in seat.rationale),
         }
         for col, c in enumerate(cols):
             sheet.put(row, col, values[c.key], c.number_format)
-    sheet.ws.add_table(0, 0, len(plan.seats), len(cols) - 1, {"name": "Positions", "style": "Table Style Light 9", "columns": [{"header": c.header} for c in cols]})
+    sheet.ws.add_table(
+        0,
+        0,
+        len(plan.seats),
+        len(cols) - 1,
+        {"name": "Positions", "style": "Table Style Light 9", "columns": [{"header": c.header} for c in cols]},
+    )
     aligned = any(s.unit or s.country or s.dotted_to for s in plan.seats)
     sheet.finish(repeat_rows=0, repeat_cols=1, freeze=(1, 2), print_cols=[c.key for c in cols].index(PRINTED[aligned]))
 
@@ -320,7 +407,10 @@ def _load(seat: Position, w: _Words) -> Any:
 def structure_sheet(sheet: Sheet, w: _Words) -> None:
     """The hierarchy as an outline; each leader's row adds up the seat and everyone below it."""
     plan = w.plan
-    sheet.title("Org structure", "Each row's team columns add up the seat and everyone below it. Use the outline buttons on the left to fold levels.")
+    sheet.title(
+        "Org structure",
+        "Each row's team columns add up the seat and everyone below it. Use the outline buttons on the left to fold levels.",
+    )
     sheet.header(2, ("Seat", "ID", "Seats below", "FTE", "Annual cost (USD)", "Team FTE", "Team cost (USD)"))
     sheet.ws.outline_settings(True, False, False, False)  # the +/- buttons sit above each folded block
     children: dict[str | None, list[Position]] = {}
@@ -353,7 +443,9 @@ def structure_sheet(sheet: Sheet, w: _Words) -> None:
         sheet.put(row, 0, seat.title, indent=min(d, 15), bold=lead)
         sheet.put(row, 1, seat.id)
         sheet.put(row, 2, Formula(f"=COUNTA(B{r + 1}:B{end})", end - r) if lead else 0, COUNT)
-        sheet.put(row, 3, Formula(f"=IFERROR(INDEX({ref('fte')},MATCH(B{r},{id_col},0)),0)", own[0]) if seat.is_hr else 0, FTE)
+        sheet.put(
+            row, 3, Formula(f"=IFERROR(INDEX({ref('fte')},MATCH(B{r},{id_col},0)),0)", own[0]) if seat.is_hr else 0, FTE
+        )
         sheet.put(row, 4, Formula(f"=IFERROR(INDEX({ref('annual_cost')},MATCH(B{r},{id_col},0)),0)", own[1]), MONEY)
         sheet.put(row, 5, Formula(f"=SUM(D{r}:D{end})", team[seat.id][0]), FTE, bold=lead)
         sheet.put(row, 6, Formula(f"=SUM(E{r}:E{end})", team[seat.id][1]), MONEY, bold=lead)
@@ -366,8 +458,11 @@ def structure_sheet(sheet: Sheet, w: _Words) -> None:
 def responsibilities_sheet(sheet: Sheet, w: _Words) -> None:
     """Who does and who directs each HR function; under each function, what doing and directing it mean."""
     plan, t = w.plan, w.t
-    sheet.title("Who does what", "Does: the seat carries out the work. Directs: the seat sets its direction, budget and policy. "
-                "Under each function: what doing and directing it means.")
+    sheet.title(
+        "Who does what",
+        "Does: the seat carries out the work. Directs: the seat sets its direction, budget and policy. "
+        "Under each function: what doing and directing it means.",
+    )
     roles = list(dict.fromkeys(s.role for s in plan.hr_seats))
     head = next(s for s in plan.hr_seats if s.reports_to == plan.root.id)
     directors = {f: r for r in roles if r in t.roles for f in t.roles[r].leads}
@@ -395,7 +490,10 @@ def responsibilities_sheet(sheet: Sheet, w: _Words) -> None:
 # -- Budget -----------------------------------------------------------------------------
 def budget_sheet(sheet: Sheet, w: _Words) -> None:
     """Cost by family, by HR function, and by business unit and country when seats are aligned; two charts."""
-    sheet.title("Budget", "Formulas over the Positions sheet. A seat covering several functions splits its cost evenly between them.")
+    sheet.title(
+        "Budget",
+        "Formulas over the Positions sheet. A seat covering several functions splits its cost evenly between them.",
+    )
     row = 2
     sheet.section(row, "By family", 4)
     sheet.header(row + 1, ("Family", "Seats", "FTE", "Annual cost (USD)", "Share of cost"))
@@ -403,7 +501,15 @@ def budget_sheet(sheet: Sheet, w: _Words) -> None:
     lines = _family_rows(sheet, w, top)
     bottom = top + len(lines) - 1
     _total(sheet, bottom + 1, top, lines)
-    sheet.chart("column", "Annual cost by family", (top, bottom, 0), [("Annual cost (USD)", top, bottom, 3)], at=(row, 6), number_format=MONEY, size=(520, 300))
+    sheet.chart(
+        "column",
+        "Annual cost by family",
+        (top, bottom, 0),
+        [("Annual cost (USD)", top, bottom, 3)],
+        at=(row, 6),
+        number_format=MONEY,
+        size=(520, 300),
+    )
     family_chart_end = row + 16
 
     row = bottom + 3
@@ -419,14 +525,23 @@ def budget_sheet(sheet: Sheet, w: _Words) -> None:
         lines.append((len(covering), None, sum(s.annual_cost / len(s.functions) for s in covering)))
         sheet.put(row, 0, label)
         sheet.put(row, 1, Formula(f"=COUNTIF({ref('functions')},{criterion})", lines[-1][0]), COUNT)
-        sheet.put(row, 3, Formula(f"=SUMIF({ref('functions')},{criterion},{ref('cost_per_function')})", lines[-1][2]), MONEY)
+        sheet.put(
+            row, 3, Formula(f"=SUMIF({ref('functions')},{criterion},{ref('cost_per_function')})", lines[-1][2]), MONEY
+        )
     row = top + len(lines)
     lines.append((None, None, w.hr_cost - sum(line[2] for line in lines)))
     sheet.put(row, 0, "Leadership and team leads (no single function)")
     sheet.put(row, 3, Formula(f"=SUM({ref('annual_cost')})-SUM(D{top + 1}:D{row})", lines[-1][2]), MONEY)
     _total(sheet, row + 1, top, lines, seats=False)
-    sheet.chart("bar", "Annual cost by HR function", (top, row, 0), [("Annual cost (USD)", top, row, 3)], at=(max(top - 2, family_chart_end), 6),
-                number_format=MONEY, size=(520, 80 + 24 * (row - top + 1)))
+    sheet.chart(
+        "bar",
+        "Annual cost by HR function",
+        (top, row, 0),
+        [("Annual cost (USD)", top, row, 3)],
+        at=(max(top - 2, family_chart_end), 6),
+        number_format=MONEY,
+        size=(520, 80 + 24 * (row - top + 1)),
+    )
     row += 3
     for key, title in (("unit", "By business unit"), ("country", "By country")):
         row = _aligned(sheet, w, row, key, title)
@@ -440,17 +555,24 @@ def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
     if not names:
         return row
     sheet.section(row, title, 4)
-    sheet.header(row + 1, (title.removeprefix("By ").capitalize(), "Seats", "FTE", "Annual cost (USD)", "Share of cost"))
+    sheet.header(
+        row + 1, (title.removeprefix("By ").capitalize(), "Seats", "FTE", "Annual cost (USD)", "Share of cost")
+    )
     top = row + 2
-    lines = [_line(sheet, row, name, ref(key), [s for s in hr if getattr(s, key) == name]) for row, name in enumerate(names, start=top)]
+    lines = [
+        _line(sheet, row, name, ref(key), [s for s in hr if getattr(s, key) == name])
+        for row, name in enumerate(names, start=top)
+    ]
     central = [s for s in hr if not getattr(s, key)]
     lines.append((len(central), sum(s.fte for s in central), sum(s.annual_cost for s in central)))
     row = top + len(names)
     above = f"{top + 1}:{{c}}{row}"
     sheet.put(row, 0, "Central (none named)")
-    sheet.put(row, 1, Formula(f'=COUNTIFS({w.hr_only},{ref("id")},"<>")-SUM(B{above.format(c="B")})', lines[-1][0]), COUNT)
-    sheet.put(row, 2, Formula(f'=SUMIFS({ref("fte")},{w.hr_only})-SUM(C{above.format(c="C")})', lines[-1][1]), FTE)
-    sheet.put(row, 3, Formula(f'=SUM({ref("annual_cost")})-SUM(D{above.format(c="D")})', lines[-1][2]), MONEY)
+    sheet.put(
+        row, 1, Formula(f'=COUNTIFS({w.hr_only},{ref("id")},"<>")-SUM(B{above.format(c="B")})', lines[-1][0]), COUNT
+    )
+    sheet.put(row, 2, Formula(f"=SUMIFS({ref('fte')},{w.hr_only})-SUM(C{above.format(c='C')})", lines[-1][1]), FTE)
+    sheet.put(row, 3, Formula(f"=SUM({ref('annual_cost')})-SUM(D{above.format(c='D')})", lines[-1][2]), MONEY)
     _total(sheet, row + 1, top, lines)
     return row + 4
 
@@ -464,7 +586,14 @@ def _total(sheet: Sheet, row: int, top: int, lines: list[Line], seats: bool = Tr
         letter_ = "ABCD"[col]
         total = sum(line[col - 1] or 0 for line in lines)
         shown = col == 3 or (seats and any(line[col - 1] is not None for line in lines))
-        sheet.put(row, col, Formula(f"=SUM({letter_}{top + 1}:{letter_}{bottom + 1})", total) if shown else None, fmt, bold=True, top_line=True)
+        sheet.put(
+            row,
+            col,
+            Formula(f"=SUM({letter_}{top + 1}:{letter_}{bottom + 1})", total) if shown else None,
+            fmt,
+            bold=True,
+            top_line=True,
+        )
     for r, line in enumerate(lines, start=top):
         sheet.put(r, 4, Formula(f"=IF($D${row + 1}=0,0,D{r + 1}/$D${row + 1})", line[2] / cost if cost else 0), PERCENT)
     sheet.put(row, 4, Formula(f"=IF($D${row + 1}=0,0,1)", 1 if cost else 0), PERCENT, bold=True, top_line=True)
@@ -478,8 +607,10 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
     hires = w.hires
     note = f"The order in which to fill the seats, by quarter from the start of the plan ({pace})."
     if w.compared:
-        note = (f"Only the open seats, to hire: {len(hires)} of the {len(w.plan.hr_seats)} recommended seats; the current team fills the other "
-                f"{len(w.filled)} (see the Gap sheet). " + note)
+        note = (
+            f"Only the open seats, to hire: {len(hires)} of the {len(w.plan.hr_seats)} recommended seats; the current team fills the other "
+            f"{len(w.filled)} (see the Gap sheet). " + note
+        )
     sheet.title("Hiring plan", note)
     quarters = sorted({h.quarter for h in hires})
     sheet.section(2, "By quarter", 3)
@@ -503,7 +634,11 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
     sheet.header(seats_header, ("Order", "Quarter", "ID", "Title", "Reports to", "Annual cost (USD)"))
     row, phase = first - 1, None
     if not hires:
-        sheet.span(first, 0, "No seat to hire: the current team fills every recommended seat." if w.compared else "No HR seat to hire.")
+        sheet.span(
+            first,
+            0,
+            "No seat to hire: the current team fills every recommended seat." if w.compared else "No HR seat to hire.",
+        )
     for hire in hires:
         if hire.phase != phase:
             phase = hire.phase
@@ -518,7 +653,12 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
         sheet.put(row, 2, s.id)
         sheet.put(row, 3, s.title)
         sheet.put(row, 4, w.titles.get(s.reports_to or "", ""))
-        sheet.put(row, 5, Formula(f"=IFERROR(INDEX({ref('annual_cost')},MATCH(C{row + 1},{ref('id')},0)),0)", s.annual_cost), MONEY)
+        sheet.put(
+            row,
+            5,
+            Formula(f"=IFERROR(INDEX({ref('annual_cost')},MATCH(C{row + 1},{ref('id')},0)),0)", s.annual_cost),
+            MONEY,
+        )
     sheet.finish(repeat_rows=seats_header, freeze=(seats_header + 1, 0))
 
 
@@ -527,8 +667,11 @@ def jobs_sheet(sheet: Sheet, w: _Words) -> None:
     """A job description per role of the plan: a title band, then each part's heading beside its lines."""
     from .jobs import job_descriptions
 
-    sheet.title("Job descriptions", f"One per role of the plan, in {w.plan.profile.company}'s terms. "
-                "`orgplan jobs PROFILE --out DIR` writes each as a Word document and as Markdown.")
+    sheet.title(
+        "Job descriptions",
+        f"One per role of the plan, in {w.plan.profile.company}'s terms. "
+        "`orgplan jobs PROFILE --out DIR` writes each as a Word document and as Markdown.",
+    )
     sheet.cap(0, 26)
     sheet.cap(1, 110)
     row = 2
@@ -555,8 +698,11 @@ def jobs_sheet(sheet: Sheet, w: _Words) -> None:
 # -- Assumptions ------------------------------------------------------------------------
 def assumptions_sheet(sheet: Sheet, w: _Words) -> None:
     """Every figure the plan uses with its source; the costing and planning figures are named cells."""
-    sheet.title("Assumptions", "Every figure the plan uses, with its source. The shaded values are named cells the workbook's formulas use "
-                "(the name is beside each): change one here and every total follows. To re-plan, change them in orgplan's templates folder.")
+    sheet.title(
+        "Assumptions",
+        "Every figure the plan uses, with its source. The shaded values are named cells the workbook's formulas use "
+        "(the name is beside each): change one here and every total follows. To re-plan, change them in orgplan's templates folder.",
+    )
     for col, width in ((0, 46), (2, 40), (3, 70)):
         sheet.cap(col, width)
     row = 3
@@ -576,8 +722,17 @@ def _named_figures(sheet: Sheet, w: _Words, row: int) -> int:
     """The costing and planning figures, each a named cell; returns the last row."""
     row = _listing(sheet, row, "Costing and planning figures", ("Figure", "Value", "Name in formulas", "Source"))
     t, policy = w.t, w.t.hiring
-    figures = [(f.name, f.value, f.source) for f in (*t.costing.figures, *t.constants.values(), policy.min_hires_per_quarter, policy.horizon_quarters)]
-    figures.append(("salary_multiplier", w.plan.profile.salary_multiplier, "The company profile: cost-of-labour factor on the catalog's U.S. median salaries."))
+    figures = [
+        (f.name, f.value, f.source)
+        for f in (*t.costing.figures, *t.constants.values(), policy.min_hires_per_quarter, policy.horizon_quarters)
+    ]
+    figures.append(
+        (
+            "salary_multiplier",
+            w.plan.profile.salary_multiplier,
+            "The company profile: cost-of-labour factor on the catalog's U.S. median salaries.",
+        )
+    )
     for row, (name, value, source) in enumerate(figures, start=row + 1):
         sheet.put(row, 0, _words_for(name))
         sheet.put(row, 1, value, "General", fill=_INPUT_FILL)
@@ -587,20 +742,41 @@ def _named_figures(sheet: Sheet, w: _Words, row: int) -> int:
 
 
 def _salaries(sheet: Sheet, w: _Words, row: int) -> int:
-    row = _listing(sheet, row, "Salaries (base pay before the profile's salary multiplier)", ("Role", "Seats in plan", "Catalog salary (USD)", "Source"))
+    row = _listing(
+        sheet,
+        row,
+        "Salaries (base pay before the profile's salary multiplier)",
+        ("Role", "Seats in plan", "Catalog salary (USD)", "Source"),
+    )
     for row, role in enumerate((r for r in w.t.roles.values() if r.is_hr), start=row + 1):
         sheet.put(row, 0, role.title)
-        sheet.put(row, 1, Formula(f"=COUNTIF({ref('role')},A{row + 1})", sum(1 for s in w.plan.hr_seats if s.role == role.key)), COUNT)
+        sheet.put(
+            row,
+            1,
+            Formula(f"=COUNTIF({ref('role')},A{row + 1})", sum(1 for s in w.plan.hr_seats if s.role == role.key)),
+            COUNT,
+        )
         sheet.put(row, 2, role.salary.base, MONEY)
-        sheet.put(row, 3, f"{role.salary.source} ({role.salary.year})" + (f"; {role.salary_note}" if role.salary_note else ""), wrap=True)
+        sheet.put(
+            row,
+            3,
+            f"{role.salary.source} ({role.salary.year})" + (f"; {role.salary_note}" if role.salary_note else ""),
+            wrap=True,
+        )
     return row
 
 
 def _worked_out(sheet: Sheet, w: _Words, row: int) -> int:
     plan, t = w.plan, w.t
-    row = _listing(sheet, row, f"Figures worked out for {plan.profile.company}", ("Figure", "Value", "Expression", "Source"))
+    row = _listing(
+        sheet, row, f"Figures worked out for {plan.profile.company}", ("Figure", "Value", "Expression", "Source")
+    )
     figures = [(f.name, _words_for(f.name), f) for f in t.derived]
-    figures += [(f"demand_{f.name}", f"Workload: {t.function_label(f.name)} (FTE)", f) for k, f in t.workload.items() if k in plan.profile.functions]
+    figures += [
+        (f"demand_{f.name}", f"Workload: {t.function_label(f.name)} (FTE)", f)
+        for k, f in t.workload.items()
+        if k in plan.profile.functions
+    ]
     for row, (name, label, figure) in enumerate(figures, start=row + 1):
         sheet.put(row, 0, label)
         sheet.put(row, 1, round(float(plan.values.get(name, 0.0)), 3), "#,##0.000")
@@ -614,7 +790,12 @@ def _bands(sheet: Sheet, w: _Words, row: int) -> int:
     employees = w.plan.profile.employees
     for row, band in enumerate(w.t.bands, start=row + 1):
         applies = band.min_employees <= employees <= band.max_employees
-        sheet.put(row, 0, f"{band.min_employees:,} to {band.max_employees:,}" + (" (this plan)" if applies else ""), bold=applies)
+        sheet.put(
+            row,
+            0,
+            f"{band.min_employees:,} to {band.max_employees:,}" + (" (this plan)" if applies else ""),
+            bold=applies,
+        )
         sheet.put(row, 1, band.low, RATIO, bold=applies)
         sheet.put(row, 2, band.high, RATIO, bold=applies)
         sheet.put(row, 3, band.source, wrap=True)
@@ -644,8 +825,10 @@ def chart_sheet(sheet: Sheet, w: _Words, image: tuple[Path, str]) -> None:
     sheet.title("Org chart", note)
     head = next((s for s in plan.hr_seats if s.reports_to == plan.root.id), None)
     s = plan.summary
-    description = (f"Org chart of the recommended HR team for {plan.profile.company}: {s['hr_headcount']} seats in {s['layers']} layers, "
-                   f"led by the {head.title if head else 'head of HR'} reporting to the {plan.root.title}. {note}")
+    description = (
+        f"Org chart of the recommended HR team for {plan.profile.company}: {s['hr_headcount']} seats in {s['layers']} layers, "
+        f"led by the {head.title if head else 'head of HR'} reporting to the {plan.root.title}. {note}"
+    )
     sheet.image(3, 0, path, description)
     sheet.finish(one_page=True)
 
@@ -664,7 +847,10 @@ def _chart_image(plan: Plan, chart: bool | str | os.PathLike[str], scratch: Path
         return png, "The recommended org chart; identical seats are grouped in one box."
     except OptionError:  # too large for one sharp picture: show the top of the chart
         render_chart(plan, png, dpi=110, levels=3)
-        return png, "The top three levels of the recommended org chart; `orgplan chart PLAN -o chart.pdf` draws every branch."
+        return (
+            png,
+            "The top three levels of the recommended org chart; `orgplan chart PLAN -o chart.pdf` draws every branch.",
+        )
 
 
 # -- Gap --------------------------------------------------------------------------------
@@ -679,15 +865,51 @@ def gap_tables(gap: Comparison, totals: dict[str, Formula]) -> list[Table]:
     rows = []
     for r, m in enumerate(matches, start=FIRST_ROW):
         c, rec = m.current, m.recommended
-        cost = Formula(f'=IFERROR(INDEX({ref("annual_cost")},MATCH(D{r},{ref("id")},0)),0)', rec.annual_cost) if rec else None
-        rows.append([m.status, c.id if c else None, c.title if c else None, rec.id if rec else None, rec.title if rec else None,
-                     c.annual_cost if c else None, cost, "; ".join(m.changes), m.why])
-    seats = Table("Gap", f"From the current team ({gap.current.root.title} and below) to the recommended plan",
-                  ["Status", "Current ID", "Current title", "Recommended ID", "Recommended title", "Current cost (USD)", "Recommended cost (USD)", "Changes", "Why"],
-                  rows, {5: MONEY, 6: MONEY}, {7: 45, 8: 60})
+        cost = (
+            Formula(f"=IFERROR(INDEX({ref('annual_cost')},MATCH(D{r},{ref('id')},0)),0)", rec.annual_cost)
+            if rec
+            else None
+        )
+        rows.append(
+            [
+                m.status,
+                c.id if c else None,
+                c.title if c else None,
+                rec.id if rec else None,
+                rec.title if rec else None,
+                c.annual_cost if c else None,
+                cost,
+                "; ".join(m.changes),
+                m.why,
+            ]
+        )
+    seats = Table(
+        "Gap",
+        f"From the current team ({gap.current.root.title} and below) to the recommended plan",
+        [
+            "Status",
+            "Current ID",
+            "Current title",
+            "Recommended ID",
+            "Recommended title",
+            "Current cost (USD)",
+            "Recommended cost (USD)",
+            "Changes",
+            "Why",
+        ],
+        rows,
+        {5: MONEY, 6: MONEY},
+        {7: 45, 8: 60},
+    )
     sides = gap.summaries()
-    labels = (("hr_headcount", "HR seats", COUNT), ("hr_fte", "HR FTE", FTE), ("hr_per_100", "HR staff per 100 employees", RATIO),
-              ("annual_cost", "Annual cost (USD)", MONEY), ("layers", "Layers", COUNT), ("widest_span", "Widest span", COUNT))
+    labels = (
+        ("hr_headcount", "HR seats", COUNT),
+        ("hr_fte", "HR FTE", FTE),
+        ("hr_per_100", "HR staff per 100 employees", RATIO),
+        ("annual_cost", "Annual cost (USD)", MONEY),
+        ("layers", "Layers", COUNT),
+        ("widest_span", "Widest span", COUNT),
+    )
     summary_rows: list[list[Any]] = []
     formats: dict[int, str] = {}
     for r, (key, label, fmt) in enumerate(labels, start=FIRST_ROW):
@@ -696,16 +918,33 @@ def gap_tables(gap: Comparison, totals: dict[str, Formula]) -> list[Table]:
         formats[len(summary_rows) - 1] = fmt
     summary_rows.append([])
     status_col = f"Gap!$A${FIRST_ROW}:$A${FIRST_ROW + len(rows) - 1}"
-    for status, label in (("new", "Seats to add"), ("changed", "Seats to change"), ("kept", "Seats kept as they are"), ("excess", "Seats beyond the recommendation")):
+    for status, label in (
+        ("new", "Seats to add"),
+        ("changed", "Seats to change"),
+        ("kept", "Seats kept as they are"),
+        ("excess", "Seats beyond the recommendation"),
+    ):
         summary_rows.append([label, None, Formula(f'=COUNTIF({status_col},"{status}")', len(gap.with_status(status)))])
         formats[len(summary_rows) - 1] = COUNT
     summary_rows.append([])
     if gap.estimated_costs:
-        summary_rows.append([f"{gap.estimated_costs} current seat(s) had no salary; they are costed at their role's catalog pay."])
-    summary_rows.append(["Functions no current seat covers: " + ("; ".join(gap.plan.templates.function_label(f) for f in gap.uncovered) or "none")])
+        summary_rows.append(
+            [f"{gap.estimated_costs} current seat(s) had no salary; they are costed at their role's catalog pay."]
+        )
+    summary_rows.append(
+        [
+            "Functions no current seat covers: "
+            + ("; ".join(gap.plan.templates.function_label(f) for f in gap.uncovered) or "none")
+        ]
+    )
     spans = [f"{s.title} ({s.id}): {n} direct reports" for s, n in gap.spans_over]
     summary_rows.append([f"Spans over the limit of {gap.plan.profile.max_span}: " + ("; ".join(spans) or "none")])
     summary_rows.append(["The recommended side is the Summary sheet's: it follows edits on the Positions sheet."])
-    summary = Table("Gap summary", "Current team and recommended plan side by side",
-                    ["", "Current", "Recommended", "Difference"], summary_rows, row_formats=formats)
+    summary = Table(
+        "Gap summary",
+        "Current team and recommended plan side by side",
+        ["", "Current", "Recommended", "Difference"],
+        summary_rows,
+        row_formats=formats,
+    )
     return [seats, summary]

@@ -30,7 +30,9 @@ class Explanation:
         return self.plan.ledger
 
 
-def explain(profile: Profile, *, rules: str | os.PathLike[str] | None = None, templates: Templates | None = None) -> Explanation:
+def explain(
+    profile: Profile, *, rules: str | os.PathLike[str] | None = None, templates: Templates | None = None
+) -> Explanation:
     """Plan ``profile`` and report every rule, fired or not, with the figures it saw.
 
     >>> e = explain(profile_from_dict({"employees": 12}))
@@ -42,7 +44,9 @@ def explain(profile: Profile, *, rules: str | os.PathLike[str] | None = None, te
     return Explanation(profile=profile, figures=result.figures(), results=result.rule_results, plan=result)
 
 
-def check_rule_examples(*, rules: str | os.PathLike[str] | None = None, templates: Templates | None = None) -> list[str]:
+def check_rule_examples(
+    *, rules: str | os.PathLike[str] | None = None, templates: Templates | None = None
+) -> list[str]:
     """Run every rule's examples; return one line per example that does not hold (empty when all hold)."""
     t = templates or load_templates(rules=rules)
     failures = []
@@ -59,7 +63,9 @@ def check_rule_examples(*, rules: str | os.PathLike[str] | None = None, template
                     continue
                 if fired != expected:
                     word = "fire" if expected else "stay quiet"
-                    failures.append(f"rule '{rule.id}': should {word} for {example}, but it {'fired' if fired else 'did not fire'}")
+                    failures.append(
+                        f"rule '{rule.id}': should {word} for {example}, but it {'fired' if fired else 'did not fire'}"
+                    )
     return failures
 
 

@@ -37,7 +37,13 @@ MAX_LITERAL = 30  # characters of a number literal
 MAX_STRING = 200  # characters of a text literal
 MAX_ROUND_DIGITS = 15  # round(x, n): |n| at most this
 
-_WORDS = {NUMBER: "a number", TEXT: "text", BOOLEAN: "true or false", TEXT_SET: "a set of texts", _NUMBER_LIST: "a list of numbers"}
+_WORDS = {
+    NUMBER: "a number",
+    TEXT: "text",
+    BOOLEAN: "true or false",
+    TEXT_SET: "a set of texts",
+    _NUMBER_LIST: "a list of numbers",
+}
 
 Value = Any
 Compiled = Callable[[Mapping[str, Any]], Any]
@@ -163,11 +169,23 @@ def _not_contains(a: Any, b: Any) -> bool:
 
 
 _ARITHMETIC: dict[str, tuple[str, Callable[[Any, Any], Any]]] = {
-    "Add": ("+", _add), "Sub": ("-", _sub), "Mult": ("*", _mul), "Div": ("/", _div),
-    "FloorDiv": ("//", _floordiv), "Mod": ("%", _mod), "Pow": ("**", _pow),
+    "Add": ("+", _add),
+    "Sub": ("-", _sub),
+    "Mult": ("*", _mul),
+    "Div": ("/", _div),
+    "FloorDiv": ("//", _floordiv),
+    "Mod": ("%", _mod),
+    "Pow": ("**", _pow),
 }
-_OTHER_OPERATORS = {"MatMult": ("@", ""), "BitAnd": ("&", "; use 'and'"), "BitOr": ("|", "; use 'or'"), "BitXor": ("^", "; use ** for powers"),
-                    "LShift": ("<<", ""), "RShift": (">>", ""), "Invert": ("~", "; use 'not'")}
+_OTHER_OPERATORS = {
+    "MatMult": ("@", ""),
+    "BitAnd": ("&", "; use 'and'"),
+    "BitOr": ("|", "; use 'or'"),
+    "BitXor": ("^", "; use ** for powers"),
+    "LShift": ("<<", ""),
+    "RShift": (">>", ""),
+    "Invert": ("~", "; use 'not'"),
+}
 _ORDER = {"Lt": ("<", operator.lt), "LtE": ("<=", operator.le), "Gt": (">", operator.gt), "GtE": (">=", operator.ge)}
 _EQUALITY = {"Eq": ("==", operator.eq), "NotEq": ("!=", operator.ne)}
 _MEMBERSHIP = {"In": ("in", _contains), "NotIn": ("not in", _not_contains)}
@@ -215,7 +233,9 @@ class _Compiler:
 
     # The whitelist: every other node type is refused. Attribute, List and Tuple only to
     # refuse them with a better word (a list is read by _collection, after 'in').
-    KNOWN = frozenset({"Constant", "Name", "UnaryOp", "BinOp", "BoolOp", "Compare", "IfExp", "Call", "Attribute", "List", "Tuple"})
+    KNOWN = frozenset(
+        {"Constant", "Name", "UnaryOp", "BinOp", "BoolOp", "Compare", "IfExp", "Call", "Attribute", "List", "Tuple"}
+    )
 
     def __init__(self, names: Mapping[str, str]):
         self.names = names
@@ -244,7 +264,9 @@ class _Compiler:
             return _const(number, NUMBER, node)
         if isinstance(value, str):
             if len(value) > MAX_STRING:
-                raise _Refused(f"a text of more than {MAX_STRING} characters is not allowed ({len(value):,} here)", node)
+                raise _Refused(
+                    f"a text of more than {MAX_STRING} characters is not allowed ({len(value):,} here)", node
+                )
             return _const(value, TEXT, node)
         what = {type(None): "None", complex: "a complex number", bytes: "bytes"}.get(type(value), "'...'")
         raise _Refused(f"{what} is not a value here; use a number, 'text', true or false", node)
@@ -267,7 +289,10 @@ class _Compiler:
 
     def _Attribute(self, node: Any) -> _Node:
         hint = {"ceiling": "; write ceil(x)", "floor": "; write floor(x)"}.get(node.attr, "")
-        raise _Refused(f"attribute access ('.{node.attr}') is not allowed{hint}", _At(node.value.end_lineno, node.value.end_col_offset))
+        raise _Refused(
+            f"attribute access ('.{node.attr}') is not allowed{hint}",
+            _At(node.value.end_lineno, node.value.end_col_offset),
+        )
 
     def _List(self, node: Any) -> _Node:
         raise _Refused("a [list] is allowed only on the right of 'in' or 'not in'", node)
@@ -338,11 +363,19 @@ class _Compiler:
                 symbol, func = _EQUALITY[op]
                 right = self.compile(right_node)
                 if left.kind not in (NUMBER, TEXT, BOOLEAN):
-                    raise _Refused(f"'{symbol}' compares numbers, texts or true/false values, not {_WORDS[left.kind]}", left.node)
+                    raise _Refused(
+                        f"'{symbol}' compares numbers, texts or true/false values, not {_WORDS[left.kind]}", left.node
+                    )
                 if right.kind != left.kind:
-                    raise _Refused(f"'{symbol}' compares values of one type: {_WORDS[left.kind]} on the left, {_WORDS[right.kind]} on the right", right.node)
+                    raise _Refused(
+                        f"'{symbol}' compares values of one type: {_WORDS[left.kind]} on the left, {_WORDS[right.kind]} on the right",
+                        right.node,
+                    )
             else:  # is, is not
-                raise _Refused(f"'{'is not' if op == 'IsNot' else 'is'}' is not allowed; use == or !=", _between(left.node, right_node))
+                raise _Refused(
+                    f"'{'is not' if op == 'IsNot' else 'is'}' is not allowed; use == or !=",
+                    _between(left.node, right_node),
+                )
             steps.append((func, right))
             left = right
         if len(steps) == 1:
@@ -366,7 +399,10 @@ class _Compiler:
         test, body, orelse = self.compile(node.test), self.compile(node.body), self.compile(node.orelse)
         self._expect(test, BOOLEAN, "the condition of 'if ... else'")
         if body.kind != orelse.kind:
-            raise _Refused(f"both sides of 'if ... else' must be of one type: {_WORDS[body.kind]} before 'if', {_WORDS[orelse.kind]} after 'else'", orelse.node)
+            raise _Refused(
+                f"both sides of 'if ... else' must be of one type: {_WORDS[body.kind]} before 'if', {_WORDS[orelse.kind]} after 'else'",
+                orelse.node,
+            )
         t, a, b = test.fn, body.fn, orelse.fn
         if test.constant:
             return body if test.value else orelse
@@ -384,9 +420,13 @@ class _Compiler:
         if name not in FUNCTIONS:
             from .validation import suggest
 
-            raise _Refused(f"unknown function '{name}'{suggest(name, FUNCTIONS)}; the functions are: {allowed}", node.func)
+            raise _Refused(
+                f"unknown function '{name}'{suggest(name, FUNCTIONS)}; the functions are: {allowed}", node.func
+            )
         if node.keywords:
-            raise _Refused(f"keyword arguments are not allowed; call {name}(...) with values in order", node.keywords[0].value)
+            raise _Refused(
+                f"keyword arguments are not allowed; call {name}(...) with values in order", node.keywords[0].value
+            )
         for arg in node.args:
             if type(arg).__name__ == "Starred":
                 raise _Refused(_FORBIDDEN["Starred"], arg)
@@ -430,9 +470,14 @@ class _Compiler:
         if right.kind in (_NUMBER_LIST, TEXT_SET, TEXT):
             wanted = NUMBER if right.kind == _NUMBER_LIST else TEXT
             if left.kind != wanted:
-                raise _Refused(f"'{symbol}' looks for {_WORDS[wanted]} in {_WORDS[right.kind]}, but the left is {_WORDS[left.kind]}", left.node)
+                raise _Refused(
+                    f"'{symbol}' looks for {_WORDS[wanted]} in {_WORDS[right.kind]}, but the left is {_WORDS[left.kind]}",
+                    left.node,
+                )
         else:
-            raise _Refused(f"'{symbol}' looks in a set of texts, a text or a [list], not in {_WORDS[right.kind]}", right.node)
+            raise _Refused(
+                f"'{symbol}' looks in a set of texts, a text or a [list], not in {_WORDS[right.kind]}", right.node
+            )
 
     @staticmethod
     def _expect(part: _Node, kind: str, what: str) -> None:
@@ -501,7 +546,11 @@ def _measure(tree: Any) -> tuple[int, int, Any]:
             deepest, where = depth, node
         if nodes > MAX_NODES or deepest > MAX_DEPTH:
             break
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node) if not isinstance(child, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)))
+        stack.extend(
+            (child, depth + 1)
+            for child in ast.iter_child_nodes(node)
+            if not isinstance(child, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop))
+        )
     return nodes, deepest, where
 
 
@@ -515,7 +564,9 @@ def _column(text: str, lineno: int | None, col_bytes: int | None) -> tuple[str, 
 
 
 def _caret(line: str, column: int) -> str:
-    return f"\n    {line.replace(chr(9), ' ')}\n    {' ' * column}^"  # a tab shown as one space keeps the caret in place
+    return (
+        f"\n    {line.replace(chr(9), ' ')}\n    {' ' * column}^"  # a tab shown as one space keeps the caret in place
+    )
 
 
 _SYNTAX_HINTS = (
@@ -536,7 +587,7 @@ def _syntax_message(text: str, exc: SyntaxError) -> str:
     detail = "" if exc.msg in ("invalid syntax", None) else f" ({exc.msg})"
     hint = ""
     if not at_end:
-        hint = next((h for ch, h in _SYNTAX_HINTS if line[column:column + 1] == ch), "")
+        hint = next((h for ch, h in _SYNTAX_HINTS if line[column : column + 1] == ch), "")
     return f"syntax error at {place}{detail}{hint}:{_caret(line, column)}"
 
 
@@ -568,7 +619,9 @@ class Expression:
     _fn: Compiled = field(default=lambda v: None, repr=False, compare=False)
 
     @classmethod
-    def compile(cls, text: object, names: Mapping[str, str], *, where: str, path: object = None, expect: str | None = None) -> Expression:
+    def compile(
+        cls, text: object, names: Mapping[str, str], *, where: str, path: object = None, expect: str | None = None
+    ) -> Expression:
         """Parse ``text`` against the declared ``names`` (name -> NUMBER, TEXT, BOOLEAN or TEXT_SET).
 
         ``expect`` is the type the expression must give (BOOLEAN for a condition, NUMBER
@@ -586,21 +639,38 @@ class Expression:
         text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
         control = next((c for c in text if c < " " and c not in "\n\t\r" or c == "\x7f"), None)
         if control is not None:
-            raise RuleError(f"the expression holds a control character (U+{ord(control):04X}) at column {text.index(control) + 1}; remove it", path=path_s, where=where)
+            raise RuleError(
+                f"the expression holds a control character (U+{ord(control):04X}) at column {text.index(control) + 1}; remove it",
+                path=path_s,
+                where=where,
+            )
         if len(text) > MAX_LENGTH:
-            raise RuleError(f"the expression is {len(text):,} characters long, more than the limit of {MAX_LENGTH:,}; move parts of it into derived figures", path=path_s, where=where)
+            raise RuleError(
+                f"the expression is {len(text):,} characters long, more than the limit of {MAX_LENGTH:,}; move parts of it into derived figures",
+                path=path_s,
+                where=where,
+            )
         try:
             tree = ast.parse(text, mode="eval")
         except SyntaxError as exc:
             raise RuleError(_syntax_message(text, exc), path=path_s, where=where) from None
         except (RecursionError, MemoryError, ValueError):
-            raise RuleError(f"the expression is nested too deeply to read; the limit is {MAX_DEPTH} levels", path=path_s, where=where) from None
+            raise RuleError(
+                f"the expression is nested too deeply to read; the limit is {MAX_DEPTH} levels",
+                path=path_s,
+                where=where,
+            ) from None
         nodes, depth, deepest = _measure(tree)
         try:
             if depth > MAX_DEPTH:
-                raise _Refused(f"the expression is nested more than {MAX_DEPTH} levels deep; move parts of it into derived figures", deepest)
+                raise _Refused(
+                    f"the expression is nested more than {MAX_DEPTH} levels deep; move parts of it into derived figures",
+                    deepest,
+                )
             if nodes > MAX_NODES:
-                raise _Refused(f"the expression has more than {MAX_NODES} parts; move parts of it into derived figures", None)
+                raise _Refused(
+                    f"the expression has more than {MAX_NODES} parts; move parts of it into derived figures", None
+                )
             compiler = _Compiler(names)
             result = compiler.compile(tree.body)
             if expect is not None and result.kind != expect:

@@ -27,7 +27,16 @@ from .errors import OrgplanError, OutputError
 from .limits import Limit, limit
 from .validation import place, shown
 
-__all__ = ["reason", "read_bytes", "read_data_file", "load_yaml_text", "atomic_path", "atomic_write_text", "atomic_folder", "file_mode"]
+__all__ = [
+    "reason",
+    "read_bytes",
+    "read_data_file",
+    "load_yaml_text",
+    "atomic_path",
+    "atomic_write_text",
+    "atomic_folder",
+    "file_mode",
+]
 
 
 # ---------------------------------------------------------------- reading
@@ -43,7 +52,9 @@ def read_bytes(path: str | os.PathLike[str], error: type[OrgplanError], most: Li
     if not str(path):
         raise error("expected a file name, got an empty one")
     try:
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(
+            p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+        )
     except FileNotFoundError:
         raise error("file not found", path=p) from None
     except ValueError:
@@ -113,7 +124,14 @@ def read_data_file(path: str | os.PathLike[str], error: type[OrgplanError]) -> A
     return load_yaml_text(text, error, p)
 
 
-def load_yaml_text(text: str, error: type[OrgplanError], path: object = None, *, where: str | None = None, syntax_errors_as_text: bool = False) -> Any:
+def load_yaml_text(
+    text: str,
+    error: type[OrgplanError],
+    path: object = None,
+    *,
+    where: str | None = None,
+    syntax_errors_as_text: bool = False,
+) -> Any:
     """Parse YAML ``text`` within the data-file limits; ``where`` names it when there is no file (``--set``).
 
     With ``syntax_errors_as_text``, text that is not valid YAML is returned as it is
@@ -129,7 +147,9 @@ def load_yaml_text(text: str, error: type[OrgplanError], path: object = None, *,
     import yaml
 
     if len(text) > limit("data_files.file_bytes").value:
-        raise error(f"is longer than orgplan reads: {limit('data_files.file_bytes').describe()}", path=path, where=where)
+        raise error(
+            f"is longer than orgplan reads: {limit('data_files.file_bytes').describe()}", path=path, where=where
+        )
     loader = _loader_class()(text)
     loader.orgplan_error, loader.orgplan_path, loader.orgplan_where = error, path, where
     try:
@@ -163,11 +183,14 @@ def _load_json(text: str, error: type[OrgplanError], path: Path) -> Any:
     def number(kind: type) -> Any:
         def parse(token: str) -> Any:
             if len(token) > digits.value:
-                raise error(f"a number of {len(token):,} characters; numbers may have at most {digits.describe()}", path=path)
+                raise error(
+                    f"a number of {len(token):,} characters; numbers may have at most {digits.describe()}", path=path
+                )
             number = kind(token)
             if not math.isfinite(number):
                 raise error(f"{shown(token)} is beyond the largest number there is; numbers must be finite", path=path)
             return number
+
         return parse
 
     def constant(token: str) -> Any:
@@ -182,11 +205,17 @@ def _load_json(text: str, error: type[OrgplanError], path: Path) -> Any:
         return out
 
     try:
-        data = json.loads(text, object_pairs_hook=mapping, parse_int=number(int), parse_float=number(float), parse_constant=constant)
+        data = json.loads(
+            text, object_pairs_hook=mapping, parse_int=number(int), parse_float=number(float), parse_constant=constant
+        )
     except json.JSONDecodeError as exc:
-        raise error(f"JSON syntax error: {exc.msg}", path=path, where=f"line {exc.lineno}, column {exc.colno}") from None
+        raise error(
+            f"JSON syntax error: {exc.msg}", path=path, where=f"line {exc.lineno}, column {exc.colno}"
+        ) from None
     except RecursionError:
-        raise error(f"nests deeper than orgplan reads: {limit('data_files.nesting_depth').describe()}", path=path) from None
+        raise error(
+            f"nests deeper than orgplan reads: {limit('data_files.nesting_depth').describe()}", path=path
+        ) from None
     _check_values(data, error, path, None)
     return data
 
@@ -194,7 +223,8 @@ def _load_json(text: str, error: type[OrgplanError], path: Path) -> Any:
 def _check_values(data: Any, error: type[OrgplanError], path: object, where: str | None) -> None:
     """Walk parsed data once: depth, sizes, finite numbers and text that is valid Unicode."""
     depth_limit, values, items, keys, chars, magnitude = (
-        limit(f"data_files.{n}") for n in ("nesting_depth", "expanded_values", "list_items", "mapping_keys", "text_chars", "number_magnitude")
+        limit(f"data_files.{n}")
+        for n in ("nesting_depth", "expanded_values", "list_items", "mapping_keys", "text_chars", "number_magnitude")
     )
     seen = 0
 
@@ -215,14 +245,20 @@ def _check_values(data: Any, error: type[OrgplanError], path: object, where: str
                 try:
                     value.encode("utf-8")
                 except UnicodeEncodeError as exc:
-                    raise refuse(f"text with a character that is not valid Unicode (U+{ord(value[exc.start]):04X}, half of a surrogate pair) at position {exc.start + 1}", at) from None
+                    raise refuse(
+                        f"text with a character that is not valid Unicode (U+{ord(value[exc.start]):04X}, half of a surrogate pair) at position {exc.start + 1}",
+                        at,
+                    ) from None
         elif isinstance(value, bool) or value is None:
             return
         elif isinstance(value, (int, float)):
             if not math.isfinite(value):
                 raise refuse(f"{value} is not a number orgplan accepts; numbers must be finite", at)
             if abs(value) > magnitude.value:
-                raise refuse(f"{shown(value)} is larger than orgplan reads: at most {magnitude.shown} either way (limit {magnitude.name})", at)
+                raise refuse(
+                    f"{shown(value)} is larger than orgplan reads: at most {magnitude.shown} either way (limit {magnitude.name})",
+                    at,
+                )
         elif isinstance(value, dict):
             if len(value) > keys.value:
                 raise refuse(f"a mapping of {len(value):,} keys; mappings may have at most {keys.describe()}", at)
@@ -275,7 +311,17 @@ def _make_loader() -> type:
             self._sizes: dict[str, int] = {}
             self._count = 0
             self._depth = 0
-            self._limits = {n: limit(f"data_files.{n}").value for n in ("nesting_depth", "expanded_values", "list_items", "mapping_keys", "text_chars", "number_chars")}
+            self._limits = {
+                n: limit(f"data_files.{n}").value
+                for n in (
+                    "nesting_depth",
+                    "expanded_values",
+                    "list_items",
+                    "mapping_keys",
+                    "text_chars",
+                    "number_chars",
+                )
+            }
 
         def refuse(self, message: str, mark: Any) -> OrgplanError:
             at = _at(mark, self.orgplan_where)
@@ -284,19 +330,31 @@ def _make_loader() -> type:
         def grow(self, size: int, event: Any) -> None:
             self._count += size
             if self._count > self._limits["expanded_values"]:
-                what = f"with what the alias *{shown(event.anchor)[1:-1]} repeats, the document holds" if isinstance(event, AliasEvent) else "the document holds"
-                raise self.refuse(f"{what} more values than orgplan reads: {limit('data_files.expanded_values').describe()}", event.start_mark)
+                what = (
+                    f"with what the alias *{shown(event.anchor)[1:-1]} repeats, the document holds"
+                    if isinstance(event, AliasEvent)
+                    else "the document holds"
+                )
+                raise self.refuse(
+                    f"{what} more values than orgplan reads: {limit('data_files.expanded_values').describe()}",
+                    event.start_mark,
+                )
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             event = self.peek_event()
             if isinstance(event, AliasEvent):
                 if event.anchor in self.anchors and event.anchor not in self._sizes:
-                    raise self.refuse(f"the alias *{shown(event.anchor)[1:-1]} repeats the anchor it is inside; an anchor cannot contain itself", event.start_mark)
+                    raise self.refuse(
+                        f"the alias *{shown(event.anchor)[1:-1]} repeats the anchor it is inside; an anchor cannot contain itself",
+                        event.start_mark,
+                    )
                 self.grow(self._sizes.get(event.anchor, 0), event)
                 return super().compose_node(parent, index)
             self._depth += 1
             if self._depth > self._limits["nesting_depth"]:
-                raise self.refuse(f"nests deeper than orgplan reads: {limit('data_files.nesting_depth').describe()}", event.start_mark)
+                raise self.refuse(
+                    f"nests deeper than orgplan reads: {limit('data_files.nesting_depth').describe()}", event.start_mark
+                )
             before = self._count
             self.grow(1, event)
             node = super().compose_node(parent, index)
@@ -308,7 +366,10 @@ def _make_loader() -> type:
         def compose_scalar_node(self, anchor: Any) -> Any:
             event = self.peek_event()
             if len(event.value) > self._limits["text_chars"]:
-                raise self.refuse(f"text of {len(event.value):,} characters; text may have at most {limit('data_files.text_chars').describe()}", event.start_mark)
+                raise self.refuse(
+                    f"text of {len(event.value):,} characters; text may have at most {limit('data_files.text_chars').describe()}",
+                    event.start_mark,
+                )
             node = super().compose_scalar_node(anchor)
             if event.implicit[0]:  # plain: its type came from how it looks
                 self.check_plain(node)
@@ -319,32 +380,55 @@ def _make_loader() -> type:
             if kind in ("int", "float"):
                 if _BASE_60.fullmatch(value):
                     sixty = self.construct_object(node)
-                    raise self.refuse(f"'{value}' is a base-60 number in YAML 1.1 ({sixty:g}); write the number, or quote it as text", node.start_mark)
+                    raise self.refuse(
+                        f"'{value}' is a base-60 number in YAML 1.1 ({sixty:g}); write the number, or quote it as text",
+                        node.start_mark,
+                    )
                 if kind == "int" and _OCTAL.fullmatch(value) and value.strip("+-0_"):
-                    raise self.refuse(f"'{value}' starts with 0, which YAML 1.1 reads as an octal number ({self.construct_object(node)}); drop the leading zeros, or quote it as text", node.start_mark)
+                    raise self.refuse(
+                        f"'{value}' starts with 0, which YAML 1.1 reads as an octal number ({self.construct_object(node)}); drop the leading zeros, or quote it as text",
+                        node.start_mark,
+                    )
                 if len(value) > self._limits["number_chars"]:
-                    raise self.refuse(f"a number of {len(value):,} characters; numbers may have at most {limit('data_files.number_chars').describe()}", node.start_mark)
+                    raise self.refuse(
+                        f"a number of {len(value):,} characters; numbers may have at most {limit('data_files.number_chars').describe()}",
+                        node.start_mark,
+                    )
             elif kind == "bool" and value.lower() in _WORD_BOOLEANS:
                 flag = str(_WORD_BOOLEANS[value.lower()]).lower()
-                raise self.refuse(f"'{value}' means {flag} in YAML 1.1 but reads as a word elsewhere; write {flag}, or quote it (\"{value}\") as text", node.start_mark)
+                raise self.refuse(
+                    f"'{value}' means {flag} in YAML 1.1 but reads as a word elsewhere; write {flag}, or quote it (\"{value}\") as text",
+                    node.start_mark,
+                )
 
         def compose_sequence_node(self, anchor: Any) -> Any:
             node = super().compose_sequence_node(anchor)
             if len(node.value) > self._limits["list_items"]:
-                raise self.refuse(f"a list of {len(node.value):,} items; lists may have at most {limit('data_files.list_items').describe()}", node.start_mark)
+                raise self.refuse(
+                    f"a list of {len(node.value):,} items; lists may have at most {limit('data_files.list_items').describe()}",
+                    node.start_mark,
+                )
             return node
 
         def compose_mapping_node(self, anchor: Any) -> Any:
             node = super().compose_mapping_node(anchor)
             if len(node.value) > self._limits["mapping_keys"]:
-                raise self.refuse(f"a mapping of {len(node.value):,} keys; mappings may have at most {limit('data_files.mapping_keys').describe()}", node.start_mark)
+                raise self.refuse(
+                    f"a mapping of {len(node.value):,} keys; mappings may have at most {limit('data_files.mapping_keys').describe()}",
+                    node.start_mark,
+                )
             first: dict[tuple[str, str], Any] = {}
             for key, _ in node.value:
                 if not isinstance(key, yaml.ScalarNode):
-                    raise self.refuse("a key that is a list or mapping; keys must be plain text or numbers", key.start_mark)
+                    raise self.refuse(
+                        "a key that is a list or mapping; keys must be plain text or numbers", key.start_mark
+                    )
                 seen = first.setdefault((key.tag, key.value), key)
                 if seen is not key:
-                    raise self.refuse(f"duplicate key {shown(key.value)} (first on line {seen.start_mark.line + 1}); each key may appear once", key.start_mark)
+                    raise self.refuse(
+                        f"duplicate key {shown(key.value)} (first on line {seen.start_mark.line + 1}); each key may appear once",
+                        key.start_mark,
+                    )
             return node
 
     return CheckedLoader
@@ -543,14 +627,20 @@ def _check_replaceable(target: Path, own: Collection[str], given: Path) -> None:
         return
     here = Path.cwd().resolve()
     if target == here or target in here.parents:
-        raise OutputError("is the current folder or one above it; orgplan replaces its output folder as a whole, so give it a folder of its own", path=given)
+        raise OutputError(
+            "is the current folder or one above it; orgplan replaces its output folder as a whole, so give it a folder of its own",
+            path=given,
+        )
     try:
         others = sorted(n for n in os.listdir(target) if n not in own)
     except OSError as exc:
         raise _output_error(exc, given) from None
     if others:
         listed = ", ".join(shown(n) for n in others[:3]) + (f" and {len(others) - 3:,} more" if len(others) > 3 else "")
-        raise OutputError(f"holds files orgplan did not write ({listed}); orgplan replaces its output folder as a whole, so give it a folder of its own", path=given)
+        raise OutputError(
+            f"holds files orgplan did not write ({listed}); orgplan replaces its output folder as a whole, so give it a folder of its own",
+            path=given,
+        )
 
 
 @contextlib.contextmanager

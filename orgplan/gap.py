@@ -10,10 +10,8 @@ What is left over is a seat to add (recommended, unmatched) or a seat in excess
 from __future__ import annotations
 
 import functools
-from collections import deque
-
 import os
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,8 +87,11 @@ class Comparison:
         """
         costs = self.seat_costs
         new = sum(m.recommended.annual_cost for m in self.to_add if m.recommended is not None)
-        repricing = sum(m.recommended.annual_cost - costs.get(m.current.id, m.current.annual_cost)
-                        for m in self.matches if m.status in ("kept", "changed") and m.current and m.recommended)
+        repricing = sum(
+            m.recommended.annual_cost - costs.get(m.current.id, m.current.annual_cost)
+            for m in self.matches
+            if m.status in ("kept", "changed") and m.current and m.recommended
+        )
         excess = sum(costs.get(m.current.id, m.current.annual_cost) for m in self.excess if m.current is not None)
         return {"new_seats": round(new), "repricing": round(repricing), "excess": round(excess)}
 
@@ -104,7 +105,11 @@ class Comparison:
     @property
     def filled_by(self) -> dict[str, str | None]:
         """Each recommended HR seat's id -> the current seat that fills it (matched as kept or changed), or None when it is open."""
-        return {m.recommended.id: (m.current.id if m.current is not None else None) for m in self.matches if m.recommended is not None}
+        return {
+            m.recommended.id: (m.current.id if m.current is not None else None)
+            for m in self.matches
+            if m.recommended is not None
+        }
 
     @property
     def open_seats(self) -> tuple[Position, ...]:
@@ -121,7 +126,11 @@ class Comparison:
         {'open_seats': 0, 'open_fte': 0.0, 'open_cost': 0}
         """
         seats = self.open_seats
-        return {"open_seats": len(seats), "open_fte": round(float(sum(s.fte for s in seats)), 2), "open_cost": round(sum(s.annual_cost for s in seats))}
+        return {
+            "open_seats": len(seats),
+            "open_fte": round(float(sum(s.fte for s in seats)), 2),
+            "open_cost": round(sum(s.annual_cost for s in seats)),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """The recommended plan as :meth:`Plan.to_dict` gives it, each position with ``status`` ('filled' or 'open';
@@ -152,12 +161,19 @@ class Comparison:
         """Seats, FTE, cost, layers, widest span and HR per 100 of both sides."""
         employees = self.plan.profile.employees
         out = {}
-        for name, tree, cost in (("current", self.current, self.current_cost), ("recommended", self.plan, self.plan.summary["annual_cost"])):
+        for name, tree, cost in (
+            ("current", self.current, self.current_cost),
+            ("recommended", self.plan, self.plan.summary["annual_cost"]),
+        ):
             s = tree.structure()
             employees_here = tree.profile.employees if isinstance(tree, Plan) else employees
             out[name] = {
-                "hr_headcount": s["hr_headcount"], "hr_fte": s["hr_fte"], "hr_per_100": round(s["hr_fte"] / employees_here * 100, 3),
-                "annual_cost": round(cost), "layers": s["layers"], "widest_span": s["widest_span"],
+                "hr_headcount": s["hr_headcount"],
+                "hr_fte": s["hr_fte"],
+                "hr_per_100": round(s["hr_fte"] / employees_here * 100, 3),
+                "annual_cost": round(cost),
+                "layers": s["layers"],
+                "widest_span": s["widest_span"],
             }
         return out
 
@@ -254,10 +270,18 @@ def compare(current: SeatTree, plan: Plan) -> Comparison:
                 continue
             r = first_open(key)
             if r is not None and key is not None:
-                pair(c, r, f"same role ({roles[key].title}); {guessed[c.id]}" if c.id in guessed else f"same role ({roles[key].title})")
+                pair(
+                    c,
+                    r,
+                    f"same role ({roles[key].title}); {guessed[c.id]}"
+                    if c.id in guessed
+                    else f"same role ({roles[key].title})",
+                )
     head = next((s for s in rec if s.reports_to == plan.root.id), None)
     current_head = next((s for s in cur if s.reports_to is None or s.reports_to == current.root.id), None)
-    if head is not None and current_head is not None and head.id not in taken and current_head.id not in pairs:  # 2. heads of HR
+    if (
+        head is not None and current_head is not None and head.id not in taken and current_head.id not in pairs
+    ):  # 2. heads of HR
         pair(current_head, head, "the current head of HR takes the recommended head-of-HR seat")
     for c in cur:  # 3. the same family, nearest level
         key = role_of.get(c.id)
@@ -273,7 +297,11 @@ def compare(current: SeatTree, plan: Plan) -> Comparison:
     matches = []
     for c in cur:
         if c.id not in pairs:
-            why = f"no open seat for a {roles[role_of[c.id]].title} in the recommended structure" if c.id in role_of else f"the title '{c.title}' names no catalog role"
+            why = (
+                f"no open seat for a {roles[role_of[c.id]].title} in the recommended structure"
+                if c.id in role_of
+                else f"the title '{c.title}' names no catalog role"
+            )
             matches.append(Match(c, None, "excess", (), why))
             continue
         r = plan.seat(pairs[c.id][0])
@@ -283,7 +311,9 @@ def compare(current: SeatTree, plan: Plan) -> Comparison:
         if r.id not in taken:
             reason = r.rationale[-1].reason if r.rationale else "in the recommended structure"
             matches.append(Match(None, r, "new", (), reason))
-    spans = tuple((s, current.graph.out_degree(s.id)) for s in cur if current.graph.out_degree(s.id) > plan.profile.max_span)
+    spans = tuple(
+        (s, current.graph.out_degree(s.id)) for s in cur if current.graph.out_degree(s.id) > plan.profile.max_span
+    )
     covered = {f for c in cur for f in (c.functions or (roles[role_of[c.id]].functions if c.id in role_of else ()))}
     uncovered = tuple(f for f in plan.profile.functions if f not in covered)
     estimated = 0
@@ -295,15 +325,26 @@ def compare(current: SeatTree, plan: Plan) -> Comparison:
         else:  # no salary in the file: cost the seat at its role's pay
             estimated += 1
             role = roles[role_of[c.id]]
-            seat_costs[c.id] = costing.annual_cost(costing.base_salary(role, plan.profile.salary_multiplier), c.fte, costing.load_for(role.paid_as))
+            seat_costs[c.id] = costing.annual_cost(
+                costing.base_salary(role, plan.profile.salary_multiplier), c.fte, costing.load_for(role.paid_as)
+            )
     advice = _advice(current, cur, plan, role_of, uncovered)
     return Comparison(
-        current=current, plan=plan, matches=tuple(matches), spans_over=spans, uncovered=uncovered,
-        current_cost=sum(seat_costs.values()), estimated_costs=estimated, advice=advice, _seat_costs=tuple(seat_costs.items()),
+        current=current,
+        plan=plan,
+        matches=tuple(matches),
+        spans_over=spans,
+        uncovered=uncovered,
+        current_cost=sum(seat_costs.values()),
+        estimated_costs=estimated,
+        advice=advice,
+        _seat_costs=tuple(seat_costs.items()),
     )
 
 
-def _advice(current: SeatTree, cur: list[Position], plan: Plan, role_of: dict[str, str], uncovered: tuple[str, ...]) -> tuple[str, ...]:
+def _advice(
+    current: SeatTree, cur: list[Position], plan: Plan, role_of: dict[str, str], uncovered: tuple[str, ...]
+) -> tuple[str, ...]:
     """What a leader should weigh beyond the seat list: the head of HR's level, unions, sites and countries."""
     t, profile = plan.templates, plan.profile
     out = []
@@ -312,25 +353,60 @@ def _advice(current: SeatTree, cur: list[Position], plan: Plan, role_of: dict[st
     if head is not None and current_head is not None:
         level = t.roles[role_of[current_head.id]].level if current_head.id in role_of else current_head.level
         if level < head.level:
-            out.append(f"Head of HR: today a {current_head.title} (level {level}); a company of {profile.employees:,} employees calls for a {head.title} (level {head.level}) - {head.rationale[0].reason if head.rationale else ''}".rstrip(" -"))
+            out.append(
+                f"Head of HR: today a {current_head.title} (level {level}); a company of {profile.employees:,} employees calls for a {head.title} (level {head.level}) - {head.rationale[0].reason if head.rationale else ''}".rstrip(
+                    " -"
+                )
+            )
     if profile.unionized_share > 0:
         owner_id = plan.ledger.get("labor_relations", {}).get("owner")
         owner = plan.seat(owner_id).title if owner_id else "the head of HR"
-        doing = Counter(c.title for c in cur if "labor_relations" in (c.functions or (t.roles[role_of[c.id]].functions if c.id in role_of else ())))
-        now = "today it sits with " + ", ".join(f"{title} ({n} seat{'s' if n != 1 else ''})" for title, n in doing.most_common(3)) if doing else "no current seat covers it today"
-        out.append(f"Unions: {profile.unionized_share:.0%} of employees are under collective agreements; the plan gives labour relations to the {owner} ({now}).")
+        doing = Counter(
+            c.title
+            for c in cur
+            if "labor_relations" in (c.functions or (t.roles[role_of[c.id]].functions if c.id in role_of else ()))
+        )
+        now = (
+            "today it sits with "
+            + ", ".join(f"{title} ({n} seat{'s' if n != 1 else ''})" for title, n in doing.most_common(3))
+            if doing
+            else "no current seat covers it today"
+        )
+        out.append(
+            f"Unions: {profile.unionized_share:.0%} of employees are under collective agreements; the plan gives labour relations to the {owner} ({now})."
+        )
     field = sum(1 for s in plan.hr_seats if s.role in ("hr_generalist", "hr_business_partner", "senior_hr_generalist"))
     if profile.sites > 1 or len(profile.countries) > 1:
-        have = sum(1 for c in cur if role_of.get(c.id) in ("hr_generalist", "hr_business_partner", "senior_hr_generalist"))
-        places = f"{profile.sites:,} sites" + (f" in {len(profile.countries)} countries" if len(profile.countries) > 1 else "")
+        have = sum(
+            1 for c in cur if role_of.get(c.id) in ("hr_generalist", "hr_business_partner", "senior_hr_generalist")
+        )
+        places = f"{profile.sites:,} sites" + (
+            f" in {len(profile.countries)} countries" if len(profile.countries) > 1 else ""
+        )
         if have < field:
-            out.append(f"Sites: {places} are served by {have} generalist{'s' if have != 1 else ''} or partner{'s' if have != 1 else ''} today; the plan has {field} near the employees.")
+            out.append(
+                f"Sites: {places} are served by {have} generalist{'s' if have != 1 else ''} or partner{'s' if have != 1 else ''} today; the plan has {field} near the employees."
+            )
     if uncovered:
-        out.append("Uncovered: " + ", ".join(t.function_label(f) for f in uncovered) + " ha" + ("s" if len(uncovered) == 1 else "ve") + " no current seat.")
+        out.append(
+            "Uncovered: "
+            + ", ".join(t.function_label(f) for f in uncovered)
+            + " ha"
+            + ("s" if len(uncovered) == 1 else "ve")
+            + " no current seat."
+        )
     return tuple(out)
 
 
-def _changes(c: Position, r: Position, key: str | None, current: SeatTree, plan: Plan, rec_of: dict[str, str], roles: dict[str, Any]) -> tuple[str, ...]:
+def _changes(
+    c: Position,
+    r: Position,
+    key: str | None,
+    current: SeatTree,
+    plan: Plan,
+    rec_of: dict[str, str],
+    roles: dict[str, Any],
+) -> tuple[str, ...]:
     out = []
     if key != r.role:
         before = roles[key].title if key in roles else c.title
@@ -341,10 +417,11 @@ def _changes(c: Position, r: Position, key: str | None, current: SeatTree, plan:
     manager = c.reports_to
     expected = r.reports_to or plan.root.id
     at_top = manager is None or manager == current.root.id and not current.root.is_hr
-    if (expected == plan.root.id and not at_top) or (expected != plan.root.id and rec_of.get(manager or "") != expected):
+    if (expected == plan.root.id and not at_top) or (
+        expected != plan.root.id and rec_of.get(manager or "") != expected
+    ):
         now = current.seat(manager).title if manager else "no one"
         out.append(f"reporting: now to {now}, should be to {plan.seat(expected).title} ({expected})")
     if c.fte < r.fte:
         out.append(f"raise FTE from {c.fte:g} to {r.fte:g}")
     return tuple(out)
-

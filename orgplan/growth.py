@@ -116,7 +116,11 @@ def roadmap_sizes(profile: Profile, to: int | None = None, steps: int = 12) -> l
     """
     target = to if to is not None else default_target(profile)
     if target <= profile.employees:
-        why = f"--to {to:,}" if to is not None else f"three years of growth_rate {profile.growth_rate:g} ({target:,} employees)"
+        why = (
+            f"--to {to:,}"
+            if to is not None
+            else f"three years of growth_rate {profile.growth_rate:g} ({target:,} employees)"
+        )
         raise OptionError(f"{why} is not larger than the company's {profile.employees:,} employees; pass a larger --to")
     return default_sizes(profile.employees, target, steps)
 
@@ -170,7 +174,9 @@ def roadmap(
         seen = present[0]
         for i in range(1, len(sizes)):
             if present[i] != present[i - 1]:
-                n = _threshold(sizes[i - 1], sizes[i], lambda m: any(s.role == key for s in at(m).hr_seats) == present[i])
+                n = _threshold(
+                    sizes[i - 1], sizes[i], lambda m: any(s.role == key for s in at(m).hr_seats) == present[i]
+                )
                 event = ("again" if seen else "first") if present[i] else "last"
                 milestones.append(_milestone(at(n), at(n - 1), key, role.title, event, n))
                 seen = seen or present[i]
@@ -179,7 +185,11 @@ def roadmap(
         milestones.append(_milestone(first, None, key, t.roles[key].title, "today", sizes[0]))
     # The table: the sweep's ends, every threshold, and each size where the seat count moved.
     rows = {sizes[0], sizes[-1], *(m.employees for m in milestones)}
-    rows |= {n for i, n in enumerate(sizes[1:], start=1) if plans[i].summary["hr_headcount"] != plans[i - 1].summary["hr_headcount"]}
+    rows |= {
+        n
+        for i, n in enumerate(sizes[1:], start=1)
+        if plans[i].summary["hr_headcount"] != plans[i - 1].summary["hr_headcount"]
+    }
     steps = tuple(_step(at(n), t) for n in sorted(rows))
     order = {"today": 0, "last": 1, "first": 2, "again": 2}
     milestones.sort(key=lambda m: (m.employees, order[m.event], list(t.roles).index(m.role)))

@@ -45,9 +45,16 @@ def hiring_plan(plan: Plan, only: Collection[str] | None = None) -> tuple[Hire, 
     def need(seat: Position) -> float:
         return max((values.get(f"demand_{f}", 0.0) for f in seat.functions), default=0.0)
 
-    seats = sorted((s for s in plan.hr_seats if only is None or s.id in only), key=lambda s: (phase_of[s.family][0], depth[s.id], -need(s), -s.level))
-    pace = max(int(policy.min_hires_per_quarter.value or 1), math.ceil(len(seats) / (policy.horizon_quarters.value or 1)))
+    seats = sorted(
+        (s for s in plan.hr_seats if only is None or s.id in only),
+        key=lambda s: (phase_of[s.family][0], depth[s.id], -need(s), -s.level),
+    )
+    pace = max(
+        int(policy.min_hires_per_quarter.value or 1), math.ceil(len(seats) / (policy.horizon_quarters.value or 1))
+    )
     return tuple(
-        Hire(order=i + 1, quarter=i // pace + 1, phase=phase_of[s.family][1].name, seat=s, why=phase_of[s.family][1].why)
+        Hire(
+            order=i + 1, quarter=i // pace + 1, phase=phase_of[s.family][1].name, seat=s, why=phase_of[s.family][1].why
+        )
         for i, s in enumerate(seats)
     )

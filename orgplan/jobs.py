@@ -38,7 +38,17 @@ from .report import money
 if TYPE_CHECKING:
     from .catalog import Qualifications, Role
 
-__all__ = ["Part", "PayRange", "JobDescription", "job_descriptions", "markdown", "docx_bytes", "job_files", "write_jobs", "FORMATS"]
+__all__ = [
+    "Part",
+    "PayRange",
+    "JobDescription",
+    "job_descriptions",
+    "markdown",
+    "docx_bytes",
+    "job_files",
+    "write_jobs",
+    "FORMATS",
+]
 
 FORMATS = ("md", "docx")
 MAX_REASONS = 8  # reasons listed under "Why the plan has this role"; more are counted
@@ -128,12 +138,20 @@ class JobDescription:
         for ranges in alike.values():
             text = PayRange(None, ranges[0].low, ranges[0].high, 0).text
             countries = [r.country for r in ranges if r.country]
-            where = f" in {_listed(countries)}" if countries else " for seats serving the whole company" if len(alike) > 1 else ""
+            where = (
+                f" in {_listed(countries)}"
+                if countries
+                else " for seats serving the whole company"
+                if len(alike) > 1
+                else ""
+            )
             seats = f" ({count_of(sum(r.seats for r in ranges), 'seat')})" if len(alike) > 1 or len(ranges) > 1 else ""
             out.append(f"{label}{where}: {text}{seats}")
         if round(self.fte, 2) != self.seats:
-            out.append(f"Part time: {'the seats are' if self.seats > 1 else 'the seat is'} {number(round(self.fte, 2))} FTE{' in all' if self.seats > 1 else ''}; "
-                       "the figures above are full-time rates, paid in proportion.")
+            out.append(
+                f"Part time: {'the seats are' if self.seats > 1 else 'the seat is'} {number(round(self.fte, 2))} FTE{' in all' if self.seats > 1 else ''}; "
+                "the figures above are full-time rates, paid in proportion."
+            )
         return tuple(out)
 
     @property
@@ -148,26 +166,41 @@ class JobDescription:
             line.append("Direct reports: none")
         if self.dotted_to:
             line.append("Dotted line to: " + "; ".join(self.dotted_to))
-        functions = tuple(f"{label} - {what}: {detail}" for label, what, detail in self.functions) or ("No HR function of its own: it leads the seats below it.",)
+        functions = tuple(f"{label} - {what}: {detail}" for label, what, detail in self.functions) or (
+            "No HR function of its own: it leads the seats below it.",
+        )
         quals = []
         notes = []
         for level, q in self.qualifications:
             prefix = f"Level {level} ({q.stage}) - " if len(self.qualifications) > 1 else ""
-            quals += [f"{prefix}Education: {q.education}", f"{prefix}Experience: {q.experience}", f"{prefix}Certifications: {q.certifications}"]
+            quals += [
+                f"{prefix}Education: {q.education}",
+                f"{prefix}Experience: {q.experience}",
+                f"{prefix}Certifications: {q.certifications}",
+            ]
             notes.append(q.source if q.source.startswith("Source") else f"Source: {q.source}")
         seats = [f"{self.seats_text} in the plan."]
         if len(self.titles) > 1 or self.titles[0][0] != self.title:
             seats.append("Seats: " + _listed([f"{t} ({n})" for t, n in self.titles]) + ".")
         if self.places:
             seats.append("Serving: " + _listed([f"{p} ({n})" for p, n in self.places]) + ".")
-        why = self.why[:MAX_REASONS] + ((f"And {len(self.why) - MAX_REASONS} more reasons of the same kind, one per seat (see the staffing plan).",) if len(self.why) > MAX_REASONS else ())
+        why = self.why[:MAX_REASONS] + (
+            (f"And {len(self.why) - MAX_REASONS} more reasons of the same kind, one per seat (see the staffing plan).",)
+            if len(self.why) > MAX_REASONS
+            else ()
+        )
         return (
             Part("Summary", (*self.grown, self.summary)),
             Part("Reporting line", bullets=tuple(line), labelled=True),
             Part(f"HR functions this role covers at {self.company}", bullets=functions, labelled=bool(self.functions)),
             Part("Responsibilities", bullets=self.responsibilities),
             Part("Skills", bullets=tuple(_sentence(s) for s in self.skills)),
-            Part("Qualifications and experience", bullets=tuple(quals), note=" ".join(dict.fromkeys(notes)), labelled=True),
+            Part(
+                "Qualifications and experience",
+                bullets=tuple(quals),
+                note=" ".join(dict.fromkeys(notes)),
+                labelled=True,
+            ),
             Part("Career next steps", bullets=self.next_steps),
             Part("Pay range", bullets=self.pay_lines, note=" ".join(self.pay_source), labelled=True),
             Part("Seats and FTE", tuple(seats)),
@@ -219,8 +252,13 @@ class _Reader:
         title = bases.most_common(1)[0][0] if len(bases) == 1 else role.title
         levels = tuple(sorted({s.level for s in seats}))
         return JobDescription(
-            role=key, title=title, company=plan.profile.company, family=t.families[role.family].label, levels=levels,
-            seats=len(seats), fte=round(sum(s.fte for s in seats), 2),
+            role=key,
+            title=title,
+            company=plan.profile.company,
+            family=t.families[role.family].label,
+            levels=levels,
+            seats=len(seats),
+            fte=round(sum(s.fte for s in seats), 2),
             titles=tuple(Counter(s.title for s in seats).items()),
             grown=self.grown(role, seats),
             summary=role.summary,
@@ -231,7 +269,11 @@ class _Reader:
             responsibilities=role.responsibilities,
             skills=role.skills,
             qualifications=tuple((lv, t.catalog.qualifications(key, lv)) for lv in levels),
-            next_steps=tuple(t.roles[k].title + (" (a seat in this plan)" if k in self.roles_in_plan else "") for k in role.next_steps if k in t.roles),
+            next_steps=tuple(
+                t.roles[k].title + (" (a seat in this plan)" if k in self.roles_in_plan else "")
+                for k in role.next_steps
+                if k in t.roles
+            ),
             pay=self.pay(seats),
             pay_basis=role.paid_as,
             pay_source=self.pay_source(role, seats),
@@ -258,14 +300,30 @@ class _Reader:
         does = {f for s in seats for f in s.functions}
         owns = {f for s in seats for f in self.owned.get(s.id, ())}
         ids = {s.id for s in seats}
-        leads = set() if does or owns else {f for p in self.plan.seats if p.reports_to in ids for f in p.functions}  # a team lead: its team's work
+        leads = (
+            set() if does or owns else {f for p in self.plan.seats if p.reports_to in ids for f in p.functions}
+        )  # a team lead: its team's work
         out = []
         for f in self.plan.profile.functions:
             info = self.t.functions.get(f)
             if f not in does | owns | leads or info is None:
                 continue
-            what = "does the work and owns it" if f in does and f in owns else "owns it" if f in owns else "does the work" if f in does else "leads the team doing it"
-            detail = f"{info.directing} {info.doing}" if f in does and f in owns else info.directing if f in owns else info.doing
+            what = (
+                "does the work and owns it"
+                if f in does and f in owns
+                else "owns it"
+                if f in owns
+                else "does the work"
+                if f in does
+                else "leads the team doing it"
+            )
+            detail = (
+                f"{info.directing} {info.doing}"
+                if f in does and f in owns
+                else info.directing
+                if f in owns
+                else info.doing
+            )
             out.append((info.label, what, detail))
         return tuple(out)
 
@@ -298,17 +356,28 @@ class _Reader:
             scaled = round(base * profile.salary_multiplier * index.get(s.country or "", 1.0))
             premium = premium or s.base_salary > scaled + 0.5
         for level in sorted(floors):
-            out.append(f"Level {level} seats are paid at least {money(policy.floor(level))}: {policy.level_floors[level].source.rstrip('.')}.")
+            out.append(
+                f"Level {level} seats are paid at least {money(policy.floor(level))}: {policy.level_floors[level].source.rstrip('.')}."
+            )
         if head is not None:
             figure = next(f for n, f in reversed(policy.head_of_hr) if profile.employees >= n)
-            out.append(f"As head of HR of {profile.employees:,} employees, at least {money(head)}: {figure.source.rstrip('.')}.")
+            out.append(
+                f"As head of HR of {profile.employees:,} employees, at least {money(head)}: {figure.source.rstrip('.')}."
+            )
         if profile.salary_multiplier != 1:
-            out.append(f"Times the company's salary multiplier of {profile.salary_multiplier:g} (cost of labour against U.S. medians).")
-        shown = [f"{c} {index[c]:g}" for c in dict.fromkeys(s.country for s in seats if s.country and index.get(s.country, 1.0) != 1)]
+            out.append(
+                f"Times the company's salary multiplier of {profile.salary_multiplier:g} (cost of labour against U.S. medians)."
+            )
+        shown = [
+            f"{c} {index[c]:g}"
+            for c in dict.fromkeys(s.country for s in seats if s.country and index.get(s.country, 1.0) != 1)
+        ]
         if shown:
             out.append("Times the pay index of the country: " + ", ".join(shown) + ".")
         if premium:
-            out.append(f"Raised to at least {policy.supervisor_premium.value:.0%} above the best-paid seat the leader leads: {policy.supervisor_premium.source.rstrip('.')}.")
+            out.append(
+                f"Raised to at least {policy.supervisor_premium.value:.0%} above the best-paid seat the leader leads: {policy.supervisor_premium.source.rstrip('.')}."
+            )
         return tuple(out)
 
 
@@ -374,12 +443,19 @@ def markdown(jd: JobDescription) -> str:
 
 def index_markdown(plan: Plan, jds: tuple[JobDescription, ...], formats: tuple[str, ...]) -> str:
     """The folder's index: every role with its seats, reporting line and files."""
-    lines = [f"# Job descriptions: {_md(plan.profile.company)}", "",
-             f"{count_of(len(jds), 'role')} in the recommended HR team of {plan.profile.employees:,} employees, one file per role.", "",
-             "| Role | Seats | FTE | Reports to | Files |", "| --- | ---: | ---: | --- | --- |"]
+    lines = [
+        f"# Job descriptions: {_md(plan.profile.company)}",
+        "",
+        f"{count_of(len(jds), 'role')} in the recommended HR team of {plan.profile.employees:,} employees, one file per role.",
+        "",
+        "| Role | Seats | FTE | Reports to | Files |",
+        "| --- | ---: | ---: | --- | --- |",
+    ]
     for jd in jds:
         files = ", ".join(f"[{f}]({jd.role}.{f})" for f in formats)
-        lines.append(f"| {_md(jd.title)} | {jd.seats} | {number(jd.fte)} | {_md(_counted(jd.reports_to, False))} | {files} |")
+        lines.append(
+            f"| {_md(jd.title)} | {jd.seats} | {number(jd.fte)} | {_md(_counted(jd.reports_to, False))} | {files} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -390,7 +466,9 @@ def docx_bytes(jd: JobDescription) -> bytes:
         from docx import Document
         from docx.shared import Pt, RGBColor
     except ImportError:  # pragma: no cover - installed with orgplan
-        raise OptionError("writing .docx needs the python-docx package; reinstall orgplan with: python3 -m pip install -e .") from None
+        raise OptionError(
+            "writing .docx needs the python-docx package; reinstall orgplan with: python3 -m pip install -e ."
+        ) from None
     doc = Document()
     doc.core_properties.title = f"{jd.title} - {jd.company}"
     doc.core_properties.author = "orgplan"
@@ -427,7 +505,12 @@ def job_files(plan: Plan, formats: tuple[str, ...] | list[str] = FORMATS) -> dic
     formats = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in formats if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise OptionError(f"unknown format {unknown[0]!r}; expected {' or '.join(FORMATS)}" if unknown else f"no format given; expected {' or '.join(FORMATS)}", where="--format")
+        raise OptionError(
+            f"unknown format {unknown[0]!r}; expected {' or '.join(FORMATS)}"
+            if unknown
+            else f"no format given; expected {' or '.join(FORMATS)}",
+            where="--format",
+        )
     jds = job_descriptions(plan)
     files: dict[str, bytes] = {}
     for jd in jds:
@@ -439,7 +522,9 @@ def job_files(plan: Plan, formats: tuple[str, ...] | list[str] = FORMATS) -> dic
     return files
 
 
-def write_jobs(plan: Plan, out_dir: str | os.PathLike[str], formats: tuple[str, ...] | list[str] = FORMATS) -> list[Path]:
+def write_jobs(
+    plan: Plan, out_dir: str | os.PathLike[str], formats: tuple[str, ...] | list[str] = FORMATS
+) -> list[Path]:
     """Write a job description per role into ``out_dir/jobs/``: ``<role>.md`` and/or ``<role>.docx``, and ``index.md``.
 
     Every file is made first, then the set is moved into place together, so a failure

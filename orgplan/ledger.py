@@ -54,7 +54,9 @@ class Ledger:
             return ()
         if covers[0] in _POOL_PILLAR:
             pillar = _POOL_PILLAR[covers[0]]
-            functions = [f for f, v in self.remaining.items() if v > 1e-9 and (pillar is None or self.pillars[f] == pillar)]
+            functions = [
+                f for f, v in self.remaining.items() if v > 1e-9 and (pillar is None or self.pillars[f] == pillar)
+            ]
         else:
             functions = [f for f in covers if f in self.demand]
         if not functions:
@@ -78,4 +80,6 @@ class Ledger:
 
     def rows(self) -> dict[str, dict[str, float]]:
         """Each function's demand and covered FTE, rounded for people to read."""
-        return {f: {"demand_fte": round(self.demand[f], 2), "covered_fte": round(self.covered[f], 2)} for f in self.demand}
+        return {
+            f: {"demand_fte": round(self.demand[f], 2), "covered_fte": round(self.covered[f], 2)} for f in self.demand
+        }

@@ -17,10 +17,25 @@ __all__ = ["Limit", "limit", "all_limits"]
 
 # How each limit's value reads in a message.
 _UNITS = {
-    "file_bytes": "bytes", "part_bytes": "bytes", "nesting_depth": "levels", "expanded_values": "values",
-    "list_items": "items", "mapping_keys": "keys", "text_chars": "characters", "number_chars": "characters",
-    "zip_members": "parts", "rows": "rows", "columns": "columns", "cell_chars": "characters", "chars": "characters",
-    "depth": "levels", "value_chars": "characters", "compression_ratio": "times", "number_magnitude": "", "money": "USD", "seats_per_rule": "seats",
+    "file_bytes": "bytes",
+    "part_bytes": "bytes",
+    "nesting_depth": "levels",
+    "expanded_values": "values",
+    "list_items": "items",
+    "mapping_keys": "keys",
+    "text_chars": "characters",
+    "number_chars": "characters",
+    "zip_members": "parts",
+    "rows": "rows",
+    "columns": "columns",
+    "cell_chars": "characters",
+    "chars": "characters",
+    "depth": "levels",
+    "value_chars": "characters",
+    "compression_ratio": "times",
+    "number_magnitude": "",
+    "money": "USD",
+    "seats_per_rule": "seats",
 }
 
 
@@ -66,6 +81,8 @@ def all_limits() -> dict[str, Limit]:
         for key, entry in entries.items():
             value, why = entry.get("value"), entry.get("why")
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0 or not why:
-                raise TemplateError("expected a positive number as value and a reason as why", path=path, where=f"{section}.{key}")
+                raise TemplateError(
+                    "expected a positive number as value and a reason as why", path=path, where=f"{section}.{key}"
+                )
             out[f"{section}.{key}"] = Limit(f"{section}.{key}", value, str(why))
     return out

@@ -198,14 +198,24 @@ class Plan(SeatTree):
         """Totals: seats, FTE, HR per 100 employees, cost, layers, widest span, seats per family."""
         structure = self.structure()
         employees = self.profile.employees
-        summary: dict[str, Any] = {"employees": employees, "hr_headcount": structure["hr_headcount"], "hr_fte": structure["hr_fte"]}
+        summary: dict[str, Any] = {
+            "employees": employees,
+            "hr_headcount": structure["hr_headcount"],
+            "hr_fte": structure["hr_fte"],
+        }
         summary["hr_per_100"] = round(structure["hr_fte"] / employees * 100, 3)
         summary |= {k: structure[k] for k in ("annual_cost", "layers", "widest_span", "seats_by_family")}
         band = self.templates.band_for(employees)
         if band is not None:
             ratio = summary["hr_per_100"]
             status = "below" if ratio < band.low else "above" if ratio > band.high else "within"
-            summary["benchmark_hr_per_100"] = {"low": band.low, "high": band.high, "source": band.source, "status": status, "reasons": list(self.benchmark_reasons) if status != "within" else []}
+            summary["benchmark_hr_per_100"] = {
+                "low": band.low,
+                "high": band.high,
+                "source": band.source,
+                "status": status,
+                "reasons": list(self.benchmark_reasons) if status != "within" else [],
+            }
         if self.operating_model:
             summary["operating_model"] = dict(self.operating_model)
         if self.ledger:
@@ -233,4 +243,3 @@ class Plan(SeatTree):
     def json(self) -> str:
         """The plan as JSON; the same input always gives the same bytes."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
-

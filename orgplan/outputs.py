@@ -25,10 +25,19 @@ __all__ = ["OUTPUT_FILES", "write_outputs", "write_gap_outputs", "roadmap_tables
 # Every file a command writes into an output folder. A folder holding anything else is not
 # replaced, so files orgplan did not write are never lost.
 # ``jobs`` (from ``orgplan jobs``) is carried over into each new set as it was.
-OUTPUT_FILES = frozenset({
-    "plan.json", "orgchart.png", "orgchart.pdf", "staffing-plan.xlsx",
-    "orgchart-gap.png", "orgchart-gap.pdf", "roadmap.xlsx", "roadmap.png", "jobs",
-})
+OUTPUT_FILES = frozenset(
+    {
+        "plan.json",
+        "orgchart.png",
+        "orgchart.pdf",
+        "staffing-plan.xlsx",
+        "orgchart-gap.png",
+        "orgchart-gap.pdf",
+        "roadmap.xlsx",
+        "roadmap.png",
+        "jobs",
+    }
+)
 CARRIED = ("jobs",)
 
 
@@ -64,7 +73,9 @@ def write_gap_outputs(gap: Comparison, out_dir: str | os.PathLike[str]) -> list[
     return _placed(written, out_dir)
 
 
-def _chart_and_workbook(plan: Plan, folder: Path, chart_name: str, comparison: Comparison | None = None, **chart_options: Any) -> list[Path]:
+def _chart_and_workbook(
+    plan: Plan, folder: Path, chart_name: str, comparison: Comparison | None = None, **chart_options: Any
+) -> list[Path]:
     """The chart as a slide-shaped PNG (always possible: large plans are folded), then the workbook embedding it."""
     from .chart import render_chart
     from .excel import export_excel
@@ -83,20 +94,61 @@ def roadmap_tables(r: Roadmap) -> list[Table]:
     roles = r.templates.roles
     titles = {key for step in r.steps for key, _ in step.roles}
     keys = [k for k in roles if k in titles]
-    headers = ["Employees", "HR seats", "HR FTE", "HR staff per 100", "Published low, per 100", "Published high, per 100",
-               "Published low, FTE", "Published high, FTE", "Layers", "Annual cost (USD)", *(roles[k].title for k in keys)]
+    headers = [
+        "Employees",
+        "HR seats",
+        "HR FTE",
+        "HR staff per 100",
+        "Published low, per 100",
+        "Published high, per 100",
+        "Published low, FTE",
+        "Published high, FTE",
+        "Layers",
+        "Annual cost (USD)",
+        *(roles[k].title for k in keys),
+    ]
     rows = []
     for row, s in enumerate(r.steps, start=FIRST_ROW):
-        band = [Formula(f"={col}{row}*A{row}/100", edge * s.employees / 100) for col, edge in zip("EF", s.band)] if s.band else [None, None]
-        rows.append([s.employees, s.hr_headcount, s.hr_fte, s.hr_per_100, s.band[0] if s.band else None, s.band[1] if s.band else None,
-                     *band, s.layers, s.annual_cost, *(dict(s.roles).get(k, 0) for k in keys)])
-    chart = TableChart("line", "HR FTE against the published range", categories=0, series=(2, 6, 7), y_title="HR FTE", x_title="Employees", dashed=(1, 2))
+        band = (
+            [Formula(f"={col}{row}*A{row}/100", edge * s.employees / 100) for col, edge in zip("EF", s.band)]
+            if s.band
+            else [None, None]
+        )
+        rows.append(
+            [
+                s.employees,
+                s.hr_headcount,
+                s.hr_fte,
+                s.hr_per_100,
+                s.band[0] if s.band else None,
+                s.band[1] if s.band else None,
+                *band,
+                s.layers,
+                s.annual_cost,
+                *(dict(s.roles).get(k, 0) for k in keys),
+            ]
+        )
+    chart = TableChart(
+        "line",
+        "HR FTE against the published range",
+        categories=0,
+        series=(2, 6, 7),
+        y_title="HR FTE",
+        x_title="Employees",
+        dashed=(1, 2),
+    )
     formats = {0: "#,##0", 2: "0.00", 3: "0.00", 4: "0.00", 5: "0.00", 6: "0.00", 7: "0.00", 9: "#,##0"}
-    steps = Table("Roadmap", f"{r.profile.company}: the recommended HR team at each size", headers, rows, formats, chart=chart)
+    steps = Table(
+        "Roadmap", f"{r.profile.company}: the recommended HR team at each size", headers, rows, formats, chart=chart
+    )
     events = {"today": "there at the start", "first": "first seat", "again": "back again", "last": "last seat goes"}
     milestones = Table(
-        "Milestones", f"{r.profile.company}: where seats appear and go", ["Employees", "Change", "Role", "Why"],
-        [[m.employees, events[m.event], m.title, m.reason] for m in r.milestones], {0: "#,##0"}, {3: 100},
+        "Milestones",
+        f"{r.profile.company}: where seats appear and go",
+        ["Employees", "Change", "Role", "Why"],
+        [[m.employees, events[m.event], m.title, m.reason] for m in r.milestones],
+        {0: "#,##0"},
+        {3: 100},
     )
     return [steps, milestones]
 
@@ -107,6 +159,9 @@ def write_roadmap_outputs(r: Roadmap, out_dir: str | os.PathLike[str]) -> list[P
     from .tables import write_tables
 
     with atomic_folder(out_dir, OUTPUT_FILES) as staging:
-        written = [write_tables(staging / "roadmap.xlsx", roadmap_tables(r)), render_roadmap(r, staging / "roadmap.png")]
+        written = [
+            write_tables(staging / "roadmap.xlsx", roadmap_tables(r)),
+            render_roadmap(r, staging / "roadmap.png"),
+        ]
         _carry(out_dir, staging)
     return _placed(written, out_dir)

@@ -21,7 +21,9 @@ def price(top: Seat, head: Seat, t: Templates, multiplier: float, employees: int
     premium = 1 + float(policy.supervisor_premium.value or 0.0)
     for seat in reversed(_level_order(top)):
         base = seat.role.salary.base
-        if seat.is_leader or seat.level > seat.role.level:  # a leader's pay follows its level; others keep their market pay
+        if (
+            seat.is_leader or seat.level > seat.role.level
+        ):  # a leader's pay follows its level; others keep their market pay
             base = max(base, policy.floor(seat.level))
         if seat is head:
             base = max(base, policy.head_floor(employees))

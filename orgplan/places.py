@@ -70,29 +70,49 @@ def _apportion(total: int, weights: list[float]) -> list[int]:
     return sizes
 
 
-def parse_places(key: str, value: Any, spec: Mapping[str, Any], employees: int, source: str | None) -> tuple[Place, ...]:
+def parse_places(
+    key: str, value: Any, spec: Mapping[str, Any], employees: int, source: str | None
+) -> tuple[Place, ...]:
     """Validate a profile's ``countries`` or ``business_units``: a count, or a list of named items."""
     if isinstance(value, list):
         return _named(key, value, spec, employees, source)
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ProfileError(f"expected a whole number or a list of items with name and employees, got {_kind(value)}", path=source, where=key)
+        raise ProfileError(
+            f"expected a whole number or a list of items with name and employees, got {_kind(value)}",
+            path=source,
+            where=key,
+        )
     try:
         count = float(str(value).replace(",", "").strip())
     except ValueError:
-        raise ProfileError(f"expected a whole number or a list of items with name and employees, got {shown(value)}", path=source, where=key) from None
+        raise ProfileError(
+            f"expected a whole number or a list of items with name and employees, got {shown(value)}",
+            path=source,
+            where=key,
+        ) from None
     low, high = spec.get("min", 1), spec.get("max", 1000)
     if not math.isfinite(count) or count != int(count) or not low <= count <= high:
-        raise ProfileError(f"expected a whole number from {low:,} to {high:,}, got {shown(value)}", path=source, where=key)
+        raise ProfileError(
+            f"expected a whole number from {low:,} to {high:,}, got {shown(value)}", path=source, where=key
+        )
     if count > employees:
-        raise ProfileError(f"{int(count):,} is more than the {employees:,} employees; every one needs at least one employee", path=source, where=key)
+        raise ProfileError(
+            f"{int(count):,} is more than the {employees:,} employees; every one needs at least one employee",
+            path=source,
+            where=key,
+        )
     return assumed_places(key, int(count), employees)
 
 
-def _named(key: str, items: list[Any], spec: Mapping[str, Any], employees: int, source: str | None) -> tuple[Place, ...]:
+def _named(
+    key: str, items: list[Any], spec: Mapping[str, Any], employees: int, source: str | None
+) -> tuple[Place, ...]:
     fields: Mapping[str, Mapping[str, Any]] = spec.get("items", {})
     high = spec.get("max", 1000)
     if not items:
-        raise ProfileError("the list is empty; give at least one item with name and employees, or a number", path=source, where=key)
+        raise ProfileError(
+            "the list is empty; give at least one item with name and employees, or a number", path=source, where=key
+        )
     if len(items) > high:
         raise ProfileError(f"expected at most {high:,} items, got {len(items):,}", path=source, where=key)
     out: list[Place] = []
@@ -103,22 +123,34 @@ def _named(key: str, items: list[Any], spec: Mapping[str, Any], employees: int, 
             raise ProfileError(f"expected an item with name and employees, got {_kind(item)}", path=source, where=where)
         for name in item:
             if name not in fields:
-                raise ProfileError(f"unknown key {shown(name)}{suggest(str(name), fields)}; expected any of: {', '.join(fields)}", path=source, where=where)
+                raise ProfileError(
+                    f"unknown key {shown(name)}{suggest(str(name), fields)}; expected any of: {', '.join(fields)}",
+                    path=source,
+                    where=where,
+                )
         values = {}
         for name, rules in fields.items():
             if item.get(name) is None:
                 if rules.get("required"):
-                    raise ProfileError(f"{name} is required ({rules.get('description', '')})".rstrip(" ()"), path=source, where=where)
+                    raise ProfileError(
+                        f"{name} is required ({rules.get('description', '')})".rstrip(" ()"), path=source, where=where
+                    )
                 continue
             values[name] = _value(item[name], rules, source, f"{where}.{name}")
         lowered = values["name"].casefold()
         if lowered in seen:
-            raise ProfileError(f"the name {values['name']!r} is used twice (items {seen[lowered]} and {i})", path=source, where=where)
+            raise ProfileError(
+                f"the name {values['name']!r} is used twice (items {seen[lowered]} and {i})", path=source, where=where
+            )
         seen[lowered] = i
         out.append(Place(**values))
     total = sum(p.employees for p in out)
     if abs(total - employees) > employees * 0.01:
-        raise ProfileError(f"the employees of the {key.replace('_', ' ')} add up to {total:,}, but the profile has {employees:,} employees; they must agree within 1%", path=source, where=key)
+        raise ProfileError(
+            f"the employees of the {key.replace('_', ' ')} add up to {total:,}, but the profile has {employees:,} employees; they must agree within 1%",
+            path=source,
+            where=key,
+        )
     return tuple(out)
 
 
@@ -175,7 +207,9 @@ def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | N
     if whole and number != int(number):
         raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
     if rate and not percent and number > plain_top:
-        as_percent = (lo is None or number >= lo * 100) and (hi is None or number <= hi * 100)  # it was probably meant as one
+        as_percent = (lo is None or number >= lo * 100) and (
+            hi is None or number <= hi * 100
+        )  # it was probably meant as one
         hint = f" (write {_fmt(number)}% for {_fmt(number)} percent)" if as_percent else ""
         raise ProfileError(f"expected {wanted}, got {shown(value)}{hint}", path=source, where=key)
     if (lo is not None and number < lo) or (hi is not None and number > hi):

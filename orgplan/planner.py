@@ -77,7 +77,9 @@ class _Build:
         values["home_share"] = 1 - abroad / profile.employees  # served from home, not by HR staff in their own country
 
     # -- seats -----------------------------------------------------------------------
-    def add(self, role_key: str, fte: float, reason: Reason, functions: tuple[str, ...] = (), count: int = 1, **place: Any) -> Seat:
+    def add(
+        self, role_key: str, fte: float, reason: Reason, functions: tuple[str, ...] = (), count: int = 1, **place: Any
+    ) -> Seat:
         """Add ``count`` alike seats of a role; return the last."""
         role = self.t.roles[role_key]
         rank = self.t.catalog.family_rank(role.family)
@@ -116,11 +118,17 @@ class _Build:
         self.stage("lead")
         self.leftovers()
         if not self.seats:
-            raise PlanError("the rule pack recommended no HR seat at all; it needs a rule that fires for every company", path=self.t.rules.path)
+            raise PlanError(
+                "the rule pack recommended no HR seat at all; it needs a rule that fires for every company",
+                path=self.t.rules.path,
+            )
         covered = {f for s in self.seats for f in s.functions}
         missing = [f for f in self.profile.functions if f not in covered]
         if missing:
-            raise PlanError(f"no seat covers the requested function(s) {', '.join(missing)}; the rule pack needs a rule that covers them", path=self.t.rules.path)
+            raise PlanError(
+                f"no seat covers the requested function(s) {', '.join(missing)}; the rule pack needs a rule that covers them",
+                path=self.t.rules.path,
+            )
         return self.finish(model, chosen)
 
     def leftovers(self) -> None:
@@ -167,7 +175,11 @@ class _Build:
         action = rule.action
         count = action.seats.number(values)
         if count < 0 or count != int(count):
-            raise RuleError(f"seats should be a whole number of 0 or more, gave {count:g}", path=self.t.rules.path, where=f"rule '{rule.id}', {action.kind}.seats")
+            raise RuleError(
+                f"seats should be a whole number of 0 or more, gave {count:g}",
+                path=self.t.rules.path,
+                where=f"rule '{rule.id}', {action.kind}.seats",
+            )
         count = int(count)
         reason = Reason(rule.id, rule.reason.render(values, seats=count))
         if action.kind == "promote":
@@ -189,7 +201,11 @@ class _Build:
         if action.fte is not None:  # part-time seats
             fte = action.fte.number(values)
             if not 0 < fte <= 1:
-                raise RuleError(f"fte should be more than 0 and at most 1, gave {fte:g}", path=self.t.rules.path, where=f"rule '{rule.id}', add.fte")
+                raise RuleError(
+                    f"fte should be more than 0 and at most 1, gave {fte:g}",
+                    path=self.t.rules.path,
+                    where=f"rule '{rule.id}', add.fte",
+                )
             fte = self.t.costing.round_fte(fte)
         role = self.t.roles[action.role]
         if count == 0:
@@ -223,7 +239,12 @@ class _Build:
             pass
         if head.name != before:
             note = self.t.rules.growth.reason
-            head.reasons.append(Reason(GROWTH_RULE, note.render(count=len(self.seats) - 1, top=seat.level, title=head.name, level=head.level)))
+            head.reasons.append(
+                Reason(
+                    GROWTH_RULE,
+                    note.render(count=len(self.seats) - 1, top=seat.level, title=head.name, level=head.level),
+                )
+            )
 
     def scopes(self, scope: str) -> Iterator[dict[str, Any]]:
         """The values of each country, unit or region a scoped rule is weighed for ({} for the company)."""
@@ -236,8 +257,12 @@ class _Build:
             for unit in self.profile.business_units:
                 share = unit.employees / employees
                 yield {
-                    "unit": unit.name, "unit_employees": unit.employees, "unit_share": share, "unit_pool": pool * share,
-                    "unit_pool_advisory": advisory * share, "unit_advisory_work": self.values["advisory_work"] * share,
+                    "unit": unit.name,
+                    "unit_employees": unit.employees,
+                    "unit_share": share,
+                    "unit_pool": pool * share,
+                    "unit_pool_advisory": advisory * share,
+                    "unit_advisory_work": self.values["advisory_work"] * share,
                     "unit_seats": self.placed[("unit", unit.name)],
                 }
             return
@@ -246,10 +271,17 @@ class _Build:
             for i, country in enumerate(countries):
                 share = country.employees / employees
                 yield {
-                    "country": country.name, "country_employees": country.employees, "country_share": share,
-                    "country_pay_index": country.pay_index, "country_sites": country.sites or max(1, round(self.profile.sites * share)),
-                    "country_unionized_share": self.profile.unionized_share if country.unionized_share is None else country.unionized_share,
-                    "headquarters": i == 0, "country_pool": pool * share, "country_seats": self.placed[("country", country.name)],
+                    "country": country.name,
+                    "country_employees": country.employees,
+                    "country_share": share,
+                    "country_pay_index": country.pay_index,
+                    "country_sites": country.sites or max(1, round(self.profile.sites * share)),
+                    "country_unionized_share": self.profile.unionized_share
+                    if country.unionized_share is None
+                    else country.unionized_share,
+                    "headquarters": i == 0,
+                    "country_pool": pool * share,
+                    "country_seats": self.placed[("country", country.name)],
                     "_region": self.regions.get(country.name),
                 }
             return
@@ -259,7 +291,9 @@ class _Build:
             members_of.setdefault(self.regions[country.name], []).append(country)
         for name, members in members_of.items():
             yield {
-                "region": name, "region_countries": len(members), "region_employees": sum(c.employees for c in members),
+                "region": name,
+                "region_countries": len(members),
+                "region_employees": sum(c.employees for c in members),
                 "region_country_managers": sum(managers[c.name] for c in members),
             }
 
@@ -267,7 +301,9 @@ class _Build:
     def finish(self, model: Any, chosen: bool) -> Plan:
         t, profile = self.t, self.profile
         head = self.head or min(self.seats, key=Seat.rank_key)
-        executive = Seat(t.executive, 1.0, (), [], 0, t.catalog.family_rank(t.executive.family), title=_executive_title(profile, t))
+        executive = Seat(
+            t.executive, 1.0, (), [], 0, t.catalog.family_rank(t.executive.family), title=_executive_title(profile, t)
+        )
 
         def add_lead(role_key: str, reason: Reason) -> Seat:
             return self.add(role_key, 1.0, reason)
@@ -297,7 +333,9 @@ class _Build:
         for seat in [head, *head.below()]:
             if seat.is_leader and seat.level != levels.get(id(seat), seat.level):
                 top = max((c.level for c in seat.children), default=0)
-                seat.reasons.append(Reason(GROWTH_RULE, note.render(count=seat.below_count, top=top, title=seat.name, level=seat.level)))
+                seat.reasons.append(
+                    Reason(GROWTH_RULE, note.render(count=seat.below_count, top=top, title=seat.name, level=seat.level))
+                )
 
     def note_remote(self, head: Seat) -> None:
         """Say on the head of HR's seat which countries are served without HR staff of their own."""
@@ -305,7 +343,9 @@ class _Build:
         small = [c for c in self.profile.countries[1:] if c.employees < floor]
         if small:
             names = ", ".join(c.name for c in small[:6]) + (f" and {len(small) - 6:,} more" if len(small) > 6 else "")
-            text = self.t.rules.served_remotely.reason.render(self.values, count=len(small), countries=names, employees=sum(c.employees for c in small))
+            text = self.t.rules.served_remotely.reason.render(
+                self.values, count=len(small), countries=names, employees=sum(c.employees for c in small)
+            )
             head.reasons.append(Reason("served-remotely", text))
 
     def positions(self, ordered: list[Seat], executive: Seat, head: Seat, model: Any, chosen: bool) -> Plan:
@@ -322,19 +362,34 @@ class _Build:
         for seat in ordered:
             hr = seat.role.is_hr
             load = loads[seat.role.paid_as] if hr else 1.0
-            positions.append(Position.made(
-                id=ids[id(seat)], title=seat.name, role=seat.role.key, family=seat.role.family, level=seat.level,
-                reports_to=ids[id(seat.parent)] if seat.parent is not None else None,
-                functions=seat.functions, fte=seat.fte, base_salary=seat.base_salary,
-                annual_cost=annual_cost(seat.base_salary, seat.fte, load) if hr else 0.0,
-                rationale=tuple(seat.reasons), benefits_load=load, unit=seat.unit, country=seat.country,
-                dotted_to=ids[id(seat.dotted_to)] if seat.dotted_to is not None else None,
-            ))
+            positions.append(
+                Position.made(
+                    id=ids[id(seat)],
+                    title=seat.name,
+                    role=seat.role.key,
+                    family=seat.role.family,
+                    level=seat.level,
+                    reports_to=ids[id(seat.parent)] if seat.parent is not None else None,
+                    functions=seat.functions,
+                    fte=seat.fte,
+                    base_salary=seat.base_salary,
+                    annual_cost=annual_cost(seat.base_salary, seat.fte, load) if hr else 0.0,
+                    rationale=tuple(seat.reasons),
+                    benefits_load=load,
+                    unit=seat.unit,
+                    country=seat.country,
+                    dotted_to=ids[id(seat.dotted_to)] if seat.dotted_to is not None else None,
+                )
+            )
         staff = [s for s in ordered if s.role.is_hr]
         hr_fte = sum(s.fte for s in staff)
         band = t.band_for(profile.employees)
         per_100 = round(hr_fte / profile.employees * 100, 3)
-        status = "within" if band is None or band.low <= per_100 <= band.high else ("above" if per_100 > band.high else "below")
+        status = (
+            "within"
+            if band is None or band.low <= per_100 <= band.high
+            else ("above" if per_100 > band.high else "below")
+        )
         reasons = benchmark_reasons(profile, t, self.values, self.beyond, hr_fte, status)
         rows = self.ledger.rows()
         doing = Counter(f for s in staff for f in s.functions)
@@ -343,10 +398,21 @@ class _Build:
             row["seats"] = doing[f]
             row["owner"] = ids[id(owners[f])] if owners.get(f) is not None else None
         why = model.why.render(self.values)
-        operating = {"name": model.name, "label": model.label, "chosen_by": "orgplan" if chosen else "profile", "why": why}
+        operating = {
+            "name": model.name,
+            "label": model.label,
+            "chosen_by": "orgplan" if chosen else "profile",
+            "why": why,
+        }
         return Plan(
-            profile=profile, seats=tuple(positions), templates=t, rule_results=tuple(self.results), values=self.values,
-            benchmark_reasons=reasons, ledger=rows, operating_model=operating,
+            profile=profile,
+            seats=tuple(positions),
+            templates=t,
+            rule_results=tuple(self.results),
+            values=self.values,
+            benchmark_reasons=reasons,
+            ledger=rows,
+            operating_model=operating,
         )
 
 

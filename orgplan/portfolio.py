@@ -75,8 +75,21 @@ class Portfolio:
         last = max(bands, default=None)
         for key in sorted(groups, key=lambda k: (k is None, k or (0, 0))):
             band = bands.get(key) if key else None
-            label = "outside the published bands" if key is None else f"{key[0]:,} or more" if key == last else f"{key[0]:,}-{key[1]:,}"
-            out.append({"size": label, "low": band.low if band else None, "high": band.high if band else None, **_totals(groups[key])})
+            label = (
+                "outside the published bands"
+                if key is None
+                else f"{key[0]:,} or more"
+                if key == last
+                else f"{key[0]:,}-{key[1]:,}"
+            )
+            out.append(
+                {
+                    "size": label,
+                    "low": band.low if band else None,
+                    "high": band.high if band else None,
+                    **_totals(groups[key]),
+                }
+            )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,7 +112,10 @@ def _totals(plans: list[CompanyPlan]) -> dict[str, Any]:
     fte = round(sum(p.summary["hr_fte"] for p in plans), 2)
     status = [p.summary.get("benchmark_hr_per_100", {}).get("status") for p in plans]
     return {
-        "companies": len(plans), "employees": employees, "hr_headcount": sum(p.summary["hr_headcount"] for p in plans), "hr_fte": fte,
+        "companies": len(plans),
+        "employees": employees,
+        "hr_headcount": sum(p.summary["hr_headcount"] for p in plans),
+        "hr_fte": fte,
         "hr_per_100": round(fte / employees * 100, 3) if employees else None,
         "median_hr_per_100": round(statistics.median(p.summary["hr_per_100"] for p in plans), 3) if plans else None,
         "annual_cost": sum(p.summary["annual_cost"] for p in plans),
@@ -150,40 +166,128 @@ def portfolio_tables(p: Portfolio) -> list[Table]:
     families = list(t.hr_families)
     place = "Row" if p.kind == "rows" else "File"
     each = any(c.folder for c in p.companies)
-    headers = ["Company", place, "Employees", "HR seats", "HR FTE", "HR staff per 100", "Published range per 100", "Against the range",
-               "Annual cost (USD)", "Head of HR", "Operating model", *(f"{t.families[f].label} (seats)" for f in families),
-               *(["Plan folder"] if each else []), "Why outside the range"]
+    headers = [
+        "Company",
+        place,
+        "Employees",
+        "HR seats",
+        "HR FTE",
+        "HR staff per 100",
+        "Published range per 100",
+        "Against the range",
+        "Annual cost (USD)",
+        "Head of HR",
+        "Operating model",
+        *(f"{t.families[f].label} (seats)" for f in families),
+        *(["Plan folder"] if each else []),
+        "Why outside the range",
+    ]
     rows = []
     for c in p.companies:
         s = c.plan.summary
         band = s.get("benchmark_hr_per_100") or {}
-        rows.append([
-            c.plan.company, c.row if c.row is not None else c.file, c.plan.employees, s["hr_headcount"], s["hr_fte"], s["hr_per_100"],
-            f"{band['low']:g}-{band['high']:g}" if band else None, band.get("status"), s["annual_cost"], c.plan.head_of_hr,
-            (s.get("operating_model") or {}).get("label"), *(s["seats_by_family"].get(f, 0) for f in families),
-            *([c.folder] if each else []), " ".join(band.get("reasons") or []) or None,
-        ])
+        rows.append(
+            [
+                c.plan.company,
+                c.row if c.row is not None else c.file,
+                c.plan.employees,
+                s["hr_headcount"],
+                s["hr_fte"],
+                s["hr_per_100"],
+                f"{band['low']:g}-{band['high']:g}" if band else None,
+                band.get("status"),
+                s["annual_cost"],
+                c.plan.head_of_hr,
+                (s.get("operating_model") or {}).get("label"),
+                *(s["seats_by_family"].get(f, 0) for f in families),
+                *([c.folder] if each else []),
+                " ".join(band.get("reasons") or []) or None,
+            ]
+        )
     money, fte = "#,##0", "0.00"
     formats = {2: "#,##0", 3: "#,##0", 4: fte, 5: fte, 8: money}
     totals = p.totals()
     title = f"{totals['companies']:,} companies planned from {Path(p.source).name}"
     if p.errors:
         title += f"; {len(p.errors):,} could not be planned (see Errors)"
-    sheets = [Table("Companies", title, headers, rows, formats, {0: 40, 9: 30, 10: 24, len(headers) - 1: 80}, filter=True)]
-    size_headers = ["Company size (employees)", "Companies", "Employees", "HR seats", "HR FTE", "HR staff per 100, all together",
-                    "HR staff per 100, median company", "Published low, per 100", "Published high, per 100", "Within the range",
-                    "Above the range", "Below the range", "Annual cost (USD)"]
-    keys = ["companies", "employees", "hr_headcount", "hr_fte", "hr_per_100", "median_hr_per_100", "low", "high", *STATUS_WORDS, "annual_cost"]
+    sheets = [
+        Table("Companies", title, headers, rows, formats, {0: 40, 9: 30, 10: 24, len(headers) - 1: 80}, filter=True)
+    ]
+    size_headers = [
+        "Company size (employees)",
+        "Companies",
+        "Employees",
+        "HR seats",
+        "HR FTE",
+        "HR staff per 100, all together",
+        "HR staff per 100, median company",
+        "Published low, per 100",
+        "Published high, per 100",
+        "Within the range",
+        "Above the range",
+        "Below the range",
+        "Annual cost (USD)",
+    ]
+    keys = [
+        "companies",
+        "employees",
+        "hr_headcount",
+        "hr_fte",
+        "hr_per_100",
+        "median_hr_per_100",
+        "low",
+        "high",
+        *STATUS_WORDS,
+        "annual_cost",
+    ]
     size_rows = [[band["size"], *(band[k] for k in keys)] for band in p.by_size()]
     size_rows.append(["All companies", *({**totals, "low": None, "high": None}[k] for k in keys)])
-    chart = TableChart("column", "HR staff per 100 employees by company size, against the published range", categories=0, series=(6, 7, 8),
-                       y_title="HR staff per 100 employees", x_title="Company size (employees)")
-    size_formats = {1: "#,##0", 2: "#,##0", 3: "#,##0", 4: fte, 5: fte, 6: fte, 7: fte, 8: fte, 9: "#,##0", 10: "#,##0", 11: "#,##0", 12: money}
-    sheets.append(Table("Summary", f"The portfolio by company size: {totals['companies']:,} companies, {totals['employees']:,} employees",
-                        size_headers, size_rows, size_formats, chart=chart))
+    chart = TableChart(
+        "column",
+        "HR staff per 100 employees by company size, against the published range",
+        categories=0,
+        series=(6, 7, 8),
+        y_title="HR staff per 100 employees",
+        x_title="Company size (employees)",
+    )
+    size_formats = {
+        1: "#,##0",
+        2: "#,##0",
+        3: "#,##0",
+        4: fte,
+        5: fte,
+        6: fte,
+        7: fte,
+        8: fte,
+        9: "#,##0",
+        10: "#,##0",
+        11: "#,##0",
+        12: money,
+    }
+    sheets.append(
+        Table(
+            "Summary",
+            f"The portfolio by company size: {totals['companies']:,} companies, {totals['employees']:,} employees",
+            size_headers,
+            size_rows,
+            size_formats,
+            chart=chart,
+        )
+    )
     error_rows = [[e.row if e.row is not None else e.file, e.column, e.company or None, e.message] for e in p.errors]
-    sheets.append(Table("Errors", f"{len(p.errors):,} rows of {Path(p.source).name} could not be planned" if p.errors else "Every company was planned",
-                        [place, "Column", "Company", "Reason"], error_rows, {}, {2: 40, 3: 100}, filter=True))
+    sheets.append(
+        Table(
+            "Errors",
+            f"{len(p.errors):,} rows of {Path(p.source).name} could not be planned"
+            if p.errors
+            else "Every company was planned",
+            [place, "Column", "Company", "Reason"],
+            error_rows,
+            {},
+            {2: 40, 3: 100},
+            filter=True,
+        )
+    )
     return sheets
 
 
@@ -192,7 +296,10 @@ def write_portfolio(p: Portfolio, out_dir: str | os.PathLike[str]) -> list[Path]
     from .tables import write_tables
 
     folder = Path(out_dir)
-    return [write_tables(folder / "portfolio.xlsx", portfolio_tables(p)), atomic_write_text(folder / "portfolio.json", p.json)]
+    return [
+        write_tables(folder / "portfolio.xlsx", portfolio_tables(p)),
+        atomic_write_text(folder / "portfolio.json", p.json),
+    ]
 
 
 def portfolio_text(p: Portfolio) -> str:
@@ -200,7 +307,9 @@ def portfolio_text(p: Portfolio) -> str:
     s = p.totals()
     lines = [f"Portfolio from {p.source}: {s['companies']:,} companies planned, {len(p.errors):,} not planned"]
     if s["companies"]:
-        lines.append(f"Employees: {s['employees']:,}   HR seats: {s['hr_headcount']:,}   HR FTE: {s['hr_fte']:,.2f}   "
-                     f"HR staff per 100: {s['hr_per_100']:.2f}   Annual cost: ${s['annual_cost']:,.0f}")
+        lines.append(
+            f"Employees: {s['employees']:,}   HR seats: {s['hr_headcount']:,}   HR FTE: {s['hr_fte']:,.2f}   "
+            f"HR staff per 100: {s['hr_per_100']:.2f}   Annual cost: ${s['annual_cost']:,.0f}"
+        )
         lines.append(f"Against the published range: {s['within']:,} within, {s['above']:,} above, {s['below']:,} below")
     return "\n".join(lines)

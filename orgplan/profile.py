@@ -88,7 +88,11 @@ def apply_overrides(profile: Profile, items: Iterable[str], templates: Templates
         key = key.strip()
         if not sep or not key:
             raise OptionError(f"expected KEY=VALUE, got {shown(item)}", where="--set")
-        value = load_yaml_text(text, OptionError, where=f"--set {place((key,))}", syntax_errors_as_text=True) if text.strip() else None
+        value = (
+            load_yaml_text(text, OptionError, where=f"--set {place((key,))}", syntax_errors_as_text=True)
+            if text.strip()
+            else None
+        )
         if key == "functions" and isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
         changes[key] = value
@@ -117,7 +121,11 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
     spec = t.profile_fields
     for key in data:
         if key not in spec:
-            raise ProfileError(f"unknown key {shown(key)}{suggest(str(key), spec)}; expected one of: {', '.join(spec)}", path=source, where=place((key,)))
+            raise ProfileError(
+                f"unknown key {shown(key)}{suggest(str(key), spec)}; expected one of: {', '.join(spec)}",
+                path=source,
+                where=place((key,)),
+            )
     values: dict[str, Any] = {}
     for key, rules in spec.items():
         if rules.get("required") and data.get(key) is None:
@@ -146,7 +154,10 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
         hires = round(values["employees"] * (max(values["growth_rate"], 0.0) + values["turnover_rate"]), 1)
         most = spec["annual_hires"].get("max")
         values["annual_hires"] = min(hires, most) if most is not None else hires
-        notes.append("annual_hires: employees x (growth_rate + turnover_rate)" + (f", at most {most:,}" if values["annual_hires"] != hires else ""))
+        notes.append(
+            "annual_hires: employees x (growth_rate + turnover_rate)"
+            + (f", at most {most:,}" if values["annual_hires"] != hires else "")
+        )
     context = _context_names(values, t)
     functions = list(values["functions"])
     for function, when, reason in t.implied_functions:
@@ -158,7 +169,9 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
     return Profile(**values, source=source, notes=tuple(notes), given=dict(data))
 
 
-def _coerce(key: str, value: Any, rules: Mapping[str, Any], t: Templates, source: str | None, values: Mapping[str, Any]) -> Any:
+def _coerce(
+    key: str, value: Any, rules: Mapping[str, Any], t: Templates, source: str | None, values: Mapping[str, Any]
+) -> Any:
     kind = rules.get("type")
     if kind == "text":
         return one_line_text(value, error=ProfileError, path=source, where=key)
@@ -168,7 +181,9 @@ def _coerce(key: str, value: Any, rules: Mapping[str, Any], t: Templates, source
         chosen = by_case.get(str(value).strip().casefold()) if isinstance(value, str) else None
         if chosen is None:
             hint = suggest(str(value), choices) if isinstance(value, str) and len(value) <= 40 else ""
-            raise ProfileError(f"expected one of {', '.join(choices)}, got {shown(value)}{hint}", path=source, where=key)
+            raise ProfileError(
+                f"expected one of {', '.join(choices)}, got {shown(value)}{hint}", path=source, where=key
+            )
         return chosen
     if kind == "places":
         return parse_places(key, value, rules, values["employees"], source)
@@ -196,7 +211,9 @@ def _functions(value: Any, t: Templates, source: str | None) -> tuple[str, ...]:
         if item not in out:
             out.append(item)
     if not out:
-        raise ProfileError("name at least one HR function, or leave the key out for the default set", path=source, where="functions")
+        raise ProfileError(
+            "name at least one HR function, or leave the key out for the default set", path=source, where="functions"
+        )
     return tuple(out)
 
 
@@ -243,4 +260,3 @@ def _context_names(values: Mapping[str, Any], t: Templates) -> dict[str, Any]:
 def expression_values(profile: Profile, t: Templates) -> dict[str, Any]:
     """The profile as the names rule expressions see."""
     return _context_names({key: getattr(profile, key) for key in t.profile_fields}, t)
-

@@ -82,12 +82,16 @@ class ReasonTemplate:
         if not isinstance(text, str) or not text.strip():
             raise RuleError(f"expected a reason (text), got {text!r}", path=path_s, where=where)
         if len(text) > MAX_REASON:
-            raise RuleError(f"the reason is {len(text):,} characters long, more than the limit of {MAX_REASON:,}", path=path_s, where=where)
+            raise RuleError(
+                f"the reason is {len(text):,} characters long, more than the limit of {MAX_REASON:,}",
+                path=path_s,
+                where=where,
+            )
 
         def refuse(message: str, at: int) -> RuleError:
             line_start = text.rfind("\n", 0, at) + 1
             line_end = text.find("\n", at)
-            line = text[line_start:line_end if line_end >= 0 else len(text)]
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
             return RuleError(f"{message}:\n    {line}\n    {' ' * (at - line_start)}^", path=path_s, where=where)
 
         parts: list[str | _Field] = []
@@ -95,7 +99,7 @@ class ReasonTemplate:
         i = 0
         while i < len(text):
             ch = text[i]
-            if ch in "{}" and text[i + 1:i + 2] == ch:
+            if ch in "{}" and text[i + 1 : i + 2] == ch:
                 literal.append(ch)
                 i += 2
                 continue
@@ -108,7 +112,7 @@ class ReasonTemplate:
             end = text.find("}", i + 1)
             if end < 0:
                 raise refuse("a '{' is never closed; write '{{' for the character itself", i)
-            body = text[i + 1:end]
+            body = text[i + 1 : end]
             name, colon, spec = body.partition(":")
             if "{" in body or not _NAME.match(name):
                 raise refuse(f"'{{{body}}}' is not a field: {_SPEC_HELP}", i)
@@ -139,7 +143,9 @@ class ReasonTemplate:
                 if precision is not None and int(precision) > MAX_PRECISION:
                     raise refuse(f"a precision of {precision} is more than {MAX_PRECISION}", i + len(name) + 2)
                 if kind != NUMBER and (fmt["comma"] or precision is not None or fmt["type"]):
-                    raise refuse(f"'{name}' is not a number: it takes only a width, e.g. {{{name}:20}}", i + len(name) + 2)
+                    raise refuse(
+                        f"'{name}' is not a number: it takes only a width, e.g. {{{name}:20}}", i + len(name) + 2
+                    )
                 if fmt["type"] == "d" and precision is not None:
                     raise refuse("a whole number (type d) takes no precision", i + len(name) + 2)
             if literal:
@@ -170,7 +176,11 @@ class ReasonTemplate:
                 if part.noun is not None:
                     out.append(" " + (part.noun[0] if shown == 1 else part.noun[1]))
             except (ValueError, TypeError, OverflowError) as exc:
-                raise RuleError(f"cannot show '{{{name}}}' ({_short(value)}) in the reason: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", path=self.path, where=self.where) from None
+                raise RuleError(
+                    f"cannot show '{{{name}}}' ({_short(value)}) in the reason: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                    path=self.path,
+                    where=self.where,
+                ) from None
         return "".join(out)
 
 
@@ -196,4 +206,3 @@ def _shown(value: Any, part: _Field) -> Any:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
-

@@ -54,9 +54,15 @@ def benchmark_lines(summary: dict[str, Any]) -> list[str]:
     if not band:
         return []
     where = {"within": "within", "above": "above", "below": "below"}[band["status"]]
-    lines = [f"Published range for this size: {band['low']:g}-{band['high']:g} HR staff per 100 employees; this plan is {where} it."]
+    lines = [
+        f"Published range for this size: {band['low']:g}-{band['high']:g} HR staff per 100 employees; this plan is {where} it."
+    ]
     if band["status"] != "within" and band.get("reasons"):
-        lines.append(f"{'Above' if band['status'] == 'above' else 'Below'} the range because: " + "; ".join(band["reasons"]) + ".")
+        lines.append(
+            f"{'Above' if band['status'] == 'above' else 'Below'} the range because: "
+            + "; ".join(band["reasons"])
+            + "."
+        )
     return lines
 
 
@@ -65,24 +71,38 @@ def team_table(team: SeatTree, name: str) -> str:
     s = team.structure()
     families = ", ".join(f"{n} {f}" for f, n in s["seats_by_family"].items() if n)
     unknown = sum(1 for x in team.hr_seats if not x.role)
-    return "\n".join([
-        f"HR team from {name}",
-        "",
-        *seat_lines(team),
-        "",
-        f"HR seats: {s['hr_headcount']} ({families or 'no catalog roles'}){f'; {unknown} without a catalog role' if unknown else ''}",
-        f"HR FTE: {s['hr_fte']:g}   Annual cost: {money(s['annual_cost'])}",
-        f"Layers: {s['layers']}   Widest span: {s['widest_span']}   Top seat: {team.root.title}",
-    ])
+    return "\n".join(
+        [
+            f"HR team from {name}",
+            "",
+            *seat_lines(team),
+            "",
+            f"HR seats: {s['hr_headcount']} ({families or 'no catalog roles'}){f'; {unknown} without a catalog role' if unknown else ''}",
+            f"HR FTE: {s['hr_fte']:g}   Annual cost: {money(s['annual_cost'])}",
+            f"Layers: {s['layers']}   Widest span: {s['widest_span']}   Top seat: {team.root.title}",
+        ]
+    )
 
 
 def roadmap_text(r: Any) -> str:
     """The roadmap for the terminal: where seats appear, then the table of sizes."""
-    out = [f"HR roadmap for {r.profile.company}: {r.steps[0].employees:,} to {r.steps[-1].employees:,} employees ({r.plans_made:,} plans made)", ""]
+    out = [
+        f"HR roadmap for {r.profile.company}: {r.steps[0].employees:,} to {r.steps[-1].employees:,} employees ({r.plans_made:,} plans made)",
+        "",
+    ]
     out += [f"  {m}" for m in r.milestones]
     head = ("Employees", "HR seats", "HR FTE", "Per 100", "Published range", "Against it", "Layers", "Annual cost")
     body = [
-        (f"{s.employees:,}", f"{s.hr_headcount:,}", f"{s.hr_fte:,.2f}", f"{s.hr_per_100:.2f}", f"{s.band[0]:g}-{s.band[1]:g}" if s.band else "-", s.status, str(s.layers), money(s.annual_cost))
+        (
+            f"{s.employees:,}",
+            f"{s.hr_headcount:,}",
+            f"{s.hr_fte:,.2f}",
+            f"{s.hr_per_100:.2f}",
+            f"{s.band[0]:g}-{s.band[1]:g}" if s.band else "-",
+            s.status,
+            str(s.layers),
+            money(s.annual_cost),
+        )
         for s in r.steps
     ]
     out += ["", *_grid(head, body)]
@@ -99,8 +119,20 @@ def roadmap_text(r: Any) -> str:
         out += ["", "Outside the published range:"]
         for run in runs:
             first, last = run[0], run[-1]
-            sizes = f"at {first.employees:,} employees" if first is last else f"from {first.employees:,} to {last.employees:,} employees"
-            why = (f": {'; '.join(last.reasons)}" if first is last else f"; at {last.employees:,}: {'; '.join(last.reasons)}") if last.reasons else ""
+            sizes = (
+                f"at {first.employees:,} employees"
+                if first is last
+                else f"from {first.employees:,} to {last.employees:,} employees"
+            )
+            why = (
+                (
+                    f": {'; '.join(last.reasons)}"
+                    if first is last
+                    else f"; at {last.employees:,}: {'; '.join(last.reasons)}"
+                )
+                if last.reasons
+                else ""
+            )
             out.append(f"  {sizes} the plan is {last.status} it{why}")
     return "\n".join(out)
 
@@ -111,16 +143,31 @@ def explain_text(e: Any) -> str:
     model = p.operating_model
     out = [f"Figures for {e.profile.company} ({e.profile.employees:,} employees):"]
     out += [f"  {name} = {value:.6g}" for name, value in e.figures.items()]
-    out += ["", f"Operating model: {model['label']} ({'chosen by orgplan' if model['chosen_by'] == 'orgplan' else 'named in the profile'}) - {model['why']}", ""]
+    out += [
+        "",
+        f"Operating model: {model['label']} ({'chosen by orgplan' if model['chosen_by'] == 'orgplan' else 'named in the profile'}) - {model['why']}",
+        "",
+    ]
     out.append("Workload ledger: each function's work, the FTE the plan puts on it, and who owns it")
     titles = {s.id: s.title for s in p.seats}
     rows = [
-        (p.templates.function_label(f), f"{r['demand_fte']:.2f}", f"{r['covered_fte']:.2f}", str(r["seats"]), titles.get(r["owner"] or "", "nobody at the level it needs"))
+        (
+            p.templates.function_label(f),
+            f"{r['demand_fte']:.2f}",
+            f"{r['covered_fte']:.2f}",
+            str(r["seats"]),
+            titles.get(r["owner"] or "", "nobody at the level it needs"),
+        )
         for f, r in p.ledger.items()
     ]
-    total = (f"{sum(r['demand_fte'] for r in p.ledger.values()):.2f}", f"{sum(r['covered_fte'] for r in p.ledger.values()):.2f}")
+    total = (
+        f"{sum(r['demand_fte'] for r in p.ledger.values()):.2f}",
+        f"{sum(r['covered_fte'] for r in p.ledger.values()):.2f}",
+    )
     rows.append(("All functions", *total, "", ""))
-    out += ["  " + line for line in _grid(("Function", "Work (FTE)", "Covered (FTE)", "Seats", "Owner"), rows, left={0, 4})]
+    out += [
+        "  " + line for line in _grid(("Function", "Work (FTE)", "Covered (FTE)", "Seats", "Owner"), rows, left={0, 4})
+    ]
     out.append("")
     for r in e.results:
         seats = f" (+{r.seats} seat{'s' if r.seats != 1 else ''})" if r.fired else ""
@@ -133,7 +180,11 @@ def rules_text(pack: Any) -> str:
     out = [f"{pack.path}: {len(pack.rules)} rules"]
     for rule in pack.rules:
         action = rule.action
-        what = f"add {action.seats.text} x {action.role}" if action.kind == "add" else f"promote {action.seats.text} {action.from_role} -> {action.role}"
+        what = (
+            f"add {action.seats.text} x {action.role}"
+            if action.kind == "add"
+            else f"promote {action.seats.text} {action.from_role} -> {action.role}"
+        )
         out.append(f"- {rule.id} [{rule.stage}] {rule.description}\n    when {rule.when.text}\n    {what}")
     return "\n".join(out)
 
@@ -148,7 +199,9 @@ def _grid(head: tuple[str, ...], body: Sequence[tuple[str, ...]], left: set[int]
     widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
 
     def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(
+            c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
+        ).rstrip()
 
     return [line(head), line(tuple("-" * w for w in widths)), *(line(r) for r in body)]
 
@@ -159,12 +212,22 @@ def gap_text(gap: Any, current_name: str) -> str:
     plan = gap.plan
     head = ("", "Current", "Recommended", "Difference")
     rows = []
-    for key, label, fmt in (("hr_headcount", "HR seats", "{:,.0f}"), ("hr_fte", "HR FTE", "{:,.2f}"), ("hr_per_100", "HR staff per 100", "{:.2f}"),
-                            ("annual_cost", "Annual cost", "${:,.0f}"), ("layers", "Layers", "{:.0f}"), ("widest_span", "Widest span", "{:.0f}")):
+    for key, label, fmt in (
+        ("hr_headcount", "HR seats", "{:,.0f}"),
+        ("hr_fte", "HR FTE", "{:,.2f}"),
+        ("hr_per_100", "HR staff per 100", "{:.2f}"),
+        ("annual_cost", "Annual cost", "${:,.0f}"),
+        ("layers", "Layers", "{:.0f}"),
+        ("widest_span", "Widest span", "{:.0f}"),
+    ):
         a, b = sides["current"][key], sides["recommended"][key]
         diff = fmt.format(abs(b - a))
         rows.append((label, fmt.format(a), fmt.format(b), ("+" if b >= a else "-") + diff))
-    out = [f"{current_name} compared with the recommended plan for {plan.profile.company} ({plan.profile.employees:,} employees)", "", *_grid(head, rows, left={0})]
+    out = [
+        f"{current_name} compared with the recommended plan for {plan.profile.company} ({plan.profile.employees:,} employees)",
+        "",
+        *_grid(head, rows, left={0}),
+    ]
     if gap.estimated_costs:
         out.append(f"({gap.estimated_costs} current seat(s) had no salary; costed at their role's catalog pay)")
 
@@ -173,12 +236,32 @@ def gap_text(gap: Any, current_name: str) -> str:
         out.extend(f"  - {line}" for line in lines)
 
     opened = gap.open_totals()
-    out.append(f"Open seats to hire: {opened['open_seats']:,} ({opened['open_fte']:g} FTE, {money(opened['open_cost'])} a year); the other recommended seats are filled by current seats.")
-    section("Seats to add", [f"{m.recommended.title} ({m.recommended.id}), reports to {plan.seat(m.recommended.reports_to).title}: {m.why}" for m in gap.to_add])
-    section("Seats to change", [f"{m.current.title} ({m.current.id}) -> {m.recommended.title} ({m.recommended.id}): {'; '.join(m.changes)} [matched: {m.why}]" for m in gap.changed])
-    section("Seats kept as they are", [f"{m.current.title} ({m.current.id}) -> {m.recommended.id} [matched: {m.why}]" for m in gap.kept])
+    out.append(
+        f"Open seats to hire: {opened['open_seats']:,} ({opened['open_fte']:g} FTE, {money(opened['open_cost'])} a year); the other recommended seats are filled by current seats."
+    )
+    section(
+        "Seats to add",
+        [
+            f"{m.recommended.title} ({m.recommended.id}), reports to {plan.seat(m.recommended.reports_to).title}: {m.why}"
+            for m in gap.to_add
+        ],
+    )
+    section(
+        "Seats to change",
+        [
+            f"{m.current.title} ({m.current.id}) -> {m.recommended.title} ({m.recommended.id}): {'; '.join(m.changes)} [matched: {m.why}]"
+            for m in gap.changed
+        ],
+    )
+    section(
+        "Seats kept as they are",
+        [f"{m.current.title} ({m.current.id}) -> {m.recommended.id} [matched: {m.why}]" for m in gap.kept],
+    )
     section("Seats beyond the recommendation", [f"{m.current.title} ({m.current.id}): {m.why}" for m in gap.excess])
-    section("Spans over the limit", [f"{s.title} ({s.id}) has {n} direct reports; the limit is {plan.profile.max_span}" for s, n in gap.spans_over])
+    section(
+        "Spans over the limit",
+        [f"{s.title} ({s.id}) has {n} direct reports; the limit is {plan.profile.max_span}" for s, n in gap.spans_over],
+    )
     section("Functions the current team leaves uncovered", [plan.templates.function_label(f) for f in gap.uncovered])
     section("What to weigh", list(gap.advice))
     diff = gap.cost_difference

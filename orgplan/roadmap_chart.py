@@ -34,11 +34,22 @@ def nice_ticks(low: float, high: float, log: bool) -> list[float]:
     if log:
         decades = math.log10(high / max(low, 1e-9))
         steps = (1, 2, 5) if decades <= 4 else (1, 3) if decades <= 6 else (1,)
-        out = [m * 10**e for e in range(math.floor(math.log10(max(low, 1e-9))), math.ceil(math.log10(high)) + 1) for m in steps]
+        out = [
+            m * 10**e
+            for e in range(math.floor(math.log10(max(low, 1e-9))), math.ceil(math.log10(high)) + 1)
+            for m in steps
+        ]
         return [int(t) if t >= 1 else t for t in out if low <= t <= high]
     span = max(high - low, 1e-9)
-    step = min((m * 10**e for e in range(math.floor(math.log10(span)) - 2, math.floor(math.log10(span)) + 2) for m in (1, 2, 5)
-                if span / (m * 10**e) <= 8), default=span)
+    step = min(
+        (
+            m * 10**e
+            for e in range(math.floor(math.log10(span)) - 2, math.floor(math.log10(span)) + 2)
+            for m in (1, 2, 5)
+            if span / (m * 10**e) <= 8
+        ),
+        default=span,
+    )
     first = math.ceil(low / step) * step
     count = int((high - first) / step + 1e-9) + 1
     return [round(first + i * step, 10) if step < 1 else int(round(first + i * step)) for i in range(count)]
@@ -84,7 +95,16 @@ def draw_roadmap(r: Roadmap, ax: Any = None, cost_ax: Any = None) -> Any:
     if banded:
         lows = [s.band[0] * s.employees / 100 for s in banded]
         highs = [s.band[1] * s.employees / 100 for s in banded]
-        ax.fill_between([s.employees for s in banded], lows, highs, color=_BAND, alpha=0.18, step="post", linewidth=0, label="Published range (HR staff per 100 employees)")
+        ax.fill_between(
+            [s.employees for s in banded],
+            lows,
+            highs,
+            color=_BAND,
+            alpha=0.18,
+            step="post",
+            linewidth=0,
+            label="Published range (HR staff per 100 employees)",
+        )
         top = max(top, max(highs))
     for axis in (ax, cost_ax):
         if axis is None:
@@ -104,7 +124,7 @@ def draw_roadmap(r: Roadmap, ax: Any = None, cost_ax: Any = None) -> Any:
         costs = [s.annual_cost for s in curve]
         cost_ax.step(xs, costs, where="post", color=_COST, linewidth=1.8)
         cost_ax.set_ylim(0, max(costs) * 1.15 or 1)
-        _fixed_ticks(cost_ax.yaxis, nice_ticks(0, max(costs) * 1.15 or 1, log=False)[:: 1], _money_tick)
+        _fixed_ticks(cost_ax.yaxis, nice_ticks(0, max(costs) * 1.15 or 1, log=False)[::1], _money_tick)
         _fixed_ticks(cost_ax.xaxis, ticks, lambda v: f"{v:,.0f}")
         cost_ax.set_ylabel("Annual HR cost", fontfamily=FONT)
         cost_ax.set_xlabel("Employees", fontfamily=FONT)
@@ -158,10 +178,24 @@ def _markers(ax: Any, r: Roadmap) -> list[str]:
             spot = (14, (x - w / 2, y + 14 * points - h / 2, x + w / 2, y + 14 * points + h / 2))
         dy, box = spot
         placed.append(box)
-        arrow = {"arrowstyle": "-", "color": _MARK, "linewidth": 0.7, "shrinkA": 0, "shrinkB": 2} if abs(dy) > 14 else None
-        ax.annotate(label, (employees, fte), xytext=(0, dy), textcoords="offset points", fontsize=7.5, color="white", ha="center", va="center",
-                    fontfamily=FONT, parse_math=False, zorder=5, arrowprops=arrow,
-                    bbox={"boxstyle": "round,pad=0.25", "facecolor": _MARK, "edgecolor": "none"})
+        arrow = (
+            {"arrowstyle": "-", "color": _MARK, "linewidth": 0.7, "shrinkA": 0, "shrinkB": 2} if abs(dy) > 14 else None
+        )
+        ax.annotate(
+            label,
+            (employees, fte),
+            xytext=(0, dy),
+            textcoords="offset points",
+            fontsize=7.5,
+            color="white",
+            ha="center",
+            va="center",
+            fontfamily=FONT,
+            parse_math=False,
+            zorder=5,
+            arrowprops=arrow,
+            bbox={"boxstyle": "round,pad=0.25", "facecolor": _MARK, "edgecolor": "none"},
+        )
     return listed
 
 
@@ -170,20 +204,51 @@ def _listing(fig: Any, r: Roadmap, lines: list[str], x: float, top: float) -> No
     per_line = 8.5 * 1.45 / 72 / fig.get_figheight()
     bottom = 0.09
     if lines:
-        fig.text(x, top, "Where seats first appear", fontsize=10, fontweight="bold", va="top", fontfamily=FONT, parse_math=False)
+        fig.text(
+            x,
+            top,
+            "Where seats first appear",
+            fontsize=10,
+            fontweight="bold",
+            va="top",
+            fontfamily=FONT,
+            parse_math=False,
+        )
         room = int((top - 0.05 - bottom - 0.25) / per_line)
-        shown = lines if len(lines) <= room else [*lines[: room - 1], f"... and {len(lines) - room + 1:,} more in roadmap.xlsx"]
-        fig.text(x, top - 0.045, "\n".join(shown), fontsize=8.5, va="top", family="monospace", linespacing=1.45, parse_math=False)
+        shown = (
+            lines
+            if len(lines) <= room
+            else [*lines[: room - 1], f"... and {len(lines) - room + 1:,} more in roadmap.xlsx"]
+        )
+        fig.text(
+            x,
+            top - 0.045,
+            "\n".join(shown),
+            fontsize=8.5,
+            va="top",
+            family="monospace",
+            linespacing=1.45,
+            parse_math=False,
+        )
         top -= 0.045 + len(shown) * per_line + 0.05
     rows = int((top - bottom - 0.045) / per_line) - 1
     steps = r.steps
     if rows < 2 or not steps:
         return
-    picked = sorted({round(i * (len(steps) - 1) / max(1, min(rows, len(steps)) - 1)) for i in range(min(rows, len(steps)))})
+    picked = sorted(
+        {round(i * (len(steps) - 1) / max(1, min(rows, len(steps)) - 1)) for i in range(min(rows, len(steps)))}
+    )
     table = [f"{'Employees':>9}  {'HR FTE':>7}  {'Annual cost':>12}"]
-    table += [f"{steps[i].employees:>9,}  {steps[i].hr_fte:>7,.1f}  {'$' + format(round(steps[i].annual_cost), ','):>12}" for i in picked]
-    fig.text(x, top, "The team at each size", fontsize=10, fontweight="bold", va="top", fontfamily=FONT, parse_math=False)
-    fig.text(x, top - 0.045, "\n".join(table), fontsize=8.5, va="top", family="monospace", linespacing=1.45, parse_math=False)
+    table += [
+        f"{steps[i].employees:>9,}  {steps[i].hr_fte:>7,.1f}  {'$' + format(round(steps[i].annual_cost), ','):>12}"
+        for i in picked
+    ]
+    fig.text(
+        x, top, "The team at each size", fontsize=10, fontweight="bold", va="top", fontfamily=FONT, parse_math=False
+    )
+    fig.text(
+        x, top - 0.045, "\n".join(table), fontsize=8.5, va="top", family="monospace", linespacing=1.45, parse_math=False
+    )
 
 
 def render_roadmap(r: Roadmap, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:

@@ -21,8 +21,19 @@ from .reasons import ReasonTemplate
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
 __all__ = [
-    "STAGES", "SCOPES", "POOLS", "SeatCount", "SeatAction", "Rule", "OperatingModel", "TeamLead",
-    "SpanPolicy", "Note", "RulePack", "parse_rules", "planning_names",
+    "STAGES",
+    "SCOPES",
+    "POOLS",
+    "SeatCount",
+    "SeatAction",
+    "Rule",
+    "OperatingModel",
+    "TeamLead",
+    "SpanPolicy",
+    "Note",
+    "RulePack",
+    "parse_rules",
+    "planning_names",
 ]
 
 STAGES = ("specialist", "head", "generalist", "lead")
@@ -37,19 +48,37 @@ _RULE_KEYS = ("id", "description", "stage", "scope", "when", "add", "promote", "
 SCOPE_NAMES: dict[str, dict[str, str]] = {
     "company": {},
     "country": {
-        "country": TEXT, "country_employees": NUMBER, "country_share": NUMBER, "country_pay_index": NUMBER,
-        "country_sites": NUMBER, "country_unionized_share": NUMBER, "headquarters": BOOLEAN, "country_pool": NUMBER,
+        "country": TEXT,
+        "country_employees": NUMBER,
+        "country_share": NUMBER,
+        "country_pay_index": NUMBER,
+        "country_sites": NUMBER,
+        "country_unionized_share": NUMBER,
+        "headquarters": BOOLEAN,
+        "country_pool": NUMBER,
         "country_seats": NUMBER,
     },
     "unit": {
-        "unit": TEXT, "unit_employees": NUMBER, "unit_share": NUMBER, "unit_pool": NUMBER, "unit_pool_advisory": NUMBER,
-        "unit_advisory_work": NUMBER, "unit_seats": NUMBER,
+        "unit": TEXT,
+        "unit_employees": NUMBER,
+        "unit_share": NUMBER,
+        "unit_pool": NUMBER,
+        "unit_pool_advisory": NUMBER,
+        "unit_advisory_work": NUMBER,
+        "unit_seats": NUMBER,
     },
-    "region": {"region": TEXT, "region_countries": NUMBER, "region_country_managers": NUMBER, "region_employees": NUMBER},
+    "region": {
+        "region": TEXT,
+        "region_countries": NUMBER,
+        "region_country_managers": NUMBER,
+        "region_employees": NUMBER,
+    },
 }
 
 
-def planning_names(base: dict[str, str], functions: tuple[str, ...], roles: dict[str, Role]) -> dict[str, dict[str, str]]:
+def planning_names(
+    base: dict[str, str], functions: tuple[str, ...], roles: dict[str, Role]
+) -> dict[str, dict[str, str]]:
     """The names a rule of each stage can use (before its scope's own names), with their types.
 
     ``base`` holds the profile, the constants and the derived figures.
@@ -61,7 +90,13 @@ def planning_names(base: dict[str, str], functions: tuple[str, ...], roles: dict
     head = specialist | seats | pools | {"specialist_seats": NUMBER, "hr_seats": NUMBER, "home_share": NUMBER}
     generalist = head | {"head_level": NUMBER, "head_hands_on": NUMBER}
     lead = generalist | {"staff_seats": NUMBER, "unaligned_generalists": NUMBER}
-    return {"models": dict(base) | work | {"hr_demand": NUMBER, "advisory_work": NUMBER}, "specialist": specialist, "head": head, "generalist": generalist, "lead": lead}
+    return {
+        "models": dict(base) | work | {"hr_demand": NUMBER, "advisory_work": NUMBER},
+        "specialist": specialist,
+        "head": head,
+        "generalist": generalist,
+        "lead": lead,
+    }
 
 
 @dataclass(frozen=True)
@@ -193,7 +228,14 @@ class RulePack:
         return next(m for m in self.models if m.name == name)
 
 
-def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names: dict[str, dict[str, str]], max_seats: float = MAX_SEATS_PER_RULE) -> RulePack:
+def parse_rules(
+    data: Any,
+    *,
+    path: object,
+    roles: dict[str, Role],
+    names: dict[str, dict[str, str]],
+    max_seats: float = MAX_SEATS_PER_RULE,
+) -> RulePack:
     """Validate and compile a rule pack; every error names the file, the rule id and the field.
 
     ``max_seats`` caps the seats one rule may add or promote.
@@ -211,30 +253,61 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names: dict[
         raw = expect_mapping(raw, error=RuleError, path=path, where=f"rules[{index}]")
         rule_id = raw.get("id")
         if not isinstance(rule_id, str) or not _ID.match(rule_id):
-            raise RuleError(f"expected an id of lower-case letters, digits and dashes, got {str(rule_id)[:40]!r}", path=path, where=f"rules[{index}].id")
+            raise RuleError(
+                f"expected an id of lower-case letters, digits and dashes, got {str(rule_id)[:40]!r}",
+                path=path,
+                where=f"rules[{index}].id",
+            )
         where = f"rule '{rule_id}'"
         if rule_id in seen:
             raise RuleError("the id is used twice", path=path, where=where)
         seen.add(rule_id)
-        check_keys(raw, _RULE_KEYS, required=("id", "description", "stage", "when", "reason", "source"), error=RuleError, path=path, where=where)
+        check_keys(
+            raw,
+            _RULE_KEYS,
+            required=("id", "description", "stage", "when", "reason", "source"),
+            error=RuleError,
+            path=path,
+            where=where,
+        )
         stage = raw["stage"]
         if stage not in STAGES:
-            raise RuleError(f"unknown stage {str(stage)[:40]!r}{suggest(str(stage), STAGES)}; expected one of: {', '.join(STAGES)}", path=path, where=f"{where}.stage")
+            raise RuleError(
+                f"unknown stage {str(stage)[:40]!r}{suggest(str(stage), STAGES)}; expected one of: {', '.join(STAGES)}",
+                path=path,
+                where=f"{where}.stage",
+            )
         scope = raw.get("scope", "company")
         if scope not in SCOPES:
-            raise RuleError(f"unknown scope {str(scope)[:40]!r}{suggest(str(scope), SCOPES)}; expected one of: {', '.join(SCOPES)}", path=path, where=f"{where}.scope")
+            raise RuleError(
+                f"unknown scope {str(scope)[:40]!r}{suggest(str(scope), SCOPES)}; expected one of: {', '.join(SCOPES)}",
+                path=path,
+                where=f"{where}.scope",
+            )
         if scope != "company" and stage in ("specialist", "head"):
-            raise RuleError(f"a {stage} rule is weighed for the whole company; scope '{scope}' needs the generalist or lead stage", path=path, where=f"{where}.scope")
+            raise RuleError(
+                f"a {stage} rule is weighed for the whole company; scope '{scope}' needs the generalist or lead stage",
+                path=path,
+                where=f"{where}.scope",
+            )
         rule_names = names[stage] | SCOPE_NAMES[scope]
         when = Expression.compile(raw["when"], rule_names, where=f"{where}, when", path=path, expect=BOOLEAN)
         if ("add" in raw) == ("promote" in raw):
             raise RuleError("needs exactly one of 'add' or 'promote'", path=path, where=where)
         action = _action(raw, roles, rule_names, path, where, max_seats)
-        reason = ReasonTemplate.compile(raw["reason"], rule_names | {"seats": NUMBER}, where=f"{where}.reason", path=path)
+        reason = ReasonTemplate.compile(
+            raw["reason"], rule_names | {"seats": NUMBER}, where=f"{where}.reason", path=path
+        )
         examples = expect_mapping(raw.get("examples", {}), error=RuleError, path=path, where=f"{where}.examples")
         check_keys(examples, ("fires", "quiet"), error=RuleError, path=path, where=f"{where}.examples")
-        fires = tuple(expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.fires") for x in expect_list(examples.get("fires", []), error=RuleError, path=path, where=f"{where}.examples.fires"))
-        quiet = tuple(expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.quiet") for x in expect_list(examples.get("quiet", []), error=RuleError, path=path, where=f"{where}.examples.quiet"))
+        fires = tuple(
+            expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.fires")
+            for x in expect_list(examples.get("fires", []), error=RuleError, path=path, where=f"{where}.examples.fires")
+        )
+        quiet = tuple(
+            expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.quiet")
+            for x in expect_list(examples.get("quiet", []), error=RuleError, path=path, where=f"{where}.examples.quiet")
+        )
         rules.append(
             Rule(
                 id=rule_id,
@@ -252,10 +325,20 @@ def parse_rules(data: Any, *, path: object, roles: dict[str, Role], names: dict[
     rules.sort(key=lambda r: STAGES.index(r.stage))
     growth = _note(data["growth"], {"title": TEXT, "level": NUMBER, "count": NUMBER, "top": NUMBER}, path, "growth")
     collapse = _note(data["collapse"], {"title": TEXT}, path, "collapse")
-    remote = _note(data["served_remotely"], names["models"] | {"count": NUMBER, "countries": TEXT, "employees": NUMBER}, path, "served_remotely")
+    remote = _note(
+        data["served_remotely"],
+        names["models"] | {"count": NUMBER, "countries": TEXT, "employees": NUMBER},
+        path,
+        "served_remotely",
+    )
     return RulePack(
-        path=str(path), rules=tuple(rules), span=_span(data["span"], roles, path), models=models,
-        growth=growth, collapse=collapse, served_remotely=remote,
+        path=str(path),
+        rules=tuple(rules),
+        span=_span(data["span"], roles, path),
+        models=models,
+        growth=growth,
+        collapse=collapse,
+        served_remotely=remote,
     )
 
 
@@ -266,18 +349,41 @@ def _note(raw: Any, names: dict[str, str], path: object, where: str) -> Note:
     return Note(reason, expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source"))
 
 
-def _action(raw: Mapping[str, Any], roles: dict[str, Role], names: dict[str, str], path: object, where: str, max_seats: float) -> SeatAction:
+def _action(
+    raw: Mapping[str, Any], roles: dict[str, Role], names: dict[str, str], path: object, where: str, max_seats: float
+) -> SeatAction:
     kind = "add" if "add" in raw else "promote"
     spec = expect_mapping(raw[kind], error=RuleError, path=path, where=f"{where}.{kind}")
     if kind == "add":
-        check_keys(spec, ("role", "seats", "fte", "covers"), required=("role", "seats"), error=RuleError, path=path, where=f"{where}.add")
+        check_keys(
+            spec,
+            ("role", "seats", "fte", "covers"),
+            required=("role", "seats"),
+            error=RuleError,
+            path=path,
+            where=f"{where}.add",
+        )
     else:
-        check_keys(spec, ("from", "to", "seats"), required=("from", "to", "seats"), error=RuleError, path=path, where=f"{where}.promote")
+        check_keys(
+            spec,
+            ("from", "to", "seats"),
+            required=("from", "to", "seats"),
+            error=RuleError,
+            path=path,
+            where=f"{where}.promote",
+        )
     role_field = "role" if kind == "add" else "to"
     for field_name in (role_field,) + (("from",) if kind == "promote" else ()):
         _role(spec[field_name], roles, path, f"{where}.{kind}.{field_name}")
-    seats = SeatCount(Expression.compile(spec["seats"], names, where=f"{where}, {kind}.seats", path=path, expect=NUMBER), cap=max_seats)
-    fte = Expression.compile(spec["fte"], names, where=f"{where}, add.fte", path=path, expect=NUMBER) if "fte" in spec else None
+    seats = SeatCount(
+        Expression.compile(spec["seats"], names, where=f"{where}, {kind}.seats", path=path, expect=NUMBER),
+        cap=max_seats,
+    )
+    fte = (
+        Expression.compile(spec["fte"], names, where=f"{where}, add.fte", path=path, expect=NUMBER)
+        if "fte" in spec
+        else None
+    )
     covers = _covers(spec.get("covers"), roles[spec[role_field]], names, path, f"{where}.add.covers")
     return SeatAction(kind=kind, role=spec[role_field], seats=seats, fte=fte, from_role=spec.get("from"), covers=covers)
 
@@ -287,11 +393,15 @@ def _covers(raw: Any, role: Role, names: dict[str, str], path: object, where: st
     if raw is None:
         return role.functions
     items = [raw] if isinstance(raw, str) else expect_list(raw, error=RuleError, path=path, where=where)
-    functions = [n[len("demand_"):] for n in names if n.startswith("demand_")]
+    functions = [n[len("demand_") :] for n in names if n.startswith("demand_")]
     for item in items:
         if item not in POOLS and item not in functions:
             choices = [*POOLS, *functions]
-            raise RuleError(f"cannot cover {str(item)[:40]!r}{suggest(str(item), choices)}; expected a function or one of: {', '.join(POOLS)}", path=path, where=where)
+            raise RuleError(
+                f"cannot cover {str(item)[:40]!r}{suggest(str(item), choices)}; expected a function or one of: {', '.join(POOLS)}",
+                path=path,
+                where=where,
+            )
     if any(i in POOLS for i in items) and len(items) > 1:
         raise RuleError("a pool is covered on its own, not together with functions", path=path, where=where)
     return tuple(items)
@@ -300,7 +410,9 @@ def _covers(raw: Any, role: Role, names: dict[str, str], path: object, where: st
 def _role(key: Any, roles: dict[str, Role], path: object, where: str) -> Role:
     hr_roles = [k for k, r in roles.items() if r.is_hr]
     if key not in hr_roles:
-        raise RuleError(f"unknown role {str(key)[:40]!r}{suggest(str(key), hr_roles)}; see the role catalog", path=path, where=where)
+        raise RuleError(
+            f"unknown role {str(key)[:40]!r}{suggest(str(key), hr_roles)}; see the role catalog", path=path, where=where
+        )
     return roles[key]
 
 
@@ -312,13 +424,15 @@ def _models(raw: Any, names: dict[str, str], path: object) -> tuple[OperatingMod
         keys = ("name", "label", "when", "why", "source")
         check_keys(item, keys, required=keys, error=RuleError, path=path, where=where)
         name = expect_text(item["name"], error=RuleError, path=path, where=f"{where}.name")
-        out.append(OperatingModel(
-            name=name,
-            label=expect_text(item["label"], error=RuleError, path=path, where=f"{where}.label"),
-            when=Expression.compile(item["when"], names, where=f"{where}.when", path=path, expect=BOOLEAN),
-            why=ReasonTemplate.compile(item["why"], names, where=f"{where}.why", path=path),
-            source=expect_text(item["source"], error=RuleError, path=path, where=f"{where}.source"),
-        ))
+        out.append(
+            OperatingModel(
+                name=name,
+                label=expect_text(item["label"], error=RuleError, path=path, where=f"{where}.label"),
+                when=Expression.compile(item["when"], names, where=f"{where}.when", path=path, expect=BOOLEAN),
+                why=ReasonTemplate.compile(item["why"], names, where=f"{where}.why", path=path),
+                source=expect_text(item["source"], error=RuleError, path=path, where=f"{where}.source"),
+            )
+        )
     if not out:
         raise RuleError("no operating model is declared", path=path, where="operating_models")
     return tuple(out)
@@ -326,19 +440,36 @@ def _models(raw: Any, names: dict[str, str], path: object) -> tuple[OperatingMod
 
 def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     raw = expect_mapping(raw, error=RuleError, path=path, where="span")
-    check_keys(raw, ("team_leads", "min_team", "reason", "kept", "source"), required=("team_leads", "reason", "kept", "source"), error=RuleError, path=path, where="span")
+    check_keys(
+        raw,
+        ("team_leads", "min_team", "reason", "kept", "source"),
+        required=("team_leads", "reason", "kept", "source"),
+        error=RuleError,
+        path=path,
+        where="span",
+    )
     min_team = raw.get("min_team", 3)
     if isinstance(min_team, bool) or not isinstance(min_team, int) or not 2 <= min_team <= 10:
-        raise RuleError(f"expected a whole number from 2 to 10, got {str(min_team)[:40]}", path=path, where="span.min_team")
+        raise RuleError(
+            f"expected a whole number from 2 to 10, got {str(min_team)[:40]}", path=path, where="span.min_team"
+        )
     leads = []
-    for i, item in enumerate(expect_list(raw["team_leads"], error=RuleError, path=path, where="span.team_leads"), start=1):
+    for i, item in enumerate(
+        expect_list(raw["team_leads"], error=RuleError, path=path, where="span.team_leads"), start=1
+    ):
         where = f"span.team_leads[{i}]"
         item = expect_mapping(item, error=RuleError, path=path, where=where)
-        check_keys(item, ("above_level", "role"), required=("above_level", "role"), error=RuleError, path=path, where=where)
+        check_keys(
+            item, ("above_level", "role"), required=("above_level", "role"), error=RuleError, path=path, where=where
+        )
         role = _role(item["role"], roles, path, f"{where}.role")
         level = item["above_level"]
         if isinstance(level, bool) or not isinstance(level, int) or role.level <= level:
-            raise RuleError(f"expected a level below the role's own level {role.level}, got {str(level)[:40]}", path=path, where=f"{where}.above_level")
+            raise RuleError(
+                f"expected a level below the role's own level {role.level}, got {str(level)[:40]}",
+                path=path,
+                where=f"{where}.above_level",
+            )
         leads.append(TeamLead(level, role.key))
     return SpanPolicy(
         team_leads=tuple(sorted(leads, key=lambda t: t.above_level)),

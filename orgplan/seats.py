@@ -83,4 +83,3 @@ class Seat:
             seat = stack.pop()
             yield seat
             stack.extend(reversed(seat.children))
-

@@ -35,12 +35,30 @@ from .tables import Table
 from .templates import Templates, load_templates
 from .validation import suggest
 
-__all__ = ["Vary", "parse_vary", "draw_samples", "quantile", "Sensitivity", "SpreadRow", "RolePresence", "sensitivity",
-           "sensitivity_tables", "write_sensitivity", "sensitivity_text", "share_text", "MAX_SAMPLES"]
+__all__ = [
+    "Vary",
+    "parse_vary",
+    "draw_samples",
+    "quantile",
+    "Sensitivity",
+    "SpreadRow",
+    "RolePresence",
+    "sensitivity",
+    "sensitivity_tables",
+    "write_sensitivity",
+    "sensitivity_text",
+    "share_text",
+    "MAX_SAMPLES",
+]
 
 MAX_SAMPLES = 100_000
 NUMERIC = ("integer", "number", "places")  # profile types that can be varied (places: their count)
-MEASURES = (("HR seats", "hr_headcount", "#,##0"), ("HR FTE", "hr_fte", "0.00"), ("HR staff per 100", "hr_per_100", "0.00"), ("Annual cost (USD)", "annual_cost", "#,##0"))
+MEASURES = (
+    ("HR seats", "hr_headcount", "#,##0"),
+    ("HR FTE", "hr_fte", "0.00"),
+    ("HR staff per 100", "hr_per_100", "0.00"),
+    ("Annual cost (USD)", "annual_cost", "#,##0"),
+)
 
 
 @dataclass(frozen=True)
@@ -77,9 +95,14 @@ def parse_vary(text: str, templates: Templates | None = None) -> Vary:
     key = profile_key(name, t)
     numeric = [k for k, f in fields.items() if f.get("type") in NUMERIC]
     if key is None:
-        raise OptionError(f"unknown key {name.strip()!r}{suggest(name.strip(), numeric)}; keys that can vary: {', '.join(numeric)}", where="--vary")
+        raise OptionError(
+            f"unknown key {name.strip()!r}{suggest(name.strip(), numeric)}; keys that can vary: {', '.join(numeric)}",
+            where="--vary",
+        )
     if key not in numeric:
-        raise OptionError(f"{key} is not a number and cannot vary; keys that can vary: {', '.join(numeric)}", where="--vary")
+        raise OptionError(
+            f"{key} is not a number and cannot vary; keys that can vary: {', '.join(numeric)}", where="--vary"
+        )
     low, high = (_number(part, key) for part in (low_text, high_text))
     whole = fields[key].get("type") != "number"
     if whole and (low != int(low) or high != int(high)):
@@ -115,7 +138,9 @@ def draw_samples(varies: Sequence[Vary], count: int, seed: int = 0) -> list[dict
     for _ in range(count):
         sample: dict[str, float | int] = {}
         for v in varies:
-            sample[v.key] = rng.randint(int(v.low), int(v.high)) if v.whole else float(f"{rng.uniform(v.low, v.high):.6g}")
+            sample[v.key] = (
+                rng.randint(int(v.low), int(v.high)) if v.whole else float(f"{rng.uniform(v.low, v.high):.6g}")
+            )
         out.append(sample)
     return out
 
@@ -184,7 +209,16 @@ class Sensitivity:
         out = []
         for label, key, _ in MEASURES:
             values = [r.summary[key] for r in self.results]
-            out.append(SpreadRow(label, key, self.given.summary[key], *(_round(quantile(values, q)) for q in (0.1, 0.5, 0.9)), min(values), max(values)))
+            out.append(
+                SpreadRow(
+                    label,
+                    key,
+                    self.given.summary[key],
+                    *(_round(quantile(values, q)) for q in (0.1, 0.5, 0.9)),
+                    min(values),
+                    max(values),
+                )
+            )
         return out
 
     def roles(self) -> list[RolePresence]:
@@ -195,10 +229,20 @@ class Sensitivity:
         for key in seen:
             seats = [r.roles.get(key, 0) for r in self.results]
             share = sum(1 for s in seats if s) / len(seats)
-            out.append(RolePresence(key, roles[key].title, roles[key].family, share, self.given.roles.get(key, 0), min(seats), quantile(seats, 0.5), max(seats)))
+            out.append(
+                RolePresence(
+                    key,
+                    roles[key].title,
+                    roles[key].family,
+                    share,
+                    self.given.roles.get(key, 0),
+                    min(seats),
+                    quantile(seats, 0.5),
+                    max(seats),
+                )
+            )
         order = list(roles)
         return sorted(out, key=lambda r: (-r.share, order.index(r.role)))
-
 
     def about(self) -> str:
         """What was drawn, in words: ``1,000 samples of yearly turnover 10% to 25% (seed 0)``."""
@@ -250,7 +294,9 @@ def sensitivity(
             profiles.append(profile.with_values(templates=t, **values))
         except ProfileError as exc:
             shown = ", ".join(f"{k}={_show(v)}" for k, v in values.items())
-            raise OptionError(f"sample {i} ({shown}): {exc.where + ': ' if exc.where else ''}{exc.message}", where="--vary") from None
+            raise OptionError(
+                f"sample {i} ({shown}): {exc.where + ': ' if exc.where else ''}{exc.message}", where="--vary"
+            ) from None
     results = plan_many(profiles, executor, templates=t, progress=progress)
     failed = next((r for r in results if r.error), None)
     if failed is not None:
@@ -263,21 +309,62 @@ def sensitivity_tables(s: Sensitivity) -> list[Table]:
     about = f"{s.profile.company}: {s.about()}"
     spread_rows = [[r.measure, r.given, r.p10, r.p50, r.p90, r.low, r.high] for r in s.spread()]
     formats = {i: fmt for i, (_, _, fmt) in enumerate(MEASURES)}
-    spread = Table("Spread", f"How much the plan moves - {about}", ["Measure", "As given", "P10", "P50", "P90", "Smallest", "Largest"],
-                   spread_rows, {}, row_formats=formats)
+    spread = Table(
+        "Spread",
+        f"How much the plan moves - {about}",
+        ["Measure", "As given", "P10", "P50", "P90", "Smallest", "Largest"],
+        spread_rows,
+        {},
+        row_formats=formats,
+    )
     families = s.templates.families
-    role_rows = [[r.title, families[r.family].label if r.family in families else r.family, r.share, r.given, r.low, r.median, r.high] for r in s.roles()]
-    roles = Table("Roles", f"Which seats are certain and which depend on the assumptions - {about}",
-                  ["Role", "Family", "Share of samples with the role", "Seats as given", "Fewest seats", "Median seats", "Most seats"],
-                  role_rows, {2: "0.0%", 3: "0", 4: "0", 6: "0"})
+    role_rows = [
+        [
+            r.title,
+            families[r.family].label if r.family in families else r.family,
+            r.share,
+            r.given,
+            r.low,
+            r.median,
+            r.high,
+        ]
+        for r in s.roles()
+    ]
+    roles = Table(
+        "Roles",
+        f"Which seats are certain and which depend on the assumptions - {about}",
+        [
+            "Role",
+            "Family",
+            "Share of samples with the role",
+            "Seats as given",
+            "Fewest seats",
+            "Median seats",
+            "Most seats",
+        ],
+        role_rows,
+        {2: "0.0%", 3: "0", 4: "0", 6: "0"},
+    )
     fields = s.templates.profile_fields
     keys = [v.key for v in s.varies]
     labels = [fields[k].get("label", k) for k in keys]
-    sample_rows = [[i, *(values[k] for k in keys), *(r.summary[m] for _, m, _ in MEASURES)] for i, (values, r) in enumerate(zip(s.samples, s.results), start=1)]
-    sample_formats = {i + 1: "0.0%" if fields[v.key].get("format") == "percent" else "#,##0" if v.whole else "#,##0.00##" for i, v in enumerate(s.varies)}
+    sample_rows = [
+        [i, *(values[k] for k in keys), *(r.summary[m] for _, m, _ in MEASURES)]
+        for i, (values, r) in enumerate(zip(s.samples, s.results), start=1)
+    ]
+    sample_formats = {
+        i + 1: "0.0%" if fields[v.key].get("format") == "percent" else "#,##0" if v.whole else "#,##0.00##"
+        for i, v in enumerate(s.varies)
+    }
     sample_formats |= {len(keys) + 1 + i: fmt for i, (_, _, fmt) in enumerate(MEASURES)}
-    samples = Table("Samples", f"Every sample: the values drawn and the plan's totals - {about}", ["Sample", *labels, *(m for m, _, _ in MEASURES)],
-                    sample_rows, sample_formats, filter=True)
+    samples = Table(
+        "Samples",
+        f"Every sample: the values drawn and the plan's totals - {about}",
+        ["Sample", *labels, *(m for m, _, _ in MEASURES)],
+        sample_rows,
+        sample_formats,
+        filter=True,
+    )
     return [spread, roles, samples]
 
 
@@ -287,7 +374,10 @@ def write_sensitivity(s: Sensitivity, out_dir: str | os.PathLike[str]) -> list[P
     from .tables import write_tables
 
     folder = Path(out_dir)
-    return [write_tables(folder / "sensitivity.xlsx", sensitivity_tables(s)), render_sensitivity(s, folder / "sensitivity.png")]
+    return [
+        write_tables(folder / "sensitivity.xlsx", sensitivity_tables(s)),
+        render_sensitivity(s, folder / "sensitivity.png"),
+    ]
 
 
 def sensitivity_text(s: Sensitivity) -> str:
@@ -300,5 +390,9 @@ def sensitivity_text(s: Sensitivity) -> str:
         lines.append(f"{r.measure:18}  " + "  ".join(f"{c:>12}" for c in cells))
     certain = [r.title for r in s.roles() if r.certain]
     depends = [f"{r.title} ({share_text(r.share)})" for r in s.roles() if not r.certain]
-    lines += ["", f"In every sample: {', '.join(certain) or 'no role'}", f"Depends on the assumptions: {', '.join(depends) or 'nothing'}"]
+    lines += [
+        "",
+        f"In every sample: {', '.join(certain) or 'no role'}",
+        f"Depends on the assumptions: {', '.join(depends) or 'nothing'}",
+    ]
     return "\n".join(lines)

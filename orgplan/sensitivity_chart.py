@@ -38,13 +38,36 @@ def draw_sensitivity(s: Sensitivity, fig: Any = None) -> Any:
 
         fig = Figure(figsize=SIZE, facecolor="white")
         FigureCanvasAgg(fig)
-    fig.text(0.05, 0.955, f"How sure is the plan for {s.profile.company}?", fontsize=15, fontweight="bold", va="center", parse_math=False, fontfamily=FONT)
-    fig.text(0.05, 0.91, f"{s.about()}, each drawn evenly between its low and high",
-             fontsize=10, va="center", color="#404040", parse_math=False, fontfamily=FONT)
+    fig.text(
+        0.05,
+        0.955,
+        f"How sure is the plan for {s.profile.company}?",
+        fontsize=15,
+        fontweight="bold",
+        va="center",
+        parse_math=False,
+        fontfamily=FONT,
+    )
+    fig.text(
+        0.05,
+        0.91,
+        f"{s.about()}, each drawn evenly between its low and high",
+        fontsize=10,
+        va="center",
+        color="#404040",
+        parse_math=False,
+        fontfamily=FONT,
+    )
     fte = fig.add_axes((0.06, 0.56, 0.36, 0.27))
     cost = fig.add_axes((0.06, 0.12, 0.36, 0.27))
     _spread(fte, [r.summary["hr_fte"] for r in s.results], s.given.summary["hr_fte"], "HR staff (FTE)", number)
-    _spread(cost, [r.summary["annual_cost"] for r in s.results], s.given.summary["annual_cost"], "Annual HR cost", _money_tick)
+    _spread(
+        cost,
+        [r.summary["annual_cost"] for r in s.results],
+        s.given.summary["annual_cost"],
+        "Annual HR cost",
+        _money_tick,
+    )
     _roles(fig.add_axes((0.66, 0.12, 0.31, 0.71)), s)
     return fig
 
@@ -54,7 +77,9 @@ def _spread(ax: Any, values: list[float], given: float, label: str, tick: Any) -
     counts = Counter(values)
     low, high = min(values), max(values)
     if len(counts) <= 30:  # few distinct values: a bar for each
-        width = min((b - a for a, b in zip(sorted(counts), sorted(counts)[1:])), default=max(abs(low) * 0.05, 1.0)) * 0.8
+        width = (
+            min((b - a for a, b in zip(sorted(counts), sorted(counts)[1:])), default=max(abs(low) * 0.05, 1.0)) * 0.8
+        )
         ax.bar(list(counts), list(counts.values()), width=width, color=_SPREAD, alpha=0.85, linewidth=0)
     else:
         ax.hist(values, bins=30, color=_SPREAD, alpha=0.85, linewidth=0)
@@ -63,15 +88,40 @@ def _spread(ax: Any, values: list[float], given: float, label: str, tick: Any) -
     ax.set_ylim(0, top)
     for q, name in ((p10, "P10"), (p50, "P50"), (p90, "P90")):
         ax.axvline(q, color="#404040", linestyle="--", linewidth=1)
-        ax.text(q, top * 0.97, name, ha="center", va="top", fontsize=8, fontfamily=FONT, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        ax.text(
+            q,
+            top * 0.97,
+            name,
+            ha="center",
+            va="top",
+            fontsize=8,
+            fontfamily=FONT,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+        )
     ax.axvline(given, color=_GIVEN, linewidth=2)
-    ax.text(given, top * 0.84, "as given", ha="center", va="top", fontsize=8, color=_GIVEN, fontfamily=FONT,
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    ax.text(
+        given,
+        top * 0.84,
+        "as given",
+        ha="center",
+        va="top",
+        fontsize=8,
+        color=_GIVEN,
+        fontfamily=FONT,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+    )
     pad = (high - low) * 0.08 or max(abs(high) * 0.05, 1.0)
     left, right = min(low, given) - pad, max(high, given) + pad
     ax.set_xlim(left, right)
     _fixed_ticks(ax.xaxis, nice_ticks(left, right, log=False), tick)
-    ax.set_title(f"{label}: P10 {tick(p10)}, P50 {tick(p50)}, P90 {tick(p90)}", loc="left", fontsize=10.5, fontweight="bold", fontfamily=FONT, parse_math=False)
+    ax.set_title(
+        f"{label}: P10 {tick(p10)}, P50 {tick(p50)}, P90 {tick(p90)}",
+        loc="left",
+        fontsize=10.5,
+        fontweight="bold",
+        fontfamily=FONT,
+        parse_math=False,
+    )
     ax.set_ylabel("Samples", fontfamily=FONT)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(True, axis="y", color="#DDDDDD", linewidth=0.6)
@@ -93,13 +143,31 @@ def _roles(ax: Any, s: Sensitivity) -> None:
     _fixed_ticks(ax.xaxis, [0, 0.25, 0.5, 0.75, 1.0], lambda v: f"{v:.0%}")
     ax.spines[["top", "right"]].set_visible(False)
     certain = sum(1 for r in roles if r.certain)
-    ax.set_title(f"Seats in every sample ({certain}) and seats that depend on the assumptions ({len(roles) - certain})",
-                 loc="right", fontsize=10.5, fontweight="bold", fontfamily=FONT, parse_math=False, wrap=True)
-    ax.set_xlabel("Share of samples whose plan has the role" + (f"  (+{len(rest)} rarer roles in sensitivity.xlsx)" if rest else ""), fontfamily=FONT)
+    ax.set_title(
+        f"Seats in every sample ({certain}) and seats that depend on the assumptions ({len(roles) - certain})",
+        loc="right",
+        fontsize=10.5,
+        fontweight="bold",
+        fontfamily=FONT,
+        parse_math=False,
+        wrap=True,
+    )
+    ax.set_xlabel(
+        "Share of samples whose plan has the role"
+        + (f"  (+{len(rest)} rarer roles in sensitivity.xlsx)" if rest else ""),
+        fontfamily=FONT,
+    )
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(color=_CERTAIN, label="in every sample"), Patch(color=_DEPENDS, label="depends on the assumptions")],
-              loc="lower right", fontsize=8, frameon=False)
+    ax.legend(
+        handles=[
+            Patch(color=_CERTAIN, label="in every sample"),
+            Patch(color=_DEPENDS, label="depends on the assumptions"),
+        ],
+        loc="lower right",
+        fontsize=8,
+        frameon=False,
+    )
 
 
 def render_sensitivity(s: Sensitivity, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:

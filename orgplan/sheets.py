@@ -36,7 +36,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Formula", "Book", "Sheet", "Printing", "native_chart", "literal", "MONEY", "FTE", "COUNT", "PERCENT", "QUARTER"]
+__all__ = [
+    "Formula",
+    "Book",
+    "Sheet",
+    "Printing",
+    "native_chart",
+    "literal",
+    "MONEY",
+    "FTE",
+    "COUNT",
+    "PERCENT",
+    "QUARTER",
+]
 
 MONEY = "#,##0"
 FTE = "0.00"
@@ -76,7 +88,7 @@ def literal(text: str) -> str:
     >>> literal("x" * 300).count("&")
     1
     """
-    pieces = [text[i:i + 255] for i in range(0, len(text), 255)] or [""]
+    pieces = [text[i : i + 255] for i in range(0, len(text), 255)] or [""]
     return "&".join('"' + p.replace('"', '""') + '"' for p in pieces)
 
 
@@ -109,16 +121,198 @@ def is_number(value: Any) -> bool:
 # Advance widths of printable ASCII (space to ~) in Arial, the workbook's font, per 1,000 em;
 # LibreOffice's Liberation Sans has the same metrics.
 _ARIAL = (
-    278,278,355,556,556,889,667,191,333,333,389,584,278,333,278,278,556,556,556,556,556,556,556,556,556,556,
-    278,278,584,584,584,556,1015,667,667,722,722,667,611,778,722,278,500,667,556,833,722,778,667,778,722,667,
-    611,722,667,944,667,667,611,278,278,278,469,556,333,556,556,500,556,556,278,556,556,222,222,500,222,833,
-    556,556,556,556,333,500,278,556,500,722,500,500,500,334,260,334,584,
+    278,
+    278,
+    355,
+    556,
+    556,
+    889,
+    667,
+    191,
+    333,
+    333,
+    389,
+    584,
+    278,
+    333,
+    278,
+    278,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    278,
+    278,
+    584,
+    584,
+    584,
+    556,
+    1015,
+    667,
+    667,
+    722,
+    722,
+    667,
+    611,
+    778,
+    722,
+    278,
+    500,
+    667,
+    556,
+    833,
+    722,
+    778,
+    667,
+    778,
+    722,
+    667,
+    611,
+    722,
+    667,
+    944,
+    667,
+    667,
+    611,
+    278,
+    278,
+    278,
+    469,
+    556,
+    333,
+    556,
+    556,
+    500,
+    556,
+    556,
+    278,
+    556,
+    556,
+    222,
+    222,
+    500,
+    222,
+    833,
+    556,
+    556,
+    556,
+    556,
+    333,
+    500,
+    278,
+    556,
+    500,
+    722,
+    500,
+    500,
+    500,
+    334,
+    260,
+    334,
+    584,
 )
 _ARIAL_BOLD = (
-    278,333,474,556,556,889,722,238,333,333,389,584,278,333,278,278,556,556,556,556,556,556,556,556,556,556,
-    333,333,584,584,584,611,975,722,722,722,722,667,611,778,722,278,556,722,611,833,722,778,667,778,722,667,
-    611,722,667,944,667,667,611,333,278,333,584,556,333,556,611,556,611,556,333,611,611,278,278,556,278,889,
-    611,611,611,611,389,556,333,611,556,778,556,556,500,389,280,389,584,
+    278,
+    333,
+    474,
+    556,
+    556,
+    889,
+    722,
+    238,
+    333,
+    333,
+    389,
+    584,
+    278,
+    333,
+    278,
+    278,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    333,
+    333,
+    584,
+    584,
+    584,
+    611,
+    975,
+    722,
+    722,
+    722,
+    722,
+    667,
+    611,
+    778,
+    722,
+    278,
+    556,
+    722,
+    611,
+    833,
+    722,
+    778,
+    667,
+    778,
+    722,
+    667,
+    611,
+    722,
+    667,
+    944,
+    667,
+    667,
+    611,
+    333,
+    278,
+    333,
+    584,
+    556,
+    333,
+    556,
+    611,
+    556,
+    611,
+    556,
+    333,
+    611,
+    611,
+    278,
+    278,
+    556,
+    278,
+    889,
+    611,
+    611,
+    611,
+    611,
+    389,
+    556,
+    333,
+    611,
+    556,
+    778,
+    556,
+    556,
+    500,
+    389,
+    280,
+    389,
+    584,
 )
 
 
@@ -166,7 +360,13 @@ def lines(text: str, width: float, bold: bool = False, indent: int = 1) -> int:
 def _halves(title: str) -> float:
     """The width of the longer line when ``title`` is broken in two between words."""
     words = title.split()
-    return min((max(text_width(" ".join(words[:i]), True), text_width(" ".join(words[i:]), True)) for i in range(1, len(words))), default=text_width(title, True))
+    return min(
+        (
+            max(text_width(" ".join(words[:i]), True), text_width(" ".join(words[i:]), True))
+            for i in range(1, len(words))
+        ),
+        default=text_width(title, True),
+    )
 
 
 def pixels(width: float) -> int:
@@ -197,16 +397,24 @@ class Book:
     def __init__(self, path: str | os.PathLike[str]):
         import xlsxwriter
 
-        self.wb = xlsxwriter.Workbook(str(path), {
-            "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
-            "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE, "font_scheme": "none"}, "default_row_height": 17,
-        })
+        self.wb = xlsxwriter.Workbook(
+            str(path),
+            {
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE, "font_scheme": "none"},
+                "default_row_height": 17,
+            },
+        )
         properties: dict[str, Any] = {"creator": "orgplan"}
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
         if epoch.isdigit():  # reproducible builds: the same input gives the same bytes
             import datetime
 
-            properties["created"] = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).replace(tzinfo=None)
+            properties["created"] = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).replace(
+                tzinfo=None
+            )
         self.wb.set_properties(properties)
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._styles: dict[tuple[Any, ...], Any] = {}
@@ -224,11 +432,39 @@ class Book:
             fmt = self._formats[key] = self.wb.add_format(dict(props))
         return fmt
 
-    def style(self, number_format: str | None = None, *, numeric: bool = False, bold: bool = False, italic: bool = False, note: bool = False,
-              wrap: bool = False, fill: str | None = None, center: bool = False, indent: int = 0, top_line: bool = False,
-              bottom_line: bool = False, quote: bool = False, size: int | None = None) -> Any:
+    def style(
+        self,
+        number_format: str | None = None,
+        *,
+        numeric: bool = False,
+        bold: bool = False,
+        italic: bool = False,
+        note: bool = False,
+        wrap: bool = False,
+        fill: str | None = None,
+        center: bool = False,
+        indent: int = 0,
+        top_line: bool = False,
+        bottom_line: bool = False,
+        quote: bool = False,
+        size: int | None = None,
+    ) -> Any:
         """A cell format: numbers right-aligned and text left-aligned, both one step in from the edge, at the top of the cell."""
-        key = (number_format, numeric, bold, italic, note, wrap, fill, center, indent, top_line, bottom_line, quote, size)
+        key = (
+            number_format,
+            numeric,
+            bold,
+            italic,
+            note,
+            wrap,
+            fill,
+            center,
+            indent,
+            top_line,
+            bottom_line,
+            quote,
+            size,
+        )
         cached = self._styles.get(key)
         if cached is not None:
             return cached
@@ -261,7 +497,11 @@ class Book:
         """Give the cell a workbook-wide name formulas can use; None when Excel would refuse the name."""
         from xlsxwriter.utility import xl_rowcol_to_cell
 
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]{0,254}", name) or re.fullmatch(r"[A-Za-z]{1,3}\d+|[RrCc]\d*|true|false", name, re.I) or name in self.names:
+        if (
+            not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]{0,254}", name)
+            or re.fullmatch(r"[A-Za-z]{1,3}\d+|[RrCc]\d*|true|false", name, re.I)
+            or name in self.names
+        ):
             return None
         cell = f"'{sheet}'!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
         self.wb.define_name(name, "=" + cell)
@@ -284,7 +524,9 @@ class Sheet:
         self.levels: dict[int, int] = {}  # row -> outline level
         self._wrapped: list[tuple[int, int, int, str, float]] = []  # row, first col, last col, text, points a line
         self._headers: list[tuple[int, int, str]] = []
-        self._numeric_header: dict[tuple[int, int], bool] = {}  # (row, col) of a header -> is the value below it a number?
+        self._numeric_header: dict[
+            tuple[int, int], bool
+        ] = {}  # (row, col) of a header -> is the value below it a number?
         self._waiting: dict[int, int] = {}  # column -> row of its latest header, until a value is written below it
         self._spans: list[tuple[int, int, int | None, Any, dict[str, Any], float]] = []
         self._charts_px = 0
@@ -300,7 +542,9 @@ class Sheet:
         if col in self._waiting and value is not None:
             self._numeric_header[self._waiting.pop(col), col] = numeric
         text = isinstance(value, str)
-        fmt = self.book.style(number_format if numeric else None, numeric=numeric, quote=text and value.startswith(_TEXT_START), **style)
+        fmt = self.book.style(
+            number_format if numeric else None, numeric=numeric, quote=text and value.startswith(_TEXT_START), **style
+        )
         self._measure(row, col, value, number_format, style)
         if isinstance(value, Formula):
             self.ws.write_formula(row, col, value.text, fmt, value.value)
@@ -330,7 +574,9 @@ class Sheet:
             self._waiting[col + i] = row
             self.last_col = max(self.last_col, col + i)
 
-    def span(self, row: int, col: int, value: Any, last_col: int | None = None, *, height: float = LINE_POINTS, **style: Any) -> None:
+    def span(
+        self, row: int, col: int, value: Any, last_col: int | None = None, *, height: float = LINE_POINTS, **style: Any
+    ) -> None:
         """A value across columns ``col``..``last_col``, wrapped; it widens no column.
 
         By default it reaches the sheet's last column, or as far as one printed page allows.
@@ -361,8 +607,17 @@ class Sheet:
         self.levels[row] = level
 
     # -- pictures and charts -------------------------------------------------------
-    def chart(self, kind: str, title: str, categories: tuple[int, int, int], series: list[tuple[str, int, int, int]], *,
-              at: tuple[int, int] | None = None, size: tuple[int, int] = (560, 320), **options: Any) -> None:
+    def chart(
+        self,
+        kind: str,
+        title: str,
+        categories: tuple[int, int, int],
+        series: list[tuple[str, int, int, int]],
+        *,
+        at: tuple[int, int] | None = None,
+        size: tuple[int, int] = (560, 320),
+        **options: Any,
+    ) -> None:
         """A native chart of this sheet's cells: ``categories`` and each series as (first row, last row, column).
 
         The chart sits at the cell ``at`` (row, column), or on a chart sheet of its own,
@@ -385,7 +640,9 @@ class Sheet:
 
         picture = Image(str(path))
         scale = min(1.0, max_width / picture.width) if picture.width else 1.0
-        self.ws.insert_image(row, col, str(path), {"x_scale": scale, "y_scale": scale, "description": description, "object_position": 1})
+        self.ws.insert_image(
+            row, col, str(path), {"x_scale": scale, "y_scale": scale, "description": description, "object_position": 1}
+        )
         if self.last_col <= col and not self.widths:  # a sheet for the picture alone: one column as wide as the picture
             self.widen(col, min(picture.width * scale, PAGE_PX) / 7)
         self._reserve(col, int(picture.width * scale))
@@ -396,8 +653,15 @@ class Sheet:
         self._charts_px = max(self._charts_px, px - written)
 
     # -- finishing -----------------------------------------------------------------
-    def finish(self, *, repeat_rows: int | None = None, repeat_cols: int | None = None, freeze: tuple[int, int] | None = None,
-               one_page: bool = False, print_cols: int | None = None) -> None:
+    def finish(
+        self,
+        *,
+        repeat_rows: int | None = None,
+        repeat_cols: int | None = None,
+        freeze: tuple[int, int] | None = None,
+        one_page: bool = False,
+        print_cols: int | None = None,
+    ) -> None:
         """Fit widths and heights, write headers and spans, and set up printing.
 
         ``repeat_rows``: the header row printed on every page; ``repeat_cols``: the columns
@@ -405,8 +669,13 @@ class Sheet:
         ``print_cols``: print only the columns 0..n; ``one_page``: the whole sheet on one page.
         """
         widths = self._fit_columns()
-        printing = Printing(widths, self.last_col if print_cols is None else print_cols, self._charts_px if print_cols is None else 0,
-                            repeat_cols, one_page)
+        printing = Printing(
+            widths,
+            self.last_col if print_cols is None else print_cols,
+            self._charts_px if print_cols is None else 0,
+            repeat_cols,
+            one_page,
+        )
         self._write_headers(widths)
         self._write_spans(widths, printing.page_px)
         for row, col, last, text, points in self._wrapped:
@@ -434,15 +703,27 @@ class Sheet:
     def _write_headers(self, widths: dict[int, float]) -> None:
         for row, col, title in self._headers:
             numeric = self._numeric_header.get((row, col), False)
-            props = {"bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": HEADER_FILL, "text_wrap": True, "valign": "bottom",
-                     "align": "right" if numeric else "left", "indent": 1}
+            props = {
+                "bold": True,
+                "font_color": "#FFFFFF",
+                "pattern": 1,
+                "bg_color": HEADER_FILL,
+                "text_wrap": True,
+                "valign": "bottom",
+                "align": "right" if numeric else "left",
+                "indent": 1,
+            }
             self.ws.write_string(row, col, title, self.book.format(**props))
-            self.heights[row] = max(self.heights.get(row, LINE_POINTS), LINE_POINTS * lines(title, widths[col], bold=True))
+            self.heights[row] = max(
+                self.heights.get(row, LINE_POINTS), LINE_POINTS * lines(title, widths[col], bold=True)
+            )
 
     def _write_spans(self, widths: dict[int, float], page_px: float) -> None:
         for row, col, last, value, style, points in self._spans:
             last = self._span_end(col, widths, page_px) if last is None else last
-            fmt = self.book.style(numeric=False, wrap=True, quote=isinstance(value, str) and value.startswith(_TEXT_START), **style)
+            fmt = self.book.style(
+                numeric=False, wrap=True, quote=isinstance(value, str) and value.startswith(_TEXT_START), **style
+            )
             if last > col:
                 self.ws.merge_range(row, col, row, last, "", fmt)
             if isinstance(value, Formula):
@@ -450,7 +731,11 @@ class Sheet:
             else:
                 self.ws.write_string(row, col, "" if value is None else str(value), fmt)
             width = sum(widths.get(c, 8.43) for c in range(col, last + 1))
-            self.heights[row] = max(self.heights.get(row, points), points * lines(shown(value, None), width * FONT_SIZE / style.get("size", FONT_SIZE), style.get("bold", False)))
+            self.heights[row] = max(
+                self.heights.get(row, points),
+                points
+                * lines(shown(value, None), width * FONT_SIZE / style.get("size", FONT_SIZE), style.get("bold", False)),
+            )
 
     def _span_end(self, col: int, widths: dict[int, float], page_px: float) -> int:
         """The last column a span from ``col`` reaches: the sheet's last, or the last that prints on the first page."""
@@ -492,7 +777,9 @@ class Printing:
         room = PAGE_PX / MIN_SCALE
         if self.one_page or self.total_px <= room:
             return 1
-        return math.ceil((self.total_px - self.repeated_px) / (room * 0.9 - self.repeated_px))  # breaks fall between columns: a tenth spare
+        return math.ceil(
+            (self.total_px - self.repeated_px) / (room * 0.9 - self.repeated_px)
+        )  # breaks fall between columns: a tenth spare
 
     @property
     def page_px(self) -> float:
@@ -515,7 +802,9 @@ class Printing:
         first_row = 0
         if self.pages > 1 and self.repeat_cols is not None:
             ws.repeat_columns(0, self.repeat_cols)
-            if title and repeat_rows:  # the repeated columns would cut the title on later pages: print it in the page header
+            if (
+                title and repeat_rows
+            ):  # the repeated columns would cut the title on later pages: print it in the page header
                 # size before bold: "&12" then a title starting with a digit ("3M ...") would read as size 123
                 ws.set_header("&L&12&B" + title.replace("&", "&&")[:200])
                 first_row = repeat_rows
@@ -523,8 +812,19 @@ class Printing:
             ws.print_area(first_row, 0, max(last_row, first_row), self.last_col)
 
 
-def native_chart(book: Book, sheet: str, kind: str, title: str, categories: tuple[int, int, int], series: list[tuple[str, int, int, int]], *,
-                 number_format: str | None = None, y_title: str | None = None, x_title: str | None = None, dashed: tuple[int, ...] = ()) -> Any:
+def native_chart(
+    book: Book,
+    sheet: str,
+    kind: str,
+    title: str,
+    categories: tuple[int, int, int],
+    series: list[tuple[str, int, int, int]],
+    *,
+    number_format: str | None = None,
+    y_title: str | None = None,
+    x_title: str | None = None,
+    dashed: tuple[int, ...] = (),
+) -> Any:
     """An XlsxWriter chart (column, bar or line) over cells of ``sheet``, in orgplan's colours.
 
     ``categories`` and each series are (first row, last row, column); ``dashed`` are the
@@ -536,16 +836,37 @@ def native_chart(book: Book, sheet: str, kind: str, title: str, categories: tupl
     palette = ("#1F4E78", "#C55A11", "#548235", "#7F6000", "#7030A0")
     for i, (name, s_first, s_last, s_col) in enumerate(series):
         colour = palette[i % len(palette)]
-        options: dict[str, Any] = {"name": name, "categories": [sheet, first, cat_col, last, cat_col], "values": [sheet, s_first, s_col, s_last, s_col]}
+        options: dict[str, Any] = {
+            "name": name,
+            "categories": [sheet, first, cat_col, last, cat_col],
+            "values": [sheet, s_first, s_col, s_last, s_col],
+        }
         if kind == "line":
-            options |= {"line": {"color": colour, "width": 2.25, **({"dash_type": "dash"} if i in dashed else {})}, "marker": {"type": "none"}}
+            options |= {
+                "line": {"color": colour, "width": 2.25, **({"dash_type": "dash"} if i in dashed else {})},
+                "marker": {"type": "none"},
+            }
         else:
             options["fill"] = {"color": colour}
         chart.add_series(options)
     chart.set_title({"name": title, "name_font": {"size": 12, "bold": True}})
-    value_axis, category_axis = (chart.set_x_axis, chart.set_y_axis) if kind == "bar" else (chart.set_y_axis, chart.set_x_axis)
-    value_axis({**({"num_format": number_format} if number_format else {}), **({"name": y_title} if y_title else {}),
-                "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    category_axis({"num_font": {"size": 8}, "interval_unit": 1, **({"reverse": True} if kind == "bar" else {}), **({"name": x_title} if x_title else {})})
+    value_axis, category_axis = (
+        (chart.set_x_axis, chart.set_y_axis) if kind == "bar" else (chart.set_y_axis, chart.set_x_axis)
+    )
+    value_axis(
+        {
+            **({"num_format": number_format} if number_format else {}),
+            **({"name": y_title} if y_title else {}),
+            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+        }
+    )
+    category_axis(
+        {
+            "num_font": {"size": 8},
+            "interval_unit": 1,
+            **({"reverse": True} if kind == "bar" else {}),
+            **({"name": x_title} if x_title else {}),
+        }
+    )
     chart.set_legend({"position": "bottom"} if len(series) > 1 else {"none": True})
     return chart

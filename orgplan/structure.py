@@ -59,14 +59,28 @@ def _manager(seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | N
 
 
 @functools.lru_cache(maxsize=4096)
-def _places(country: str | None, unit: str | None, region: str | None) -> list[tuple[str | None, str | None, str | None]]:
+def _places(
+    country: str | None, unit: str | None, region: str | None
+) -> list[tuple[str | None, str | None, str | None]]:
     """The places a boss may serve to lead a seat of this place: the seat's own first, then wider ones."""
-    places = [(c, u, r) for c in dict.fromkeys((country, None)) for u in dict.fromkeys((unit, None)) for r in dict.fromkeys((region, None))]
+    places = [
+        (c, u, r)
+        for c in dict.fromkeys((country, None))
+        for u in dict.fromkeys((unit, None))
+        for r in dict.fromkeys((region, None))
+    ]
     places.sort(key=lambda p: sum(x is None for x in p))
     return places
 
 
-def limit_spans(head: Seat, max_span: int, policy: SpanPolicy, roles: dict[str, Role], add_lead: AddLead, family_labels: dict[str, str]) -> None:
+def limit_spans(
+    head: Seat,
+    max_span: int,
+    policy: SpanPolicy,
+    roles: dict[str, Role],
+    add_lead: AddLead,
+    family_labels: dict[str, str],
+) -> None:
     """Give every leader at most ``max_span`` reports by adding team leads under them."""
     queue = deque([(head, 9)])  # each leader with the highest level it may grow to: one below its manager's room
     while queue:
@@ -77,7 +91,12 @@ def limit_spans(head: Seat, max_span: int, policy: SpanPolicy, roles: dict[str, 
             members = _group(manager, max_span, tried, policy.min_team)
             if members is None:  # no level left to lead a team under this manager: it keeps them, and says so
                 if policy.kept is not None:
-                    manager.reasons.append(Reason(SPAN_KEPT, policy.kept.render(manager=manager.name, count=len(manager.children), max_span=max_span)))
+                    manager.reasons.append(
+                        Reason(
+                            SPAN_KEPT,
+                            policy.kept.render(manager=manager.name, count=len(manager.children), max_span=max_span),
+                        )
+                    )
                 break
             lead_key = _lead_role(members, policy, roles)
             if lead_key is None or not _room(manager, roles[lead_key].level, roles, cap):
@@ -128,7 +147,7 @@ def _group(manager: Seat, max_span: int, tried: set[int], min_team: int) -> list
     if alike:
         return max(alike, key=lambda g: (len(g), -g[0].level))
     ranked = sorted(manager.children, key=Seat.rank_key)
-    members = ranked[-min(max_span, max(min_team, len(ranked) - max_span + 1)):]
+    members = ranked[-min(max_span, max(min_team, len(ranked) - max_span + 1)) :]
     if len(members) < 2 or id(members[0]) in tried:
         return None
     return members

@@ -90,8 +90,16 @@ def add_table_sheet(book: Book, table: Table) -> Sheet:
     if table.chart is not None and table.rows:
         c = table.chart
         first, last = HEADER_ROW, HEADER_ROW + len(table.rows) - 1
-        sheet.chart(c.kind, c.title, (first, last, c.categories), [(str(table.headers[s]), first, last, s) for s in c.series],
-                    number_format=table.formats.get(c.series[0]), y_title=c.y_title, x_title=c.x_title, dashed=c.dashed)
+        sheet.chart(
+            c.kind,
+            c.title,
+            (first, last, c.categories),
+            [(str(table.headers[s]), first, last, s) for s in c.series],
+            number_format=table.formats.get(c.series[0]),
+            y_title=c.y_title,
+            x_title=c.x_title,
+            dashed=c.dashed,
+        )
     sheet.finish(repeat_rows=HEADER_ROW - 1, repeat_cols=0, freeze=(HEADER_ROW, 1))
     return sheet
 

@@ -75,7 +75,9 @@ class _Where:
         if row is not None:
             parts.append(f"row {row}")
         if key is not None:
-            parts.append(f"column {self.letters[key]} ({_HEADERS[key]})" if key in self.letters else f"column {_HEADERS[key]}")
+            parts.append(
+                f"column {self.letters[key]} ({_HEADERS[key]})" if key in self.letters else f"column {_HEADERS[key]}"
+            )
         return ", ".join(parts) or None
 
     def error(self, message: str, row: int | None = None, key: str | None = None) -> TeamFileError:
@@ -103,7 +105,9 @@ def read_team(path: str | os.PathLike[str], *, templates: Templates | None = Non
     elif suffix in (".xlsx", ".xlsm"):
         sheet, raw_rows = _workbook_rows(data, p)
     else:
-        raise TeamFileError(f"expected a .xlsx or .csv team file, got {shown(suffix) if suffix else 'no extension'}", path=p)
+        raise TeamFileError(
+            f"expected a .xlsx or .csv team file, got {shown(suffix) if suffix else 'no extension'}", path=p
+        )
     rows, where = _table(raw_rows, p, sheet)
     return _build(_seats(rows, where, t), where, t, str(p))
 
@@ -116,17 +120,25 @@ class _Limits:
         self.path = path
 
     def check(self, sheet: str | None, n: int, cells: list[Any]) -> None:
-        if n <= self.rows.value and len(cells) <= self.columns.value and all(not isinstance(c, str) or len(c) <= self.cell.value for c in cells):
+        if (
+            n <= self.rows.value
+            and len(cells) <= self.columns.value
+            and all(not isinstance(c, str) or len(c) <= self.cell.value for c in cells)
+        ):
             return
         where = _Where(self.path, sheet, {})
         if n > self.rows.value:
             raise where.error(f"row {n:,} is past the last row orgplan reads: {self.rows.describe()}")
         if len(cells) > self.columns.value:
-            raise where.error(f"row {n:,} has {len(cells):,} columns, more than orgplan reads: {self.columns.describe()}")
+            raise where.error(
+                f"row {n:,} has {len(cells):,} columns, more than orgplan reads: {self.columns.describe()}"
+            )
         for i, cell in enumerate(cells):
             if isinstance(cell, str) and len(cell) > self.cell.value:
                 column = column_letters(i + 1) if sheet else str(i + 1)
-                raise where.error(f"row {n:,}, column {column}: a cell of {len(cell):,} characters, more than orgplan reads: {self.cell.describe()}")
+                raise where.error(
+                    f"row {n:,}, column {column}: a cell of {len(cell):,} characters, more than orgplan reads: {self.cell.describe()}"
+                )
 
 
 def _csv_rows(data: bytes, path: Path) -> list[tuple[int, list[Any]]]:
@@ -145,12 +157,18 @@ def _csv_rows(data: bytes, path: Path) -> list[tuple[int, list[Any]]]:
         n = len(rows) + 1
         detail = str(exc)
         if "unexpected end of data" in detail:
-            detail = 'a quote (") opens a cell that never closes; close it, or write "" for a quote inside a quoted cell'
+            detail = (
+                'a quote (") opens a cell that never closes; close it, or write "" for a quote inside a quoted cell'
+            )
         elif "field larger than field limit" in detail:
             detail = f"a cell longer than orgplan reads: {limits.cell.describe()} (is a quote left open?)"
         elif "expected after" in detail:
-            detail = f'text follows a closing quote ({detail}); quote the whole cell, and write "" for a quote inside it'
-        raise TeamFileError(f"CSV syntax error: {detail}", path=path, where=f"row {n:,} (line {reader.line_num:,})") from None
+            detail = (
+                f'text follows a closing quote ({detail}); quote the whole cell, and write "" for a quote inside it'
+            )
+        raise TeamFileError(
+            f"CSV syntax error: {detail}", path=path, where=f"row {n:,} (line {reader.line_num:,})"
+        ) from None
     return rows
 
 
@@ -166,8 +184,12 @@ def _table(raw: list[tuple[int, list[Any]]], path: Path, sheet: str | None) -> t
     """Find the header row, map its columns, and return the data rows."""
     rows = [(n, cells) for n, cells in raw if not all(_blank(c) for c in cells)]
     if not rows:
-        raise _Where(path, sheet, {}).error("the sheet is empty; expected a header row with ID, Title and Reports to, then one row per seat")
-    header_n, header = next(((n, c) for n, c in rows[:10] if any(column_for(x) == "id" for x in c if not _blank(x))), rows[0])
+        raise _Where(path, sheet, {}).error(
+            "the sheet is empty; expected a header row with ID, Title and Reports to, then one row per seat"
+        )
+    header_n, header = next(
+        ((n, c) for n, c in rows[:10] if any(column_for(x) == "id" for x in c if not _blank(x))), rows[0]
+    )
     index: dict[str, int] = {}
     for i, text in enumerate(header):
         key = column_for(text) if not _blank(text) else None
@@ -179,8 +201,14 @@ def _table(raw: list[tuple[int, list[Any]]], path: Path, sheet: str | None) -> t
     if missing:
         found = ", ".join(str(x) for x in header if not _blank(x)) or "none"
         names = ", ".join(_HEADERS[k] for k in missing)
-        raise where.error(f"missing column(s) {names} in the header (row {header_n}); found: {found}. A team file needs ID, Title and Reports to (ID); Role, FTE and Base salary are optional")
-    data = [_Row(n, {k: (cells[i] if i < len(cells) else None) for k, i in index.items()}) for n, cells in rows if n > header_n]
+        raise where.error(
+            f"missing column(s) {names} in the header (row {header_n}); found: {found}. A team file needs ID, Title and Reports to (ID); Role, FTE and Base salary are optional"
+        )
+    data = [
+        _Row(n, {k: (cells[i] if i < len(cells) else None) for k, i in index.items()})
+        for n, cells in rows
+        if n > header_n
+    ]
     if not data:
         raise where.error(f"no seats below the header (row {header_n}); add one row per seat")
     return data, where
@@ -190,7 +218,9 @@ def _table(raw: list[tuple[int, list[Any]]], path: Path, sheet: str | None) -> t
 _WORKED_OUT = ("annual_cost",)
 
 
-def _number(value: Any, row: int, key: str, where: _Where, low: float, high: float | Limit | None = None) -> float | None:
+def _number(
+    value: Any, row: int, key: str, where: _Where, low: float, high: float | Limit | None = None
+) -> float | None:
     """A finite number from ``low`` to ``high`` (a number or a limit), or None for an empty cell."""
     if _blank(value):
         return None
@@ -199,7 +229,11 @@ def _number(value: Any, row: int, key: str, where: _Where, low: float, high: flo
     if isinstance(value, str) and value.strip().startswith("="):
         if key in _WORKED_OUT:
             return None
-        raise where.error(f"expected a number {span}, got the formula {shown(value.strip())} with no stored result; type the number, or save the file from a spreadsheet program that works formulas out", row, key)
+        raise where.error(
+            f"expected a number {span}, got the formula {shown(value.strip())} with no stored result; type the number, or save the file from a spreadsheet program that works formulas out",
+            row,
+            key,
+        )
     number: float | None
     if isinstance(value, bool):
         number = None
@@ -244,7 +278,11 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
         if role:
             key = role if role in roles else by_title.get(normalise_title(role))
             if key is None:
-                raise where.error(f"unknown role {shown(role)}{suggest(role, tuple(roles)) if len(role) <= 40 else ''}; use a role key or title from the role catalog, or leave the cell empty", n, "role")
+                raise where.error(
+                    f"unknown role {shown(role)}{suggest(role, tuple(roles)) if len(role) <= 40 else ''}; use a role key or title from the role catalog, or leave the cell empty",
+                    n,
+                    "role",
+                )
             role = key
         else:
             role = by_title.get(normalise_title(title), "")
@@ -252,7 +290,11 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
         family = _text(c.get("family"))
         family = families.get(family.lower(), family) or (known.family if known else "")
         level = _number(c.get("level"), n, "level", where, 0, 10)
-        listed = _functions(_text(c.get("functions")), functions, lambda f: where.error(f"unknown HR function {shown(f)}{suggest(f, tuple(functions))}", n, "functions"))
+        listed = _functions(
+            _text(c.get("functions")),
+            functions,
+            lambda f: where.error(f"unknown HR function {shown(f)}{suggest(f, tuple(functions))}", n, "functions"),
+        )
         seat_functions = listed or (known.functions if known else ())
         fte = _number(c.get("fte"), n, "fte", where, 0, 1)
         fte = 1.0 if fte is None else fte
@@ -267,10 +309,24 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
         if cost is None:
             cost = costing.annual_cost(salary, fte, load) if hr else 0.0
         reports_to = _text(c.get("reports_to")) or None
-        out.append((n, Position(
-            id=seat_id, title=title, role=role, family=family, level=int(level) if level is not None else (known.level if known else 0),
-            reports_to=reports_to, functions=seat_functions, fte=fte, base_salary=salary, annual_cost=cost, benefits_load=load,
-        )))
+        out.append(
+            (
+                n,
+                Position(
+                    id=seat_id,
+                    title=title,
+                    role=role,
+                    family=family,
+                    level=int(level) if level is not None else (known.level if known else 0),
+                    reports_to=reports_to,
+                    functions=seat_functions,
+                    fte=fte,
+                    base_salary=salary,
+                    annual_cost=cost,
+                    benefits_load=load,
+                ),
+            )
+        )
     return out
 
 
@@ -289,7 +345,11 @@ def _functions(text: str, vocabulary: dict[str, str], error: Any) -> tuple[str, 
     for piece in (x.strip() for x in text.split(";")):
         if not piece:
             continue
-        parts = [piece] if piece.lower() in vocabulary or piece in vocabulary else [x.strip() for x in piece.split(",") if x.strip()]
+        parts = (
+            [piece]
+            if piece.lower() in vocabulary or piece in vocabulary
+            else [x.strip() for x in piece.split(",") if x.strip()]
+        )
         for part in parts:
             key = vocabulary.get(part) or vocabulary.get(part.lower())
             if key is None:
@@ -308,7 +368,11 @@ def _build(seats: list[tuple[int, Position]], where: _Where, t: Templates, sourc
     row_of: dict[str, int] = {}
     for n, seat in seats:
         if seat.id in row_of:
-            raise where.error(f"seat ID {shown(seat.id)} is used twice (rows {row_of[seat.id]} and {n}); every seat needs its own ID", n, "id")
+            raise where.error(
+                f"seat ID {shown(seat.id)} is used twice (rows {row_of[seat.id]} and {n}); every seat needs its own ID",
+                n,
+                "id",
+            )
         row_of[seat.id] = n
     for n, seat in seats:
         if seat.reports_to is not None and seat.reports_to not in row_of:
@@ -317,12 +381,19 @@ def _build(seats: list[tuple[int, Position]], where: _Where, t: Templates, sourc
     roots = [(n, s) for n, s in seats if s.reports_to is None]
     if len(roots) > 1:
         listed = ", ".join(f"{s.id} (row {n})" for n, s in roots[:6])
-        raise where.error(f"{len(roots)} seats report to no one: {listed}; exactly one seat (the top of the team) may have an empty Reports to", key="reports_to")
+        raise where.error(
+            f"{len(roots)} seats report to no one: {listed}; exactly one seat (the top of the team) may have an empty Reports to",
+            key="reports_to",
+        )
     loop = _loop({s.id: s.reports_to for _, s in seats})
     if loop:
         path = " -> ".join([*loop, loop[0]])
         rows = ", ".join(str(row_of[s]) for s in loop)
-        raise where.error(f"reporting lines go round in a loop: {path} (rows {rows}); every chain of managers must end at the top seat", row_of[loop[0]], "reports_to")
+        raise where.error(
+            f"reporting lines go round in a loop: {path} (rows {rows}); every chain of managers must end at the top seat",
+            row_of[loop[0]],
+            "reports_to",
+        )
     graph = nx.DiGraph()
     for _, seat in seats:
         graph.add_node(seat.id, **{k: v for k, v in seat.__dict__.items() if k != "id"})
@@ -345,6 +416,6 @@ def _loop(manager_of: dict[str, str | None]) -> list[str]:
             seat = manager_of.get(seat)
         if seat is not None and seat in chain:
             walk = list(chain)
-            return walk[walk.index(seat):]
+            return walk[walk.index(seat) :]
         done.update(chain)
     return []

@@ -21,10 +21,28 @@ from .limits import limit
 from .rules import RulePack, parse_rules, planning_names
 from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
 
-__all__ = ["FunctionInfo", "Figure", "Band", "HiringPolicy", "Costing", "PayPolicy", "Templates", "templates_dir", "load_templates", "profile_names"]
+__all__ = [
+    "FunctionInfo",
+    "Figure",
+    "Band",
+    "HiringPolicy",
+    "Costing",
+    "PayPolicy",
+    "Templates",
+    "templates_dir",
+    "load_templates",
+    "profile_names",
+]
 
 # Expression types of the profile field types declared in templates/profile.yaml.
-_FIELD_TYPES = {"text": TEXT, "integer": NUMBER, "number": NUMBER, "choice": TEXT, "functions": TEXT_SET, "places": NUMBER}
+_FIELD_TYPES = {
+    "text": TEXT,
+    "integer": NUMBER,
+    "number": NUMBER,
+    "choice": TEXT,
+    "functions": TEXT_SET,
+    "places": NUMBER,
+}
 # Names the profile module works out from the fields (see orgplan.profile.expression_values).
 _WORKED_OUT = {"regulated": BOOLEAN, "unionized_employees": NUMBER}
 
@@ -150,7 +168,9 @@ def templates_dir() -> Path:
     raise TemplateError("the bundled templates folder is missing; reinstall orgplan", path=here)
 
 
-def load_templates(directory: str | os.PathLike[str] | None = None, rules: str | os.PathLike[str] | None = None) -> Templates:
+def load_templates(
+    directory: str | os.PathLike[str] | None = None, rules: str | os.PathLike[str] | None = None
+) -> Templates:
     """Read and validate the templates (cached per folder, rule pack and file times).
 
     >>> t = load_templates()
@@ -181,31 +201,61 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     prof_path = folder / "profile.yaml"
     prof = expect_mapping(read_data_file(prof_path, TemplateError), error=TemplateError, path=prof_path, where=None)
     sections = ("fields", "default_functions", "implied_functions", "frontline_share", "regulated_industries")
-    check_keys(prof, sections, required=("fields", "default_functions", "frontline_share"), error=TemplateError, path=prof_path)
+    check_keys(
+        prof, sections, required=("fields", "default_functions", "frontline_share"), error=TemplateError, path=prof_path
+    )
     fields = _profile_fields(prof["fields"], prof_path)
     names_of_profile = profile_names(fields)
     default_functions, df_source = _default_functions(prof["default_functions"], vocab, prof_path)
     implied = tuple(
         (
             _vocab_item(item.get("function"), vocab, prof_path, f"implied_functions[{i}].function"),
-            Expression.compile(item.get("when"), names_of_profile, where=f"implied_functions[{i}].when", path=prof_path, expect=BOOLEAN),
-            expect_text(item.get("reason"), error=TemplateError, path=prof_path, where=f"implied_functions[{i}].reason"),
+            Expression.compile(
+                item.get("when"), names_of_profile, where=f"implied_functions[{i}].when", path=prof_path, expect=BOOLEAN
+            ),
+            expect_text(
+                item.get("reason"), error=TemplateError, path=prof_path, where=f"implied_functions[{i}].reason"
+            ),
         )
-        for i, item in enumerate(expect_list(prof.get("implied_functions", []), error=TemplateError, path=prof_path, where="implied_functions"), start=1)
+        for i, item in enumerate(
+            expect_list(
+                prof.get("implied_functions", []), error=TemplateError, path=prof_path, where="implied_functions"
+            ),
+            start=1,
+        )
     )
-    regulated = expect_mapping(prof.get("regulated_industries", {"names": []}), error=TemplateError, path=prof_path, where="regulated_industries")
-    regulated_names = tuple(str(n).lower() for n in expect_list(regulated.get("names", []), error=TemplateError, path=prof_path, where="regulated_industries.names"))
+    regulated = expect_mapping(
+        prof.get("regulated_industries", {"names": []}),
+        error=TemplateError,
+        path=prof_path,
+        where="regulated_industries",
+    )
+    regulated_names = tuple(
+        str(n).lower()
+        for n in expect_list(
+            regulated.get("names", []), error=TemplateError, path=prof_path, where="regulated_industries.names"
+        )
+    )
     shares, share_default = _frontline(prof["frontline_share"], prof_path)
 
     cat_path = folder / "catalog.yaml"
     catalog = parse_catalog(read_data_file(cat_path, TemplateError), path=cat_path, functions=vocab)
 
     bench_path = folder / "benchmarks.yaml"
-    benchmarks, names = parse_benchmarks(read_data_file(bench_path, TemplateError), path=bench_path, names=names_of_profile, functions=vocab, hr_families=catalog.hr_families)
+    benchmarks, names = parse_benchmarks(
+        read_data_file(bench_path, TemplateError),
+        path=bench_path,
+        names=names_of_profile,
+        functions=vocab,
+        hr_families=catalog.hr_families,
+    )
 
     rules_path = Path(rules_s)
     pack = parse_rules(
-        read_data_file(rules_path, RuleError), path=rules_path, roles=catalog.roles, names=planning_names(names, vocab, catalog.roles),
+        read_data_file(rules_path, RuleError),
+        path=rules_path,
+        roles=catalog.roles,
+        names=planning_names(names, vocab, catalog.roles),
         max_seats=float(limit("rules.seats_per_rule").value),
     )
     return Templates(
@@ -227,12 +277,24 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
 
 def _frontline(raw: Any, path: Path) -> tuple[dict[str, float], float]:
     raw = expect_mapping(raw, error=TemplateError, path=path, where="frontline_share")
-    check_keys(raw, ("default", "industries", "source"), required=("default", "industries", "source"), error=TemplateError, path=path, where="frontline_share")
+    check_keys(
+        raw,
+        ("default", "industries", "source"),
+        required=("default", "industries", "source"),
+        error=TemplateError,
+        path=path,
+        where="frontline_share",
+    )
     expect_text(raw["source"], error=TemplateError, path=path, where="frontline_share.source")
     shares = {}
-    for word, share in {"default": raw["default"], **expect_mapping(raw["industries"], error=TemplateError, path=path, where="frontline_share.industries")}.items():
+    for word, share in {
+        "default": raw["default"],
+        **expect_mapping(raw["industries"], error=TemplateError, path=path, where="frontline_share.industries"),
+    }.items():
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
-            raise TemplateError(f"expected a share from 0 to 1, got {str(share)[:40]}", path=path, where=f"frontline_share.{word}")
+            raise TemplateError(
+                f"expected a share from 0 to 1, got {str(share)[:40]}", path=path, where=f"frontline_share.{word}"
+            )
         shares[str(word).lower()] = float(share)
     return shares, shares.pop("default")
 
@@ -243,23 +305,46 @@ _FUNCTION_KEYS = ("label", "description", "doing", "directing", "pillar", "speci
 def _functions(path: Path) -> tuple[dict[str, FunctionInfo], dict[str, str]]:
     data = expect_mapping(read_data_file(path, TemplateError), error=TemplateError, path=path, where=None)
     check_keys(data, ("functions", "sources"), required=("functions", "sources"), error=TemplateError, path=path)
-    sources = {str(k): expect_text(v, error=TemplateError, path=path, where=f"sources.{k}") for k, v in expect_mapping(data["sources"], error=TemplateError, path=path, where="sources").items()}
-    check_keys(sources, ("pillar", "specialist_share", "owner_min_level"), required=("pillar", "specialist_share", "owner_min_level"), error=TemplateError, path=path, where="sources")
+    sources = {
+        str(k): expect_text(v, error=TemplateError, path=path, where=f"sources.{k}")
+        for k, v in expect_mapping(data["sources"], error=TemplateError, path=path, where="sources").items()
+    }
+    check_keys(
+        sources,
+        ("pillar", "specialist_share", "owner_min_level"),
+        required=("pillar", "specialist_share", "owner_min_level"),
+        error=TemplateError,
+        path=path,
+        where="sources",
+    )
     out = {}
     for key, raw in expect_mapping(data["functions"], error=TemplateError, path=path, where="functions").items():
         where = f"functions.{key}"
         raw = expect_mapping(raw, error=TemplateError, path=path, where=where)
         check_keys(raw, _FUNCTION_KEYS, required=_FUNCTION_KEYS, error=TemplateError, path=path, where=where)
-        texts = (expect_text(raw[k], error=TemplateError, path=path, where=f"{where}.{k}") for k in ("label", "description", "doing", "directing"))
+        texts = (
+            expect_text(raw[k], error=TemplateError, path=path, where=f"{where}.{k}")
+            for k in ("label", "description", "doing", "directing")
+        )
         pillar = raw["pillar"]
         if pillar not in PILLARS:
-            raise TemplateError(f"unknown pillar {str(pillar)[:40]!r}{suggest(str(pillar), PILLARS)}; expected one of: {', '.join(PILLARS)}", path=path, where=f"{where}.pillar")
+            raise TemplateError(
+                f"unknown pillar {str(pillar)[:40]!r}{suggest(str(pillar), PILLARS)}; expected one of: {', '.join(PILLARS)}",
+                path=path,
+                where=f"{where}.pillar",
+            )
         share, level = raw["specialist_share"], raw["owner_min_level"]
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
-            raise TemplateError(f"expected a share from 0 to 1, got {str(share)[:40]}", path=path, where=f"{where}.specialist_share")
+            raise TemplateError(
+                f"expected a share from 0 to 1, got {str(share)[:40]}", path=path, where=f"{where}.specialist_share"
+            )
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 9:
-            raise TemplateError(f"expected a level from 1 to 9, got {str(level)[:40]}", path=path, where=f"{where}.owner_min_level")
-        out[str(key)] = FunctionInfo(str(key), *texts, pillar=pillar, specialist_share=float(share), owner_min_level=level)
+            raise TemplateError(
+                f"expected a level from 1 to 9, got {str(level)[:40]}", path=path, where=f"{where}.owner_min_level"
+            )
+        out[str(key)] = FunctionInfo(
+            str(key), *texts, pillar=pillar, specialist_share=float(share), owner_min_level=level
+        )
     return out, sources
 
 
@@ -269,17 +354,40 @@ def _vocab_item(value: Any, vocab: tuple[str, ...], path: Path, where: str) -> s
     return value
 
 
-def _default_functions(raw: Any, vocab: tuple[str, ...], path: Path) -> tuple[tuple[tuple[int, tuple[str, ...]], ...], str]:
+def _default_functions(
+    raw: Any, vocab: tuple[str, ...], path: Path
+) -> tuple[tuple[tuple[int, tuple[str, ...]], ...], str]:
     raw = expect_mapping(raw, error=TemplateError, path=path, where="default_functions")
-    check_keys(raw, ("bands", "source"), required=("bands", "source"), error=TemplateError, path=path, where="default_functions")
+    check_keys(
+        raw,
+        ("bands", "source"),
+        required=("bands", "source"),
+        error=TemplateError,
+        path=path,
+        where="default_functions",
+    )
     bands = []
-    for i, item in enumerate(expect_list(raw["bands"], error=TemplateError, path=path, where="default_functions.bands"), start=1):
+    for i, item in enumerate(
+        expect_list(raw["bands"], error=TemplateError, path=path, where="default_functions.bands"), start=1
+    ):
         where = f"default_functions.bands[{i}]"
         item = expect_mapping(item, error=TemplateError, path=path, where=where)
-        check_keys(item, ("min_employees", "add"), required=("min_employees", "add"), error=TemplateError, path=path, where=where)
-        added = tuple(_vocab_item(f, vocab, path, f"{where}.add") for f in expect_list(item["add"], error=TemplateError, path=path, where=f"{where}.add"))
+        check_keys(
+            item,
+            ("min_employees", "add"),
+            required=("min_employees", "add"),
+            error=TemplateError,
+            path=path,
+            where=where,
+        )
+        added = tuple(
+            _vocab_item(f, vocab, path, f"{where}.add")
+            for f in expect_list(item["add"], error=TemplateError, path=path, where=f"{where}.add")
+        )
         bands.append((int(item["min_employees"]), added))
-    return tuple(sorted(bands)), expect_text(raw["source"], error=TemplateError, path=path, where="default_functions.source")
+    return tuple(sorted(bands)), expect_text(
+        raw["source"], error=TemplateError, path=path, where="default_functions.source"
+    )
 
 
 def _profile_fields(raw: Any, path: Path) -> dict[str, dict[str, Any]]:
@@ -294,14 +402,39 @@ def _profile_fields(raw: Any, path: Path) -> dict[str, dict[str, Any]]:
         where = f"fields.{key}"
         spec = dict(expect_mapping(spec, error=TemplateError, path=path, where=where))
         if key not in known:
-            raise TemplateError(f"orgplan's profile has no field {key!r}{suggest(str(key), known)}", path=path, where=where)
-        check_keys(spec, ("type", "label", "format", "fraction_max", "required", "default", "min", "max", "choices", "titles", "items", "description", "source"), required=("type", "label", "description"), error=TemplateError, path=path, where=where)
+            raise TemplateError(
+                f"orgplan's profile has no field {key!r}{suggest(str(key), known)}", path=path, where=where
+            )
+        check_keys(
+            spec,
+            (
+                "type",
+                "label",
+                "format",
+                "fraction_max",
+                "required",
+                "default",
+                "min",
+                "max",
+                "choices",
+                "titles",
+                "items",
+                "description",
+                "source",
+            ),
+            required=("type", "label", "description"),
+            error=TemplateError,
+            path=path,
+            where=where,
+        )
         if spec["type"] not in _FIELD_TYPES:
-            raise TemplateError(f"unknown type {spec['type']!r}; expected one of: {', '.join(_FIELD_TYPES)}", path=path, where=f"{where}.type")
+            raise TemplateError(
+                f"unknown type {spec['type']!r}; expected one of: {', '.join(_FIELD_TYPES)}",
+                path=path,
+                where=f"{where}.type",
+            )
         out[str(key)] = spec
     missing = [k for k in known if k not in out]
     if missing:
         raise TemplateError(f"no declaration for the profile field(s) {', '.join(missing)}", path=path, where="fields")
     return out
-
-

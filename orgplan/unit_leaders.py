@@ -34,8 +34,20 @@ def add_unit_leaders(seats: list[Seat], executive: Seat, profile: Profile, t: Te
         aligned = [s for s in seats if s.unit == unit.name and s.role.key in role.dotted_lines_from]
         if unit.assumed or not aligned:
             continue
-        why = Reason(UNIT_LEADER_RULE, f"{unit.name} ({unit.employees:,} employees) has HR seats of its own; they answer to its leader on a dotted line. Outside HR: not counted in the HR totals, not costed.")
-        leader = Seat(role, 1.0, (), [why], len(seats) + len(leaders) + 1, t.catalog.family_rank(role.family), title=f"Head of {unit.name}", unit=unit.name)
+        why = Reason(
+            UNIT_LEADER_RULE,
+            f"{unit.name} ({unit.employees:,} employees) has HR seats of its own; they answer to its leader on a dotted line. Outside HR: not counted in the HR totals, not costed.",
+        )
+        leader = Seat(
+            role,
+            1.0,
+            (),
+            [why],
+            len(seats) + len(leaders) + 1,
+            t.catalog.family_rank(role.family),
+            title=f"Head of {unit.name}",
+            unit=unit.name,
+        )
         leader.attach(executive)
         for seat in aligned:
             seat.dotted_to = leader

@@ -87,11 +87,19 @@ def one_line_text(value: Any, *, error: type[OrgplanError], path: object, where:
         raise error(f"expected text of 1 to {most} characters, got {shown(value)}", path=path, where=where)
     control = _CONTROL.search(text)
     if control:
-        raise error(f"expected text on one line, got a control character (U+{ord(control.group()):04X}) at position {control.start() + 1}", path=path, where=where)
+        raise error(
+            f"expected text on one line, got a control character (U+{ord(control.group()):04X}) at position {control.start() + 1}",
+            path=path,
+            where=where,
+        )
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise error(f"expected text, got a character that is not valid Unicode (U+{ord(text[exc.start]):04X}, half of a surrogate pair) at position {exc.start + 1}", path=path, where=where) from None
+        raise error(
+            f"expected text, got a character that is not valid Unicode (U+{ord(text[exc.start]):04X}, half of a surrogate pair) at position {exc.start + 1}",
+            path=path,
+            where=where,
+        ) from None
     return text
 
 
@@ -109,7 +117,11 @@ def check_keys(
     for key in data:
         if key not in allowed:
             field = f"{where}.{key}" if where else str(key)
-            raise error(f"unknown key '{key}'{suggest(str(key), allowed)}; expected one of: {', '.join(allowed)}", path=path, where=field)
+            raise error(
+                f"unknown key '{key}'{suggest(str(key), allowed)}; expected one of: {', '.join(allowed)}",
+                path=path,
+                where=field,
+            )
     for key in required:
         if key not in data:
             field = f"{where}.{key}" if where else key

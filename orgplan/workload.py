@@ -64,11 +64,19 @@ def ordinary_shape(profile: Profile, t: Templates) -> Profile:
     for key in ("growth_rate", "turnover_rate", "sites", "unionized_share", "bargaining_agreements", "industry"):
         changes[key] = fields[key].get("default")
     return profile.with_values(
-        templates=t, **changes, countries=1, business_units=1, annual_hires=None, frontline_share=None, functions=list(profile.functions),
+        templates=t,
+        **changes,
+        countries=1,
+        business_units=1,
+        annual_hires=None,
+        frontline_share=None,
+        functions=list(profile.functions),
     )
 
 
-def benchmark_reasons(profile: Profile, t: Templates, values: dict[str, Any], extra_fte: dict[str, float], total_fte: float, status: str) -> tuple[str, ...]:
+def benchmark_reasons(
+    profile: Profile, t: Templates, values: dict[str, Any], extra_fte: dict[str, float], total_fte: float, status: str
+) -> tuple[str, ...]:
     """Why a plan sits above or below the published range, biggest cause first.
 
     Each function's workload is compared with the same company in an ordinary shape;
@@ -82,15 +90,27 @@ def benchmark_reasons(profile: Profile, t: Templates, values: dict[str, Any], ex
     for function in profile.functions:
         here, usual = values[f"demand_{function}"], base[f"demand_{function}"]
         diff = here - usual
-        if (status == "above" and diff > max(0.5, 0.05 * total_fte)) or (status == "below" and -diff > max(0.5, 0.05 * total_fte)):
+        if (status == "above" and diff > max(0.5, 0.05 * total_fte)) or (
+            status == "below" and -diff > max(0.5, 0.05 * total_fte)
+        ):
             detail = _detail(function, profile, values)
-            lines.append((abs(diff), f"{t.function_label(function)} is {here:,.1f} FTE{detail}, against {usual:,.1f} for a company of this size and ordinary shape"))
+            lines.append(
+                (
+                    abs(diff),
+                    f"{t.function_label(function)} is {here:,.1f} FTE{detail}, against {usual:,.1f} for a company of this size and ordinary shape",
+                )
+            )
     if status == "above":
         for cause, fte in extra_fte.items():
             if fte >= 0.5:
                 lines.append((fte, f"{cause}: {fte:,.1f} FTE beyond the workload"))
         if total_fte <= 3 and not lines:
-            lines.append((1.0, f"a team of {total_fte:g} FTE is the smallest that covers the work of {profile.employees:,} employees"))
+            lines.append(
+                (
+                    1.0,
+                    f"a team of {total_fte:g} FTE is the smallest that covers the work of {profile.employees:,} employees",
+                )
+            )
     elif len(profile.functions) < len(t.default_functions[0][1]):
         count = len(profile.functions)
         lines.append((1.0, f"only {count} HR function{'s' if count != 1 else ''} asked for, fewer than the usual core"))
@@ -110,4 +130,3 @@ def _detail(function: str, profile: Profile, values: dict[str, Any]) -> str:
     if function == "immigration":
         return f" (hiring across {len(profile.countries)} countries)"
     return ""
-

@@ -63,7 +63,9 @@ def column_letters(n: int) -> str:
     return out
 
 
-def read_rows(data: bytes, path: object, prefer: tuple[str, ...], check: Callable[[str, int, list[Any]], None]) -> tuple[str, list[Row]]:
+def read_rows(
+    data: bytes, path: object, prefer: tuple[str, ...], check: Callable[[str, int, list[Any]], None]
+) -> tuple[str, list[Row]]:
     """The name and rows of a worksheet of the .xlsx ``data``: the first named in ``prefer``, else the first.
 
     ``check(sheet, row_number, cells)`` sees each row as it is read and raises to stop.
@@ -96,13 +98,21 @@ def _check_archive(archive: zipfile.ZipFile, path: object) -> None:
     members, unpacked, ratio = (limit(f"team_files.{n}") for n in ("zip_members", "part_bytes", "compression_ratio"))
     infos = archive.infolist()
     if len(infos) > members.value:
-        raise TeamFileError(f"a workbook of {len(infos):,} parts, more than orgplan reads: {members.describe()}", path=path)
+        raise TeamFileError(
+            f"a workbook of {len(infos):,} parts, more than orgplan reads: {members.describe()}", path=path
+        )
     for info in infos:
         if info.file_size > unpacked.value:
-            raise TeamFileError(f"part {shown(info.filename)} unpacks to {info.file_size:,} bytes, more than orgplan reads: {unpacked.describe()}", path=path)
+            raise TeamFileError(
+                f"part {shown(info.filename)} unpacks to {info.file_size:,} bytes, more than orgplan reads: {unpacked.describe()}",
+                path=path,
+            )
         if info.file_size > _RATIO_CHECKED_BYTES and info.file_size > ratio.value * max(info.compress_size, 1):
             times = info.file_size / max(info.compress_size, 1)
-            raise TeamFileError(f"part {shown(info.filename)} unpacks to {times:,.0f} times its packed size, more than orgplan reads: {ratio.describe()}", path=path)
+            raise TeamFileError(
+                f"part {shown(info.filename)} unpacks to {times:,.0f} times its packed size, more than orgplan reads: {ratio.describe()}",
+                path=path,
+            )
     for info in infos:
         if not info.filename.lower().endswith((".xml", ".rels")):
             continue
@@ -112,7 +122,10 @@ def _check_archive(archive: zipfile.ZipFile, path: object) -> None:
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as exc:
             raise TeamFileError(f"part {shown(info.filename)} cannot be unpacked ({_short(exc)})", path=path) from None
         if any(marker in head for marker in _DTD_MARKERS):
-            raise TeamFileError(f"part {shown(info.filename)} declares a DTD or XML entities (<!DOCTYPE or <!ENTITY); orgplan refuses them, since they can expand to gigabytes or read other files", path=path)
+            raise TeamFileError(
+                f"part {shown(info.filename)} declares a DTD or XML entities (<!DOCTYPE or <!ENTITY); orgplan refuses them, since they can expand to gigabytes or read other files",
+                path=path,
+            )
 
 
 def _count_rows(archive: zipfile.ZipFile, part: str, sheet: str, path: object) -> None:
@@ -128,7 +141,11 @@ def _count_rows(archive: zipfile.ZipFile, part: str, sheet: str, path: object) -
             count += len(_ROW_TAG.findall(text, 0, cut))
             carry = text[cut:]
             if count > rows.value:
-                raise TeamFileError(f"more than {rows.value:,} rows, more than orgplan reads: {rows.describe()}", path=path, where=f"sheet '{sheet}'")
+                raise TeamFileError(
+                    f"more than {rows.value:,} rows, more than orgplan reads: {rows.describe()}",
+                    path=path,
+                    where=f"sheet '{sheet}'",
+                )
             if not chunk:
                 return
 
@@ -155,9 +172,13 @@ class _Book:
     def __init__(self, archive: zipfile.ZipFile, path: object):
         self.archive, self.path = archive, path
         root_rels = self._relationships("_rels/.rels", "")
-        self.workbook = next((target for kind, target in root_rels.values() if kind == "officeDocument"), "xl/workbook.xml")
+        self.workbook = next(
+            (target for kind, target in root_rels.values() if kind == "officeDocument"), "xl/workbook.xml"
+        )
         folder = posixpath.dirname(self.workbook)
-        self.rels = self._relationships(posixpath.join(folder, "_rels", posixpath.basename(self.workbook) + ".rels"), folder)
+        self.rels = self._relationships(
+            posixpath.join(folder, "_rels", posixpath.basename(self.workbook) + ".rels"), folder
+        )
 
     def _parse(self, part: str) -> Any:
         from lxml import etree
@@ -224,7 +245,11 @@ class _Book:
                 ref = _CELL_REF.fullmatch(cell.get("r", ""))
                 column = column_index(ref.group(1)) if ref else column + 1
                 if column > columns.value:
-                    raise TeamFileError(f"a cell in column {column:,}, more than orgplan reads: {columns.describe()}", path=self.path, where=f"row {number:,}")
+                    raise TeamFileError(
+                        f"a cell in column {column:,}, more than orgplan reads: {columns.describe()}",
+                        path=self.path,
+                        where=f"row {number:,}",
+                    )
                 value = self._value(cell, strings)
                 if value is not None:
                     values[column] = value
@@ -255,7 +280,10 @@ class _Book:
         if kind == "s":
             index = _int(v, -1)
             if not 0 <= index < len(strings):
-                raise TeamFileError(f"cell {cell.get('r', '')} names shared text {shown(v)}, which the workbook does not have; the workbook is damaged", path=self.path)
+                raise TeamFileError(
+                    f"cell {cell.get('r', '')} names shared text {shown(v)}, which the workbook does not have; the workbook is damaged",
+                    path=self.path,
+                )
             return strings[index]
         if kind == "b":
             return v.strip() == "1"

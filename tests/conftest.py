@@ -41,7 +41,13 @@ def write(path: Path, text: str) -> Path:
 @contextlib.contextmanager
 def served(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run ``orgplan serve --port 0 ARGS`` and yield the URL it prints; stop it afterwards."""
-    proc = subprocess.Popen([sys.executable, "-m", "orgplan", "serve", "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orgplan", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = proc.stdout.readline() if proc.stdout else ""
         found = re.search(r"http://\S+", line)

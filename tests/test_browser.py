@@ -16,7 +16,9 @@ import pytest
 
 from .conftest import ROOT, served
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed: pip install -e '.[test]'")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright for Python is not installed: pip install -e '.[test]'"
+)
 
 
 def _chromium() -> str | None:
@@ -30,8 +32,19 @@ def _chromium() -> str | None:
 
 
 CHROMIUM = _chromium()
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found: install Debian's chromium package (apt-get install chromium) or set ORGPLAN_CHROMIUM")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="no Chromium found: install Debian's chromium package (apt-get install chromium) or set ORGPLAN_CHROMIUM",
+)
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LAPTOP = {"width": 1366, "height": 768}
 TEAM = ROOT / "examples" / "current-team.xlsx"
 KEYSTONE = "company=Keystone+Precision+Manufacturing&employees=900&sites=3&business_units=2&unionized_share=0.55&industry=manufacturing&hr_reports_to=COO"
@@ -133,7 +146,10 @@ def test_a_mistake_is_shown_next_to_the_field_with_the_input_kept(page, server):
     page.fill("#f-growth_rate", "lots")
     page.click("text=Recommend the HR team")
     assert page.text_content("#f-employees-error") == "Error: expected a whole number from 1 to 5,000,000, got -4"
-    assert page.text_content("#f-growth_rate-error") == "Error: expected a fraction from -0.9 to 3 (or a percentage up to 500%), got 'lots'"
+    assert (
+        page.text_content("#f-growth_rate-error")
+        == "Error: expected a fraction from -0.9 to 3 (or a percentage up to 500%), got 'lots'"
+    )
     assert page.input_value("#f-employees") == "-4" and page.input_value("#f-growth_rate") == "lots"
     assert page.evaluate("document.activeElement.id") == "errors"  # the summary is read out first
     page.click("#errors a >> text=Employees")

@@ -33,8 +33,14 @@ def test_a_roles_own_qualifications_replace_only_what_they_name(templates):
     level = catalog.qualifications("recruiter")
     payroll = catalog.qualifications("payroll_specialist")
     assert payroll.experience == level.experience and payroll.certifications != level.certifications
-    assert payroll.source.startswith("Education and certifications for this role: orgplan estimate.") and level.source in payroll.source
-    assert catalog.qualifications("hr_manager", 7).stage == "director" and catalog.qualifications("hr_manager").stage == "manager"
+    assert (
+        payroll.source.startswith("Education and certifications for this role: orgplan estimate.")
+        and level.source in payroll.source
+    )
+    assert (
+        catalog.qualifications("hr_manager", 7).stage == "director"
+        and catalog.qualifications("hr_manager").stage == "manager"
+    )
 
 
 def broken(tmp_path, change):
@@ -47,16 +53,42 @@ def broken(tmp_path, change):
     return folder
 
 
-@pytest.mark.parametrize("change, where, message", [
-    (lambda d: d["roles"]["recruiter"].pop("summary"), "roles.recruiter.summary", "a job description needs a summary of the role"),
-    (lambda d: d["roles"]["payroll_specialist"].__setitem__("skills", []), "roles.payroll_specialist.skills", "a job description needs at least one skill"),
-    (lambda d: d["roles"]["hr_manager"].pop("responsibilities"), "roles.hr_manager.responsibilities", "a job description needs at least one responsibility"),
-    (lambda d: d["roles"]["chro"].__setitem__("next_steps", []), "roles.chro.next_steps", "a job description needs at least one career next step"),
-    (lambda d: d["roles"]["recruiter"].__setitem__("next_steps", ["talent_acquisition_manger"]), "roles.recruiter.next_steps",
-     "unknown role 'talent_acquisition_manger' (did you mean 'talent_acquisition_manager'?)"),
-    (lambda d: d["qualifications"].pop(9), "roles.chro", "no qualifications for level 9, which this role uses"),
-    (lambda d: d["roles"]["benefits_specialist"]["qualifications"].__setitem__("licence", "x"), "roles.benefits_specialist.qualifications.licence", "unknown key 'licence'"),
-])
+@pytest.mark.parametrize(
+    "change, where, message",
+    [
+        (
+            lambda d: d["roles"]["recruiter"].pop("summary"),
+            "roles.recruiter.summary",
+            "a job description needs a summary of the role",
+        ),
+        (
+            lambda d: d["roles"]["payroll_specialist"].__setitem__("skills", []),
+            "roles.payroll_specialist.skills",
+            "a job description needs at least one skill",
+        ),
+        (
+            lambda d: d["roles"]["hr_manager"].pop("responsibilities"),
+            "roles.hr_manager.responsibilities",
+            "a job description needs at least one responsibility",
+        ),
+        (
+            lambda d: d["roles"]["chro"].__setitem__("next_steps", []),
+            "roles.chro.next_steps",
+            "a job description needs at least one career next step",
+        ),
+        (
+            lambda d: d["roles"]["recruiter"].__setitem__("next_steps", ["talent_acquisition_manger"]),
+            "roles.recruiter.next_steps",
+            "unknown role 'talent_acquisition_manger' (did you mean 'talent_acquisition_manager'?)",
+        ),
+        (lambda d: d["qualifications"].pop(9), "roles.chro", "no qualifications for level 9, which this role uses"),
+        (
+            lambda d: d["roles"]["benefits_specialist"]["qualifications"].__setitem__("licence", "x"),
+            "roles.benefits_specialist.qualifications.licence",
+            "unknown key 'licence'",
+        ),
+    ],
+)
 def test_a_catalog_missing_a_job_description_text_is_refused_naming_the_role(tmp_path, change, where, message):
     folder = broken(tmp_path, change)
     with pytest.raises(TemplateError) as info:
@@ -69,5 +101,8 @@ def test_the_cli_refuses_a_broken_catalog_in_one_line_with_exit_2(tmp_path, monk
     monkeypatch.setattr("orgplan.templates.templates_dir", lambda: folder)
     result = CliRunner().invoke(cli, ["jobs", "examples/keystone-manufacturing.yaml", "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert result.output.strip() == f"Error: {folder / 'catalog.yaml'}: roles.recruiter.next_steps: unknown role 'hr_directr' (did you mean 'hr_director'?)"
+    assert (
+        result.output.strip()
+        == f"Error: {folder / 'catalog.yaml'}: roles.recruiter.next_steps: unknown role 'hr_directr' (did you mean 'hr_director'?)"
+    )
     assert not (tmp_path / "out").exists()

@@ -34,7 +34,11 @@ PROFILES = [
     {"employees": 300000, "max_span": 15, "functions": ["talent_acquisition", "payroll", "dei", "hris"]},
 ]
 # Every example, and large companies up to 2,000,000 employees: the default chart of each.
-BIG = [{"employees": 30000, "max_span": 12}, {"employees": 300000, "countries": 12}, {"employees": 2000000, "countries": 40}]
+BIG = [
+    {"employees": 30000, "max_span": 12},
+    {"employees": 300000, "countries": 12},
+    {"employees": 2000000, "countries": 40},
+]
 CHARTS = [e.stem for e in EXAMPLES] + [f"{p['employees']}" for p in BIG]
 
 
@@ -104,7 +108,12 @@ def aligned(p, units=("Retail", "Wealth", "Corporate"), field="unit"):
     given, i = {}, 0
     for s in p.seats:
         team = kids.get(s.id, [])
-        if team and all(k.id not in kids for k in team) and s.reports_to and p.seat(s.reports_to).family == "leadership":
+        if (
+            team
+            and all(k.id not in kids for k in team)
+            and s.reports_to
+            and p.seat(s.reports_to).family == "leadership"
+        ):
             for member in (s, *team):
                 given[member.id] = units[i % len(units)]
             i += 1
@@ -121,7 +130,11 @@ def unaligned(p):
 
 
 @pytest.mark.parametrize("profile", PROFILES, ids=lambda p: str(p["employees"]))
-@pytest.mark.parametrize("options", [{}, {"expand": True}, {"direction": "lr"}, {"levels": "auto", "direction": "auto", "fit": (12.7, 5.5)}], ids=["tb", "expand", "lr", "fit"])
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"expand": True}, {"direction": "lr"}, {"levels": "auto", "direction": "auto", "fit": (12.7, 5.5)}],
+    ids=["tb", "expand", "lr", "fit"],
+)
 def test_layout_geometry(make_plan, profile, options):
     p = make_plan(**profile)
     lay = layout_chart(p, **options)
@@ -154,7 +167,9 @@ def test_identical_leaf_seats_collapse_with_a_count(make_plan):
     lay = layout_chart(p)
     role = {s.id: s.role for s in p.seats}
     shown = [b for b in lay.boxes if any(role[i] == "recruiter" for i in b.seat_ids)]
-    assert sum(sum(role[i] == "recruiter" for i in b.seat_ids) for b in shown) == sum(1 for s in p.seats if s.role == "recruiter")
+    assert sum(sum(role[i] == "recruiter" for i in b.seat_ids) for b in shown) == sum(
+        1 for s in p.seats if s.role == "recruiter"
+    )
     assert any(b.count > 1 or (b.team and b.team[1] > 1) for b in shown)
 
 
@@ -162,7 +177,9 @@ def test_a_lead_and_its_uniform_team_read_as_one_box(make_plan):
     lay = layout_chart(make_plan(employees=60000))
     teams = [b for b in lay.boxes if b.team]
     # a lead (a leader, or a senior generalist leading generalists) with a team of non-leaders
-    assert teams and all(not b.children and b.family in ("leadership", "generalist") and b.team_family != "leadership" for b in teams)
+    assert teams and all(
+        not b.children and b.family in ("leadership", "generalist") and b.team_family != "leadership" for b in teams
+    )
     assert all(len(b.seat_ids) == b.count + b.team[1] for b in teams)
 
 
@@ -210,14 +227,21 @@ def test_no_box_text_leaves_its_box_and_folds_are_counted(drawn, plans, name):
     fig = drawn(name)
     for extent, _, _, inside in boxes_of(fig):
         for text, ext in inside:
-            assert extent.x0 - 1 <= ext.x0 and ext.x1 <= extent.x1 + 1 and extent.y0 - 1 <= ext.y0 and ext.y1 <= extent.y1 + 1, text.get_text()
+            assert (
+                extent.x0 - 1 <= ext.x0
+                and ext.x1 <= extent.x1 + 1
+                and extent.y0 - 1 <= ext.y0
+                and ext.y1 <= extent.y1 + 1
+            ), text.get_text()
     folded = sum(int(n.replace(",", "")) for t in box_texts(fig) for n in re.findall(r"\+([\d,]+) seats? below", t))
     footer = " ".join(t.get_text() for t in fig.texts)
     if folded:
         assert f"{folded:,} seat{'s' if folded > 1 else ''} folded into the '+N below' boxes" in footer
         assert "orgplan chart PROFILE -o chart.pdf" in footer
     words = " ".join(t.get_text() for t in texts_of(fig))
-    assert not re.search(r"\b1 seats\b|\ba HR\b|(?<![\d,.])\d{4,}", words), "plurals, articles and thousands separators agree"
+    assert not re.search(r"\b1 seats\b|\ba HR\b|(?<![\d,.])\d{4,}", words), (
+        "plurals, articles and thousands separators agree"
+    )
 
 
 def test_png_of_a_2_000_000_employee_plan_is_a_slide_overview(plans, tmp_path):
@@ -234,7 +258,9 @@ def test_team_boxes_take_their_teams_colour(drawn):
     checked = 0
     for _, face, _, inside in boxes_of(drawn("atlas-global")):
         text = " ".join(t.get_text() for t, _ in inside)
-        if re.match(r"HR (Supervisor|Team Lead), [\w ]+ Specialists x \d+ teams of", text):  # a team of specialists: the specialists' colour
+        if re.match(
+            r"HR (Supervisor|Team Lead), [\w ]+ Specialists x \d+ teams of", text
+        ):  # a team of specialists: the specialists' colour
             assert face == to_rgba(FAMILY_STYLE["specialist"][0]), text
             checked += 1
     assert checked, "no team box of specialists"
@@ -280,7 +306,9 @@ def test_benchmark_status_is_said_in_words(make_plan):
     p = make_plan(employees=120, annual_hires=250)
     assert p.summary["benchmark_hr_per_100"]["status"] == "above"
     footer = " ".join(t.get_text() for t in draw_chart(p).figure.texts).replace("\n", " ")
-    assert "Above the published range of 1-3.5 HR staff per 100 employees for this size: Talent acquisition is" in footer
+    assert (
+        "Above the published range of 1-3.5 HR staff per 100 employees for this size: Talent acquisition is" in footer
+    )
 
 
 # Business units, countries and dotted lines -------------------------------------------------
@@ -310,7 +338,9 @@ def test_a_dotted_line_joins_the_two_seats(plans):
     p = plans["meridian-bank"]
     head = next(s for s in p.seats if s.reports_to == p.root.id)
     target = next(s for s in p.seats if s.role == "hr_analyst")
-    p = dataclasses.replace(p, seats=tuple(dataclasses.replace(s, dotted_to=head.id) if s.id == target.id else s for s in p.seats))
+    p = dataclasses.replace(
+        p, seats=tuple(dataclasses.replace(s, dotted_to=head.id) if s.id == target.id else s for s in p.seats)
+    )
     lay = layout_chart(p)
     assert (lay.box_of(target.id).id, lay.box_of(head.id).id) in lay.dotted
     fig = draw_chart(p, levels=5).figure
@@ -343,7 +373,9 @@ def test_a_large_plan_pdf_has_every_seat_on_numbered_branch_pages(plans, tmp_pat
         else:
             seats = {i for b in page.layout.boxes for i in (*b.seat_ids, *b.hidden)} - {p.root.id}
             assert page.heading.startswith(("Branch: ", "Country: ", "Unit: "))
-            assert page.footer[0].startswith((f"This branch: {len(seats):,} HR seat", f"These seats: {len(seats):,} HR seat"))
+            assert page.footer[0].startswith(
+                (f"This branch: {len(seats):,} HR seat", f"These seats: {len(seats):,} HR seat")
+            )
             assert not any("60,000 employees" in line for line in page.footer), "branch pages carry their own totals"
         for box in page.layout.boxes:
             if box.hidden:
@@ -353,7 +385,9 @@ def test_a_large_plan_pdf_has_every_seat_on_numbered_branch_pages(plans, tmp_pat
     assert int(re.search(rb"/Count\s+(\d+)", data).group(1)) == len(pages)
     assert re.search(rb"/MediaBox\s*\[\s*0 0 841\.68 595\.44\s*\]", data), "A4, landscape"
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert f"page 2 of {len(pages)}" in text and "Branch: " in text and "This branch:" in text
 
 
@@ -364,7 +398,10 @@ def test_charts_drawn_in_threads_match_charts_drawn_one_by_one(plans, tmp_path):
     names = ["keystone-manufacturing", "harbor-clinics", "meridian-bank", "tiny-studio"]
     for name in names:
         render_chart(plans[name], tmp_path / f"{name}-alone.png", dpi=60)
-    threads = [threading.Thread(target=render_chart, args=(plans[n], tmp_path / f"{n}-thread.png"), kwargs={"dpi": 60}) for n in names]
+    threads = [
+        threading.Thread(target=render_chart, args=(plans[n], tmp_path / f"{n}-thread.png"), kwargs={"dpi": 60})
+        for n in names
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -395,8 +432,14 @@ def test_measure_matches_the_drawn_text(make_plan):
 
 @pytest.mark.parametrize(
     "options, words",
-    [({"colour": "red"}, "unknown chart option 'colour'"), ({"root": "hr-manger-1"}, "no seat with id 'hr-manger-1'"), ({"direction": "up"}, "unknown direction"),
-     ({"levels": 0}, "levels"), ({"paper": "legal"}, "unknown paper 'legal'"), ({"unit": "Mars"}, "no seats serve 'Mars'")],
+    [
+        ({"colour": "red"}, "unknown chart option 'colour'"),
+        ({"root": "hr-manger-1"}, "no seat with id 'hr-manger-1'"),
+        ({"direction": "up"}, "unknown direction"),
+        ({"levels": 0}, "levels"),
+        ({"paper": "legal"}, "unknown paper 'legal'"),
+        ({"unit": "Mars"}, "no seats serve 'Mars'"),
+    ],
 )
 def test_bad_options_are_refused_and_no_file_is_written(make_plan, tmp_path, options, words):
     with pytest.raises(OptionError, match=words):

@@ -48,7 +48,11 @@ def test_validate_prints_defaults(run, tmp_path):
     path = write(tmp_path / "p.yaml", "employees: 300\n")
     result = run("validate", str(path))
     assert result.exit_code == 0
-    assert "max_span: 8" in result.output and "hr_reports_to: CEO" in result.output and "annual_hires: 60.0" in result.output
+    assert (
+        "max_span: 8" in result.output
+        and "hr_reports_to: CEO" in result.output
+        and "annual_hires: 60.0" in result.output
+    )
 
 
 def test_explain_lists_every_rule(run, templates, tmp_path):
@@ -86,7 +90,17 @@ def test_bad_profile_gives_one_line_exit_2_and_no_output(run, tmp_path, text, me
 
 def test_broken_rule_pack_exit_2(run, tmp_path):
     pack = yaml.safe_load((templates_dir() / "rules.yaml").read_text())
-    pack["rules"] = [{"id": "x", "description": "d", "stage": "lead", "when": "employees >", "add": {"role": "hr_manager", "seats": 1}, "reason": "r", "source": "s"}]
+    pack["rules"] = [
+        {
+            "id": "x",
+            "description": "d",
+            "stage": "lead",
+            "when": "employees >",
+            "add": {"role": "hr_manager", "seats": 1},
+            "reason": "r",
+            "source": "s",
+        }
+    ]
     rules = write(tmp_path / "rules.yaml", yaml.safe_dump(pack))
     result = run("plan", "--rules", str(rules))
     assert result.exit_code == 2 and "rule 'x', when: syntax error" in result.output
@@ -103,7 +117,20 @@ def test_every_command_has_help_text(run):
         assert run(name, "--help").exit_code == 0
 
 
-HEAVY = ("matplotlib", "pandas", "openpyxl", "networkx", "yaml", "starlette", "uvicorn", "jinja2", "multipart", "python_multipart", "docx", "xlsxwriter")
+HEAVY = (
+    "matplotlib",
+    "pandas",
+    "openpyxl",
+    "networkx",
+    "yaml",
+    "starlette",
+    "uvicorn",
+    "jinja2",
+    "multipart",
+    "python_multipart",
+    "docx",
+    "xlsxwriter",
+)
 
 
 def test_help_does_not_load_heavy_libraries():

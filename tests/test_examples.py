@@ -16,7 +16,9 @@ from .conftest import EXAMPLES, ROOT
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_committed_plan_json_matches_a_fresh_plan(path, templates):
     committed = ROOT / "examples" / "output" / path.stem / "plan.json"
-    assert committed.read_text(encoding="utf-8") == plan(load_profile(path, templates=templates), templates=templates).json
+    assert (
+        committed.read_text(encoding="utf-8") == plan(load_profile(path, templates=templates), templates=templates).json
+    )
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

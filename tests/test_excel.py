@@ -28,17 +28,47 @@ from .conftest import ROOT
 HEADERS = [c.header for c in POSITION_COLUMNS]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
-needs_office = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed; formula results are checked by hand elsewhere")
+needs_office = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice is not installed; formula results are checked by hand elsewhere"
+)
 # Functions of Excel 2007 that orgplan's formulas may use; newer ones (MAXIFS, IFS, XLOOKUP, ...) show #NAME? in Excel 2016 and older.
-EXCEL_2007 = {"SUM", "SUMIF", "SUMIFS", "COUNTIF", "COUNTIFS", "COUNTA", "SUMPRODUCT", "MAX", "MIN", "IF", "IFERROR", "AND", "OR", "NOT",
-              "INDEX", "MATCH", "ROUND", "LEN", "SUBSTITUTE", "AVERAGE"}
+EXCEL_2007 = {
+    "SUM",
+    "SUMIF",
+    "SUMIFS",
+    "COUNTIF",
+    "COUNTIFS",
+    "COUNTA",
+    "SUMPRODUCT",
+    "MAX",
+    "MIN",
+    "IF",
+    "IFERROR",
+    "AND",
+    "OR",
+    "NOT",
+    "INDEX",
+    "MATCH",
+    "ROUND",
+    "LEN",
+    "SUBSTITUTE",
+    "AVERAGE",
+}
 FORMULA_FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 
 
 @pytest.fixture(scope="module")
 def keystone(make_plan):
     """A unionised 900-person manufacturer, like examples/keystone-manufacturing.yaml."""
-    return make_plan(company="Keystone", employees=900, sites=3, business_units=2, unionized_share=0.55, hr_reports_to="COO", industry="manufacturing")
+    return make_plan(
+        company="Keystone",
+        employees=900,
+        sites=3,
+        business_units=2,
+        unionized_share=0.55,
+        hr_reports_to="COO",
+        industry="manufacturing",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +98,22 @@ def office(tmp_path_factory):
 
 
 def convert(office: Path, path: Path, out: Path, to: str) -> Path:
-    subprocess.run([SOFFICE, f"-env:UserInstallation={office.as_uri()}", "--headless", "--calc", "--convert-to", to, "--outdir", str(out), str(path)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={office.as_uri()}",
+            "--headless",
+            "--calc",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return out / f"{path.stem}.{to}"
 
 
@@ -89,7 +133,11 @@ def labelled(ws, label: str, column: int = 2, nth: int = 0):
 def hiring_run_rate(wb) -> float:
     """The Hiring plan's annual run-rate once every seat it lists is hired."""
     hiring = wb["Hiring plan"]
-    return [r[3].value for r in hiring.iter_rows(min_row=5) if isinstance(r[0].value, (int, float)) and isinstance(r[3].value, (int, float))][-1]
+    return [
+        r[3].value
+        for r in hiring.iter_rows(min_row=5)
+        if isinstance(r[0].value, (int, float)) and isinstance(r[3].value, (int, float))
+    ][-1]
 
 
 def totals(wb) -> dict[str, float]:
@@ -133,9 +181,20 @@ def test_positions_has_one_row_per_seat_in_words(keystone, book, templates):
     hr = df[df["Family"] != "Executive (outside HR)"].set_index("ID")
     for seat in keystone.hr_seats:
         row = hr.loc[seat.id]
-        assert (row["Title"], row["Role"], row["Family"]) == (seat.title, templates.roles[seat.role].title, templates.families[seat.family].label)
-        assert (row["FTE"], row["Base salary (USD)"], row["Annual cost (USD)"]) == (seat.fte, seat.base_salary, seat.annual_cost)
-        assert (row["Reports to (ID)"], row["Reports to (title)"]) == (seat.reports_to, keystone.seat(seat.reports_to).title)
+        assert (row["Title"], row["Role"], row["Family"]) == (
+            seat.title,
+            templates.roles[seat.role].title,
+            templates.families[seat.family].label,
+        )
+        assert (row["FTE"], row["Base salary (USD)"], row["Annual cost (USD)"]) == (
+            seat.fte,
+            seat.base_salary,
+            seat.annual_cost,
+        )
+        assert (row["Reports to (ID)"], row["Reports to (title)"]) == (
+            seat.reports_to,
+            keystone.seat(seat.reports_to).title,
+        )
 
 
 def test_positions_is_a_filterable_table_with_frozen_ids_and_money_formats(keystone, book):
@@ -149,7 +208,10 @@ def test_positions_is_a_filterable_table_with_frozen_ids_and_money_formats(keyst
 def test_annual_cost_is_a_formula_over_salary_fte_and_the_named_load(keystone, book, templates):
     ws, values = book[1]["Positions"], book[2]["Positions"]
     for r, seat in enumerate(keystone.hr_seats, start=3):
-        assert ws[f"{letter('annual_cost')}{r}"].value == f"=ROUND({letter('base_salary')}{r}*{letter('fte')}{r}*{letter('benefits_load')}{r},0)"
+        assert (
+            ws[f"{letter('annual_cost')}{r}"].value
+            == f"=ROUND({letter('base_salary')}{r}*{letter('fte')}{r}*{letter('benefits_load')}{r},0)"
+        )
         assert ws[f"{letter('benefits_load')}{r}"].value == "=benefits_load"
         assert values[f"{letter('annual_cost')}{r}"].value == seat.annual_cost
     assert values[f"{letter('benefits_load')}3"].value == templates.costing.benefits_load.value
@@ -172,7 +234,10 @@ def test_readers_that_do_not_calculate_see_every_total(keystone, gap, book):
     summary = pd.read_excel(path, sheet_name="Summary", header=None).set_index(0)[1]
     assert summary["Annual cost (USD)"] == s["annual_cost"] and summary["HR seats"] == s["hr_headcount"]
     assert summary["HR staff (FTE) per 100 employees"] == pytest.approx(s["hr_per_100"], abs=1e-3)
-    assert (summary["Layers below the executive"], summary["Widest span (direct reports)"]) == (s["layers"], s["widest_span"])
+    assert (summary["Layers below the executive"], summary["Widest span (direct reports)"]) == (
+        s["layers"],
+        s["widest_span"],
+    )
     assert set(totals(values).values()) == {s["annual_cost"]}
     assert hiring_run_rate(values) == gap.open_totals()["open_cost"]
     assert labelled(values["Gap summary"], "Annual cost (USD)", 4) == s["annual_cost"] - round(gap.current_cost)
@@ -182,8 +247,14 @@ def test_readers_that_do_not_calculate_see_every_total(keystone, gap, book):
 
 
 def test_formulas_use_only_functions_excel_2010_knows(book):
-    used = {name.upper() for ws in book[1].worksheets for row in ws.iter_rows() for c in row
-            if isinstance(c.value, str) and c.data_type == "f" for name in FORMULA_FUNCTION.findall(c.value)}
+    used = {
+        name.upper()
+        for ws in book[1].worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.data_type == "f"
+        for name in FORMULA_FUNCTION.findall(c.value)
+    }
     assert used and not any(name.startswith("_XL") for name in used)
     assert used <= EXCEL_2007, used - EXCEL_2007
 
@@ -191,13 +262,18 @@ def test_formulas_use_only_functions_excel_2010_knows(book):
 def test_summary_totals_are_formulas_over_positions(book):
     ws = book[1]["Summary"]
     assert labelled(ws, "HR seats").startswith("=COUNTIFS(Positions!")
-    assert labelled(ws, "Annual cost (USD)") == f"=SUM(Positions!${letter('annual_cost')}$2:${letter('annual_cost')}$1048576)"
+    assert (
+        labelled(ws, "Annual cost (USD)")
+        == f"=SUM(Positions!${letter('annual_cost')}$2:${letter('annual_cost')}$1048576)"
+    )
 
 
 def test_summary_says_where_the_plan_sits_against_the_published_range(keystone, book, tmp_path):
     assert labelled(book[2]["Summary"], "Where the plan sits") == "Within the published range"
     profile = dataclasses.replace(keystone.profile, employees=300)  # the same team for a third of the company
-    crowded = dataclasses.replace(keystone, profile=profile, benchmark_reasons=("three sites and a union need people on the ground",))
+    crowded = dataclasses.replace(
+        keystone, profile=profile, benchmark_reasons=("three sites and a union need people on the ground",)
+    )
     assert crowded.summary["benchmark_hr_per_100"]["status"] == "above"
     wb = openpyxl.load_workbook(export_excel(crowded, tmp_path / "c.xlsx", chart=False))
     formula = labelled(wb["Summary"], "Where the plan sits")
@@ -226,7 +302,9 @@ def test_org_structure_is_an_outline_that_folds_by_level(keystone, book):
             assert ids.index(manager) < ids.index(seat_id)
 
 
-def test_responsibilities_name_one_director_and_the_doers_and_say_what_each_means_on_rows_of_its_own(keystone, book, templates):
+def test_responsibilities_name_one_director_and_the_doers_and_say_what_each_means_on_rows_of_its_own(
+    keystone, book, templates
+):
     ws = book[1]["Responsibilities"]
     width = len({s.role for s in keystone.hr_seats})
     roles = [ws.cell(row=3, column=c).value for c in range(2, 2 + width)]
@@ -237,7 +315,10 @@ def test_responsibilities_name_one_director_and_the_doers_and_say_what_each_mean
         r = column_a.index(label) + 1
         rows[label] = [ws.cell(row=r, column=c).value for c in range(2, 2 + width)]
         assert (column_a[r], column_a[r + 1]) == ("Doing means", "Directing means")
-        assert (ws.cell(row=r + 1, column=2).value, ws.cell(row=r + 2, column=2).value) == (templates.functions[f].doing, templates.functions[f].directing)
+        assert (ws.cell(row=r + 1, column=2).value, ws.cell(row=r + 2, column=2).value) == (
+            templates.functions[f].doing,
+            templates.functions[f].directing,
+        )
         assert ws.cell(row=r, column=1).border.top.style == "thin"  # a line above each function's block
     for marks in rows.values():
         assert sum(1 for m in marks if m and "irect" in m) == 1
@@ -291,7 +372,12 @@ def test_budget_shows_cost_by_unit_and_country_only_when_seats_are_aligned(keyst
     seats = list(keystone.seats)
     for i, seat in enumerate(seats):
         if seat.family == "generalist":
-            seats[i] = dataclasses.replace(seat, unit="Castings" if i % 2 else "Machining", country="Mexico" if i % 2 else None, dotted_to=seats[1].id)
+            seats[i] = dataclasses.replace(
+                seat,
+                unit="Castings" if i % 2 else "Machining",
+                country="Mexico" if i % 2 else None,
+                dotted_to=seats[1].id,
+            )
     aligned = dataclasses.replace(keystone, seats=tuple(seats))
     path = export_excel(aligned, tmp_path / "aligned.xlsx", chart=False)
     budget = openpyxl.load_workbook(path, data_only=True)["Budget"]
@@ -303,7 +389,10 @@ def test_budget_shows_cost_by_unit_and_country_only_when_seats_are_aligned(keyst
     assert labelled(budget, "Central (none named)", 2, nth=1) == sum(1 for s in seats if s.is_hr and not s.country)
     df = pd.read_excel(path, sheet_name="Positions").set_index("ID")
     generalist = next(s for s in seats if s.unit)
-    assert (df.loc[generalist.id, "Business unit"], df.loc[generalist.id, "Dotted line to"]) == (generalist.unit, seats[1].title)
+    assert (df.loc[generalist.id, "Business unit"], df.loc[generalist.id, "Dotted line to"]) == (
+        generalist.unit,
+        seats[1].title,
+    )
 
 
 def test_budget_has_native_charts_and_the_org_chart_picture_has_alt_text(keystone, tmp_path):
@@ -314,7 +403,9 @@ def test_budget_has_native_charts_and_the_org_chart_picture_has_alt_text(keyston
     assert len(charts) == 2
     assert any("Budget!$D$" in c and "<c:barChart>" in c for c in charts)
     picture = next(d for d in drawings.values() if "<xdr:pic>" in d)
-    assert re.search(rf'descr="Org chart of the recommended HR team for Keystone: {keystone.summary["hr_headcount"]} seats', picture)
+    assert re.search(
+        rf'descr="Org chart of the recommended HR team for Keystone: {keystone.summary["hr_headcount"]} seats', picture
+    )
 
 
 # -- how it looks and prints ---------------------------------------------------------------
@@ -324,9 +415,14 @@ def test_headers_are_never_clipped_and_align_like_their_columns(book):
             width = ws.column_dimensions[cell.column_letter].width
             words = cell.value.split()
             assert max(text_width(w, bold=True) for w in words) + 1 < width, (ws.title, cell.value, width)
-            two_lines = any(text_width(" ".join(words[:i]), True) < width and text_width(" ".join(words[i:]), True) < width for i in range(len(words)))
+            two_lines = any(
+                text_width(" ".join(words[:i]), True) < width and text_width(" ".join(words[i:]), True) < width
+                for i in range(len(words))
+            )
             assert two_lines or text_width(cell.value, True) < width, (ws.title, cell.value)
-            assert (ws.row_dimensions[cell.row].height or LINE_POINTS) >= LINE_POINTS * (1 if text_width(cell.value, True) + 2 < width else 2)
+            assert (ws.row_dimensions[cell.row].height or LINE_POINTS) >= LINE_POINTS * (
+                1 if text_width(cell.value, True) + 2 < width else 2
+            )
             below = ws.cell(row=cell.row + 1, column=cell.column)
             if isinstance(below.value, (int, float)):
                 assert cell.alignment.horizontal == "right", (ws.title, cell.value)
@@ -370,17 +466,21 @@ def test_printed_text_stays_at_8_pt_or_more(book, office, tmp_path):
     pages = text.split("<page ")[1:]
     assert len(pages) >= len(book[1].sheetnames)
     for i, page in enumerate(pages, start=1):
-        heights = sorted(float(b) - float(a) for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page))
+        heights = sorted(
+            float(b) - float(a) for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)
+        )
         body = heights[len(heights) // 2]  # the median word: body text, not the footer
-        assert body / 1.17 >= 7.8, f"page {i}: body text at {body / 1.17:.1f} pt"  # a word's box is 1.17 times its font size
+        assert body / 1.17 >= 7.8, (
+            f"page {i}: body text at {body / 1.17:.1f} pt"
+        )  # a word's box is 1.17 times its font size
 
 
 # -- the file itself -------------------------------------------------------------------------
 def test_text_that_looks_like_a_formula_stays_text(make_plan, tmp_path):
-    p = make_plan(company="=HYPERLINK(\"http://x\",\"y\")", employees=60)
+    p = make_plan(company='=HYPERLINK("http://x","y")', employees=60)
     wb = openpyxl.load_workbook(export_excel(p, tmp_path / "p.xlsx", chart=False))
     cell = wb["Summary"]["B5"]
-    assert cell.value == "=HYPERLINK(\"http://x\",\"y\")" and cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://x","y")' and cell.data_type == "s"
     assert wb["Summary"]["A1"].data_type == "s"
 
 
@@ -451,11 +551,16 @@ def test_changing_a_salary_in_positions_moves_every_total(keystone, gap, book, o
     new_cost = round((seat.base_salary + 10000) * seat.fte * seat.benefits_load)
     expected = keystone.summary["annual_cost"] - seat.annual_cost + new_cost
     assert totals(result) == dict.fromkeys(totals(result), expected)
-    assert hiring_run_rate(result) == hiring_run_rate(book[2]) + (new_cost - seat.annual_cost if seat in gap.open_seats else 0)
+    assert hiring_run_rate(result) == hiring_run_rate(book[2]) + (
+        new_cost - seat.annual_cost if seat in gap.open_seats else 0
+    )
     # the Budget splits a seat's cost evenly over the functions it covers
     payroll = sum(s.annual_cost / len(s.functions) for s in keystone.hr_seats if "payroll" in s.functions)
     assert labelled(result["Budget"], "Payroll", 4) == pytest.approx(payroll - seat.annual_cost + new_cost, abs=1)
-    assert labelled(result["Gap summary"], "Annual cost (USD)", 4) == labelled(book[2]["Gap summary"], "Annual cost (USD)", 4) + new_cost - seat.annual_cost
+    assert (
+        labelled(result["Gap summary"], "Annual cost (USD)", 4)
+        == labelled(book[2]["Gap summary"], "Annual cost (USD)", 4) + new_cost - seat.annual_cost
+    )
 
 
 @needs_office
@@ -466,7 +571,10 @@ def test_changing_the_named_benefits_load_moves_every_total(keystone, gap, book,
 
     result = recalculated(office, edited(book, tmp_path, raise_load), tmp_path)
     fee = {k for k, r in templates.roles.items() if r.paid_as == "fee"}
-    cost = {s.id: s.annual_cost if s.role in fee else math.floor(s.base_salary * s.fte * 1.5 + 0.5) for s in keystone.hr_seats}  # ROUND: halves up
+    cost = {
+        s.id: s.annual_cost if s.role in fee else math.floor(s.base_salary * s.fte * 1.5 + 0.5)
+        for s in keystone.hr_seats
+    }  # ROUND: halves up
     expected = sum(cost.values())
     assert expected > keystone.summary["annual_cost"]
     assert totals(result) == dict.fromkeys(totals(result), expected)

@@ -14,8 +14,24 @@ from hypothesis import strategies as st
 from orgplan.errors import RuleError
 from orgplan.expressions import BOOLEAN, MAX_DEPTH, NUMBER, TEXT, TEXT_SET, Expression
 
-NAMES = {"employees": NUMBER, "countries": NUMBER, "share": NUMBER, "industry": TEXT, "functions": TEXT_SET, "regulated": BOOLEAN, "headcount": NUMBER}
-VALUES = {"employees": 1200, "countries": 3, "share": 0.25, "industry": "healthcare", "functions": {"payroll", "benefits"}, "regulated": True, "headcount": 10}
+NAMES = {
+    "employees": NUMBER,
+    "countries": NUMBER,
+    "share": NUMBER,
+    "industry": TEXT,
+    "functions": TEXT_SET,
+    "regulated": BOOLEAN,
+    "headcount": NUMBER,
+}
+VALUES = {
+    "employees": 1200,
+    "countries": 3,
+    "share": 0.25,
+    "industry": "healthcare",
+    "functions": {"payroll", "benefits"},
+    "regulated": True,
+    "headcount": 10,
+}
 
 
 def compile_(text: object, expect: str | None = None) -> Expression:
@@ -64,7 +80,11 @@ def refusal(text: str) -> str:
     ],
 )
 def test_every_allowed_form_works(text, expected):
-    assert compile_(text).evaluate(VALUES) == pytest.approx(expected) if isinstance(expected, float) else compile_(text).evaluate(VALUES) == expected
+    assert (
+        compile_(text).evaluate(VALUES) == pytest.approx(expected)
+        if isinstance(expected, float)
+        else compile_(text).evaluate(VALUES) == expected
+    )
 
 
 def test_an_expression_knows_its_names_type_and_text():
@@ -88,7 +108,10 @@ def test_constant_parts_are_worked_out_once():
         ("__builtins__", "names that begin with '__' are reserved"),
         ("open('x')", "unknown function 'open'"),
         ("flor(2)", "unknown function 'flor' (did you mean 'floor'?)"),
-        ("(lambda: 1)()", "only these functions can be called: min, max, ceil, floor, round, abs, sqrt, log, log10, clamp"),
+        (
+            "(lambda: 1)()",
+            "only these functions can be called: min, max, ceil, floor, round, abs, sqrt, log, log10, clamp",
+        ),
         ("lambda: 1", "lambda is not allowed"),
         ("[x for x in functions]", "comprehensions are not allowed"),
         ("any(x for x in functions)", "unknown function 'any'"),
@@ -178,7 +201,10 @@ def test_syntax_errors_name_the_column_and_suggest_the_new_form(text, words):
         (" + ".join(["employees"] * 5000), "the expression is 59,997 characters long, more than the limit of 2,000"),
         ("9" * 5000, "the expression is 5,000 characters long"),
         ("-" * 100 + "1", f"nested more than {MAX_DEPTH} levels deep"),
-        ("(" * 150 + "employees" + ")" * 150 + " + " + "min(" * 70 + "1" + ", 2)" * 70, f"nested more than {MAX_DEPTH} levels deep"),
+        (
+            "(" * 150 + "employees" + ")" * 150 + " + " + "min(" * 70 + "1" + ", 2)" * 70,
+            f"nested more than {MAX_DEPTH} levels deep",
+        ),
         ("min(" + ",".join(["1"] * 650) + ")", "has more than 600 parts"),
         ("1" * 31, "a number of more than 30 characters is not allowed"),
         ("1e999", "the number is too large"),
@@ -236,12 +262,95 @@ def test_number_and_truth_check_what_came_back():
 # --- fuzzing: whatever the text, RuleError or a value, quickly -----------------------
 
 TOKENS = [
-    "employees", "countries", "share", "industry", "functions", "regulated", "headcont", "x", "true", "false", "True", "None",
-    "0", "1", "2.5", "-1", "1e308", "1e-308", "9" * 40, "0x1F", "'a'", "'health'", '"q"', "'" + "z" * 250 + "'",
-    "+", "-", "*", "/", "//", "%", "**", "<", "<=", ">", ">=", "==", "!=", "and", "or", "not", "in", "not in", "is",
-    "if", "else", "(", ")", "[", "]", "{", "}", ",", ".", ":", "?", "$", "@", "&", "|", "~", "^", "=", ":=", ";", "#",
-    "min", "max", "ceil", "floor", "round", "abs", "sqrt", "log", "log10", "clamp", "__class__", "__import__", "lambda",
-    "for", "yield", "await", "f'{x}'", "*", "\n", "\\", "'", '"', "é", "\x00",
+    "employees",
+    "countries",
+    "share",
+    "industry",
+    "functions",
+    "regulated",
+    "headcont",
+    "x",
+    "true",
+    "false",
+    "True",
+    "None",
+    "0",
+    "1",
+    "2.5",
+    "-1",
+    "1e308",
+    "1e-308",
+    "9" * 40,
+    "0x1F",
+    "'a'",
+    "'health'",
+    '"q"',
+    "'" + "z" * 250 + "'",
+    "+",
+    "-",
+    "*",
+    "/",
+    "//",
+    "%",
+    "**",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "==",
+    "!=",
+    "and",
+    "or",
+    "not",
+    "in",
+    "not in",
+    "is",
+    "if",
+    "else",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ".",
+    ":",
+    "?",
+    "$",
+    "@",
+    "&",
+    "|",
+    "~",
+    "^",
+    "=",
+    ":=",
+    ";",
+    "#",
+    "min",
+    "max",
+    "ceil",
+    "floor",
+    "round",
+    "abs",
+    "sqrt",
+    "log",
+    "log10",
+    "clamp",
+    "__class__",
+    "__import__",
+    "lambda",
+    "for",
+    "yield",
+    "await",
+    "f'{x}'",
+    "*",
+    "\n",
+    "\\",
+    "'",
+    '"',
+    "é",
+    "\x00",
 ]
 
 token_soup = st.lists(st.sampled_from(TOKENS), max_size=60).map(" ".join) | st.text(max_size=80)
@@ -259,21 +368,31 @@ def _join(parts: tuple) -> str:
 
 
 number_trees = st.deferred(lambda: st.one_of(numbers, numbers, numbers, _arithmetic, _calls, _choices))
-_arithmetic = st.tuples(number_trees, st.sampled_from(["+", "-", "*", "/", "//", "%", "**"]), number_trees).map(lambda t: f"({_join(t)})")
+_arithmetic = st.tuples(number_trees, st.sampled_from(["+", "-", "*", "/", "//", "%", "**"]), number_trees).map(
+    lambda t: f"({_join(t)})"
+)
 _calls = st.one_of(
-    st.tuples(st.sampled_from(["min", "max"]), st.lists(number_trees, min_size=2, max_size=4)).map(lambda t: f"{t[0]}({', '.join(t[1])})"),
-    st.tuples(st.sampled_from(["ceil", "floor", "round", "abs", "sqrt", "log", "log10", "-"]), number_trees).map(lambda t: f"{t[0]}({t[1]})"),
+    st.tuples(st.sampled_from(["min", "max"]), st.lists(number_trees, min_size=2, max_size=4)).map(
+        lambda t: f"{t[0]}({', '.join(t[1])})"
+    ),
+    st.tuples(st.sampled_from(["ceil", "floor", "round", "abs", "sqrt", "log", "log10", "-"]), number_trees).map(
+        lambda t: f"{t[0]}({t[1]})"
+    ),
     st.tuples(number_trees, st.integers(-20, 20)).map(lambda t: f"round({t[0]}, {t[1]})"),
     st.tuples(number_trees, number_trees, number_trees).map(lambda t: f"clamp({', '.join(t)})"),
 )
-condition_trees = st.deferred(lambda: st.one_of(
-    st.tuples(number_trees, st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), number_trees).map(_join),
-    st.tuples(number_trees, number_trees, number_trees).map(lambda t: f"{t[0]} < {t[1]} <= {t[2]}"),
-    st.tuples(texts, st.sampled_from(["in", "not in"]), st.sampled_from(["functions", "industry", "['a', 'healthcare']"])).map(_join),
-    st.tuples(number_trees, st.sampled_from(["in", "not in"])).map(lambda t: f"{t[0]} {t[1]} [1, 2.5, 1200]"),
-    st.sampled_from(["regulated", "not regulated", "true"]),
-    st.tuples(condition_trees, st.sampled_from(["and", "or"]), condition_trees).map(lambda t: f"({_join(t)})"),
-))
+condition_trees = st.deferred(
+    lambda: st.one_of(
+        st.tuples(number_trees, st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), number_trees).map(_join),
+        st.tuples(number_trees, number_trees, number_trees).map(lambda t: f"{t[0]} < {t[1]} <= {t[2]}"),
+        st.tuples(
+            texts, st.sampled_from(["in", "not in"]), st.sampled_from(["functions", "industry", "['a', 'healthcare']"])
+        ).map(_join),
+        st.tuples(number_trees, st.sampled_from(["in", "not in"])).map(lambda t: f"{t[0]} {t[1]} [1, 2.5, 1200]"),
+        st.sampled_from(["regulated", "not regulated", "true"]),
+        st.tuples(condition_trees, st.sampled_from(["and", "or"]), condition_trees).map(lambda t: f"({_join(t)})"),
+    )
+)
 _choices = st.tuples(number_trees, condition_trees, number_trees).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})")
 
 value_sets = st.fixed_dictionaries(
@@ -311,7 +430,9 @@ def _holds(text: str, values: dict) -> object:
     return result
 
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 @settings(FUZZ, max_examples=500)
@@ -344,11 +465,19 @@ def _clamp(x, low, high):
 
 
 PYTHON = {
-    "min": min, "max": max, "abs": abs, "sqrt": math.sqrt, "log": math.log, "log10": math.log10, "clamp": _clamp,
-    "ceil": lambda x: float(math.ceil(x)), "floor": lambda x: float(math.floor(x)),
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "sqrt": math.sqrt,
+    "log": math.log,
+    "log10": math.log10,
+    "clamp": _clamp,
+    "ceil": lambda x: float(math.ceil(x)),
+    "floor": lambda x: float(math.floor(x)),
     "round": lambda x, n=None: float(round(x)) if n is None else float(round(x, int(n))),
     "power": lambda a, b: float(a) ** float(b),
-    "true": True, "false": False,
+    "true": True,
+    "false": False,
 }
 
 

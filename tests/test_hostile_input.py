@@ -82,7 +82,9 @@ class Child:
                 if not ready:
                     os.kill(self.pid, signal.SIGKILL)
                     os.waitpid(self.pid, 0)
-                    return Outcome(None, "", time.perf_counter() - self.start, f"still running after {seconds} s (killed)")
+                    return Outcome(
+                        None, "", time.perf_counter() - self.start, f"still running after {seconds} s (killed)"
+                    )
                 chunk = os.read(pipe.fileno(), 65536)
                 if not chunk:
                     break
@@ -103,13 +105,19 @@ def _report(pipe: int, args: tuple[str, ...]) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         result = CliRunner().invoke(cli, list(args))
         grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024
-        crash = "" if result.exc_info is None or isinstance(result.exception, SystemExit) else "".join(traceback.format_exception(*result.exc_info))[-3000:]
-        report = json.dumps({"code": result.exit_code, "output": result.output[-20000:], "crash": crash, "grown_mb": grown})
+        crash = (
+            ""
+            if result.exc_info is None or isinstance(result.exception, SystemExit)
+            else "".join(traceback.format_exception(*result.exc_info))[-3000:]
+        )
+        report = json.dumps(
+            {"code": result.exit_code, "output": result.output[-20000:], "crash": crash, "grown_mb": grown}
+        )
     except BaseException as exc:  # noqa: BLE001 - even MemoryError must reach the parent as a report
         report = json.dumps({"code": None, "output": "", "crash": repr(exc)[:2000]})
     data = report.encode()
     while data:
-        data = data[os.write(pipe, data[:65536]):]
+        data = data[os.write(pipe, data[:65536]) :]
     os._exit(0)
 
 
@@ -152,7 +160,9 @@ def out(earlier_run, tmp_path) -> Path:
     return Path(shutil.copytree(earlier_run, tmp_path / "out"))
 
 
-def refused_plan(profile: Path | str, out: Path, *words: str, extra: tuple[str, ...] = (), seconds: float = 2.0, lines: int = 1) -> None:
+def refused_plan(
+    profile: Path | str, out: Path, *words: str, extra: tuple[str, ...] = (), seconds: float = 2.0, lines: int = 1
+) -> None:
     before = snapshot(out)
     assert_refused(guarded("plan", str(profile), *extra, "--out", str(out)), *words, seconds=seconds, lines=lines)
     assert snapshot(out) == before
@@ -176,32 +186,108 @@ def alias_bomb(levels: int = 9, key: str = "company") -> str:
 
 
 PROFILES = {
-    "alias bomb": (lambda: alias_bomb(), ".yaml", ["more values than orgplan reads: 100,000 values (limit data_files.expanded_values)"]),
+    "alias bomb": (
+        lambda: alias_bomb(),
+        ".yaml",
+        ["more values than orgplan reads: 100,000 values (limit data_files.expanded_values)"],
+    ),
     "a 426-byte alias bomb in company": (lambda: alias_bomb(7), ".yaml", ["more values than orgplan reads"]),
-    "a small alias bomb in company": (lambda: "employees: 100\ncompany: [" + ", ".join(f"{{{line}}}" for line in alias_levels(4)) + "]\n", ".yaml", ["company: expected text, got a list of 4 items"]),
-    "2 MB file": (lambda: "employees: 100\n" + "# padding\n" * 200_000, ".yaml", ["more than orgplan reads: 1,000,000 bytes (limit data_files.file_bytes)"]),
-    "deep YAML": (lambda: "employees: " + "[" * 50_000 + "]" * 50_000, ".yaml", ["nests deeper than orgplan reads: 32 levels"]),
-    "deep JSON": (lambda: '{"employees": ' + "[" * 50_000 + "]" * 50_000 + "}", ".json", ["nests deeper than orgplan reads: 32 levels"]),
+    "a small alias bomb in company": (
+        lambda: "employees: 100\ncompany: [" + ", ".join(f"{{{line}}}" for line in alias_levels(4)) + "]\n",
+        ".yaml",
+        ["company: expected text, got a list of 4 items"],
+    ),
+    "2 MB file": (
+        lambda: "employees: 100\n" + "# padding\n" * 200_000,
+        ".yaml",
+        ["more than orgplan reads: 1,000,000 bytes (limit data_files.file_bytes)"],
+    ),
+    "deep YAML": (
+        lambda: "employees: " + "[" * 50_000 + "]" * 50_000,
+        ".yaml",
+        ["nests deeper than orgplan reads: 32 levels"],
+    ),
+    "deep JSON": (
+        lambda: '{"employees": ' + "[" * 50_000 + "]" * 50_000 + "}",
+        ".json",
+        ["nests deeper than orgplan reads: 32 levels"],
+    ),
     "employees: null": (lambda: "employees: null\n", ".yaml", ["employees: is empty, but is required"]),
-    "5,000-digit number": (lambda: "employees: " + "9" * 5000 + "\n", ".yaml", ["a number of 5,000 characters; numbers may have at most 30 characters"]),
+    "5,000-digit number": (
+        lambda: "employees: " + "9" * 5000 + "\n",
+        ".yaml",
+        ["a number of 5,000 characters; numbers may have at most 30 characters"],
+    ),
     "5,000-digit JSON number": (lambda: '{"employees": ' + "9" * 5000 + "}", ".json", ["a number of 5,000 characters"]),
     "1e400 in JSON": (lambda: '{"employees": 1e400}', ".json", ["'1e400' is beyond the largest number there is"]),
     "NaN in JSON": (lambda: '{"employees": NaN}', ".json", ["NaN is not a number orgplan accepts"]),
-    "huge float in YAML": (lambda: "employees: 1.0e+400\n", ".yaml", ["employees: inf is not a number orgplan accepts"]),
-    "base-60": (lambda: "employees: 1:30\n", ".yaml", ["line 1, column 12: '1:30' is a base-60 number in YAML 1.1 (90)"]),
-    "duplicate key": (lambda: "employees: 100\ncompany: A\ncompany: B\n", ".yaml", ["line 3, column 1: duplicate key 'company' (first on line 2)"]),
+    "huge float in YAML": (
+        lambda: "employees: 1.0e+400\n",
+        ".yaml",
+        ["employees: inf is not a number orgplan accepts"],
+    ),
+    "base-60": (
+        lambda: "employees: 1:30\n",
+        ".yaml",
+        ["line 1, column 12: '1:30' is a base-60 number in YAML 1.1 (90)"],
+    ),
+    "duplicate key": (
+        lambda: "employees: 100\ncompany: A\ncompany: B\n",
+        ".yaml",
+        ["line 3, column 1: duplicate key 'company' (first on line 2)"],
+    ),
     "duplicate JSON key": (lambda: '{"employees": 100, "employees": 200}', ".json", ["duplicate key 'employees'"]),
     "yes as a name": (lambda: "employees: 100\ncompany: yes\n", ".yaml", ["'yes' means true in YAML 1.1"]),
-    "lone surrogate in JSON": (lambda: '{"employees": 100, "company": "Acme \\ud800"}', ".json", ["company: text with a character that is not valid Unicode (U+D800"]),
-    "a 1 MB bad value": (lambda: "employees: " + "x" * 990_000 + "\n", ".yaml", ["text may have at most 10,000 characters"]),
-    "a long bad value": (lambda: "employees: " + "x" * 9_000 + "\n", ".yaml", ["employees: expected a whole number from 1 to 5,000,000, got 'xxxx", "(9,000 characters)"]),
-    "not UTF-8": (lambda: "employees: 100\ncompany: \udcff\n", ".yaml", ["not a text file (expected UTF-8 YAML or JSON)"]),
-    "400 digits of countries, as text": (lambda: "employees: 100\ncountries: '" + "9" * 400 + "'\n", ".yaml", ["countries: expected a whole number from 1 to 250, got '9999"]),
-    "a country name on two lines": (lambda: 'employees: 100\ncountries: [{name: "A\\nB", employees: 100}]\n', ".yaml", ["countries[1].name: expected text on one line"]),
-    "a rate of 5": (lambda: "employees: 100\ngrowth_rate: 5\n", ".yaml", ["growth_rate: expected a fraction from -0.9 to 3", "(write 5% for 5 percent)"]),
-    "20,000 functions": (lambda: "employees: 100\nfunctions: [" + ",".join(["payroll"] * 20_000) + "]\n", ".yaml", ["a list of 20,000 items; lists may have at most 10,000 items"]),
-    "a python tag": (lambda: "employees: !!python/object/apply:os.system ['true']\n", ".yaml", ["could not determine a constructor"]),
-    "a list at the top": (lambda: "- employees: 100\n", ".yaml", ["expected a mapping of profile keys to values, got a list of 1 item"]),
+    "lone surrogate in JSON": (
+        lambda: '{"employees": 100, "company": "Acme \\ud800"}',
+        ".json",
+        ["company: text with a character that is not valid Unicode (U+D800"],
+    ),
+    "a 1 MB bad value": (
+        lambda: "employees: " + "x" * 990_000 + "\n",
+        ".yaml",
+        ["text may have at most 10,000 characters"],
+    ),
+    "a long bad value": (
+        lambda: "employees: " + "x" * 9_000 + "\n",
+        ".yaml",
+        ["employees: expected a whole number from 1 to 5,000,000, got 'xxxx", "(9,000 characters)"],
+    ),
+    "not UTF-8": (
+        lambda: "employees: 100\ncompany: \udcff\n",
+        ".yaml",
+        ["not a text file (expected UTF-8 YAML or JSON)"],
+    ),
+    "400 digits of countries, as text": (
+        lambda: "employees: 100\ncountries: '" + "9" * 400 + "'\n",
+        ".yaml",
+        ["countries: expected a whole number from 1 to 250, got '9999"],
+    ),
+    "a country name on two lines": (
+        lambda: 'employees: 100\ncountries: [{name: "A\\nB", employees: 100}]\n',
+        ".yaml",
+        ["countries[1].name: expected text on one line"],
+    ),
+    "a rate of 5": (
+        lambda: "employees: 100\ngrowth_rate: 5\n",
+        ".yaml",
+        ["growth_rate: expected a fraction from -0.9 to 3", "(write 5% for 5 percent)"],
+    ),
+    "20,000 functions": (
+        lambda: "employees: 100\nfunctions: [" + ",".join(["payroll"] * 20_000) + "]\n",
+        ".yaml",
+        ["a list of 20,000 items; lists may have at most 10,000 items"],
+    ),
+    "a python tag": (
+        lambda: "employees: !!python/object/apply:os.system ['true']\n",
+        ".yaml",
+        ["could not determine a constructor"],
+    ),
+    "a list at the top": (
+        lambda: "- employees: 100\n",
+        ".yaml",
+        ["expected a mapping of profile keys to values, got a list of 1 item"],
+    ),
 }
 
 
@@ -218,7 +304,12 @@ def test_only_regular_files_are_read(kind, tmp_path, out):
     path = {"device": Path("/dev/zero"), "folder": tmp_path}.get(kind, tmp_path / "profile.yaml")
     if kind == "fifo":
         os.mkfifo(path)
-    words = {"fifo": "is a named pipe (FIFO), not a file", "device": "is a device, not a file", "folder": "is a folder, not a file", "missing": "file not found"}[kind]
+    words = {
+        "fifo": "is a named pipe (FIFO), not a file",
+        "device": "is a device, not a file",
+        "folder": "is a folder, not a file",
+        "missing": "file not found",
+    }[kind]
     refused_plan(path, out, words)
 
 
@@ -305,7 +396,10 @@ def test_hostile_rule_packs_are_refused(case, tmp_path, hiring_company, out):
     if case == "an alias bomb":
         pack, words = write(tmp_path / "rules.yaml", alias_bomb(key="rules")), "more values than orgplan reads"
     elif case == "a 2 MB pack":
-        pack, words = write(tmp_path / "rules.yaml", (templates_dir() / "rules.yaml").read_text() + "#" * 2_000_000), "more than orgplan reads: 1,000,000 bytes"
+        pack, words = (
+            write(tmp_path / "rules.yaml", (templates_dir() / "rules.yaml").read_text() + "#" * 2_000_000),
+            "more than orgplan reads: 1,000,000 bytes",
+        )
     else:
         pack, words = rule_pack(tmp_path, **changes), "rules.yaml"
     before = snapshot(out)
@@ -318,8 +412,15 @@ def test_hostile_rule_packs_are_refused(case, tmp_path, hiring_company, out):
 # ------------------------------------------------------------------ team files
 
 
-def xlsx(rows: list[list[object]] | None = None, *, sheet_xml: bytes | None = None, parts: dict[str, bytes] | None = None,
-         chartsheet_first: bool = False, external_link: bool = False, dimension: str | None = None) -> bytes:
+def xlsx(
+    rows: list[list[object]] | None = None,
+    *,
+    sheet_xml: bytes | None = None,
+    parts: dict[str, bytes] | None = None,
+    chartsheet_first: bool = False,
+    external_link: bool = False,
+    dimension: str | None = None,
+) -> bytes:
     """A small .xlsx made by hand, so a test can put anything into any part."""
     if sheet_xml is None:
         body = []
@@ -343,8 +444,14 @@ def xlsx(rows: list[list[object]] | None = None, *, sheet_xml: bytes | None = No
     sheets = '<sheet name="Chart" sheetId="2" r:id="rId2"/>' if chartsheet_first else ""
     sheets += '<sheet name="Staff" sheetId="1" r:id="rId1"/>'
     rels = f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-    rels += f'<Relationship Id="rId2" Type="{REL}/chartsheet" Target="chartsheets/sheet1.xml"/>' if chartsheet_first else ""
-    rels += f'<Relationship Id="rId3" Type="{REL}/externalLink" Target="file:///etc/passwd" TargetMode="External"/>' if external_link else ""
+    rels += (
+        f'<Relationship Id="rId2" Type="{REL}/chartsheet" Target="chartsheets/sheet1.xml"/>' if chartsheet_first else ""
+    )
+    rels += (
+        f'<Relationship Id="rId3" Type="{REL}/externalLink" Target="file:///etc/passwd" TargetMode="External"/>'
+        if external_link
+        else ""
+    )
     files = {
         "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
         "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'.encode(),
@@ -369,12 +476,18 @@ class Raw(str):
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
-TEAM = [["ID", "Title", "Reports to", "FTE", "Base salary"], ["ceo", "Chief Executive Officer", None, 1, None], ["h1", "HR Manager", "ceo", 1, 90000]]
+TEAM = [
+    ["ID", "Title", "Reports to", "FTE", "Base salary"],
+    ["ceo", "Chief Executive Officer", None, 1, None],
+    ["h1", "HR Manager", "ceo", 1, 90000],
+]
 
 
 def bomb_sheet() -> bytes:
     """Entity expansion: a few hundred bytes that stand for a billion 'lol's."""
-    entities = '<!ENTITY lol "lol">' + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+    )
     return f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]><worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'.encode()
 
 
@@ -388,28 +501,83 @@ def zip_bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
-        archive.writestr("xl/worksheets/sheet1.xml", b"<worksheet><sheetData>" + row * (60_000_000 // len(row)) + b"</sheetData></worksheet>")
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            b"<worksheet><sheetData>" + row * (60_000_000 // len(row)) + b"</sheetData></worksheet>",
+        )
     return buffer.getvalue()
 
 
 TEAM_FILES = {
     "an entity bomb": (lambda: xlsx(sheet_xml=bomb_sheet()), ".xlsx", "declares a DTD or XML entities"),
-    "an external entity": (lambda: xlsx(sheet_xml=f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><worksheet xmlns="{NS}"><sheetData/></worksheet>'.encode()), ".xlsx", "declares a DTD or XML entities"),
-    "truncated XML": (lambda: xlsx(sheet_xml=rows_sheet(50)[:-300]), ".xlsx", "part 'xl/worksheets/sheet1.xml' is not well-formed XML"),
+    "an external entity": (
+        lambda: xlsx(
+            sheet_xml=f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><worksheet xmlns="{NS}"><sheetData/></worksheet>'.encode()
+        ),
+        ".xlsx",
+        "declares a DTD or XML entities",
+    ),
+    "truncated XML": (
+        lambda: xlsx(sheet_xml=rows_sheet(50)[:-300]),
+        ".xlsx",
+        "part 'xl/worksheets/sheet1.xml' is not well-formed XML",
+    ),
     "a zip bomb": (zip_bomb, ".xlsx", "unpacks to"),
     "a million rows": (lambda: xlsx(sheet_xml=rows_sheet(100_001)), ".xlsx", "more than 100,000 rows"),
-    "a row far down": (lambda: xlsx(sheet_xml=rows_sheet(1, start=1_048_576)), ".xlsx", "row 1,048,576 is past the last row orgplan reads"),
-    "a cell far right": (lambda: xlsx(sheet_xml=f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="XFD1"><v>1</v></c></row></sheetData></worksheet>'.encode()), ".xlsx", "a cell in column 16,384, more than orgplan reads: 100 columns"),
+    "a row far down": (
+        lambda: xlsx(sheet_xml=rows_sheet(1, start=1_048_576)),
+        ".xlsx",
+        "row 1,048,576 is past the last row orgplan reads",
+    ),
+    "a cell far right": (
+        lambda: xlsx(
+            sheet_xml=f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="XFD1"><v>1</v></c></row></sheetData></worksheet>'.encode()
+        ),
+        ".xlsx",
+        "a cell in column 16,384, more than orgplan reads: 100 columns",
+    ),
     "a gigantic string": (lambda: xlsx([["ID", "x" * 200_000]]), ".xlsx", "a cell of 200,000 characters"),
-    "2,000 parts": (lambda: xlsx(TEAM, parts={f"xl/media/{i}.bin": b"" for i in range(2000)}), ".xlsx", "a workbook of 2,005 parts, more than orgplan reads: 1,000 parts"),
-    "infinite FTE": (lambda: xlsx([TEAM[0], TEAM[1], ["h1", "HR Manager", "ceo", "inf", 1]]), ".xlsx", "column D (FTE): expected a number from 0 to 1, got 'inf'"),
-    "1e400 salary": (lambda: xlsx([TEAM[0], TEAM[1], ["h1", "HR Manager", "ceo", 1, Raw("1e400")]]), ".xlsx", "column E (Base salary (USD)): expected a number from 0 to 100,000,000, got inf"),
-    "a formula for FTE": (lambda: xlsx([TEAM[0], TEAM[1], ["h1", "HR Manager", "ceo", "=1/2", 1]]), ".xlsx", "column D (FTE): expected a number from 0 to 1, got the formula '=1/2' with no stored result"),
+    "2,000 parts": (
+        lambda: xlsx(TEAM, parts={f"xl/media/{i}.bin": b"" for i in range(2000)}),
+        ".xlsx",
+        "a workbook of 2,005 parts, more than orgplan reads: 1,000 parts",
+    ),
+    "infinite FTE": (
+        lambda: xlsx([TEAM[0], TEAM[1], ["h1", "HR Manager", "ceo", "inf", 1]]),
+        ".xlsx",
+        "column D (FTE): expected a number from 0 to 1, got 'inf'",
+    ),
+    "1e400 salary": (
+        lambda: xlsx([TEAM[0], TEAM[1], ["h1", "HR Manager", "ceo", 1, Raw("1e400")]]),
+        ".xlsx",
+        "column E (Base salary (USD)): expected a number from 0 to 100,000,000, got inf",
+    ),
+    "a formula for FTE": (
+        lambda: xlsx([TEAM[0], TEAM[1], ["h1", "HR Manager", "ceo", "=1/2", 1]]),
+        ".xlsx",
+        "column D (FTE): expected a number from 0 to 1, got the formula '=1/2' with no stored result",
+    ),
     "not a zip": (lambda: b"ID,Title\n", ".xlsx", "not an Excel workbook (.xlsx)"),
-    "a formula in a CSV": (lambda: "ID,Title,Reports to,Base salary\nceo,Chief Executive Officer,,\nh1,HR Manager,ceo,=A1*2\n", ".csv", "row 3, column 4 (Base salary (USD)): expected a number from 0 to 100,000,000, got the formula '=A1*2'"),
-    "an unterminated quote": (lambda: 'ID,Title,Reports to\nceo,"Chief Executive Officer,\nh1,HR Manager,ceo\n', ".csv", 'row 2 (line 3): CSV syntax error: a quote (") opens a cell that never closes'),
-    "200,000 CSV rows": (lambda: "ID,Title,Reports to\n" + "x,y,z\n" * 200_000, ".csv", "row 100,001 is past the last row orgplan reads: 100,000 rows"),
-    "a 51 MB file": (lambda: "ID,Title,Reports to\n" + "#" * 51_000_000, ".csv", "more than orgplan reads: 50,000,000 bytes"),
+    "a formula in a CSV": (
+        lambda: "ID,Title,Reports to,Base salary\nceo,Chief Executive Officer,,\nh1,HR Manager,ceo,=A1*2\n",
+        ".csv",
+        "row 3, column 4 (Base salary (USD)): expected a number from 0 to 100,000,000, got the formula '=A1*2'",
+    ),
+    "an unterminated quote": (
+        lambda: 'ID,Title,Reports to\nceo,"Chief Executive Officer,\nh1,HR Manager,ceo\n',
+        ".csv",
+        'row 2 (line 3): CSV syntax error: a quote (") opens a cell that never closes',
+    ),
+    "200,000 CSV rows": (
+        lambda: "ID,Title,Reports to\n" + "x,y,z\n" * 200_000,
+        ".csv",
+        "row 100,001 is past the last row orgplan reads: 100,000 rows",
+    ),
+    "a 51 MB file": (
+        lambda: "ID,Title,Reports to\n" + "#" * 51_000_000,
+        ".csv",
+        "more than orgplan reads: 50,000,000 bytes",
+    ),
 }
 
 
@@ -434,7 +602,9 @@ def test_a_formula_counts_as_its_stored_result_and_the_annual_cost_is_worked_out
     path.write_bytes(xlsx([[*TEAM[0], "Annual cost"], TEAM[1], [*TEAM[2], "=E3*1.3"]]))
     assert read_team(path).seats[1].annual_cost > 90000
     stored = f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c><c r="B1" t="inlineStr"><is><t>Title</t></is></c>'
-    stored += '<c r="C1" t="inlineStr"><is><t>Reports to</t></is></c><c r="D1" t="inlineStr"><is><t>FTE</t></is></c></row>'
+    stored += (
+        '<c r="C1" t="inlineStr"><is><t>Reports to</t></is></c><c r="D1" t="inlineStr"><is><t>FTE</t></is></c></row>'
+    )
     stored += '<row r="2"><c r="A2" t="inlineStr"><is><t>h1</t></is></c><c r="B2" t="inlineStr"><is><t>HR Manager</t></is></c><c r="D2"><f>1/2</f><v>0.5</v></c></row>'
     path.write_bytes(xlsx(sheet_xml=(stored + "</sheetData></worksheet>").encode()))
     assert read_team(path).seats[0].fte == 0.5
@@ -443,7 +613,17 @@ def test_a_formula_counts_as_its_stored_result_and_the_annual_cost_is_worked_out
 # ------------------------------------------------------------------ output places
 
 
-@pytest.mark.parametrize("where", ["a parent that is a file", "a name that is too long", "a path under /proc", "an empty name", "a file", "a folder with other files"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        "a parent that is a file",
+        "a name that is too long",
+        "a path under /proc",
+        "an empty name",
+        "a file",
+        "a folder with other files",
+    ],
+)
 def test_output_places_that_cannot_be_written(where, tmp_path, out):
     (tmp_path / "afile").write_text("x")
     (out.parent / "mine").mkdir()
@@ -480,7 +660,10 @@ def test_a_full_disk_leaves_the_earlier_outputs_and_no_temporary_files(out, monk
     monkeypatch.setattr(Path, "write_text", full)
     before = snapshot(out)
     result = CliRunner().invoke(cli, ["plan", str(TINY), "--out", str(out)])
-    assert result.exit_code == 2 and result.output.strip() == f"Error: {out}/plan.json: cannot write: no space left on device"
+    assert (
+        result.exit_code == 2
+        and result.output.strip() == f"Error: {out}/plan.json: cannot write: no space left on device"
+    )
     assert snapshot(out) == before
     assert not list(out.parent.rglob(".orgplan-*"))
 
@@ -560,13 +743,28 @@ def test_runs_writing_one_folder_at_once_leave_one_whole_run(tmp_path):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dictionaries(
-    st.sampled_from(list(load_templates().profile_fields)),
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
-              st.lists(st.text(max_size=8), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
-              st.lists(st.dictionaries(st.sampled_from(["name", "employees", "sites", "unionized_share"]), st.one_of(st.integers(-5, 10 ** 7), st.text(max_size=5), st.floats())), max_size=3),
-              st.integers(min_value=10 ** 20, max_value=10 ** 400)),
-))
+@given(
+    st.dictionaries(
+        st.sampled_from(list(load_templates().profile_fields)),
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.text(max_size=30),
+            st.lists(st.text(max_size=8), max_size=3),
+            st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+            st.lists(
+                st.dictionaries(
+                    st.sampled_from(["name", "employees", "sites", "unionized_share"]),
+                    st.one_of(st.integers(-5, 10**7), st.text(max_size=5), st.floats()),
+                ),
+                max_size=3,
+            ),
+            st.integers(min_value=10**20, max_value=10**400),
+        ),
+    )
+)
 def test_any_profile_values_give_a_profile_or_one_clear_error(templates, data):
     try:
         profile = profile_from_dict(data, templates=templates)
@@ -577,7 +775,12 @@ def test_any_profile_values_give_a_profile_or_one_clear_error(templates, data):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(list("ab01:-[]{}&*!|>'\"\n #.,%y") + ["yes", "no", "1e9", "<<: ", "\\ud800", "&x ", "*x"]), max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(list("ab01:-[]{}&*!|>'\"\n #.,%y") + ["yes", "no", "1e9", "<<: ", "\\ud800", "&x ", "*x"]),
+        max_size=40,
+    ).map("".join)
+)
 def test_any_yaml_text_loads_or_gives_one_clear_error(text):
     try:
         load_yaml_text(text, OrgplanError, "t.yaml")
@@ -586,7 +789,19 @@ def test_any_yaml_text_loads_or_gives_one_clear_error(text):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.lists(st.one_of(st.text(max_size=12), st.sampled_from(["", "ceo", "h1", "=A1", "1e400", "inf", "-1", "0.5", "HR Manager", '"'])), min_size=1, max_size=6), max_size=8))
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.text(max_size=12),
+                st.sampled_from(["", "ceo", "h1", "=A1", "1e400", "inf", "-1", "0.5", "HR Manager", '"']),
+            ),
+            min_size=1,
+            max_size=6,
+        ),
+        max_size=8,
+    )
+)
 def test_any_csv_rows_read_as_a_team_or_give_one_clear_error(tmp_path, templates, rows):
     import csv
 

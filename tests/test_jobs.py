@@ -22,8 +22,13 @@ from orgplan.report import money
 from .conftest import ROOT, write
 
 LUMEN = {
-    "company": "Lumen Labs", "employees": 2400, "salary_multiplier": 1.1,
-    "countries": [{"name": "United States", "employees": 1600}, {"name": "Germany", "employees": 800, "pay_index": 0.9}],
+    "company": "Lumen Labs",
+    "employees": 2400,
+    "salary_multiplier": 1.1,
+    "countries": [
+        {"name": "United States", "employees": 1600},
+        {"name": "Germany", "employees": 800, "pay_index": 0.9},
+    ],
     "business_units": [{"name": "Devices", "employees": 1500}, {"name": "Services", "employees": 900}],
 }
 
@@ -52,7 +57,9 @@ def seats_of(plan, role):
 
 def test_every_role_of_the_plan_gets_a_word_file_a_markdown_file_and_a_line_in_the_index(lumen, folder):
     roles = list(dict.fromkeys(s.role for s in lumen.hr_seats))
-    assert sorted(p.name for p in folder.iterdir()) == sorted([*(f"{r}.md" for r in roles), *(f"{r}.docx" for r in roles), "index.md"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [*(f"{r}.md" for r in roles), *(f"{r}.docx" for r in roles), "index.md"]
+    )
     index = (folder / "index.md").read_text(encoding="utf-8")
     assert index.startswith("# Job descriptions: Lumen Labs")
     for role in roles:
@@ -66,20 +73,39 @@ def test_the_word_document_speaks_of_this_plans_seats(lumen, folder):
     doc = docx.Document(str(folder / "hr_generalist.docx"))
     assert doc.paragraphs[0].style.name == "Title" and doc.paragraphs[0].text == "HR Generalist"
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["Summary", "Reporting line", "HR functions this role covers at Lumen Labs", "Responsibilities", "Skills",
-                        "Qualifications and experience", "Career next steps", "Pay range", "Seats and FTE", "Why the plan has this role"]
+    assert headings == [
+        "Summary",
+        "Reporting line",
+        "HR functions this role covers at Lumen Labs",
+        "Responsibilities",
+        "Skills",
+        "Qualifications and experience",
+        "Career next steps",
+        "Pay range",
+        "Seats and FTE",
+        "Why the plan has this role",
+    ]
     text = word_text(folder / "hr_generalist.docx")
     manager = lumen.seat(seats[0].reports_to).title
-    assert f"Lumen Labs · Generalists and business partners · level 3 (professional) · {len(seats)} seats, {len(seats)} FTE" in text
+    assert (
+        f"Lumen Labs · Generalists and business partners · level 3 (professional) · {len(seats)} seats, {len(seats)} FTE"
+        in text
+    )
     assert f"Reports to: {manager} ({len(seats)} seats)" in text
     for function in seats[0].functions:  # the company's own functions, with what the seats do with them
-        assert f"{lumen.templates.function_label(function)} - does the work: {lumen.templates.functions[function].doing}" in text
+        assert (
+            f"{lumen.templates.function_label(function)} - does the work: {lumen.templates.functions[function].doing}"
+            in text
+        )
     germany = {s.base_salary for s in seats if s.country == "Germany"}
     central = {s.base_salary for s in seats if s.country is None}
     assert len(germany) == len(central) == 1
     assert f"Base salary in Germany: {money(germany.pop())} a year (2 seats)" in text
     assert f"Base salary for seats serving the whole company: {money(central.pop())} a year (2 seats)" in text
-    assert "Times the company's salary multiplier of 1.1" in text and "Times the pay index of the country: Germany 0.9." in text
+    assert (
+        "Times the company's salary multiplier of 1.1" in text
+        and "Times the pay index of the country: Germany 0.9." in text
+    )
     for seat in seats:
         assert seat.rationale[0].reason in text
     bold = [r.text.strip() for p in doc.paragraphs if p.style.name == "List Bullet" for r in p.runs if r.bold]
@@ -89,7 +115,9 @@ def test_the_word_document_speaks_of_this_plans_seats(lumen, folder):
 def test_the_markdown_says_the_same_in_markdown(lumen, folder):
     seats = seats_of(lumen, "hr_business_partner")
     text = (folder / "hr_business_partner.md").read_text(encoding="utf-8")
-    assert text.startswith("# HR Business Partner\n\nLumen Labs · Generalists and business partners · level 5 (lead) · 2 seats, 2 FTE\n")
+    assert text.startswith(
+        "# HR Business Partner\n\nLumen Labs · Generalists and business partners · level 5 (lead) · 2 seats, 2 FTE\n"
+    )
     assert "\n## Reporting line\n\n- **Reports to:** HR Director (2 seats)\n" in text
     assert "- **Dotted line to:** Head of Devices; Head of Services\n" in text
     assert f"- **Base salary:** {money(seats[0].base_salary)} a year\n" in text
@@ -125,12 +153,18 @@ def test_a_grown_seat_is_described_by_its_own_title_and_level(templates):
     assert jd.parts[0].paragraphs[0] == f"Leads {led} seats: the Talent Acquisition Manager role at director level."
     text = markdown(jd)
     assert "Atlas Global Industries · HR leadership · level 7 (director) · 1 seat, 1 FTE" in text
-    assert "- **Education:** A bachelor's degree; a master's degree in human resources or business administration is often preferred." in text
+    assert (
+        "- **Education:** A bachelor's degree; a master's degree in human resources or business administration is often preferred."
+        in text
+    )
 
 
 def test_qualifications_career_steps_and_skills_come_from_the_catalog_with_their_sources(lumen, folder, templates):
     text = word_text(folder / "payroll_specialist.docx")
-    assert "Certifications: PayrollOrg's Fundamental Payroll Certification (FPC) or Certified Payroll Professional (CPP) preferred." in text
+    assert (
+        "Certifications: PayrollOrg's Fundamental Payroll Certification (FPC) or Certified Payroll Professional (CPP) preferred."
+        in text
+    )
     assert "Education and certifications for this role: orgplan estimate." in text and "Source articles:" in text
     assert "Total Rewards Manager (a seat in this plan)" in text
     for skill in templates.roles["payroll_specialist"].skills:
@@ -160,7 +194,7 @@ def test_the_web_page_links_every_role_to_its_description_with_word_and_zip_down
     with TestClient(create_app(warm=False)) as client:
         page = client.get("/plan", params=params).text
         for role in ("hr_manager", "hr_generalist", "payroll_specialist"):
-            assert f"&amp;role={role}\"" in page
+            assert f'&amp;role={role}"' in page
         job = client.get("/job", params={**params, "role": "payroll_specialist"})
         assert job.status_code == 200 and "<h1>Payroll Specialist</h1>" in job.text
         assert "HR functions this role covers at Acme Tools" in job.text and "<strong>Base salary:</strong>" in job.text
@@ -168,24 +202,41 @@ def test_the_web_page_links_every_role_to_its_description_with_word_and_zip_down
         assert word.headers["content-disposition"] == 'attachment; filename="payroll_specialist.docx"'
         assert docx.Document(io.BytesIO(word.content)).paragraphs[0].text == "Payroll Specialist"
         archive = zipfile.ZipFile(io.BytesIO(client.get("/jobs.zip", params=params).content))
-        assert {"jobs/index.md", "jobs/payroll_specialist.docx", "jobs/payroll_specialist.md"} <= set(archive.namelist())
+        assert {"jobs/index.md", "jobs/payroll_specialist.docx", "jobs/payroll_specialist.md"} <= set(
+            archive.namelist()
+        )
         missing = client.get("/job", params={**params, "role": "chief_vibes_officer"})
-        assert missing.status_code == 404 and "has no role &#39;chief_vibes_officer&#39;" in missing.text and "Payroll Specialist (payroll_specialist)" in missing.text
+        assert (
+            missing.status_code == 404
+            and "has no role &#39;chief_vibes_officer&#39;" in missing.text
+            and "Payroll Specialist (payroll_specialist)" in missing.text
+        )
 
 
 def test_cli_jobs_writes_the_folder_and_names_each_file(tmp_path):
-    result = CliRunner().invoke(cli, ["jobs", "examples/keystone-manufacturing.yaml", "--out", str(tmp_path), "--format", "md"])
+    result = CliRunner().invoke(
+        cli, ["jobs", "examples/keystone-manufacturing.yaml", "--out", str(tmp_path), "--format", "md"]
+    )
     assert result.exit_code == 0, result.output
     assert f"wrote {tmp_path / 'jobs' / 'hr_manager.md'}" in result.output
     assert not list((tmp_path / "jobs").glob("*.docx"))
 
 
-@pytest.mark.parametrize("args, message", [
-    (["jobs", "examples/nowhere.yaml", "--out", "{tmp}"], "examples/nowhere.yaml: file not found"),
-    (["jobs", "{tmp}/broken.yaml", "--out", "{tmp}"], "employees: expected a whole number"),
-    (["jobs", "examples/keystone-manufacturing.yaml", "--out", "{tmp}", "--format", "md,pdf"], "--format: unknown format 'pdf'; expected md or docx"),
-    (["jobs", "examples/keystone-manufacturing.yaml", "--out", "{tmp}/taken/below"], "which is a file, not a folder; give --out a folder name"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["jobs", "examples/nowhere.yaml", "--out", "{tmp}"], "examples/nowhere.yaml: file not found"),
+        (["jobs", "{tmp}/broken.yaml", "--out", "{tmp}"], "employees: expected a whole number"),
+        (
+            ["jobs", "examples/keystone-manufacturing.yaml", "--out", "{tmp}", "--format", "md,pdf"],
+            "--format: unknown format 'pdf'; expected md or docx",
+        ),
+        (
+            ["jobs", "examples/keystone-manufacturing.yaml", "--out", "{tmp}/taken/below"],
+            "which is a file, not a folder; give --out a folder name",
+        ),
+    ],
+)
 def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, args, message):
     write(tmp_path / "broken.yaml", "employees: lots\n")
     write(tmp_path / "taken", "a file where the folder should be\n")
@@ -200,7 +251,11 @@ def test_writing_again_for_a_smaller_plan_removes_the_roles_it_no_longer_has(lum
     write_jobs(lumen, tmp_path)
     small = make_plan(company="Lumen Labs", employees=30)
     write_jobs(small, tmp_path)
-    assert sorted(p.name for p in (tmp_path / "jobs").iterdir()) == ["hr_generalist.docx", "hr_generalist.md", "index.md"]
+    assert sorted(p.name for p in (tmp_path / "jobs").iterdir()) == [
+        "hr_generalist.docx",
+        "hr_generalist.md",
+        "index.md",
+    ]
 
 
 def test_a_jobs_folder_holding_someone_elses_file_is_not_replaced(lumen, tmp_path):
@@ -244,8 +299,12 @@ def test_a_folder_that_cannot_be_written_leaves_the_earlier_descriptions_as_they
 
 
 def test_descriptions_in_markdown_load_no_word_or_chart_library():
-    code = ("import sys; from orgplan import plan, profile_from_dict, job_descriptions; from orgplan.jobs import markdown\n"
-            "p = plan(profile_from_dict({'employees': 900}))\n"
-            "[markdown(j) for j in job_descriptions(p)]\n"
-            "print(sorted(m for m in ('docx', 'matplotlib', 'pandas', 'openpyxl', 'xlsxwriter') if m in sys.modules))")
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    code = (
+        "import sys; from orgplan import plan, profile_from_dict, job_descriptions; from orgplan.jobs import markdown\n"
+        "p = plan(profile_from_dict({'employees': 900}))\n"
+        "[markdown(j) for j in job_descriptions(p)]\n"
+        "print(sorted(m for m in ('docx', 'matplotlib', 'pandas', 'openpyxl', 'xlsxwriter') if m in sys.modules))"
+    )
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    )

@@ -36,7 +36,9 @@ COUNTRIES = [
 
 @pytest.fixture(scope="module")
 def holding(make_plan):
-    return make_plan(company="Northbridge", employees=24000, business_units=UNITS, countries=COUNTRIES, industry="banking")
+    return make_plan(
+        company="Northbridge", employees=24000, business_units=UNITS, countries=COUNTRIES, industry="banking"
+    )
 
 
 # 1. Operating models by size and shape, or as the profile names them.
@@ -59,12 +61,23 @@ def test_the_operating_model_follows_size_and_shape_or_the_profile(make_plan, pr
 
 def test_three_pillars_have_partners_centres_and_shared_services(make_plan):
     roles = {s.role for s in make_plan(employees=30000, business_units=5).hr_seats}
-    assert {"hr_business_partner", "hrbp_head", "hr_assistant", "hr_operations_manager", "talent_acquisition_manager", "total_rewards_manager"} <= roles
+    assert {
+        "hr_business_partner",
+        "hrbp_head",
+        "hr_assistant",
+        "hr_operations_manager",
+        "talent_acquisition_manager",
+        "total_rewards_manager",
+    } <= roles
 
 
 # 2. Named units and countries.
 def test_named_lists_are_validated_and_shown_normalised(tmp_path):
-    path = write(tmp_path / "holding.yaml", "employees: 24000\nbusiness_units:\n" + "".join(f"  - {{name: {u['name']}, employees: {u['employees']}}}\n" for u in UNITS))
+    path = write(
+        tmp_path / "holding.yaml",
+        "employees: 24000\nbusiness_units:\n"
+        + "".join(f"  - {{name: {u['name']}, employees: {u['employees']}}}\n" for u in UNITS),
+    )
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 0 and "- name: Retail Banking\n  employees: 9000" in result.output
 
@@ -72,9 +85,15 @@ def test_named_lists_are_validated_and_shown_normalised(tmp_path):
 @pytest.mark.parametrize(
     "units, words",
     [
-        ([{"name": "A", "employees": 500}, {"name": "B", "employees": 400}], "add up to 900, but the profile has 1,000 employees"),
+        (
+            [{"name": "A", "employees": 500}, {"name": "B", "employees": 400}],
+            "add up to 900, but the profile has 1,000 employees",
+        ),
         ([{"employees": 1000}], "business_units[1]: name is required"),
-        ([{"name": "A", "employees": 500}, {"name": "a", "employees": 500}], "business_units[2]: the name 'a' is used twice (items 1 and 2)"),
+        (
+            [{"name": "A", "employees": 500}, {"name": "a", "employees": 500}],
+            "business_units[2]: the name 'a' is used twice (items 1 and 2)",
+        ),
         ([{"name": "A", "employees": 1000, "staff": 3}], "business_units[1]: unknown key 'staff'"),
         ([{"name": "A"}], "business_units[1]: employees is required"),
     ],
@@ -87,15 +106,26 @@ def test_a_bad_unit_names_the_list_item(templates, units, words):
 
 @pytest.mark.parametrize("pay_index", [0, -1, "high"])
 def test_a_bad_pay_index_names_the_country(tmp_path, pay_index):
-    path = write(tmp_path / "p.yaml", f"employees: 1000\ncountries:\n  - {{name: Home, employees: 800}}\n  - {{name: Away, employees: 200, pay_index: {pay_index}}}\n")
+    path = write(
+        tmp_path / "p.yaml",
+        f"employees: 1000\ncountries:\n  - {{name: Home, employees: 800}}\n  - {{name: Away, employees: 200, pay_index: {pay_index}}}\n",
+    )
     result = CliRunner().invoke(cli, ["plan", str(path)])
-    assert result.exit_code == 2 and "countries[2].pay_index: expected a number from 0.05 to 10" in result.output and "Traceback" not in result.output
+    assert (
+        result.exit_code == 2
+        and "countries[2].pay_index: expected a number from 0.05 to 10" in result.output
+        and "Traceback" not in result.output
+    )
 
 
 def test_a_count_stands_for_assumed_places(make_plan):
     p = make_plan(employees=20000, countries=6)
     countries = [c.employees for c in p.profile.countries]
-    assert sum(countries) == 20000 and countries == sorted(countries, reverse=True) and p.profile.to_dict()["countries"] == 6
+    assert (
+        sum(countries) == 20000
+        and countries == sorted(countries, reverse=True)
+        and p.profile.to_dict()["countries"] == 6
+    )
 
 
 # 3. Alignment: partners to units, HR staff in countries, costed at the country's pay.
@@ -158,7 +188,12 @@ def _check_structure(p):
         if leader.is_hr:  # within the span, or the leader says why not (a small max_span in a large department)
             kept = any(r.rule == "span-kept" for r in leader.rationale)
             assert len(team) <= p.profile.max_span or (kept and p.profile.max_span < 8), leader.title
-            assert not (len(team) == 1 and team[0].family == "leadership" and leader.family == "leadership" and team[0].id in kids), leader.title
+            assert not (
+                len(team) == 1
+                and team[0].family == "leadership"
+                and leader.family == "leadership"
+                and team[0].id in kids
+            ), leader.title
     hr = len(p.hr_seats)
     assert p.summary["layers"] <= 2 + math.log(max(hr, 2), p.profile.max_span) * 2
 
@@ -173,7 +208,19 @@ def _check_structure(p):
 )
 def test_every_structure_keeps_the_invariants(templates, employees, countries, units, span, union):
     countries, units = min(countries, employees), min(units, employees)
-    p = plan(profile_from_dict({"employees": employees, "countries": countries, "business_units": units, "max_span": span, "unionized_share": union}, templates=templates), templates=templates)
+    p = plan(
+        profile_from_dict(
+            {
+                "employees": employees,
+                "countries": countries,
+                "business_units": units,
+                "max_span": span,
+                "unionized_share": union,
+            },
+            templates=templates,
+        ),
+        templates=templates,
+    )
     _check_structure(p)
 
 

@@ -10,7 +10,23 @@ from orgplan import load_profile, plan
 
 from .conftest import EXAMPLES
 
-POSITION_KEYS = {"id", "title", "role", "family", "level", "reports_to", "functions", "fte", "base_salary", "benefits_load", "annual_cost", "unit", "country", "dotted_to", "rationale"}
+POSITION_KEYS = {
+    "id",
+    "title",
+    "role",
+    "family",
+    "level",
+    "reports_to",
+    "functions",
+    "fte",
+    "base_salary",
+    "benefits_load",
+    "annual_cost",
+    "unit",
+    "country",
+    "dotted_to",
+    "rationale",
+}
 
 
 def test_graph_is_an_arborescence_rooted_at_the_executive(make_plan):
@@ -26,7 +42,16 @@ def test_graph_is_an_arborescence_rooted_at_the_executive(make_plan):
 def test_json_has_profile_summary_and_positions(make_plan):
     data = json.loads(make_plan(employees=700, company="Acme").json)
     assert data["profile"]["company"] == "Acme" and data["profile"]["max_span"] == 8
-    assert {"employees", "hr_headcount", "hr_fte", "hr_per_100", "annual_cost", "layers", "widest_span", "seats_by_family"} <= set(data["summary"])
+    assert {
+        "employees",
+        "hr_headcount",
+        "hr_fte",
+        "hr_per_100",
+        "annual_cost",
+        "layers",
+        "widest_span",
+        "seats_by_family",
+    } <= set(data["summary"])
     for position in data["positions"]:
         assert set(position) == POSITION_KEYS
     executive = [p for p in data["positions"] if p["reports_to"] is None]

@@ -20,17 +20,17 @@ from .conftest import write
 
 HEADER = "Company,Employees,growth_rate,functions,countries,Unionized share,hr_reports_to\n"
 GOOD = [
-    'Acme Tools,400,0.1,,,,\n',
+    "Acme Tools,400,0.1,,,,\n",
     'Bolt Logistics,"2,500",,payroll;benefits;talent_acquisition,3,0.3,COO\n',
     '"=HYPERLINK(""http://example.com"",""click"")",120,,,,,\n',
 ]
 BAD = {  # row -> (the row, its column, the value as a profile would give it)
-    5: ('Broken functions,300,,payrol;benefits,,,\n', "functions", "employees: 300\nfunctions: [payrol, benefits]\n"),
-    6: ('Bad employees,abc,,,,,\n', "employees", "employees: abc\n"),
-    7: ('Negative,-5,,,,,\n', "employees", "employees: -5\n"),
-    8: ('No employees,,0.1,,,,\n', "employees", "growth_rate: 0.1\n"),
-    9: ('Too many countries,5,,,9,,\n', "countries", "employees: 5\ncountries: 9\n"),
-    10: ('Wrong boss,50,,,,,CTO\n', "hr_reports_to", "employees: 50\nhr_reports_to: CTO\n"),
+    5: ("Broken functions,300,,payrol;benefits,,,\n", "functions", "employees: 300\nfunctions: [payrol, benefits]\n"),
+    6: ("Bad employees,abc,,,,,\n", "employees", "employees: abc\n"),
+    7: ("Negative,-5,,,,,\n", "employees", "employees: -5\n"),
+    8: ("No employees,,0.1,,,,\n", "employees", "growth_rate: 0.1\n"),
+    9: ("Too many countries,5,,,9,,\n", "countries", "employees: 5\ncountries: 9\n"),
+    10: ("Wrong boss,50,,,,,CTO\n", "hr_reports_to", "employees: 50\nhr_reports_to: CTO\n"),
 }
 
 
@@ -55,14 +55,43 @@ def test_batch_plans_the_good_rows_and_names_every_broken_one(companies_csv, tmp
     assert result.exit_code == 1, result.output
     assert "Portfolio from" in result.output and "4 companies planned, 6 not planned" in result.output
     companies = read_sheet(out / "portfolio.xlsx", "Companies")
-    assert [r[0] for r in companies[1:]] == ["Acme Tools", "Bolt Logistics", '=HYPERLINK("http://example.com","click")', "Last One"]
-    assert [r[1] for r in companies[1:]] == [2, 3, 4, 13]  # the rows as the spreadsheet numbers them; blank rows counted, not planned
-    bolt = plan(profile_from_dict({"company": "Bolt Logistics", "employees": 2500, "functions": ["payroll", "benefits", "talent_acquisition"],
-                                   "countries": 3, "unionized_share": 0.3, "hr_reports_to": "COO"}, templates=templates), templates=templates)
+    assert [r[0] for r in companies[1:]] == [
+        "Acme Tools",
+        "Bolt Logistics",
+        '=HYPERLINK("http://example.com","click")',
+        "Last One",
+    ]
+    assert [r[1] for r in companies[1:]] == [
+        2,
+        3,
+        4,
+        13,
+    ]  # the rows as the spreadsheet numbers them; blank rows counted, not planned
+    bolt = plan(
+        profile_from_dict(
+            {
+                "company": "Bolt Logistics",
+                "employees": 2500,
+                "functions": ["payroll", "benefits", "talent_acquisition"],
+                "countries": 3,
+                "unionized_share": 0.3,
+                "hr_reports_to": "COO",
+            },
+            templates=templates,
+        ),
+        templates=templates,
+    )
     row = dict(zip(companies[0], companies[2]))
     s = bolt.summary
-    assert (row["Employees"], row["HR seats"], row["HR FTE"], row["Annual cost (USD)"]) == (2500, s["hr_headcount"], s["hr_fte"], s["annual_cost"])
-    assert row["Against the range"] == s["benchmark_hr_per_100"]["status"] and row["Head of HR"] == bolt.hr_seats[0].title
+    assert (row["Employees"], row["HR seats"], row["HR FTE"], row["Annual cost (USD)"]) == (
+        2500,
+        s["hr_headcount"],
+        s["hr_fte"],
+        s["annual_cost"],
+    )
+    assert (
+        row["Against the range"] == s["benchmark_hr_per_100"]["status"] and row["Head of HR"] == bolt.hr_seats[0].title
+    )
     assert sum(row[f"{templates.families[f].label} (seats)"] for f in templates.hr_families) == s["hr_headcount"]
     errors = read_sheet(out / "portfolio.xlsx", "Errors")
     assert errors[0] == ["Row", "Column", "Company", "Reason"]
@@ -99,7 +128,11 @@ def test_summary_adds_up_the_companies(companies_csv, tmp_path):
     summary = read_sheet(out / "portfolio.xlsx", "Summary")
     total = dict(zip(summary[0], summary[-1]))
     assert total["Company size (employees)"] == "All companies" and total["Companies"] == 4
-    for header, column in (("Employees", "Employees"), ("HR seats", "HR seats"), ("Annual cost (USD)", "Annual cost (USD)")):
+    for header, column in (
+        ("Employees", "Employees"),
+        ("HR seats", "HR seats"),
+        ("Annual cost (USD)", "Annual cost (USD)"),
+    ):
         assert total[header] == sum(r[cols[column]] for r in companies[1:])
         assert sum(r[summary[0].index(header)] for r in summary[1:-1]) == total[header]
     assert total["Within the range"] + total["Above the range"] + total["Below the range"] == 4
@@ -109,7 +142,9 @@ def test_summary_adds_up_the_companies(companies_csv, tmp_path):
 
 
 def test_a_clean_file_exits_0_and_an_unreadable_one_2(tmp_path):
-    good = write(tmp_path / "good.csv", "company;employees;functions\nA;40;payroll\nB;900;\n")  # semicolons, as European Excel writes
+    good = write(
+        tmp_path / "good.csv", "company;employees;functions\nA;40;payroll\nB;900;\n"
+    )  # semicolons, as European Excel writes
     assert run("batch", good, "--out", tmp_path / "a", "--workers", 1).exit_code == 0
     cases = {
         "unknown.csv": ("company,employes\nA,40\n", "row 1: unknown column 'employes' (did you mean 'employees'?)"),
@@ -142,7 +177,10 @@ def test_a_workbook_reads_like_the_csv(companies_csv, tmp_path, templates):
     book.create_sheet("Notes").append(["not", "companies"])  # only the first sheet is read
     book.save(tmp_path / "companies.xlsx")
     read = read_companies(tmp_path / "companies.xlsx", templates=templates)
-    assert [p.company for p in read.profiles] == ["Acme Tools", "Bolt"] and read.profiles[1].functions == ("benefits", "payroll")
+    assert [p.company for p in read.profiles] == ["Acme Tools", "Bolt"] and read.profiles[1].functions == (
+        "benefits",
+        "payroll",
+    )
     assert [str(e) for e in read.errors] == ["row 4: employees: expected a whole number from 1 to 5,000,000, got 'abc'"]
     from_csv = read_companies(companies_csv, templates=templates).profiles[0]
     assert read.profiles[0] == from_csv
@@ -161,14 +199,23 @@ def test_a_folder_of_profiles_names_the_broken_file(tmp_path):
     assert said.startswith(f"Error: {folder / 'c.yml'}: line 2, column 1: YAML syntax error") and said in result.output
     errors = read_sheet(tmp_path / "out" / "portfolio.xlsx", "Errors")
     assert errors[0][0] == "File" and errors[1][0] == "c.yml"
-    assert [c["file"] for c in json.loads((tmp_path / "out" / "portfolio.json").read_text())["companies"]] == ["a.yaml", "b.json"]
+    assert [c["file"] for c in json.loads((tmp_path / "out" / "portfolio.json").read_text())["companies"]] == [
+        "a.yaml",
+        "b.json",
+    ]
     (tmp_path / "empty").mkdir()
     assert run("batch", tmp_path / "empty", "--out", tmp_path / "x").exit_code == 2
 
 
 def test_results_are_identical_serial_with_workers_and_on_dask(tmp_path, templates, dask_executor):
-    rows = "".join(f"Company {i},{[12, 90, 400, 1500, 7000][i % 5] + i},{i % 7 / 20},,{1 + i % 3},{i % 4 / 10}\n" for i in range(30))
-    path = write(tmp_path / "many.csv", "company,employees,growth_rate,functions,countries,unionized_share\n" + rows + "Bad,zero,,,,\n")
+    rows = "".join(
+        f"Company {i},{[12, 90, 400, 1500, 7000][i % 5] + i},{i % 7 / 20},,{1 + i % 3},{i % 4 / 10}\n"
+        for i in range(30)
+    )
+    path = write(
+        tmp_path / "many.csv",
+        "company,employees,growth_rate,functions,countries,unionized_share\n" + rows + "Bad,zero,,,,\n",
+    )
     companies = read_companies(path, templates=templates)
     serial = plan_portfolio(companies, templates=templates)
     with open_executor(workers=2) as pool:
@@ -178,18 +225,24 @@ def test_results_are_identical_serial_with_workers_and_on_dask(tmp_path, templat
     assert serial.companies == pooled.companies == on_dask.companies and len(serial.errors) == 1
     for folder, p in (("serial", serial), ("pooled", pooled)):
         write_portfolio(p, tmp_path / folder)
-    assert (tmp_path / "serial" / "portfolio.json").read_bytes() == (tmp_path / "pooled" / "portfolio.json").read_bytes()
+    assert (tmp_path / "serial" / "portfolio.json").read_bytes() == (
+        tmp_path / "pooled" / "portfolio.json"
+    ).read_bytes()
     cli_run = run("batch", path, "--out", tmp_path / "cli", "--workers", 2)
     assert cli_run.exit_code == 1
     assert (tmp_path / "cli" / "portfolio.json").read_bytes() == (tmp_path / "serial" / "portfolio.json").read_bytes()
 
 
 def test_plan_many_keeps_the_order_and_reports_progress(templates, dask_executor):
-    profiles = [profile_from_dict({"company": f"C{n}", "employees": n}, templates=templates) for n in (5000, 30, 800, 12, 2500)]
+    profiles = [
+        profile_from_dict({"company": f"C{n}", "employees": n}, templates=templates) for n in (5000, 30, 800, 12, 2500)
+    ]
     seen = []
     results = plan_many(profiles, dask_executor, batch_size=2, templates=templates, progress=seen.append)
     assert [r.company for r in results] == ["C5000", "C30", "C800", "C12", "C2500"]
-    assert sorted(seen) == [1, 2, 2] and [r.summary for r in results] == [r.summary for r in plan_many(profiles, templates=templates)]
+    assert sorted(seen) == [1, 2, 2] and [r.summary for r in results] == [
+        r.summary for r in plan_many(profiles, templates=templates)
+    ]
     assert plan_many([{"company": "Dict", "employees": 40}], templates=templates)[0].summary["hr_headcount"] >= 1
     with pytest.raises(ProfileError, match="employees"):
         plan_many([{"company": "Broken"}], templates=templates)
@@ -205,7 +258,9 @@ def test_each_company_gets_its_own_plan_folder(tmp_path, templates):
     for name in folders:
         assert sorted(p.name for p in (out / name).iterdir()) == ["orgchart.png", "plan.json", "staffing-plan.xlsx"]
     made = json.loads((out / "acme-2" / "plan.json").read_text())
-    assert made == json.loads(plan(profile_from_dict({"company": "acme", "employees": 45}, templates=templates), templates=templates).json)
+    assert made == json.loads(
+        plan(profile_from_dict({"company": "acme", "employees": 45}, templates=templates), templates=templates).json
+    )
     data = json.loads((out / "portfolio.json").read_text())
     assert [c["folder"] for c in data["companies"]] == ["acme", "acme-2", "etc", "hidden"]
     assert read_sheet(out / "portfolio.xlsx", "Companies")[0][-2] == "Plan folder"
@@ -223,20 +278,31 @@ def test_dask_missing_says_how_to_get_it(tmp_path, monkeypatch, companies_csv):
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
     result = run("batch", companies_csv, "--out", tmp_path / "out", "--dask", "local")
     assert result.exit_code == 2
-    assert result.output.strip() == "Error: --dask: Dask is not installed: pip install 'orgplan[dask]' (from a checkout: pip install -e '.[dask]')"
+    assert (
+        result.output.strip()
+        == "Error: --dask: Dask is not installed: pip install 'orgplan[dask]' (from a checkout: pip install -e '.[dask]')"
+    )
     with pytest.raises(OptionError, match="Dask is not installed"), open_executor(dask="tcp://127.0.0.1:8786"):
         pass
 
 
 def test_help_loads_neither_dask_nor_the_batch_engine():
-    code = ("import sys; from orgplan.cli import cli\n"
-            "print(sorted(m for m in ('dask', 'distributed', 'orgplan.batch', 'orgplan.portfolio', 'orgplan.sensitivity', 'concurrent.futures.process') if m in sys.modules))")
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    code = (
+        "import sys; from orgplan.cli import cli\n"
+        "print(sorted(m for m in ('dask', 'distributed', 'orgplan.batch', 'orgplan.portfolio', 'orgplan.sensitivity', 'concurrent.futures.process') if m in sys.modules))"
+    )
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    )
 
 
 def test_progress_goes_to_stderr(tmp_path):
     path = write(tmp_path / "c.csv", "company,employees\n" + "".join(f"C{i},{50 + i * 37}\n" for i in range(20)))
-    proc = subprocess.run([sys.executable, "-m", "orgplan", "batch", str(path), "--out", str(tmp_path / "out"), "--workers", "1"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "orgplan", "batch", str(path), "--out", str(tmp_path / "out"), "--workers", "1"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0 and "Planning companies" in proc.stderr and "Planning" not in proc.stdout
     assert proc.stdout.splitlines()[0] == f"Portfolio from {path}: 20 companies planned, 0 not planned"
 
@@ -248,14 +314,19 @@ def test_a_printed_title_starting_with_a_number_keeps_its_size(companies_csv, tm
     run("batch", companies_csv, "--out", out, "--workers", 1)
     with zipfile.ZipFile(out / "portfolio.xlsx") as book:
         sheet = book.read("xl/worksheets/sheet1.xml").decode()
-    assert "<oddHeader>&amp;L&amp;12&amp;B4 companies planned" in sheet  # "&12" then "4 companies" would print at 124 pt
+    assert (
+        "<oddHeader>&amp;L&amp;12&amp;B4 companies planned" in sheet
+    )  # "&12" then "4 companies" would print at 124 pt
 
 
 def test_workers_plan_with_the_rule_pack_given(tmp_path, templates):
     from orgplan.templates import load_templates, templates_dir
 
     text = (templates_dir() / "rules.yaml").read_text(encoding="utf-8")
-    extra = text.replace('seats: "floor(specialist_work_talent_acquisition + 1 - seat_fill)"', 'seats: "floor(specialist_work_talent_acquisition + 1 - seat_fill) + 3"')
+    extra = text.replace(
+        'seats: "floor(specialist_work_talent_acquisition + 1 - seat_fill)"',
+        'seats: "floor(specialist_work_talent_acquisition + 1 - seat_fill) + 3"',
+    )
     assert extra != text
     custom = load_templates(rules=write(tmp_path / "rules.yaml", extra))
     profiles = [profile_from_dict({"company": f"C{n}", "employees": n}, templates=custom) for n in (600, 3000)]

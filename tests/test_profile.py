@@ -83,7 +83,9 @@ def test_json_syntax_error_names_the_line(tmp_path):
         load_profile(path)
 
 
-@pytest.mark.parametrize("text, words", [("", "is empty"), ("- 1\n- 2\n", "expected a mapping"), ("just text", "expected a mapping")])
+@pytest.mark.parametrize(
+    "text, words", [("", "is empty"), ("- 1\n- 2\n", "expected a mapping"), ("just text", "expected a mapping")]
+)
 def test_profile_that_is_not_a_mapping(tmp_path, text, words):
     with pytest.raises(ProfileError, match=words):
         load_profile(write(tmp_path / "p.yaml", text))
@@ -136,7 +138,9 @@ def test_yaml_surprises_are_refused_with_the_line(tmp_path, text, words):
 
 
 def test_company_names_must_be_one_line_of_valid_unicode():
-    with pytest.raises(ProfileError, match=r"company: expected text, got a character that is not valid Unicode \(U\+D800"):
+    with pytest.raises(
+        ProfileError, match=r"company: expected text, got a character that is not valid Unicode \(U\+D800"
+    ):
         profile_from_dict({"employees": 10, "company": "Acme \ud800"})
     with pytest.raises(ProfileError, match=r"company: expected text on one line, got a control character \(U\+000A\)"):
         profile_from_dict({"employees": 10, "company": "Acme\nHoldings"})

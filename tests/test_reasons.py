@@ -12,8 +12,24 @@ from orgplan.errors import RuleError
 from orgplan.expressions import BOOLEAN, NUMBER, TEXT, TEXT_SET
 from orgplan.reasons import MAX_PRECISION, MAX_WIDTH, ReasonTemplate
 
-NAMES = {"employees": NUMBER, "demand": NUMBER, "share": NUMBER, "seats": NUMBER, "industry": TEXT, "functions": TEXT_SET, "regulated": BOOLEAN}
-VALUES = {"employees": 12000, "demand": 2.345, "share": 0.4, "seats": 3, "industry": "healthcare", "functions": {"payroll", "benefits"}, "regulated": True}
+NAMES = {
+    "employees": NUMBER,
+    "demand": NUMBER,
+    "share": NUMBER,
+    "seats": NUMBER,
+    "industry": TEXT,
+    "functions": TEXT_SET,
+    "regulated": BOOLEAN,
+}
+VALUES = {
+    "employees": 12000,
+    "demand": 2.345,
+    "share": 0.4,
+    "seats": 3,
+    "industry": "healthcare",
+    "functions": {"payroll", "benefits"},
+    "regulated": True,
+}
 
 
 def reason(text: str) -> ReasonTemplate:
@@ -108,8 +124,34 @@ def test_rendering_fails_only_with_one_line_rule_error(values, words):
     assert len(str(info.value).splitlines()) == 1
 
 
-PIECES = ["{", "}", "{{", "}}", ":", ",", ".", "!", "[", "]", "0", "2000000000", ">", "f", "d", "%", "e", "x", " ",
-          "employees", "demand", "industry", "functions", "regulated", "__class__", "employes"]
+PIECES = [
+    "{",
+    "}",
+    "{{",
+    "}}",
+    ":",
+    ",",
+    ".",
+    "!",
+    "[",
+    "]",
+    "0",
+    "2000000000",
+    ">",
+    "f",
+    "d",
+    "%",
+    "e",
+    "x",
+    " ",
+    "employees",
+    "demand",
+    "industry",
+    "functions",
+    "regulated",
+    "__class__",
+    "employes",
+]
 numbers = st.one_of(st.integers(-(10**12), 10**12), st.floats(allow_nan=True, allow_infinity=True))
 
 

@@ -33,7 +33,14 @@ def test_lone_generalist_reports_straight_to_the_executive(make_plan):
 
 @pytest.mark.parametrize(
     "employees, top",
-    [(30, "hr_generalist"), (100, "senior_hr_generalist"), (400, "hr_manager"), (1500, "hr_director"), (4000, "vp_hr"), (20000, "chro")],
+    [
+        (30, "hr_generalist"),
+        (100, "senior_hr_generalist"),
+        (400, "hr_manager"),
+        (1500, "hr_director"),
+        (4000, "vp_hr"),
+        (20000, "chro"),
+    ],
 )
 def test_top_hr_leader_follows_the_ladder(make_plan, employees, top):
     p = make_plan(employees=employees, hr_reports_to="CFO")
@@ -60,7 +67,19 @@ def test_the_ledger_is_in_the_summary_with_an_owner_for_every_function(make_plan
     union=st.sampled_from([0.0, 0.3, 0.8]),
 )
 def test_covered_work_equals_the_workload_within_rounding(templates, employees, growth, turnover, countries, union):
-    p = plan(profile_from_dict({"employees": employees, "growth_rate": growth, "turnover_rate": turnover, "countries": countries, "unionized_share": union}, templates=templates), templates=templates)
+    p = plan(
+        profile_from_dict(
+            {
+                "employees": employees,
+                "growth_rate": growth,
+                "turnover_rate": turnover,
+                "countries": countries,
+                "unionized_share": union,
+            },
+            templates=templates,
+        ),
+        templates=templates,
+    )
     rows = p.summary["functions"].values()
     demand = sum(r["demand_fte"] for r in rows)
     covered = sum(r["covered_fte"] for r in rows)
@@ -131,7 +150,11 @@ def test_regulated_industries_get_compliance_owned_by_a_specialist(make_plan):
     p = make_plan(employees=800, industry="government contracting")
     owner = p.seat(p.summary["functions"]["compliance"]["owner"])
     assert owner.role == "compliance_specialist"
-    assert all("compliance" not in s.functions or s.role != "hr_assistant" for s in p.hr_seats if s.functions == ("compliance",))
+    assert all(
+        "compliance" not in s.functions or s.role != "hr_assistant"
+        for s in p.hr_seats
+        if s.functions == ("compliance",)
+    )
 
 
 def test_explain_compares_exact_values(make_plan):
@@ -152,7 +175,10 @@ def test_nobody_is_paid_more_than_their_manager(make_plan, employees):
 
 
 def test_head_of_hr_pay_grows_with_the_company(make_plan):
-    heads = [next(s for s in make_plan(employees=n).hr_seats if s.reports_to == "ceo").base_salary for n in (300, 1500, 4000, 20000, 100000)]
+    heads = [
+        next(s for s in make_plan(employees=n).hr_seats if s.reports_to == "ceo").base_salary
+        for n in (300, 1500, 4000, 20000, 100000)
+    ]
     assert heads == sorted(heads) and heads[-1] > 2 * heads[0]
 
 
@@ -182,20 +208,34 @@ def test_one_more_employee_never_adds_more_than_a_few_seats(templates):
     sizes = [25, 99, 100, 249, 250, 499, 500, 999, 1000, 2499, 2500, 4999, 5000, 9999, 10000, 24999, 25000]
     for extra in ({}, {"countries": 3, "sites": 20}, {"unionized_share": 0.4, "industry": "hospital"}):
         for n in sizes:
-            a, b = (plan(profile_from_dict({"employees": m, **extra}, templates=templates), templates=templates).summary["hr_headcount"] for m in (n, n + 1))
+            a, b = (
+                plan(profile_from_dict({"employees": m, **extra}, templates=templates), templates=templates).summary[
+                    "hr_headcount"
+                ]
+                for m in (n, n + 1)
+            )
             assert b - a <= max(2, 0.05 * a), (n, extra, a, b)
 
 
 def test_hr_staff_per_100_does_not_rise_past_1000_employees(templates):
     sizes = [1000, 1500, 2500, 4000, 6500, 10000, 16000, 25000, 40000, 65000, 100000, 250000, 600000, 2000000]
     for extra in ({}, {"growth_rate": 0.15, "turnover_rate": 0.25, "countries": 3}):
-        ratios = [plan(profile_from_dict({"employees": n, **extra}, templates=templates), templates=templates).summary["hr_per_100"] for n in sizes]
+        ratios = [
+            plan(profile_from_dict({"employees": n, **extra}, templates=templates), templates=templates).summary[
+                "hr_per_100"
+            ]
+            for n in sizes
+        ]
         for i, ratio in enumerate(ratios[1:], start=1):
             assert ratio <= min(ratios[:i]) * 1.1, (sizes[i], ratios)
 
 
 # 7. The benchmark said out loud; ordinary companies inside the published range.
-ORDINARY = [{}, {"growth_rate": 0.0, "turnover_rate": 0.05}, {"growth_rate": 0.15, "turnover_rate": 0.25, "countries": 3}]
+ORDINARY = [
+    {},
+    {"growth_rate": 0.0, "turnover_rate": 0.05},
+    {"growth_rate": 0.15, "turnover_rate": 0.25, "countries": 3},
+]
 SIZES = [26, 60, 99, 100, 180, 249, 250, 600, 999, 1000, 1800, 2499, 2500, 6000, 9999, 10000, 50000, 300000, 2000000]
 
 
@@ -227,7 +267,9 @@ def test_layers_grow_with_the_department(make_plan):
 
 
 @pytest.mark.parametrize("employees", [10, 60, 400, 3000, 50000])
-@pytest.mark.parametrize("functions", [["payroll"], ["talent_acquisition", "dei"], ["hris", "immigration", "compensation", "benefits"]])
+@pytest.mark.parametrize(
+    "functions", [["payroll"], ["talent_acquisition", "dei"], ["hris", "immigration", "compensation", "benefits"]]
+)
 def test_every_requested_function_is_covered_and_nothing_else(make_plan, employees, functions):
     p = make_plan(employees=employees, functions=functions, countries=3)
     covered = {f for s in p.hr_seats for f in s.functions}
@@ -241,7 +283,13 @@ def test_hiring_volume_sets_the_number_of_recruiters(make_plan):
 
 # 9. Every seat says why it is there, in the profile's numbers.
 def test_every_seat_carries_a_rationale(make_plan, templates):
-    rule_ids = {r.id for r in templates.rules.rules} | {"span-limit", "span-kept", "leader-growth", "one-over-one", "served-remotely"}
+    rule_ids = {r.id for r in templates.rules.rules} | {
+        "span-limit",
+        "span-kept",
+        "leader-growth",
+        "one-over-one",
+        "served-remotely",
+    }
     for employees in (12, 300, 60000):
         for seat in make_plan(employees=employees, countries=4).hr_seats:
             assert seat.rationale, seat

@@ -25,7 +25,9 @@ def sweep(startup, templates):
 
 
 def roles_at(profile, n, templates):
-    return Counter(s.role for s in plan(profile.with_values(templates=templates, employees=n), templates=templates).hr_seats)
+    return Counter(
+        s.role for s in plan(profile.with_values(templates=templates, employees=n), templates=templates).hr_seats
+    )
 
 
 def test_default_sizes_run_from_today_to_the_target_on_a_log_scale():
@@ -66,9 +68,17 @@ def test_roles_only_come_back_for_a_reason_in_the_rules(sweep, templates):
         assert step_b.hr_headcount >= step_a.hr_headcount  # the team never shrinks as the company grows
 
 
-@pytest.mark.parametrize("shape", [{}, {"growth_rate": 0.3}, {"industry": "retail", "turnover_rate": 0.6, "sites": 50}], ids=["ordinary", "fast-growing", "retailer"])
+@pytest.mark.parametrize(
+    "shape",
+    [{}, {"growth_rate": 0.3}, {"industry": "retail", "turnover_rate": 0.6, "sites": 50}],
+    ids=["ordinary", "fast-growing", "retailer"],
+)
 def test_a_role_appears_at_most_twice_from_20_to_50000_employees(templates, shape):
-    r = roadmap(profile_from_dict({"employees": 20, **shape}, templates=templates), default_sizes(20, 50000, 120), templates=templates)
+    r = roadmap(
+        profile_from_dict({"employees": 20, **shape}, templates=templates),
+        default_sizes(20, 50000, 120),
+        templates=templates,
+    )
     appearances = Counter(m.role for m in r.milestones if m.event in ("first", "again"))
     assert max(appearances.values()) <= 2, appearances
 
@@ -77,7 +87,12 @@ def test_steps_hold_the_plans_numbers(sweep, startup, templates):
     for step in sweep.steps[:: max(1, len(sweep.steps) // 6)]:
         p = plan(startup.with_values(templates=templates, employees=step.employees), templates=templates)
         s = p.summary
-        assert (step.hr_headcount, step.hr_fte, step.annual_cost, step.layers) == (s["hr_headcount"], s["hr_fte"], s["annual_cost"], s["layers"])
+        assert (step.hr_headcount, step.hr_fte, step.annual_cost, step.layers) == (
+            s["hr_headcount"],
+            s["hr_fte"],
+            s["annual_cost"],
+            s["layers"],
+        )
 
 
 def test_given_hiring_volume_grows_with_the_company(templates):
@@ -88,7 +103,9 @@ def test_given_hiring_volume_grows_with_the_company(templates):
 
 
 def test_cli_roadmap_prints_milestones_and_writes_workbook_and_chart(tmp_path):
-    result = CliRunner().invoke(cli, ["roadmap", "examples/brightpath-startup.yaml", "--to", "3000", "--steps", "8", "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli, ["roadmap", "examples/brightpath-startup.yaml", "--to", "3000", "--steps", "8", "--out", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     assert "first HR Manager" in result.output and "Employees  HR seats" in result.output
     wb = openpyxl.load_workbook(tmp_path / "roadmap.xlsx")
@@ -105,11 +122,14 @@ def test_cli_roadmap_prints_milestones_and_writes_workbook_and_chart(tmp_path):
     assert (tmp_path / "roadmap.png").stat().st_size > 20000
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--to", "10"], "--to 10 is not larger than the company's 40 employees"),
-    (["--steps", "1"], "Invalid value for '--steps'"),
-    (["--to", "many"], "Invalid value for '--to'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--to", "10"], "--to 10 is not larger than the company's 40 employees"),
+        (["--steps", "1"], "Invalid value for '--steps'"),
+        (["--to", "many"], "Invalid value for '--to'"),
+    ],
+)
 def test_cli_roadmap_refuses_bad_options(args, message):
     result = CliRunner().invoke(cli, ["roadmap", "examples/brightpath-startup.yaml", *args])
     assert result.exit_code == 2
@@ -131,12 +151,19 @@ def test_roadmap_chart_has_an_fte_panel_over_a_cost_panel_with_labels_apart(swee
         ticks = axis.get_majorticklocs()
         steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:])}
         assert len(ticks) >= 3 and len(steps) == 1 and f"{steps.pop():e}"[0] in "125"
-    assert list(cost.xaxis.get_majorticklocs()[:3]) == [20, 50, 100] and cost.xaxis.get_major_formatter()(2000, 0) == "2,000"
+    assert (
+        list(cost.xaxis.get_majorticklocs()[:3]) == [20, 50, 100]
+        and cost.xaxis.get_major_formatter()(2000, 0) == "2,000"
+    )
     fig.canvas.draw()
     labels = [t.get_bbox_patch().get_window_extent() for t in fte.texts]  # each number's rounded label
     assert len(labels) >= 10
-    assert not [(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :] if a.overlaps(b)], "threshold numbers never overlap"
-    assert all(fte.bbox.x0 <= b.x0 and b.x1 <= fte.bbox.x1 and fte.bbox.y0 <= b.y0 and b.y1 <= fte.bbox.y1 for b in labels)
+    assert not [(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :] if a.overlaps(b)], (
+        "threshold numbers never overlap"
+    )
+    assert all(
+        fte.bbox.x0 <= b.x0 and b.x1 <= fte.bbox.x1 and fte.bbox.y0 <= b.y0 and b.y1 <= fte.bbox.y1 for b in labels
+    )
     assert all(not t.get_parse_math() for t in [*fig.texts, *fte.texts])
 
 

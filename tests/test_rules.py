@@ -71,7 +71,10 @@ def test_syntax_error_points_a_caret_at_the_position(tmp_path):
 @pytest.mark.parametrize(
     "mutate, words",
     [
-        (lambda d: _rule(d, "hr-manager")["add"].__setitem__("role", "hr_manger"), "unknown role 'hr_manger' (did you mean 'hr_manager'?)"),
+        (
+            lambda d: _rule(d, "hr-manager")["add"].__setitem__("role", "hr_manger"),
+            "unknown role 'hr_manger' (did you mean 'hr_manager'?)",
+        ),
         (lambda d: _rule(d, "hr-manager").__setitem__("colour", "red"), "unknown key 'colour'"),
         (lambda d: _rule(d, "hr-manager").pop("source"), "source: is required"),
         (lambda d: d["rules"].append(dict(_rule(d, "hr-manager"))), "the id is used twice"),
@@ -109,7 +112,10 @@ def test_more_seats_than_employees_is_refused_naming_the_rule(tmp_path):
     t = load_templates(rules=path)
     with pytest.raises(RuleError) as info:
         plan(profile_from_dict({"employees": 500}, templates=t), templates=t)
-    assert str(info.value) == f"{path}: rule 'hr-manager', add.seats: 'employees * 2' gives 1,000 seats, more than the company's 500 employees"
+    assert (
+        str(info.value)
+        == f"{path}: rule 'hr-manager', add.seats: 'employees * 2' gives 1,000 seats, more than the company's 500 employees"
+    )
 
 
 def test_seats_above_the_declared_cap_are_refused(monkeypatch, tmp_path):
@@ -119,9 +125,16 @@ def test_seats_above_the_declared_cap_are_refused(monkeypatch, tmp_path):
     shutil.copytree(templates_dir(), folder)
     declared = limits.all_limits()
     assert declared["rules.seats_per_rule"].value == 100_000
-    monkeypatch.setattr(limits, "all_limits", lambda: {**declared, "rules.seats_per_rule": limits.Limit("rules.seats_per_rule", 3, "test")})
+    monkeypatch.setattr(
+        limits,
+        "all_limits",
+        lambda: {**declared, "rules.seats_per_rule": limits.Limit("rules.seats_per_rule", 3, "test")},
+    )
     t = load_templates(folder)
-    with pytest.raises(RuleError, match=r"rule 'recruiters', add.seats: 'floor\(specialist_work_talent_acquisition \+ 1 - seat_fill\)' gives \d+ seats, more than the limit of 3 seats from one rule"):
+    with pytest.raises(
+        RuleError,
+        match=r"rule 'recruiters', add.seats: 'floor\(specialist_work_talent_acquisition \+ 1 - seat_fill\)' gives \d+ seats, more than the limit of 3 seats from one rule",
+    ):
         plan(profile_from_dict({"employees": 2000}, templates=t), templates=t)
 
 

@@ -22,7 +22,11 @@ def profile(templates):
 
 @pytest.fixture(scope="module")
 def varies(templates):
-    return [parse_vary("growth_rate=0.0:0.4", templates), parse_vary("employees=500:1500", templates), parse_vary("countries=1:3", templates)]
+    return [
+        parse_vary("growth_rate=0.0:0.4", templates),
+        parse_vary("employees=500:1500", templates),
+        parse_vary("countries=1:3", templates),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +78,27 @@ def test_role_shares_say_which_seats_are_certain(result):
 def test_the_workbook_holds_the_spread_the_roles_and_every_sample(tmp_path, profile):
     path = write(tmp_path / "acme.yaml", "company: Acme\nemployees: 900\n")
     out = tmp_path / "out"
-    result = run("sensitivity", path, "--vary", "growth_rate=0:0.4", "--vary", "Employees=500:1500", "--samples", 40, "--seed", 5, "--out", out, "--workers", 1)
+    result = run(
+        "sensitivity",
+        path,
+        "--vary",
+        "growth_rate=0:0.4",
+        "--vary",
+        "Employees=500:1500",
+        "--samples",
+        40,
+        "--seed",
+        5,
+        "--out",
+        out,
+        "--workers",
+        1,
+    )
     assert result.exit_code == 0, result.output
-    assert "How sure is the plan for Acme: 40 samples of yearly headcount growth 0% to 40%, employees 500 to 1,500 (seed 5)" in result.output
+    assert (
+        "How sure is the plan for Acme: 40 samples of yearly headcount growth 0% to 40%, employees 500 to 1,500 (seed 5)"
+        in result.output
+    )
     book = openpyxl.load_workbook(out / "sensitivity.xlsx", data_only=True)
     assert book.sheetnames == ["Spread", "Roles", "Samples"]
     spread = [list(r) for r in book["Spread"].iter_rows(min_row=3, values_only=True)]
@@ -89,15 +111,24 @@ def test_the_workbook_holds_the_spread_the_roles_and_every_sample(tmp_path, prof
     assert samples[0][:3] == ["Sample", "Yearly headcount growth", "Employees"] and len(samples) == 41
     assert all(0 <= r[1] <= 0.4 and 500 <= r[2] <= 1500 for r in samples[1:])
     assert (out / "sensitivity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    again = sensitivity(profile_from_dict({"company": "Acme", "employees": 900}), [parse_vary("growth_rate=0:0.4"), parse_vary("employees=500:1500")], 40, seed=5)
-    assert [[i, v["growth_rate"], v["employees"], r.summary["hr_headcount"]] for i, (v, r) in enumerate(zip(again.samples, again.results), start=1)] == \
-           [row[:4] for row in samples[1:]]  # the same seed, the same samples and plans
+    again = sensitivity(
+        profile_from_dict({"company": "Acme", "employees": 900}),
+        [parse_vary("growth_rate=0:0.4"), parse_vary("employees=500:1500")],
+        40,
+        seed=5,
+    )
+    assert [
+        [i, v["growth_rate"], v["employees"], r.summary["hr_headcount"]]
+        for i, (v, r) in enumerate(zip(again.samples, again.results), start=1)
+    ] == [row[:4] for row in samples[1:]]  # the same seed, the same samples and plans
 
 
 def test_the_picture_shows_the_spread_and_a_bar_per_role(result):
     fig = draw_sensitivity(result)
     fte, cost, roles = fig.axes
-    assert fte.get_title(loc="left").startswith("HR staff (FTE): P10") and cost.get_title(loc="left").startswith("Annual HR cost: P10")
+    assert fte.get_title(loc="left").startswith("HR staff (FTE): P10") and cost.get_title(loc="left").startswith(
+        "Annual HR cost: P10"
+    )
     bars = [t.get_text() for t in roles.get_yticklabels()]
     assert bars == [r.title for r in result.roles()]
     certain = sum(1 for r in result.roles() if r.certain)

@@ -43,13 +43,22 @@ def test_a_port_in_use_is_one_line_and_exit_2():
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        proc = subprocess.run([sys.executable, "-m", "orgplan", "serve", "--port", str(port)], capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-m", "orgplan", "serve", "--port", str(port)], capture_output=True, text=True, timeout=60
+        )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert proc.stderr.strip().startswith(f"Error: serve: cannot listen on 127.0.0.1 port {port}:") and proc.stderr.strip().endswith("pick another --port")
+    assert proc.stderr.strip().startswith(
+        f"Error: serve: cannot listen on 127.0.0.1 port {port}:"
+    ) and proc.stderr.strip().endswith("pick another --port")
 
 
 def test_a_broken_rule_pack_stops_serve_before_it_listens(tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text("rules: [1\n")
-    proc = subprocess.run([sys.executable, "-m", "orgplan", "serve", "--port", "0", "--rules", str(rules)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "orgplan", "serve", "--port", "0", "--rules", str(rules)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2 and "YAML syntax error" in proc.stderr and not proc.stdout

@@ -17,7 +17,10 @@ from .conftest import EXAMPLES, write
 
 
 def seat_facts(tree):
-    return [(s.id, s.title, s.role, s.family, s.level, s.reports_to, s.functions, s.fte, s.base_salary, s.annual_cost) for s in tree.hr_seats]
+    return [
+        (s.id, s.title, s.role, s.family, s.level, s.reports_to, s.functions, s.fte, s.base_salary, s.annual_cost)
+        for s in tree.hr_seats
+    ]
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
@@ -41,9 +44,19 @@ def test_an_exported_plan_reads_back_as_the_same_org(example, tmp_path, template
     multiplier=st.floats(0.5, 2.0),
     boss=st.sampled_from(["CEO", "COO", "CFO"]),
 )
-def test_round_trip_holds_for_generated_plans(tmp_path_factory, templates, employees, countries, unionized, span, multiplier, boss):
+def test_round_trip_holds_for_generated_plans(
+    tmp_path_factory, templates, employees, countries, unionized, span, multiplier, boss
+):
     profile = profile_from_dict(
-        {"company": "Generated", "employees": employees, "countries": countries, "unionized_share": unionized, "max_span": span, "salary_multiplier": multiplier, "hr_reports_to": boss},
+        {
+            "company": "Generated",
+            "employees": employees,
+            "countries": countries,
+            "unionized_share": unionized,
+            "max_span": span,
+            "salary_multiplier": multiplier,
+            "hr_reports_to": boss,
+        },
         templates=templates,
     )
     p = plan(profile, templates=templates)
@@ -53,14 +66,17 @@ def test_round_trip_holds_for_generated_plans(tmp_path_factory, templates, emplo
 
 
 def test_a_users_csv_with_its_own_headers_reads_in(tmp_path):
-    path = write(tmp_path / "team.csv", (
-        "Employee ID,Job title,Manager ID,Salary,FTE,Name\n"
-        "e1,HR Manager,,\"$120,000\",1,Ana\n"
-        "e2,HR Generalist,e1,70000,1,Ben\n"
-        "e3,Payroll Specialist,e1,55000,0.5,Cy\n"
-        "e4,Culture Champion,e1,,1,Di\n"
-        "e5,People Partner,e1,,1,Ed\n"
-    ))
+    path = write(
+        tmp_path / "team.csv",
+        (
+            "Employee ID,Job title,Manager ID,Salary,FTE,Name\n"
+            'e1,HR Manager,,"$120,000",1,Ana\n'
+            "e2,HR Generalist,e1,70000,1,Ben\n"
+            "e3,Payroll Specialist,e1,55000,0.5,Cy\n"
+            "e4,Culture Champion,e1,,1,Di\n"
+            "e5,People Partner,e1,,1,Ed\n"
+        ),
+    )
     team = read_team(path)
     assert [s.id for s in team.seats] == ["e1", "e2", "e3", "e4", "e5"]
     assert team.root.role == "hr_manager"
@@ -101,15 +117,36 @@ def xlsx(tmp_path, rows, sheet="Positions"):
 
 HEAD = ["ID", "Title", "Reports to (ID)", "FTE"]
 BROKEN = {
-    "missing column": ([["ID", "Title", "FTE"], ["a", "HR Manager", 1]], "sheet 'Positions': missing column(s) Reports to (ID)"),
-    "duplicate id": ([HEAD, ["a", "HR Manager", None, 1], ["b", "HR Generalist", "a", 1], ["b", "Recruiter", "a", 1]], "row 4, column A (ID): seat ID 'b' is used twice (rows 3 and 4)"),
-    "unknown manager": ([HEAD, ["a", "HR Manager", None, 1], ["b", "HR Generalist", "aa", 1]], "row 3, column C (Reports to (ID)): reports to 'aa', which is no seat's ID"),
-    "loop": ([HEAD, ["a", "HR Manager", None, 1], ["b", "HR Generalist", "c", 1], ["c", "Recruiter", "b", 1]], "reporting lines go round in a loop: b -> c -> b (rows 3, 4)"),
-    "two roots": ([HEAD, ["a", "HR Manager", None, 1], ["b", "HR Generalist", None, 1]], "2 seats report to no one: a (row 2), b (row 3)"),
-    "wrong type": ([HEAD, ["a", "HR Manager", None, "full"]], "row 2, column D (FTE): expected a number from 0 to 1, got 'full'"),
+    "missing column": (
+        [["ID", "Title", "FTE"], ["a", "HR Manager", 1]],
+        "sheet 'Positions': missing column(s) Reports to (ID)",
+    ),
+    "duplicate id": (
+        [HEAD, ["a", "HR Manager", None, 1], ["b", "HR Generalist", "a", 1], ["b", "Recruiter", "a", 1]],
+        "row 4, column A (ID): seat ID 'b' is used twice (rows 3 and 4)",
+    ),
+    "unknown manager": (
+        [HEAD, ["a", "HR Manager", None, 1], ["b", "HR Generalist", "aa", 1]],
+        "row 3, column C (Reports to (ID)): reports to 'aa', which is no seat's ID",
+    ),
+    "loop": (
+        [HEAD, ["a", "HR Manager", None, 1], ["b", "HR Generalist", "c", 1], ["c", "Recruiter", "b", 1]],
+        "reporting lines go round in a loop: b -> c -> b (rows 3, 4)",
+    ),
+    "two roots": (
+        [HEAD, ["a", "HR Manager", None, 1], ["b", "HR Generalist", None, 1]],
+        "2 seats report to no one: a (row 2), b (row 3)",
+    ),
+    "wrong type": (
+        [HEAD, ["a", "HR Manager", None, "full"]],
+        "row 2, column D (FTE): expected a number from 0 to 1, got 'full'",
+    ),
     "empty sheet": ([], "sheet 'Positions': the sheet is empty"),
     "header only": ([HEAD], "no seats below the header (row 1)"),
-    "unknown role": ([["ID", "Title", "Reports to", "Role"], ["a", "HR Manager", None, "hr_managr"]], "unknown role 'hr_managr' (did you mean 'hr_manager'?)"),
+    "unknown role": (
+        [["ID", "Title", "Reports to", "Role"], ["a", "HR Manager", None, "hr_managr"]],
+        "unknown role 'hr_managr' (did you mean 'hr_manager'?)",
+    ),
 }
 
 

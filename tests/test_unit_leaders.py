@@ -22,7 +22,10 @@ def lumen(make_plan):
 
 def test_each_named_unit_with_partners_gets_a_leader_its_partners_answer_to_on_a_dotted_line(lumen):
     leaders = [s for s in lumen.seats if s.family == "business"]
-    assert [(s.title, s.unit, s.reports_to) for s in leaders] == [("Head of Devices", "Devices", lumen.root.id), ("Head of Services", "Services", lumen.root.id)]
+    assert [(s.title, s.unit, s.reports_to) for s in leaders] == [
+        ("Head of Devices", "Devices", lumen.root.id),
+        ("Head of Services", "Services", lumen.root.id),
+    ]
     partners = [s for s in lumen.hr_seats if s.role == "hr_business_partner"]
     assert partners and all(lumen.seat(s.dotted_to).title == f"Head of {s.unit}" for s in partners)
     assert all(s.dotted_to is None for s in lumen.hr_seats if s.unit is None)
@@ -50,16 +53,22 @@ def test_the_chart_draws_the_leaders_outside_hr_and_a_dashed_connector_to_each(l
     lay = layout_chart(lumen, expand=True)
     boxes = {b.id: b for b in lay.boxes}
     leader_boxes = {b.id for b in lay.boxes if b.family == "business"}
-    assert len(leader_boxes) == 2 and all(b.unit is None for b in lay.boxes if b.family == "business"), "leaders hang beside HR, not under a unit caption"
+    assert len(leader_boxes) == 2 and all(b.unit is None for b in lay.boxes if b.family == "business"), (
+        "leaders hang beside HR, not under a unit caption"
+    )
     assert {boxes[target].title for _, target in lay.dotted} == {"Head of Devices", "Head of Services"}
     fig = draw_chart(lumen, expand=True).figure
     texts = [t.get_text() for t in fig.texts]
     assert {"Dotted line", "Business unit leaders (outside HR)"} <= set(texts)
     line = next(c for c in fig.axes[0].collections if c.get_gid() == "dotted")
     assert len(line.get_segments()) == len(lay.dotted) and line.get_linestyle()[0][1] is not None
-    assert any(t.startswith(f"{lumen.summary['hr_headcount']} HR seats") for t in texts), "the footer counts HR seats only"
+    assert any(t.startswith(f"{lumen.summary['hr_headcount']} HR seats") for t in texts), (
+        "the footer counts HR seats only"
+    )
     boxes_drawn = next(c for c in fig.axes[0].collections if c.get_gid() == "boxes")
-    assert sum(style[1] is not None for style in boxes_drawn.get_linestyles()) == 2, "the two leaders' boxes have a dashed outline"
+    assert sum(style[1] is not None for style in boxes_drawn.get_linestyles()) == 2, (
+        "the two leaders' boxes have a dashed outline"
+    )
 
 
 def test_the_positions_sheet_shows_the_dotted_line_by_title_and_the_totals_count_hr_only(lumen, tmp_path):
@@ -71,7 +80,9 @@ def test_the_positions_sheet_shows_the_dotted_line_by_title_and_the_totals_count
     for seat in lumen.hr_seats:
         assert rows[seat.id]["Dotted line to"] == (lumen.seat(seat.dotted_to).title if seat.dotted_to else None)
     leader = next(s for s in lumen.seats if s.family == "business")
-    assert rows[leader.id]["Family"] == "Business unit leaders (outside HR)" and rows[leader.id]["Annual cost (USD)"] == 0
+    assert (
+        rows[leader.id]["Family"] == "Business unit leaders (outside HR)" and rows[leader.id]["Annual cost (USD)"] == 0
+    )
     summary = {r[0]: r[1] for r in values["Summary"].iter_rows(values_only=True) if r[0]}
     assert summary["HR seats"] == lumen.summary["hr_headcount"] and summary["HR FTE"] == lumen.summary["hr_fte"]
     formulas = {r[0].value: r[1].value for r in openpyxl.load_workbook(path)["Summary"].iter_rows() if r[0].value}

@@ -23,8 +23,15 @@ from .conftest import ROOT
 starlette_testclient = pytest.importorskip("starlette.testclient")
 
 KEYSTONE = {
-    "company": "Keystone Precision Manufacturing", "employees": "900", "growth_rate": "0.04", "turnover_rate": "0.16", "sites": "3",
-    "business_units": "2", "unionized_share": "0.55", "industry": "manufacturing", "hr_reports_to": "COO",
+    "company": "Keystone Precision Manufacturing",
+    "employees": "900",
+    "growth_rate": "0.04",
+    "turnover_rate": "0.16",
+    "sites": "3",
+    "business_units": "2",
+    "unionized_share": "0.55",
+    "industry": "manufacturing",
+    "hr_reports_to": "COO",
 }
 TEAM = ROOT / "examples" / "current-team.xlsx"
 
@@ -37,12 +44,16 @@ def client():
 
 @pytest.fixture(scope="module")
 def keystone(templates):
-    return plan(profile_from_dict({k: yaml.safe_load(v) for k, v in KEYSTONE.items()}, templates=templates), templates=templates)
+    return plan(
+        profile_from_dict({k: yaml.safe_load(v) for k, v in KEYSTONE.items()}, templates=templates), templates=templates
+    )
 
 
 def error_next_to(html: str, key: str) -> str:
     """The error message shown beside the input named ``key``."""
-    found = re.search(rf'id="f-{re.escape(key.replace(".", "-"))}-error"><span class="sr">Error:</span> ([^<]*)</p>', html)
+    found = re.search(
+        rf'id="f-{re.escape(key.replace(".", "-"))}-error"><span class="sr">Error:</span> ([^<]*)</p>', html
+    )
     assert found, f"no error shown next to {key}"
     import html as h
 
@@ -94,7 +105,9 @@ def test_the_plan_page_shows_the_figures_the_benchmark_in_words_the_chart_and_ev
     assert f'data-figure="hr_per_100">{s["hr_per_100"]:.2f}<' in page
     assert f'data-figure="annual_cost">${s["annual_cost"]:,.0f}<' in page
     assert "Within the published range" in page and "against a published range of 0.8 to 2.5" in page
-    assert '<svg role="img" aria-label="Org chart of the recommended HR team for Keystone Precision Manufacturing"' in page
+    assert (
+        '<svg role="img" aria-label="Org chart of the recommended HR team for Keystone Precision Manufacturing"' in page
+    )
     for seat in keystone.hr_seats:
         assert seat.title in page
         for reason in seat.rationale:
@@ -137,8 +150,14 @@ def test_the_chart_downloads_in_each_format(client, suffix, magic):
 
 
 def test_blank_fields_are_left_out_so_the_defaults_apply(client):
-    data = client.get("/plan.json", params={"employees": "300", "sites": "", "company": " ", "hr_reports_to": ""}).json()
-    assert data["profile"]["sites"] == 1 and data["profile"]["company"] == "Example company" and data["profile"]["hr_reports_to"] == "CEO"
+    data = client.get(
+        "/plan.json", params={"employees": "300", "sites": "", "company": " ", "hr_reports_to": ""}
+    ).json()
+    assert (
+        data["profile"]["sites"] == 1
+        and data["profile"]["company"] == "Example company"
+        and data["profile"]["hr_reports_to"] == "CEO"
+    )
 
 
 def test_numbers_are_read_as_a_leader_types_them(client):
@@ -160,8 +179,16 @@ def test_functions_ticked_are_the_functions_planned(client):
         ({"employees": "-4"}, "employees", "expected a whole number from 1 to 5,000,000, got -4"),
         ({"employees": "lots"}, "employees", "expected a whole number from 1 to 5,000,000, got 'lots'"),
         ({"employees": ""}, "employees", "is required: Current headcount."),
-        ({"employees": "40", "functions": "payrol"}, "functions", "unknown function 'payrol' (did you mean 'payroll'?)"),
-        ({"employees": "40", "unionized_share": "2"}, "unionized_share", "expected a fraction from 0 to 1, got 2 (write 2% for 2 percent)"),
+        (
+            {"employees": "40", "functions": "payrol"},
+            "functions",
+            "unknown function 'payrol' (did you mean 'payroll'?)",
+        ),
+        (
+            {"employees": "40", "unionized_share": "2"},
+            "unionized_share",
+            "expected a fraction from 0 to 1, got 2 (write 2% for 2 percent)",
+        ),
         ({"employees": "40", "hr_reports_to": "CTO"}, "hr_reports_to", "expected one of CEO, COO, CFO, got 'CTO'"),
     ],
 )
@@ -174,7 +201,9 @@ def test_a_bad_field_gets_the_clis_words_next_to_it_400_and_the_form_refilled(cl
         if value and name != "functions":
             assert f'value="{value}"' in response.text
     cli_file = tmp_path / "p.yaml"
-    cli_file.write_text(yaml.safe_dump({k: yaml.safe_load(v) if k != "functions" else [v] for k, v in params.items() if v}))
+    cli_file.write_text(
+        yaml.safe_dump({k: yaml.safe_load(v) if k != "functions" else [v] for k, v in params.items() if v})
+    )
     from click.testing import CliRunner
 
     from orgplan.cli import cli
@@ -185,7 +214,10 @@ def test_a_bad_field_gets_the_clis_words_next_to_it_400_and_the_form_refilled(cl
 def test_every_bad_field_is_shown_at_once(client):
     page = client.get("/plan", params={"employees": "-4", "growth_rate": "lots", "sites": "0"}).text
     assert "There are 3 problems" in page
-    assert error_next_to(page, "growth_rate") == "expected a fraction from -0.9 to 3 (or a percentage up to 500%), got 'lots'"
+    assert (
+        error_next_to(page, "growth_rate")
+        == "expected a fraction from -0.9 to 3 (or a percentage up to 500%), got 'lots'"
+    )
     assert error_next_to(page, "sites") == "expected a whole number from 1 to 100,000, got 0"
 
 
@@ -196,16 +228,27 @@ def test_an_unknown_key_in_a_link_is_refused_by_name(client):
 
 def test_a_bad_profile_gives_json_errors_from_plan_json(client):
     response = client.get("/plan.json", params={"employees": "0"})
-    assert response.status_code == 400 and response.json() == {"errors": {"employees": "expected a whole number from 1 to 5,000,000, got 0"}}
+    assert response.status_code == 400 and response.json() == {
+        "errors": {"employees": "expected a whole number from 1 to 5,000,000, got 0"}
+    }
 
 
 @pytest.mark.parametrize("path", ["/plan.xlsx", "/chart.svg", "/roadmap", "/compare", "/scenarios"])
 def test_every_route_answers_a_bad_profile_with_the_form_not_a_stack_trace(client, path):
     response = client.get(path, params={"employees": "-4"})
-    assert response.status_code == 400 and "expected a whole number" in response.text and "Traceback" not in response.text
+    assert (
+        response.status_code == 400 and "expected a whole number" in response.text and "Traceback" not in response.text
+    )
 
 
-@pytest.mark.parametrize("params, message", [({"levels": "two"}, "expected a whole number of 1 or more"), ({"root": "nobody"}, "no seat with id 'nobody'"), ({"direction": "up"}, "unknown direction")])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"levels": "two"}, "expected a whole number of 1 or more"),
+        ({"root": "nobody"}, "no seat with id 'nobody'"),
+        ({"direction": "up"}, "unknown direction"),
+    ],
+)
 def test_bad_chart_options_are_explained(client, params, message):
     response = client.get("/chart.svg", params={"employees": "900", **params})
     assert response.status_code == 400 and message in response.text.replace("&#39;", "'")
@@ -230,13 +273,23 @@ def test_an_unexpected_failure_shows_a_page_not_a_stack_trace(monkeypatch):
 
 def test_a_profile_file_uploads_into_the_plan_link(client):
     text = (ROOT / "examples" / "keystone-manufacturing.yaml").read_bytes()
-    response = client.post("/upload", files={"profile": ("keystone.yaml", text, "application/yaml")}, follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"].startswith("/plan?company=Keystone+Precision+Manufacturing&employees=900")
+    response = client.post(
+        "/upload", files={"profile": ("keystone.yaml", text, "application/yaml")}, follow_redirects=False
+    )
+    assert response.status_code == 303 and response.headers["location"].startswith(
+        "/plan?company=Keystone+Precision+Manufacturing&employees=900"
+    )
     assert "Keystone Precision Manufacturing: the HR team we recommend" in client.get(response.headers["location"]).text
 
 
 def test_a_json_profile_uploads_too(client):
-    response = client.post("/upload", files={"profile": ("p.json", json.dumps({"employees": 250, "functions": ["payroll"]}).encode(), "application/json")}, follow_redirects=False)
+    response = client.post(
+        "/upload",
+        files={
+            "profile": ("p.json", json.dumps({"employees": 250, "functions": ["payroll"]}).encode(), "application/json")
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and "functions=payroll" in response.headers["location"]
 
 
@@ -265,7 +318,12 @@ def test_a_profile_file_with_bad_fields_refills_the_form_with_errors_beside_them
 
 def test_the_current_team_uploads_into_a_comparison_link(client, keystone):
     with TEAM.open("rb") as f:
-        response = client.post("/compare", data=KEYSTONE, files={"team": ("current-team.xlsx", f, "application/octet-stream")}, follow_redirects=False)
+        response = client.post(
+            "/compare",
+            data=KEYSTONE,
+            files={"team": ("current-team.xlsx", f, "application/octet-stream")},
+            follow_redirects=False,
+        )
     assert response.status_code == 303 and "&team=" in response.headers["location"]
     page = client.get(response.headers["location"]).text
     assert "Current team from current-team.xlsx" in page
@@ -278,7 +336,9 @@ def test_the_current_team_uploads_into_a_comparison_link(client, keystone):
 
 def test_the_comparison_downloads_the_workbook_with_the_gap_sheets_and_the_gap_chart(client):
     with TEAM.open("rb") as f:
-        location = client.post("/compare", data=KEYSTONE, files={"team": ("current-team.xlsx", f)}, follow_redirects=False).headers["location"]
+        location = client.post(
+            "/compare", data=KEYSTONE, files={"team": ("current-team.xlsx", f)}, follow_redirects=False
+        ).headers["location"]
     query = location.split("?", 1)[1]
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/compare.xlsx?{query}").content))
     assert {"Gap", "Gap summary", "Positions"} <= set(book.sheetnames)
@@ -328,7 +388,9 @@ def test_a_comparison_link_after_the_server_forgot_the_file_asks_for_it_again(cl
 @pytest.mark.parametrize("path, field", [("/compare", "team"), ("/upload", "profile")])
 def test_an_upload_over_5_mb_is_answered_413(client, path, field):
     big = b"x" * 5_000_001
-    response = client.post(path, data={"employees": "300"}, files={field: ("big.csv" if field == "team" else "big.yaml", big)})
+    response = client.post(
+        path, data={"employees": "300"}, files={field: ("big.csv" if field == "team" else "big.yaml", big)}
+    )
     assert response.status_code == 413 and "too large" in response.text
 
 
@@ -349,14 +411,23 @@ def test_the_roadmap_target_defaults_to_three_years_of_growth(client):
     assert 'name="to" type="text" inputmode="numeric" value="1,728"' in page
 
 
-@pytest.mark.parametrize("to, message", [("500", "500 is not larger than the company's 900 employees"), ("many", "expected a whole number of employees, got 'many'"), ("9000000", "expected a whole number up to 5,000,000")])
+@pytest.mark.parametrize(
+    "to, message",
+    [
+        ("500", "500 is not larger than the company's 900 employees"),
+        ("many", "expected a whole number of employees, got 'many'"),
+        ("9000000", "expected a whole number up to 5,000,000"),
+    ],
+)
 def test_a_bad_roadmap_target_is_explained_next_to_it(client, to, message):
     response = client.get("/roadmap", params={"employees": "900", "to": to})
     assert response.status_code == 400 and error_next_to(response.text, "to").startswith(message)
 
 
 def test_the_roadmap_downloads_its_workbook_and_chart(client):
-    book = openpyxl.load_workbook(io.BytesIO(client.get("/roadmap.xlsx", params={"employees": "40", "to": "600"}).content))
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/roadmap.xlsx", params={"employees": "40", "to": "600"}).content)
+    )
     assert book.sheetnames == ["Roadmap", "Roadmap chart", "Milestones"]
     assert client.get("/roadmap.png", params={"employees": "40", "to": "600"}).content.startswith(b"\x89PNG")
 
@@ -392,7 +463,11 @@ def test_a_huge_chart_answers_within_seconds_with_an_overview(client):
     page = client.get("/plan", params=params)
     chart = client.get("/chart.png", params=params)
     assert time.perf_counter() - start < 20  # a few seconds each on a laptop; shared CI cores are slower
-    assert page.status_code == 200 and re.search(r"levels of [\d,]+ HR seats", page.text) and "Open one branch at a time" in page.text
+    assert (
+        page.status_code == 200
+        and re.search(r"levels of [\d,]+ HR seats", page.text)
+        and "Open one branch at a time" in page.text
+    )
     assert chart.status_code == 200 and chart.headers["x-orgplan-folded"].startswith("The top ")
 
 
@@ -401,7 +476,9 @@ def test_a_branch_link_draws_one_branch(client):
 
     p = plan(profile_from_dict({"employees": 60000, "countries": 28, "business_units": 9}))
     branch = next(s for s in p.hr_seats if s.reports_to == p.hr_seats[0].id and s.family == "leadership")
-    page = client.get("/plan", params={"employees": "60000", "countries": "28", "business_units": "9", "root": branch.id}).text
+    page = client.get(
+        "/plan", params={"employees": "60000", "countries": "28", "business_units": "9", "root": branch.id}
+    ).text
     assert f"The branch below <strong>{branch.title}</strong>" in page and "Back to the whole department" in page
 
 
@@ -412,7 +489,9 @@ def test_concurrent_charts_draw_the_same_pictures_as_one_at_a_time(client):
     alone = {n: client.get("/chart.png", params={"employees": n, "company": f"C{n}"}).content for n in set(sizes)}
     app = create_app(warm=False)
     with starlette_testclient.TestClient(app) as fresh, ThreadPoolExecutor(8) as pool:
-        together = list(pool.map(lambda n: fresh.get("/chart.png", params={"employees": n, "company": f"C{n}"}).content, sizes))
+        together = list(
+            pool.map(lambda n: fresh.get("/chart.png", params={"employees": n, "company": f"C{n}"}).content, sizes)
+        )
     assert all(t == alone[n] for n, t in zip(sizes, together))
 
 
@@ -433,7 +512,10 @@ def test_nothing_is_written_outside_a_temporary_folder_that_is_cleaned(client, t
 
 def test_the_page_sends_security_headers_and_loads_nothing_from_elsewhere(client):
     response = client.get("/")
-    assert "default-src 'self'" in response.headers["content-security-policy"] and response.headers["x-content-type-options"] == "nosniff"
+    assert (
+        "default-src 'self'" in response.headers["content-security-policy"]
+        and response.headers["x-content-type-options"] == "nosniff"
+    )
     package = Path(create_app.__code__.co_filename).parent
     for path in [*package.glob("templates/*.html"), *package.glob("static/*")]:
         text = path.read_text()
@@ -444,7 +526,9 @@ def test_the_page_sends_security_headers_and_loads_nothing_from_elsewhere(client
 
 
 def test_a_loopback_server_refuses_other_host_names():
-    with starlette_testclient.TestClient(create_app(warm=False, allowed_hosts=["127.0.0.1", "localhost"]), base_url="http://127.0.0.1") as c:
+    with starlette_testclient.TestClient(
+        create_app(warm=False, allowed_hosts=["127.0.0.1", "localhost"]), base_url="http://127.0.0.1"
+    ) as c:
         assert c.get("/").status_code == 200
         assert c.get("/", headers={"host": "attacker.example"}).status_code == 400
 
@@ -473,7 +557,9 @@ def listing_templates(tmp_path_factory):
 def test_a_key_with_items_gets_rows_in_the_form(listing_templates):
     app = create_app(templates_dir=listing_templates.directory, warm=False)
     with starlette_testclient.TestClient(app) as c:
-        page = c.get("/", params={"employees": "3000", "countries.0.name": "Germany", "countries.0.employees": "1200"}).text
+        page = c.get(
+            "/", params={"employees": "3000", "countries.0.name": "Germany", "countries.0.employees": "1200"}
+        ).text
     assert 'name="countries.0.name" value="Germany"' in page and 'name="countries.0.employees" value="1200"' in page
     assert 'name="countries.2.name" value=""' in page  # blank rows to fill without JavaScript
     assert "Or name them, one row each" in page and 'name="countries"' in page
@@ -481,9 +567,22 @@ def test_a_key_with_items_gets_rows_in_the_form(listing_templates):
 
 def test_rows_in_a_link_become_the_list_form_of_the_profile(listing_templates):
     fields = profile_fields(listing_templates)
-    form = read_form([("employees", "3000"), ("countries.1.name", "France"), ("countries.1.employees", "800"), ("countries.0.name", "Germany"),
-                      ("countries.0.employees", "1,200"), ("countries.0.pay_index", "1.1"), ("countries.2.name", "")], fields)
-    assert profile_data(form, fields)["countries"] == [{"name": "Germany", "employees": "1,200", "pay_index": 1.1}, {"name": "France", "employees": 800}]
+    form = read_form(
+        [
+            ("employees", "3000"),
+            ("countries.1.name", "France"),
+            ("countries.1.employees", "800"),
+            ("countries.0.name", "Germany"),
+            ("countries.0.employees", "1,200"),
+            ("countries.0.pay_index", "1.1"),
+            ("countries.2.name", ""),
+        ],
+        fields,
+    )
+    assert profile_data(form, fields)["countries"] == [
+        {"name": "Germany", "employees": "1,200", "pay_index": 1.1},
+        {"name": "France", "employees": 800},
+    ]
     assert query_string(form).startswith("employees=3000&countries.0.name=Germany&countries.0.employees=1%2C200")
     again = form_from_data(profile_data(form, fields), fields)
     assert again.rows["countries"][1] == {"name": "France", "employees": "800"}
@@ -491,7 +590,10 @@ def test_rows_in_a_link_become_the_list_form_of_the_profile(listing_templates):
 
 def test_a_number_and_rows_that_disagree_are_refused(listing_templates):
     fields = profile_fields(listing_templates)
-    form = read_form([("employees", "3000"), ("countries", "3"), ("countries.0.name", "Germany"), ("countries.0.employees", "10")], fields)
+    form = read_form(
+        [("employees", "3000"), ("countries", "3"), ("countries.0.name", "Germany"), ("countries.0.employees", "10")],
+        fields,
+    )
     profile_data(form, fields)
     assert form.errors["countries"].startswith("give either the number or the named rows, not both")
 
@@ -513,8 +615,15 @@ def test_new_summary_keys_and_seat_fields_show_when_the_planner_adds_them(monkey
 
     def richer(self):
         data = original(self)
-        data["summary"]["benchmark_hr_per_100"] |= {"status": "above", "reasons": ["Three countries add local HR.", {"reason": "A union adds labour relations."}]}
-        data["summary"]["operating_model"] = {"name": "three_pillar", "label": "Three pillars", "why": "Because the units are large."}
+        data["summary"]["benchmark_hr_per_100"] |= {
+            "status": "above",
+            "reasons": ["Three countries add local HR.", {"reason": "A union adds labour relations."}],
+        }
+        data["summary"]["operating_model"] = {
+            "name": "three_pillar",
+            "label": "Three pillars",
+            "why": "Because the units are large.",
+        }
         for p in data["positions"]:
             p["unit"], p["country"] = "Retail Banking", "Germany"
         return data
@@ -522,6 +631,13 @@ def test_new_summary_keys_and_seat_fields_show_when_the_planner_adds_them(monkey
     monkeypatch.setattr(Plan, "to_dict", richer)
     with starlette_testclient.TestClient(create_app(warm=False)) as c:
         page = c.get("/plan", params={"employees": "900", "company": "Newer"}).text
-    assert "Above the published range" in page and "Three countries add local HR." in page and "A union adds labour relations." in page
+    assert (
+        "Above the published range" in page
+        and "Three countries add local HR." in page
+        and "A union adds labour relations." in page
+    )
     assert "How HR is organised: Three pillars" in page and "Because the units are large." in page
-    assert '<th scope="col">Unit</th><th scope="col">Country</th>' in page and "<td>Retail Banking</td><td>Germany</td>" in page
+    assert (
+        '<th scope="col">Unit</th><th scope="col">Country</th>' in page
+        and "<td>Retail Banking</td><td>Germany</td>" in page
+    )

@@ -59,9 +59,37 @@ _BODY_LIMIT = UPLOAD_LIMIT + 256_000  # the file plus the profile fields beside 
 HERE = Path(__file__).resolve().parent
 TEAM_TYPES = (".xlsx", ".csv")
 PROFILE_TYPES = (".yaml", ".yml", ".json")
-_SEAT_KEYS = {"id", "title", "role", "family", "level", "reports_to", "functions", "fte", "base_salary", "annual_cost", "rationale"}
-_SUMMARY_KEYS = {"employees", "hr_headcount", "hr_fte", "hr_per_100", "annual_cost", "layers", "widest_span", "seats_by_family", "benchmark_hr_per_100", "operating_model", "functions"}
-_STATUS_WORDS = {"within": "Within the published range", "above": "Above the published range", "below": "Below the published range"}
+_SEAT_KEYS = {
+    "id",
+    "title",
+    "role",
+    "family",
+    "level",
+    "reports_to",
+    "functions",
+    "fte",
+    "base_salary",
+    "annual_cost",
+    "rationale",
+}
+_SUMMARY_KEYS = {
+    "employees",
+    "hr_headcount",
+    "hr_fte",
+    "hr_per_100",
+    "annual_cost",
+    "layers",
+    "widest_span",
+    "seats_by_family",
+    "benchmark_hr_per_100",
+    "operating_model",
+    "functions",
+}
+_STATUS_WORDS = {
+    "within": "Within the published range",
+    "above": "Above the published range",
+    "below": "Below the published range",
+}
 _STATUS_SHORT = {"within": "Within range", "above": "Above range", "below": "Below range"}
 _EVENTS = {"today": "There at the start", "first": "First seat", "again": "Back again", "last": "Last seat goes"}
 _SEAT_ROWS = 400  # grouped rows of the seats table on the page; the workbook has every seat
@@ -135,10 +163,21 @@ class _Site:
         self._lock = threading.Lock()
         from orgplan import __version__
 
-        self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
         self.env.filters.update(fmt=_fmt, money=_money, label=_label, dec2=_dec2)
-        labels = {f.key: f.label for f in self.fields} | {"profile_file": "Profile file", "team": "Team file", "to": "Target size"}
-        self.env.globals.update(version=__version__, GENERAL=GENERAL, sections=sections(self.fields), fields=self.fields, labels=labels)
+        labels = {f.key: f.label for f in self.fields} | {
+            "profile_file": "Profile file",
+            "team": "Team file",
+            "to": "Target size",
+        }
+        self.env.globals.update(
+            version=__version__, GENERAL=GENERAL, sections=sections(self.fields), fields=self.fields, labels=labels
+        )
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -235,10 +274,17 @@ class _Site:
         return {
             "plan": result,
             "summary": self._summary(data["summary"], data["positions"]),
-            "chart_svg": Markup(work.inline_svg(svg, f"Org chart of the recommended HR team for {result.profile.company}")),
+            "chart_svg": Markup(
+                work.inline_svg(svg, f"Org chart of the recommended HR team for {result.profile.company}")
+            ),
             "chart_note": note,
             "chart_qs": query_string(form, **_chart_params(chart)),
-            "branches": [{"title": t, "seats": n, "qs": query_string(form, **_chart_params(chart, root=False), root=i)} for i, t, n in work.branches(result, chart.root)] if note or chart.root else [],
+            "branches": [
+                {"title": t, "seats": n, "qs": query_string(form, **_chart_params(chart, root=False), root=i)}
+                for i, t, n in work.branches(result, chart.root)
+            ]
+            if note or chart.root
+            else [],
             "branch": _branch_title(result, chart.root),
             "whole_qs": query_string(form, **_chart_params(chart, root=False)),
             "seats": self._seat_rows(data["positions"]),
@@ -254,8 +300,15 @@ class _Site:
             model = {"label": model, "why": ""}
         titles = {p["id"]: p["title"] for p in positions or ()}
         ledger = [
-            {"function": self.knowledge.function_label(f), "demand": r.get("demand_fte"), "covered": r.get("covered_fte"), "seats": r.get("seats"), "owner": titles.get(r.get("owner") or "", "-")}
-            for f, r in (s.get("functions") or {}).items() if isinstance(r, Mapping)
+            {
+                "function": self.knowledge.function_label(f),
+                "demand": r.get("demand_fte"),
+                "covered": r.get("covered_fte"),
+                "seats": r.get("seats"),
+                "owner": titles.get(r.get("owner") or "", "-"),
+            }
+            for f, r in (s.get("functions") or {}).items()
+            if isinstance(r, Mapping)
         ]
         bench = s.get("benchmark_hr_per_100")
         benchmark = None
@@ -266,10 +319,28 @@ class _Site:
             numbers = all(isinstance(x, (int, float)) for x in (low, high, value))
             if status is None and numbers:
                 status = "below" if value < low else "above" if value > high else "within"
-            reasons = [r if isinstance(r, str) else (r.get("reason") or r.get("text") or _fmt(r)) if isinstance(r, Mapping) else _fmt(r) for r in bench.get("reasons") or ()]
+            reasons = [
+                r
+                if isinstance(r, str)
+                else (r.get("reason") or r.get("text") or _fmt(r))
+                if isinstance(r, Mapping)
+                else _fmt(r)
+                for r in bench.get("reasons") or ()
+            ]
             headline = _STATUS_WORDS.get(str(status), _label(status) if status else "Published range")
-            sentence = f"{value:.2f} HR staff per 100 employees against a published range of {low:g} to {high:g} for companies of this size." if numbers else ""
-            benchmark = {"status": str(status or ""), "headline": headline, "short": _STATUS_SHORT.get(str(status), headline), "sentence": sentence, "reasons": reasons, "source": bench.get("source", "")}
+            sentence = (
+                f"{value:.2f} HR staff per 100 employees against a published range of {low:g} to {high:g} for companies of this size."
+                if numbers
+                else ""
+            )
+            benchmark = {
+                "status": str(status or ""),
+                "headline": headline,
+                "short": _STATUS_SHORT.get(str(status), headline),
+                "sentence": sentence,
+                "reasons": reasons,
+                "source": bench.get("source", ""),
+            }
         extra = [(_label(k), v) for k, v in s.items() if k not in _SUMMARY_KEYS]
         return {"s": s, "families": families, "benchmark": benchmark, "extra": extra, "model": model, "ledger": ledger}
 
@@ -277,19 +348,35 @@ class _Site:
         titles = {p["id"]: p["title"] for p in positions}
         labels = {k: f.label for k, f in self.knowledge.functions.items()}
         hr = [p for p in positions if p.get("family") not in OUTSIDE_HR and p.get("reports_to") is not None]
-        extras = [k for k in dict.fromkeys(k for p in positions for k in p) if k not in _SEAT_KEYS and all(not isinstance(p.get(k), (dict, list)) for p in positions)
-                  and any(p.get(k) not in (None, "") for p in hr)]  # columns no HR seat fills stay off the page
+        extras = [
+            k
+            for k in dict.fromkeys(k for p in positions for k in p)
+            if k not in _SEAT_KEYS
+            and all(not isinstance(p.get(k), (dict, list)) for p in positions)
+            and any(p.get(k) not in (None, "") for p in hr)
+        ]  # columns no HR seat fills stay off the page
         groups: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         for p in positions:
             if p.get("family") in OUTSIDE_HR or p.get("reports_to") is None:
                 continue
-            shown = {k: titles.get(p[k], p[k]) if k == "dotted_to" and p.get(k) else p.get(k) for k in extras}  # a dotted line by the title it points to
+            shown = {
+                k: titles.get(p[k], p[k]) if k == "dotted_to" and p.get(k) else p.get(k) for k in extras
+            }  # a dotted line by the title it points to
             key = (p["title"], p.get("reports_to") and titles.get(p["reports_to"], p["reports_to"]), *shown.values())
             row = groups.get(key)
             if row is None:
                 row = groups[key] = {
-                    "title": p["title"], "role": p.get("role", ""), "family": p.get("family", ""), "reports_to": key[1] or "-", "extra": [_fmt(v) for v in shown.values()],
-                    "functions": [labels.get(f, f) for f in p.get("functions") or ()], "count": 0, "fte": 0.0, "cost": 0.0, "reasons": [], "ids": [],
+                    "title": p["title"],
+                    "role": p.get("role", ""),
+                    "family": p.get("family", ""),
+                    "reports_to": key[1] or "-",
+                    "extra": [_fmt(v) for v in shown.values()],
+                    "functions": [labels.get(f, f) for f in p.get("functions") or ()],
+                    "count": 0,
+                    "fte": 0.0,
+                    "cost": 0.0,
+                    "reasons": [],
+                    "ids": [],
                 }
             row["count"] += 1
             row["fte"] += float(p.get("fte") or 0)
@@ -300,7 +387,11 @@ class _Site:
                 if text and text not in row["reasons"]:
                     row["reasons"].append(text)
         rows = list(groups.values())
-        return {"rows": rows[:_SEAT_ROWS], "hidden": max(0, len(rows) - _SEAT_ROWS), "extra_headers": [_label(k) for k in extras]}
+        return {
+            "rows": rows[:_SEAT_ROWS],
+            "hidden": max(0, len(rows) - _SEAT_ROWS),
+            "extra_headers": [_label(k) for k in extras],
+        }
 
     def _inputs(self, result: Plan, profile: Mapping[str, Any]) -> list[dict[str, str]]:
         given = set(getattr(result.profile, "given", {}) or {})
@@ -311,11 +402,21 @@ class _Site:
             if key == "functions":
                 text = ", ".join(labels.get(f, f) for f in value)
             elif isinstance(value, list):
-                text = "; ".join(_fmt(v) if not isinstance(v, Mapping) else (str(v.get("name")) if "name" in v else _fmt(v)) for v in value)
+                text = "; ".join(
+                    _fmt(v) if not isinstance(v, Mapping) else (str(v.get("name")) if "name" in v else _fmt(v))
+                    for v in value
+                )
             else:
                 text = _fmt(value)
             wide = key == "functions" or isinstance(value, list)
-            out.append({"label": field.label if field else _label(key), "value": text, "given": "yes" if key in given else "", "wide": wide})
+            out.append(
+                {
+                    "label": field.label if field else _label(key),
+                    "value": text,
+                    "given": "yes" if key in given else "",
+                    "wide": wide,
+                }
+            )
         return sorted(out, key=lambda i: i["wide"])
 
     async def plan_json(self, request: Request) -> Response:
@@ -358,7 +459,10 @@ class _Site:
                     return None
                 folded, note = work.fit_chart(result, chart, work.FULL_CHART_SEATS, work.FULL_CHART_WIDEST)
                 extra = {"note": note} if note else {}
-                return self.remember(("chart", query_string(form), folded, suffix), lambda: work.chart_bytes(result, suffix, folded, **extra)), note
+                return self.remember(
+                    ("chart", query_string(form), folded, suffix),
+                    lambda: work.chart_bytes(result, suffix, folded, **extra),
+                ), note
 
             made = await run_in_threadpool(make)
             if made is None:
@@ -387,7 +491,15 @@ class _Site:
 
         roles = ", ".join(f"{jd.title} ({jd.role})" for jd in job_descriptions(result))
         message = f"The plan for {result.profile.company} has no role {key!r}" if key else "Name a role with role=KEY"
-        return self.page(request, "problem.html", status=404, form=form, tab="plan", title="No such role in this plan", message=f"{message}; its roles are: {roles}.")
+        return self.page(
+            request,
+            "problem.html",
+            status=404,
+            form=form,
+            tab="plan",
+            title="No such role in this plan",
+            message=f"{message}; its roles are: {roles}.",
+        )
 
     def job_file(self, suffix: str) -> Callable[[Request], Awaitable[Response]]:
         """The job description of the query's ``role``: the page (``suffix`` '') or the Word document ('.docx')."""
@@ -403,7 +515,9 @@ class _Site:
             if jd is None:
                 return self._no_such_role(request, form, result, key)
             if not suffix:
-                return self.page(request, "job.html", form=form, tab="plan", plan=result, jd=jd, role_qs=query_string(form, role=key))
+                return self.page(
+                    request, "job.html", form=form, tab="plan", plan=result, jd=jd, role_qs=query_string(form, role=key)
+                )
             data = await run_in_threadpool(self.remember, ("job", query_string(form), key), lambda: docx_bytes(jd))
             return Response(data, media_type=work.MEDIA_TYPES[suffix], headers=_download(f"{key}{suffix}"))
 
@@ -434,7 +548,9 @@ class _Site:
                 form.errors["to"] = f"expected a whole number of employees, got {request.query_params.get('to')!r}"
                 return profile, None
         if target <= profile.employees:
-            form.errors["to"] = f"{target:,} is not larger than the company's {profile.employees:,} employees; enter a larger target"
+            form.errors["to"] = (
+                f"{target:,} is not larger than the company's {profile.employees:,} employees; enter a larger target"
+            )
             return profile, None
         if top is not None and target > top:
             form.errors["to"] = f"expected a whole number up to {top:,}, got {target:,}"
@@ -453,23 +569,40 @@ class _Site:
             profile, target = self._target(form, request)
             if profile is None:
                 return None
-            view: dict[str, Any] = {"company": profile.company, "employees": profile.employees, "to": request.query_params.get("to", ""), "growth": profile.growth_rate}
+            view: dict[str, Any] = {
+                "company": profile.company,
+                "employees": profile.employees,
+                "to": request.query_params.get("to", ""),
+                "growth": profile.growth_rate,
+            }
             if target is None:
                 return view
             r = self._roadmap(profile, target)
             qs = query_string(form, to=target)
             svg = self.remember(("roadmap", qs, ".svg"), lambda: work.roadmap_chart_bytes(r, ".svg"))
             view.update(
-                to=target, qs_to=qs, r=r,
+                to=target,
+                qs_to=qs,
+                r=r,
                 chart_svg=Markup(work.inline_svg(svg, f"HR staff and cost against company size for {profile.company}")),
-                milestones=[{"employees": m.employees, "event": _EVENTS.get(m.event, m.event), "title": m.title, "reason": m.reason} for m in r.milestones],
+                milestones=[
+                    {
+                        "employees": m.employees,
+                        "event": _EVENTS.get(m.event, m.event),
+                        "title": m.title,
+                        "reason": m.reason,
+                    }
+                    for m in r.milestones
+                ],
             )
             return view
 
         view = await run_in_threadpool(make)
         if view is None:
             return self.form_page(request, form)
-        return self.page(request, "roadmap.html", status=400 if "to" in form.errors else 200, form=form, tab="roadmap", **view)
+        return self.page(
+            request, "roadmap.html", status=400 if "to" in form.errors else 200, form=form, tab="roadmap", **view
+        )
 
     def roadmap_file(self, suffix: str) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -488,7 +621,11 @@ class _Site:
             data = await run_in_threadpool(make)
             if data is None:
                 return self.form_page(request, form)
-            return Response(data, media_type=work.MEDIA_TYPES[suffix], headers=_download(f"roadmap{suffix}", inline=suffix == ".svg"))
+            return Response(
+                data,
+                media_type=work.MEDIA_TYPES[suffix],
+                headers=_download(f"roadmap{suffix}", inline=suffix == ".svg"),
+            )
 
         return endpoint
 
@@ -499,7 +636,9 @@ class _Site:
         key = request.query_params.get("team", "")
         held = self.teams.get(key) if key else None
         if key and held is None:
-            form.errors["team"] = "this server no longer holds that team file (it keeps recent uploads while it runs); upload it again"
+            form.errors["team"] = (
+                "this server no longer holds that team file (it keeps recent uploads while it runs); upload it again"
+            )
         view = await run_in_threadpool(self._compare_view, form, held, key)
         if view is None:
             return self.form_page(request, form)
@@ -526,20 +665,45 @@ class _Site:
         lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess]
         note = "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
         folded, fold_note = work.fit_chart(result, work.ChartRequest(), work.PAGE_CHART_SEATS, work.PAGE_CHART_WIDEST)
-        svg = self.remember(("gap", qs, folded, ".svg"), lambda: work.chart_bytes(result, ".svg", folded, marks=gap.marks, note=note))
-        view.update(gap=self._gap_view(gap), team_name=name, qs_team=qs, chart_note=fold_note,
-                    chart_svg=Markup(work.inline_svg(svg, "Recommended org chart with each seat tagged new, changed or kept")))
+        svg = self.remember(
+            ("gap", qs, folded, ".svg"), lambda: work.chart_bytes(result, ".svg", folded, marks=gap.marks, note=note)
+        )
+        view.update(
+            gap=self._gap_view(gap),
+            team_name=name,
+            qs_team=qs,
+            chart_note=fold_note,
+            chart_svg=Markup(work.inline_svg(svg, "Recommended org chart with each seat tagged new, changed or kept")),
+        )
         return view
 
     def _gap_view(self, gap: Any) -> dict[str, Any]:
         sides = gap.summaries()
         plan = gap.plan
         rows = []
-        for key, label, kind in (("hr_headcount", "HR seats", "int"), ("hr_fte", "HR FTE", "fte"), ("hr_per_100", "HR staff per 100 employees", "ratio"),
-                                 ("annual_cost", "Annual cost", "money"), ("layers", "Layers", "int"), ("widest_span", "Widest span", "int")):
+        for key, label, kind in (
+            ("hr_headcount", "HR seats", "int"),
+            ("hr_fte", "HR FTE", "fte"),
+            ("hr_per_100", "HR staff per 100 employees", "ratio"),
+            ("annual_cost", "Annual cost", "money"),
+            ("layers", "Layers", "int"),
+            ("widest_span", "Widest span", "int"),
+        ):
             a, b = sides["current"][key], sides["recommended"][key]
-            show = {"int": lambda x: f"{x:,.0f}", "fte": lambda x: f"{x:,.2f}", "ratio": lambda x: f"{x:.2f}", "money": _money}[kind]
-            rows.append({"label": label, "current": show(a), "recommended": show(b), "difference": ("+" if b >= a else "-") + show(abs(b - a))})
+            show = {
+                "int": lambda x: f"{x:,.0f}",
+                "fte": lambda x: f"{x:,.2f}",
+                "ratio": lambda x: f"{x:.2f}",
+                "money": _money,
+            }[kind]
+            rows.append(
+                {
+                    "label": label,
+                    "current": show(a),
+                    "recommended": show(b),
+                    "difference": ("+" if b >= a else "-") + show(abs(b - a)),
+                }
+            )
 
         def title(seat_id: str | None) -> str:
             try:
@@ -551,11 +715,33 @@ class _Site:
         diff = gap.cost_difference
         return {
             "rows": rows,
-            "add": [{"title": m.recommended.title, "id": m.recommended.id, "reports_to": title(m.recommended.reports_to), "why": m.why} for m in gap.to_add],
-            "change": [{"current": f"{m.current.title} ({m.current.id})", "recommended": f"{m.recommended.title} ({m.recommended.id})", "changes": list(m.changes), "why": m.why} for m in gap.changed],
-            "kept": [{"current": f"{m.current.title} ({m.current.id})", "recommended": m.recommended.id, "why": m.why} for m in gap.kept],
+            "add": [
+                {
+                    "title": m.recommended.title,
+                    "id": m.recommended.id,
+                    "reports_to": title(m.recommended.reports_to),
+                    "why": m.why,
+                }
+                for m in gap.to_add
+            ],
+            "change": [
+                {
+                    "current": f"{m.current.title} ({m.current.id})",
+                    "recommended": f"{m.recommended.title} ({m.recommended.id})",
+                    "changes": list(m.changes),
+                    "why": m.why,
+                }
+                for m in gap.changed
+            ],
+            "kept": [
+                {"current": f"{m.current.title} ({m.current.id})", "recommended": m.recommended.id, "why": m.why}
+                for m in gap.kept
+            ],
             "excess": [{"current": f"{m.current.title} ({m.current.id})", "why": m.why} for m in gap.excess],
-            "spans": [f"{s.title} ({s.id}) has {n} direct reports; the limit is {plan.profile.max_span}" for s, n in gap.spans_over],
+            "spans": [
+                f"{s.title} ({s.id}) has {n} direct reports; the limit is {plan.profile.max_span}"
+                for s, n in gap.spans_over
+            ],
             "uncovered": [labels.get(f, f) for f in gap.uncovered],
             "cost_difference": ("+" if diff >= 0 else "-") + _money(abs(diff)),
             "estimated": gap.estimated_costs,
@@ -572,7 +758,9 @@ class _Site:
         if not name:
             form.errors["team"] = "choose your current team's file (.xlsx or .csv) to upload"
         elif Path(name).suffix.lower() not in TEAM_TYPES:
-            form.errors["team"] = f"{name}: expected a .xlsx or .csv team file, got {Path(name).suffix or 'no extension'}"
+            form.errors["team"] = (
+                f"{name}: expected a .xlsx or .csv team file, got {Path(name).suffix or 'no extension'}"
+            )
         content = await upload.read() if name and "team" not in form.errors else b""  # type: ignore[union-attr]
         if len(content) > UPLOAD_LIMIT:
             return self._too_large(request)
@@ -597,7 +785,9 @@ class _Site:
             key = request.query_params.get("team", "")
             held = self.teams.get(key)
             if held is None:
-                form.errors["team"] = "this server no longer holds that team file (it keeps recent uploads while it runs); upload it again"
+                form.errors["team"] = (
+                    "this server no longer holds that team file (it keeps recent uploads while it runs); upload it again"
+                )
 
             def make() -> bytes | None:
                 result = self.plan_for(form)
@@ -607,9 +797,13 @@ class _Site:
                 gap = compare(team, result)
                 qs = query_string(form, team=key)
                 if suffix == ".xlsx":
-                    return self.remember(("gap", qs, suffix), lambda: work.workbook_bytes(result, comparison=gap, marks=gap.marks))
+                    return self.remember(
+                        ("gap", qs, suffix), lambda: work.workbook_bytes(result, comparison=gap, marks=gap.marks)
+                    )
                 folded, _ = work.fit_chart(result, work.ChartRequest(), work.FULL_CHART_SEATS, work.FULL_CHART_WIDEST)
-                return self.remember(("gap", qs, folded, suffix), lambda: work.chart_bytes(result, suffix, folded, marks=gap.marks))
+                return self.remember(
+                    ("gap", qs, folded, suffix), lambda: work.chart_bytes(result, suffix, folded, marks=gap.marks)
+                )
 
             data = await run_in_threadpool(make)
             if data is None:
@@ -643,29 +837,55 @@ class _Site:
             return None
         if not any(s.values or s.rows for s in sides.values()):  # a first visit: today against three years of growth
             target = default_target(checked.profile)
-            sides["b"].values["employees"] = str(target if target > checked.profile.employees else checked.profile.employees * 2)
+            sides["b"].values["employees"] = str(
+                target if target > checked.profile.employees else checked.profile.employees * 2
+            )
         plans: dict[str, Any] = {}
         merged: dict[str, Form] = {}
         for name, side in sides.items():
-            combined = Form(values={**base.values, **{k: v for k, v in side.values.items() if v not in ("", [])}}, rows={**base.rows, **{k: v for k, v in side.rows.items() if v}})
+            combined = Form(
+                values={**base.values, **{k: v for k, v in side.values.items() if v not in ("", [])}},
+                rows={**base.rows, **{k: v for k, v in side.rows.items() if v}},
+            )
             merged[name] = combined
             result = self.plan_for(combined)
             if result is None:
                 for key, message in combined.errors.items():
                     base.errors[f"{name}.{key}" if key != GENERAL else f"{name}."] = message
             plans[name] = result
-        view: dict[str, Any] = {"sides": sides, "base_profile": checked.profile, "scalar_fields": [f for f in self.fields if f.kind != "functions"]}
-        view["qs_sides"] = query_string(base) + "&" + "&".join(query_string(sides[p], prefix=f"{p}.") for p in sides if query_string(sides[p]))
+        view: dict[str, Any] = {
+            "sides": sides,
+            "base_profile": checked.profile,
+            "scalar_fields": [f for f in self.fields if f.kind != "functions"],
+        }
+        view["qs_sides"] = (
+            query_string(base)
+            + "&"
+            + "&".join(query_string(sides[p], prefix=f"{p}.") for p in sides if query_string(sides[p]))
+        )
         if plans["a"] is None or plans["b"] is None:
             return view
         gap = compare(plans["a"], plans["b"])
         rows = []
-        for key, label, show in (("employees", "Employees", lambda x: f"{x:,}"), ("hr_headcount", "HR seats", lambda x: f"{x:,}"), ("hr_fte", "HR FTE", lambda x: f"{x:,.2f}"),
-                                 ("hr_per_100", "HR staff per 100 employees", lambda x: f"{x:.2f}"), ("annual_cost", "Annual cost", _money),
-                                 ("layers", "Layers", lambda x: f"{x:,}"), ("widest_span", "Widest span", lambda x: f"{x:,}")):
+        for key, label, show in (
+            ("employees", "Employees", lambda x: f"{x:,}"),
+            ("hr_headcount", "HR seats", lambda x: f"{x:,}"),
+            ("hr_fte", "HR FTE", lambda x: f"{x:,.2f}"),
+            ("hr_per_100", "HR staff per 100 employees", lambda x: f"{x:.2f}"),
+            ("annual_cost", "Annual cost", _money),
+            ("layers", "Layers", lambda x: f"{x:,}"),
+            ("widest_span", "Widest span", lambda x: f"{x:,}"),
+        ):
             a, b = plans["a"].summary.get(key), plans["b"].summary.get(key)
             if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-                rows.append({"label": label, "a": show(a), "b": show(b), "difference": ("+" if b >= a else "-") + show(abs(b - a))})
+                rows.append(
+                    {
+                        "label": label,
+                        "a": show(a),
+                        "b": show(b),
+                        "difference": ("+" if b >= a else "-") + show(abs(b - a)),
+                    }
+                )
         view.update(plans=plans, rows=rows, gap=self._gap_view(gap), links={p: query_string(merged[p]) for p in merged})
         return view
 
@@ -690,8 +910,13 @@ class _Site:
         return await limited.form(max_files=2, max_fields=2000, max_part_size=_BODY_LIMIT)
 
     def _too_large(self, request: Request) -> Response:
-        return self.page(request, "problem.html", status=413, title="That file is too large",
-                         message=f"Uploads are limited to {UPLOAD_LIMIT / 1e6:g} MB. A team list or a profile is far smaller; check you picked the right file.")
+        return self.page(
+            request,
+            "problem.html",
+            status=413,
+            title="That file is too large",
+            message=f"Uploads are limited to {UPLOAD_LIMIT / 1e6:g} MB. A team list or a profile is far smaller; check you picked the right file.",
+        )
 
 
 def _read_profile_file(name: str, content: bytes) -> Any:
@@ -764,7 +989,12 @@ class _Headers:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
-                for k, v in ((b"content-security-policy", self.POLICY), (b"x-content-type-options", "nosniff"), (b"referrer-policy", "no-referrer"), (b"x-frame-options", "DENY")):
+                for k, v in (
+                    (b"content-security-policy", self.POLICY),
+                    (b"x-content-type-options", "nosniff"),
+                    (b"referrer-policy", "no-referrer"),
+                    (b"x-frame-options", "DENY"),
+                ):
                     if k not in names:
                         headers.append((k, v.encode()))
                 message = {**message, "headers": headers}
@@ -773,7 +1003,13 @@ class _Headers:
         await self.app(scope, receive, with_headers)
 
 
-def create_app(*, rules: str | None = None, templates_dir: str | None = None, allowed_hosts: list[str] | None = None, warm: bool = True) -> Starlette:
+def create_app(
+    *,
+    rules: str | None = None,
+    templates_dir: str | None = None,
+    allowed_hosts: list[str] | None = None,
+    warm: bool = True,
+) -> Starlette:
     """The Starlette app of ``orgplan serve``.
 
     ``rules`` and ``templates_dir`` plan with another rule pack or knowledge folder, as
@@ -789,15 +1025,26 @@ def create_app(*, rules: str | None = None, templates_dir: str | None = None, al
     async def not_found(request: Request, exc: Exception) -> Response:
         code = getattr(exc, "status_code", 404)
         title = "Page not found" if code == 404 else "That did not work"
-        message = "There is no page at this address." if code == 404 else str(getattr(exc, "detail", "")) or "The request could not be handled."
+        message = (
+            "There is no page at this address."
+            if code == 404
+            else str(getattr(exc, "detail", "")) or "The request could not be handled."
+        )
         return site.page(request, "problem.html", status=code, title=title, message=message)
 
     async def orgplan_error(request: Request, exc: Exception) -> Response:
-        return site.page(request, "problem.html", status=400, title="orgplan could not use that input", message=str(exc))
+        return site.page(
+            request, "problem.html", status=400, title="orgplan could not use that input", message=str(exc)
+        )
 
     async def server_error(request: Request, exc: Exception) -> Response:
-        return site.page(request, "problem.html", status=500, title="Something went wrong",
-                         message="orgplan hit a problem it did not expect. The details are in the terminal that runs orgplan serve.")
+        return site.page(
+            request,
+            "problem.html",
+            status=500,
+            title="Something went wrong",
+            message="orgplan hit a problem it did not expect. The details are in the terminal that runs orgplan serve.",
+        )
 
     routes = [
         Route("/", site.home),
@@ -832,7 +1079,9 @@ def create_app(*, rules: str | None = None, templates_dir: str | None = None, al
             yield
 
     app = Starlette(
-        routes=routes, middleware=middleware, lifespan=lifespan,
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
         exception_handlers={HTTPException: not_found, OrgplanError: orgplan_error, 500: server_error},
     )
     app.state.site = site

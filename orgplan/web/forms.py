@@ -37,7 +37,20 @@ if TYPE_CHECKING:
     from orgplan import Profile
     from orgplan.templates import Templates
 
-__all__ = ["Choice", "Field", "Form", "profile_fields", "sections", "read_form", "form_from_data", "profile_data", "check", "query_pairs", "query_string", "GENERAL"]
+__all__ = [
+    "Choice",
+    "Field",
+    "Form",
+    "profile_fields",
+    "sections",
+    "read_form",
+    "form_from_data",
+    "profile_data",
+    "check",
+    "query_pairs",
+    "query_string",
+    "GENERAL",
+]
 
 GENERAL = ""  # the errors key for problems that belong to no single field (an unknown key)
 _NUMERIC = ("integer", "number")
@@ -122,16 +135,30 @@ def _field(key: str, spec: Mapping[str, Any], templates: Templates | None) -> Fi
     choices: tuple[Choice, ...] = ()
     if kind == "choice":
         titles = spec.get("titles") or {}
-        choices = tuple(Choice(str(c), f"{titles[c]} ({c})" if c in titles else str(c).replace("_", " ").capitalize()) for c in spec.get("choices", ()))
+        choices = tuple(
+            Choice(str(c), f"{titles[c]} ({c})" if c in titles else str(c).replace("_", " ").capitalize())
+            for c in spec.get("choices", ())
+        )
     elif kind == "functions" and templates is not None:
         choices = tuple(Choice(k, f.label, f.description) for k, f in templates.functions.items())
         help_text = "Tick the functions the company needs HR to cover. Leave them all unticked for the core set for the company's size."
     items_spec = spec.get("items")
-    items = tuple(_field(str(k), v, None) for k, v in items_spec.items() if isinstance(v, Mapping)) if isinstance(items_spec, Mapping) else ()
+    items = (
+        tuple(_field(str(k), v, None) for k, v in items_spec.items() if isinstance(v, Mapping))
+        if isinstance(items_spec, Mapping)
+        else ()
+    )
     return Field(
-        key=key, kind=kind, label=label, help=help_text, required=bool(spec.get("required")),
-        default=_text(spec["default"]) if "default" in spec else "", low=spec.get("min"), high=spec.get("max"),
-        choices=choices, items=items,
+        key=key,
+        kind=kind,
+        label=label,
+        help=help_text,
+        required=bool(spec.get("required")),
+        default=_text(spec["default"]) if "default" in spec else "",
+        low=spec.get("min"),
+        high=spec.get("max"),
+        choices=choices,
+        items=items,
     )
 
 
@@ -162,7 +189,9 @@ def sections(fields: Iterable[Field]) -> list[tuple[str, list[Field]]]:
     return [(title, group) for title, group in out if group]
 
 
-def read_form(pairs: Iterable[tuple[str, str]], fields: Iterable[Field], *, prefix: str = "", skip: Iterable[str] = ()) -> Form:
+def read_form(
+    pairs: Iterable[tuple[str, str]], fields: Iterable[Field], *, prefix: str = "", skip: Iterable[str] = ()
+) -> Form:
     """Read the (name, value) pairs of a form or query string.
 
     Only names starting with ``prefix`` are read (it is stripped). Names in ``skip`` -
@@ -176,7 +205,7 @@ def read_form(pairs: Iterable[tuple[str, str]], fields: Iterable[Field], *, pref
     for raw_name, raw_value in pairs:
         if not raw_name.startswith(prefix):
             continue
-        name, value = raw_name[len(prefix):], raw_value if isinstance(raw_value, str) else ""
+        name, value = raw_name[len(prefix) :], raw_value if isinstance(raw_value, str) else ""
         if not name or name in skipped or any(s.endswith(".") and name.startswith(s) for s in skipped):
             continue
         row = _ROW.match(name)
@@ -210,7 +239,12 @@ def form_from_data(data: Mapping[str, Any], fields: Iterable[Field]) -> Form:
         spec = by_key.get(key)
         if key == "functions" and isinstance(value, (list, tuple)):
             form.values["functions"] = [_text(v) for v in value]
-        elif spec is not None and spec.items and isinstance(value, (list, tuple)) and all(isinstance(v, Mapping) for v in value):
+        elif (
+            spec is not None
+            and spec.items
+            and isinstance(value, (list, tuple))
+            and all(isinstance(v, Mapping) for v in value)
+        ):
             form.rows[key] = [{str(k): _text(v) for k, v in row.items()} for row in value]
         else:
             form.values[key] = _text(value)
@@ -248,10 +282,15 @@ def profile_data(form: Form, fields: Iterable[Field] | None = None) -> dict[str,
         if not rows:
             continue
         items = {f.key: f for f in by_key[key].items} if key in by_key else {}
-        listed = [{k: (_number(v) if k in items and items[k].numeric else v) for k, v in row.items() if v != ""} for row in rows]
+        listed = [
+            {k: (_number(v) if k in items and items[k].numeric else v) for k, v in row.items() if v != ""}
+            for row in rows
+        ]
         given = data.get(key)
         if given is not None and given != len(listed):
-            form.errors[key] = f"give either the number or the named rows, not both ({_text(given)} given, {len(listed)} rows named)"
+            form.errors[key] = (
+                f"give either the number or the named rows, not both ({_text(given)} given, {len(listed)} rows named)"
+            )
         data[key] = listed
     return data
 
@@ -264,7 +303,7 @@ def _place(where: str | None, fields: Mapping[str, Field]) -> tuple[str, str]:
     key = head.group(0) if head else where
     if key not in fields:
         return GENERAL, f"{where}: "
-    rest = where[len(key):].lstrip(".")
+    rest = where[len(key) :].lstrip(".")
     return key, f"{rest}: " if rest else ""
 
 

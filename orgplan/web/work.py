@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import threading
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +31,25 @@ if TYPE_CHECKING:
     from orgplan.templates import Templates
 
 __all__ = [
-    "DRAW_LOCK", "ChartRequest", "chart_request", "fit_chart", "branches", "chart_bytes", "inline_svg", "workbook_bytes", "jobs_zip_bytes",
-    "roadmap_chart_bytes", "roadmap_workbook_bytes", "TeamStore", "read_uploaded_team", "FULL_CHART_SEATS",
-    "PAGE_CHART_SEATS", "PAGE_CHART_WIDEST", "FULL_CHART_WIDEST", "EXPAND_SEATS", "MEDIA_TYPES",
+    "DRAW_LOCK",
+    "ChartRequest",
+    "chart_request",
+    "fit_chart",
+    "branches",
+    "chart_bytes",
+    "inline_svg",
+    "workbook_bytes",
+    "jobs_zip_bytes",
+    "roadmap_chart_bytes",
+    "roadmap_workbook_bytes",
+    "TeamStore",
+    "read_uploaded_team",
+    "FULL_CHART_SEATS",
+    "PAGE_CHART_SEATS",
+    "PAGE_CHART_WIDEST",
+    "FULL_CHART_WIDEST",
+    "EXPAND_SEATS",
+    "MEDIA_TYPES",
 ]
 
 DRAW_LOCK = threading.Lock()
@@ -126,7 +142,9 @@ def _levels(plan: Plan, root: str | None) -> list[int]:
     return counts
 
 
-def fit_chart(plan: Plan, request: ChartRequest, limit: int, widest: int | None = None) -> tuple[ChartRequest, str | None]:
+def fit_chart(
+    plan: Plan, request: ChartRequest, limit: int, widest: int | None = None
+) -> tuple[ChartRequest, str | None]:
     """The request, folded to at most ``limit`` seats drawn; and a sentence saying what was folded (or None).
 
     A folded chart keeps as many levels as fit, with at most ``widest`` seats side by side
@@ -150,10 +168,15 @@ def fit_chart(plan: Plan, request: ChartRequest, limit: int, widest: int | None 
     levels = request.levels
     if total > limit:
         levels = len(levels_now)
-        while levels > 2 and (sum(levels_now[:levels]) > limit or (widest is not None and max(levels_now[:levels]) > widest)):
+        while levels > 2 and (
+            sum(levels_now[:levels]) > limit or (widest is not None and max(levels_now[:levels]) > widest)
+        ):
             levels -= 1
         below = "" if request.root is None else " in this branch"
-        notes.insert(0, f"The top {levels} levels of {total:,} HR seats{below}; each folded box says how many seats sit below it.")
+        notes.insert(
+            0,
+            f"The top {levels} levels of {total:,} HR seats{below}; each folded box says how many seats sit below it.",
+        )
     folded = ChartRequest(levels, request.root, request.direction, request.detail, expand)
     return folded, " ".join(notes) or None
 
@@ -226,7 +249,9 @@ def jobs_zip_bytes(plan: Plan) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in job_files(plan).items():
-            archive.writestr(zipfile.ZipInfo(f"jobs/{name}", date_time=(2020, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+            archive.writestr(
+                zipfile.ZipInfo(f"jobs/{name}", date_time=(2020, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED
+            )
     return out.getvalue()
 
 
@@ -300,7 +325,9 @@ class TeamStore:
         with self._lock:
             self._items[key] = (name, data)
             self._items.move_to_end(key)
-            while len(self._items) > self._count or (len(self._items) > 1 and sum(len(d) for _, d in self._items.values()) > self._total):
+            while len(self._items) > self._count or (
+                len(self._items) > 1 and sum(len(d) for _, d in self._items.values()) > self._total
+            ):
                 self._items.popitem(last=False)
         return key
 
@@ -327,7 +354,14 @@ def read_uploaded_team(name: str, data: bytes, templates: Templates) -> Team:
             raise TeamFileError(exc.message, path=name, where=exc.where) from None
 
 
-def cached(cache: OrderedDict[Any, bytes], lock: threading.Lock, key: Any, make: Callable[[], bytes], limit: int = 48, total: int = 96 * 1024 * 1024) -> bytes:
+def cached(
+    cache: OrderedDict[Any, bytes],
+    lock: threading.Lock,
+    key: Any,
+    make: Callable[[], bytes],
+    limit: int = 48,
+    total: int = 96 * 1024 * 1024,
+) -> bytes:
     """``make()``'s bytes, remembered under ``key`` among the latest ``limit`` results (at most ``total`` bytes)."""
     with lock:
         if key in cache:
