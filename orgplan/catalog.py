@@ -131,6 +131,7 @@ class Role:
     skills: tuple[str, ...] = ()
     next_steps: tuple[str, ...] = ()
     reports_to: tuple[str, ...] = ()
+    own_place_only: frozenset[str] = frozenset()  # of reports_to: roles that lead these seats only in their own unit or country
     leads: tuple[str, ...] = ()
     salary_note: str | None = None
     also_called: tuple[str, ...] = ()
@@ -265,6 +266,7 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
             )
         )
         leads = tuple(_known(raw.get("leads", []), functions, path, f"{where}.leads", "function"))
+        managers = _managers(raw.get("reports_to", []), path, f"{where}.reports_to")
         roles[str(key)] = Role(
             key=str(key),
             title=expect_text(raw["title"], error=TemplateError, path=path, where=f"{where}.title"),
@@ -276,7 +278,8 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
             responsibilities=tuple(str(x) for x in raw.get("responsibilities", [])),
             skills=tuple(str(x) for x in raw.get("skills", [])),
             next_steps=tuple(str(x) for x in raw.get("next_steps", [])),
-            reports_to=tuple(str(x) for x in raw.get("reports_to", [])),
+            reports_to=tuple(key for key, _ in managers),
+            own_place_only=frozenset(key for key, own in managers if own),
             leads=leads,
             salary_note=raw.get("salary_note"),
             also_called=tuple(
@@ -416,6 +419,19 @@ def _share(value: Any, path: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise TemplateError(f"expected a share from 0 to 1, got {str(value)[:40]}", path=path, where=where)
     return float(value)
+
+
+def _managers(raw: Any, path: object, where: str) -> list[tuple[str, bool]]:
+    """``reports_to`` in order: each a role key, or ``{role: KEY, own_place: true}`` for a manager
+    who leads these seats only where it serves their own business unit or country."""
+    out = []
+    for i, item in enumerate(expect_list(raw, error=TemplateError, path=path, where=where), start=1):
+        if isinstance(item, dict):
+            check_keys(item, ("role", "own_place"), required=("role",), error=TemplateError, path=path, where=f"{where}[{i}]")
+            out.append((str(item["role"]), _flag(item.get("own_place", False), path, f"{where}[{i}].own_place")))
+        else:
+            out.append((str(item), False))
+    return out
 
 
 def _flag(value: Any, path: object, where: str) -> bool:

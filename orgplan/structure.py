@@ -48,10 +48,14 @@ def link(seats: list[Seat], head: Seat, executive: Seat) -> None:
 def _manager(seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | None], list[Seat]]) -> Seat | None:
     """The least-loaded boss of the first role of ``reports_to`` that serves the seat, preferring one of its own place.
 
-    A boss who serves one country, unit or region leads only that one's seats.
+    A boss who serves one country, unit or region leads only that one's seats; a role the
+    catalog marks ``own_place`` leads the seat only when it serves the seat's own place.
     """
+    own_only = seat.role.own_place_only
     for key in seat.role.reports_to:
         for place in _places(seat.country, seat.unit, seat.region):
+            if key in own_only and place == (None, None, None):  # this manager leads the seat only in its own place
+                continue
             found = [b for b in bosses.get((key, *place), ()) if b is not seat and b.level > seat.level]
             if found:
                 return min(found, key=lambda b: (len(b.children), b.order))

@@ -234,3 +234,16 @@ def test_a_ceo_never_has_a_head_of_hr_whose_only_report_is_a_vp(make_plan, emplo
 def test_the_named_holding_company_keeps_the_invariants(holding):
     _check_structure(holding)
     assert holding.summary["benchmark_hr_per_100"]["status"] == "within"
+
+
+def test_a_units_lead_partner_leads_that_units_generalists_and_no_others(make_plan):
+    units = [{"name": "Plant", "employees": 600}, {"name": "Office", "employees": 300}]
+    p = make_plan(employees=900, business_units=units)
+    lead = next(s for s in p.seats if s.role == "unit_hr_lead")
+    assert lead.unit == "Plant"
+    below = [s for s in p.seats if s.reports_to == lead.id]
+    assert len(below) >= 3 and all(s.role == "hr_generalist" and s.unit == "Plant" for s in below)
+    # a company-wide lead partner (functional HR) leads partners; the generalists keep their HR manager
+    hospital = make_plan(employees=3200, industry="healthcare", unionized_share=0.45, sites=4, turnover_rate=0.2)
+    by_id = {s.id: s for s in hospital.seats}
+    assert {by_id[s.reports_to].role for s in hospital.seats if s.role == "hr_generalist"} == {"hr_manager"}
