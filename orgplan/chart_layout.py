@@ -183,9 +183,10 @@ class _Seats:
                 and lead.is_hr
                 and all(k.id not in self.kids for k in kids)
                 and len({self._leaf_key(k) for k in kids}) == 1
+                and self.marks.get(kids[0].id) == self.marks.get(sid)
+                and seat_label(kids[0]) == seat_label(lead)
             ):
-                if self.marks.get(kids[0].id) == self.marks.get(sid) and seat_label(kids[0]) == seat_label(lead):
-                    self.teamlike.add(sid)
+                self.teamlike.add(sid)
 
     def _post_order(self, root: str) -> list[str]:
         out, stack = [], [root]
@@ -768,7 +769,7 @@ def _copy(lay: Layout) -> Layout:
     from copy import copy
 
     boxes = [copy(b) for b in lay.boxes]
-    by_id = {id(old): new for old, new in zip(lay.boxes, boxes)}
+    by_id = {id(old): new for old, new in zip(lay.boxes, boxes, strict=True)}
     for b in boxes:
         b.children = [by_id[id(c)] for c in b.children if id(c) in by_id]
     return Layout(

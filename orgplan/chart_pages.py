@@ -312,7 +312,7 @@ def targets(plan: Plan, box: Box) -> list[tuple[Any, dict[str, Any], str]]:
             (("unit", parent, box.unit), {"root": parent, "unit": box.unit}, unit_heading(plan, box.unit or "") + under)
         ]
     keys: dict[Any, list[str]] = {}
-    for sid, key in zip(box.seat_ids[: box.count], box.branch_keys):
+    for sid, key in zip(box.seat_ids[: box.count], box.branch_keys, strict=False):
         keys.setdefault(key, []).append(sid)
     out = []
     for n, (key, ids) in enumerate(keys.items(), start=1):

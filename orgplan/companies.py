@@ -209,7 +209,7 @@ def _header(values: list[Any], t: Templates, path: str | os.PathLike[str], numbe
 
 def _entry(number: int, header: list[str | None], values: list[Any], t: Templates) -> Entry:
     data: dict[str, Any] = {}
-    named = [v for k, v in zip(header, values) if k == "company" and v is not None]
+    named = [v for k, v in zip(header, values, strict=False) if k == "company" and v is not None]
     company = str(named[0]) if named else ""
     for col, value in enumerate(values):
         key = header[col] if col < len(header) else None

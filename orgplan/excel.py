@@ -265,10 +265,10 @@ def _totals(sheet: Sheet, w: _Words, row: int) -> tuple[dict[str, Formula], int]
         ),
     ]
     where = {}
-    for row, (key, label, text, value, fmt) in enumerate(totals, start=row + 1):
-        sheet.put(row, 0, label)
-        sheet.put(row, 1, Formula(text, value), fmt, bold=True)
-        where[key] = Formula(f"=Summary!$B${row + 1}", value)
+    for line, (key, label, text, value, fmt) in enumerate(totals, start=row + 1):
+        sheet.put(line, 0, label)
+        sheet.put(line, 1, Formula(text, value), fmt, bold=True)
+        where[key] = Formula(f"=Summary!$B${line + 1}", value)
     return where, first + 1
 
 
@@ -720,7 +720,7 @@ def _listing(sheet: Sheet, row: int, title: str, headers: tuple[str, ...]) -> in
 
 def _named_figures(sheet: Sheet, w: _Words, row: int) -> int:
     """The costing and planning figures, each a named cell; returns the last row."""
-    row = _listing(sheet, row, "Costing and planning figures", ("Figure", "Value", "Name in formulas", "Source"))
+    top = _listing(sheet, row, "Costing and planning figures", ("Figure", "Value", "Name in formulas", "Source"))
     t, policy = w.t, w.t.hiring
     figures = [
         (f.name, f.value, f.source)
@@ -733,22 +733,23 @@ def _named_figures(sheet: Sheet, w: _Words, row: int) -> int:
             "The company profile: cost-of-labour factor on the catalog's U.S. median salaries.",
         )
     )
-    for row, (name, value, source) in enumerate(figures, start=row + 1):
+    for row, (name, value, source) in enumerate(figures, start=top + 1):
         sheet.put(row, 0, _words_for(name))
         sheet.put(row, 1, value, "General", fill=_INPUT_FILL)
         sheet.put(row, 2, sheet.book.define(name, sheet.name, row, 1) or "")
         sheet.put(row, 3, source, wrap=True)
-    return row
+    return top + len(figures)
 
 
 def _salaries(sheet: Sheet, w: _Words, row: int) -> int:
-    row = _listing(
+    top = _listing(
         sheet,
         row,
         "Salaries (base pay before the profile's salary multiplier)",
         ("Role", "Seats in plan", "Catalog salary (USD)", "Source"),
     )
-    for row, role in enumerate((r for r in w.t.roles.values() if r.is_hr), start=row + 1):
+    roles = [r for r in w.t.roles.values() if r.is_hr]
+    for row, role in enumerate(roles, start=top + 1):
         sheet.put(row, 0, role.title)
         sheet.put(
             row,
@@ -763,12 +764,12 @@ def _salaries(sheet: Sheet, w: _Words, row: int) -> int:
             f"{role.salary.source} ({role.salary.year})" + (f"; {role.salary_note}" if role.salary_note else ""),
             wrap=True,
         )
-    return row
+    return top + len(roles)
 
 
 def _worked_out(sheet: Sheet, w: _Words, row: int) -> int:
     plan, t = w.plan, w.t
-    row = _listing(
+    top = _listing(
         sheet, row, f"Figures worked out for {plan.profile.company}", ("Figure", "Value", "Expression", "Source")
     )
     figures = [(f.name, _words_for(f.name), f) for f in t.derived]
@@ -777,18 +778,18 @@ def _worked_out(sheet: Sheet, w: _Words, row: int) -> int:
         for k, f in t.workload.items()
         if k in plan.profile.functions
     ]
-    for row, (name, label, figure) in enumerate(figures, start=row + 1):
+    for row, (name, label, figure) in enumerate(figures, start=top + 1):
         sheet.put(row, 0, label)
         sheet.put(row, 1, round(float(plan.values.get(name, 0.0)), 3), "#,##0.000")
         sheet.put(row, 2, figure.expression.text if figure.expression else "", wrap=True)
         sheet.put(row, 3, figure.source, wrap=True)
-    return row
+    return top + len(figures)
 
 
 def _bands(sheet: Sheet, w: _Words, row: int) -> int:
-    row = _listing(sheet, row, "Published HR staff per 100 employees", ("Employees", "Low", "High", "Source"))
+    top = _listing(sheet, row, "Published HR staff per 100 employees", ("Employees", "Low", "High", "Source"))
     employees = w.plan.profile.employees
-    for row, band in enumerate(w.t.bands, start=row + 1):
+    for row, band in enumerate(w.t.bands, start=top + 1):
         applies = band.min_employees <= employees <= band.max_employees
         sheet.put(
             row,
@@ -799,19 +800,19 @@ def _bands(sheet: Sheet, w: _Words, row: int) -> int:
         sheet.put(row, 1, band.low, RATIO, bold=applies)
         sheet.put(row, 2, band.high, RATIO, bold=applies)
         sheet.put(row, 3, band.source, wrap=True)
-    return row
+    return top + len(w.t.bands)
 
 
 def _rules(sheet: Sheet, w: _Words, row: int) -> int:
-    row = _listing(sheet, row, "Rules", ("Rule", "Seats added", "What it found", "Source"))
+    top = _listing(sheet, row, "Rules", ("Rule", "Seats added", "What it found", "Source"))
     rules = {r.id: r for r in w.t.rules.rules}
-    for row, result in enumerate(w.plan.rule_results, start=row + 1):
+    for row, result in enumerate(w.plan.rule_results, start=top + 1):
         rule = rules.get(result.rule)
         sheet.put(row, 0, rule.description if rule else _words_for(result.rule.replace("-", "_")), wrap=True)
         sheet.put(row, 1, result.seats if result.fired else None, COUNT)
         sheet.put(row, 2, result.detail if result.fired else f"Did not apply ({result.detail})", wrap=True)
         sheet.put(row, 3, rule.source if rule else "", wrap=True)
-    row += 1
+    row = top + len(w.plan.rule_results) + 1
     sheet.put(row, 0, f"Team leads keep every leader within {w.plan.profile.max_span} direct reports.", wrap=True)
     sheet.put(row, 3, w.t.rules.span.source, wrap=True)
     return row

@@ -110,7 +110,10 @@ def roadmap_tables(r: Roadmap) -> list[Table]:
     rows = []
     for row, s in enumerate(r.steps, start=FIRST_ROW):
         band = (
-            [Formula(f"={col}{row}*A{row}/100", edge * s.employees / 100) for col, edge in zip("EF", s.band)]
+            [
+                Formula(f"={col}{row}*A{row}/100", edge * s.employees / 100)
+                for col, edge in zip("EF", s.band, strict=True)
+            ]
             if s.band
             else [None, None]
         )

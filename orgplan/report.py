@@ -200,7 +200,7 @@ def _grid(head: tuple[str, ...], body: Sequence[tuple[str, ...]], left: set[int]
 
     def line(cells: tuple[str, ...]) -> str:
         return "  ".join(
-            c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
+            c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
     return [line(head), line(tuple("-" * w for w in widths)), *(line(r) for r in body)]

@@ -350,7 +350,7 @@ def sensitivity_tables(s: Sensitivity) -> list[Table]:
     labels = [fields[k].get("label", k) for k in keys]
     sample_rows = [
         [i, *(values[k] for k in keys), *(r.summary[m] for _, m, _ in MEASURES)]
-        for i, (values, r) in enumerate(zip(s.samples, s.results), start=1)
+        for i, (values, r) in enumerate(zip(s.samples, s.results, strict=True), start=1)
     ]
     sample_formats = {
         i + 1: "0.0%" if fields[v.key].get("format") == "percent" else "#,##0" if v.whole else "#,##0.00##"

@@ -690,8 +690,8 @@ class Sheet:
         printing.apply(self.ws, repeat_rows, self._title, self.last_row, cut=print_cols is not None)
 
     def _fit_columns(self) -> dict[int, float]:
-        words = {}
-        for row, col, title in self._headers:  # a header takes at most two lines, broken between words
+        words: dict[int, float] = {}
+        for _row, col, title in self._headers:  # a header takes at most two lines, broken between words
             longest = max((text_width(w, bold=True) for w in title.split()), default=0)
             words[col] = max(words.get(col, 0), max(longest, _halves(title)) + 1.5 + INDENT)
         widths = {}

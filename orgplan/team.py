@@ -13,6 +13,7 @@ import io
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -293,7 +294,7 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
         listed = _functions(
             _text(c.get("functions")),
             functions,
-            lambda f: where.error(f"unknown HR function {shown(f)}{suggest(f, tuple(functions))}", n, "functions"),
+            lambda f, n=n: where.error(f"unknown HR function {shown(f)}{suggest(f, tuple(functions))}", n, "functions"),
         )
         seat_functions = listed or (known.functions if known else ())
         fte = _number(c.get("fte"), n, "fte", where, 0, 1)
@@ -339,7 +340,7 @@ def _title_index(roles: dict[str, Role]) -> dict[str, str]:
     return index
 
 
-def _functions(text: str, vocabulary: dict[str, str], error: Any) -> tuple[str, ...]:
+def _functions(text: str, vocabulary: dict[str, str], error: Callable[[str], Exception]) -> tuple[str, ...]:
     """Function keys or labels separated by semicolons (or commas, where labels have none)."""
     out: list[str] = []
     for piece in (x.strip() for x in text.split(";")):

@@ -81,7 +81,7 @@ def test_batch_plans_the_good_rows_and_names_every_broken_one(companies_csv, tmp
         ),
         templates=templates,
     )
-    row = dict(zip(companies[0], companies[2]))
+    row = dict(zip(companies[0], companies[2], strict=True))
     s = bolt.summary
     assert (row["Employees"], row["HR seats"], row["HR FTE"], row["Annual cost (USD)"]) == (
         2500,
@@ -126,7 +126,7 @@ def test_summary_adds_up_the_companies(companies_csv, tmp_path):
     companies = read_sheet(out / "portfolio.xlsx", "Companies")
     cols = {h: i for i, h in enumerate(companies[0])}
     summary = read_sheet(out / "portfolio.xlsx", "Summary")
-    total = dict(zip(summary[0], summary[-1]))
+    total = dict(zip(summary[0], summary[-1], strict=True))
     assert total["Company size (employees)"] == "All companies" and total["Companies"] == 4
     for header, column in (
         ("Employees", "Employees"),

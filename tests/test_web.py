@@ -492,7 +492,7 @@ def test_concurrent_charts_draw_the_same_pictures_as_one_at_a_time(client):
         together = list(
             pool.map(lambda n: fresh.get("/chart.png", params={"employees": n, "company": f"C{n}"}).content, sizes)
         )
-    assert all(t == alone[n] for n, t in zip(sizes, together))
+    assert all(t == alone[n] for n, t in zip(sizes, together, strict=True))
 
 
 # -- what the server leaves behind ------------------------------------------------------
