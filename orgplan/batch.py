@@ -104,7 +104,8 @@ def plan_many(
 
 
 def _template_paths(t: Templates) -> tuple[str | None, str | None]:
-    """Where a worker finds the templates: None for the bundled ones, which workers on other machines have at their own paths."""
+    """Where a worker finds the templates: None for the bundled ones, which workers on other
+    machines have at their own paths."""
     bundled = templates_dir().resolve()
     if Path(t.directory) == bundled and Path(t.rules.path).resolve() == bundled / "rules.yaml":
         return None, None

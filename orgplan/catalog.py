@@ -174,7 +174,8 @@ class Catalog:
         return _ranks(tuple(self.families))[family]
 
     def qualifications(self, role: str, level: int | None = None) -> Qualifications:
-        """What a seat of ``role`` at ``level`` (default: the role's own) asks for: the level's block with the role's own over it.
+        """What a seat of ``role`` at ``level`` (default: the role's own) asks for: the
+        level's block with the role's own over it.
 
         >>> from orgplan.templates import load_templates
         >>> q = load_templates().catalog.qualifications("talent_acquisition_manager", 7)
@@ -326,7 +327,8 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
 
 
 def _check_texts(role: Role, raw: Any, levels: dict[int, Qualifications], path: object) -> None:
-    """Refuse an HR role whose job description would have a gap: no summary, duties, skills, career steps or qualifications."""
+    """Refuse an HR role whose job description would have a gap: no summary, duties, skills,
+    career steps or qualifications."""
     where = f"roles.{role.key}"
     if not role.summary.strip():
         raise TemplateError(
@@ -350,7 +352,8 @@ def _check_texts(role: Role, raw: Any, levels: dict[int, Qualifications], path: 
         missing = [lv for lv in used if lv not in levels]
         if missing:
             raise TemplateError(
-                f"no qualifications for level {missing[0]}, which this role uses; add a block for it under qualifications",
+                f"no qualifications for level {missing[0]}, which this role uses; add a block for it under "
+                "qualifications",
                 path=path,
                 where=where,
             )

@@ -189,7 +189,8 @@ def _header(values: list[Any], t: Templates, path: str | os.PathLike[str], numbe
         key = profile_key(str(value), t)
         if key is None:
             raise ProfileError(
-                f"unknown column {str(value)[:40]!r}{suggest(_name(str(value)), keys)}; columns are profile keys: {', '.join(keys)}",
+                f"unknown column {str(value)[:40]!r}{suggest(_name(str(value)), keys)}; columns are "
+                f"profile keys: {', '.join(keys)}",
                 path=path,
                 where=f"row {number}",
             )

@@ -203,7 +203,8 @@ def summary_sheet(sheet: Sheet, w: _Words) -> dict[str, Formula]:
 
 
 def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
-    """The company profile from (0-based) ``row``, in words; the headcount is the named cell ``employees``. Returns the last row."""
+    """The company profile from (0-based) ``row``, in words; the headcount is the named cell
+    ``employees``. Returns the last row."""
     p, t = w.plan.profile, w.t
     sheet.section(row, "Company")
     for key, spec in t.profile_fields.items():
@@ -231,7 +232,8 @@ def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
 
 
 def _totals(sheet: Sheet, w: _Words, row: int) -> tuple[dict[str, Formula], int]:
-    """The totals as formulas over Positions from (0-based) ``row``; returns them as references, and the HR-per-100 row."""
+    """The totals as formulas over Positions from (0-based) ``row``; returns them as
+    references, and the HR-per-100 row."""
     sheet.section(row, "Totals (formulas over Positions)")
     hr, employees = w.plan.hr_seats, w.plan.profile.employees
     fte, cost, s = sum(x.fte for x in hr), sum(x.annual_cost for x in w.plan.seats), w.plan.summary
@@ -273,7 +275,8 @@ def _totals(sheet: Sheet, w: _Words, row: int) -> tuple[dict[str, Formula], int]
 
 
 def _against_range(sheet: Sheet, bench: dict[str, Any], row: int, per_100: str) -> int:
-    """The published range (the named cells ``band_low`` and ``band_high``) and where the plan sits; returns the last row."""
+    """The published range (the named cells ``band_low`` and ``band_high``) and where the
+    plan sits; returns the last row."""
     sheet.section(row, "Against the published range")
     for name, label, value in (
         ("band_low", "Published low, HR staff per 100", bench["low"]),
@@ -299,7 +302,10 @@ def _standing(per_100: str, bench: dict[str, Any]) -> Formula:
         for side in ("above", "below")
     }
     said["within"] = "Within the published range"
-    text = f"=IF({per_100}>band_high,{literal(said['above'])},IF({per_100}<band_low,{literal(said['below'])},{literal(said['within'])}))"
+    text = (
+        f"=IF({per_100}>band_high,{literal(said['above'])},"
+        f"IF({per_100}<band_low,{literal(said['below'])},{literal(said['within'])}))"
+    )
     return Formula(text, said[bench["status"]])
 
 
@@ -409,7 +415,8 @@ def structure_sheet(sheet: Sheet, w: _Words) -> None:
     plan = w.plan
     sheet.title(
         "Org structure",
-        "Each row's team columns add up the seat and everyone below it. Use the outline buttons on the left to fold levels.",
+        "Each row's team columns add up the seat and everyone below it. Use the outline buttons on the "
+        "left to fold levels.",
     )
     sheet.header(2, ("Seat", "ID", "Seats below", "FTE", "Annual cost (USD)", "Team FTE", "Team cost (USD)"))
     sheet.ws.outline_settings(True, False, False, False)  # the +/- buttons sit above each folded block
@@ -549,7 +556,8 @@ def budget_sheet(sheet: Sheet, w: _Words) -> None:
 
 
 def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
-    """Cost by the seats' ``unit`` or ``country`` from (0-based) ``row``; nothing when no seat has one. Returns the next free row."""
+    """Cost by the seats' ``unit`` or ``country`` from (0-based) ``row``; nothing when no
+    seat has one. Returns the next free row."""
     hr = w.plan.hr_seats
     names = sorted({getattr(s, key) for s in hr if getattr(s, key)})
     if not names:
@@ -578,7 +586,8 @@ def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
 
 
 def _total(sheet: Sheet, row: int, top: int, lines: list[Line], seats: bool = True) -> None:
-    """A total line at (0-based) ``row`` under the ``lines`` written from row ``top``, and each line's share of the cost."""
+    """A total line at (0-based) ``row`` under the ``lines`` written from row ``top``, and
+    each line's share of the cost."""
     bottom = top + len(lines) - 1
     cost = sum(line[2] for line in lines)
     sheet.put(row, 0, "Total", bold=True, top_line=True)
@@ -603,12 +612,16 @@ def _total(sheet: Sheet, row: int, top: int, lines: list[Line], seats: bool = Tr
 def hiring_sheet(sheet: Sheet, w: _Words) -> None:
     """Hires and run-rate cost by quarter, then the seats in hiring order, each phase's reason said once."""
     policy = w.t.hiring
-    pace = f"at least {policy.min_hires_per_quarter.value:g} hires a quarter, all seats within {policy.horizon_quarters.value:g} quarters"
+    pace = (
+        f"at least {policy.min_hires_per_quarter.value:g} hires a quarter, all seats within "
+        f"{policy.horizon_quarters.value:g} quarters"
+    )
     hires = w.hires
     note = f"The order in which to fill the seats, by quarter from the start of the plan ({pace})."
     if w.compared:
         note = (
-            f"Only the open seats, to hire: {len(hires)} of the {len(w.plan.hr_seats)} recommended seats; the current team fills the other "
+            f"Only the open seats, to hire: {len(hires)} of the {len(w.plan.hr_seats)} recommended seats; "
+            "the current team fills the other "
             f"{len(w.filled)} (see the Gap sheet). " + note
         )
     sheet.title("Hiring plan", note)
@@ -701,7 +714,8 @@ def assumptions_sheet(sheet: Sheet, w: _Words) -> None:
     sheet.title(
         "Assumptions",
         "Every figure the plan uses, with its source. The shaded values are named cells the workbook's formulas use "
-        "(the name is beside each): change one here and every total follows. To re-plan, change them in orgplan's templates folder.",
+        "(the name is beside each): change one here and every total follows. To re-plan, change them in "
+        "orgplan's templates folder.",
     )
     for col, width in ((0, 46), (2, 40), (3, 70)):
         sheet.cap(col, width)
@@ -827,7 +841,8 @@ def chart_sheet(sheet: Sheet, w: _Words, image: tuple[Path, str]) -> None:
     head = next((s for s in plan.hr_seats if s.reports_to == plan.root.id), None)
     s = plan.summary
     description = (
-        f"Org chart of the recommended HR team for {plan.profile.company}: {s['hr_headcount']} seats in {s['layers']} layers, "
+        f"Org chart of the recommended HR team for {plan.profile.company}: {s['hr_headcount']} seats in "
+        f"{s['layers']} layers, "
         f"led by the {head.title if head else 'head of HR'} reporting to the {plan.root.title}. {note}"
     )
     sheet.image(3, 0, path, description)

@@ -126,7 +126,8 @@ class _Build:
         missing = [f for f in self.profile.functions if f not in covered]
         if missing:
             raise PlanError(
-                f"no seat covers the requested function(s) {', '.join(missing)}; the rule pack needs a rule that covers them",
+                f"no seat covers the requested function(s) {', '.join(missing)}; the rule pack needs a "
+                "rule that covers them",
                 path=self.t.rules.path,
             )
         return self.finish(model, chosen)
@@ -231,7 +232,8 @@ class _Build:
         return count, reason.reason
 
     def outrank(self, seat: Seat) -> None:
-        """The head of HR climbs its ladder at once when a new leader would be its peer, so later rules see its level."""
+        """The head of HR climbs its ladder at once when a new leader would be its peer, so
+        later rules see its level."""
         head = self.head
         assert head is not None
         before = head.name
@@ -417,7 +419,8 @@ class _Build:
 
 
 def _owners(seats: list[Seat], head: Seat, t: Templates, functions: tuple[str, ...]) -> dict[str, Seat | None]:
-    """Who owns each function: its specialist leader, else its most senior specialist, else the most senior seat allowed to."""
+    """Who owns each function: its specialist leader, else its most senior specialist, else
+    the most senior seat allowed to."""
     leaders: dict[str, list[Seat]] = {}
     specialists: dict[str, list[Seat]] = {}
     for s in seats:

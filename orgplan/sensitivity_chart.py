@@ -29,7 +29,8 @@ def draw_sensitivity(s: Sensitivity, fig: Any = None) -> Any:
 
     >>> from orgplan import profile_from_dict
     >>> from orgplan.sensitivity import parse_vary, sensitivity
-    >>> fig = draw_sensitivity(sensitivity(profile_from_dict({"employees": 300}), [parse_vary("employees=200:900")], samples=10))
+    >>> s = sensitivity(profile_from_dict({"employees": 300}), [parse_vary("employees=200:900")], samples=10)
+    >>> fig = draw_sensitivity(s)
     >>> len(fig.axes)
     3
     """

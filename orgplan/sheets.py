@@ -449,7 +449,8 @@ class Book:
         quote: bool = False,
         size: int | None = None,
     ) -> Any:
-        """A cell format: numbers right-aligned and text left-aligned, both one step in from the edge, at the top of the cell."""
+        """A cell format: numbers right-aligned and text left-aligned, both one step in from
+        the edge, at the top of the cell."""
         key = (
             number_format,
             numeric,

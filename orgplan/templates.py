@@ -329,7 +329,8 @@ def _functions(path: Path) -> tuple[dict[str, FunctionInfo], dict[str, str]]:
         pillar = raw["pillar"]
         if pillar not in PILLARS:
             raise TemplateError(
-                f"unknown pillar {str(pillar)[:40]!r}{suggest(str(pillar), PILLARS)}; expected one of: {', '.join(PILLARS)}",
+                f"unknown pillar {str(pillar)[:40]!r}{suggest(str(pillar), PILLARS)}; expected one of: "
+                f"{', '.join(PILLARS)}",
                 path=path,
                 where=f"{where}.pillar",
             )

@@ -31,7 +31,8 @@ PDFTOTEXT = shutil.which("pdftotext")
 needs_office = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice is not installed; formula results are checked by hand elsewhere"
 )
-# Functions of Excel 2007 that orgplan's formulas may use; newer ones (MAXIFS, IFS, XLOOKUP, ...) show #NAME? in Excel 2016 and older.
+# Functions of Excel 2007 that orgplan's formulas may use; newer ones (MAXIFS, IFS, XLOOKUP, ...)
+# show #NAME? in Excel 2016 and older.
 EXCEL_2007 = {
     "SUM",
     "SUMIF",
@@ -78,7 +79,8 @@ def gap(keystone, templates):
 
 @pytest.fixture(scope="module")
 def book(keystone, gap, tmp_path_factory):
-    """The Keystone workbook with the gap sheets, as written (formulas) and as a reader that does not calculate sees it (values)."""
+    """The Keystone workbook with the gap sheets, as written (formulas) and as a reader that
+    does not calculate sees it (values)."""
     path = export_excel(keystone, tmp_path_factory.mktemp("xl") / "plan.xlsx", chart=False, comparison=gap)
     return path, openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
 
@@ -91,7 +93,8 @@ def office(tmp_path_factory):
     (profile / "user" / "registrymodifications.xcu").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
         'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>'
+        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" '
+        'oor:op="fuse"><value>0</value></prop></item>'
         "</oor:items>\n"
     )
     return profile

@@ -280,7 +280,8 @@ def test_dask_missing_says_how_to_get_it(tmp_path, monkeypatch, companies_csv):
     assert result.exit_code == 2
     assert (
         result.output.strip()
-        == "Error: --dask: Dask is not installed: pip install 'orgplan[dask]' (from a checkout: pip install -e '.[dask]')"
+        == "Error: --dask: Dask is not installed: pip install 'orgplan[dask]' (from a checkout: pip install "
+        "-e '.[dask]')"
     )
     with pytest.raises(OptionError, match="Dask is not installed"), open_executor(dask="tcp://127.0.0.1:8786"):
         pass
@@ -289,7 +290,8 @@ def test_dask_missing_says_how_to_get_it(tmp_path, monkeypatch, companies_csv):
 def test_help_loads_neither_dask_nor_the_batch_engine():
     code = (
         "import sys; from orgplan.cli import cli\n"
-        "print(sorted(m for m in ('dask', 'distributed', 'orgplan.batch', 'orgplan.portfolio', 'orgplan.sensitivity', 'concurrent.futures.process') if m in sys.modules))"
+        "print(sorted(m for m in ('dask', 'distributed', 'orgplan.batch', 'orgplan.portfolio', "
+        "'orgplan.sensitivity', 'concurrent.futures.process') if m in sys.modules))"
     )
     assert (
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"

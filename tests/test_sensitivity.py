@@ -96,8 +96,8 @@ def test_the_workbook_holds_the_spread_the_roles_and_every_sample(tmp_path, prof
     )
     assert result.exit_code == 0, result.output
     assert (
-        "How sure is the plan for Acme: 40 samples of yearly headcount growth 0% to 40%, employees 500 to 1,500 (seed 5)"
-        in result.output
+        "How sure is the plan for Acme: 40 samples of yearly headcount growth 0% to 40%, employees 500 to "
+        "1,500 (seed 5)" in result.output
     )
     book = openpyxl.load_workbook(out / "sensitivity.xlsx", data_only=True)
     assert book.sheetnames == ["Spread", "Roles", "Samples"]

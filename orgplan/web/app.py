@@ -329,7 +329,8 @@ class _Site:
             ]
             headline = _STATUS_WORDS.get(str(status), _label(status) if status else "Published range")
             sentence = (
-                f"{value:.2f} HR staff per 100 employees against a published range of {low:g} to {high:g} for companies of this size."
+                f"{value:.2f} HR staff per 100 employees against a published range of {low:g} to {high:g} "
+                "for companies of this size."
                 if numbers
                 else ""
             )
@@ -427,7 +428,8 @@ class _Site:
         return Response(result.json, media_type="application/json", headers=_download("plan.json"))
 
     def plan_file(self, name: str, make: Callable[[Plan], bytes]) -> Callable[[Request], Awaitable[Response]]:
-        """An endpoint answering with the file ``name``, made by ``make`` from the query's plan (kept for the same profile)."""
+        """An endpoint answering with the file ``name``, made by ``make`` from the query's
+        plan (kept for the same profile)."""
 
         async def endpoint(request: Request) -> Response:
             form = self.read(request.query_params.multi_items())
@@ -786,7 +788,8 @@ class _Site:
             held = self.teams.get(key)
             if held is None:
                 form.errors["team"] = (
-                    "this server no longer holds that team file (it keeps recent uploads while it runs); upload it again"
+                    "this server no longer holds that team file (it keeps recent uploads while it runs); "
+                    "upload it again"
                 )
 
             def make() -> bytes | None:
@@ -915,7 +918,10 @@ class _Site:
             "problem.html",
             status=413,
             title="That file is too large",
-            message=f"Uploads are limited to {UPLOAD_LIMIT / 1e6:g} MB. A team list or a profile is far smaller; check you picked the right file.",
+            message=(
+                f"Uploads are limited to {UPLOAD_LIMIT / 1e6:g} MB. A team list or a profile is far smaller; "
+                "check you picked the right file."
+            ),
         )
 
 
@@ -975,7 +981,10 @@ def _chart_params(chart: work.ChartRequest, root: bool = True) -> dict[str, Any]
 class _Headers:
     """Security headers on every response: the page loads nothing from elsewhere."""
 
-    POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    POLICY = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 
     def __init__(self, app: Any):
         self.app = app
