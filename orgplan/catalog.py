@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import TemplateError
@@ -102,9 +102,7 @@ class Qualifications:
         else:
             named = " and ".join(own).capitalize()
             source = f"{named} for this role: {self.source.rstrip('.')}. The rest, for the level: {base.source}"
-        return Qualifications(
-            *(getattr(self, f) if f in own else getattr(base, f) for f in fields), source=source, stage=base.stage
-        )
+        return replace(base, source=source, **{f: getattr(self, f) for f in own})
 
 
 QUALIFICATION_FIELDS = ("education", "experience", "certifications")
@@ -361,7 +359,7 @@ def _check_texts(role: Role, raw: Any, levels: dict[int, Qualifications], path: 
 
 def _levels(raw: Any, path: object) -> dict[int, Qualifications]:
     """The qualifications block of each level, by level."""
-    out = {}
+    out: dict[int, Qualifications] = {}
     for level, item in expect_mapping(raw, error=TemplateError, path=path, where="qualifications").items():
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 10:
             raise TemplateError(

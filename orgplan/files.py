@@ -346,7 +346,7 @@ def _make_loader() -> type:
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             event = self.peek_event()
-            if isinstance(event, AliasEvent):
+            if isinstance(event, AliasEvent) and event.anchor is not None:  # the parser names every alias's anchor
                 if event.anchor in self.anchors and event.anchor not in self._sizes:
                     raise self.refuse(
                         f"the alias *{shown(event.anchor)[1:-1]} repeats the anchor it is inside; an "

@@ -169,10 +169,13 @@ def places_data(places: tuple[Place, ...]) -> int | list[dict[str, Any]]:
     return [p.to_dict() for p in places]
 
 
+_KINDS: dict[type, str] = {dict: "a mapping", list: "a list", str: "text"}
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text"}.get(type(value), type(value).__name__)
+    return _KINDS.get(type(value), type(value).__name__)
 
 
 def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | None, whole: bool) -> float | int:

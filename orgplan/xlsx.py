@@ -335,7 +335,13 @@ def _free(element: Any) -> None:
             del parent[0]
 
 
-_SAFE = {"resolve_entities": False, "no_network": True, "huge_tree": False, "load_dtd": False, "dtd_validation": False}
+_SAFE: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "huge_tree": False,
+    "load_dtd": False,
+    "dtd_validation": False,
+}
 
 
 def _parser() -> Any:
