@@ -271,11 +271,11 @@ def compare(current: SeatTree, plan: Plan) -> Comparison:
             key = role_of.get(c.id)
             if (c.id in guessed) == sure or c.id in pairs:
                 continue
-            r = first_open(key)
-            if r is not None and key is not None:
+            found = first_open(key)
+            if found is not None and key is not None:
                 pair(
                     c,
-                    r,
+                    found,
                     f"same role ({roles[key].title}); {guessed[c.id]}"
                     if c.id in guessed
                     else f"same role ({roles[key].title})",

@@ -220,7 +220,7 @@ class _Build:
             cause = rule.description.rstrip(".")
             self.beyond[cause] = self.beyond.get(cause, 0.0) + extra
         own = took or tuple(f for f in self.profile.functions if f in role.functions)
-        place = {k: scope[k] for k in ("country", "unit", "region") if k in scope}
+        place: dict[str, Any] = {k: scope[k] for k in ("country", "unit", "region") if k in scope}
         if "country" in place:
             place["region"] = scope["_region"]
             place["pay_index"] = scope["country_pay_index"]
@@ -393,7 +393,7 @@ class _Build:
             else ("above" if per_100 > band.high else "below")
         )
         reasons = benchmark_reasons(profile, t, self.values, self.beyond, hr_fte, status)
-        rows = self.ledger.rows()
+        rows: dict[str, dict[str, Any]] = self.ledger.rows()  # with each function's seats and owner added below
         doing = Counter(f for s in staff for f in s.functions)
         owners = _owners(staff, head, t, tuple(rows))
         for f, row in rows.items():

@@ -211,16 +211,8 @@ class Sensitivity:
         out = []
         for label, key, _ in MEASURES:
             values = [r.summary[key] for r in self.results]
-            out.append(
-                SpreadRow(
-                    label,
-                    key,
-                    self.given.summary[key],
-                    *(_round(quantile(values, q)) for q in (0.1, 0.5, 0.9)),
-                    min(values),
-                    max(values),
-                )
-            )
+            p10, p50, p90 = (_round(quantile(values, q)) for q in (0.1, 0.5, 0.9))
+            out.append(SpreadRow(label, key, self.given.summary[key], p10, p50, p90, min(values), max(values)))
         return out
 
     def roles(self) -> list[RolePresence]:

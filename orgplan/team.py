@@ -15,6 +15,7 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -298,7 +299,7 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
         listed = _functions(
             _text(c.get("functions")),
             functions,
-            lambda f, n=n: where.error(f"unknown HR function {shown(f)}{suggest(f, tuple(functions))}", n, "functions"),
+            partial(_unknown_function, where, functions, n),
         )
         seat_functions = listed or (known.functions if known else ())
         fte = _number(c.get("fte"), n, "fte", where, 0, 1)
@@ -342,6 +343,10 @@ def _title_index(roles: dict[str, Role]) -> dict[str, str]:
         for name in (role.title, *role.also_called):
             index.setdefault(normalise_title(name), key)
     return index
+
+
+def _unknown_function(where: _Where, functions: dict[str, str], row: int, name: str) -> TeamFileError:
+    return where.error(f"unknown HR function {shown(name)}{suggest(name, tuple(functions))}", row, "functions")
 
 
 def _functions(text: str, vocabulary: dict[str, str], error: Callable[[str], Exception]) -> tuple[str, ...]:

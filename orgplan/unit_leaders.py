@@ -30,7 +30,7 @@ def add_unit_leaders(seats: list[Seat], executive: Seat, profile: Profile, t: Te
     role = next((r for r in t.roles.values() if r.family == BUSINESS and r.dotted_lines_from), None)
     if role is None:
         return []
-    leaders = []
+    leaders: list[Seat] = []
     for unit in profile.business_units:
         aligned = [s for s in seats if s.unit == unit.name and s.role.key in role.dotted_lines_from]
         if unit.assumed or not aligned:
