@@ -259,7 +259,8 @@ class _Builder:
     def under(self, parent: Position, kids: list[Position], depth: int) -> list[Box]:
         """The boxes under ``parent``: its central seats, then a caption box per unit or country."""
         own = seat_label(parent)
-        central, units = [], {}
+        central: list[Position] = []
+        units: dict[str, list[Position]] = {}
         for kid in kids:
             label = seat_label(kid)
             if label is None or label == own:
@@ -752,15 +753,16 @@ def layout_chart(
 
     ways = ("tb", "lr") if direction == "auto" else (direction,)
     # never fewer than two levels: a chart of the top box alone says nothing
-    tries = range(total, min(2, total) - 1, -1) if levels == "auto" else [min(levels or total, total)]
+    fixed = levels if isinstance(levels, int) else total  # not 'auto': a number of levels, or None for all
+    tries = range(total, min(2, total) - 1, -1) if levels == "auto" else [min(fixed, total)]
     for limit in tries:
         top = full if limit == total else build(limit)
         if levels == "auto" and limit > 2 and sum(b.width * b.height for b in _flatten(top)) > width * height:
             continue  # more box area than the canvas: cannot fit
         for way in ways:
-            lay = first_fit(top, way)
-            if lay is not None:
-                return unfold(lay, limit, way) if levels == "auto" and lay.folded else lay
+            fitted = first_fit(top, way)
+            if fitted is not None:
+                return unfold(fitted, limit, way) if levels == "auto" and fitted.folded else fitted
     return best[0][1]
 
 

@@ -149,7 +149,7 @@ def page_ranges(pages: Sequence[int]) -> str:
     nums = sorted(set(pages))
     parts: list[str] = []
     start = prev = nums[0]
-    for n in nums[1:] + [None]:  # type: ignore[list-item]
+    for n in nums[1:] + [None]:
         if n is not None and n == prev + 1:
             prev = n
             continue

@@ -529,12 +529,11 @@ def budget_sheet(sheet: Sheet, w: _Words) -> None:
         label = w.t.function_label(f)
         covering = [s for s in seats if label.lower() in w.functions(s).lower()]
         criterion = literal("*" + _wildcard(label) + "*")
-        lines.append((len(covering), None, sum(s.annual_cost / len(s.functions) for s in covering)))
+        count, cost = len(covering), sum(s.annual_cost / len(s.functions) for s in covering)
+        lines.append((count, None, cost))
         sheet.put(row, 0, label)
-        sheet.put(row, 1, Formula(f"=COUNTIF({ref('functions')},{criterion})", lines[-1][0]), COUNT)
-        sheet.put(
-            row, 3, Formula(f"=SUMIF({ref('functions')},{criterion},{ref('cost_per_function')})", lines[-1][2]), MONEY
-        )
+        sheet.put(row, 1, Formula(f"=COUNTIF({ref('functions')},{criterion})", count), COUNT)
+        sheet.put(row, 3, Formula(f"=SUMIF({ref('functions')},{criterion},{ref('cost_per_function')})", cost), MONEY)
     row = top + len(lines)
     lines.append((None, None, w.hr_cost - sum(line[2] for line in lines)))
     sheet.put(row, 0, "Leadership and team leads (no single function)")
@@ -572,15 +571,14 @@ def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
         for row, name in enumerate(names, start=top)
     ]
     central = [s for s in hr if not getattr(s, key)]
-    lines.append((len(central), sum(s.fte for s in central), sum(s.annual_cost for s in central)))
+    count, fte, cost = len(central), sum(s.fte for s in central), sum(s.annual_cost for s in central)
+    lines.append((count, fte, cost))
     row = top + len(names)
     above = f"{top + 1}:{{c}}{row}"
     sheet.put(row, 0, "Central (none named)")
-    sheet.put(
-        row, 1, Formula(f'=COUNTIFS({w.hr_only},{ref("id")},"<>")-SUM(B{above.format(c="B")})', lines[-1][0]), COUNT
-    )
-    sheet.put(row, 2, Formula(f"=SUMIFS({ref('fte')},{w.hr_only})-SUM(C{above.format(c='C')})", lines[-1][1]), FTE)
-    sheet.put(row, 3, Formula(f"=SUM({ref('annual_cost')})-SUM(D{above.format(c='D')})", lines[-1][2]), MONEY)
+    sheet.put(row, 1, Formula(f'=COUNTIFS({w.hr_only},{ref("id")},"<>")-SUM(B{above.format(c="B")})', count), COUNT)
+    sheet.put(row, 2, Formula(f"=SUMIFS({ref('fte')},{w.hr_only})-SUM(C{above.format(c='C')})", fte), FTE)
+    sheet.put(row, 3, Formula(f"=SUM({ref('annual_cost')})-SUM(D{above.format(c='D')})", cost), MONEY)
     _total(sheet, row + 1, top, lines)
     return row + 4
 

@@ -384,7 +384,7 @@ def _worksheet_class() -> type:
     """
     from xlsxwriter.worksheet import Worksheet
 
-    class PlainFormulas(Worksheet):  # type: ignore[misc]
+    class PlainFormulas(Worksheet):
         def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
             return formula[1:] if formula.startswith("=") else formula
 
