@@ -143,6 +143,8 @@ def _plan_one(profile: Profile, folder: str | None, t: Templates) -> CompanyPlan
                 summary=result.summary,
                 error=f"{folder}: cannot write the plan's files: {exc.strerror or exc}",
             )
+        except OrgplanError as exc:  # the folder is not orgplan's to replace: this company's error, not the batch's
+            return CompanyPlan(company, employees, data, summary=result.summary, error=str(exc))
     return CompanyPlan(
         company,
         employees,

@@ -344,3 +344,19 @@ def test_the_example_portfolio_plans_cleanly(tmp_path):
     result = run("batch", ROOT / "examples" / "portfolio.csv", "--out", tmp_path / "out", "--workers", 1)
     assert result.exit_code == 0, result.output
     assert "8 companies planned, 0 not planned" in result.output
+
+
+def test_a_company_folder_holding_other_files_is_that_companys_error_and_the_others_are_planned(tmp_path):
+    path = write(tmp_path / "c.csv", "company,employees\nAcme,60\nBolt,45\n")
+    out = tmp_path / "out"
+    (out / "acme").mkdir(parents=True)
+    (out / "acme" / "notes.txt").write_text("my notes")
+    result = run("batch", path, "--out", out, "--each", "--workers", 1)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"Error: {path}: row 2: {out / 'acme'}: holds files orgplan did not write ('notes.txt'); "
+        "orgplan replaces its output folder as a whole, so give it a folder of its own"
+    ) in result.output.splitlines()
+    assert (out / "acme" / "notes.txt").read_text() == "my notes"
+    assert sorted(p.name for p in (out / "bolt").iterdir()) == ["orgchart.png", "plan.json", "staffing-plan.xlsx"]
+    assert [r[0] for r in read_sheet(out / "portfolio.xlsx", "Companies")[1:]] == ["Bolt"]
