@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +102,8 @@ def planning_figures(templates) -> None:
     for name, profile in cases:
         seconds, result = timed(lambda profile=profile: plan(profile, templates=templates))
         print(
-            f"  {name:32} {profile.employees:>9,} employees {result.summary['hr_headcount']:>6,} seats  {seconds * 1000:7.1f} ms  {verdict(seconds, 0.020)}"
+            f"  {name:32} {profile.employees:>9,} employees {result.summary['hr_headcount']:>6,} seats  "
+            f"{seconds * 1000:7.1f} ms  {verdict(seconds, 0.020)}"
         )
 
     huge = profile_from_dict(
@@ -110,7 +112,8 @@ def planning_figures(templates) -> None:
     )
     seconds, result = timed(lambda: plan(huge, templates=templates), repeat=3)
     print(
-        f"plan 2,000,000 employees: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (median of 3; target < 0.2 s: {verdict(seconds, 0.2)})"
+        f"plan 2,000,000 employees: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (median of "
+        f"3; target < 0.2 s: {verdict(seconds, 0.2)})"
     )
     shares = [400_000, 300_000, 250_000, 200_000] + [50_000] * 16 + [10_000] * 4  # 24 named countries
     named = profile_from_dict(
@@ -135,7 +138,8 @@ def planning_figures(templates) -> None:
     )
     seconds, result = timed(lambda: plan(named, templates=templates), repeat=3)
     print(
-        f"plan 2,000,000 employees in 24 named countries and 6 units: {result.summary['hr_headcount']:,} seats in {seconds:.3f} s (median of 3; target < 0.5 s: {verdict(seconds, 0.5)})"
+        f"plan 2,000,000 employees in 24 named countries and 6 units: {result.summary['hr_headcount']:,} "
+        f"seats in {seconds:.3f} s (median of 3; target < 0.5 s: {verdict(seconds, 0.5)})"
     )
 
     from orgplan.growth import default_sizes, roadmap
@@ -145,7 +149,8 @@ def planning_figures(templates) -> None:
     seconds, sweep = timed(lambda: roadmap(startup, sizes, templates=templates), repeat=3)
     print(
         f"roadmap 50 to 50,000 employees, default_sizes(50, 50000, 500) = {len(sizes)} distinct sizes, "
-        f"{sweep.plans_made} plans with thresholds bisected: {seconds:.2f} s (median of 3; target < 1 s: {verdict(seconds, 1.0)})"
+        f"{sweep.plans_made} plans with thresholds bisected: {seconds:.2f} s (median of 3; target < 1 s: "
+        f"{verdict(seconds, 1.0)})"
     )
 
 
@@ -196,7 +201,7 @@ def chart_figures(templates) -> None:
     )
     cases.append(("280,000 employees", big))
     for name, p in cases:
-        png_s, _ = timed(lambda: render_chart(p, out / "c.png"), repeat=3)
+        png_s, _ = timed(partial(render_chart, p, out / "c.png"), repeat=3)
         print(f"  {name:28} {len(p.seats):>6,} seats  PNG {png_s:6.2f} s")
     print(f"  the {len(big.seats):,}-seat default PNG: {png_s:.2f} s (target < 5 s)")
     huge = plan(
@@ -223,7 +228,8 @@ def chart_figures(templates) -> None:
         repeat=1,
     )
     print(
-        f"  Graphviz dot on the same {len(big.seats):,}-seat tree: {dot_s:.2f} s, orgplan layout {exp_s * 1000:.1f} ms ({dot_s / exp_s:,.0f}x faster)"
+        f"  Graphviz dot on the same {len(big.seats):,}-seat tree: {dot_s:.2f} s, orgplan layout "
+        f"{exp_s * 1000:.1f} ms ({dot_s / exp_s:,.0f}x faster)"
     )
 
 
@@ -289,7 +295,8 @@ def web_figures() -> None:
             get(f"{typical}&industry=bench{i}")
             runs.append(time.perf_counter() - t0)
         print(
-            f"  typical plan page (900 employees, chart inline), warm: {statistics.median(runs) * 1000:.0f} ms median of 10 (target < 1 s)"
+            "  typical plan page (900 employees, chart inline), warm: "
+            f"{statistics.median(runs) * 1000:.0f} ms median of 10 (target < 1 s)"
         )
         urls = [f"{typical}&company=C{i}&employees={300 + 100 * i}" for i in range(20)]
         t0 = time.perf_counter()
@@ -297,7 +304,8 @@ def web_figures() -> None:
             statuses = list(pool.map(get, urls))
         ok = sum(1 for s in statuses if s == 200)
         print(
-            f"  20 concurrent plan pages: {ok}/20 answered 200 in {time.perf_counter() - t0:.2f} s (target: all 20, no error)"
+            f"  20 concurrent plan pages: {ok}/20 answered 200 in {time.perf_counter() - t0:.2f} s "
+            "(target: all 20, no error)"
         )
     finally:
         proc.terminate()
@@ -310,12 +318,13 @@ def companies_csv(path: Path, count: int, seed: int = 1) -> Path:
 
     rng = random.Random(seed)
     lines = ["company,employees,growth_rate,turnover_rate,countries,unionized_share,industry"]
+    industries = ["software", "retail", "healthcare", "manufacturing", "general"]
     for i in range(count):
         employees = int(10 ** rng.uniform(1, 4.7))
         countries = rng.choice([1, 1, 1, 2, 3, 6]) if employees > 200 else 1
         lines.append(
             f"Company {i + 1},{employees},{rng.uniform(-0.05, 0.3):.3f},{rng.uniform(0.05, 0.4):.3f},{countries},"
-            f"{rng.choice([0, 0, 0.2, 0.5])},{rng.choice(['software', 'retail', 'healthcare', 'manufacturing', 'general'])}"
+            f"{rng.choice([0, 0, 0.2, 0.5])},{rng.choice(industries)}"
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -332,7 +341,8 @@ def batch_figures() -> None:
     out = Path(tempfile.mkdtemp())
     cores = os.cpu_count() or 1
     print(
-        f"\nportfolio and sensitivity ({cores} cores, load average {os.getloadavg()[0]:.1f} when starting; other work on the machine slows every figure):"
+        f"\nportfolio and sensitivity ({cores} cores, load average {os.getloadavg()[0]:.1f} when starting; "
+        "other work on the machine slows every figure):"
     )
     big = companies_csv(out / "companies.csv", 10_000)
     t0 = time.perf_counter()
@@ -343,7 +353,8 @@ def batch_figures() -> None:
     )
     seconds = time.perf_counter() - t0
     print(
-        f"  orgplan batch, 10,000 companies, {cores} workers (read, plan, portfolio.xlsx and .json): {seconds:.1f} s (target < 60 s: {verdict(seconds, 60)})"
+        f"  orgplan batch, 10,000 companies, {cores} workers (read, plan, portfolio.xlsx and .json): "
+        f"{seconds:.1f} s (target < 60 s: {verdict(seconds, 60)})"
     )
 
     profiles = read_companies(companies_csv(out / "small.csv", 2_000)).profiles
@@ -392,7 +403,8 @@ def batch_figures() -> None:
     )
     seconds = time.perf_counter() - t0
     print(
-        f"  orgplan sensitivity, 1,000 samples (plans, sensitivity.xlsx and .png): {seconds:.1f} s (target < 20 s: {verdict(seconds, 20)})"
+        f"  orgplan sensitivity, 1,000 samples (plans, sensitivity.xlsx and .png): {seconds:.1f} s (target "
+        f"< 20 s: {verdict(seconds, 20)})"
     )
 
 
@@ -402,7 +414,8 @@ STEP_MEMORY = 8 << 30
 
 
 def maximum_profile(templates) -> dict[str, object]:
-    """Every profile field at its documented maximum (max_span at its minimum: the narrowest spans make the most seats)."""
+    """Every profile field at its documented maximum (max_span at its minimum: the narrowest
+    spans make the most seats)."""
     fields = templates.profile_fields
     values: dict[str, object] = {"company": "At every maximum"}
     for key, spec in fields.items():

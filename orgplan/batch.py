@@ -104,7 +104,8 @@ def plan_many(
 
 
 def _template_paths(t: Templates) -> tuple[str | None, str | None]:
-    """Where a worker finds the templates: None for the bundled ones, which workers on other machines have at their own paths."""
+    """Where a worker finds the templates: None for the bundled ones, which workers on other
+    machines have at their own paths."""
     bundled = templates_dir().resolve()
     if Path(t.directory) == bundled and Path(t.rules.path).resolve() == bundled / "rules.yaml":
         return None, None
@@ -122,11 +123,11 @@ def plan_batch(
 def _plan_one(profile: Profile, folder: str | None, t: Templates) -> CompanyPlan:
     from .planner import plan
 
-    base = {"company": profile.company, "employees": profile.employees, "profile": profile.to_dict()}
+    company, employees, data = profile.company, profile.employees, profile.to_dict()
     try:
         result = plan(profile, templates=t)
     except OrgplanError as exc:
-        return CompanyPlan(**base, summary={}, error=str(exc))
+        return CompanyPlan(company, employees, data, summary={}, error=str(exc))
     hr = result.hr_seats
     files: tuple[str, ...] = ()
     if folder is not None:
@@ -136,10 +137,18 @@ def _plan_one(profile: Profile, folder: str | None, t: Templates) -> CompanyPlan
             files = tuple(str(p) for p in write_outputs(result, folder))
         except OSError as exc:
             return CompanyPlan(
-                **base, summary=result.summary, error=f"{folder}: cannot write the plan's files: {exc.strerror or exc}"
+                company,
+                employees,
+                data,
+                summary=result.summary,
+                error=f"{folder}: cannot write the plan's files: {exc.strerror or exc}",
             )
+        except OrgplanError as exc:  # the folder is not orgplan's to replace: this company's error, not the batch's
+            return CompanyPlan(company, employees, data, summary=result.summary, error=str(exc))
     return CompanyPlan(
-        **base,
+        company,
+        employees,
+        data,
         summary=result.summary,
         head_of_hr=hr[0].title if hr else None,
         roles=dict(Counter(p.role for p in hr)),

@@ -207,7 +207,7 @@ def _pay(raw: Any, path: Path) -> PayPolicy:
     raw = expect_mapping(raw, error=TemplateError, path=path, where="pay")
     keys = ("level_floors", "head_of_hr", "supervisor_premium")
     check_keys(raw, keys, required=keys, error=TemplateError, path=path, where="pay")
-    floors = {}
+    floors: dict[int, Figure] = {}
     for level, item in expect_mapping(
         raw["level_floors"], error=TemplateError, path=path, where="pay.level_floors"
     ).items():

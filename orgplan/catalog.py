@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import TemplateError
@@ -102,9 +102,7 @@ class Qualifications:
         else:
             named = " and ".join(own).capitalize()
             source = f"{named} for this role: {self.source.rstrip('.')}. The rest, for the level: {base.source}"
-        return Qualifications(
-            *(getattr(self, f) if f in own else getattr(base, f) for f in fields), source=source, stage=base.stage
-        )
+        return replace(base, source=source, **{f: getattr(self, f) for f in own})
 
 
 QUALIFICATION_FIELDS = ("education", "experience", "certifications")
@@ -131,7 +129,8 @@ class Role:
     skills: tuple[str, ...] = ()
     next_steps: tuple[str, ...] = ()
     reports_to: tuple[str, ...] = ()
-    own_place_only: frozenset[str] = frozenset()  # of reports_to: roles that lead these seats only in their own unit or country
+    # of reports_to: roles that lead these seats only in their own unit or country
+    own_place_only: frozenset[str] = frozenset()
     leads: tuple[str, ...] = ()
     salary_note: str | None = None
     also_called: tuple[str, ...] = ()
@@ -175,7 +174,8 @@ class Catalog:
         return _ranks(tuple(self.families))[family]
 
     def qualifications(self, role: str, level: int | None = None) -> Qualifications:
-        """What a seat of ``role`` at ``level`` (default: the role's own) asks for: the level's block with the role's own over it.
+        """What a seat of ``role`` at ``level`` (default: the role's own) asks for: the
+        level's block with the role's own over it.
 
         >>> from orgplan.templates import load_templates
         >>> q = load_templates().catalog.qualifications("talent_acquisition_manager", 7)
@@ -329,7 +329,8 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
 
 
 def _check_texts(role: Role, raw: Any, levels: dict[int, Qualifications], path: object) -> None:
-    """Refuse an HR role whose job description would have a gap: no summary, duties, skills, career steps or qualifications."""
+    """Refuse an HR role whose job description would have a gap: no summary, duties, skills,
+    career steps or qualifications."""
     where = f"roles.{role.key}"
     if not role.summary.strip():
         raise TemplateError(
@@ -353,7 +354,8 @@ def _check_texts(role: Role, raw: Any, levels: dict[int, Qualifications], path: 
         missing = [lv for lv in used if lv not in levels]
         if missing:
             raise TemplateError(
-                f"no qualifications for level {missing[0]}, which this role uses; add a block for it under qualifications",
+                f"no qualifications for level {missing[0]}, which this role uses; add a block for it under "
+                "qualifications",
                 path=path,
                 where=where,
             )
@@ -361,7 +363,7 @@ def _check_texts(role: Role, raw: Any, levels: dict[int, Qualifications], path: 
 
 def _levels(raw: Any, path: object) -> dict[int, Qualifications]:
     """The qualifications block of each level, by level."""
-    out = {}
+    out: dict[int, Qualifications] = {}
     for level, item in expect_mapping(raw, error=TemplateError, path=path, where="qualifications").items():
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 10:
             raise TemplateError(
@@ -427,7 +429,9 @@ def _managers(raw: Any, path: object, where: str) -> list[tuple[str, bool]]:
     out = []
     for i, item in enumerate(expect_list(raw, error=TemplateError, path=path, where=where), start=1):
         if isinstance(item, dict):
-            check_keys(item, ("role", "own_place"), required=("role",), error=TemplateError, path=path, where=f"{where}[{i}]")
+            check_keys(
+                item, ("role", "own_place"), required=("role",), error=TemplateError, path=path, where=f"{where}[{i}]"
+            )
             out.append((str(item["role"]), _flag(item.get("own_place", False), path, f"{where}[{i}].own_place")))
         else:
             out.append((str(item), False))

@@ -415,10 +415,10 @@ def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **
             atomic_path(target) as tmp,
             _FILE_LOCK,
             matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}),
+            PdfPages(tmp, metadata={"Title": pages[0].title, "Creator": "orgplan"}) as pdf,
         ):
-            with PdfPages(tmp, metadata={"Title": pages[0].title, "Creator": "orgplan"}) as pdf:
-                for fig in figures:
-                    pdf.savefig(fig)
+            for fig in figures:
+                pdf.savefig(fig)
         return target
     fig = _sheet(plan, slide_page(plan, opts), opts, None)
     if not opts.fit:

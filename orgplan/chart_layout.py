@@ -183,9 +183,10 @@ class _Seats:
                 and lead.is_hr
                 and all(k.id not in self.kids for k in kids)
                 and len({self._leaf_key(k) for k in kids}) == 1
+                and self.marks.get(kids[0].id) == self.marks.get(sid)
+                and seat_label(kids[0]) == seat_label(lead)
             ):
-                if self.marks.get(kids[0].id) == self.marks.get(sid) and seat_label(kids[0]) == seat_label(lead):
-                    self.teamlike.add(sid)
+                self.teamlike.add(sid)
 
     def _post_order(self, root: str) -> list[str]:
         out, stack = [], [root]
@@ -258,7 +259,8 @@ class _Builder:
     def under(self, parent: Position, kids: list[Position], depth: int) -> list[Box]:
         """The boxes under ``parent``: its central seats, then a caption box per unit or country."""
         own = seat_label(parent)
-        central, units = [], {}
+        central: list[Position] = []
+        units: dict[str, list[Position]] = {}
         for kid in kids:
             label = seat_label(kid)
             if label is None or label == own:
@@ -751,15 +753,16 @@ def layout_chart(
 
     ways = ("tb", "lr") if direction == "auto" else (direction,)
     # never fewer than two levels: a chart of the top box alone says nothing
-    tries = range(total, min(2, total) - 1, -1) if levels == "auto" else [min(levels or total, total)]
+    fixed = levels if isinstance(levels, int) else total  # not 'auto': a number of levels, or None for all
+    tries = range(total, min(2, total) - 1, -1) if levels == "auto" else [min(fixed, total)]
     for limit in tries:
         top = full if limit == total else build(limit)
         if levels == "auto" and limit > 2 and sum(b.width * b.height for b in _flatten(top)) > width * height:
             continue  # more box area than the canvas: cannot fit
         for way in ways:
-            lay = first_fit(top, way)
-            if lay is not None:
-                return unfold(lay, limit, way) if levels == "auto" and lay.folded else lay
+            fitted = first_fit(top, way)
+            if fitted is not None:
+                return unfold(fitted, limit, way) if levels == "auto" and fitted.folded else fitted
     return best[0][1]
 
 
@@ -768,7 +771,7 @@ def _copy(lay: Layout) -> Layout:
     from copy import copy
 
     boxes = [copy(b) for b in lay.boxes]
-    by_id = {id(old): new for old, new in zip(lay.boxes, boxes)}
+    by_id = {id(old): new for old, new in zip(lay.boxes, boxes, strict=True)}
     for b in boxes:
         b.children = [by_id[id(c)] for c in b.children if id(c) in by_id]
     return Layout(

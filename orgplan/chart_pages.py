@@ -111,8 +111,8 @@ def company_totals(plan: Plan, opts: ChartOptions) -> list[str]:
     if band and band.get("status") in ("above", "below"):
         why = "; ".join(band.get("reasons") or [])
         lines.append(
-            f"{band['status'].capitalize()} the published range of {band['low']:g}-{band['high']:g} HR staff per 100 employees for this size"
-            + (f": {why}" if why else ".")
+            f"{band['status'].capitalize()} the published range of {band['low']:g}-{band['high']:g} HR "
+            "staff per 100 employees for this size" + (f": {why}" if why else ".")
         )
     marks = opts.marks
     if marks:
@@ -124,7 +124,8 @@ def company_totals(plan: Plan, opts: ChartOptions) -> list[str]:
         diff = gap.cost_difference
         lines.append(
             f"Current team: {count_of(now['hr_headcount'], 'seat')}, {money(gap.current_cost)} a year. Recommended: "
-            f"{count_of(s['hr_headcount'], 'seat')}, {money(s['annual_cost'])} a year. Cost difference: {'+' if diff >= 0 else '-'}{money(abs(diff))} a year."
+            f"{count_of(s['hr_headcount'], 'seat')}, {money(s['annual_cost'])} a year. Cost difference: "
+            f"{'+' if diff >= 0 else '-'}{money(abs(diff))} a year."
         )
         lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess if m.current is not None]
         lines.append("Current seats with no place in this structure: " + (", ".join(lost) if lost else "none") + ".")
@@ -136,11 +137,15 @@ def branch_totals(plan: Plan, layout: Layout, heading: str | None) -> str:
     ids = {i for b in layout.boxes for i in (*b.seat_ids, *b.hidden)}
     seats = [s for s in plan.hr_seats if s.id in ids]
     what = "This branch" if (heading or "").startswith("Branch") else "These seats"
-    return f"{what}: {count_of(len(seats), 'HR seat')} · {number(sum(s.fte for s in seats))} FTE · Annual cost: {money(sum(s.annual_cost for s in seats))}"
+    return (
+        f"{what}: {count_of(len(seats), 'HR seat')} · {number(sum(s.fte for s in seats))} FTE · Annual cost: "
+        f"{money(sum(s.annual_cost for s in seats))}"
+    )
 
 
 def fold_notes(layout: Layout, opts: ChartOptions, mode: str) -> list[str]:
-    """Lines under the chart: what is folded and where it is drawn ('slide', 'pages' or 'narrowed' mode), costs, the note."""
+    """Lines under the chart: what is folded and where it is drawn ('slide', 'pages' or
+    'narrowed' mode), costs, the note."""
     lines = []
     if layout.folded:
         where = {
@@ -154,7 +159,8 @@ def fold_notes(layout: Layout, opts: ChartOptions, mode: str) -> list[str]:
         lines.append(f"{shown}{count_of(layout.folded, 'seat')} folded into the '+N below' boxes ({where}).")
     if opts.layout.get("detail") == "cost":
         lines.append(
-            "Costs are yearly, salary and benefits: each seat's and in all for a box; the amounts in all add up to the annual cost."
+            "Costs are yearly, salary and benefits: each seat's and in all for a box; the amounts in all "
+            "add up to the annual cost."
         )
     if opts.note:
         lines.append(opts.note)
@@ -312,7 +318,7 @@ def targets(plan: Plan, box: Box) -> list[tuple[Any, dict[str, Any], str]]:
             (("unit", parent, box.unit), {"root": parent, "unit": box.unit}, unit_heading(plan, box.unit or "") + under)
         ]
     keys: dict[Any, list[str]] = {}
-    for sid, key in zip(box.seat_ids[: box.count], box.branch_keys):
+    for sid, key in zip(box.seat_ids[: box.count], box.branch_keys, strict=False):
         keys.setdefault(key, []).append(sid)
     out = []
     for n, (key, ids) in enumerate(keys.items(), start=1):

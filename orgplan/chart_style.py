@@ -86,15 +86,15 @@ def legend_all(plan: Plan, marks: dict[str, str]) -> list[tuple[str, dict[str, A
 def legend_entries(
     plan: Plan, families: set[str], team: str | None, folded: bool, units: bool, dotted: bool, marks: set[str]
 ) -> list[tuple[str, dict[str, Any]]]:
-    out = []
+    out: list[tuple[str, dict[str, Any]]] = []
     for key, fam in plan.templates.families.items():
         if key in families:
-            edge = (
+            outline = (
                 {"edge": LINE, **({"ls": "--"} if key == BUSINESS else {})}
                 if key in OUTSIDE_HR
                 else {"edge": "#3A3A3A"}
             )
-            out.append((fam.label, {"face": family_colours(key)[0], **edge}))
+            out.append((fam.label, {"face": family_colours(key)[0], **outline}))
     if team:
         out.append(("Lead and team (band: the lead)", {"face": family_colours(team)[0], "band": True}))
     if folded:

@@ -78,7 +78,8 @@ def approx_measure(text: str, points: float, bold: bool = False) -> float:
 def plural_of(noun: str) -> str:
     """The plural of a job title or noun: its head word takes the plural.
 
-    >>> [plural_of(t) for t in ("Recruiter", "HR Business Partner", "Secretary", "HR Supervisor, Recruiters", "Analysis")]
+    >>> titles = ("Recruiter", "HR Business Partner", "Secretary", "HR Supervisor, Recruiters", "Analysis")
+    >>> [plural_of(t) for t in titles]
     ['Recruiters', 'HR Business Partners', 'Secretaries', 'HR Supervisors, Recruiters', 'Analyses']
     """
     head, comma, rest = noun.partition(",")
@@ -124,7 +125,8 @@ _AN_PREFIXES = ("hour", "honest", "honor", "honour", "heir")
 def with_article(phrase: str) -> str:
     """``phrase`` with 'a' or 'an' as it is spoken.
 
-    >>> [with_article(t) for t in ("HR Supervisor", "Recruiter", "Employee Relations Specialist", "Union Steward", "NLRB filing")]
+    >>> phrases = ("HR Supervisor", "Recruiter", "Employee Relations Specialist", "Union Steward", "NLRB filing")
+    >>> [with_article(t) for t in phrases]
     ['an HR Supervisor', 'a Recruiter', 'an Employee Relations Specialist', 'a Union Steward', 'an NLRB filing']
     """
     word = phrase.split(" ", 1)[0].strip(",.")
@@ -147,7 +149,7 @@ def page_ranges(pages: Sequence[int]) -> str:
     nums = sorted(set(pages))
     parts: list[str] = []
     start = prev = nums[0]
-    for n in nums[1:] + [None]:  # type: ignore[list-item]
+    for n in nums[1:] + [None]:
         if n is not None and n == prev + 1:
             prev = n
             continue

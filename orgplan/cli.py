@@ -298,7 +298,10 @@ def roadmap_command(
     "--json",
     "as_json",
     is_flag=True,
-    help="Print only the recommended plan as JSON, each seat filled (by which current seat) or open, with the open totals.",
+    help=(
+        "Print only the recommended plan as JSON, each seat filled (by which current seat) or open, with the "
+        "open totals."
+    ),
 )
 @SET_OPTION
 @RULES_OPTION
@@ -338,7 +341,10 @@ DASK_OPTION = click.option(
     "--dask",
     "dask",
     metavar="ADDRESS|local",
-    help="Plan on the Dask cluster whose scheduler is at ADDRESS, or start one on this machine with 'local' (pip install 'orgplan[dask]').",
+    help=(
+        "Plan on the Dask cluster whose scheduler is at ADDRESS, or start one on this machine with 'local' "
+        "(pip install 'orgplan[dask]')."
+    ),
 )
 
 

@@ -189,7 +189,8 @@ def _header(values: list[Any], t: Templates, path: str | os.PathLike[str], numbe
         key = profile_key(str(value), t)
         if key is None:
             raise ProfileError(
-                f"unknown column {str(value)[:40]!r}{suggest(_name(str(value)), keys)}; columns are profile keys: {', '.join(keys)}",
+                f"unknown column {str(value)[:40]!r}{suggest(_name(str(value)), keys)}; columns are "
+                f"profile keys: {', '.join(keys)}",
                 path=path,
                 where=f"row {number}",
             )
@@ -209,7 +210,7 @@ def _header(values: list[Any], t: Templates, path: str | os.PathLike[str], numbe
 
 def _entry(number: int, header: list[str | None], values: list[Any], t: Templates) -> Entry:
     data: dict[str, Any] = {}
-    named = [v for k, v in zip(header, values) if k == "company" and v is not None]
+    named = [v for k, v in zip(header, values, strict=False) if k == "company" and v is not None]
     company = str(named[0]) if named else ""
     for col, value in enumerate(values):
         key = header[col] if col < len(header) else None

@@ -203,7 +203,8 @@ def summary_sheet(sheet: Sheet, w: _Words) -> dict[str, Formula]:
 
 
 def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
-    """The company profile from (0-based) ``row``, in words; the headcount is the named cell ``employees``. Returns the last row."""
+    """The company profile from (0-based) ``row``, in words; the headcount is the named cell
+    ``employees``. Returns the last row."""
     p, t = w.plan.profile, w.t
     sheet.section(row, "Company")
     for key, spec in t.profile_fields.items():
@@ -231,7 +232,8 @@ def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
 
 
 def _totals(sheet: Sheet, w: _Words, row: int) -> tuple[dict[str, Formula], int]:
-    """The totals as formulas over Positions from (0-based) ``row``; returns them as references, and the HR-per-100 row."""
+    """The totals as formulas over Positions from (0-based) ``row``; returns them as
+    references, and the HR-per-100 row."""
     sheet.section(row, "Totals (formulas over Positions)")
     hr, employees = w.plan.hr_seats, w.plan.profile.employees
     fte, cost, s = sum(x.fte for x in hr), sum(x.annual_cost for x in w.plan.seats), w.plan.summary
@@ -265,15 +267,16 @@ def _totals(sheet: Sheet, w: _Words, row: int) -> tuple[dict[str, Formula], int]
         ),
     ]
     where = {}
-    for row, (key, label, text, value, fmt) in enumerate(totals, start=row + 1):
-        sheet.put(row, 0, label)
-        sheet.put(row, 1, Formula(text, value), fmt, bold=True)
-        where[key] = Formula(f"=Summary!$B${row + 1}", value)
+    for line, (key, label, text, value, fmt) in enumerate(totals, start=row + 1):
+        sheet.put(line, 0, label)
+        sheet.put(line, 1, Formula(text, value), fmt, bold=True)
+        where[key] = Formula(f"=Summary!$B${line + 1}", value)
     return where, first + 1
 
 
 def _against_range(sheet: Sheet, bench: dict[str, Any], row: int, per_100: str) -> int:
-    """The published range (the named cells ``band_low`` and ``band_high``) and where the plan sits; returns the last row."""
+    """The published range (the named cells ``band_low`` and ``band_high``) and where the
+    plan sits; returns the last row."""
     sheet.section(row, "Against the published range")
     for name, label, value in (
         ("band_low", "Published low, HR staff per 100", bench["low"]),
@@ -299,7 +302,10 @@ def _standing(per_100: str, bench: dict[str, Any]) -> Formula:
         for side in ("above", "below")
     }
     said["within"] = "Within the published range"
-    text = f"=IF({per_100}>band_high,{literal(said['above'])},IF({per_100}<band_low,{literal(said['below'])},{literal(said['within'])}))"
+    text = (
+        f"=IF({per_100}>band_high,{literal(said['above'])},"
+        f"IF({per_100}<band_low,{literal(said['below'])},{literal(said['within'])}))"
+    )
     return Formula(text, said[bench["status"]])
 
 
@@ -409,7 +415,8 @@ def structure_sheet(sheet: Sheet, w: _Words) -> None:
     plan = w.plan
     sheet.title(
         "Org structure",
-        "Each row's team columns add up the seat and everyone below it. Use the outline buttons on the left to fold levels.",
+        "Each row's team columns add up the seat and everyone below it. Use the outline buttons on the "
+        "left to fold levels.",
     )
     sheet.header(2, ("Seat", "ID", "Seats below", "FTE", "Annual cost (USD)", "Team FTE", "Team cost (USD)"))
     sheet.ws.outline_settings(True, False, False, False)  # the +/- buttons sit above each folded block
@@ -522,12 +529,11 @@ def budget_sheet(sheet: Sheet, w: _Words) -> None:
         label = w.t.function_label(f)
         covering = [s for s in seats if label.lower() in w.functions(s).lower()]
         criterion = literal("*" + _wildcard(label) + "*")
-        lines.append((len(covering), None, sum(s.annual_cost / len(s.functions) for s in covering)))
+        count, cost = len(covering), sum(s.annual_cost / len(s.functions) for s in covering)
+        lines.append((count, None, cost))
         sheet.put(row, 0, label)
-        sheet.put(row, 1, Formula(f"=COUNTIF({ref('functions')},{criterion})", lines[-1][0]), COUNT)
-        sheet.put(
-            row, 3, Formula(f"=SUMIF({ref('functions')},{criterion},{ref('cost_per_function')})", lines[-1][2]), MONEY
-        )
+        sheet.put(row, 1, Formula(f"=COUNTIF({ref('functions')},{criterion})", count), COUNT)
+        sheet.put(row, 3, Formula(f"=SUMIF({ref('functions')},{criterion},{ref('cost_per_function')})", cost), MONEY)
     row = top + len(lines)
     lines.append((None, None, w.hr_cost - sum(line[2] for line in lines)))
     sheet.put(row, 0, "Leadership and team leads (no single function)")
@@ -549,7 +555,8 @@ def budget_sheet(sheet: Sheet, w: _Words) -> None:
 
 
 def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
-    """Cost by the seats' ``unit`` or ``country`` from (0-based) ``row``; nothing when no seat has one. Returns the next free row."""
+    """Cost by the seats' ``unit`` or ``country`` from (0-based) ``row``; nothing when no
+    seat has one. Returns the next free row."""
     hr = w.plan.hr_seats
     names = sorted({getattr(s, key) for s in hr if getattr(s, key)})
     if not names:
@@ -564,21 +571,21 @@ def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
         for row, name in enumerate(names, start=top)
     ]
     central = [s for s in hr if not getattr(s, key)]
-    lines.append((len(central), sum(s.fte for s in central), sum(s.annual_cost for s in central)))
+    count, fte, cost = len(central), sum(s.fte for s in central), sum(s.annual_cost for s in central)
+    lines.append((count, fte, cost))
     row = top + len(names)
     above = f"{top + 1}:{{c}}{row}"
     sheet.put(row, 0, "Central (none named)")
-    sheet.put(
-        row, 1, Formula(f'=COUNTIFS({w.hr_only},{ref("id")},"<>")-SUM(B{above.format(c="B")})', lines[-1][0]), COUNT
-    )
-    sheet.put(row, 2, Formula(f"=SUMIFS({ref('fte')},{w.hr_only})-SUM(C{above.format(c='C')})", lines[-1][1]), FTE)
-    sheet.put(row, 3, Formula(f"=SUM({ref('annual_cost')})-SUM(D{above.format(c='D')})", lines[-1][2]), MONEY)
+    sheet.put(row, 1, Formula(f'=COUNTIFS({w.hr_only},{ref("id")},"<>")-SUM(B{above.format(c="B")})', count), COUNT)
+    sheet.put(row, 2, Formula(f"=SUMIFS({ref('fte')},{w.hr_only})-SUM(C{above.format(c='C')})", fte), FTE)
+    sheet.put(row, 3, Formula(f"=SUM({ref('annual_cost')})-SUM(D{above.format(c='D')})", cost), MONEY)
     _total(sheet, row + 1, top, lines)
     return row + 4
 
 
 def _total(sheet: Sheet, row: int, top: int, lines: list[Line], seats: bool = True) -> None:
-    """A total line at (0-based) ``row`` under the ``lines`` written from row ``top``, and each line's share of the cost."""
+    """A total line at (0-based) ``row`` under the ``lines`` written from row ``top``, and
+    each line's share of the cost."""
     bottom = top + len(lines) - 1
     cost = sum(line[2] for line in lines)
     sheet.put(row, 0, "Total", bold=True, top_line=True)
@@ -603,12 +610,16 @@ def _total(sheet: Sheet, row: int, top: int, lines: list[Line], seats: bool = Tr
 def hiring_sheet(sheet: Sheet, w: _Words) -> None:
     """Hires and run-rate cost by quarter, then the seats in hiring order, each phase's reason said once."""
     policy = w.t.hiring
-    pace = f"at least {policy.min_hires_per_quarter.value:g} hires a quarter, all seats within {policy.horizon_quarters.value:g} quarters"
+    pace = (
+        f"at least {policy.min_hires_per_quarter.value:g} hires a quarter, all seats within "
+        f"{policy.horizon_quarters.value:g} quarters"
+    )
     hires = w.hires
     note = f"The order in which to fill the seats, by quarter from the start of the plan ({pace})."
     if w.compared:
         note = (
-            f"Only the open seats, to hire: {len(hires)} of the {len(w.plan.hr_seats)} recommended seats; the current team fills the other "
+            f"Only the open seats, to hire: {len(hires)} of the {len(w.plan.hr_seats)} recommended seats; "
+            "the current team fills the other "
             f"{len(w.filled)} (see the Gap sheet). " + note
         )
     sheet.title("Hiring plan", note)
@@ -701,7 +712,8 @@ def assumptions_sheet(sheet: Sheet, w: _Words) -> None:
     sheet.title(
         "Assumptions",
         "Every figure the plan uses, with its source. The shaded values are named cells the workbook's formulas use "
-        "(the name is beside each): change one here and every total follows. To re-plan, change them in orgplan's templates folder.",
+        "(the name is beside each): change one here and every total follows. To re-plan, change them in "
+        "orgplan's templates folder.",
     )
     for col, width in ((0, 46), (2, 40), (3, 70)):
         sheet.cap(col, width)
@@ -720,7 +732,7 @@ def _listing(sheet: Sheet, row: int, title: str, headers: tuple[str, ...]) -> in
 
 def _named_figures(sheet: Sheet, w: _Words, row: int) -> int:
     """The costing and planning figures, each a named cell; returns the last row."""
-    row = _listing(sheet, row, "Costing and planning figures", ("Figure", "Value", "Name in formulas", "Source"))
+    top = _listing(sheet, row, "Costing and planning figures", ("Figure", "Value", "Name in formulas", "Source"))
     t, policy = w.t, w.t.hiring
     figures = [
         (f.name, f.value, f.source)
@@ -733,22 +745,23 @@ def _named_figures(sheet: Sheet, w: _Words, row: int) -> int:
             "The company profile: cost-of-labour factor on the catalog's U.S. median salaries.",
         )
     )
-    for row, (name, value, source) in enumerate(figures, start=row + 1):
+    for row, (name, value, source) in enumerate(figures, start=top + 1):
         sheet.put(row, 0, _words_for(name))
         sheet.put(row, 1, value, "General", fill=_INPUT_FILL)
         sheet.put(row, 2, sheet.book.define(name, sheet.name, row, 1) or "")
         sheet.put(row, 3, source, wrap=True)
-    return row
+    return top + len(figures)
 
 
 def _salaries(sheet: Sheet, w: _Words, row: int) -> int:
-    row = _listing(
+    top = _listing(
         sheet,
         row,
         "Salaries (base pay before the profile's salary multiplier)",
         ("Role", "Seats in plan", "Catalog salary (USD)", "Source"),
     )
-    for row, role in enumerate((r for r in w.t.roles.values() if r.is_hr), start=row + 1):
+    roles = [r for r in w.t.roles.values() if r.is_hr]
+    for row, role in enumerate(roles, start=top + 1):
         sheet.put(row, 0, role.title)
         sheet.put(
             row,
@@ -763,12 +776,12 @@ def _salaries(sheet: Sheet, w: _Words, row: int) -> int:
             f"{role.salary.source} ({role.salary.year})" + (f"; {role.salary_note}" if role.salary_note else ""),
             wrap=True,
         )
-    return row
+    return top + len(roles)
 
 
 def _worked_out(sheet: Sheet, w: _Words, row: int) -> int:
     plan, t = w.plan, w.t
-    row = _listing(
+    top = _listing(
         sheet, row, f"Figures worked out for {plan.profile.company}", ("Figure", "Value", "Expression", "Source")
     )
     figures = [(f.name, _words_for(f.name), f) for f in t.derived]
@@ -777,18 +790,18 @@ def _worked_out(sheet: Sheet, w: _Words, row: int) -> int:
         for k, f in t.workload.items()
         if k in plan.profile.functions
     ]
-    for row, (name, label, figure) in enumerate(figures, start=row + 1):
+    for row, (name, label, figure) in enumerate(figures, start=top + 1):
         sheet.put(row, 0, label)
         sheet.put(row, 1, round(float(plan.values.get(name, 0.0)), 3), "#,##0.000")
         sheet.put(row, 2, figure.expression.text if figure.expression else "", wrap=True)
         sheet.put(row, 3, figure.source, wrap=True)
-    return row
+    return top + len(figures)
 
 
 def _bands(sheet: Sheet, w: _Words, row: int) -> int:
-    row = _listing(sheet, row, "Published HR staff per 100 employees", ("Employees", "Low", "High", "Source"))
+    top = _listing(sheet, row, "Published HR staff per 100 employees", ("Employees", "Low", "High", "Source"))
     employees = w.plan.profile.employees
-    for row, band in enumerate(w.t.bands, start=row + 1):
+    for row, band in enumerate(w.t.bands, start=top + 1):
         applies = band.min_employees <= employees <= band.max_employees
         sheet.put(
             row,
@@ -799,19 +812,19 @@ def _bands(sheet: Sheet, w: _Words, row: int) -> int:
         sheet.put(row, 1, band.low, RATIO, bold=applies)
         sheet.put(row, 2, band.high, RATIO, bold=applies)
         sheet.put(row, 3, band.source, wrap=True)
-    return row
+    return top + len(w.t.bands)
 
 
 def _rules(sheet: Sheet, w: _Words, row: int) -> int:
-    row = _listing(sheet, row, "Rules", ("Rule", "Seats added", "What it found", "Source"))
+    top = _listing(sheet, row, "Rules", ("Rule", "Seats added", "What it found", "Source"))
     rules = {r.id: r for r in w.t.rules.rules}
-    for row, result in enumerate(w.plan.rule_results, start=row + 1):
+    for row, result in enumerate(w.plan.rule_results, start=top + 1):
         rule = rules.get(result.rule)
         sheet.put(row, 0, rule.description if rule else _words_for(result.rule.replace("-", "_")), wrap=True)
         sheet.put(row, 1, result.seats if result.fired else None, COUNT)
         sheet.put(row, 2, result.detail if result.fired else f"Did not apply ({result.detail})", wrap=True)
         sheet.put(row, 3, rule.source if rule else "", wrap=True)
-    row += 1
+    row = top + len(w.plan.rule_results) + 1
     sheet.put(row, 0, f"Team leads keep every leader within {w.plan.profile.max_span} direct reports.", wrap=True)
     sheet.put(row, 3, w.t.rules.span.source, wrap=True)
     return row
@@ -826,7 +839,8 @@ def chart_sheet(sheet: Sheet, w: _Words, image: tuple[Path, str]) -> None:
     head = next((s for s in plan.hr_seats if s.reports_to == plan.root.id), None)
     s = plan.summary
     description = (
-        f"Org chart of the recommended HR team for {plan.profile.company}: {s['hr_headcount']} seats in {s['layers']} layers, "
+        f"Org chart of the recommended HR team for {plan.profile.company}: {s['hr_headcount']} seats in "
+        f"{s['layers']} layers, "
         f"led by the {head.title if head else 'head of HR'} reporting to the {plan.root.title}. {note}"
     )
     sheet.image(3, 0, path, description)

@@ -368,7 +368,8 @@ class _Compiler:
                     )
                 if right.kind != left.kind:
                     raise _Refused(
-                        f"'{symbol}' compares values of one type: {_WORDS[left.kind]} on the left, {_WORDS[right.kind]} on the right",
+                        f"'{symbol}' compares values of one type: {_WORDS[left.kind]} on the left, "
+                        f"{_WORDS[right.kind]} on the right",
                         right.node,
                     )
             else:  # is, is not
@@ -400,7 +401,8 @@ class _Compiler:
         self._expect(test, BOOLEAN, "the condition of 'if ... else'")
         if body.kind != orelse.kind:
             raise _Refused(
-                f"both sides of 'if ... else' must be of one type: {_WORDS[body.kind]} before 'if', {_WORDS[orelse.kind]} after 'else'",
+                f"both sides of 'if ... else' must be of one type: {_WORDS[body.kind]} before 'if', "
+                f"{_WORDS[orelse.kind]} after 'else'",
                 orelse.node,
             )
         t, a, b = test.fn, body.fn, orelse.fn
@@ -471,7 +473,8 @@ class _Compiler:
             wanted = NUMBER if right.kind == _NUMBER_LIST else TEXT
             if left.kind != wanted:
                 raise _Refused(
-                    f"'{symbol}' looks for {_WORDS[wanted]} in {_WORDS[right.kind]}, but the left is {_WORDS[left.kind]}",
+                    f"'{symbol}' looks for {_WORDS[wanted]} in {_WORDS[right.kind]}, but the left is "
+                    f"{_WORDS[left.kind]}",
                     left.node,
                 )
         else:
@@ -640,13 +643,15 @@ class Expression:
         control = next((c for c in text if c < " " and c not in "\n\t\r" or c == "\x7f"), None)
         if control is not None:
             raise RuleError(
-                f"the expression holds a control character (U+{ord(control):04X}) at column {text.index(control) + 1}; remove it",
+                f"the expression holds a control character (U+{ord(control):04X}) at column "
+                f"{text.index(control) + 1}; remove it",
                 path=path_s,
                 where=where,
             )
         if len(text) > MAX_LENGTH:
             raise RuleError(
-                f"the expression is {len(text):,} characters long, more than the limit of {MAX_LENGTH:,}; move parts of it into derived figures",
+                f"the expression is {len(text):,} characters long, more than the limit of {MAX_LENGTH:,}; "
+                "move parts of it into derived figures",
                 path=path_s,
                 where=where,
             )
@@ -664,7 +669,8 @@ class Expression:
         try:
             if depth > MAX_DEPTH:
                 raise _Refused(
-                    f"the expression is nested more than {MAX_DEPTH} levels deep; move parts of it into derived figures",
+                    f"the expression is nested more than {MAX_DEPTH} levels deep; move parts of it into "
+                    "derived figures",
                     deepest,
                 )
             if nodes > MAX_NODES:

@@ -108,10 +108,12 @@ def read_data_file(path: str | os.PathLike[str], error: type[OrgplanError]) -> A
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.yaml"
     >>> _ = f.write_text("employees: 1:30\\n")
-    >>> read_data_file(f, OrgplanError)
-    Traceback (most recent call last):
-    ...
-    orgplan.errors.OrgplanError: ...p.yaml: line 1, column 12: '1:30' is a base-60 number in YAML 1.1 (90); write the number, or quote it as text
+    >>> try:
+    ...     read_data_file(f, OrgplanError)
+    ... except OrgplanError as e:
+    ...     print(e.where, e.message, sep="\\n")
+    line 1, column 12
+    '1:30' is a base-60 number in YAML 1.1 (90); write the number, or quote it as text
     """
     p = Path(path)
     data = read_bytes(p, error, limit("data_files.file_bytes"))
@@ -246,7 +248,8 @@ def _check_values(data: Any, error: type[OrgplanError], path: object, where: str
                     value.encode("utf-8")
                 except UnicodeEncodeError as exc:
                     raise refuse(
-                        f"text with a character that is not valid Unicode (U+{ord(value[exc.start]):04X}, half of a surrogate pair) at position {exc.start + 1}",
+                        f"text with a character that is not valid Unicode (U+{ord(value[exc.start]):04X}, "
+                        f"half of a surrogate pair) at position {exc.start + 1}",
                         at,
                     ) from None
         elif isinstance(value, bool) or value is None:
@@ -256,7 +259,8 @@ def _check_values(data: Any, error: type[OrgplanError], path: object, where: str
                 raise refuse(f"{value} is not a number orgplan accepts; numbers must be finite", at)
             if abs(value) > magnitude.value:
                 raise refuse(
-                    f"{shown(value)} is larger than orgplan reads: at most {magnitude.shown} either way (limit {magnitude.name})",
+                    f"{shown(value)} is larger than orgplan reads: at most {magnitude.shown} either way "
+                    f"(limit {magnitude.name})",
                     at,
                 )
         elif isinstance(value, dict):
@@ -342,10 +346,11 @@ def _make_loader() -> type:
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             event = self.peek_event()
-            if isinstance(event, AliasEvent):
+            if isinstance(event, AliasEvent) and event.anchor is not None:  # the parser names every alias's anchor
                 if event.anchor in self.anchors and event.anchor not in self._sizes:
                     raise self.refuse(
-                        f"the alias *{shown(event.anchor)[1:-1]} repeats the anchor it is inside; an anchor cannot contain itself",
+                        f"the alias *{shown(event.anchor)[1:-1]} repeats the anchor it is inside; an "
+                        "anchor cannot contain itself",
                         event.start_mark,
                     )
                 self.grow(self._sizes.get(event.anchor, 0), event)
@@ -367,7 +372,8 @@ def _make_loader() -> type:
             event = self.peek_event()
             if len(event.value) > self._limits["text_chars"]:
                 raise self.refuse(
-                    f"text of {len(event.value):,} characters; text may have at most {limit('data_files.text_chars').describe()}",
+                    f"text of {len(event.value):,} characters; text may have at most "
+                    f"{limit('data_files.text_chars').describe()}",
                     event.start_mark,
                 )
             node = super().compose_scalar_node(anchor)
@@ -386,18 +392,21 @@ def _make_loader() -> type:
                     )
                 if kind == "int" and _OCTAL.fullmatch(value) and value.strip("+-0_"):
                     raise self.refuse(
-                        f"'{value}' starts with 0, which YAML 1.1 reads as an octal number ({self.construct_object(node)}); drop the leading zeros, or quote it as text",
+                        f"'{value}' starts with 0, which YAML 1.1 reads as an octal number "
+                        f"({self.construct_object(node)}); drop the leading zeros, or quote it as text",
                         node.start_mark,
                     )
                 if len(value) > self._limits["number_chars"]:
                     raise self.refuse(
-                        f"a number of {len(value):,} characters; numbers may have at most {limit('data_files.number_chars').describe()}",
+                        f"a number of {len(value):,} characters; numbers may have at most "
+                        f"{limit('data_files.number_chars').describe()}",
                         node.start_mark,
                     )
             elif kind == "bool" and value.lower() in _WORD_BOOLEANS:
                 flag = str(_WORD_BOOLEANS[value.lower()]).lower()
                 raise self.refuse(
-                    f"'{value}' means {flag} in YAML 1.1 but reads as a word elsewhere; write {flag}, or quote it (\"{value}\") as text",
+                    f"'{value}' means {flag} in YAML 1.1 but reads as a word elsewhere; write {flag}, or "
+                    f'quote it ("{value}") as text',
                     node.start_mark,
                 )
 
@@ -405,7 +414,8 @@ def _make_loader() -> type:
             node = super().compose_sequence_node(anchor)
             if len(node.value) > self._limits["list_items"]:
                 raise self.refuse(
-                    f"a list of {len(node.value):,} items; lists may have at most {limit('data_files.list_items').describe()}",
+                    f"a list of {len(node.value):,} items; lists may have at most "
+                    f"{limit('data_files.list_items').describe()}",
                     node.start_mark,
                 )
             return node
@@ -414,7 +424,8 @@ def _make_loader() -> type:
             node = super().compose_mapping_node(anchor)
             if len(node.value) > self._limits["mapping_keys"]:
                 raise self.refuse(
-                    f"a mapping of {len(node.value):,} keys; mappings may have at most {limit('data_files.mapping_keys').describe()}",
+                    f"a mapping of {len(node.value):,} keys; mappings may have at most "
+                    f"{limit('data_files.mapping_keys').describe()}",
                     node.start_mark,
                 )
             first: dict[tuple[str, str], Any] = {}
@@ -426,7 +437,8 @@ def _make_loader() -> type:
                 seen = first.setdefault((key.tag, key.value), key)
                 if seen is not key:
                     raise self.refuse(
-                        f"duplicate key {shown(key.value)} (first on line {seen.start_mark.line + 1}); each key may appear once",
+                        f"duplicate key {shown(key.value)} (first on line {seen.start_mark.line + 1}); "
+                        "each key may appear once",
                         key.start_mark,
                     )
             return node
@@ -628,7 +640,8 @@ def _check_replaceable(target: Path, own: Collection[str], given: Path) -> None:
     here = Path.cwd().resolve()
     if target == here or target in here.parents:
         raise OutputError(
-            "is the current folder or one above it; orgplan replaces its output folder as a whole, so give it a folder of its own",
+            "is the current folder or one above it; orgplan replaces its output folder as a whole, so give "
+            "it a folder of its own",
             path=given,
         )
     try:
@@ -638,7 +651,8 @@ def _check_replaceable(target: Path, own: Collection[str], given: Path) -> None:
     if others:
         listed = ", ".join(shown(n) for n in others[:3]) + (f" and {len(others) - 3:,} more" if len(others) > 3 else "")
         raise OutputError(
-            f"holds files orgplan did not write ({listed}); orgplan replaces its output folder as a whole, so give it a folder of its own",
+            f"holds files orgplan did not write ({listed}); orgplan replaces its output folder as a whole, "
+            "so give it a folder of its own",
             path=given,
         )
 

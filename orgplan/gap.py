@@ -104,7 +104,8 @@ class Comparison:
 
     @property
     def filled_by(self) -> dict[str, str | None]:
-        """Each recommended HR seat's id -> the current seat that fills it (matched as kept or changed), or None when it is open."""
+        """Each recommended HR seat's id -> the current seat that fills it (matched as kept
+        or changed), or None when it is open."""
         return {
             m.recommended.id: (m.current.id if m.current is not None else None)
             for m in self.matches
@@ -133,8 +134,9 @@ class Comparison:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """The recommended plan as :meth:`Plan.to_dict` gives it, each position with ``status`` ('filled' or 'open';
-        None outside HR) and ``filled_by`` (the current seat's id), the summary with the open totals; and the current side's totals."""
+        """The recommended plan as :meth:`Plan.to_dict` gives it, each position with ``status``
+        ('filled' or 'open'; None outside HR) and ``filled_by`` (the current seat's id), the
+        summary with the open totals; and the current side's totals."""
         data = self.plan.to_dict()
         filled = self.filled_by
         for position in data["positions"]:
@@ -179,7 +181,8 @@ class Comparison:
 
 
 def load_current(path: str | os.PathLike[str], templates: Templates) -> tuple[SeatTree, str]:
-    """What to compare a plan with, and its name: a team file (.xlsx, .csv) or another profile (.yaml, .json), planned."""
+    """What to compare a plan with, and its name: a team file (.xlsx, .csv) or another
+    profile (.yaml, .json), planned."""
     from .planner import plan
     from .profile import load_profile
     from .team import read_team
@@ -268,11 +271,11 @@ def compare(current: SeatTree, plan: Plan) -> Comparison:
             key = role_of.get(c.id)
             if (c.id in guessed) == sure or c.id in pairs:
                 continue
-            r = first_open(key)
-            if r is not None and key is not None:
+            found = first_open(key)
+            if found is not None and key is not None:
                 pair(
                     c,
-                    r,
+                    found,
                     f"same role ({roles[key].title}); {guessed[c.id]}"
                     if c.id in guessed
                     else f"same role ({roles[key].title})",
@@ -354,9 +357,11 @@ def _advice(
         level = t.roles[role_of[current_head.id]].level if current_head.id in role_of else current_head.level
         if level < head.level:
             out.append(
-                f"Head of HR: today a {current_head.title} (level {level}); a company of {profile.employees:,} employees calls for a {head.title} (level {head.level}) - {head.rationale[0].reason if head.rationale else ''}".rstrip(
-                    " -"
-                )
+                (
+                    f"Head of HR: today a {current_head.title} (level {level}); a company of "
+                    f"{profile.employees:,} employees calls for a {head.title} (level {head.level}) - "
+                    f"{head.rationale[0].reason if head.rationale else ''}"
+                ).rstrip(" -")
             )
     if profile.unionized_share > 0:
         owner_id = plan.ledger.get("labor_relations", {}).get("owner")
@@ -373,7 +378,8 @@ def _advice(
             else "no current seat covers it today"
         )
         out.append(
-            f"Unions: {profile.unionized_share:.0%} of employees are under collective agreements; the plan gives labour relations to the {owner} ({now})."
+            f"Unions: {profile.unionized_share:.0%} of employees are under collective agreements; the plan "
+            f"gives labour relations to the {owner} ({now})."
         )
     field = sum(1 for s in plan.hr_seats if s.role in ("hr_generalist", "hr_business_partner", "senior_hr_generalist"))
     if profile.sites > 1 or len(profile.countries) > 1:
@@ -385,7 +391,8 @@ def _advice(
         )
         if have < field:
             out.append(
-                f"Sites: {places} are served by {have} generalist{'s' if have != 1 else ''} or partner{'s' if have != 1 else ''} today; the plan has {field} near the employees."
+                f"Sites: {places} are served by {have} generalist{'s' if have != 1 else ''} or "
+                f"partner{'s' if have != 1 else ''} today; the plan has {field} near the employees."
             )
     if uncovered:
         out.append(

@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from .errors import OptionError
 from .model import Plan
@@ -150,7 +151,7 @@ def roadmap(
     if sizes is None:
         target = default_target(profile)
         sizes = default_sizes(profile.employees, target) if target > profile.employees else [profile.employees]
-    sizes = sorted(set(int(n) for n in sizes))
+    sizes = sorted({int(n) for n in sizes})
     if not sizes or sizes[0] < 1:
         raise OptionError("sizes should be whole numbers of employees, 1 or more", where="sizes")
     cache: dict[int, Plan] = {}
@@ -159,6 +160,10 @@ def roadmap(
         if n not in cache:
             cache[n] = plan(_scaled(profile, n, t), templates=t)
         return cache[n]
+
+    def holds(role: str, wanted: bool, n: int) -> bool:
+        """Whether the plan for ``n`` employees has (or, with ``wanted`` false, lacks) ``role``."""
+        return any(s.role == role for s in at(n).hr_seats) == wanted
 
     plans = []
     for n in sizes:
@@ -174,9 +179,7 @@ def roadmap(
         seen = present[0]
         for i in range(1, len(sizes)):
             if present[i] != present[i - 1]:
-                n = _threshold(
-                    sizes[i - 1], sizes[i], lambda m: any(s.role == key for s in at(m).hr_seats) == present[i]
-                )
+                n = _threshold(sizes[i - 1], sizes[i], partial(holds, key, present[i]))
                 event = ("again" if seen else "first") if present[i] else "last"
                 milestones.append(_milestone(at(n), at(n - 1), key, role.title, event, n))
                 seen = seen or present[i]

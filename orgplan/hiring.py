@@ -30,7 +30,8 @@ class Hire:
 
 
 def hiring_plan(plan: Plan, only: Collection[str] | None = None) -> tuple[Hire, ...]:
-    """Every HR seat of ``plan`` (or the seats whose ids are in ``only``: the open ones) in hiring order, each with its phase and quarter.
+    """Every HR seat of ``plan`` (or the seats whose ids are in ``only``: the open ones) in
+    hiring order, each with its phase and quarter.
 
     >>> from orgplan import plan, profile_from_dict
     >>> hires = hiring_plan(plan(profile_from_dict({"company": "Acme", "employees": 400})))

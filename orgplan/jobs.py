@@ -149,7 +149,8 @@ class JobDescription:
             out.append(f"{label}{where}: {text}{seats}")
         if round(self.fte, 2) != self.seats:
             out.append(
-                f"Part time: {'the seats are' if self.seats > 1 else 'the seat is'} {number(round(self.fte, 2))} FTE{' in all' if self.seats > 1 else ''}; "
+                f"Part time: {'the seats are' if self.seats > 1 else 'the seat is'} "
+                f"{number(round(self.fte, 2))} FTE{' in all' if self.seats > 1 else ''}; "
                 "the figures above are full-time rates, paid in proportion."
             )
         return tuple(out)
@@ -292,10 +293,12 @@ class _Reader:
         return tuple(out)
 
     def functions(self, seats: list[Position]) -> tuple[tuple[str, str, str], ...]:
-        """Each HR function of the company the seats do or own, in the profile's order: what they do with it and what that means.
+        """Each HR function of the company the seats do or own, in the profile's order: what
+        they do with it and what that means.
 
-        An owner sets the function's direction, budget and policy (the plan's workload ledger names one seat per function);
-        a seat with neither (a team lead) leads the work its direct reports do.
+        An owner sets the function's direction, budget and policy (the plan's workload ledger
+        names one seat per function); a seat with neither (a team lead) leads the work its
+        direct reports do.
         """
         does = {f for s in seats for f in s.functions}
         owns = {f for s in seats for f in self.owned.get(s.id, ())}
@@ -336,7 +339,8 @@ class _Reader:
         return tuple(PayRange(c, min(p), max(p), len(p)) for c, p in places.items())
 
     def pay_source(self, role: Role, seats: list[Position]) -> tuple[str, ...]:
-        """Where the pay comes from: the catalog's market figure, then each rule of the pay policy that raised a seat's pay."""
+        """Where the pay comes from: the catalog's market figure, then each rule of the pay
+        policy that raised a seat's pay."""
         t, profile = self.t, self.plan.profile
         policy = t.pay
         year = "" if str(role.salary.year) in role.salary.source else f" ({role.salary.year})"
@@ -357,16 +361,19 @@ class _Reader:
             premium = premium or s.base_salary > scaled + 0.5
         for level in sorted(floors):
             out.append(
-                f"Level {level} seats are paid at least {money(policy.floor(level))}: {policy.level_floors[level].source.rstrip('.')}."
+                f"Level {level} seats are paid at least {money(policy.floor(level))}: "
+                f"{policy.level_floors[level].source.rstrip('.')}."
             )
         if head is not None:
             figure = next(f for n, f in reversed(policy.head_of_hr) if profile.employees >= n)
             out.append(
-                f"As head of HR of {profile.employees:,} employees, at least {money(head)}: {figure.source.rstrip('.')}."
+                f"As head of HR of {profile.employees:,} employees, at least {money(head)}: "
+                f"{figure.source.rstrip('.')}."
             )
         if profile.salary_multiplier != 1:
             out.append(
-                f"Times the company's salary multiplier of {profile.salary_multiplier:g} (cost of labour against U.S. medians)."
+                f"Times the company's salary multiplier of {profile.salary_multiplier:g} (cost of labour "
+                "against U.S. medians)."
             )
         shown = [
             f"{c} {index[c]:g}"
@@ -376,7 +383,8 @@ class _Reader:
             out.append("Times the pay index of the country: " + ", ".join(shown) + ".")
         if premium:
             out.append(
-                f"Raised to at least {policy.supervisor_premium.value:.0%} above the best-paid seat the leader leads: {policy.supervisor_premium.source.rstrip('.')}."
+                f"Raised to at least {policy.supervisor_premium.value:.0%} above the best-paid seat the "
+                f"leader leads: {policy.supervisor_premium.source.rstrip('.')}."
             )
         return tuple(out)
 
@@ -446,7 +454,8 @@ def index_markdown(plan: Plan, jds: tuple[JobDescription, ...], formats: tuple[s
     lines = [
         f"# Job descriptions: {_md(plan.profile.company)}",
         "",
-        f"{count_of(len(jds), 'role')} in the recommended HR team of {plan.profile.employees:,} employees, one file per role.",
+        f"{count_of(len(jds), 'role')} in the recommended HR team of {plan.profile.employees:,} employees, "
+        "one file per role.",
         "",
         "| Role | Seats | FTE | Reports to | Files |",
         "| --- | ---: | ---: | --- | --- |",
@@ -461,7 +470,8 @@ def index_markdown(plan: Plan, jds: tuple[JobDescription, ...], formats: tuple[s
 
 # -- Word -------------------------------------------------------------------------------
 def docx_bytes(jd: JobDescription) -> bytes:
-    """The job description as a Word document (.docx): headings, paragraphs and bullet lists to paste into a job board."""
+    """The job description as a Word document (.docx): headings, paragraphs and bullet lists
+    to paste into a job board."""
     try:
         from docx import Document
         from docx.shared import Pt, RGBColor

@@ -48,7 +48,8 @@ class Ledger:
         return out
 
     def take(self, covers: Iterable[str], amount: float) -> tuple[str, ...]:
-        """Book ``amount`` FTE of capacity against ``covers`` (functions, or one pool); return the functions it took work of."""
+        """Book ``amount`` FTE of capacity against ``covers`` (functions, or one pool);
+        return the functions it took work of."""
         covers = tuple(covers)
         if not covers or amount <= 0:
             return ()

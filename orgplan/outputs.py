@@ -66,7 +66,8 @@ def _carry(out_dir: str | os.PathLike[str], staging: Path) -> None:
 
 
 def write_gap_outputs(gap: Comparison, out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Write ``staffing-plan.xlsx`` with the Gap sheets and ``orgchart-gap.png`` (open, changed and kept seats drawn apart)."""
+    """Write ``staffing-plan.xlsx`` with the Gap sheets and ``orgchart-gap.png`` (open,
+    changed and kept seats drawn apart)."""
     with atomic_folder(out_dir, OUTPUT_FILES) as staging:
         written = _chart_and_workbook(gap.plan, staging, "orgchart-gap", comparison=gap, gap=gap)
         _carry(out_dir, staging)
@@ -110,7 +111,10 @@ def roadmap_tables(r: Roadmap) -> list[Table]:
     rows = []
     for row, s in enumerate(r.steps, start=FIRST_ROW):
         band = (
-            [Formula(f"={col}{row}*A{row}/100", edge * s.employees / 100) for col, edge in zip("EF", s.band)]
+            [
+                Formula(f"={col}{row}*A{row}/100", edge * s.employees / 100)
+                for col, edge in zip("EF", s.band, strict=True)
+            ]
             if s.band
             else [None, None]
         )

@@ -2,9 +2,10 @@
 
 A seat is paid its role's market figure (from the catalog, with its source); a leader at
 least the floor of its level, so a leader who grows into a director's or a VP's seat is
-paid as one; all times the profile's salary multiplier and its country's pay index. The head of HR is paid at least the figure for the company's size,
-and every leader at least ``supervisor_premium`` above the best-paid seat they lead, so
-nobody earns more than their manager.
+paid as one; all times the profile's salary multiplier and its country's pay index. The
+head of HR is paid at least the figure for the company's size, and every leader at least
+``supervisor_premium`` above the best-paid seat they lead, so nobody earns more than their
+manager.
 """
 
 from __future__ import annotations

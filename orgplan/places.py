@@ -147,7 +147,8 @@ def _named(
     total = sum(p.employees for p in out)
     if abs(total - employees) > employees * 0.01:
         raise ProfileError(
-            f"the employees of the {key.replace('_', ' ')} add up to {total:,}, but the profile has {employees:,} employees; they must agree within 1%",
+            f"the employees of the {key.replace('_', ' ')} add up to {total:,}, but the profile has "
+            f"{employees:,} employees; they must agree within 1%",
             path=source,
             where=key,
         )
@@ -168,14 +169,18 @@ def places_data(places: tuple[Place, ...]) -> int | list[dict[str, Any]]:
     return [p.to_dict() for p in places]
 
 
+_KINDS: dict[type, str] = {dict: "a mapping", list: "a list", str: "text"}
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text"}.get(type(value), type(value).__name__)
+    return _KINDS.get(type(value), type(value).__name__)
 
 
 def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | None, whole: bool) -> float | int:
-    """A number within the field's range (``key`` names it in messages); a rate (``format: percent``) above its ``fraction_max`` (1) must say ``%``."""
+    """A number within the field's range (``key`` names it in messages); a rate
+    (``format: percent``) above its ``fraction_max`` (1) must say ``%``."""
     lo, hi = rules.get("min"), rules.get("max")
     rate = rules.get("format") == "percent"
     plain_top = rules.get("fraction_max", 1)  # above this, a rate's plain number is taken for a percentage

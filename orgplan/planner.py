@@ -126,7 +126,8 @@ class _Build:
         missing = [f for f in self.profile.functions if f not in covered]
         if missing:
             raise PlanError(
-                f"no seat covers the requested function(s) {', '.join(missing)}; the rule pack needs a rule that covers them",
+                f"no seat covers the requested function(s) {', '.join(missing)}; the rule pack needs a "
+                "rule that covers them",
                 path=self.t.rules.path,
             )
         return self.finish(model, chosen)
@@ -219,7 +220,7 @@ class _Build:
             cause = rule.description.rstrip(".")
             self.beyond[cause] = self.beyond.get(cause, 0.0) + extra
         own = took or tuple(f for f in self.profile.functions if f in role.functions)
-        place = {k: scope[k] for k in ("country", "unit", "region") if k in scope}
+        place: dict[str, Any] = {k: scope[k] for k in ("country", "unit", "region") if k in scope}
         if "country" in place:
             place["region"] = scope["_region"]
             place["pay_index"] = scope["country_pay_index"]
@@ -231,7 +232,8 @@ class _Build:
         return count, reason.reason
 
     def outrank(self, seat: Seat) -> None:
-        """The head of HR climbs its ladder at once when a new leader would be its peer, so later rules see its level."""
+        """The head of HR climbs its ladder at once when a new leader would be its peer, so
+        later rules see its level."""
         head = self.head
         assert head is not None
         before = head.name
@@ -391,7 +393,7 @@ class _Build:
             else ("above" if per_100 > band.high else "below")
         )
         reasons = benchmark_reasons(profile, t, self.values, self.beyond, hr_fte, status)
-        rows = self.ledger.rows()
+        rows: dict[str, dict[str, Any]] = self.ledger.rows()  # with each function's seats and owner added below
         doing = Counter(f for s in staff for f in s.functions)
         owners = _owners(staff, head, t, tuple(rows))
         for f, row in rows.items():
@@ -417,7 +419,8 @@ class _Build:
 
 
 def _owners(seats: list[Seat], head: Seat, t: Templates, functions: tuple[str, ...]) -> dict[str, Seat | None]:
-    """Who owns each function: its specialist leader, else its most senior specialist, else the most senior seat allowed to."""
+    """Who owns each function: its specialist leader, else its most senior specialist, else
+    the most senior seat allowed to."""
     leaders: dict[str, list[Seat]] = {}
     specialists: dict[str, list[Seat]] = {}
     for s in seats:

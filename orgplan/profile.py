@@ -204,7 +204,9 @@ def _functions(value: Any, t: Templates, source: str | None) -> tuple[str, ...]:
     for item in value:
         if not isinstance(item, str) or item not in vocab:
             raise ProfileError(
-                f"unknown function {shown(item)}{suggest(str(item), vocab) if isinstance(item, str) and len(item) <= 40 else ''}; expected any of: {', '.join(vocab)}",
+                "unknown function "
+                f"{shown(item)}{suggest(str(item), vocab) if isinstance(item, str) and len(item) <= 40 else ''}; "
+                f"expected any of: {', '.join(vocab)}",
                 path=source,
                 where="functions",
             )

@@ -34,7 +34,8 @@ _SPEC = re.compile(r"(?P<width>\d{1,3})?(?P<comma>,)?(?:\.(?P<precision>\d{1,2})
 _COUNT = re.compile(r"count (?P<one>[A-Za-z][A-Za-z '-]{0,39})(?:/(?P<many>[A-Za-z][A-Za-z '-]{0,39}))?\Z")
 _SPEC_HELP = (
     "write {name}, or {name:spec} with spec [width][,][.precision][type], type one of f g d %, e.g. {employees:,} or "
-    "{demand:.1f}, or {name:count noun} for '1 site' and '12 sites' ({name:count country/countries} for an irregular plural)"
+    "{demand:.1f}, or {name:count noun} for '1 site' and '12 sites' ({name:count country/countries} for an "
+    "irregular plural)"
 )
 
 
@@ -177,7 +178,8 @@ class ReasonTemplate:
                     out.append(" " + (part.noun[0] if shown == 1 else part.noun[1]))
             except (ValueError, TypeError, OverflowError) as exc:
                 raise RuleError(
-                    f"cannot show '{{{name}}}' ({_short(value)}) in the reason: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                    f"cannot show '{{{name}}}' ({_short(value)}) in the reason: "
+                    f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
                     path=self.path,
                     where=self.where,
                 ) from None

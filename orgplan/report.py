@@ -55,7 +55,8 @@ def benchmark_lines(summary: dict[str, Any]) -> list[str]:
         return []
     where = {"within": "within", "above": "above", "below": "below"}[band["status"]]
     lines = [
-        f"Published range for this size: {band['low']:g}-{band['high']:g} HR staff per 100 employees; this plan is {where} it."
+        f"Published range for this size: {band['low']:g}-{band['high']:g} HR staff per 100 employees; this "
+        f"plan is {where} it."
     ]
     if band["status"] != "within" and band.get("reasons"):
         lines.append(
@@ -77,7 +78,8 @@ def team_table(team: SeatTree, name: str) -> str:
             "",
             *seat_lines(team),
             "",
-            f"HR seats: {s['hr_headcount']} ({families or 'no catalog roles'}){f'; {unknown} without a catalog role' if unknown else ''}",
+            f"HR seats: {s['hr_headcount']} "
+            f"({families or 'no catalog roles'}){f'; {unknown} without a catalog role' if unknown else ''}",
             f"HR FTE: {s['hr_fte']:g}   Annual cost: {money(s['annual_cost'])}",
             f"Layers: {s['layers']}   Widest span: {s['widest_span']}   Top seat: {team.root.title}",
         ]
@@ -87,7 +89,8 @@ def team_table(team: SeatTree, name: str) -> str:
 def roadmap_text(r: Any) -> str:
     """The roadmap for the terminal: where seats appear, then the table of sizes."""
     out = [
-        f"HR roadmap for {r.profile.company}: {r.steps[0].employees:,} to {r.steps[-1].employees:,} employees ({r.plans_made:,} plans made)",
+        f"HR roadmap for {r.profile.company}: {r.steps[0].employees:,} to {r.steps[-1].employees:,} "
+        f"employees ({r.plans_made:,} plans made)",
         "",
     ]
     out += [f"  {m}" for m in r.milestones]
@@ -145,7 +148,9 @@ def explain_text(e: Any) -> str:
     out += [f"  {name} = {value:.6g}" for name, value in e.figures.items()]
     out += [
         "",
-        f"Operating model: {model['label']} ({'chosen by orgplan' if model['chosen_by'] == 'orgplan' else 'named in the profile'}) - {model['why']}",
+        f"Operating model: {model['label']} "
+        f"({'chosen by orgplan' if model['chosen_by'] == 'orgplan' else 'named in the profile'}) - "
+        f"{model['why']}",
         "",
     ]
     out.append("Workload ledger: each function's work, the FTE the plan puts on it, and who owns it")
@@ -200,7 +205,7 @@ def _grid(head: tuple[str, ...], body: Sequence[tuple[str, ...]], left: set[int]
 
     def line(cells: tuple[str, ...]) -> str:
         return "  ".join(
-            c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
+            c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
     return [line(head), line(tuple("-" * w for w in widths)), *(line(r) for r in body)]
@@ -224,7 +229,8 @@ def gap_text(gap: Any, current_name: str) -> str:
         diff = fmt.format(abs(b - a))
         rows.append((label, fmt.format(a), fmt.format(b), ("+" if b >= a else "-") + diff))
     out = [
-        f"{current_name} compared with the recommended plan for {plan.profile.company} ({plan.profile.employees:,} employees)",
+        f"{current_name} compared with the recommended plan for {plan.profile.company} "
+        f"({plan.profile.employees:,} employees)",
         "",
         *_grid(head, rows, left={0}),
     ]
@@ -237,19 +243,22 @@ def gap_text(gap: Any, current_name: str) -> str:
 
     opened = gap.open_totals()
     out.append(
-        f"Open seats to hire: {opened['open_seats']:,} ({opened['open_fte']:g} FTE, {money(opened['open_cost'])} a year); the other recommended seats are filled by current seats."
+        f"Open seats to hire: {opened['open_seats']:,} ({opened['open_fte']:g} FTE, "
+        f"{money(opened['open_cost'])} a year); the other recommended seats are filled by current seats."
     )
     section(
         "Seats to add",
         [
-            f"{m.recommended.title} ({m.recommended.id}), reports to {plan.seat(m.recommended.reports_to).title}: {m.why}"
+            f"{m.recommended.title} ({m.recommended.id}), reports to "
+            f"{plan.seat(m.recommended.reports_to).title}: {m.why}"
             for m in gap.to_add
         ],
     )
     section(
         "Seats to change",
         [
-            f"{m.current.title} ({m.current.id}) -> {m.recommended.title} ({m.recommended.id}): {'; '.join(m.changes)} [matched: {m.why}]"
+            f"{m.current.title} ({m.current.id}) -> {m.recommended.title} ({m.recommended.id}): "
+            f"{'; '.join(m.changes)} [matched: {m.why}]"
             for m in gap.changed
         ],
     )
@@ -268,7 +277,9 @@ def gap_text(gap: Any, current_name: str) -> str:
     split = gap.cost_split()
     out += [
         "",
-        f"Cost difference: {'+' if diff >= 0 else '-'}{money(abs(diff))} a year (recommended {money(plan.summary['annual_cost'])}, current {money(gap.current_cost)})",
-        f"  seats to add {_signed(split['new_seats'])}, current seats re-priced {_signed(split['repricing'])}, seats beyond the plan {_signed(-split['excess'])}",
+        f"Cost difference: {'+' if diff >= 0 else '-'}{money(abs(diff))} a year (recommended "
+        f"{money(plan.summary['annual_cost'])}, current {money(gap.current_cost)})",
+        f"  seats to add {_signed(split['new_seats'])}, current seats re-priced "
+        f"{_signed(split['repricing'])}, seats beyond the plan {_signed(-split['excess'])}",
     ]
     return "\n".join(out)

@@ -90,13 +90,13 @@ def draw_roadmap(r: Roadmap, ax: Any = None, cost_ax: Any = None) -> Any:
     log = xs[-1] / max(xs[0], 1) > 20
     ftes = [s.hr_fte for s in curve]
     ax.step(xs, ftes, where="post", color=_FTE, linewidth=2, label="Recommended HR FTE")
-    banded = [s for s in curve if s.band]
+    banded = [(s.employees, s.band) for s in curve if s.band is not None]
     top = max(ftes)
     if banded:
-        lows = [s.band[0] * s.employees / 100 for s in banded]
-        highs = [s.band[1] * s.employees / 100 for s in banded]
+        lows = [low * employees / 100 for employees, (low, _) in banded]
+        highs = [high * employees / 100 for employees, (_, high) in banded]
         ax.fill_between(
-            [s.employees for s in banded],
+            [employees for employees, _ in banded],
             lows,
             highs,
             color=_BAND,
@@ -152,7 +152,8 @@ def _fixed_ticks(axis: Any, ticks: list[float], label: Any) -> None:
 def _markers(ax: Any, r: Roadmap) -> list[str]:
     """Number the sizes where seats first appear on the FTE line, nudging labels apart; return the list lines."""
     firsts = [m for m in r.milestones if m.event in ("first", "again")]
-    listed, numbers = [], {}
+    listed: list[str] = []
+    numbers: dict[int, list[int]] = {}
     for i, m in enumerate(firsts, start=1):
         numbers.setdefault(m.employees, []).append(i)
         listed.append(f"{i:>2}. ~{m.employees:,}: {m.title}{' (again)' if m.event == 'again' else ''}")

@@ -104,7 +104,8 @@ class SeatCount:
     """A rule's seat count: an expression whose value may not exceed the company's
     employees, nor ``cap`` seats from one rule.
 
-    >>> seats = SeatCount(Expression.compile("employees * 2", {"employees": NUMBER}, where="rule 'x', add.seats"), cap=100_000)
+    >>> count = Expression.compile("employees * 2", {"employees": NUMBER}, where="rule 'x', add.seats")
+    >>> seats = SeatCount(count, cap=100_000)
     >>> seats.number({"employees": 40})
     Traceback (most recent call last):
     ...
@@ -398,7 +399,8 @@ def _covers(raw: Any, role: Role, names: dict[str, str], path: object, where: st
         if item not in POOLS and item not in functions:
             choices = [*POOLS, *functions]
             raise RuleError(
-                f"cannot cover {str(item)[:40]!r}{suggest(str(item), choices)}; expected a function or one of: {', '.join(POOLS)}",
+                f"cannot cover {str(item)[:40]!r}{suggest(str(item), choices)}; expected a function or one "
+                f"of: {', '.join(POOLS)}",
                 path=path,
                 where=where,
             )

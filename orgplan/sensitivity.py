@@ -8,7 +8,8 @@ in which the plan has it: 100% for the seats that are certain, less for those th
 on the assumptions.
 
 >>> from orgplan import profile_from_dict
->>> s = sensitivity(profile_from_dict({"company": "Acme", "employees": 400}), [parse_vary("growth_rate=0.0:0.5")], samples=20, seed=3)
+>>> acme = profile_from_dict({"company": "Acme", "employees": 400})
+>>> s = sensitivity(acme, [parse_vary("growth_rate=0.0:0.5")], samples=20, seed=3)
 >>> spread = {row.measure: row for row in s.spread()}
 >>> spread["HR FTE"].p10 <= spread["HR FTE"].p50 <= spread["HR FTE"].p90
 True
@@ -130,7 +131,8 @@ def _show(x: float) -> str:
 def draw_samples(varies: Sequence[Vary], count: int, seed: int = 0) -> list[dict[str, float | int]]:
     """``count`` draws of the varied keys, from ``random.Random(seed)`` alone (no global random state).
 
-    >>> draw_samples([Vary("employees", 100, 200, True)], 3, seed=1) == draw_samples([Vary("employees", 100, 200, True)], 3, seed=1)
+    >>> varies = [Vary("employees", 100, 200, True)]
+    >>> draw_samples(varies, 3, seed=1) == draw_samples(varies, 3, seed=1)
     True
     """
     rng = random.Random(seed)
@@ -209,16 +211,8 @@ class Sensitivity:
         out = []
         for label, key, _ in MEASURES:
             values = [r.summary[key] for r in self.results]
-            out.append(
-                SpreadRow(
-                    label,
-                    key,
-                    self.given.summary[key],
-                    *(_round(quantile(values, q)) for q in (0.1, 0.5, 0.9)),
-                    min(values),
-                    max(values),
-                )
-            )
+            p10, p50, p90 = (_round(quantile(values, q)) for q in (0.1, 0.5, 0.9))
+            out.append(SpreadRow(label, key, self.given.summary[key], p10, p50, p90, min(values), max(values)))
         return out
 
     def roles(self) -> list[RolePresence]:
@@ -277,7 +271,8 @@ def sensitivity(
     templates: Templates | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Sensitivity:
-    """Plan ``profile`` and ``samples`` draws of it with the ``varies`` keys changed (see :func:`~orgplan.batch.plan_many` for ``executor``).
+    """Plan ``profile`` and ``samples`` draws of it with the ``varies`` keys changed (see
+    :func:`~orgplan.batch.plan_many` for ``executor``).
 
     Raises :class:`~orgplan.errors.OptionError` when a draw makes a profile orgplan refuses
     (such as more countries than employees), naming the sample.
@@ -350,7 +345,7 @@ def sensitivity_tables(s: Sensitivity) -> list[Table]:
     labels = [fields[k].get("label", k) for k in keys]
     sample_rows = [
         [i, *(values[k] for k in keys), *(r.summary[m] for _, m, _ in MEASURES)]
-        for i, (values, r) in enumerate(zip(s.samples, s.results), start=1)
+        for i, (values, r) in enumerate(zip(s.samples, s.results, strict=True), start=1)
     ]
     sample_formats = {
         i + 1: "0.0%" if fields[v.key].get("format") == "percent" else "#,##0" if v.whole else "#,##0.00##"

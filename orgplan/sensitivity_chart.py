@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ def draw_sensitivity(s: Sensitivity, fig: Any = None) -> Any:
 
     >>> from orgplan import profile_from_dict
     >>> from orgplan.sensitivity import parse_vary, sensitivity
-    >>> fig = draw_sensitivity(sensitivity(profile_from_dict({"employees": 300}), [parse_vary("employees=200:900")], samples=10))
+    >>> s = sensitivity(profile_from_dict({"employees": 300}), [parse_vary("employees=200:900")], samples=10)
+    >>> fig = draw_sensitivity(s)
     >>> len(fig.axes)
     3
     """
@@ -77,9 +79,7 @@ def _spread(ax: Any, values: list[float], given: float, label: str, tick: Any) -
     counts = Counter(values)
     low, high = min(values), max(values)
     if len(counts) <= 30:  # few distinct values: a bar for each
-        width = (
-            min((b - a for a, b in zip(sorted(counts), sorted(counts)[1:])), default=max(abs(low) * 0.05, 1.0)) * 0.8
-        )
+        width = min((b - a for a, b in pairwise(sorted(counts))), default=max(abs(low) * 0.05, 1.0)) * 0.8
         ax.bar(list(counts), list(counts.values()), width=width, color=_SPREAD, alpha=0.85, linewidth=0)
     else:
         ax.hist(values, bins=30, color=_SPREAD, alpha=0.85, linewidth=0)
@@ -135,7 +135,7 @@ def _roles(ax: Any, s: Sensitivity) -> None:
     ys = range(len(shown))
     colours = [_CERTAIN if r.certain else _DEPENDS for r in shown]
     ax.barh(list(ys), [r.share for r in shown], color=colours, height=0.7)
-    for y, r in zip(ys, shown):
+    for y, r in zip(ys, shown, strict=True):
         ax.text(min(r.share, 1.0) + 0.02, y, share_text(r.share), va="center", fontsize=8, fontfamily=FONT)
     ax.set_yticks(list(ys), [r.title for r in shown], fontsize=8.5 if len(shown) <= 20 else 7.5, fontfamily=FONT)
     ax.invert_yaxis()

@@ -384,7 +384,7 @@ def _worksheet_class() -> type:
     """
     from xlsxwriter.worksheet import Worksheet
 
-    class PlainFormulas(Worksheet):  # type: ignore[misc]
+    class PlainFormulas(Worksheet):
         def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
             return formula[1:] if formula.startswith("=") else formula
 
@@ -449,7 +449,8 @@ class Book:
         quote: bool = False,
         size: int | None = None,
     ) -> Any:
-        """A cell format: numbers right-aligned and text left-aligned, both one step in from the edge, at the top of the cell."""
+        """A cell format: numbers right-aligned and text left-aligned, both one step in from
+        the edge, at the top of the cell."""
         key = (
             number_format,
             numeric,
@@ -690,8 +691,8 @@ class Sheet:
         printing.apply(self.ws, repeat_rows, self._title, self.last_row, cut=print_cols is not None)
 
     def _fit_columns(self) -> dict[int, float]:
-        words = {}
-        for row, col, title in self._headers:  # a header takes at most two lines, broken between words
+        words: dict[int, float] = {}
+        for _row, col, title in self._headers:  # a header takes at most two lines, broken between words
             longest = max((text_width(w, bold=True) for w in title.split()), default=0)
             words[col] = max(words.get(col, 0), max(longest, _halves(title)) + 1.5 + INDENT)
         widths = {}

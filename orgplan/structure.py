@@ -198,7 +198,8 @@ def _team_label(members: list[Seat], family_labels: dict[str, str]) -> str:
 
 
 def grow(seat: Seat, roles: dict[str, Role], cap: int = 9) -> int:
-    """Grow every leader under ``seat`` (reports first) with its team, and to outrank its reports; return the seats below.
+    """Grow every leader under ``seat`` (reports first) with its team, and to outrank its
+    reports; return the seats below.
 
     No seat grows past ``cap``, one level below its manager's room, so a manager always
     keeps a level above every report.

@@ -8,7 +8,9 @@ a row holding a single text is a note written across the table.
 >>> import tempfile, pathlib, openpyxl
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"
 >>> chart = TableChart("line", "Seats by size", categories=0, series=(1,))
->>> _ = write_tables(path, [Table("Sizes", "Seats at each size", ["Employees", "Seats"], [[100, 2], [200, 3]], {0: "#,##0"}, chart=chart)])
+>>> sizes = [[100, 2], [200, 3]]
+>>> table = Table("Sizes", "Seats at each size", ["Employees", "Seats"], sizes, {0: "#,##0"}, chart=chart)
+>>> _ = write_tables(path, [table])
 >>> ws = openpyxl.load_workbook(path)["Sizes"]
 >>> ws.cell(row=FIRST_ROW, column=2).value
 2

@@ -13,7 +13,9 @@ import io
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -137,7 +139,8 @@ class _Limits:
             if isinstance(cell, str) and len(cell) > self.cell.value:
                 column = column_letters(i + 1) if sheet else str(i + 1)
                 raise where.error(
-                    f"row {n:,}, column {column}: a cell of {len(cell):,} characters, more than orgplan reads: {self.cell.describe()}"
+                    f"row {n:,}, column {column}: a cell of {len(cell):,} characters, more than orgplan "
+                    f"reads: {self.cell.describe()}"
                 )
 
 
@@ -202,7 +205,8 @@ def _table(raw: list[tuple[int, list[Any]]], path: Path, sheet: str | None) -> t
         found = ", ".join(str(x) for x in header if not _blank(x)) or "none"
         names = ", ".join(_HEADERS[k] for k in missing)
         raise where.error(
-            f"missing column(s) {names} in the header (row {header_n}); found: {found}. A team file needs ID, Title and Reports to (ID); Role, FTE and Base salary are optional"
+            f"missing column(s) {names} in the header (row {header_n}); found: {found}. A team file needs "
+            "ID, Title and Reports to (ID); Role, FTE and Base salary are optional"
         )
     data = [
         _Row(n, {k: (cells[i] if i < len(cells) else None) for k, i in index.items()})
@@ -230,7 +234,8 @@ def _number(
         if key in _WORKED_OUT:
             return None
         raise where.error(
-            f"expected a number {span}, got the formula {shown(value.strip())} with no stored result; type the number, or save the file from a spreadsheet program that works formulas out",
+            f"expected a number {span}, got the formula {shown(value.strip())} with no stored result; type "
+            "the number, or save the file from a spreadsheet program that works formulas out",
             row,
             key,
         )
@@ -279,7 +284,8 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
             key = role if role in roles else by_title.get(normalise_title(role))
             if key is None:
                 raise where.error(
-                    f"unknown role {shown(role)}{suggest(role, tuple(roles)) if len(role) <= 40 else ''}; use a role key or title from the role catalog, or leave the cell empty",
+                    f"unknown role {shown(role)}{suggest(role, tuple(roles)) if len(role) <= 40 else ''}; "
+                    "use a role key or title from the role catalog, or leave the cell empty",
                     n,
                     "role",
                 )
@@ -293,7 +299,7 @@ def _seats(rows: list[_Row], where: _Where, t: Templates) -> list[tuple[int, Pos
         listed = _functions(
             _text(c.get("functions")),
             functions,
-            lambda f: where.error(f"unknown HR function {shown(f)}{suggest(f, tuple(functions))}", n, "functions"),
+            partial(_unknown_function, where, functions, n),
         )
         seat_functions = listed or (known.functions if known else ())
         fte = _number(c.get("fte"), n, "fte", where, 0, 1)
@@ -339,7 +345,11 @@ def _title_index(roles: dict[str, Role]) -> dict[str, str]:
     return index
 
 
-def _functions(text: str, vocabulary: dict[str, str], error: Any) -> tuple[str, ...]:
+def _unknown_function(where: _Where, functions: dict[str, str], row: int, name: str) -> TeamFileError:
+    return where.error(f"unknown HR function {shown(name)}{suggest(name, tuple(functions))}", row, "functions")
+
+
+def _functions(text: str, vocabulary: dict[str, str], error: Callable[[str], Exception]) -> tuple[str, ...]:
     """Function keys or labels separated by semicolons (or commas, where labels have none)."""
     out: list[str] = []
     for piece in (x.strip() for x in text.split(";")):
@@ -382,7 +392,8 @@ def _build(seats: list[tuple[int, Position]], where: _Where, t: Templates, sourc
     if len(roots) > 1:
         listed = ", ".join(f"{s.id} (row {n})" for n, s in roots[:6])
         raise where.error(
-            f"{len(roots)} seats report to no one: {listed}; exactly one seat (the top of the team) may have an empty Reports to",
+            f"{len(roots)} seats report to no one: {listed}; exactly one seat (the top of the team) may "
+            "have an empty Reports to",
             key="reports_to",
         )
     loop = _loop({s.id: s.reports_to for _, s in seats})
@@ -390,7 +401,8 @@ def _build(seats: list[tuple[int, Position]], where: _Where, t: Templates, sourc
         path = " -> ".join([*loop, loop[0]])
         rows = ", ".join(str(row_of[s]) for s in loop)
         raise where.error(
-            f"reporting lines go round in a loop: {path} (rows {rows}); every chain of managers must end at the top seat",
+            f"reporting lines go round in a loop: {path} (rows {rows}); every chain of managers must end "
+            "at the top seat",
             row_of[loop[0]],
             "reports_to",
         )

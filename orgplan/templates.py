@@ -322,14 +322,11 @@ def _functions(path: Path) -> tuple[dict[str, FunctionInfo], dict[str, str]]:
         where = f"functions.{key}"
         raw = expect_mapping(raw, error=TemplateError, path=path, where=where)
         check_keys(raw, _FUNCTION_KEYS, required=_FUNCTION_KEYS, error=TemplateError, path=path, where=where)
-        texts = (
-            expect_text(raw[k], error=TemplateError, path=path, where=f"{where}.{k}")
-            for k in ("label", "description", "doing", "directing")
-        )
         pillar = raw["pillar"]
         if pillar not in PILLARS:
             raise TemplateError(
-                f"unknown pillar {str(pillar)[:40]!r}{suggest(str(pillar), PILLARS)}; expected one of: {', '.join(PILLARS)}",
+                f"unknown pillar {str(pillar)[:40]!r}{suggest(str(pillar), PILLARS)}; expected one of: "
+                f"{', '.join(PILLARS)}",
                 path=path,
                 where=f"{where}.pillar",
             )
@@ -342,8 +339,19 @@ def _functions(path: Path) -> tuple[dict[str, FunctionInfo], dict[str, str]]:
             raise TemplateError(
                 f"expected a level from 1 to 9, got {str(level)[:40]}", path=path, where=f"{where}.owner_min_level"
             )
+        label, description, doing, directing = (
+            expect_text(raw[k], error=TemplateError, path=path, where=f"{where}.{k}")
+            for k in ("label", "description", "doing", "directing")
+        )
         out[str(key)] = FunctionInfo(
-            str(key), *texts, pillar=pillar, specialist_share=float(share), owner_min_level=level
+            str(key),
+            label,
+            description,
+            doing,
+            directing,
+            pillar=pillar,
+            specialist_share=float(share),
+            owner_min_level=level,
         )
     return out, sources
 

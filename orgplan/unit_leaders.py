@@ -21,7 +21,8 @@ UNIT_LEADER_RULE = "unit-leader"
 
 
 def add_unit_leaders(seats: list[Seat], executive: Seat, profile: Profile, t: Templates) -> list[Seat]:
-    """Attach a leader for each named unit with aligned HR seats to ``executive``; point those seats' dotted lines at it.
+    """Attach a leader for each named unit with aligned HR seats to ``executive``; point
+    those seats' dotted lines at it.
 
     Returns the leaders added (none when the units were only counted, or the catalog has
     no business unit leader role).
@@ -29,14 +30,15 @@ def add_unit_leaders(seats: list[Seat], executive: Seat, profile: Profile, t: Te
     role = next((r for r in t.roles.values() if r.family == BUSINESS and r.dotted_lines_from), None)
     if role is None:
         return []
-    leaders = []
+    leaders: list[Seat] = []
     for unit in profile.business_units:
         aligned = [s for s in seats if s.unit == unit.name and s.role.key in role.dotted_lines_from]
         if unit.assumed or not aligned:
             continue
         why = Reason(
             UNIT_LEADER_RULE,
-            f"{unit.name} ({unit.employees:,} employees) has HR seats of its own; they answer to its leader on a dotted line. Outside HR: not counted in the HR totals, not costed.",
+            f"{unit.name} ({unit.employees:,} employees) has HR seats of its own; they answer to its "
+            "leader on a dotted line. Outside HR: not counted in the HR totals, not costed.",
         )
         leader = Seat(
             role,

@@ -88,7 +88,8 @@ def one_line_text(value: Any, *, error: type[OrgplanError], path: object, where:
     control = _CONTROL.search(text)
     if control:
         raise error(
-            f"expected text on one line, got a control character (U+{ord(control.group()):04X}) at position {control.start() + 1}",
+            f"expected text on one line, got a control character (U+{ord(control.group()):04X}) at "
+            f"position {control.start() + 1}",
             path=path,
             where=where,
         )
@@ -96,7 +97,8 @@ def one_line_text(value: Any, *, error: type[OrgplanError], path: object, where:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise error(
-            f"expected text, got a character that is not valid Unicode (U+{ord(text[exc.start]):04X}, half of a surrogate pair) at position {exc.start + 1}",
+            f"expected text, got a character that is not valid Unicode (U+{ord(text[exc.start]):04X}, half "
+            f"of a surrogate pair) at position {exc.start + 1}",
             path=path,
             where=where,
         ) from None

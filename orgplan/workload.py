@@ -45,7 +45,8 @@ def planning_values(profile: Profile, t: Templates) -> dict[str, Any]:
 
 
 def choose_model(profile: Profile, t: Templates, values: dict[str, Any]) -> tuple[OperatingModel, bool]:
-    """The operating model: the one the profile names, or the first whose condition holds; and whether orgplan chose it."""
+    """The operating model: the one the profile names, or the first whose condition holds;
+    and whether orgplan chose it."""
     models = t.rules.models
     if profile.operating_model != "auto":
         named = [m for m in models if m.name == profile.operating_model]
@@ -97,7 +98,8 @@ def benchmark_reasons(
             lines.append(
                 (
                     abs(diff),
-                    f"{t.function_label(function)} is {here:,.1f} FTE{detail}, against {usual:,.1f} for a company of this size and ordinary shape",
+                    f"{t.function_label(function)} is {here:,.1f} FTE{detail}, against {usual:,.1f} for a "
+                    "company of this size and ordinary shape",
                 )
             )
     if status == "above":
@@ -108,7 +110,8 @@ def benchmark_reasons(
             lines.append(
                 (
                     1.0,
-                    f"a team of {total_fte:g} FTE is the smallest that covers the work of {profile.employees:,} employees",
+                    f"a team of {total_fte:g} FTE is the smallest that covers the work of "
+                    f"{profile.employees:,} employees",
                 )
             )
     elif len(profile.functions) < len(t.default_functions[0][1]):

@@ -104,13 +104,15 @@ def _check_archive(archive: zipfile.ZipFile, path: object) -> None:
     for info in infos:
         if info.file_size > unpacked.value:
             raise TeamFileError(
-                f"part {shown(info.filename)} unpacks to {info.file_size:,} bytes, more than orgplan reads: {unpacked.describe()}",
+                f"part {shown(info.filename)} unpacks to {info.file_size:,} bytes, more than orgplan "
+                f"reads: {unpacked.describe()}",
                 path=path,
             )
         if info.file_size > _RATIO_CHECKED_BYTES and info.file_size > ratio.value * max(info.compress_size, 1):
             times = info.file_size / max(info.compress_size, 1)
             raise TeamFileError(
-                f"part {shown(info.filename)} unpacks to {times:,.0f} times its packed size, more than orgplan reads: {ratio.describe()}",
+                f"part {shown(info.filename)} unpacks to {times:,.0f} times its packed size, more than "
+                f"orgplan reads: {ratio.describe()}",
                 path=path,
             )
     for info in infos:
@@ -123,7 +125,8 @@ def _check_archive(archive: zipfile.ZipFile, path: object) -> None:
             raise TeamFileError(f"part {shown(info.filename)} cannot be unpacked ({_short(exc)})", path=path) from None
         if any(marker in head for marker in _DTD_MARKERS):
             raise TeamFileError(
-                f"part {shown(info.filename)} declares a DTD or XML entities (<!DOCTYPE or <!ENTITY); orgplan refuses them, since they can expand to gigabytes or read other files",
+                f"part {shown(info.filename)} declares a DTD or XML entities (<!DOCTYPE or <!ENTITY); "
+                "orgplan refuses them, since they can expand to gigabytes or read other files",
                 path=path,
             )
 
@@ -281,7 +284,8 @@ class _Book:
             index = _int(v, -1)
             if not 0 <= index < len(strings):
                 raise TeamFileError(
-                    f"cell {cell.get('r', '')} names shared text {shown(v)}, which the workbook does not have; the workbook is damaged",
+                    f"cell {cell.get('r', '')} names shared text {shown(v)}, which the workbook does not "
+                    "have; the workbook is damaged",
                     path=self.path,
                 )
             return strings[index]
@@ -331,7 +335,13 @@ def _free(element: Any) -> None:
             del parent[0]
 
 
-_SAFE = {"resolve_entities": False, "no_network": True, "huge_tree": False, "load_dtd": False, "dtd_validation": False}
+_SAFE: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "huge_tree": False,
+    "load_dtd": False,
+    "dtd_validation": False,
+}
 
 
 def _parser() -> Any:

@@ -47,7 +47,10 @@ ARGS = [
 ]
 LAPTOP = {"width": 1366, "height": 768}
 TEAM = ROOT / "examples" / "current-team.xlsx"
-KEYSTONE = "company=Keystone+Precision+Manufacturing&employees=900&sites=3&business_units=2&unionized_share=0.55&industry=manufacturing&hr_reports_to=COO"
+KEYSTONE = (
+    "company=Keystone+Precision+Manufacturing&employees=900&sites=3&business_units=2"
+    "&unionized_share=0.55&industry=manufacturing&hr_reports_to=COO"
+)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""The role catalog: every HR role can be written up as a job description, or the templates refuse to load, naming the role."""
+"""The role catalog: every HR role can be written up as a job description, or the templates
+refuse to load, naming the role."""
 
 from __future__ import annotations
 
@@ -103,6 +104,7 @@ def test_the_cli_refuses_a_broken_catalog_in_one_line_with_exit_2(tmp_path, monk
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert (
         result.output.strip()
-        == f"Error: {folder / 'catalog.yaml'}: roles.recruiter.next_steps: unknown role 'hr_directr' (did you mean 'hr_director'?)"
+        == f"Error: {folder / 'catalog.yaml'}: roles.recruiter.next_steps: unknown role 'hr_directr' (did you "
+        "mean 'hr_director'?)"
     )
     assert not (tmp_path / "out").exists()

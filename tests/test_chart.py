@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import threading
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 import pytest
 from click.testing import CliRunner
@@ -158,7 +159,7 @@ def test_layout_geometry(make_plan, profile, options):
         (x0, y0), (x1, y1) = points[0], points[-1]
         assert pb[0] - 1e-9 <= x0 <= pb[2] + 1e-9 and pb[1] - 1e-9 <= y0 <= pb[3] + 1e-9
         assert cb[0] - 1e-9 <= x1 <= cb[2] + 1e-9 and cb[1] - 1e-9 <= y1 <= cb[3] + 1e-9
-        assert all(a[0] == b[0] or a[1] == b[1] for a, b in zip(points, points[1:])), "connectors are orthogonal"
+        assert all(a[0] == b[0] or a[1] == b[1] for a, b in pairwise(points)), "connectors are orthogonal"
     assert len(lay.connectors) == len(lay.boxes) - 1
 
 

@@ -268,7 +268,7 @@ def test_the_hiring_plan_sheet_lists_only_the_open_seats_and_says_so(tmp_path):
     assert "Open seats to hire: 5 (5 FTE, $" in result.output
     wb = openpyxl.load_workbook(tmp_path / "staffing-plan.xlsx")
     ws = wb["Hiring plan"]
-    gap_rows = [r for r in wb["Gap"].iter_rows(min_row=4, values_only=True)]
+    gap_rows = list(wb["Gap"].iter_rows(min_row=4, values_only=True))
     open_ids = {r[3] for r in gap_rows if r[0] == "new"}
     listed = [c.value for c in ws["C"] if isinstance(c.value, str) and c.value in {r[3] for r in gap_rows if r[3]}]
     assert sorted(listed) == sorted(open_ids) and len(listed) == 5

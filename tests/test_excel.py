@@ -31,7 +31,8 @@ PDFTOTEXT = shutil.which("pdftotext")
 needs_office = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice is not installed; formula results are checked by hand elsewhere"
 )
-# Functions of Excel 2007 that orgplan's formulas may use; newer ones (MAXIFS, IFS, XLOOKUP, ...) show #NAME? in Excel 2016 and older.
+# Functions of Excel 2007 that orgplan's formulas may use; newer ones (MAXIFS, IFS, XLOOKUP, ...)
+# show #NAME? in Excel 2016 and older.
 EXCEL_2007 = {
     "SUM",
     "SUMIF",
@@ -78,7 +79,8 @@ def gap(keystone, templates):
 
 @pytest.fixture(scope="module")
 def book(keystone, gap, tmp_path_factory):
-    """The Keystone workbook with the gap sheets, as written (formulas) and as a reader that does not calculate sees it (values)."""
+    """The Keystone workbook with the gap sheets, as written (formulas) and as a reader that
+    does not calculate sees it (values)."""
     path = export_excel(keystone, tmp_path_factory.mktemp("xl") / "plan.xlsx", chart=False, comparison=gap)
     return path, openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
 
@@ -91,7 +93,8 @@ def office(tmp_path_factory):
     (profile / "user" / "registrymodifications.xcu").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
         'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>'
+        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" '
+        'oor:op="fuse"><value>0</value></prop></item>'
         "</oor:items>\n"
     )
     return profile
@@ -322,10 +325,10 @@ def test_responsibilities_name_one_director_and_the_doers_and_say_what_each_mean
         assert ws.cell(row=r, column=1).border.top.style == "thin"  # a line above each function's block
     for marks in rows.values():
         assert sum(1 for m in marks if m and "irect" in m) == 1
-    ta = dict(zip(roles, rows["Talent acquisition"]))
+    ta = dict(zip(roles, rows["Talent acquisition"], strict=True))
     assert ta["Recruiter"] == "Does" and "irects" in ta["HR Manager"]
-    assert dict(zip(roles, rows["Labour relations"]))["Labour Relations Specialist"] == "Does"
-    assert "irects" in dict(zip(roles, rows["Payroll"]))["HR Manager"]
+    assert dict(zip(roles, rows["Labour relations"], strict=True))["Labour Relations Specialist"] == "Does"
+    assert "irects" in dict(zip(roles, rows["Payroll"], strict=True))["HR Manager"]
 
 
 def test_hiring_plan_fills_leaders_first_and_managers_before_their_reports(keystone):

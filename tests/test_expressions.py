@@ -448,7 +448,8 @@ def test_fuzz_generated_trees_give_a_value_or_rule_error(text, values):
 
 
 class _AsOrgplanComputes(ast.NodeTransformer):
-    """Python's own arithmetic on a generated text, with orgplan's two choices: number literals are floats, ** works on floats."""
+    """Python's own arithmetic on a generated text, with orgplan's two choices: number
+    literals are floats, ** works on floats."""
 
     def visit_Constant(self, node: ast.Constant) -> ast.AST:
         return ast.copy_location(ast.Constant(float(node.value)), node) if type(node.value) is int else node

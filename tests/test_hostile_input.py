@@ -127,7 +127,8 @@ def guarded(*args: str, seconds: float = 5.0) -> Outcome:
 
 
 def assert_refused(outcome: Outcome, *words: str, seconds: float = 2.0, megabytes: float = 300, lines: int = 1) -> None:
-    """Exit 2, one line starting 'Error: ' with ``words`` in it, no traceback, within ``seconds`` and ``megabytes`` more memory.
+    """Exit 2, one line starting 'Error: ' with ``words`` in it, no traceback, within ``seconds``
+    and ``megabytes`` more memory.
 
     A rule's expression or reason may add ``lines`` - 1 lines: the text and a caret under the
     place (so up to a few KB: an expression is at most 2,000 characters).
@@ -440,7 +441,9 @@ def xlsx(
                     cells.append(f'<c r="{ref}"><v>{value}</v></c>')
             body.append(f'<row r="{r}">{"".join(cells)}</row>')
         dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-        sheet_xml = f'<?xml version="1.0"?><worksheet xmlns="{NS}">{dim}<sheetData>{"".join(body)}</sheetData></worksheet>'.encode()
+        sheet_xml = (
+            f'<?xml version="1.0"?><worksheet xmlns="{NS}">{dim}<sheetData>{"".join(body)}</sheetData></worksheet>'
+        ).encode()
     sheets = '<sheet name="Chart" sheetId="2" r:id="rId2"/>' if chartsheet_first else ""
     sheets += '<sheet name="Staff" sheetId="1" r:id="rId1"/>'
     rels = f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
@@ -454,9 +457,16 @@ def xlsx(
     )
     files = {
         "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
-        "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'.encode(),
-        "xl/workbook.xml": f'<?xml version="1.0"?><workbook xmlns="{NS}" xmlns:r="{REL}"><sheets>{sheets}</sheets></workbook>'.encode(),
-        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="{PKG}">{rels}</Relationships>'.encode(),
+        "_rels/.rels": (
+            f'<?xml version="1.0"?><Relationships xmlns="{PKG}">'
+            f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ).encode(),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0"?><workbook xmlns="{NS}" xmlns:r="{REL}"><sheets>{sheets}</sheets></workbook>'
+        ).encode(),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0"?><Relationships xmlns="{PKG}">{rels}</Relationships>'
+        ).encode(),
         "xl/worksheets/sheet1.xml": sheet_xml,
     }
     if chartsheet_first:
@@ -488,7 +498,10 @@ def bomb_sheet() -> bytes:
     entities = '<!ENTITY lol "lol">' + "".join(
         f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
     )
-    return f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]><worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'.encode()
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]><worksheet xmlns="{NS}">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+    ).encode()
 
 
 def rows_sheet(count: int, start: int = 1) -> bytes:
@@ -512,7 +525,10 @@ TEAM_FILES = {
     "an entity bomb": (lambda: xlsx(sheet_xml=bomb_sheet()), ".xlsx", "declares a DTD or XML entities"),
     "an external entity": (
         lambda: xlsx(
-            sheet_xml=f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><worksheet xmlns="{NS}"><sheetData/></worksheet>'.encode()
+            sheet_xml=(
+                '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                f'<worksheet xmlns="{NS}"><sheetData/></worksheet>'
+            ).encode()
         ),
         ".xlsx",
         "declares a DTD or XML entities",
@@ -531,7 +547,9 @@ TEAM_FILES = {
     ),
     "a cell far right": (
         lambda: xlsx(
-            sheet_xml=f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="XFD1"><v>1</v></c></row></sheetData></worksheet>'.encode()
+            sheet_xml=(
+                f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="XFD1"><v>1</v></c></row></sheetData></worksheet>'
+            ).encode()
         ),
         ".xlsx",
         "a cell in column 16,384, more than orgplan reads: 100 columns",
@@ -601,11 +619,17 @@ def test_a_formula_counts_as_its_stored_result_and_the_annual_cost_is_worked_out
     path = tmp_path / "team.xlsx"
     path.write_bytes(xlsx([[*TEAM[0], "Annual cost"], TEAM[1], [*TEAM[2], "=E3*1.3"]]))
     assert read_team(path).seats[1].annual_cost > 90000
-    stored = f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c><c r="B1" t="inlineStr"><is><t>Title</t></is></c>'
+    stored = (
+        f'<worksheet xmlns="{NS}"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c><c r="B1" t="inlineStr"><is><t>Title</t></is></c>'
+    )
     stored += (
         '<c r="C1" t="inlineStr"><is><t>Reports to</t></is></c><c r="D1" t="inlineStr"><is><t>FTE</t></is></c></row>'
     )
-    stored += '<row r="2"><c r="A2" t="inlineStr"><is><t>h1</t></is></c><c r="B2" t="inlineStr"><is><t>HR Manager</t></is></c><c r="D2"><f>1/2</f><v>0.5</v></c></row>'
+    stored += (
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>h1</t></is></c>'
+        '<c r="B2" t="inlineStr"><is><t>HR Manager</t></is></c><c r="D2"><f>1/2</f><v>0.5</v></c></row>'
+    )
     path.write_bytes(xlsx(sheet_xml=(stored + "</sheetData></worksheet>").encode()))
     assert read_team(path).seats[0].fte == 0.5
 

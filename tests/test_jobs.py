@@ -88,8 +88,8 @@ def test_the_word_document_speaks_of_this_plans_seats(lumen, folder):
     text = word_text(folder / "hr_generalist.docx")
     manager = lumen.seat(seats[0].reports_to).title
     assert (
-        f"Lumen Labs · Generalists and business partners · level 3 (professional) · {len(seats)} seats, {len(seats)} FTE"
-        in text
+        f"Lumen Labs · Generalists and business partners · level 3 (professional) · {len(seats)} seats, "
+        f"{len(seats)} FTE" in text
     )
     assert f"Reports to: {manager} ({len(seats)} seats)" in text
     for function in seats[0].functions:  # the company's own functions, with what the seats do with them
@@ -154,16 +154,16 @@ def test_a_grown_seat_is_described_by_its_own_title_and_level(templates):
     text = markdown(jd)
     assert "Atlas Global Industries · HR leadership · level 7 (director) · 1 seat, 1 FTE" in text
     assert (
-        "- **Education:** A bachelor's degree; a master's degree in human resources or business administration is often preferred."
-        in text
+        "- **Education:** A bachelor's degree; a master's degree in human resources or business "
+        "administration is often preferred." in text
     )
 
 
 def test_qualifications_career_steps_and_skills_come_from_the_catalog_with_their_sources(lumen, folder, templates):
     text = word_text(folder / "payroll_specialist.docx")
     assert (
-        "Certifications: PayrollOrg's Fundamental Payroll Certification (FPC) or Certified Payroll Professional (CPP) preferred."
-        in text
+        "Certifications: PayrollOrg's Fundamental Payroll Certification (FPC) or Certified Payroll "
+        "Professional (CPP) preferred." in text
     )
     assert "Education and certifications for this role: orgplan estimate." in text and "Source articles:" in text
     assert "Total Rewards Manager (a seat in this plan)" in text

@@ -108,7 +108,8 @@ def test_a_bad_unit_names_the_list_item(templates, units, words):
 def test_a_bad_pay_index_names_the_country(tmp_path, pay_index):
     path = write(
         tmp_path / "p.yaml",
-        f"employees: 1000\ncountries:\n  - {{name: Home, employees: 800}}\n  - {{name: Away, employees: 200, pay_index: {pay_index}}}\n",
+        f"employees: 1000\ncountries:\n  - {{name: Home, employees: 800}}\n  - {{name: Away, employees: "
+        f"200, pay_index: {pay_index}}}\n",
     )
     result = CliRunner().invoke(cli, ["plan", str(path)])
     assert (

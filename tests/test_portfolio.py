@@ -81,7 +81,7 @@ def test_batch_plans_the_good_rows_and_names_every_broken_one(companies_csv, tmp
         ),
         templates=templates,
     )
-    row = dict(zip(companies[0], companies[2]))
+    row = dict(zip(companies[0], companies[2], strict=True))
     s = bolt.summary
     assert (row["Employees"], row["HR seats"], row["HR FTE"], row["Annual cost (USD)"]) == (
         2500,
@@ -126,7 +126,7 @@ def test_summary_adds_up_the_companies(companies_csv, tmp_path):
     companies = read_sheet(out / "portfolio.xlsx", "Companies")
     cols = {h: i for i, h in enumerate(companies[0])}
     summary = read_sheet(out / "portfolio.xlsx", "Summary")
-    total = dict(zip(summary[0], summary[-1]))
+    total = dict(zip(summary[0], summary[-1], strict=True))
     assert total["Company size (employees)"] == "All companies" and total["Companies"] == 4
     for header, column in (
         ("Employees", "Employees"),
@@ -280,7 +280,8 @@ def test_dask_missing_says_how_to_get_it(tmp_path, monkeypatch, companies_csv):
     assert result.exit_code == 2
     assert (
         result.output.strip()
-        == "Error: --dask: Dask is not installed: pip install 'orgplan[dask]' (from a checkout: pip install -e '.[dask]')"
+        == "Error: --dask: Dask is not installed: pip install 'orgplan[dask]' (from a checkout: pip install "
+        "-e '.[dask]')"
     )
     with pytest.raises(OptionError, match="Dask is not installed"), open_executor(dask="tcp://127.0.0.1:8786"):
         pass
@@ -289,7 +290,8 @@ def test_dask_missing_says_how_to_get_it(tmp_path, monkeypatch, companies_csv):
 def test_help_loads_neither_dask_nor_the_batch_engine():
     code = (
         "import sys; from orgplan.cli import cli\n"
-        "print(sorted(m for m in ('dask', 'distributed', 'orgplan.batch', 'orgplan.portfolio', 'orgplan.sensitivity', 'concurrent.futures.process') if m in sys.modules))"
+        "print(sorted(m for m in ('dask', 'distributed', 'orgplan.batch', 'orgplan.portfolio', "
+        "'orgplan.sensitivity', 'concurrent.futures.process') if m in sys.modules))"
     )
     assert (
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
@@ -342,3 +344,19 @@ def test_the_example_portfolio_plans_cleanly(tmp_path):
     result = run("batch", ROOT / "examples" / "portfolio.csv", "--out", tmp_path / "out", "--workers", 1)
     assert result.exit_code == 0, result.output
     assert "8 companies planned, 0 not planned" in result.output
+
+
+def test_a_company_folder_holding_other_files_is_that_companys_error_and_the_others_are_planned(tmp_path):
+    path = write(tmp_path / "c.csv", "company,employees\nAcme,60\nBolt,45\n")
+    out = tmp_path / "out"
+    (out / "acme").mkdir(parents=True)
+    (out / "acme" / "notes.txt").write_text("my notes")
+    result = run("batch", path, "--out", out, "--each", "--workers", 1)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"Error: {path}: row 2: {out / 'acme'}: holds files orgplan did not write ('notes.txt'); "
+        "orgplan replaces its output folder as a whole, so give it a folder of its own"
+    ) in result.output.splitlines()
+    assert (out / "acme" / "notes.txt").read_text() == "my notes"
+    assert sorted(p.name for p in (out / "bolt").iterdir()) == ["orgchart.png", "plan.json", "staffing-plan.xlsx"]
+    assert [r[0] for r in read_sheet(out / "portfolio.xlsx", "Companies")[1:]] == ["Bolt"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from collections import Counter
+from itertools import pairwise
 
 import openpyxl
 import pytest
@@ -63,7 +64,7 @@ def test_roles_only_come_back_for_a_reason_in_the_rules(sweep, templates):
     for role, count in flips.items():
         if count > 2:  # only span-limit team leads may come and go more than once
             assert role in {t.role for t in templates.rules.span.team_leads}, (role, count)
-    for step_a, step_b in zip(sweep.steps, sweep.steps[1:]):
+    for step_a, step_b in pairwise(sweep.steps):
         assert step_b.employees > step_a.employees
         assert step_b.hr_headcount >= step_a.hr_headcount  # the team never shrinks as the company grows
 
@@ -149,7 +150,7 @@ def test_roadmap_chart_has_an_fte_panel_over_a_cost_panel_with_labels_apart(swee
         assert len(ticks) >= 3 and all(f"{t:e}"[0] in "125" for t in ticks)
     for axis in (fte.yaxis, cost.yaxis):  # FTE and cost: evenly spaced by 1, 2 or 5 times a power of ten
         ticks = axis.get_majorticklocs()
-        steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:])}
+        steps = {round(b - a, 6) for a, b in pairwise(ticks)}
         assert len(ticks) >= 3 and len(steps) == 1 and f"{steps.pop():e}"[0] in "125"
     assert (
         list(cost.xaxis.get_majorticklocs()[:3]) == [20, 50, 100]

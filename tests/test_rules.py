@@ -114,7 +114,8 @@ def test_more_seats_than_employees_is_refused_naming_the_rule(tmp_path):
         plan(profile_from_dict({"employees": 500}, templates=t), templates=t)
     assert (
         str(info.value)
-        == f"{path}: rule 'hr-manager', add.seats: 'employees * 2' gives 1,000 seats, more than the company's 500 employees"
+        == f"{path}: rule 'hr-manager', add.seats: 'employees * 2' gives 1,000 seats, more than the company's "
+        "500 employees"
     )
 
 
@@ -133,7 +134,10 @@ def test_seats_above_the_declared_cap_are_refused(monkeypatch, tmp_path):
     t = load_templates(folder)
     with pytest.raises(
         RuleError,
-        match=r"rule 'recruiters', add.seats: 'floor\(specialist_work_talent_acquisition \+ 1 - seat_fill\)' gives \d+ seats, more than the limit of 3 seats from one rule",
+        match=(
+            r"rule 'recruiters', add.seats: 'floor\(specialist_work_talent_acquisition \+ 1 - seat_fill\)' "
+            r"gives \d+ seats, more than the limit of 3 seats from one rule"
+        ),
     ):
         plan(profile_from_dict({"employees": 2000}, templates=t), templates=t)
 

@@ -48,7 +48,7 @@ def test_the_same_seed_gives_the_same_samples_and_another_seed_others(varies):
 
 
 def test_each_sample_is_the_plan_of_the_profile_with_the_drawn_values(result, profile, templates):
-    for values, planned in list(zip(result.samples, result.results))[:5]:
+    for values, planned in list(zip(result.samples, result.results, strict=True))[:5]:
         expected = plan(profile.with_values(templates=templates, **values), templates=templates).summary
         assert planned.summary == expected
     assert result.given.summary == plan(profile, templates=templates).summary
@@ -96,8 +96,8 @@ def test_the_workbook_holds_the_spread_the_roles_and_every_sample(tmp_path, prof
     )
     assert result.exit_code == 0, result.output
     assert (
-        "How sure is the plan for Acme: 40 samples of yearly headcount growth 0% to 40%, employees 500 to 1,500 (seed 5)"
-        in result.output
+        "How sure is the plan for Acme: 40 samples of yearly headcount growth 0% to 40%, employees 500 to "
+        "1,500 (seed 5)" in result.output
     )
     book = openpyxl.load_workbook(out / "sensitivity.xlsx", data_only=True)
     assert book.sheetnames == ["Spread", "Roles", "Samples"]
@@ -119,7 +119,7 @@ def test_the_workbook_holds_the_spread_the_roles_and_every_sample(tmp_path, prof
     )
     assert [
         [i, v["growth_rate"], v["employees"], r.summary["hr_headcount"]]
-        for i, (v, r) in enumerate(zip(again.samples, again.results), start=1)
+        for i, (v, r) in enumerate(zip(again.samples, again.results, strict=True), start=1)
     ] == [row[:4] for row in samples[1:]]  # the same seed, the same samples and plans
 
 

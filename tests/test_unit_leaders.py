@@ -76,7 +76,7 @@ def test_the_positions_sheet_shows_the_dotted_line_by_title_and_the_totals_count
     values = openpyxl.load_workbook(path, data_only=True)
     ws = values["Positions"]
     header = [c.value for c in ws[1]]
-    rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)}
     for seat in lumen.hr_seats:
         assert rows[seat.id]["Dotted line to"] == (lumen.seat(seat.dotted_to).title if seat.dotted_to else None)
     leader = next(s for s in lumen.seats if s.family == "business")

@@ -492,7 +492,7 @@ def test_concurrent_charts_draw_the_same_pictures_as_one_at_a_time(client):
         together = list(
             pool.map(lambda n: fresh.get("/chart.png", params={"employees": n, "company": f"C{n}"}).content, sizes)
         )
-    assert all(t == alone[n] for n, t in zip(sizes, together))
+    assert all(t == alone[n] for n, t in zip(sizes, together, strict=True))
 
 
 # -- what the server leaves behind ------------------------------------------------------
@@ -608,7 +608,8 @@ def test_countries_and_units_take_a_number_or_named_rows(client):
 
 
 def test_new_summary_keys_and_seat_fields_show_when_the_planner_adds_them(monkeypatch):
-    """The planner is gaining a benchmark status with reasons, an operating model and seat units; the page shows them as they land."""
+    """The planner is gaining a benchmark status with reasons, an operating model and seat
+    units; the page shows them as they land."""
     from orgplan.model import Plan
 
     original = Plan.to_dict

@@ -232,7 +232,7 @@ class _Site:
         if not name:
             form.errors["profile_file"] = "choose a profile file (.yaml or .json) to upload"
             return self.form_page(request, form)
-        content = await upload.read()  # type: ignore[union-attr]
+        content = await upload.read()
         if len(content) > UPLOAD_LIMIT:
             return self._too_large(request)
         try:
@@ -316,9 +316,14 @@ class _Site:
         if isinstance(bench, Mapping):
             low, high = bench.get("low"), bench.get("high")
             status = bench.get("status")
-            numbers = all(isinstance(x, (int, float)) for x in (low, high, value))
-            if status is None and numbers:
-                status = "below" if value < low else "above" if value > high else "within"
+            sentence = ""
+            if isinstance(low, (int, float)) and isinstance(high, (int, float)) and isinstance(value, (int, float)):
+                if status is None:
+                    status = "below" if value < low else "above" if value > high else "within"
+                sentence = (
+                    f"{value:.2f} HR staff per 100 employees against a published range of {low:g} to {high:g} "
+                    "for companies of this size."
+                )
             reasons = [
                 r
                 if isinstance(r, str)
@@ -328,11 +333,6 @@ class _Site:
                 for r in bench.get("reasons") or ()
             ]
             headline = _STATUS_WORDS.get(str(status), _label(status) if status else "Published range")
-            sentence = (
-                f"{value:.2f} HR staff per 100 employees against a published range of {low:g} to {high:g} for companies of this size."
-                if numbers
-                else ""
-            )
             benchmark = {
                 "status": str(status or ""),
                 "headline": headline,
@@ -393,10 +393,10 @@ class _Site:
             "extra_headers": [_label(k) for k in extras],
         }
 
-    def _inputs(self, result: Plan, profile: Mapping[str, Any]) -> list[dict[str, str]]:
+    def _inputs(self, result: Plan, profile: Mapping[str, Any]) -> list[dict[str, str | bool]]:
         given = set(getattr(result.profile, "given", {}) or {})
         labels = {k: f.label for k, f in self.knowledge.functions.items()}
-        out = []
+        out: list[dict[str, str | bool]] = []
         for key, value in profile.items():
             field = self.by_key.get(key)
             if key == "functions":
@@ -427,7 +427,8 @@ class _Site:
         return Response(result.json, media_type="application/json", headers=_download("plan.json"))
 
     def plan_file(self, name: str, make: Callable[[Plan], bytes]) -> Callable[[Request], Awaitable[Response]]:
-        """An endpoint answering with the file ``name``, made by ``make`` from the query's plan (kept for the same profile)."""
+        """An endpoint answering with the file ``name``, made by ``make`` from the query's
+        plan (kept for the same profile)."""
 
         async def endpoint(request: Request) -> Response:
             form = self.read(request.query_params.multi_items())
@@ -535,6 +536,7 @@ class _Site:
         profile = checked.profile
         text = (request.query_params.get("to") or "").strip().replace(",", "").replace("_", "")
         top = self.by_key["employees"].high if "employees" in self.by_key else None
+        target: int | None
         if not text:
             target = default_target(profile)
             if target <= profile.employees:  # no growth to speak of: show a doubling
@@ -662,7 +664,7 @@ class _Site:
             return view
         gap = compare(team, result)
         qs = query_string(form, team=key)
-        lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess]
+        lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess if m.current is not None]
         note = "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
         folded, fold_note = work.fit_chart(result, work.ChartRequest(), work.PAGE_CHART_SEATS, work.PAGE_CHART_WIDEST)
         svg = self.remember(
@@ -761,7 +763,7 @@ class _Site:
             form.errors["team"] = (
                 f"{name}: expected a .xlsx or .csv team file, got {Path(name).suffix or 'no extension'}"
             )
-        content = await upload.read() if name and "team" not in form.errors else b""  # type: ignore[union-attr]
+        content = await upload.read() if name and "team" not in form.errors else b""
         if len(content) > UPLOAD_LIMIT:
             return self._too_large(request)
         if "team" not in form.errors:
@@ -786,7 +788,8 @@ class _Site:
             held = self.teams.get(key)
             if held is None:
                 form.errors["team"] = (
-                    "this server no longer holds that team file (it keeps recent uploads while it runs); upload it again"
+                    "this server no longer holds that team file (it keeps recent uploads while it runs); "
+                    "upload it again"
                 )
 
             def make() -> bytes | None:
@@ -915,7 +918,10 @@ class _Site:
             "problem.html",
             status=413,
             title="That file is too large",
-            message=f"Uploads are limited to {UPLOAD_LIMIT / 1e6:g} MB. A team list or a profile is far smaller; check you picked the right file.",
+            message=(
+                f"Uploads are limited to {UPLOAD_LIMIT / 1e6:g} MB. A team list or a profile is far smaller; "
+                "check you picked the right file."
+            ),
         )
 
 
@@ -975,7 +981,10 @@ def _chart_params(chart: work.ChartRequest, root: bool = True) -> dict[str, Any]
 class _Headers:
     """Security headers on every response: the page loads nothing from elsewhere."""
 
-    POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    POLICY = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 
     def __init__(self, app: Any):
         self.app = app

@@ -17,7 +17,9 @@ CLI's message for the same value.
 
 >>> from orgplan import load_templates
 >>> t = load_templates()
->>> form = read_form([("company", "Acme"), ("employees", "1,200"), ("sites", ""), ("functions", "payroll")], profile_fields(t))
+>>> form = read_form(
+...     [("company", "Acme"), ("employees", "1,200"), ("sites", ""), ("functions", "payroll")], profile_fields(t)
+... )
 >>> profile_data(form)
 {'company': 'Acme', 'employees': '1,200', 'functions': ['payroll']}
 >>> check(read_form([("employees", "-4")], profile_fields(t)), t).errors
@@ -141,7 +143,10 @@ def _field(key: str, spec: Mapping[str, Any], templates: Templates | None) -> Fi
         )
     elif kind == "functions" and templates is not None:
         choices = tuple(Choice(k, f.label, f.description) for k, f in templates.functions.items())
-        help_text = "Tick the functions the company needs HR to cover. Leave them all unticked for the core set for the company's size."
+        help_text = (
+            "Tick the functions the company needs HR to cover. Leave them all unticked for the core set for "
+            "the company's size."
+        )
     items_spec = spec.get("items")
     items = (
         tuple(_field(str(k), v, None) for k, v in items_spec.items() if isinstance(v, Mapping))
@@ -228,7 +233,8 @@ def form_from_data(data: Mapping[str, Any], fields: Iterable[Field]) -> Form:
     """A form filled from profile data (an uploaded YAML or JSON profile).
 
     >>> from orgplan import load_templates
-    >>> form = form_from_data({"employees": 900, "growth_rate": 0.04, "functions": ["payroll"]}, profile_fields(load_templates()))
+    >>> data = {"employees": 900, "growth_rate": 0.04, "functions": ["payroll"]}
+    >>> form = form_from_data(data, profile_fields(load_templates()))
     >>> form.values
     {'employees': '900', 'growth_rate': '0.04', 'functions': ['payroll']}
     """

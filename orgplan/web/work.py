@@ -214,8 +214,12 @@ def chart_bytes(plan: Plan, suffix: str, request: ChartRequest, **extra: Any) ->
 def inline_svg(data: bytes, label: str) -> str:
     """SVG bytes as markup to put in a page: no XML prolog, sized in pixels with its aspect ratio, labelled.
 
-    >>> inline_svg(b'<?xml version="1.0"?><svg width="72pt" height="36pt" viewBox="0 0 72 36"></svg>', "A chart")
-    '<svg role="img" aria-label="A chart" width="96" height="48" style="aspect-ratio: 96 / 48; --w: 96px" viewBox="0 0 72 36"></svg>'
+    >>> svg = inline_svg(b'<?xml version="1.0"?><svg width="72pt" height="36pt" viewBox="0 0 72 36"></svg>', "A chart")
+    >>> head, _, rest = svg.partition(" style=")
+    >>> head
+    '<svg role="img" aria-label="A chart" width="96" height="48"'
+    >>> rest
+    '"aspect-ratio: 96 / 48; --w: 96px" viewBox="0 0 72 36"></svg>'
     """
     import html
     import re
@@ -234,7 +238,10 @@ def inline_svg(data: bytes, label: str) -> str:
             head = head.replace(found.group(0), "", 1)
     sized = ""
     if len(size) == 2:
-        sized = f' width="{size["width"]}" height="{size["height"]}" style="aspect-ratio: {size["width"]} / {size["height"]}; --w: {size["width"]}px"'
+        sized = (
+            f' width="{size["width"]}" height="{size["height"]}" style="aspect-ratio: {size["width"]} / '
+            f'{size["height"]}; --w: {size["width"]}px"'
+        )
     head = head.replace("<svg", f'<svg role="img" aria-label="{html.escape(label)}"{sized}', 1)
     return head + rest
 
@@ -340,7 +347,8 @@ class TeamStore:
 
 
 def read_uploaded_team(name: str, data: bytes, templates: Templates) -> Team:
-    """Read an uploaded team file with :func:`orgplan.team.read_team`; errors name the upload, not the temporary file."""
+    """Read an uploaded team file with :func:`orgplan.team.read_team`; errors name the
+    upload, not the temporary file."""
     from orgplan.errors import TeamFileError
     from orgplan.team import read_team
 
