@@ -220,6 +220,11 @@ def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
         elif isinstance(value, str):
             sheet.span(row, 1, spec.get("titles", {}).get(value, value))
         else:
+            worked_out = spec.get("worked_out")
+            if worked_out is not None and value == spec.get("default") and worked_out in w.plan.values:
+                used = w.plan.values[worked_out]  # the figure the plan used, said to be orgplan's
+                sheet.span(row, 1, f"{used:,.0f} (worked out by orgplan: see Assumptions)")
+                continue
             sheet.put(
                 row,
                 1,

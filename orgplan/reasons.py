@@ -10,7 +10,8 @@ A number shows to at most 15 significant digits before its format applies, so th
 floating-point noise never reaches a reader (1.4 x 0.75 shows as 1.05, as worked out
 by hand, not 1.0499999999999998), and a whole number shows without a decimal point
 (``50``, not ``50.0``). A set of texts shows as a comma-separated list; true and false
-show as ``yes`` and ``no``.
+show as ``yes`` and ``no``. ``{[a:count noun, b:count noun]}`` lists the counts that are not
+zero: "2 benefits specialists and 1 payroll specialist", never "0 compensation specialists".
 """
 
 from __future__ import annotations
@@ -51,6 +52,13 @@ class _Field:
 
 
 @dataclass(frozen=True)
+class _Counts:
+    """One ``{[a:count noun, b:count noun, ...]}`` of a reason: the counts that are not zero, as a list."""
+
+    fields: tuple[_Field, ...]
+
+
+@dataclass(frozen=True)
 class ReasonTemplate:
     """A reason text compiled once: literal pieces and fields.
 
@@ -69,12 +77,15 @@ class ReasonTemplate:
     text: str
     where: str
     path: str | None = None
-    parts: tuple[str | _Field, ...] = ()
+    parts: tuple[str | _Field | _Counts, ...] = ()
 
     @property
     def names(self) -> frozenset[str]:
         """The names the reason shows."""
-        return frozenset(p.name for p in self.parts if isinstance(p, _Field))
+        fields = [
+            f for p in self.parts if not isinstance(p, str) for f in (p.fields if isinstance(p, _Counts) else (p,))
+        ]
+        return frozenset(f.name for f in fields)
 
     @classmethod
     def compile(cls, text: object, names: Mapping[str, str], *, where: str, path: object = None) -> ReasonTemplate:
@@ -95,7 +106,7 @@ class ReasonTemplate:
             line = text[line_start : line_end if line_end >= 0 else len(text)]
             return RuleError(f"{message}:\n    {line}\n    {' ' * (at - line_start)}^", path=path_s, where=where)
 
-        parts: list[str | _Field] = []
+        parts: list[str | _Field | _Counts] = []
         literal: list[str] = []
         i = 0
         while i < len(text):
@@ -114,6 +125,27 @@ class ReasonTemplate:
             if end < 0:
                 raise refuse("a '{' is never closed; write '{{' for the character itself", i)
             body = text[i + 1 : end]
+            if body.startswith("[") and body.endswith("]"):
+                fields = []
+                for item in body[1:-1].split(","):
+                    name, colon, spec = item.strip().partition(":")
+                    counted = _COUNT.match(spec) if colon else None
+                    if counted is None or not _NAME.match(name):
+                        raise refuse(f"'{{{body}}}' is not a list of counts: write {{[name:count noun, ...]}}", i)
+                    if names.get(name) != NUMBER:
+                        raise refuse(f"'{name}' is not a number orgplan knows, so it cannot be counted", i)
+                    one = counted["one"].strip()
+                    fields.append(
+                        _Field(
+                            name, NUMBER, ",.0f", whole=True, noun=(one, (counted["many"] or "").strip() or one + "s")
+                        )
+                    )
+                if literal:
+                    parts.append("".join(literal))
+                    literal = []
+                parts.append(_Counts(tuple(fields)))
+                i = end + 1
+                continue
             name, colon, spec = body.partition(":")
             if "{" in body or not _NAME.match(name):
                 raise refuse(f"'{{{body}}}' is not a field: {_SPEC_HELP}", i)
@@ -166,24 +198,32 @@ class ReasonTemplate:
             if isinstance(part, str):
                 out.append(part)
                 continue
-            name = part.name
-            try:
-                value = more[name] if name in more else values[name]
-            except KeyError:
-                raise RuleError(f"no value for '{{{name}}}' in the reason", path=self.path, where=self.where) from None
-            try:
-                shown = _shown(value, part)
-                out.append(format(shown, part.spec))
-                if part.noun is not None:
-                    out.append(" " + (part.noun[0] if shown == 1 else part.noun[1]))
-            except (ValueError, TypeError, OverflowError) as exc:
-                raise RuleError(
-                    f"cannot show '{{{name}}}' ({_short(value)}) in the reason: "
-                    f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
-                    path=self.path,
-                    where=self.where,
-                ) from None
+            if isinstance(part, _Counts):
+                shown = [self._one(f, values, more) for f in part.fields]
+                listed = [text for text in shown if not text.startswith("0 ")] or shown[:1]
+                out.append(listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1])
+                continue
+            out.append(self._one(part, values, more))
         return "".join(out)
+
+    def _one(self, part: _Field, values: Mapping[str, Any], more: Mapping[str, Any]) -> str:
+        """One field filled in."""
+        name = part.name
+        try:
+            value = more[name] if name in more else values[name]
+        except KeyError:
+            raise RuleError(f"no value for '{{{name}}}' in the reason", path=self.path, where=self.where) from None
+        try:
+            shown = _shown(value, part)
+            text = format(shown, part.spec)
+            return text if part.noun is None else f"{text} {part.noun[0] if shown == 1 else part.noun[1]}"
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise RuleError(
+                f"cannot show '{{{name}}}' ({_short(value)}) in the reason: "
+                f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                path=self.path,
+                where=self.where,
+            ) from None
 
 
 def _shown(value: Any, part: _Field) -> Any:

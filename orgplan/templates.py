@@ -420,6 +420,7 @@ def _profile_fields(raw: Any, path: Path) -> dict[str, dict[str, Any]]:
                 "label",
                 "format",
                 "fraction_max",
+                "worked_out",
                 "required",
                 "default",
                 "min",

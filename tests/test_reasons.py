@@ -51,6 +51,11 @@ def reason(text: str) -> ReasonTemplate:
         ("{functions}", "benefits, payroll"),
         ("regulated: {regulated}", "regulated: yes"),
         ("{{braces}} and {seats}", "{braces} and 3"),
+        ("{[seats:count recruiter, demand:count analyst]}", "3 recruiters and 2 analysts"),
+        (
+            "{[employees:count person/people, seats:count seat, demand:count site]} in all",
+            "12,000 people, 3 seats and 2 sites in all",
+        ),
         ("no fields at all", "no fields at all"),
     ],
 )
@@ -89,6 +94,11 @@ def test_values_passed_by_keyword_come_before_the_mapping():
         ("{industry:,}", "'industry' is not a number: it takes only a width"),
         ("{industry:.3}", "'industry' is not a number"),
         ("costs { rise", "a '{' is never closed; write '{{' for the character itself"),
+        (
+            "{[seats:count recruiter, industry:count analyst]}",
+            "'industry' is not a number orgplan knows, so it cannot be counted",
+        ),
+        ("{[seats, demand:count analyst]}", "is not a list of counts: write {[name:count noun, ...]}"),
         ("costs } fall", "a single '}' has no '{'; write '}}' for the character itself"),
         ("x" * 2001, "the reason is 2,001 characters long, more than the limit of 2,000"),
     ],
@@ -172,3 +182,14 @@ def test_fuzz_any_reason_text_compiles_or_is_refused_and_renders_bounded(text, e
     assert time.perf_counter() - start < 1.0
     fields = sum(1 for p in r.parts if not isinstance(p, str))
     assert len(shown) <= len(text) + fields * (MAX_WIDTH + MAX_PRECISION + 400)
+
+
+def test_a_list_of_counts_leaves_out_the_zeros():
+    r = reason(
+        "{[seats:count compensation specialist, demand:count benefits specialist, share:count payroll specialist]}"
+        " need a leader"
+    )
+    assert r.render(seats=0, demand=1, share=2) == "1 benefits specialist and 2 payroll specialists need a leader"
+    assert r.render(seats=0, demand=0, share=4) == "4 payroll specialists need a leader"
+    assert r.render(seats=0, demand=0, share=0) == "0 compensation specialists need a leader"
+    assert r.names == {"seats", "demand", "share"}
