@@ -107,6 +107,7 @@ class PayPolicy:
     level_floors: Mapping[int, Figure]
     head_of_hr: tuple[tuple[int, Figure], ...]  # (from employees, base pay), ascending
     supervisor_premium: Figure
+    head_team_share: Figure  # a leader reporting to the head of HR earns at least this share of the head's floor
 
     def floor(self, level: int) -> float:
         """The least base pay of a seat at ``level`` (before the profile's multiplier)."""
@@ -123,7 +124,12 @@ class PayPolicy:
 
     @property
     def figures(self) -> tuple[Figure, ...]:
-        return (*self.level_floors.values(), *(f for _, f in self.head_of_hr), self.supervisor_premium)
+        return (
+            *self.level_floors.values(),
+            *(f for _, f in self.head_of_hr),
+            self.supervisor_premium,
+            self.head_team_share,
+        )
 
 
 @dataclass(frozen=True)
@@ -205,7 +211,7 @@ def _costing(raw: Any, path: Path) -> Costing:
 
 def _pay(raw: Any, path: Path) -> PayPolicy:
     raw = expect_mapping(raw, error=TemplateError, path=path, where="pay")
-    keys = ("level_floors", "head_of_hr", "supervisor_premium")
+    keys = ("level_floors", "head_of_hr", "supervisor_premium", "head_team_share")
     check_keys(raw, keys, required=keys, error=TemplateError, path=path, where="pay")
     floors: dict[int, Figure] = {}
     for level, item in expect_mapping(
@@ -232,7 +238,12 @@ def _pay(raw: Any, path: Path) -> PayPolicy:
             (int(item["min_employees"]), _amount(f"head_of_hr_from_{item['min_employees']}", item, path, where))
         )
     premium = _constant("supervisor_premium", raw["supervisor_premium"], path, "pay.supervisor_premium", minimum=0)
-    return PayPolicy(floors, tuple(sorted(bands, key=lambda b: b[0])), premium)
+    share = _constant("head_team_share", raw["head_team_share"], path, "pay.head_team_share", minimum=0)
+    if float(share.value or 0.0) >= 1:
+        raise TemplateError(
+            "expected a share below 1: the head of HR outranks its team", path=path, where="pay.head_team_share"
+        )
+    return PayPolicy(floors, tuple(sorted(bands, key=lambda b: b[0])), premium, share)
 
 
 def _amount(name: str, item: Any, path: Path, where: str) -> Figure:
