@@ -194,7 +194,8 @@ class SpanPolicy:
     team_leads: tuple[TeamLead, ...]
     reason: ReasonTemplate
     source: str
-    kept: ReasonTemplate | None = None  # said when a leader must keep more reports than the limit
+    kept: ReasonTemplate | None = None  # said when the head of HR must keep more reports than the limit
+    shared: ReasonTemplate | None = None  # said when a second seat like a leader takes part of its team
     min_team: int = 3  # the fewest reports a new team lead takes
 
     def lead_for(self, level: int) -> str | None:
@@ -444,7 +445,7 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     raw = expect_mapping(raw, error=RuleError, path=path, where="span")
     check_keys(
         raw,
-        ("team_leads", "min_team", "reason", "kept", "source"),
+        ("team_leads", "min_team", "reason", "kept", "shared", "source"),
         required=("team_leads", "reason", "kept", "source"),
         error=RuleError,
         path=path,
@@ -477,6 +478,11 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
         team_leads=tuple(sorted(leads, key=lambda t: t.above_level)),
         reason=ReasonTemplate.compile(raw["reason"], SPAN_NAMES, where="span.reason", path=path),
         kept=ReasonTemplate.compile(raw["kept"], SPAN_NAMES, where="span.kept", path=path),
+        shared=(
+            ReasonTemplate.compile(raw["shared"], SPAN_NAMES, where="span.shared", path=path)
+            if "shared" in raw
+            else None
+        ),
         source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),
         min_team=min_team,
     )

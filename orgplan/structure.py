@@ -6,7 +6,8 @@ Four steps, each a mechanism whose policy is data (the catalog's ``reports_to``,
 1. **link** - each seat reports to the first role of its catalog ``reports_to`` the plan
    has, above its level and serving its country, unit or region; else to the head of HR.
 2. **limit spans** - a leader with more than ``max_span`` reports gets team leads, one
-   level above the team they lead; a leader with no level to spare grows first.
+   level above the team they lead; a leader with no level to spare grows first, and one
+   that cannot grow shares its team with a second seat like it.
 3. **grow** - a leader's title and level follow the size of what it leads, and always
    outrank every report.
 4. **collapse** - a leader whose only report is another leader takes over that leader's
@@ -25,10 +26,11 @@ from .model import Reason
 from .rules import SpanPolicy
 from .seats import Seat
 
-__all__ = ["link", "limit_spans", "grow", "step_up", "collapse", "in_order", "SPAN_RULE", "SPAN_KEPT"]
+__all__ = ["link", "limit_spans", "grow", "step_up", "collapse", "in_order", "SPAN_RULE", "SPAN_KEPT", "SPAN_SHARED"]
 
 SPAN_RULE = "span-limit"
 SPAN_KEPT = "span-kept"
+SPAN_SHARED = "span-shared"
 AddLead = Callable[[str, Reason], Seat]
 
 
@@ -85,7 +87,11 @@ def limit_spans(
     add_lead: AddLead,
     family_labels: dict[str, str],
 ) -> None:
-    """Give every leader at most ``max_span`` reports by adding team leads under them."""
+    """Give every leader at most ``max_span`` reports by adding team leads under them.
+
+    A leader with no level to spare between it and its team shares the team with a second
+    seat like it (see :func:`_share_or_keep`).
+    """
     queue = deque([(head, 9)])  # each leader with the highest level it may grow to: one below its manager's room
     while queue:
         manager, cap = queue.popleft()
@@ -93,14 +99,8 @@ def limit_spans(
         tried: set[int] = set()
         while len(manager.children) > max_span:
             members = _group(manager, max_span, tried, policy.min_team)
-            if members is None:  # no level left to lead a team under this manager: it keeps them, and says so
-                if policy.kept is not None:
-                    manager.reasons.append(
-                        Reason(
-                            SPAN_KEPT,
-                            policy.kept.render(manager=manager.name, count=len(manager.children), max_span=max_span),
-                        )
-                    )
+            if members is None:  # no level left to lead a team under this manager
+                queue.extend((twin, cap) for twin in _share_or_keep(manager, head, max_span, policy, add_lead))
                 break
             lead_key = _lead_role(members, policy, roles)
             if lead_key is None or not _room(manager, roles[lead_key].level, roles, cap):
@@ -126,6 +126,46 @@ def limit_spans(
                     member.parent = lead
                 lead.children.extend(chunk)
         queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
+
+
+def _share_or_keep(manager: Seat, head: Seat, max_span: int, policy: SpanPolicy, add_lead: AddLead) -> list[Seat]:
+    """A leader with no level left for a team lead under it shares its team with new seats
+    like it (returned); its manager, already laid out, shares its own team in turn when
+    that goes over the limit. The head of HR keeps the extra reports, and says so.
+    """
+    count = len(manager.children)
+    if manager is head or manager.parent is None or policy.shared is None:
+        if policy.kept is not None:
+            manager.reasons.append(
+                Reason(SPAN_KEPT, policy.kept.render(manager=manager.name, count=count, max_span=max_span))
+            )
+        return []
+    why = Reason(SPAN_SHARED, policy.shared.render(manager=manager.name, count=count, max_span=max_span))
+    twins = _share(manager, max_span, why, add_lead)
+    if len(manager.parent.children) > max_span:  # its new twins report to the same manager
+        _share_or_keep(manager.parent, head, max_span, policy, add_lead)
+    return twins
+
+
+def _share(manager: Seat, max_span: int, reason: Reason, add_lead: AddLead) -> list[Seat]:
+    """Split ``manager``'s team between it and new seats like it (returned), each within ``max_span``."""
+    team = sorted(manager.children, key=Seat.sort_key)  # alike reports stay together
+    parts = _split(team, math.ceil(len(team) / max_span))
+    manager.children = parts[0]
+    manager.reasons.append(reason)
+    assert manager.parent is not None
+    twins = []
+    for part in parts[1:]:
+        twin = add_lead(manager.role.key, reason)
+        for name in ("level", "title", "country", "unit", "region", "pay_index", "team_of", "team_label"):
+            setattr(twin, name, getattr(manager, name))
+        twin.fte, twin.functions = manager.fte, manager.functions
+        twin.attach(manager.parent)
+        for member in part:
+            member.parent = twin
+        twin.children.extend(part)
+        twins.append(twin)
+    return twins
 
 
 def _move(members: list[Seat], old: Seat, new: Seat) -> None:

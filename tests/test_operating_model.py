@@ -225,6 +225,16 @@ def test_every_structure_keeps_the_invariants(templates, employees, countries, u
     _check_structure(p)
 
 
+def test_a_leader_with_no_level_left_for_a_team_lead_shares_its_team(make_plan):
+    # 12 partners per unit under a level-6 lead partner: no level between 5 and 6 for a team lead
+    p = make_plan(employees=97892, business_units=7, max_span=8, unionized_share=0.4)
+    leads = [s for s in p.hr_seats if s.role == "unit_hr_lead" and s.unit == "Business unit 1"]
+    assert len(leads) == 2 and all(any(r.rule == "span-shared" for r in s.rationale) for s in leads)
+    teams = [[s for s in p.hr_seats if s.reports_to == lead.id] for lead in leads]
+    assert [len(t) for t in teams] == [6, 6] and all(s.unit == "Business unit 1" for t in teams for s in t)
+    _check_structure(p)
+
+
 @pytest.mark.parametrize("employees", [3000, 30000, 300000])
 def test_a_ceo_never_has_a_head_of_hr_whose_only_report_is_a_vp(make_plan, employees):
     p = make_plan(employees=employees)

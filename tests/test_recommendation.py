@@ -286,6 +286,7 @@ def test_every_seat_carries_a_rationale(make_plan, templates):
     rule_ids = {r.id for r in templates.rules.rules} | {
         "span-limit",
         "span-kept",
+        "span-shared",
         "leader-growth",
         "one-over-one",
         "served-remotely",
