@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from orgplan import plan, profile_from_dict
-from orgplan.templates import load_templates
+from orgplan.templates import load_templates, templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -31,6 +35,23 @@ def make_plan(templates):
         return plan(profile_from_dict(values, templates=templates), templates=templates)
 
     return _make
+
+
+@functools.cache
+def _bundled(name: str) -> Any:
+    return yaml.load(
+        (templates_dir() / name).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
+
+
+def bundled_yaml(name: str) -> Any:
+    """A fresh copy of the data of a bundled template file (``'rules.yaml'``), read once per test run."""
+    return copy.deepcopy(_bundled(name))
+
+
+def yaml_text(data: Any, **options: Any) -> str:
+    """``data`` as YAML text in the file's own order, as ``yaml.safe_dump(sort_keys=False)`` writes it (but in C)."""
+    return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False, **options)
 
 
 def write(path: Path, text: str) -> Path:

@@ -41,7 +41,7 @@ from orgplan.limits import all_limits, limit
 from orgplan.team import read_team
 from orgplan.templates import load_templates, templates_dir
 
-from .conftest import ROOT, write
+from .conftest import ROOT, bundled_yaml, write, yaml_text
 
 TINY = ROOT / "examples" / "tiny-studio.yaml"
 MEMORY_CEILING = 768 << 20  # bytes a case may add to the test process
@@ -348,7 +348,7 @@ def test_a_company_name_that_is_a_mathtext_formula_is_drawn_as_text(tmp_path, ou
 
 
 def bundled_rules() -> dict:
-    return yaml.safe_load((templates_dir() / "rules.yaml").read_text(encoding="utf-8"))
+    return bundled_yaml("rules.yaml")
 
 
 FIRST_RULE = bundled_rules()["rules"][0]["id"]
@@ -359,7 +359,7 @@ def rule_pack(folder: Path, **changes: object) -> Path:
     data = bundled_rules()
     data["rules"][0].update(changes)
     path = folder / "rules.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml_text(data), encoding="utf-8")
     return path
 
 
