@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import os
 import re
 import subprocess
 import sys
@@ -14,12 +15,29 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from orgplan import plan, profile_from_dict
 from orgplan.templates import load_templates, templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+# Property tests draw their examples at random, a new set each run; a failure prints the
+# example and a blob to replay it with @reproduce_failure. `ci` is the everyday budget;
+# ORGPLAN_HYPOTHESIS=thorough draws ten times as many (before a release, or after changing
+# the expression language or the readers of hostile input).
+settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
+settings.register_profile("thorough", settings.get_profile("ci"), max_examples=1000)
+settings.load_profile(os.environ.get("ORGPLAN_HYPOTHESIS", "ci"))
+
+
+def examples(share: float = 1.0) -> int:
+    """How many examples a property test draws: ``share`` of the loaded profile's budget.
+
+    A test whose examples are cheap takes a larger share, one that writes workbooks a smaller one.
+    """
+    return max(10, round(settings.default.max_examples * share))
 
 
 @pytest.fixture(scope="session")

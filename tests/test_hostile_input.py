@@ -42,7 +42,7 @@ from orgplan.limits import all_limits, limit
 from orgplan.team import read_team
 from orgplan.templates import load_templates, templates_dir
 
-from .conftest import ROOT, bundled_yaml, write, yaml_text
+from .conftest import ROOT, bundled_yaml, examples, write, yaml_text
 
 TINY = ROOT / "examples" / "tiny-studio.yaml"
 MEMORY_CEILING = 768 << 20  # bytes a case may add to the test process
@@ -778,7 +778,7 @@ def test_runs_writing_one_folder_at_once_leave_one_whole_run(tmp_path):
 # ------------------------------------------------------------------ properties
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples())
 @given(
     st.dictionaries(
         st.sampled_from(list(load_templates().profile_fields)),
@@ -810,7 +810,7 @@ def test_any_profile_values_give_a_profile_or_one_clear_error(templates, data):
         assert 1 <= profile.employees <= 5_000_000 and 0 <= profile.unionized_share <= 1
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples())
 @given(
     st.lists(
         st.sampled_from(list("ab01:-[]{}&*!|>'\"\n #.,%y") + ["yes", "no", "1e9", "<<: ", "\\ud800", "&x ", "*x"]),
@@ -824,7 +824,7 @@ def test_any_yaml_text_loads_or_gives_one_clear_error(text):
         assert str(exc).startswith("t.yaml") and len(str(exc)) < 600
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
         st.lists(
