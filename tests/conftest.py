@@ -103,6 +103,24 @@ def served(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
             proc.wait()
 
 
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """The URL of one ``orgplan serve`` shared by the tests that use a real server.
+
+    Those tests carry ``xdist_group("server")``, so that run in parallel they share one test worker and this server.
+    """
+    with served() as url:
+        yield url
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test (``item.report_call``), so a fixture can tell that its test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture(scope="module")
 def dask_executor():
     """An executor on a Dask cluster inside this process (one worker, one thread), closed after the module's tests."""
