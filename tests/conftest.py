@@ -3,19 +3,41 @@
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
+import os
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import settings
 
 from orgplan import plan, profile_from_dict
-from orgplan.templates import load_templates
+from orgplan.templates import load_templates, templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+# Property tests draw their examples at random, a new set each run; a failure prints the
+# example and a blob to replay it with @reproduce_failure. `ci` is the everyday budget;
+# ORGPLAN_HYPOTHESIS=thorough draws ten times as many (before a release, or after changing
+# the expression language or the readers of hostile input).
+settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
+settings.register_profile("thorough", settings.get_profile("ci"), max_examples=1000)
+settings.load_profile(os.environ.get("ORGPLAN_HYPOTHESIS", "ci"))
+
+
+def examples(share: float = 1.0) -> int:
+    """How many examples a property test draws: ``share`` of the loaded profile's budget.
+
+    A test whose examples are cheap takes a larger share, one that writes workbooks a smaller one.
+    """
+    return max(10, round(settings.default.max_examples * share))
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +53,23 @@ def make_plan(templates):
         return plan(profile_from_dict(values, templates=templates), templates=templates)
 
     return _make
+
+
+@functools.cache
+def _bundled(name: str) -> Any:
+    return yaml.load(
+        (templates_dir() / name).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
+
+
+def bundled_yaml(name: str) -> Any:
+    """A fresh copy of the data of a bundled template file (``'rules.yaml'``), read once per test run."""
+    return copy.deepcopy(_bundled(name))
+
+
+def yaml_text(data: Any, **options: Any) -> str:
+    """``data`` as YAML text in the file's own order, as ``yaml.safe_dump(sort_keys=False)`` writes it (but in C)."""
+    return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False, **options)
 
 
 def write(path: Path, text: str) -> Path:
@@ -62,6 +101,24 @@ def served(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """The URL of one ``orgplan serve`` shared by the tests that use a real server.
+
+    Those tests carry ``xdist_group("server")``, so that run in parallel they share one test worker and this server.
+    """
+    with served() as url:
+        yield url
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test (``item.report_call``), so a fixture can tell that its test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
 
 
 @pytest.fixture(scope="module")

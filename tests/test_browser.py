@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from .conftest import ROOT, served
+from .conftest import ROOT
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright for Python is not installed: pip install -e '.[test]'"
@@ -32,10 +32,11 @@ def _chromium() -> str | None:
 
 
 CHROMIUM = _chromium()
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="no Chromium found: install Debian's chromium package (apt-get install chromium) or set ORGPLAN_CHROMIUM",
-)
+NO_CHROMIUM = "no Chromium found: install Debian's chromium package (apt-get install chromium) or set ORGPLAN_CHROMIUM"
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM),
+    pytest.mark.xdist_group("server"),  # run in parallel, one test worker drives one browser and one server
+]
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -54,12 +55,6 @@ KEYSTONE = (
 
 
 @pytest.fixture(scope="module")
-def server():
-    with served() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -68,11 +63,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, tmp_path):
+def page(browser, tmp_path, request):
     context = browser.new_context(viewport=LAPTOP, accept_downloads=True)
     pg = context.new_page()
     yield pg
-    pg.screenshot(path=str(tmp_path / "last-page.png"), full_page=False)
+    failed = getattr(request.node, "report_call", None)
+    if failed is None or failed.failed:  # what the page showed when the test failed
+        pg.screenshot(path=str(tmp_path / "last-page.png"), full_page=False)
     context.close()
 
 

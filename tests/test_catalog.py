@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from orgplan.catalog import OUTSIDE_HR
@@ -14,7 +13,7 @@ from orgplan.cli import cli
 from orgplan.errors import TemplateError
 from orgplan.templates import load_templates, templates_dir
 
-from .conftest import write
+from .conftest import bundled_yaml, write, yaml_text
 
 
 def test_every_hr_role_has_the_texts_of_a_job_description_and_qualifications_for_its_levels(templates):
@@ -48,9 +47,9 @@ def broken(tmp_path, change):
     """A copy of the bundled templates with ``change(catalog)`` applied to catalog.yaml."""
     folder = tmp_path / "templates"
     shutil.copytree(templates_dir(), folder)
-    data = yaml.safe_load((folder / "catalog.yaml").read_text(encoding="utf-8"))
+    data = bundled_yaml("catalog.yaml")
     change(data)
-    write(folder / "catalog.yaml", yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    write(folder / "catalog.yaml", yaml_text(data, allow_unicode=True))
     return folder
 
 

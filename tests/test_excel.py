@@ -31,6 +31,8 @@ PDFTOTEXT = shutil.which("pdftotext")
 needs_office = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice is not installed; formula results are checked by hand elsewhere"
 )
+# The tests that start LibreOffice run on one test worker, which starts it once for all the recalculated workbooks.
+on_the_office_worker = pytest.mark.xdist_group("libreoffice")
 # Functions of Excel 2007 that orgplan's formulas may use; newer ones (MAXIFS, IFS, XLOOKUP, ...)
 # show #NAME? in Excel 2016 and older.
 EXCEL_2007 = {
@@ -100,7 +102,8 @@ def office(tmp_path_factory):
     return profile
 
 
-def convert(office: Path, path: Path, out: Path, to: str) -> Path:
+def convert(office: Path, paths: list[Path], out: Path, to: str) -> list[Path]:
+    """Convert the workbooks with one start of LibreOffice (which takes seconds); the files it wrote."""
     subprocess.run(
         [
             SOFFICE,
@@ -111,18 +114,13 @@ def convert(office: Path, path: Path, out: Path, to: str) -> Path:
             to,
             "--outdir",
             str(out),
-            str(path),
+            *map(str, paths),
         ],
         check=True,
         capture_output=True,
         timeout=300,
     )
-    return out / f"{path.stem}.{to}"
-
-
-def recalculated(office: Path, path: Path, tmp: Path) -> openpyxl.Workbook:
-    """Let LibreOffice compute every formula afresh, then read the results."""
-    return openpyxl.load_workbook(convert(office, path, tmp / "recalc", "xlsx"), data_only=True)
+    return [out / f"{path.stem}.{to}" for path in paths]
 
 
 def labelled(ws, label: str, column: int = 2, nth: int = 0):
@@ -463,8 +461,9 @@ def test_a_wide_sheet_prints_on_pages_side_by_side_with_the_ids_on_each(make_pla
 
 
 @pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None, reason="needs LibreOffice and poppler's pdftotext")
+@on_the_office_worker
 def test_printed_text_stays_at_8_pt_or_more(book, office, tmp_path):
-    pdf = convert(office, book[0], tmp_path, "pdf")
+    (pdf,) = convert(office, [book[0]], tmp_path, "pdf")
     text = subprocess.run([PDFTOTEXT, "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     pages = text.split("<page ")[1:]
     assert len(pages) >= len(book[1].sheetnames)
@@ -515,10 +514,51 @@ def test_cli_export_and_plan_out_write_the_workbook(tmp_path):
 
 
 # -- the formulas live: LibreOffice computes them afresh ---------------------------------------
+RAISED_SEAT = "payroll-specialist-1"
+RAISE = 10000
+NEW_LOAD = 1.5
+
+
+def raise_salary(wb) -> None:
+    """Finance raises one payroll specialist's base salary in Positions."""
+    positions = wb["Positions"]
+    row = next(r for r in range(2, positions.max_row + 1) if positions[f"A{r}"].value == RAISED_SEAT)
+    positions[f"{letter('base_salary')}{row}"].value += RAISE
+
+
+def raise_load(wb) -> None:
+    """Finance changes the named benefits load on Assumptions."""
+    sheet, cell = next(wb.defined_names["benefits_load"].destinations)
+    wb[sheet][cell].value = NEW_LOAD
+
+
+def edited(path: Path, to: Path, change) -> Path:
+    """The workbook saved after ``change(workbook)``, as finance would edit it."""
+    wb = openpyxl.load_workbook(path)
+    change(wb)
+    wb.save(to)
+    return to
+
+
+@pytest.fixture(scope="module")
+def recalculated(book, office, tmp_path_factory) -> dict[str, openpyxl.Workbook]:
+    """What a spreadsheet computes afresh (LibreOffice, every formula) for the workbook as written
+    ('written') and after finance raised a salary ('salary') or the benefits load ('load')."""
+    folder = tmp_path_factory.mktemp("edited")
+    paths = [
+        Path(shutil.copy(book[0], folder / "written.xlsx")),
+        edited(book[0], folder / "salary.xlsx", raise_salary),
+        edited(book[0], folder / "load.xlsx", raise_load),
+    ]
+    fresh = convert(office, paths, folder / "recalc", "xlsx")
+    return {path.stem: openpyxl.load_workbook(path, data_only=True) for path in fresh}
+
+
 @needs_office
-def test_every_stored_value_is_what_a_spreadsheet_computes(book, office, tmp_path):
+@on_the_office_worker
+def test_every_stored_value_is_what_a_spreadsheet_computes(book, recalculated):
     _, formulas, stored = book
-    fresh = recalculated(office, book[0], tmp_path)
+    fresh = recalculated["written"]
     checked = 0
     for ws in formulas.worksheets:
         for row in ws.iter_rows():
@@ -533,25 +573,12 @@ def test_every_stored_value_is_what_a_spreadsheet_computes(book, office, tmp_pat
     assert checked > 250
 
 
-def edited(book, tmp_path: Path, change) -> Path:
-    """The workbook saved after ``change(workbook)``, as finance would edit it."""
-    wb = openpyxl.load_workbook(book[0])
-    change(wb)
-    path = tmp_path / "edited.xlsx"
-    wb.save(path)
-    return path
-
-
 @needs_office
-def test_changing_a_salary_in_positions_moves_every_total(keystone, gap, book, office, tmp_path):
-    seat = keystone.seat("payroll-specialist-1")
-    row = next(r for r in range(2, book[1]["Positions"].max_row + 1) if book[1]["Positions"][f"A{r}"].value == seat.id)
-
-    def raise_salary(wb):
-        wb["Positions"][f"{letter('base_salary')}{row}"].value += 10000
-
-    result = recalculated(office, edited(book, tmp_path, raise_salary), tmp_path)
-    new_cost = round((seat.base_salary + 10000) * seat.fte * seat.benefits_load)
+@on_the_office_worker
+def test_changing_a_salary_in_positions_moves_every_total(keystone, gap, book, recalculated):
+    seat = keystone.seat(RAISED_SEAT)
+    result = recalculated["salary"]
+    new_cost = round((seat.base_salary + RAISE) * seat.fte * seat.benefits_load)
     expected = keystone.summary["annual_cost"] - seat.annual_cost + new_cost
     assert totals(result) == dict.fromkeys(totals(result), expected)
     assert hiring_run_rate(result) == hiring_run_rate(book[2]) + (
@@ -567,15 +594,12 @@ def test_changing_a_salary_in_positions_moves_every_total(keystone, gap, book, o
 
 
 @needs_office
-def test_changing_the_named_benefits_load_moves_every_total(keystone, gap, book, office, tmp_path, templates):
-    def raise_load(wb):
-        sheet, cell = next(wb.defined_names["benefits_load"].destinations)
-        wb[sheet][cell].value = 1.5
-
-    result = recalculated(office, edited(book, tmp_path, raise_load), tmp_path)
+@on_the_office_worker
+def test_changing_the_named_benefits_load_moves_every_total(keystone, gap, recalculated, templates):
+    result = recalculated["load"]
     fee = {k for k, r in templates.roles.items() if r.paid_as == "fee"}
     cost = {
-        s.id: s.annual_cost if s.role in fee else math.floor(s.base_salary * s.fte * 1.5 + 0.5)
+        s.id: s.annual_cost if s.role in fee else math.floor(s.base_salary * s.fte * NEW_LOAD + 0.5)
         for s in keystone.hr_seats
     }  # ROUND: halves up
     expected = sum(cost.values())

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from orgplan.errors import RuleError
 from orgplan.expressions import BOOLEAN, MAX_DEPTH, NUMBER, TEXT, TEXT_SET, Expression
 
+from .conftest import examples
+
 NAMES = {
     "employees": NUMBER,
     "countries": NUMBER,
@@ -430,12 +432,10 @@ def _holds(text: str, values: dict) -> object:
     return result
 
 
-FUZZ = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
-)
+FUZZ = settings(max_examples=examples(), suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@settings(FUZZ, max_examples=500)
+@settings(FUZZ, max_examples=examples(2))
 @given(token_soup, value_sets)
 def test_fuzz_token_soup_gives_a_value_or_rule_error(text, values):
     _holds(text, values)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from orgplan import ProfileError, plan, profile_from_dict
 from orgplan.cli import cli
 
-from .conftest import write
+from .conftest import examples, write
 
 UNITS = [
     {"name": "Retail Banking", "employees": 9000},
@@ -199,7 +199,7 @@ def _check_structure(p):
     assert p.summary["layers"] <= 2 + math.log(max(hr, 2), p.profile.max_span) * 2
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(0.4), suppress_health_check=[HealthCheck.too_slow])
 @given(
     employees=st.integers(25, 200000),
     countries=st.integers(1, 30),

@@ -12,6 +12,8 @@ from orgplan.errors import RuleError
 from orgplan.expressions import BOOLEAN, NUMBER, TEXT, TEXT_SET
 from orgplan.reasons import MAX_PRECISION, MAX_WIDTH, ReasonTemplate
 
+from .conftest import examples
+
 NAMES = {
     "employees": NUMBER,
     "demand": NUMBER,
@@ -165,7 +167,7 @@ PIECES = [
 numbers = st.one_of(st.integers(-(10**12), 10**12), st.floats(allow_nan=True, allow_infinity=True))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(2), suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.lists(st.sampled_from(PIECES), max_size=30).map("".join), st.text(max_size=60)), numbers, numbers)
 def test_fuzz_any_reason_text_compiles_or_is_refused_and_renders_bounded(text, employees, demand):
     start = time.perf_counter()

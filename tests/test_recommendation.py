@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from orgplan import plan, profile_from_dict
 
+from .conftest import examples
+
 
 def roles(p):
     return [s.role for s in p.hr_seats]
@@ -58,7 +60,7 @@ def test_the_ledger_is_in_the_summary_with_an_owner_for_every_function(make_plan
         assert set(row) == {"demand_fte", "covered_fte", "seats", "owner"} and row["owner"] is not None
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(0.4), suppress_health_check=[HealthCheck.too_slow])
 @given(
     employees=st.integers(30, 60000),
     growth=st.floats(0, 0.3),

@@ -5,15 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-import yaml
 
 from orgplan import RuleError, plan, profile_from_dict
 from orgplan.explanation import check_rule_examples
 from orgplan.templates import load_templates, templates_dir
 
-from .conftest import write
-
-BUNDLED = templates_dir() / "rules.yaml"
+from .conftest import bundled_yaml, write, yaml_text
 
 
 def test_every_bundled_rule_has_examples_that_hold(templates):
@@ -24,9 +21,9 @@ def test_every_bundled_rule_has_examples_that_hold(templates):
 
 
 def _pack_with(tmp_path, mutate):
-    data = yaml.safe_load(BUNDLED.read_text())
+    data = bundled_yaml("rules.yaml")
     mutate(data)
-    return write(tmp_path / "rules.yaml", yaml.safe_dump(data, sort_keys=False))
+    return write(tmp_path / "rules.yaml", yaml_text(data))
 
 
 def _rule(data, rule_id):

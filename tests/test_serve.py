@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from .conftest import served
+import pytest
 
 
 def get(url: str) -> tuple[int, bytes]:
@@ -20,21 +20,21 @@ def get(url: str) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-def test_serve_binds_127_0_0_1_and_serves_the_page():
-    with served() as url:
-        assert url.startswith("http://127.0.0.1:")
-        status, body = get(url)
-        assert status == 200 and b"What HR team should your company have?" in body
-        status, body = get(url + "plan.json?employees=900")
-        assert status == 200 and b'"hr_headcount"' in body
+@pytest.mark.xdist_group("server")
+def test_serve_binds_127_0_0_1_and_serves_the_page(server):
+    assert server.startswith("http://127.0.0.1:")
+    status, body = get(server)
+    assert status == 200 and b"What HR team should your company have?" in body
+    status, body = get(server + "plan.json?employees=900")
+    assert status == 200 and b'"hr_headcount"' in body
 
 
-def test_twenty_concurrent_requests_are_all_answered():
-    with served() as url:
-        paths = [f"plan?employees={n}&company=C{i}" for i, n in enumerate(range(100, 2100, 100))]
-        paths[::4] = [f"chart.png?employees={n}" for n in range(300, 800, 100)]
-        with ThreadPoolExecutor(20) as pool:
-            results = list(pool.map(lambda p: get(url + p), paths))
+@pytest.mark.xdist_group("server")
+def test_twenty_concurrent_requests_are_all_answered(server):
+    paths = [f"plan?employees={n}&company=C{i}" for i, n in enumerate(range(100, 2100, 100))]
+    paths[::4] = [f"chart.png?employees={n}" for n in range(300, 800, 100)]
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(lambda p: get(server + p), paths))
     assert [status for status, _ in results] == [200] * 20
 
 

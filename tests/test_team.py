@@ -13,7 +13,7 @@ from orgplan.cli import cli
 from orgplan.excel import export_excel
 from orgplan.team import read_team
 
-from .conftest import EXAMPLES, write
+from .conftest import EXAMPLES, examples, write
 
 
 def seat_facts(tree):
@@ -35,7 +35,7 @@ def test_an_exported_plan_reads_back_as_the_same_org(example, tmp_path, template
     assert team.summary == p.structure()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(0.2), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     employees=st.integers(12, 30000),
     countries=st.integers(1, 12),
