@@ -142,16 +142,12 @@ class Compiler:
             symbol, hint = OTHER_OPERATORS.get(op, (op, ""))
             raise Refused(f"operator '{symbol}' is not allowed{hint}", between(node.left, node.right))
         symbol, func = ARITHMETIC[op]
-        left, right = self.compile(node.left), self.compile(node.right)
-        for side in (left, right):
-            expect(side, NUMBER, f"'{symbol}'")
+        left, right = self._each((node.left, node.right), NUMBER, f"'{symbol}'")
         return _fold(_binary(func, left, right), NUMBER, node, left, right)
 
     def _BoolOp(self, node: Any) -> Part:
         word = "and" if type(node.op).__name__ == "And" else "or"
-        parts = [self.compile(n) for n in node.values]
-        for part in parts:
-            expect(part, BOOLEAN, f"'{word}'")
+        parts = self._each(node.values, BOOLEAN, f"'{word}'")
         fns = tuple(p.fn for p in parts)
         fn: Compiled
         if len(fns) == 2:
@@ -221,9 +217,7 @@ class Compiler:
         ):
             return self.compile(node.func)  # refused as attribute access, or as a reserved name
         name, impl = _callee(node)
-        args = [self.compile(a) for a in node.args]
-        for arg in args:
-            expect(arg, NUMBER, f"{name}()")
+        args = self._each(node.args, NUMBER, f"{name}()")
         fns = tuple(a.fn for a in args)
         fn: Compiled
         if len(fns) == 1:
@@ -237,6 +231,13 @@ class Compiler:
         return _fold(fn, NUMBER, node, *args)
 
     # helpers
+
+    def _each(self, nodes: Any, kind: str, what: str) -> list[Part]:
+        """Compile each of ``nodes``, then refuse the first that does not give ``kind`` (``what`` needs it)."""
+        parts = [self.compile(n) for n in nodes]
+        for part in parts:
+            expect(part, kind, what)
+        return parts
 
     def _collection(self, node: Any) -> Part:
         """The right of 'in': a declared text set or text, or a [list] of literals."""
