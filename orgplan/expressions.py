@@ -12,528 +12,29 @@ the declared names; ``+ - * / // % **``; comparisons (chains too); ``and``, ``or
 ``not``; ``in`` and ``not in`` against a text set, a text or a ``[list, of, literals]``;
 ``a if condition else b``; and the functions ``min``, ``max``, ``ceil``, ``floor``,
 ``round``, ``abs``, ``sqrt``, ``log``, ``log10`` and ``clamp``. Numbers are floats.
+
+This module reads the text (limits, syntax errors with a caret) and evaluates; the parts
+live beside it: ``expression_types`` (the types and the checks that refuse a wrong one),
+``expression_compiler`` (the syntax tree to closures) and ``expression_operations`` (the
+functions and operators).
 """
 
 from __future__ import annotations
 
-import math
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import RuleError
+from .expression_compiler import Compiler
+from .expression_operations import FUNCTIONS, EvalError, finite
+from .expression_types import BOOLEAN, NUMBER, TEXT, TEXT_SET, WORDS, Compiled, Refused
 
 __all__ = ["NUMBER", "TEXT", "BOOLEAN", "TEXT_SET", "FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH", "MAX_NODES", "Expression"]
-
-# Type tags for declared names (and for what an expression gives).
-NUMBER, TEXT, BOOLEAN, TEXT_SET = "number", "text", "boolean", "text_set"
-_NUMBER_LIST = "number_list"  # a [list of numbers], only on the right of 'in'
 
 MAX_LENGTH = 2000  # characters of expression text
 MAX_DEPTH = 64  # levels of nesting of the syntax tree
 MAX_NODES = 600  # nodes of the syntax tree
-MAX_LITERAL = 30  # characters of a number literal
-MAX_STRING = 200  # characters of a text literal
-MAX_ROUND_DIGITS = 15  # round(x, n): |n| at most this
-
-_WORDS = {
-    NUMBER: "a number",
-    TEXT: "text",
-    BOOLEAN: "true or false",
-    TEXT_SET: "a set of texts",
-    _NUMBER_LIST: "a list of numbers",
-}
-
-Value = Any
-Compiled = Callable[[Mapping[str, Any]], Any]
-
-
-class _Refused(Exception):
-    """A form the subset does not allow, with the node to put the caret under."""
-
-    def __init__(self, message: str, node: Any = None):
-        super().__init__(message)
-        self.message = message
-        self.node = node
-
-
-class _EvalError(Exception):
-    """A value an operation cannot work with (a negative square root, an overflow)."""
-
-
-# --- functions an expression may call -------------------------------------------------
-
-
-def _finite(x: Any) -> Any:
-    if x - x == 0:  # false for inf and nan, true for every finite int or float
-        return x
-    raise _EvalError("the result is too large to be a number")
-
-
-def _ceil(x: Any) -> float:
-    return float(math.ceil(x))
-
-
-def _floor(x: Any) -> float:
-    return float(math.floor(x))
-
-
-def _round(x: Any, digits: Any = None) -> float:
-    if digits is None:
-        return float(round(x))
-    if digits != int(digits) or abs(digits) > MAX_ROUND_DIGITS:
-        raise _EvalError(f"round(x, n) needs a whole n from -{MAX_ROUND_DIGITS} to {MAX_ROUND_DIGITS}, got {digits!r}")
-    return float(round(x, int(digits)))
-
-
-def _sqrt(x: Any) -> float:
-    if x < 0:
-        raise _EvalError(f"sqrt of a negative number ({x:g})")
-    return math.sqrt(x)
-
-
-def _log(x: Any) -> float:
-    if x <= 0:
-        raise _EvalError(f"log of zero or a negative number ({x:g})")
-    return math.log(x)
-
-
-def _log10(x: Any) -> float:
-    if x <= 0:
-        raise _EvalError(f"log10 of zero or a negative number ({x:g})")
-    return math.log10(x)
-
-
-def _clamp(x: Any, low: Any, high: Any) -> Any:
-    if low > high:
-        raise _EvalError(f"clamp(x, low, high) needs low <= high, got {low:g} and {high:g}")
-    return low if x < low else high if x > high else x
-
-
-# name -> (implementation, fewest arguments, most arguments or None for any number)
-FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int | None]] = {
-    "min": (min, 2, None),
-    "max": (max, 2, None),
-    "ceil": (_ceil, 1, 1),
-    "floor": (_floor, 1, 1),
-    "round": (_round, 1, 2),
-    "abs": (abs, 1, 1),
-    "sqrt": (_sqrt, 1, 1),
-    "log": (_log, 1, 1),
-    "log10": (_log10, 1, 1),
-    "clamp": (_clamp, 3, 3),
-}
-
-
-# --- operators --------------------------------------------------------------------
-
-
-def _div(a: Any, b: Any) -> Any:
-    return _finite(a / b)
-
-
-def _floordiv(a: Any, b: Any) -> Any:
-    return _finite(a // b)
-
-
-def _mod(a: Any, b: Any) -> Any:
-    return _finite(a % b)
-
-
-def _pow(a: Any, b: Any) -> float:
-    result = float(a) ** float(b)  # floats: bounded time, OverflowError instead of a huge int
-    if isinstance(result, complex):
-        raise _EvalError(f"({a:g}) ** {b:g} is not a real number")
-    return _finite(result)
-
-
-def _add(a: Any, b: Any) -> Any:
-    return _finite(a + b)
-
-
-def _sub(a: Any, b: Any) -> Any:
-    return _finite(a - b)
-
-
-def _mul(a: Any, b: Any) -> Any:
-    return _finite(a * b)
-
-
-def _contains(a: Any, b: Any) -> bool:
-    return a in b
-
-
-def _not_contains(a: Any, b: Any) -> bool:
-    return a not in b
-
-
-_ARITHMETIC: dict[str, tuple[str, Callable[[Any, Any], Any]]] = {
-    "Add": ("+", _add),
-    "Sub": ("-", _sub),
-    "Mult": ("*", _mul),
-    "Div": ("/", _div),
-    "FloorDiv": ("//", _floordiv),
-    "Mod": ("%", _mod),
-    "Pow": ("**", _pow),
-}
-_OTHER_OPERATORS = {
-    "MatMult": ("@", ""),
-    "BitAnd": ("&", "; use 'and'"),
-    "BitOr": ("|", "; use 'or'"),
-    "BitXor": ("^", "; use ** for powers"),
-    "LShift": ("<<", ""),
-    "RShift": (">>", ""),
-    "Invert": ("~", "; use 'not'"),
-}
-_ORDER = {"Lt": ("<", operator.lt), "LtE": ("<=", operator.le), "Gt": (">", operator.gt), "GtE": (">=", operator.ge)}
-_EQUALITY = {"Eq": ("==", operator.eq), "NotEq": ("!=", operator.ne)}
-_MEMBERSHIP = {"In": ("in", _contains), "NotIn": ("not in", _not_contains)}
-
-_FORBIDDEN = {
-    "Subscript": "indexing or slicing ('[...]') is not allowed",
-    "Lambda": "lambda is not allowed",
-    "ListComp": "comprehensions are not allowed",
-    "SetComp": "comprehensions are not allowed",
-    "DictComp": "comprehensions are not allowed",
-    "GeneratorExp": "comprehensions are not allowed",
-    "JoinedStr": "f-strings are not allowed; a reason can show values with {name}",
-    "FormattedValue": "f-strings are not allowed",
-    "NamedExpr": "assignment (':=') is not allowed",
-    "Starred": "starred arguments ('*') are not allowed",
-    "Dict": "mappings ('{...}') are not allowed",
-    "Set": "sets ('{...}') are not allowed; write a [list] on the right of 'in'",
-    "Await": "'await' is not allowed",
-    "Yield": "'yield' is not allowed",
-    "YieldFrom": "'yield' is not allowed",
-}
-
-
-# --- compiling --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Node:
-    """A compiled piece: how to get its value, its type, and its value when constant."""
-
-    fn: Compiled
-    kind: str
-    node: Any
-    constant: bool = False
-    value: Any = None
-    name: str | None = None
-
-
-def _const(value: Any, kind: str, node: Any) -> _Node:
-    return _Node(lambda v: value, kind, node, constant=True, value=value)
-
-
-class _Compiler:
-    """Turns a checked syntax tree into closures, typing every part; one method per node type it knows."""
-
-    # The whitelist: every other node type is refused. Attribute, List and Tuple only to
-    # refuse them with a better word (a list is read by _collection, after 'in').
-    KNOWN = frozenset(
-        {"Constant", "Name", "UnaryOp", "BinOp", "BoolOp", "Compare", "IfExp", "Call", "Attribute", "List", "Tuple"}
-    )
-
-    def __init__(self, names: Mapping[str, str]):
-        self.names = names
-        self.used: set[str] = set()
-
-    def compile(self, node: Any) -> _Node:
-        kind = type(node).__name__
-        if kind not in self.KNOWN:
-            raise _Refused(_FORBIDDEN.get(kind, f"{_describe(node)} is not allowed"), node)
-        handler: Callable[[Any], _Node] = getattr(self, f"_{kind}")
-        return handler(node)
-
-    # leaves
-
-    def _Constant(self, node: Any) -> _Node:
-        value = node.value
-        if isinstance(value, bool):
-            return _const(value, BOOLEAN, node)
-        if isinstance(value, (int, float)):
-            width = (node.end_col_offset or 0) - node.col_offset if node.end_lineno == node.lineno else MAX_LITERAL + 1
-            if width > MAX_LITERAL:
-                raise _Refused(f"a number of more than {MAX_LITERAL} characters is not allowed", node)
-            number = float(value)
-            if not math.isfinite(number):
-                raise _Refused("the number is too large", node)
-            return _const(number, NUMBER, node)
-        if isinstance(value, str):
-            if len(value) > MAX_STRING:
-                raise _Refused(
-                    f"a text of more than {MAX_STRING} characters is not allowed ({len(value):,} here)", node
-                )
-            return _const(value, TEXT, node)
-        what = {type(None): "None", complex: "a complex number", bytes: "bytes"}.get(type(value), "'...'")
-        raise _Refused(f"{what} is not a value here; use a number, 'text', true or false", node)
-
-    def _Name(self, node: Any) -> _Node:
-        name = node.id
-        if name.startswith("__"):
-            raise _Refused(f"'{name}' is not allowed: names that begin with '__' are reserved", node)
-        kind = self.names.get(name)
-        if kind is None:
-            if name in ("true", "false"):
-                return _const(name == "true", BOOLEAN, node)
-            from .validation import suggest
-
-            if name in FUNCTIONS:
-                raise _Refused(f"'{name}' is a function; call it as {name}(...)", node)
-            raise _Refused(f"unknown name '{name}'{suggest(name, self.names)}", node)
-        self.used.add(name)
-        return _Node(lambda v: v[name], kind, node, name=name)
-
-    def _Attribute(self, node: Any) -> _Node:
-        hint = {"ceiling": "; write ceil(x)", "floor": "; write floor(x)"}.get(node.attr, "")
-        raise _Refused(
-            f"attribute access ('.{node.attr}') is not allowed{hint}",
-            _At(node.value.end_lineno, node.value.end_col_offset),
-        )
-
-    def _List(self, node: Any) -> _Node:
-        raise _Refused("a [list] is allowed only on the right of 'in' or 'not in'", node)
-
-    _Tuple = _List
-
-    # operators
-
-    def _UnaryOp(self, node: Any) -> _Node:
-        op = type(node.op).__name__
-        if op in _OTHER_OPERATORS:
-            symbol, hint = _OTHER_OPERATORS[op]
-            raise _Refused(f"operator '{symbol}' is not allowed{hint}", node)
-        operand = self.compile(node.operand)
-        if op == "Not":
-            self._expect(operand, BOOLEAN, "'not'")
-            fn = operand.fn
-            return self._fold(lambda v: not fn(v), BOOLEAN, node, operand)
-        self._expect(operand, NUMBER, f"unary '{'-' if op == 'USub' else '+'}'")
-        fn = operand.fn
-        if op == "USub":
-            return self._fold(lambda v: -fn(v), NUMBER, node, operand)
-        return operand
-
-    def _BinOp(self, node: Any) -> _Node:
-        op = type(node.op).__name__
-        if op not in _ARITHMETIC:
-            symbol, hint = _OTHER_OPERATORS.get(op, (op, ""))
-            raise _Refused(f"operator '{symbol}' is not allowed{hint}", _between(node.left, node.right))
-        symbol, func = _ARITHMETIC[op]
-        left, right = self.compile(node.left), self.compile(node.right)
-        for side in (left, right):
-            self._expect(side, NUMBER, f"'{symbol}'")
-        return self._fold(_binary(func, left, right), NUMBER, node, left, right)
-
-    def _BoolOp(self, node: Any) -> _Node:
-        word = "and" if type(node.op).__name__ == "And" else "or"
-        parts = [self.compile(n) for n in node.values]
-        for part in parts:
-            self._expect(part, BOOLEAN, f"'{word}'")
-        fns = tuple(p.fn for p in parts)
-        fn: Compiled
-        if len(fns) == 2:
-            a, b = fns
-            fn = (lambda v: a(v) and b(v)) if word == "and" else (lambda v: a(v) or b(v))
-        elif word == "and":
-            fn = lambda v: all(f(v) for f in fns)  # noqa: E731
-        else:
-            fn = lambda v: any(f(v) for f in fns)  # noqa: E731
-        return self._fold(fn, BOOLEAN, node, *parts)
-
-    def _Compare(self, node: Any) -> _Node:
-        first = left = self.compile(node.left)
-        steps: list[tuple[Callable[[Any, Any], Any], _Node]] = []
-        func: Callable[[Any, Any], Any]
-        for op_node, right_node in zip(node.ops, node.comparators, strict=True):
-            op = type(op_node).__name__
-            if op in _MEMBERSHIP:
-                symbol, func = _MEMBERSHIP[op]
-                right = self._collection(right_node)
-                self._check_membership(left, right, symbol)
-            elif op in _ORDER:
-                symbol, func = _ORDER[op]
-                right = self.compile(right_node)
-                self._expect(left, NUMBER, f"'{symbol}'")
-                self._expect(right, NUMBER, f"'{symbol}'")
-            elif op in _EQUALITY:
-                symbol, func = _EQUALITY[op]
-                right = self.compile(right_node)
-                if left.kind not in (NUMBER, TEXT, BOOLEAN):
-                    raise _Refused(
-                        f"'{symbol}' compares numbers, texts or true/false values, not {_WORDS[left.kind]}", left.node
-                    )
-                if right.kind != left.kind:
-                    raise _Refused(
-                        f"'{symbol}' compares values of one type: {_WORDS[left.kind]} on the left, "
-                        f"{_WORDS[right.kind]} on the right",
-                        right.node,
-                    )
-            else:  # is, is not
-                raise _Refused(
-                    f"'{'is not' if op == 'IsNot' else 'is'}' is not allowed; use == or !=",
-                    _between(left.node, right_node),
-                )
-            steps.append((func, right))
-            left = right
-        if len(steps) == 1:
-            func, right = steps[0]
-            return self._fold(_binary(func, first, right), BOOLEAN, node, first, right)
-        start = first.fn
-        chain = tuple((func, right.fn) for func, right in steps)
-
-        def fn(v: Mapping[str, Any]) -> bool:
-            a = start(v)
-            for func, get in chain:
-                b = get(v)
-                if not func(a, b):
-                    return False
-                a = b
-            return True
-
-        return self._fold(fn, BOOLEAN, node, first, *(r for _, r in steps))
-
-    def _IfExp(self, node: Any) -> _Node:
-        test, body, orelse = self.compile(node.test), self.compile(node.body), self.compile(node.orelse)
-        self._expect(test, BOOLEAN, "the condition of 'if ... else'")
-        if body.kind != orelse.kind:
-            raise _Refused(
-                f"both sides of 'if ... else' must be of one type: {_WORDS[body.kind]} before 'if', "
-                f"{_WORDS[orelse.kind]} after 'else'",
-                orelse.node,
-            )
-        t, a, b = test.fn, body.fn, orelse.fn
-        if test.constant:
-            return body if test.value else orelse
-        return _Node(lambda v: a(v) if t(v) else b(v), body.kind, node)
-
-    def _Call(self, node: Any) -> _Node:
-        allowed = ", ".join(FUNCTIONS)
-        if type(node.func).__name__ != "Name":
-            if type(node.func).__name__ == "Attribute":
-                return self.compile(node.func)  # refused as attribute access
-            raise _Refused(f"only these functions can be called: {allowed}", node)
-        name = node.func.id
-        if name.startswith("__"):
-            return self.compile(node.func)  # refused as a reserved name
-        if name not in FUNCTIONS:
-            from .validation import suggest
-
-            raise _Refused(
-                f"unknown function '{name}'{suggest(name, FUNCTIONS)}; the functions are: {allowed}", node.func
-            )
-        if node.keywords:
-            raise _Refused(
-                f"keyword arguments are not allowed; call {name}(...) with values in order", node.keywords[0].value
-            )
-        for arg in node.args:
-            if type(arg).__name__ == "Starred":
-                raise _Refused(_FORBIDDEN["Starred"], arg)
-        impl, fewest, most = FUNCTIONS[name]
-        count = len(node.args)
-        if count < fewest or (most is not None and count > most):
-            wanted = f"{fewest}" if fewest == most else f"{fewest} or more" if most is None else f"{fewest} or {most}"
-            raise _Refused(f"{name}() takes {wanted} number{'s' if wanted != '1' else ''}, got {count}", node)
-        args = [self.compile(a) for a in node.args]
-        for arg in args:
-            self._expect(arg, NUMBER, f"{name}()")
-        fns = tuple(a.fn for a in args)
-        fn: Compiled
-        if count == 1:
-            (a,) = fns
-            fn = lambda v: impl(a(v))  # noqa: E731
-        elif count == 2:
-            a, b = fns
-            fn = lambda v: impl(a(v), b(v))  # noqa: E731
-        else:
-            fn = lambda v: impl(*[f(v) for f in fns])  # noqa: E731
-        return self._fold(fn, NUMBER, node, *args)
-
-    # helpers
-
-    def _collection(self, node: Any) -> _Node:
-        """The right of 'in': a declared text set or text, or a [list] of literals."""
-        if type(node).__name__ not in ("List", "Tuple"):
-            return self.compile(node)
-        items = [self.compile(n) for n in node.elts]
-        for item in items:
-            if not item.constant or item.kind not in (NUMBER, TEXT):
-                raise _Refused("a [list] after 'in' holds only numbers or 'texts'", item.node)
-        kinds = {i.kind for i in items}
-        if len(kinds) > 1:
-            raise _Refused("a [list] after 'in' holds numbers or 'texts', not both", node)
-        values = frozenset(i.value for i in items)
-        return _const(values, TEXT_SET if kinds != {NUMBER} else _NUMBER_LIST, node)
-
-    def _check_membership(self, left: _Node, right: _Node, symbol: str) -> None:
-        if right.kind in (_NUMBER_LIST, TEXT_SET, TEXT):
-            wanted = NUMBER if right.kind == _NUMBER_LIST else TEXT
-            if left.kind != wanted:
-                raise _Refused(
-                    f"'{symbol}' looks for {_WORDS[wanted]} in {_WORDS[right.kind]}, but the left is "
-                    f"{_WORDS[left.kind]}",
-                    left.node,
-                )
-        else:
-            raise _Refused(
-                f"'{symbol}' looks in a set of texts, a text or a [list], not in {_WORDS[right.kind]}", right.node
-            )
-
-    @staticmethod
-    def _expect(part: _Node, kind: str, what: str) -> None:
-        if part.kind != kind:
-            raise _Refused(f"{what} needs {_WORDS[kind]}, got {_WORDS[part.kind]}", part.node)
-
-    @staticmethod
-    def _fold(fn: Compiled, kind: str, node: Any, *parts: _Node) -> _Node:
-        """Work out constant parts once, when the expression is compiled."""
-        if parts and all(p.constant for p in parts):
-            try:
-                return _const(fn({}), kind, node)
-            except Exception:  # noqa: BLE001 - left for evaluation to report
-                pass
-        return _Node(fn, kind, node)
-
-
-def _binary(func: Callable[[Any, Any], Any], left: _Node, right: _Node) -> Compiled:
-    """``func(left, right)``, with the name and constant lookups inlined (the common cases)."""
-    a, b = left.name, right.name
-    if a is not None and b is not None:
-        return lambda v: func(v[a], v[b])
-    if a is not None and right.constant:
-        c = right.value
-        return lambda v: func(v[a], c)
-    if left.constant and b is not None:
-        c = left.value
-        return lambda v: func(c, v[b])
-    f, g = left.fn, right.fn
-    if right.constant:
-        c = right.value
-        return lambda v: func(f(v), c)
-    if left.constant:
-        c = left.value
-        return lambda v: func(c, g(v))
-    return lambda v: func(f(v), g(v))
-
-
-@dataclass(frozen=True)
-class _At:
-    """A position for the caret that is not a node (after a name, between two operands)."""
-
-    lineno: int | None
-    col_offset: int | None
-
-
-def _between(left: Any, right: Any) -> _At:
-    return _At(left.end_lineno, left.end_col_offset)
-
-
-def _describe(node: Any) -> str:
-    name = type(node).__name__
-    return {"Slice": "slicing", "keyword": "a keyword argument"}.get(name, f"'{name}'")
 
 
 def _measure(tree: Any) -> tuple[int, int, Any]:
@@ -668,20 +169,20 @@ class Expression:
         nodes, depth, deepest = _measure(tree)
         try:
             if depth > MAX_DEPTH:
-                raise _Refused(
+                raise Refused(
                     f"the expression is nested more than {MAX_DEPTH} levels deep; move parts of it into "
                     "derived figures",
                     deepest,
                 )
             if nodes > MAX_NODES:
-                raise _Refused(
+                raise Refused(
                     f"the expression has more than {MAX_NODES} parts; move parts of it into derived figures", None
                 )
-            compiler = _Compiler(names)
+            compiler = Compiler(names)
             result = compiler.compile(tree.body)
             if expect is not None and result.kind != expect:
-                raise _Refused(f"this should give {_WORDS[expect]}, but gives {_WORDS[result.kind]}", tree.body)
-        except _Refused as exc:
+                raise Refused(f"this should give {WORDS[expect]}, but gives {WORDS[result.kind]}", tree.body)
+        except Refused as exc:
             node = exc.node
             line, column = _column(text, getattr(node, "lineno", None), getattr(node, "col_offset", None))
             raise RuleError(f"{exc.message}:{_caret(line, column)}", path=path_s, where=where) from None
@@ -691,7 +192,7 @@ class Expression:
         """Evaluate with ``values`` (a mapping of the declared names); numbers come back as float."""
         try:
             result = self._fn(values)
-        except _EvalError as exc:
+        except EvalError as exc:
             raise self._failed(str(exc)) from None
         except ZeroDivisionError:
             raise self._failed("division by zero") from None
@@ -703,8 +204,8 @@ class Expression:
             raise self._failed(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
         if self.kind == NUMBER:
             try:
-                return float(_finite(result))
-            except (_EvalError, OverflowError):
+                return float(finite(result))
+            except (EvalError, OverflowError):
                 raise self._failed("the result is too large to be a number") from None
             except TypeError:
                 raise self._failed(f"should give a number, gave {result!r:.80}") from None

@@ -5,7 +5,9 @@
 can fit each column to its content (headers wrap at word breaks, never clipped), make
 wrapped rows tall enough, align each header like its column and set up printing:
 landscape, header rows repeated, page numbers in the footer, and a scale that keeps the
-text at about 8 pt or more on paper.
+text at about 8 pt or more on paper. The measures live beside it: ``sheet_metrics`` (how
+wide text is in the workbook's font), ``sheet_layout`` (column widths and row heights
+fitted to what was written) and ``sheet_printing`` (how a sheet prints).
 
 Text is always stored as text (a company called ``=1+1`` stays a name), and a formula is
 stored with the value it computes (:class:`Formula`), so readers that do not calculate -
@@ -30,11 +32,15 @@ pandas, openpyxl's ``data_only``, mail and drive previews - still see every figu
 from __future__ import annotations
 
 import functools
-import math
 import os
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from .sheet_layout import Layout
+from .sheet_metrics import FONT, FONT_SIZE, LINE_POINTS
+from .sheet_metrics import text_width as text_width
+from .sheet_printing import FOOTER, PAGE_PX, Printing
 
 __all__ = [
     "Formula",
@@ -60,15 +66,6 @@ HEADER_FILL = "#1F4E78"
 SECTION_FILL = "#DDEBF7"
 NOTE_COLOUR = "#595959"
 RULE_COLOUR = "#A6A6A6"
-FONT = "Arial"  # metrics the same in Excel (Arial) and LibreOffice (Liberation Sans), so fitted widths hold in both
-FONT_SIZE = 10
-LINE_POINTS = 12.75  # height of a line of 10 pt Arial
-WRAP_AT = 50  # a text column wider than this wraps, unless the sheet says otherwise
-# Printing: a landscape Letter page with 0.4 in side margins is 10.2 in = 979 px at 96 dpi;
-# printed at 80% or more, 10 pt text stays at 8 pt or more.
-PAGE_PX = 979
-MIN_SCALE = 0.8
-FOOTER = "&L&8&A&R&8Page &P of &N"  # the sheet's name, and page n of all
 _TEXT_START = ("=", "+", "-", "@")  # text starting with these would read as a formula
 
 
@@ -116,262 +113,6 @@ def is_number(value: Any) -> bool:
     if isinstance(value, Formula):
         value = value.value
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-# Advance widths of printable ASCII (space to ~) in Arial, the workbook's font, per 1,000 em;
-# LibreOffice's Liberation Sans has the same metrics.
-_ARIAL = (
-    278,
-    278,
-    355,
-    556,
-    556,
-    889,
-    667,
-    191,
-    333,
-    333,
-    389,
-    584,
-    278,
-    333,
-    278,
-    278,
-    556,
-    556,
-    556,
-    556,
-    556,
-    556,
-    556,
-    556,
-    556,
-    556,
-    278,
-    278,
-    584,
-    584,
-    584,
-    556,
-    1015,
-    667,
-    667,
-    722,
-    722,
-    667,
-    611,
-    778,
-    722,
-    278,
-    500,
-    667,
-    556,
-    833,
-    722,
-    778,
-    667,
-    778,
-    722,
-    667,
-    611,
-    722,
-    667,
-    944,
-    667,
-    667,
-    611,
-    278,
-    278,
-    278,
-    469,
-    556,
-    333,
-    556,
-    556,
-    500,
-    556,
-    556,
-    278,
-    556,
-    556,
-    222,
-    222,
-    500,
-    222,
-    833,
-    556,
-    556,
-    556,
-    556,
-    333,
-    500,
-    278,
-    556,
-    500,
-    722,
-    500,
-    500,
-    500,
-    334,
-    260,
-    334,
-    584,
-)
-_ARIAL_BOLD = (
-    278,
-    333,
-    474,
-    556,
-    556,
-    889,
-    722,
-    238,
-    333,
-    333,
-    389,
-    584,
-    278,
-    333,
-    278,
-    278,
-    556,
-    556,
-    556,
-    556,
-    556,
-    556,
-    556,
-    556,
-    556,
-    556,
-    333,
-    333,
-    584,
-    584,
-    584,
-    611,
-    975,
-    722,
-    722,
-    722,
-    722,
-    667,
-    611,
-    778,
-    722,
-    278,
-    556,
-    722,
-    611,
-    833,
-    722,
-    778,
-    667,
-    778,
-    722,
-    667,
-    611,
-    722,
-    667,
-    944,
-    667,
-    667,
-    611,
-    333,
-    278,
-    333,
-    584,
-    556,
-    333,
-    556,
-    611,
-    556,
-    611,
-    556,
-    333,
-    611,
-    611,
-    278,
-    278,
-    556,
-    278,
-    889,
-    611,
-    611,
-    611,
-    611,
-    389,
-    556,
-    333,
-    611,
-    556,
-    778,
-    556,
-    556,
-    500,
-    389,
-    280,
-    389,
-    584,
-)
-
-
-_EM = {chr(32 + i): w for i, w in enumerate(_ARIAL)}
-_EM_BOLD = {chr(32 + i): w for i, w in enumerate(_ARIAL_BOLD)}
-_PER_EM = FONT_SIZE * 96 / 72 / 7 / 1000  # a 1,000-em width at 10 pt, in 7-px characters
-
-
-@functools.lru_cache(maxsize=65536)
-def text_width(text: str, bold: bool = False) -> float:
-    """How wide ``text`` is in 10 pt Arial, in characters of a column width (7 px each).
-
-    >>> round(text_width("HR Manager"), 1), round(text_width("0000"), 1)
-    (10.8, 4.2)
-    """
-    table = _EM_BOLD if bold else _EM
-    return sum([table.get(c, 556) for c in text]) * _PER_EM
-
-
-INDENT = 1.3  # the width of one step of indent, in characters
-
-
-def lines(text: str, width: float, bold: bool = False, indent: int = 1) -> int:
-    """How many lines ``text`` takes wrapped at word breaks in a column ``width`` characters wide."""
-    room = max(1.0, width - 0.7 - INDENT * indent)  # less the cell's padding and the text's indent
-    if text_width(text, bold) <= room and "\n" not in text:
-        return 1
-    space = text_width(" ", bold)
-    count = 0
-    for part in str(text).split("\n"):
-        count += 1
-        used = 0.0
-        for word in part.split():
-            size = text_width(word, bold)
-            if used and used + space + size > room:
-                count += 1
-                used = 0.0
-            while size > room:  # a word longer than the line breaks inside
-                count += 1
-                size -= room
-            used += (space if used else 0) + size
-    return max(1, count)
-
-
-def _halves(title: str) -> float:
-    """The width of the longer line when ``title`` is broken in two between words."""
-    words = title.split()
-    return min(
-        (
-            max(text_width(" ".join(words[:i]), True), text_width(" ".join(words[i:]), True))
-            for i in range(1, len(words))
-        ),
-        default=text_width(title, True),
-    )
-
-
-def pixels(width: float) -> int:
-    """A column width in characters as screen pixels (7 px a character, 5 px padding)."""
-    return int(width * 7 + 0.5) + 5
 
 
 @functools.cache
@@ -518,21 +259,13 @@ class Sheet:
 
     def __init__(self, book: Book, ws: Any, name: str):
         self.book, self.ws, self.name = book, ws, name
-        self.widths: dict[int, float] = {}  # column -> widest content, in characters
-        self.caps: dict[int, int] = {}  # column -> the most it may take; longer text wraps
-        self.last_col = 0
-        self.heights: dict[int, float] = {}  # row -> points it needs at least
+        self.layout = Layout()
         self.levels: dict[int, int] = {}  # row -> outline level
-        self._wrapped: list[tuple[int, int, int, str, float]] = []  # row, first col, last col, text, points a line
         self._headers: list[tuple[int, int, str]] = []
-        self._numeric_header: dict[
-            tuple[int, int], bool
-        ] = {}  # (row, col) of a header -> is the value below it a number?
+        self._numeric_header: dict[tuple[int, int], bool] = {}  # (row, col) of a header -> is the value below a number?
         self._waiting: dict[int, int] = {}  # column -> row of its latest header, until a value is written below it
         self._spans: list[tuple[int, int, int | None, Any, dict[str, Any], float]] = []
-        self._charts_px = 0
         self._title: str | None = None
-        self.last_row = 0
 
     # -- cells ---------------------------------------------------------------------
     def put(self, row: int, col: int, value: Any, number_format: str | None = None, **style: Any) -> None:
@@ -546,7 +279,14 @@ class Sheet:
         fmt = self.book.style(
             number_format if numeric else None, numeric=numeric, quote=text and value.startswith(_TEXT_START), **style
         )
-        self._measure(row, col, value, number_format, style)
+        self.layout.measure(
+            row,
+            col,
+            shown(value, number_format),
+            bold=style.get("bold", False),
+            indent=style.get("indent", 0),
+            wrap=style.get("wrap"),
+        )
         if isinstance(value, Formula):
             self.ws.write_formula(row, col, value.text, fmt, value.value)
         elif numeric:
@@ -556,24 +296,12 @@ class Sheet:
         else:
             self.ws.write_blank(row, col, None, fmt)
 
-    def _measure(self, row: int, col: int, value: Any, number_format: str | None, style: dict[str, Any]) -> None:
-        self.last_col, self.last_row = max(self.last_col, col), max(self.last_row, row)
-        text = shown(value, number_format)
-        width = text_width(text, style.get("bold", False)) + 1.5 + INDENT * (1 + style.get("indent", 0))
-        if style.get("wrap"):
-            width = min(width, self.caps.get(col, WRAP_AT))
-            self._wrapped.append((row, col, col, text, LINE_POINTS))
-        elif col in self.caps:
-            width = min(width, self.caps[col])
-        if width > self.widths.get(col, 0):
-            self.widths[col] = width
-
     def header(self, row: int, titles: list[str] | tuple[str, ...], col: int = 0) -> None:
         """Column headers at ``row``; each is aligned like the first value written below it."""
         for i, title in enumerate(titles):
             self._headers.append((row, col + i, title))
             self._waiting[col + i] = row
-            self.last_col = max(self.last_col, col + i)
+            self.layout.last_col = max(self.layout.last_col, col + i)
 
     def span(
         self, row: int, col: int, value: Any, last_col: int | None = None, *, height: float = LINE_POINTS, **style: Any
@@ -597,12 +325,11 @@ class Sheet:
 
     def cap(self, col: int, width: int) -> None:
         """Let column ``col`` take at most ``width`` characters; longer wrapped text breaks into lines."""
-        self.caps[col] = width
+        self.layout.cap(col, width)
 
     def widen(self, col: int, width: float) -> None:
         """Make column ``col`` at least ``width`` characters wide (room for text spanning into it)."""
-        self.widths[col] = max(self.widths.get(col, 0), width)
-        self.last_col = max(self.last_col, col)
+        self.layout.widen(col, width)
 
     def outline(self, row: int, level: int) -> None:
         self.levels[row] = level
@@ -633,7 +360,7 @@ class Sheet:
             return
         chart.set_size({"width": size[0], "height": size[1]})
         self.ws.insert_chart(at[0], at[1], chart, {"x_offset": 8, "y_offset": 4, "object_position": 1})
-        self._reserve(at[1], size[0] + 16)
+        self.layout.reserve(at[1], size[0] + 16)
 
     def image(self, row: int, col: int, path: str | os.PathLike[str], description: str, max_width: int = 1800) -> None:
         """A picture at (``row``, ``col``), scaled down to ``max_width`` pixels, with alt text."""
@@ -644,14 +371,9 @@ class Sheet:
         self.ws.insert_image(
             row, col, str(path), {"x_scale": scale, "y_scale": scale, "description": description, "object_position": 1}
         )
-        if self.last_col <= col and not self.widths:  # a sheet for the picture alone: one column as wide as the picture
+        if self.layout.last_col <= col and not self.layout.widths:  # a picture alone: one column as wide as it
             self.widen(col, min(picture.width * scale, PAGE_PX) / 7)
-        self._reserve(col, int(picture.width * scale))
-
-    def _reserve(self, col: int, px: int) -> None:
-        """Count a drawing's width beyond the written columns in the printed width."""
-        written = sum(pixels(self.widths.get(c, 8.43)) for c in range(col, self.last_col + 1))
-        self._charts_px = max(self._charts_px, px - written)
+        self.layout.reserve(col, int(picture.width * scale))
 
     # -- finishing -----------------------------------------------------------------
     def finish(
@@ -669,37 +391,27 @@ class Sheet:
         0..n printed on every page when the sheet needs several pages across;
         ``print_cols``: print only the columns 0..n; ``one_page``: the whole sheet on one page.
         """
-        widths = self._fit_columns()
+        layout = self.layout
+        widths = layout.fit_columns(self._headers)
+        for col, width in widths.items():
+            self.ws.set_column(col, col, width)
         printing = Printing(
             widths,
-            self.last_col if print_cols is None else print_cols,
-            self._charts_px if print_cols is None else 0,
+            layout.last_col if print_cols is None else print_cols,
+            layout.drawings_px if print_cols is None else 0,
             repeat_cols,
             one_page,
         )
         self._write_headers(widths)
-        self._write_spans(widths, printing.page_px)
-        for row, col, last, text, points in self._wrapped:
-            width = sum(widths.get(c, 8.43) for c in range(col, last + 1))
-            self.heights[row] = max(self.heights.get(row, LINE_POINTS), points * lines(text, width))
-        for row in sorted(set(self.heights) | set(self.levels)):
-            height = self.heights.get(row)
+        self._write_spans(widths, printing)
+        layout.fit_wrapped(widths)
+        for row in sorted(set(layout.heights) | set(self.levels)):
+            height = layout.heights.get(row)
             options = {"level": self.levels[row]} if self.levels.get(row) else None
             self.ws.set_row(row, height if height and height > LINE_POINTS else None, None, options)
         if freeze is not None:
             self.ws.freeze_panes(*freeze)
-        printing.apply(self.ws, repeat_rows, self._title, self.last_row, cut=print_cols is not None)
-
-    def _fit_columns(self) -> dict[int, float]:
-        words: dict[int, float] = {}
-        for _row, col, title in self._headers:  # a header takes at most two lines, broken between words
-            longest = max((text_width(w, bold=True) for w in title.split()), default=0)
-            words[col] = max(words.get(col, 0), max(longest, _halves(title)) + 1.5 + INDENT)
-        widths = {}
-        for col in range(self.last_col + 1):
-            widths[col] = round(max(self.widths.get(col, 0), words.get(col, 0), 4), 1)
-            self.ws.set_column(col, col, widths[col])
-        return widths
+        printing.apply(self.ws, repeat_rows, self._title, layout.last_row, cut=print_cols is not None)
 
     def _write_headers(self, widths: dict[int, float]) -> None:
         for row, col, title in self._headers:
@@ -715,13 +427,11 @@ class Sheet:
                 "indent": 1,
             }
             self.ws.write_string(row, col, title, self.book.format(**props))
-            self.heights[row] = max(
-                self.heights.get(row, LINE_POINTS), LINE_POINTS * lines(title, widths[col], bold=True)
-            )
+            self.layout.fit_text(row, title, widths[col], bold=True)
 
-    def _write_spans(self, widths: dict[int, float], page_px: float) -> None:
+    def _write_spans(self, widths: dict[int, float], printing: Printing) -> None:
         for row, col, last, value, style, points in self._spans:
-            last = self._span_end(col, widths, page_px) if last is None else last
+            last = printing.span_end(col, self.layout.last_col) if last is None else last
             fmt = self.book.style(
                 numeric=False, wrap=True, quote=isinstance(value, str) and value.startswith(_TEXT_START), **style
             )
@@ -732,85 +442,14 @@ class Sheet:
             else:
                 self.ws.write_string(row, col, "" if value is None else str(value), fmt)
             width = sum(widths.get(c, 8.43) for c in range(col, last + 1))
-            self.heights[row] = max(
-                self.heights.get(row, points),
-                points
-                * lines(shown(value, None), width * FONT_SIZE / style.get("size", FONT_SIZE), style.get("bold", False)),
+            self.layout.fit_text(
+                row,
+                shown(value, None),
+                width * FONT_SIZE / style.get("size", FONT_SIZE),
+                bold=style.get("bold", False),
+                points=points,
+                least=points,
             )
-
-    def _span_end(self, col: int, widths: dict[int, float], page_px: float) -> int:
-        """The last column a span from ``col`` reaches: the sheet's last, or the last that prints on the first page."""
-        end = col
-        used = sum(pixels(widths.get(c, 8.43)) for c in range(col + 1))
-        while end < self.last_col and used + pixels(widths.get(end + 1, 8.43)) <= page_px:
-            end += 1
-            used += pixels(widths.get(end, 8.43))
-        return end
-
-
-@dataclass(frozen=True)
-class Printing:
-    """How a sheet prints: landscape, one page wide when 10 pt text stays at 8 pt or more, else pages side by side.
-
-    >>> Printing({0: 20, 1: 100}, last_col=1).pages
-    1
-    >>> Printing({0: 20, 1: 100, 2: 100}, last_col=2, repeat_cols=0).pages
-    2
-    """
-
-    widths: dict[int, float]
-    last_col: int  # the last column printed
-    drawings_px: int = 0  # charts and pictures beyond the columns
-    repeat_cols: int | None = None  # columns 0..n repeated on every page across
-    one_page: bool = False
-
-    @property
-    def total_px(self) -> int:
-        return sum(pixels(self.widths[c]) for c in range(self.last_col + 1)) + self.drawings_px
-
-    @property
-    def repeated_px(self) -> int:
-        return sum(pixels(self.widths[c]) for c in range(self.repeat_cols + 1)) if self.repeat_cols is not None else 0
-
-    @property
-    def pages(self) -> int:
-        """Pages side by side so that the text prints at 8 pt or more."""
-        room = PAGE_PX / MIN_SCALE
-        if self.one_page or self.total_px <= room:
-            return 1
-        return math.ceil(
-            (self.total_px - self.repeated_px) / (room * 0.9 - self.repeated_px)
-        )  # breaks fall between columns: a tenth spare
-
-    @property
-    def page_px(self) -> float:
-        """How many pixels of columns one printed page holds, at the scale that fits the pages."""
-        if self.pages == 1:
-            return math.inf
-        return 0.9 * (self.total_px + (self.pages - 1) * self.repeated_px) / self.pages
-
-    def apply(self, ws: Any, repeat_rows: int | None, title: str | None, last_row: int, cut: bool = False) -> None:
-        """Set up printing of ``ws``; ``cut``: print only the columns up to ``last_col``."""
-        ws.set_landscape()
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        ws.set_footer(FOOTER)
-        if repeat_rows is not None:
-            ws.repeat_rows(repeat_rows)
-        if self.one_page:
-            ws.fit_to_pages(1, 1)
-            return
-        ws.fit_to_pages(self.pages, 0)
-        first_row = 0
-        if self.pages > 1 and self.repeat_cols is not None:
-            ws.repeat_columns(0, self.repeat_cols)
-            if (
-                title and repeat_rows
-            ):  # the repeated columns would cut the title on later pages: print it in the page header
-                # size before bold: "&12" then a title starting with a digit ("3M ...") would read as size 123
-                ws.set_header("&L&12&B" + title.replace("&", "&&")[:200])
-                first_row = repeat_rows
-        if cut or first_row:
-            ws.print_area(first_row, 0, max(last_row, first_row), self.last_col)
 
 
 def native_chart(

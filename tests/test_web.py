@@ -261,7 +261,7 @@ def test_an_unknown_page_is_a_plain_404(client):
 
 def test_an_unexpected_failure_shows_a_page_not_a_stack_trace(monkeypatch):
     app = create_app(warm=False)
-    monkeypatch.setattr(app.state.site, "_plan_view", lambda *a: 1 / 0)
+    monkeypatch.setattr(app.state.site, "plan_for", lambda *a: 1 / 0)
     with starlette_testclient.TestClient(app, raise_server_exceptions=False) as c:
         response = c.get("/plan", params={"employees": "40"})
     assert response.status_code == 500 and "Something went wrong" in response.text

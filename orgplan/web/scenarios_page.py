@@ -1,0 +1,107 @@
+"""Two scenarios side by side: ``GET /scenarios?...&a.KEY=...&b.KEY=...``.
+
+Each side is the profile with its own overrides (``a.employees=500``); the page compares
+the two plans figure by figure and seat by seat. A first visit sets B to the company
+after three years of its growth (or twice its size), so there is something to compare.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .formatting import money
+from .forms import GENERAL, Form, check, query_string
+from .gap_tables import gap_table
+
+if TYPE_CHECKING:
+    from orgplan import Plan
+
+    from .site import Site
+
+__all__ = ["show", "scenarios_view"]
+
+_FIGURES = (
+    ("employees", "Employees", lambda x: f"{x:,}"),
+    ("hr_headcount", "HR seats", lambda x: f"{x:,}"),
+    ("hr_fte", "HR FTE", lambda x: f"{x:,.2f}"),
+    ("hr_per_100", "HR staff per 100 employees", lambda x: f"{x:.2f}"),
+    ("annual_cost", "Annual cost", money),
+    ("layers", "Layers", lambda x: f"{x:,}"),
+    ("widest_span", "Widest span", lambda x: f"{x:,}"),
+)
+
+
+async def show(site: Site, request: Request) -> Response:
+    """``GET /scenarios``: the page; an override's error is shown beside it (400)."""
+    pairs = request.query_params.multi_items()
+    base = site.read(pairs, skip=("a.", "b."))
+    sides = {p: site.read(pairs, prefix=f"{p}.") for p in ("a", "b")}
+    view = await run_in_threadpool(scenarios_view, site, base, sides)
+    if view is None:
+        return site.form_page(request, base)
+    status = 400 if any(k.startswith(("a.", "b.")) for k in base.errors) else 200
+    return site.page(request, "scenarios.html", status=status, form=base, tab="scenarios", **view)
+
+
+def scenarios_view(site: Site, base: Form, sides: dict[str, Form]) -> dict[str, Any] | None:
+    """What ``scenarios.html`` shows, or None when the base profile has errors (on ``base.errors``)."""
+    from orgplan.gap import compare
+    from orgplan.growth import default_target
+
+    checked = check(base, site.knowledge, site.fields)
+    if checked.profile is None:
+        return None
+    if not any(s.values or s.rows for s in sides.values()):  # a first visit: today against three years of growth
+        target = default_target(checked.profile)
+        sides["b"].values["employees"] = str(
+            target if target > checked.profile.employees else checked.profile.employees * 2
+        )
+    plans: dict[str, Plan | None] = {}
+    merged: dict[str, Form] = {}
+    for name, side in sides.items():
+        combined = Form(
+            values={**base.values, **{k: v for k, v in side.values.items() if v not in ("", [])}},
+            rows={**base.rows, **{k: v for k, v in side.rows.items() if v}},
+        )
+        merged[name] = combined
+        result = site.plan_for(combined)
+        if result is None:
+            for key, message in combined.errors.items():
+                base.errors[f"{name}.{key}" if key != GENERAL else f"{name}."] = message
+        plans[name] = result
+    view: dict[str, Any] = {
+        "sides": sides,
+        "base_profile": checked.profile,
+        "scalar_fields": [f for f in site.fields if f.kind != "functions"],
+    }
+    view["qs_sides"] = (
+        query_string(base)
+        + "&"
+        + "&".join(query_string(sides[p], prefix=f"{p}.") for p in sides if query_string(sides[p]))
+    )
+    a, b = plans["a"], plans["b"]
+    if a is None or b is None:
+        return view
+    view.update(
+        plans=plans,
+        rows=_figures(a, b),
+        gap=gap_table(site.knowledge, compare(a, b)),
+        links={p: query_string(merged[p]) for p in merged},
+    )
+    return view
+
+
+def _figures(a: Plan, b: Plan) -> list[dict[str, str]]:
+    """The summary figures of the two plans side by side, with B's difference from A."""
+    rows = []
+    for key, label, show in _FIGURES:
+        x, y = a.summary.get(key), b.summary.get(key)
+        if isinstance(x, (int, float)) and isinstance(y, (int, float)):
+            rows.append(
+                {"label": label, "a": show(x), "b": show(y), "difference": ("+" if y >= x else "-") + show(abs(y - x))}
+            )
+    return rows

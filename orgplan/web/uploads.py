@@ -1,0 +1,87 @@
+"""Uploaded files: the multipart body read within :data:`UPLOAD_LIMIT`, and the page shown beyond it.
+
+A body is refused as soon as it grows past the limit (413), whatever its Content-Length
+says, so a large upload costs neither memory nor disk.
+
+>>> safe_name("C:\\\\Users\\\\ana\\\\team.xlsx"), safe_name("../../team.csv")
+('team.xlsx', 'team.csv')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Message, Receive
+
+if TYPE_CHECKING:
+    from .site import Site
+
+__all__ = ["UPLOAD_LIMIT", "TooLarge", "with_upload", "too_large", "safe_name"]
+
+UPLOAD_LIMIT = 5_000_000  # bytes in one uploaded file; more is answered 413
+_BODY_LIMIT = UPLOAD_LIMIT + 256_000  # the file plus the profile fields beside it
+
+
+class TooLarge(Exception):
+    """A request body over the upload limit."""
+
+
+def _limited(receive: Receive, limit: int) -> Receive:
+    """``receive`` that raises :class:`TooLarge` once more than ``limit`` body bytes arrive."""
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise TooLarge
+        return message
+
+    return wrapped
+
+
+async def _multipart(request: Request) -> Any:
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > _BODY_LIMIT:
+        raise TooLarge
+    limited = Request(request.scope, _limited(request.receive, _BODY_LIMIT))
+    return await limited.form(max_files=2, max_fields=2000, max_part_size=_BODY_LIMIT)
+
+
+async def with_upload(
+    site: Site, request: Request, handle: Callable[[Site, Request, Any], Awaitable[Response]]
+) -> Response:
+    """Read the multipart body within the upload limit (413 beyond it), handle it, then close its files."""
+    try:
+        data = await _multipart(request)
+    except TooLarge:
+        return too_large(site, request)
+    try:
+        return await handle(site, request, data)
+    finally:
+        await data.close()
+
+
+def too_large(site: Site, request: Request) -> Response:
+    """The page for a file over the upload limit (413)."""
+    return site.page(
+        request,
+        "problem.html",
+        status=413,
+        title="That file is too large",
+        message=(
+            f"Uploads are limited to {UPLOAD_LIMIT / 1e6:g} MB. A team list or a profile is far smaller; "
+            "check you picked the right file."
+        ),
+    )
+
+
+def safe_name(name: str) -> str:
+    """The file name part of an upload's name, for messages (browsers may send a path)."""
+    return Path(name.replace("\\", "/")).name[:200]
