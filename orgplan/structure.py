@@ -159,7 +159,7 @@ def _share(manager: Seat, max_span: int, reason: Reason, add_lead: AddLead) -> l
         twin = add_lead(manager.role.key, reason)
         for name in ("level", "title", "country", "unit", "region", "pay_index", "team_of", "team_label"):
             setattr(twin, name, getattr(manager, name))
-        twin.fte, twin.functions = manager.fte, manager.functions
+        twin.fte, twin.functions, twin.reasons = manager.fte, manager.functions, list(manager.reasons)
         twin.attach(manager.parent)
         for member in part:
             member.parent = twin
