@@ -112,6 +112,10 @@ def test_a_small_company_hiring_fast_gets_recruiters(make_plan):
     assert 3 <= count(p, "recruiter") <= 5
     band = p.summary["benchmark_hr_per_100"]
     assert band["status"] == "above" and any("250 hires a year" in r for r in band["reasons"])
+    # the head of HR leads the lone generalist: no manager is added over a team of one
+    head = next(s for s in p.hr_seats if s.reports_to == p.root.id)
+    (generalist,) = [s for s in p.hr_seats if s.role == "hr_generalist"]
+    assert generalist.reports_to == head.id and count(p, "hr_manager") == 0
 
 
 def test_frontline_hiring_is_mostly_manager_led(make_plan):
