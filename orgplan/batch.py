@@ -208,9 +208,9 @@ def _dask_executor(address: str, workers: int) -> Iterator[Executor]:
     except ImportError:
         raise OptionError(DASK_MISSING, where="--dask") from None
     with contextlib.ExitStack() as stack:
-        if address == "local":
+        if address == "local":  # its dashboard on a free port: two runs at once do not clash over 8787
             cluster = stack.enter_context(
-                LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+                LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
             )
             client = stack.enter_context(Client(cluster))
         else:

@@ -126,5 +126,5 @@ def dask_executor():
     """An executor on a Dask cluster inside this process (one worker, one thread), closed after the module's tests."""
     import distributed  # in the test extra: the tests never skip it
 
-    with distributed.Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None) as client:
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=":0") as client:
         yield client.get_executor(pure=False)
