@@ -17,6 +17,8 @@ Four steps, each a mechanism whose policy is data (the catalog's ``reports_to``,
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
 import math
 from collections import deque
 from collections.abc import Callable
@@ -93,6 +95,7 @@ def limit_spans(
     seat like it (see :func:`_share_or_keep`).
     """
     queue = deque([(head, 9)])  # each leader with the highest level it may grow to: one below its manager's room
+    overfull: dict[int, Seat] = {}  # managers whose team went over the limit when a report was shared
     while queue:
         manager, cap = queue.popleft()
         count = len(manager.children)
@@ -101,6 +104,8 @@ def limit_spans(
             members = _group(manager, max_span, tried, policy.min_team)
             if members is None:  # no level left to lead a team under this manager
                 queue.extend((twin, cap) for twin in _share_or_keep(manager, head, max_span, policy, add_lead))
+                if manager.parent is not None and len(manager.parent.children) > max_span:
+                    overfull[id(manager.parent)] = manager.parent
                 break
             lead_key = _lead_role(members, policy, roles)
             if lead_key is None or not _room(manager, roles[lead_key].level, roles, cap):
@@ -126,13 +131,40 @@ def limit_spans(
                     member.parent = lead
                 lead.children.extend(chunk)
         queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
+    _share_overfull(list(overfull.values()), head, max_span, policy, add_lead)
+
+
+def _share_overfull(managers: list[Seat], head: Seat, max_span: int, policy: SpanPolicy, add_lead: AddLead) -> None:
+    """Managers already laid out whose teams grew past the limit as reports were shared:
+    each shares its own team in turn, the deepest first, once its whole team is known."""
+    order = itertools.count()  # ties in depth: first come, first shared
+    waiting = [(-_depth(m, head), next(order), m) for m in managers]
+    heapq.heapify(waiting)
+    done: set[int] = set()  # the deepest first: a manager's team no longer changes once it is taken
+    while waiting:
+        d, _, manager = heapq.heappop(waiting)
+        if id(manager) in done or len(manager.children) <= max_span:
+            continue
+        done.add(id(manager))
+        if any(r.rule == SPAN_KEPT for r in manager.reasons):  # the head of HR, which already said so
+            continue
+        _share_or_keep(manager, head, max_span, policy, add_lead)
+        above = manager.parent
+        if manager is not head and above is not None and len(above.children) > max_span:
+            heapq.heappush(waiting, (d + 1, next(order), above))
+
+
+def _depth(seat: Seat, head: Seat) -> int:
+    """How many levels of reporting ``seat`` is below ``head``."""
+    depth = 0
+    while seat is not head and seat.parent is not None:
+        seat, depth = seat.parent, depth + 1
+    return depth
 
 
 def _share_or_keep(manager: Seat, head: Seat, max_span: int, policy: SpanPolicy, add_lead: AddLead) -> list[Seat]:
     """A leader with no level left for a team lead under it shares its team with new seats
-    like it (returned); its manager, already laid out, shares its own team in turn when
-    that goes over the limit. The head of HR keeps the extra reports, and says so.
-    """
+    like it (returned); the head of HR keeps the extra reports, and says so."""
     count = len(manager.children)
     if manager is head or manager.parent is None or policy.shared is None:
         if policy.kept is not None:
@@ -141,16 +173,12 @@ def _share_or_keep(manager: Seat, head: Seat, max_span: int, policy: SpanPolicy,
             )
         return []
     why = Reason(SPAN_SHARED, policy.shared.render(manager=manager.name, count=count, max_span=max_span))
-    twins = _share(manager, max_span, why, add_lead)
-    if len(manager.parent.children) > max_span:  # its new twins report to the same manager
-        _share_or_keep(manager.parent, head, max_span, policy, add_lead)
-    return twins
+    return _share(manager, max_span, why, add_lead)
 
 
 def _share(manager: Seat, max_span: int, reason: Reason, add_lead: AddLead) -> list[Seat]:
     """Split ``manager``'s team between it and new seats like it (returned), each within ``max_span``."""
-    team = sorted(manager.children, key=Seat.sort_key)  # alike reports stay together
-    parts = _split(team, math.ceil(len(team) / max_span))
+    parts = _by_place(manager.children, max_span)
     manager.children = parts[0]
     manager.reasons.append(reason)
     assert manager.parent is not None
@@ -166,6 +194,21 @@ def _share(manager: Seat, max_span: int, reason: Reason, add_lead: AddLead) -> l
         twin.children.extend(part)
         twins.append(twin)
     return twins
+
+
+def _by_place(team: list[Seat], max_span: int) -> list[list[Seat]]:
+    """``team`` in parts of at most ``max_span``, alike seats together and each country's or
+    unit's seats in one part where they fit."""
+    places: dict[tuple[str | None, ...], list[Seat]] = {}
+    for seat in sorted(team, key=Seat.sort_key):
+        places.setdefault((seat.unit, seat.country, seat.region), []).append(seat)
+    parts: list[list[Seat]] = [[]]
+    for seats in places.values():
+        for chunk in _split(seats, math.ceil(len(seats) / max_span)):
+            if len(parts[-1]) + len(chunk) > max_span:
+                parts.append([])
+            parts[-1].extend(chunk)
+    return parts
 
 
 def _move(members: list[Seat], old: Seat, new: Seat) -> None:

@@ -232,6 +232,11 @@ def test_a_leader_with_no_level_left_for_a_team_lead_shares_its_team(make_plan):
     assert len(leads) == 2 and all(any(r.rule == "span-shared" for r in s.rationale) for s in leads)
     teams = [[s for s in p.hr_seats if s.reports_to == lead.id] for lead in leads]
     assert [len(t) for t in teams] == [6, 6] and all(s.unit == "Business unit 1" for t in teams for s in t)
+    # their manager, over the limit in turn, is shared too: two directors, each unit's leads under one
+    directors = {s.reports_to for s in p.hr_seats if s.role == "unit_hr_lead"}
+    assert len(directors) == 2
+    for unit in {s.unit for s in p.hr_seats if s.role == "unit_hr_lead"}:
+        assert len({s.reports_to for s in p.hr_seats if s.role == "unit_hr_lead" and s.unit == unit}) == 1
     _check_structure(p)
 
 
