@@ -34,6 +34,7 @@ class Ledger:
         self.pillars = dict(pillars)
         self.remaining = dict(demand)
         self.covered = dict.fromkeys(demand, 0.0)
+        self._pools: dict[str, float] | None = None  # pools() until the next take()
 
     def pool(self, pillar: str | None = None) -> float:
         """Work no seat has taken yet (of one pillar, or all)."""
@@ -41,11 +42,13 @@ class Ledger:
 
     def pools(self) -> dict[str, float]:
         """The names rules see of the work left: pool, pool_advisory, pool_service and pool_expertise."""
-        out = {"pool": 0.0, "pool_advisory": 0.0, "pool_service": 0.0, "pool_expertise": 0.0}
-        for f, v in self.remaining.items():
-            out["pool"] += v
-            out["pool_" + self.pillars[f]] += v
-        return out
+        if self._pools is None:  # the rules look before each rule; the work left changes only on take()
+            out = {"pool": 0.0, "pool_advisory": 0.0, "pool_service": 0.0, "pool_expertise": 0.0}
+            for f, v in self.remaining.items():
+                out["pool"] += v
+                out["pool_" + self.pillars[f]] += v
+            self._pools = out
+        return dict(self._pools)
 
     def take(self, covers: Iterable[str], amount: float) -> tuple[str, ...]:
         """Book ``amount`` FTE of capacity against ``covers`` (functions, or one pool);
@@ -62,6 +65,7 @@ class Ledger:
             functions = [f for f in covers if f in self.demand]
         if not functions:
             return ()
+        self._pools = None
         left = sum(self.remaining[f] for f in functions)
         part = min(1.0, amount / left) if left > 1e-9 else 0.0
         for f in functions:  # the work there is, in proportion

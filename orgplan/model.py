@@ -134,6 +134,11 @@ class SeatTree:
 
     def structure(self) -> dict[str, Any]:
         """Seats, FTE, cost, layers below the root, widest span and seats per family of the HR seats."""
+        figures = self._structure  # worked out once: the seats of a tree never change
+        return figures | {"seats_by_family": dict(figures["seats_by_family"])}
+
+    @functools.cached_property
+    def _structure(self) -> dict[str, Any]:
         hr = self.hr_seats
         depth = self.depths()
         spans = Counter(p.reports_to for p in self.seats if p.reports_to is not None)
