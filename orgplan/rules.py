@@ -196,6 +196,7 @@ class SpanPolicy:
     source: str
     kept: ReasonTemplate | None = None  # said when the head of HR must keep more reports than the limit
     shared: ReasonTemplate | None = None  # said when a second seat like a leader takes part of its team
+    lifted: ReasonTemplate | None = None  # said by a seat that reports one level up, its manager being full
     min_team: int = 3  # the fewest reports a new team lead takes
 
     def lead_for(self, level: int) -> str | None:
@@ -445,7 +446,7 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     raw = expect_mapping(raw, error=RuleError, path=path, where="span")
     check_keys(
         raw,
-        ("team_leads", "min_team", "reason", "kept", "shared", "source"),
+        ("team_leads", "min_team", "reason", "kept", "shared", "lifted", "source"),
         required=("team_leads", "reason", "kept", "source"),
         error=RuleError,
         path=path,
@@ -481,6 +482,11 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
         shared=(
             ReasonTemplate.compile(raw["shared"], SPAN_NAMES, where="span.shared", path=path)
             if "shared" in raw
+            else None
+        ),
+        lifted=(
+            ReasonTemplate.compile(raw["lifted"], SPAN_NAMES, where="span.lifted", path=path)
+            if "lifted" in raw
             else None
         ),
         source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),

@@ -20,7 +20,7 @@ import functools
 import heapq
 import itertools
 import math
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 
 from .catalog import Growth, Role
@@ -28,11 +28,23 @@ from .model import Reason
 from .rules import SpanPolicy
 from .seats import Seat
 
-__all__ = ["link", "limit_spans", "grow", "step_up", "collapse", "in_order", "SPAN_RULE", "SPAN_KEPT", "SPAN_SHARED"]
+__all__ = [
+    "link",
+    "limit_spans",
+    "grow",
+    "step_up",
+    "collapse",
+    "in_order",
+    "SPAN_RULE",
+    "SPAN_KEPT",
+    "SPAN_SHARED",
+    "SPAN_LIFTED",
+]
 
 SPAN_RULE = "span-limit"
 SPAN_KEPT = "span-kept"
 SPAN_SHARED = "span-shared"
+SPAN_LIFTED = "span-lifted"
 AddLead = Callable[[str, Reason], Seat]
 
 
@@ -99,6 +111,8 @@ def limit_spans(
     while queue:
         manager, cap = queue.popleft()
         count = len(manager.children)
+        if count > max_span and manager is not head:
+            _lift(manager, max_span, policy)
         tried: set[int] = set()
         while len(manager.children) > max_span:
             members = _group(manager, max_span, tried, policy.min_team)
@@ -132,6 +146,26 @@ def limit_spans(
                 lead.children.extend(chunk)
         queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
     _share_overfull(list(overfull.values()), head, max_span, policy, add_lead)
+
+
+def _lift(manager: Seat, max_span: int, policy: SpanPolicy) -> None:
+    """A leader a few reports over the limit, whose manager has room, passes those reports
+    up: seats with no team of their own and too few alike to form one, most senior first.
+    A team lead for a one-off excess would come and go as the company grows."""
+    above = manager.parent
+    over = len(manager.children) - max_span
+    if policy.lifted is None or above is None or max_span - len(above.children) < over:
+        return
+    alike = Counter(c.role.key for c in manager.children)
+    loose = [c for c in manager.children if not c.children and alike[c.role.key] < policy.min_team]
+    if len(loose) < over:
+        return
+    why = Reason(
+        SPAN_LIFTED, policy.lifted.render(manager=manager.name, count=len(manager.children), max_span=max_span)
+    )
+    for seat in sorted(loose, key=Seat.rank_key)[:over]:
+        seat.attach(above)
+        seat.reasons.append(why)
 
 
 def _share_overfull(managers: list[Seat], head: Seat, max_span: int, policy: SpanPolicy, add_lead: AddLead) -> None:

@@ -226,17 +226,28 @@ def test_every_structure_keeps_the_invariants(templates, employees, countries, u
 
 
 def test_a_leader_with_no_level_left_for_a_team_lead_shares_its_team(make_plan):
-    # 12 partners per unit under a level-6 lead partner: no level between 5 and 6 for a team lead
-    p = make_plan(employees=97892, business_units=7, max_span=8, unionized_share=0.4)
+    # 9 partners per unit under a level-6 lead partner: no level between 5 and 6 for a team lead
+    p = make_plan(employees=105561, business_units=10, max_span=8)
     leads = [s for s in p.hr_seats if s.role == "unit_hr_lead" and s.unit == "Business unit 1"]
     assert len(leads) == 2 and all(any(r.rule == "span-shared" for r in s.rationale) for s in leads)
     teams = [[s for s in p.hr_seats if s.reports_to == lead.id] for lead in leads]
-    assert [len(t) for t in teams] == [6, 6] and all(s.unit == "Business unit 1" for t in teams for s in t)
-    # their manager, over the limit in turn, is shared too: two directors, each unit's leads under one
-    directors = {s.reports_to for s in p.hr_seats if s.role == "unit_hr_lead"}
-    assert len(directors) == 2
+    partners = [s for s in p.hr_seats if s.role == "hr_business_partner" and s.unit == "Business unit 1"]
+    assert sorted(len(t) for t in teams) == [4, 5] and sorted(s.id for t in teams for s in t) == sorted(
+        s.id for s in partners
+    )
+    # their manager, over the limit in turn, is shared too; each unit's leads stay under one of them
+    assert len({s.reports_to for s in p.hr_seats if s.role == "unit_hr_lead"}) > 1
     for unit in {s.unit for s in p.hr_seats if s.role == "unit_hr_lead"}:
         assert len({s.reports_to for s in p.hr_seats if s.role == "unit_hr_lead" and s.unit == unit}) == 1
+    _check_structure(p)
+
+
+def test_a_lone_seat_over_the_limit_reports_one_level_up_instead_of_getting_a_team_lead(make_plan):
+    # a 1,683-person company in 3 countries: its HR manager would have 9 reports, one a lone specialist
+    p = make_plan(employees=1683, countries=3)
+    assert not [s for s in p.hr_seats if s.role == "hr_team_lead"]
+    (lifted,) = [s for s in p.hr_seats if any(r.rule == "span-lifted" for r in s.rationale)]
+    assert p.seat(lifted.reports_to).role == "hr_director" and lifted.family == "specialist"
     _check_structure(p)
 
 

@@ -293,6 +293,7 @@ def test_every_seat_carries_a_rationale(make_plan, templates):
         "span-limit",
         "span-kept",
         "span-shared",
+        "span-lifted",
         "leader-growth",
         "one-over-one",
         "served-remotely",

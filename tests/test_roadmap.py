@@ -71,8 +71,14 @@ def test_roles_only_come_back_for_a_reason_in_the_rules(sweep, templates):
 
 @pytest.mark.parametrize(
     "shape",
-    [{}, {"growth_rate": 0.3}, {"industry": "retail", "turnover_rate": 0.6, "sites": 50}],
-    ids=["ordinary", "fast-growing", "retailer"],
+    [
+        {},
+        {"growth_rate": 0.3},
+        {"industry": "retail", "turnover_rate": 0.6, "sites": 50},
+        {"countries": 3},
+        {"industry": "healthcare", "unionized_share": 0.3},
+    ],
+    ids=["ordinary", "fast-growing", "retailer", "three-countries", "unionised-hospital"],
 )
 def test_a_role_appears_at_most_twice_from_20_to_50000_employees(templates, shape):
     r = roadmap(
