@@ -6,8 +6,9 @@ Four steps, each a mechanism whose policy is data (the catalog's ``reports_to``,
 1. **link** - each seat reports to the first role of its catalog ``reports_to`` the plan
    has, above its level and serving its country, unit or region; else to the head of HR.
 2. **limit spans** - a leader with more than ``max_span`` reports gets team leads, one
-   level above the team they lead; a leader with no level to spare grows first, and one
-   that cannot grow shares its team with a second seat like it.
+   level above the team they lead; a leader a few reports over passes lone seats up to
+   its own manager when that one has room; a leader with no level to spare grows first,
+   and one that cannot grow shares its team with a second seat like it.
 3. **grow** - a leader's title and level follow the size of what it leads, and always
    outrank every report.
 4. **collapse** - a leader whose only report is another leader takes over that leader's
@@ -103,8 +104,9 @@ def limit_spans(
 ) -> None:
     """Give every leader at most ``max_span`` reports by adding team leads under them.
 
-    A leader with no level to spare between it and its team shares the team with a second
-    seat like it (see :func:`_share_or_keep`).
+    A leader a few reports over first passes lone seats up to its own manager (see
+    :func:`_lift`); one with no level to spare between it and its team shares the team with
+    a second seat like it (see :func:`_share_or_keep`).
     """
     queue = deque([(head, 9)])  # each leader with the highest level it may grow to: one below its manager's room
     overfull: dict[int, Seat] = {}  # managers whose team went over the limit when a report was shared
