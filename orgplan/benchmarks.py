@@ -13,7 +13,7 @@ from typing import Any
 from .catalog import Role
 from .errors import TemplateError
 from .expressions import NUMBER, Expression
-from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
+from .validation import check_keys, expect_list, expect_mapping, expect_records, expect_text, suggest
 
 __all__ = ["Figure", "Band", "HiringPhase", "HiringPolicy", "Costing", "PayPolicy", "Benchmarks", "parse_benchmarks"]
 
@@ -221,19 +221,9 @@ def _pay(raw: Any, path: Path) -> PayPolicy:
             raise TemplateError(f"expected a level from 1 to 10, got {level!r}", path=path, where="pay.level_floors")
         floors[level] = _amount(f"level_{level}", item, path, f"pay.level_floors.{level}")
     bands = []
-    for i, item in enumerate(
-        expect_list(raw["head_of_hr"], error=TemplateError, path=path, where="pay.head_of_hr"), start=1
+    for where, item in expect_records(
+        raw["head_of_hr"], ("min_employees", "base", "source"), error=TemplateError, path=path, where="pay.head_of_hr"
     ):
-        where = f"pay.head_of_hr[{i}]"
-        item = expect_mapping(item, error=TemplateError, path=path, where=where)
-        check_keys(
-            item,
-            ("min_employees", "base", "source"),
-            required=("min_employees", "base", "source"),
-            error=TemplateError,
-            path=path,
-            where=where,
-        )
         bands.append(
             (int(item["min_employees"]), _amount(f"head_of_hr_from_{item['min_employees']}", item, path, where))
         )
@@ -264,19 +254,9 @@ def _hiring(raw: Any, path: Path, hr_families: tuple[str, ...]) -> HiringPolicy:
     keys = ("phases", "min_hires_per_quarter", "horizon_quarters")
     check_keys(raw, keys, required=keys, error=TemplateError, path=path, where="hiring")
     phases, seen = [], set()
-    for i, item in enumerate(
-        expect_list(raw["phases"], error=TemplateError, path=path, where="hiring.phases"), start=1
+    for where, item in expect_records(
+        raw["phases"], ("name", "families", "why"), error=TemplateError, path=path, where="hiring.phases"
     ):
-        where = f"hiring.phases[{i}]"
-        item = expect_mapping(item, error=TemplateError, path=path, where=where)
-        check_keys(
-            item,
-            ("name", "families", "why"),
-            required=("name", "families", "why"),
-            error=TemplateError,
-            path=path,
-            where=where,
-        )
         families = tuple(
             str(f) for f in expect_list(item["families"], error=TemplateError, path=path, where=f"{where}.families")
         )
@@ -325,17 +305,8 @@ def _figure(key: str, raw: Any, names: dict[str, str], path: Path, where: str) -
 
 def _bands(raw: Any, path: Path) -> tuple[Band, ...]:
     out = []
-    for i, item in enumerate(expect_list(raw, error=TemplateError, path=path, where="hr_per_100_bands"), start=1):
-        where = f"hr_per_100_bands[{i}]"
-        item = expect_mapping(item, error=TemplateError, path=path, where=where)
-        check_keys(
-            item,
-            ("min_employees", "max_employees", "low", "high", "source"),
-            required=("min_employees", "max_employees", "low", "high", "source"),
-            error=TemplateError,
-            path=path,
-            where=where,
-        )
+    keys = ("min_employees", "max_employees", "low", "high", "source")
+    for _, item in expect_records(raw, keys, error=TemplateError, path=path, where="hr_per_100_bands"):
         out.append(
             Band(
                 int(item["min_employees"]),

@@ -18,7 +18,7 @@ from .catalog import Role
 from .errors import RuleError
 from .expressions import BOOLEAN, NUMBER, TEXT, Expression
 from .reasons import ReasonTemplate
-from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
+from .validation import check_keys, expect_list, expect_mapping, expect_records, expect_text, suggest
 
 __all__ = [
     "STAGES",
@@ -422,11 +422,8 @@ def _role(key: Any, roles: dict[str, Role], path: object, where: str) -> Role:
 
 def _models(raw: Any, names: dict[str, str], path: object) -> tuple[OperatingModel, ...]:
     out = []
-    for i, item in enumerate(expect_list(raw, error=RuleError, path=path, where="operating_models"), start=1):
-        where = f"operating_models[{i}]"
-        item = expect_mapping(item, error=RuleError, path=path, where=where)
-        keys = ("name", "label", "when", "why", "source")
-        check_keys(item, keys, required=keys, error=RuleError, path=path, where=where)
+    keys = ("name", "label", "when", "why", "source")
+    for where, item in expect_records(raw, keys, error=RuleError, path=path, where="operating_models"):
         name = expect_text(item["name"], error=RuleError, path=path, where=f"{where}.name")
         out.append(
             OperatingModel(
@@ -458,14 +455,9 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
             f"expected a whole number from 2 to 10, got {str(min_team)[:40]}", path=path, where="span.min_team"
         )
     leads = []
-    for i, item in enumerate(
-        expect_list(raw["team_leads"], error=RuleError, path=path, where="span.team_leads"), start=1
+    for where, item in expect_records(
+        raw["team_leads"], ("above_level", "role"), error=RuleError, path=path, where="span.team_leads"
     ):
-        where = f"span.team_leads[{i}]"
-        item = expect_mapping(item, error=RuleError, path=path, where=where)
-        check_keys(
-            item, ("above_level", "role"), required=("above_level", "role"), error=RuleError, path=path, where=where
-        )
         role = _role(item["role"], roles, path, f"{where}.role")
         level = item["above_level"]
         if isinstance(level, bool) or not isinstance(level, int) or role.level <= level:

@@ -19,7 +19,7 @@ from .expressions import BOOLEAN, NUMBER, TEXT, TEXT_SET, Expression
 from .files import read_data_file
 from .limits import limit
 from .rules import RulePack, parse_rules, planning_names
-from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
+from .validation import check_keys, expect_list, expect_mapping, expect_records, expect_text, suggest
 
 __all__ = [
     "FunctionInfo",
@@ -375,19 +375,9 @@ def _default_functions(
         where="default_functions",
     )
     bands = []
-    for i, item in enumerate(
-        expect_list(raw["bands"], error=TemplateError, path=path, where="default_functions.bands"), start=1
+    for where, item in expect_records(
+        raw["bands"], ("min_employees", "add"), error=TemplateError, path=path, where="default_functions.bands"
     ):
-        where = f"default_functions.bands[{i}]"
-        item = expect_mapping(item, error=TemplateError, path=path, where=where)
-        check_keys(
-            item,
-            ("min_employees", "add"),
-            required=("min_employees", "add"),
-            error=TemplateError,
-            path=path,
-            where=where,
-        )
         added = tuple(
             _vocab_item(f, vocab, path, f"{where}.add")
             for f in expect_list(item["add"], error=TemplateError, path=path, where=f"{where}.add")

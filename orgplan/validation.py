@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .errors import OrgplanError
 
-__all__ = ["suggest", "shown", "place", "one_line_text", "check_keys", "expect_mapping", "expect_list", "expect_text"]
+__all__ = [
+    "suggest",
+    "shown",
+    "place",
+    "one_line_text",
+    "check_keys",
+    "expect_mapping",
+    "expect_list",
+    "expect_records",
+    "expect_text",
+]
 
 
 def shown(value: Any, most: int | None = None) -> str:
@@ -140,6 +150,18 @@ def expect_list(value: Any, *, error: type[OrgplanError], path: object, where: s
     if not isinstance(value, list):
         raise error(f"expected a list, got {_kind(value)}", path=path, where=where)
     return value
+
+
+def expect_records(
+    value: Any, keys: tuple[str, ...], *, error: type[OrgplanError], path: object, where: str
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Each item of a list of mappings that all have exactly ``keys``, with its place for
+    messages (``pay.head_of_hr[2]``, counted from 1)."""
+    for i, item in enumerate(expect_list(value, error=error, path=path, where=where), start=1):
+        here = f"{where}[{i}]"
+        item = expect_mapping(item, error=error, path=path, where=here)
+        check_keys(item, keys, required=keys, error=error, path=path, where=here)
+        yield here, item
 
 
 def expect_text(value: Any, *, error: type[OrgplanError], path: object, where: str | None) -> str:
