@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import normalise_title
+from .chart_text import with_article
 from .model import Plan, Position, SeatTree
 from .templates import Templates
 
@@ -356,11 +357,13 @@ def _advice(
     if head is not None and current_head is not None:
         level = t.roles[role_of[current_head.id]].level if current_head.id in role_of else current_head.level
         if level < head.level:
+            rules = {r.id for r in t.rules.rules}  # the latest rule's reason: a head promoted says why
+            why = next((r.reason for r in reversed(head.rationale) if r.rule in rules), "")
             out.append(
                 (
-                    f"Head of HR: today a {current_head.title} (level {level}); a company of "
-                    f"{profile.employees:,} employees calls for a {head.title} (level {head.level}) - "
-                    f"{head.rationale[0].reason if head.rationale else ''}"
+                    f"Head of HR: today {with_article(current_head.title)} (level {level}); a company of "
+                    f"{profile.employees:,} employees calls for {with_article(head.title)} (level {head.level}) - "
+                    f"{why}"
                 ).rstrip(" -")
             )
     if profile.unionized_share > 0:

@@ -58,7 +58,11 @@ def test_an_understaffed_team_gets_seats_to_add_changes_and_the_cost_gap(tmp_pat
     )
     gap = compare(current, recommended)
     by_current = {m.current.id: m for m in gap.matches if m.current}
-    assert by_current["m"].status == "kept" and by_current["m"].recommended.id == "hr-manager-1"
+    # the HR manager stays, under the HR director the plan adds for a team of more than max_span
+    assert by_current["m"].recommended.id == "hr-manager-1"
+    assert by_current["m"].changes == (
+        "reporting: now to Chief Operating Officer, should be to HR Director (hr-director-1)",
+    )
     assert by_current["p"].recommended.role == "payroll_specialist"
     assert "re-title: 'Payroll Administrator' -> 'Payroll Specialist'" in by_current["p"].changes
     assert set(by_current["a"].changes) >= {"raise FTE from 0.5 to 1"}
@@ -112,7 +116,9 @@ def test_cli_compare_writes_the_gap_workbook_and_marked_chart(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "Seats to add (5)" in result.output and "Cost difference: +$" in result.output
-    assert "seats to add +$" in result.output and "Head of HR" not in result.output.split("What to weigh")[1]
+    weigh = result.output.split("What to weigh")[1]
+    assert "seats to add +$" in result.output and "today an HR Manager (level 6)" in weigh
+    assert "calls for an HR Director (level 7) - 9 HR staff members are more than the 8 direct reports one" in weigh
     assert "Office & Culture Coordinator (hr-07)" in result.output.split("Seats beyond the recommendation")[1]
     wb = openpyxl.load_workbook(tmp_path / "staffing-plan.xlsx")
     assert {"Gap", "Gap summary", "Positions"} <= set(wb.sheetnames)

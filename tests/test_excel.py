@@ -323,10 +323,11 @@ def test_responsibilities_name_one_director_and_the_doers_and_say_what_each_mean
         assert ws.cell(row=r, column=1).border.top.style == "thin"  # a line above each function's block
     for marks in rows.values():
         assert sum(1 for m in marks if m and "irect" in m) == 1
+    head = next(s.title for s in keystone.hr_seats if s.reports_to == keystone.root.id)
     ta = dict(zip(roles, rows["Talent acquisition"], strict=True))
-    assert ta["Recruiter"] == "Does" and "irects" in ta["HR Manager"]
+    assert ta["Recruiter"] == "Does" and "irects" in ta[head]
     assert dict(zip(roles, rows["Labour relations"], strict=True))["Labour Relations Specialist"] == "Does"
-    assert "irects" in dict(zip(roles, rows["Payroll"], strict=True))["HR Manager"]
+    assert "irects" in dict(zip(roles, rows["Payroll"], strict=True))[head]
 
 
 def test_hiring_plan_fills_leaders_first_and_managers_before_their_reports(keystone):
