@@ -77,8 +77,10 @@ def test_roles_only_come_back_for_a_reason_in_the_rules(sweep, templates):
         {"industry": "retail", "turnover_rate": 0.6, "sites": 50},
         {"countries": 3},
         {"industry": "healthcare", "unionized_share": 0.3},
+        {"industry": "manufacturing", "unionized_share": 0.6, "sites": 5},
+        {"max_span": 5},
     ],
-    ids=["ordinary", "fast-growing", "retailer", "three-countries", "unionised-hospital"],
+    ids=["ordinary", "fast-growing", "retailer", "three-countries", "unionised-hospital", "union-plant", "span-5"],
 )
 def test_a_role_appears_at_most_twice_from_20_to_50000_employees(templates, shape):
     r = roadmap(
