@@ -31,8 +31,12 @@ def add_unit_leaders(seats: list[Seat], executive: Seat, profile: Profile, t: Te
     if role is None:
         return []
     leaders: list[Seat] = []
+    by_unit: dict[str, list[Seat]] = {}  # one pass over the seats, not one per unit
+    for seat in seats:
+        if seat.unit is not None and seat.role.key in role.dotted_lines_from:
+            by_unit.setdefault(seat.unit, []).append(seat)
     for unit in profile.business_units:
-        aligned = [s for s in seats if s.unit == unit.name and s.role.key in role.dotted_lines_from]
+        aligned = by_unit.get(unit.name, [])
         if unit.assumed or not aligned:
             continue
         why = Reason(
