@@ -128,26 +128,76 @@ def limit_spans(
                 tried.add(id(members[0]))
                 continue
             reason = Reason(SPAN_RULE, policy.reason.render(manager=manager.name, count=count, max_span=max_span))
-            leaving = {id(m) for m in members}
-            manager.children = [c for c in manager.children if id(c) not in leaving]
-            for chunk in _split(members, math.ceil(len(members) / max_span)):
-                lead = add_lead(lead_key, reason)
-                lead.team_of = chunk[0].team_of or chunk[0].role
-                if lead_key != (chunk[0].role.led_by or ""):  # a team's own lead role already says what it leads
-                    lead.team_label = _team_label(chunk, family_labels)
-                for place in ("country", "unit", "region"):
-                    shared = {getattr(m, place) for m in chunk}
-                    if len(shared) == 1:
-                        setattr(lead, place, shared.pop())
-                lead.pay_index = max(m.pay_index for m in chunk)
-                if lead.role.family != "leadership":  # a working lead (a senior generalist) does its team's work too
-                    lead.functions = tuple(dict.fromkeys(f for m in chunk for f in m.functions))
-                lead.attach(manager)
-                for member in chunk:
-                    member.parent = lead
-                lead.children.extend(chunk)
+            _lead_teams(manager, members, lead_key, reason, max_span, add_lead, family_labels)
         queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
-    _share_overfull(list(overfull.values()), head, max_span, policy, add_lead)
+    _share_overfull(list(overfull.values()), head, max_span, policy, roles, add_lead, family_labels)
+
+
+def _lead_teams(
+    manager: Seat,
+    members: list[Seat],
+    lead_key: str,
+    reason: Reason,
+    max_span: int,
+    add_lead: AddLead,
+    family_labels: dict[str, str],
+) -> None:
+    """Put ``members`` of ``manager``'s team under new leads of ``lead_key``, at most ``max_span`` each."""
+    leaving = {id(m) for m in members}
+    manager.children = [c for c in manager.children if id(c) not in leaving]
+    for chunk in _split(members, math.ceil(len(members) / max_span)):
+        lead = add_lead(lead_key, reason)
+        lead.team_of = chunk[0].team_of or chunk[0].role
+        if lead_key != (chunk[0].role.led_by or ""):  # a team's own lead role already says what it leads
+            lead.team_label = _team_label(chunk, family_labels)
+        for place in ("country", "unit", "region"):
+            shared = {getattr(m, place) for m in chunk}
+            if len(shared) == 1:
+                setattr(lead, place, shared.pop())
+        lead.pay_index = max(m.pay_index for m in chunk)
+        if lead.role.family != "leadership":  # a working lead (a senior generalist) does its team's work too
+            lead.functions = tuple(dict.fromkeys(f for m in chunk for f in m.functions))
+        lead.attach(manager)
+        for member in chunk:
+            member.parent = lead
+        lead.children.extend(chunk)
+
+
+def _regroup_head(
+    head: Seat,
+    max_span: int,
+    policy: SpanPolicy,
+    roles: dict[str, Role],
+    add_lead: AddLead,
+    family_labels: dict[str, str],
+) -> None:
+    """The head of HR, over the limit once its reports were shared, puts some of them under
+    new leads, as the first pass would have: only reports whose whole branch still fits the
+    ladder one level further down (a leader may already sit at the level it was to grow past).
+    What cannot be led the head keeps, and says so."""
+    count, tried = len(head.children), set[int]()
+    while len(head.children) > max_span:
+        members = _group(head, max_span, tried, policy.min_team)
+        if members is None:
+            _share_or_keep(head, head, max_span, policy, add_lead)
+            return
+        lead_key = _lead_role(members, policy, roles)
+        if lead_key is None or roles[lead_key].level >= head.level or not all(_fits(m, 2) for m in members):
+            tried.add(id(members[0]))
+            continue
+        reason = Reason(SPAN_RULE, policy.reason.render(manager=head.name, count=count, max_span=max_span))
+        _lead_teams(head, members, lead_key, reason, max_span, add_lead, family_labels)
+
+
+def _fits(seat: Seat, depth: int) -> bool:
+    """Whether ``seat`` and everything under it stay within the ladder with ``seat`` at ``depth`` below the head."""
+    stack = [(seat, depth)]
+    while stack:
+        here, d = stack.pop()
+        if here.level > 9 - d:
+            return False
+        stack.extend((c, d + 1) for c in here.children)
+    return True
 
 
 def _lift(manager: Seat, max_span: int, policy: SpanPolicy) -> None:
@@ -170,9 +220,18 @@ def _lift(manager: Seat, max_span: int, policy: SpanPolicy) -> None:
         seat.reasons.append(why)
 
 
-def _share_overfull(managers: list[Seat], head: Seat, max_span: int, policy: SpanPolicy, add_lead: AddLead) -> None:
+def _share_overfull(
+    managers: list[Seat],
+    head: Seat,
+    max_span: int,
+    policy: SpanPolicy,
+    roles: dict[str, Role],
+    add_lead: AddLead,
+    family_labels: dict[str, str],
+) -> None:
     """Managers already laid out whose teams grew past the limit as reports were shared:
-    each shares its own team in turn, the deepest first, once its whole team is known."""
+    each shares its own team in turn, the deepest first, once its whole team is known;
+    the head of HR puts some of its reports under new leads instead."""
     order = itertools.count()  # ties in depth: first come, first shared
     waiting = [(-_depth(m, head), next(order), m) for m in managers]
     heapq.heapify(waiting)
@@ -182,11 +241,13 @@ def _share_overfull(managers: list[Seat], head: Seat, max_span: int, policy: Spa
         if id(manager) in done or len(manager.children) <= max_span:
             continue
         done.add(id(manager))
-        if any(r.rule == SPAN_KEPT for r in manager.reasons):  # the head of HR, which already said so
+        if manager is head:
+            if not any(r.rule == SPAN_KEPT for r in head.reasons):  # not when it already said it keeps them
+                _regroup_head(head, max_span, policy, roles, add_lead, family_labels)
             continue
         _share_or_keep(manager, head, max_span, policy, add_lead)
         above = manager.parent
-        if manager is not head and above is not None and len(above.children) > max_span:
+        if above is not None and len(above.children) > max_span:
             heapq.heappush(waiting, (d + 1, next(order), above))
 
 

@@ -242,6 +242,15 @@ def test_a_leader_with_no_level_left_for_a_team_lead_shares_its_team(make_plan):
     _check_structure(p)
 
 
+def test_a_head_pushed_over_the_limit_by_shared_leaders_puts_reports_under_a_new_lead(make_plan):
+    # a retailer whose two partner pillars are shared: the CHRO would have nine reports
+    p = make_plan(employees=574395, industry="retail", turnover_rate=0.3, sites=500, countries=2, business_units=12)
+    head = next(s for s in p.hr_seats if s.reports_to == p.root.id)
+    assert len([s for s in p.hr_seats if s.reports_to == head.id]) <= 8
+    assert not any(r.rule == "span-kept" for r in head.rationale)
+    _check_structure(p)
+
+
 def test_a_lone_seat_over_the_limit_reports_one_level_up_instead_of_getting_a_team_lead(make_plan):
     # a 1,683-person company in 3 countries: its HR manager would have 9 reports, one a lone specialist
     p = make_plan(employees=1683, countries=3)
