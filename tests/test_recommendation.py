@@ -118,6 +118,14 @@ def test_a_small_company_hiring_fast_gets_recruiters(make_plan):
     assert generalist.reports_to == head.id and count(p, "hr_manager") == 0
 
 
+def test_a_tiny_company_hiring_fast_has_its_recruiter_led_by_a_senior_generalist(make_plan):
+    # 28 people, 120% growth: a recruiter's work before a generalist's; the lead outranks it
+    p = make_plan(employees=28, industry="software", growth_rate=1.2, countries=2)
+    head = next(s for s in p.hr_seats if s.reports_to == p.root.id)
+    (recruiter,) = [s for s in p.hr_seats if s.role == "recruiter"]
+    assert head.role == "senior_hr_generalist" and recruiter.reports_to == head.id and head.level > recruiter.level
+
+
 def test_frontline_hiring_is_mostly_manager_led(make_plan):
     p = make_plan(employees=600, industry="restaurants", turnover_rate="120%")
     assert p.profile.frontline_share >= 0.8
