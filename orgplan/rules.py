@@ -197,6 +197,7 @@ class SpanPolicy:
     kept: ReasonTemplate | None = None  # said when the head of HR must keep more reports than the limit
     shared: ReasonTemplate | None = None  # said when a second seat like a leader takes part of its team
     lifted: ReasonTemplate | None = None  # said by a seat that reports one level up, its manager being full
+    lowered: ReasonTemplate | None = None  # said by a head's report placed under a leader beside it
     min_team: int = 3  # the fewest reports a new team lead takes
 
     def lead_for(self, level: int) -> str | None:
@@ -443,7 +444,7 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     raw = expect_mapping(raw, error=RuleError, path=path, where="span")
     check_keys(
         raw,
-        ("team_leads", "min_team", "reason", "kept", "shared", "lifted", "source"),
+        ("team_leads", "min_team", "reason", "kept", "shared", "lifted", "lowered", "source"),
         required=("team_leads", "reason", "kept", "source"),
         error=RuleError,
         path=path,
@@ -479,6 +480,11 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
         lifted=(
             ReasonTemplate.compile(raw["lifted"], SPAN_NAMES, where="span.lifted", path=path)
             if "lifted" in raw
+            else None
+        ),
+        lowered=(
+            ReasonTemplate.compile(raw["lowered"], SPAN_NAMES, where="span.lowered", path=path)
+            if "lowered" in raw
             else None
         ),
         source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),

@@ -40,12 +40,14 @@ __all__ = [
     "SPAN_KEPT",
     "SPAN_SHARED",
     "SPAN_LIFTED",
+    "SPAN_LOWERED",
 ]
 
 SPAN_RULE = "span-limit"
 SPAN_KEPT = "span-kept"
 SPAN_SHARED = "span-shared"
 SPAN_LIFTED = "span-lifted"
+SPAN_LOWERED = "span-lowered"
 AddLead = Callable[[str, Reason], Seat]
 
 
@@ -179,7 +181,8 @@ def _regroup_head(
     while len(head.children) > max_span:
         members = _group(head, max_span, tried, policy.min_team)
         if members is None:
-            _share_or_keep(head, head, max_span, policy, add_lead)
+            if not _lower(head, max_span, policy):
+                _share_or_keep(head, head, max_span, policy, add_lead)
             return
         lead_key = _lead_role(members, policy, roles)
         if lead_key is None or roles[lead_key].level >= head.level or not all(_fits(m, 2) for m in members):
@@ -187,6 +190,23 @@ def _regroup_head(
             continue
         reason = Reason(SPAN_RULE, policy.reason.render(manager=head.name, count=count, max_span=max_span))
         _lead_teams(head, members, lead_key, reason, max_span, add_lead, family_labels)
+
+
+def _lower(head: Seat, max_span: int, policy: SpanPolicy) -> bool:
+    """The head's most junior reports join the senior leader beside them with the fewest
+    reports (a director of inclusion under a VP), while the head is over the limit; True
+    when that brings it within."""
+    count = len(head.children)
+    while len(head.children) > max_span:
+        seat = max(head.children, key=Seat.rank_key)  # the most junior
+        hosts = [c for c in head.children if c.level > seat.level and len(c.children) < max_span]
+        if policy.lowered is None or not hosts or not _fits(seat, 2):
+            return False
+        seat.attach(min(hosts, key=lambda c: (len(c.children), c.rank_key())))
+        seat.reasons.append(
+            Reason(SPAN_LOWERED, policy.lowered.render(manager=head.name, count=count, max_span=max_span))
+        )
+    return True
 
 
 def _fits(seat: Seat, depth: int) -> bool:

@@ -251,6 +251,24 @@ def test_a_head_pushed_over_the_limit_by_shared_leaders_puts_reports_under_a_new
     _check_structure(p)
 
 
+def test_a_head_with_no_level_left_for_a_lead_places_a_director_under_a_vp_beside_it(make_plan):
+    # 1.5 million civil servants hiring fast: eight VPs and a director would report to the CHRO
+    p = make_plan(
+        employees=1563633,
+        industry="government",
+        growth_rate=1.2,
+        turnover_rate=0.3,
+        unionized_share=0.8,
+        sites=3,
+        business_units=3,
+    )
+    head = next(s for s in p.hr_seats if s.reports_to == p.root.id)
+    assert len([s for s in p.hr_seats if s.reports_to == head.id]) <= 8
+    (lowered,) = [s for s in p.hr_seats if any(r.rule == "span-lowered" for r in s.rationale)]
+    assert p.seat(lowered.reports_to).level == 8 and lowered.level == 7
+    _check_structure(p)
+
+
 def test_a_lone_seat_over_the_limit_reports_one_level_up_instead_of_getting_a_team_lead(make_plan):
     # a 1,683-person company in 3 countries: its HR manager would have 9 reports, one a lone specialist
     p = make_plan(employees=1683, countries=3)

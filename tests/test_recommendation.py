@@ -302,6 +302,7 @@ def test_every_seat_carries_a_rationale(make_plan, templates):
         "span-kept",
         "span-shared",
         "span-lifted",
+        "span-lowered",
         "leader-growth",
         "one-over-one",
         "served-remotely",
