@@ -176,7 +176,8 @@ def _regroup_head(
     """The head of HR, over the limit once its reports were shared, puts some of them under
     new leads, as the first pass would have: only reports whose whole branch still fits the
     ladder one level further down (a leader may already sit at the level it was to grow past).
-    What cannot be led the head keeps, and says so."""
+    Reports no lead can take go under a senior leader beside them (:func:`_lower`); what is
+    left the head keeps, and says so."""
     count, tried = len(head.children), set[int]()
     while len(head.children) > max_span:
         members = _group(head, max_span, tried, policy.min_team)
