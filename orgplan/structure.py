@@ -23,9 +23,11 @@ import itertools
 import math
 from collections import Counter, deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .catalog import Growth, Role
 from .model import Reason
+from .reasons import ReasonTemplate
 from .rules import SpanPolicy
 from .seats import Seat
 
@@ -96,6 +98,21 @@ def _places(
     return places
 
 
+@dataclass(frozen=True)
+class _Spans:
+    """What every step of keeping spans within the limit works with."""
+
+    head: Seat
+    max_span: int
+    policy: SpanPolicy
+    roles: dict[str, Role]
+    add_lead: AddLead
+    family_labels: dict[str, str]
+
+    def why(self, rule: str, text: ReasonTemplate, manager: Seat, count: int) -> Reason:
+        return Reason(rule, text.render(manager=manager.name, count=count, max_span=self.max_span))
+
+
 def limit_spans(
     head: Seat,
     max_span: int,
@@ -110,103 +127,88 @@ def limit_spans(
     :func:`_lift`); one with no level to spare between it and its team shares the team with
     a second seat like it (see :func:`_share_or_keep`).
     """
+    spans = _Spans(head, max_span, policy, roles, add_lead, family_labels)
     queue = deque([(head, 9)])  # each leader with the highest level it may grow to: one below its manager's room
     overfull: dict[int, Seat] = {}  # managers whose team went over the limit when a report was shared
     while queue:
         manager, cap = queue.popleft()
-        count = len(manager.children)
-        if count > max_span and manager is not head:
-            _lift(manager, max_span, policy)
-        tried: set[int] = set()
-        while len(manager.children) > max_span:
-            members = _group(manager, max_span, tried, policy.min_team)
-            if members is None:  # no level left to lead a team under this manager
-                queue.extend((twin, cap) for twin in _share_or_keep(manager, head, max_span, policy, add_lead))
+        if len(manager.children) > max_span:  # most leaders are within it: nothing to do
+            if manager is not head:
+                _lift(manager, spans)
+
+            def room(members: list[Seat], lead_key: str, manager: Seat = manager, cap: int = cap) -> bool:
+                return _room(manager, roles[lead_key].level, roles, cap)
+
+            if not _lead_teams(manager, spans, room):  # no level left to lead a team under this manager
+                queue.extend((twin, cap) for twin in _share_or_keep(manager, spans))
                 if manager.parent is not None and len(manager.parent.children) > max_span:
                     overfull[id(manager.parent)] = manager.parent
-                break
-            lead_key = _lead_role(members, policy, roles)
-            if lead_key is None or not _room(manager, roles[lead_key].level, roles, cap):
-                tried.add(id(members[0]))
-                continue
-            reason = Reason(SPAN_RULE, policy.reason.render(manager=manager.name, count=count, max_span=max_span))
-            _lead_teams(manager, members, lead_key, reason, max_span, add_lead, family_labels)
         queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
-    _share_overfull(list(overfull.values()), head, max_span, policy, roles, add_lead, family_labels)
+    _share_overfull(list(overfull.values()), spans)
 
 
-def _lead_teams(
-    manager: Seat,
-    members: list[Seat],
-    lead_key: str,
-    reason: Reason,
-    max_span: int,
-    add_lead: AddLead,
-    family_labels: dict[str, str],
-) -> None:
-    """Put ``members`` of ``manager``'s team under new leads of ``lead_key``, at most ``max_span`` each."""
-    leaving = {id(m) for m in members}
-    manager.children = [c for c in manager.children if id(c) not in leaving]
-    for chunk in _split(members, math.ceil(len(members) / max_span)):
-        lead = add_lead(lead_key, reason)
-        lead.team_of = chunk[0].team_of or chunk[0].role
-        if lead_key != (chunk[0].role.led_by or ""):  # a team's own lead role already says what it leads
-            lead.team_label = _team_label(chunk, family_labels)
-        for place in ("country", "unit", "region"):
-            shared = {getattr(m, place) for m in chunk}
-            if len(shared) == 1:
-                setattr(lead, place, shared.pop())
-        lead.pay_index = max(m.pay_index for m in chunk)
-        if lead.role.family != "leadership":  # a working lead (a senior generalist) does its team's work too
-            lead.functions = tuple(dict.fromkeys(f for m in chunk for f in m.functions))
-        lead.attach(manager)
-        for member in chunk:
-            member.parent = lead
-        lead.children.extend(chunk)
+def _lead_teams(manager: Seat, spans: _Spans, allowed: Callable[[list[Seat], str], bool]) -> bool:
+    """Put groups of ``manager``'s reports under new team leads until it is within the limit,
+    each group as ``allowed`` lets it; False when no group is left to try."""
+    count, tried = len(manager.children), set[int]()
+    while len(manager.children) > spans.max_span:
+        members = _group(manager, spans.max_span, tried, spans.policy.min_team)
+        if members is None:
+            return False
+        lead_key = _lead_role(members, spans.policy, spans.roles)
+        if lead_key is None or not allowed(members, lead_key):
+            tried.add(id(members[0]))
+            continue
+        reason = spans.why(SPAN_RULE, spans.policy.reason, manager, count)
+        leaving = {id(m) for m in members}
+        manager.children = [c for c in manager.children if id(c) not in leaving]
+        for chunk in _split(members, math.ceil(len(members) / spans.max_span)):
+            lead = spans.add_lead(lead_key, reason)
+            lead.team_of = chunk[0].team_of or chunk[0].role
+            if lead_key != (chunk[0].role.led_by or ""):  # a team's own lead role already says what it leads
+                lead.team_label = _team_label(chunk, spans.family_labels)
+            for place in ("country", "unit", "region"):
+                shared = {getattr(m, place) for m in chunk}
+                if len(shared) == 1:
+                    setattr(lead, place, shared.pop())
+            lead.pay_index = max(m.pay_index for m in chunk)
+            if lead.role.family != "leadership":  # a working lead (a senior generalist) does its team's work too
+                lead.functions = tuple(dict.fromkeys(f for m in chunk for f in m.functions))
+            lead.attach(manager)
+            for member in chunk:
+                member.parent = lead
+            lead.children.extend(chunk)
+    return True
 
 
-def _regroup_head(
-    head: Seat,
-    max_span: int,
-    policy: SpanPolicy,
-    roles: dict[str, Role],
-    add_lead: AddLead,
-    family_labels: dict[str, str],
-) -> None:
+def _regroup_head(spans: _Spans) -> None:
     """The head of HR, over the limit once its reports were shared, puts some of them under
     new leads, as the first pass would have: only reports whose whole branch still fits the
     ladder one level further down (a leader may already sit at the level it was to grow past).
     Reports no lead can take go under a senior leader beside them (:func:`_lower`); what is
     left the head keeps, and says so."""
-    count, tried = len(head.children), set[int]()
-    while len(head.children) > max_span:
-        members = _group(head, max_span, tried, policy.min_team)
-        if members is None:
-            if not _lower(head, max_span, policy):
-                _share_or_keep(head, head, max_span, policy, add_lead)
-            return
-        lead_key = _lead_role(members, policy, roles)
-        if lead_key is None or roles[lead_key].level >= head.level or not all(_fits(m, 2) for m in members):
-            tried.add(id(members[0]))
-            continue
-        reason = Reason(SPAN_RULE, policy.reason.render(manager=head.name, count=count, max_span=max_span))
-        _lead_teams(head, members, lead_key, reason, max_span, add_lead, family_labels)
+    head = spans.head
+
+    def below_head(members: list[Seat], lead_key: str) -> bool:
+        return spans.roles[lead_key].level < head.level and all(_fits(m, 2) for m in members)
+
+    if not _lead_teams(head, spans, below_head) and not _lower(spans):
+        _share_or_keep(head, spans)
 
 
-def _lower(head: Seat, max_span: int, policy: SpanPolicy) -> bool:
+def _lower(spans: _Spans) -> bool:
     """The head's most junior reports join the senior leader beside them with the fewest
     reports (a director of inclusion under a VP), while the head is over the limit; True
     when that brings it within."""
+    head, lowered = spans.head, spans.policy.lowered
     count = len(head.children)
-    while len(head.children) > max_span:
+    while len(head.children) > spans.max_span:
         seat = max(head.children, key=Seat.rank_key)  # the most junior
-        hosts = [c for c in head.children if c.level > seat.level and len(c.children) < max_span]
-        if policy.lowered is None or not hosts or not _fits(seat, 2):
+        hosts = [c for c in head.children if c.level > seat.level and len(c.children) < spans.max_span]
+        if lowered is None or not hosts or not _fits(seat, 2):
             return False
         seat.attach(min(hosts, key=lambda c: (len(c.children), c.rank_key())))
-        seat.reasons.append(
-            Reason(SPAN_LOWERED, policy.lowered.render(manager=head.name, count=count, max_span=max_span))
-        )
+        seat.reasons.append(spans.why(SPAN_LOWERED, lowered, head, count))
     return True
 
 
@@ -221,54 +223,45 @@ def _fits(seat: Seat, depth: int) -> bool:
     return True
 
 
-def _lift(manager: Seat, max_span: int, policy: SpanPolicy) -> None:
+def _lift(manager: Seat, spans: _Spans) -> None:
     """A leader a few reports over the limit, whose manager has room, passes those reports
     up: seats with no team of their own and too few alike to form one, most senior first.
     A team lead for a one-off excess would come and go as the company grows."""
-    above = manager.parent
-    over = len(manager.children) - max_span
-    if policy.lifted is None or above is None or max_span - len(above.children) < over:
+    above, lifted = manager.parent, spans.policy.lifted
+    over = len(manager.children) - spans.max_span
+    if lifted is None or above is None or spans.max_span - len(above.children) < over:
         return
     alike = Counter(c.role.key for c in manager.children)
-    loose = [c for c in manager.children if not c.children and alike[c.role.key] < policy.min_team]
+    loose = [c for c in manager.children if not c.children and alike[c.role.key] < spans.policy.min_team]
     if len(loose) < over:
         return
-    why = Reason(
-        SPAN_LIFTED, policy.lifted.render(manager=manager.name, count=len(manager.children), max_span=max_span)
-    )
+    why = spans.why(SPAN_LIFTED, lifted, manager, len(manager.children))
     for seat in sorted(loose, key=Seat.rank_key)[:over]:
         seat.attach(above)
         seat.reasons.append(why)
 
 
-def _share_overfull(
-    managers: list[Seat],
-    head: Seat,
-    max_span: int,
-    policy: SpanPolicy,
-    roles: dict[str, Role],
-    add_lead: AddLead,
-    family_labels: dict[str, str],
-) -> None:
+def _share_overfull(managers: list[Seat], spans: _Spans) -> None:
     """Managers already laid out whose teams grew past the limit as reports were shared:
     each shares its own team in turn, the deepest first, once its whole team is known;
     the head of HR puts some of its reports under new leads instead."""
+    head = spans.head
     order = itertools.count()  # ties in depth: first come, first shared
     waiting = [(-_depth(m, head), next(order), m) for m in managers]
     heapq.heapify(waiting)
     done: set[int] = set()  # the deepest first: a manager's team no longer changes once it is taken
     while waiting:
         d, _, manager = heapq.heappop(waiting)
-        if id(manager) in done or len(manager.children) <= max_span:
+        if id(manager) in done or len(manager.children) <= spans.max_span:
             continue
         done.add(id(manager))
         if manager is head:
             if not any(r.rule == SPAN_KEPT for r in head.reasons):  # not when it already said it keeps them
-                _regroup_head(head, max_span, policy, roles, add_lead, family_labels)
+                _regroup_head(spans)
             continue
-        _share_or_keep(manager, head, max_span, policy, add_lead)
+        _share_or_keep(manager, spans)
         above = manager.parent
-        if above is not None and len(above.children) > max_span:
+        if above is not None and len(above.children) > spans.max_span:
             heapq.heappush(waiting, (d + 1, next(order), above))
 
 
@@ -280,18 +273,15 @@ def _depth(seat: Seat, head: Seat) -> int:
     return depth
 
 
-def _share_or_keep(manager: Seat, head: Seat, max_span: int, policy: SpanPolicy, add_lead: AddLead) -> list[Seat]:
+def _share_or_keep(manager: Seat, spans: _Spans) -> list[Seat]:
     """A leader with no level left for a team lead under it shares its team with new seats
     like it (returned); the head of HR keeps the extra reports, and says so."""
-    count = len(manager.children)
-    if manager is head or manager.parent is None or policy.shared is None:
+    policy, count = spans.policy, len(manager.children)
+    if manager is spans.head or manager.parent is None or policy.shared is None:
         if policy.kept is not None:
-            manager.reasons.append(
-                Reason(SPAN_KEPT, policy.kept.render(manager=manager.name, count=count, max_span=max_span))
-            )
+            manager.reasons.append(spans.why(SPAN_KEPT, policy.kept, manager, count))
         return []
-    why = Reason(SPAN_SHARED, policy.shared.render(manager=manager.name, count=count, max_span=max_span))
-    return _share(manager, max_span, why, add_lead)
+    return _share(manager, spans.max_span, spans.why(SPAN_SHARED, policy.shared, manager, count), spans.add_lead)
 
 
 def _share(manager: Seat, max_span: int, reason: Reason, add_lead: AddLead) -> list[Seat]:
