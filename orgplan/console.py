@@ -24,11 +24,15 @@ class Interrupted(BaseException):
         self.code = code
 
 
+_received: list[int] = []  # the signals that came, even one an interrupted finaliser swallowed
+
+
 def main() -> None:
     """Run the ``orgplan`` command line."""
     try:
         signal.signal(signal.SIGINT, _interrupted)
         signal.signal(signal.SIGTERM, _interrupted)
+        sys.unraisablehook = _unraisable
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="backslashreplace")  # a name the terminal cannot show must not crash a run
         from .cli import main as run
@@ -38,10 +42,24 @@ def main() -> None:
         _leave(stop.code)
     except KeyboardInterrupt:
         _leave(130)
+    except SystemExit:
+        if _received:  # the interrupt landed in a finaliser, which swallowed it: the run still ends as interrupted
+            _leave(128 + _received[0])
+        raise
+    finally:  # the run is over: a signal while Python shuts down must not print "Exception ignored"
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _interrupted(signum: int, frame: object) -> NoReturn:
+    _received.append(signum)
     raise Interrupted(128 + signum)
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """Python's report of an exception it cannot raise (in a finaliser), except our own interrupt."""
+    if not isinstance(unraisable.exc_value, Interrupted):
+        sys.__unraisablehook__(unraisable)
 
 
 def _leave(code: int) -> NoReturn:
