@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import TemplateError
-from .validation import check_keys, expect_list, expect_mapping, expect_text, suggest
+from .validation import check_keys, expect_choice, expect_list, expect_mapping, expect_text, suggest
 
 __all__ = [
     "EXECUTIVE",
@@ -236,13 +236,9 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
             path=path,
             where=where,
         )
-        family = raw["family"]
-        if family not in families:
-            raise TemplateError(
-                f"unknown family {family!r}{suggest(str(family), families)}; expected one of: {', '.join(families)}",
-                path=path,
-                where=f"{where}.family",
-            )
+        family = expect_choice(
+            raw["family"], tuple(families), what="family", error=TemplateError, path=path, where=f"{where}.family"
+        )
         paid_as = raw.get("paid_as", "salary")
         if paid_as not in PAY_BASES:
             raise TemplateError(

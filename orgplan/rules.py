@@ -18,7 +18,7 @@ from .catalog import Role
 from .errors import RuleError
 from .expressions import BOOLEAN, NUMBER, TEXT, Expression
 from .reasons import ReasonTemplate
-from .validation import check_keys, expect_list, expect_mapping, expect_records, expect_text, suggest
+from .validation import check_keys, expect_choice, expect_list, expect_mapping, expect_records, expect_text, suggest
 
 __all__ = [
     "STAGES",
@@ -274,20 +274,10 @@ def parse_rules(
             path=path,
             where=where,
         )
-        stage = raw["stage"]
-        if stage not in STAGES:
-            raise RuleError(
-                f"unknown stage {str(stage)[:40]!r}{suggest(str(stage), STAGES)}; expected one of: {', '.join(STAGES)}",
-                path=path,
-                where=f"{where}.stage",
-            )
-        scope = raw.get("scope", "company")
-        if scope not in SCOPES:
-            raise RuleError(
-                f"unknown scope {str(scope)[:40]!r}{suggest(str(scope), SCOPES)}; expected one of: {', '.join(SCOPES)}",
-                path=path,
-                where=f"{where}.scope",
-            )
+        stage = expect_choice(raw["stage"], STAGES, what="stage", error=RuleError, path=path, where=f"{where}.stage")
+        scope = expect_choice(
+            raw.get("scope", "company"), SCOPES, what="scope", error=RuleError, path=path, where=f"{where}.scope"
+        )
         if scope != "company" and stage in ("specialist", "head"):
             raise RuleError(
                 f"a {stage} rule is weighed for the whole company; scope '{scope}' needs the generalist or lead stage",

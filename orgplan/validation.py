@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .errors import OrgplanError
@@ -17,6 +17,7 @@ __all__ = [
     "check_keys",
     "expect_mapping",
     "expect_list",
+    "expect_choice",
     "expect_records",
     "expect_text",
 ]
@@ -150,6 +151,20 @@ def expect_list(value: Any, *, error: type[OrgplanError], path: object, where: s
     if not isinstance(value, list):
         raise error(f"expected a list, got {_kind(value)}", path=path, where=where)
     return value
+
+
+def expect_choice(
+    value: Any, choices: Sequence[str], *, what: str, error: type[OrgplanError], path: object, where: str
+) -> str:
+    """``value`` when it is one of ``choices``; else one line naming it as an unknown ``what``,
+    with the nearest choice and the whole list."""
+    if value not in choices:
+        raise error(
+            f"unknown {what} {str(value)[:40]!r}{suggest(str(value), choices)}; expected one of: {', '.join(choices)}",
+            path=path,
+            where=where,
+        )
+    return str(value)
 
 
 def expect_records(
