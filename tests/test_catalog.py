@@ -83,6 +83,11 @@ def broken(tmp_path, change):
         ),
         (lambda d: d["qualifications"].pop(9), "roles.chro", "no qualifications for level 9, which this role uses"),
         (
+            lambda d: d["roles"]["recruiter"].__setitem__("family", ["specialist"]),
+            "roles.recruiter.family",
+            "unknown family \"['specialist']\" (did you mean 'specialist'?)",
+        ),
+        (
             lambda d: d["roles"]["benefits_specialist"]["qualifications"].__setitem__("licence", "x"),
             "roles.benefits_specialist.qualifications.licence",
             "unknown key 'licence'",
