@@ -152,20 +152,32 @@ def load_yaml_text(
         raise error(
             f"is longer than orgplan reads: {limit('data_files.file_bytes').describe()}", path=path, where=where
         )
-    loader = _loader_class()(text)
-    loader.orgplan_error, loader.orgplan_path, loader.orgplan_where = error, path, where
     try:
-        data = loader.get_single_data()
-    except yaml.YAMLError as exc:
-        if syntax_errors_as_text:
-            return text
-        at = _at(getattr(exc, "problem_mark", None), where)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise error(f"YAML syntax error: {problem}", path=path, where=_join(where, at)) from None
-    finally:
-        loader.dispose()
+        data = _compose(_loader_class(), text, error, path, where)
+    except yaml.YAMLError:
+        # The C parser may stop a document before orgplan's own checks see it (libyaml 0.2.6 refuses
+        # deep nesting itself, in its own words). The pure-Python parser reads lazily and sets no limits
+        # of its own, so orgplan's checks speak first and its messages do not change with libyaml.
+        try:
+            data = _compose(_loader_class(pure=True), text, error, path, where)
+        except yaml.YAMLError as exc:
+            if syntax_errors_as_text:
+                return text
+            at = _at(getattr(exc, "problem_mark", None), where)
+            problem = getattr(exc, "problem", None) or "invalid YAML"
+            raise error(f"YAML syntax error: {problem}", path=path, where=_join(where, at)) from None
     _check_values(data, error, path, where)
     return data
+
+
+def _compose(loader_class: type, text: str, error: type[OrgplanError], path: object, where: str | None) -> Any:
+    """One document read by ``loader_class``, reporting as ``error`` for ``path``."""
+    loader = loader_class(text)
+    loader.orgplan_error, loader.orgplan_path, loader.orgplan_where = error, path, where
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def _at(mark: Any, where: str | None) -> str | None:
@@ -284,25 +296,27 @@ _OCTAL = re.compile(r"[-+]?0[0-7_]+")
 _WORD_BOOLEANS = {"yes": True, "no": False, "on": True, "off": False}
 
 
-def _loader_class() -> type:
-    """A YAML loader on the C parser where present, composing nodes with orgplan's checks."""
-    global _LOADER
-    if _LOADER is None:
-        _LOADER = _make_loader()
-    return _LOADER
+def _loader_class(*, pure: bool = False) -> type:
+    """A YAML loader composing nodes with orgplan's checks: on the C parser where present, unless ``pure``."""
+    if pure not in _LOADERS:
+        import yaml
+
+        _LOADERS[pure] = _make_loader(yaml.SafeLoader if pure else getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return _LOADERS[pure]
 
 
-_LOADER: type | None = None
+_LOADERS: dict[bool, type] = {}
 
 
-def _make_loader() -> type:
+def _make_loader(base: type) -> type:
     import yaml
     from yaml.composer import Composer
     from yaml.events import AliasEvent
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    # The C parser composes in C: orgplan's Composer goes first so that its checks run.
+    bases = (base,) if issubclass(base, Composer) else (Composer, base)
 
-    class CheckedLoader(Composer, base):  # type: ignore[misc, valid-type]
+    class CheckedLoader(*bases):  # type: ignore[misc]
         """Composes YAML nodes itself (the C parser still scans and parses), checking limits as it goes."""
 
         orgplan_error: type[OrgplanError] = OrgplanError
@@ -310,8 +324,8 @@ def _make_loader() -> type:
         orgplan_where: str | None = None
 
         def __init__(self, stream: str):
-            base.__init__(self, stream)
-            self.anchors = {}
+            base.__init__(self, stream)  # type: ignore[misc]
+            self.anchors: dict[str, Any] = {}
             self._sizes: dict[str, int] = {}
             self._count = 0
             self._depth = 0
@@ -327,11 +341,11 @@ def _make_loader() -> type:
                 )
             }
 
-        def refuse(self, message: str, mark: Any) -> OrgplanError:
+        def orgplan_refuse(self, message: str, mark: Any) -> OrgplanError:
             at = _at(mark, self.orgplan_where)
             return self.orgplan_error(message, path=self.orgplan_path, where=_join(self.orgplan_where, at))
 
-        def grow(self, size: int, event: Any) -> None:
+        def orgplan_grow(self, size: int, event: Any) -> None:
             self._count += size
             if self._count > self._limits["expanded_values"]:
                 what = (
@@ -339,7 +353,7 @@ def _make_loader() -> type:
                     if isinstance(event, AliasEvent)
                     else "the document holds"
                 )
-                raise self.refuse(
+                raise self.orgplan_refuse(
                     f"{what} more values than orgplan reads: {limit('data_files.expanded_values').describe()}",
                     event.start_mark,
                 )
@@ -348,20 +362,20 @@ def _make_loader() -> type:
             event = self.peek_event()
             if isinstance(event, AliasEvent) and event.anchor is not None:  # the parser names every alias's anchor
                 if event.anchor in self.anchors and event.anchor not in self._sizes:
-                    raise self.refuse(
+                    raise self.orgplan_refuse(
                         f"the alias *{shown(event.anchor)[1:-1]} repeats the anchor it is inside; an "
                         "anchor cannot contain itself",
                         event.start_mark,
                     )
-                self.grow(self._sizes.get(event.anchor, 0), event)
+                self.orgplan_grow(self._sizes.get(event.anchor, 0), event)
                 return super().compose_node(parent, index)
             self._depth += 1
             if self._depth > self._limits["nesting_depth"]:
-                raise self.refuse(
+                raise self.orgplan_refuse(
                     f"nests deeper than orgplan reads: {limit('data_files.nesting_depth').describe()}", event.start_mark
                 )
             before = self._count
-            self.grow(1, event)
+            self.orgplan_grow(1, event)
             node = super().compose_node(parent, index)
             self._depth -= 1
             if event.anchor is not None:
@@ -371,40 +385,40 @@ def _make_loader() -> type:
         def compose_scalar_node(self, anchor: Any) -> Any:
             event = self.peek_event()
             if len(event.value) > self._limits["text_chars"]:
-                raise self.refuse(
+                raise self.orgplan_refuse(
                     f"text of {len(event.value):,} characters; text may have at most "
                     f"{limit('data_files.text_chars').describe()}",
                     event.start_mark,
                 )
             node = super().compose_scalar_node(anchor)
             if event.implicit[0]:  # plain: its type came from how it looks
-                self.check_plain(node)
+                self.orgplan_check_plain(node)
             return node
 
-        def check_plain(self, node: Any) -> None:
+        def orgplan_check_plain(self, node: Any) -> None:
             value, kind = node.value, node.tag.rpartition(":")[2]
             if kind in ("int", "float"):
                 if _BASE_60.fullmatch(value):
                     sixty = self.construct_object(node)
-                    raise self.refuse(
+                    raise self.orgplan_refuse(
                         f"'{value}' is a base-60 number in YAML 1.1 ({sixty:g}); write the number, or quote it as text",
                         node.start_mark,
                     )
                 if kind == "int" and _OCTAL.fullmatch(value) and value.strip("+-0_"):
-                    raise self.refuse(
+                    raise self.orgplan_refuse(
                         f"'{value}' starts with 0, which YAML 1.1 reads as an octal number "
                         f"({self.construct_object(node)}); drop the leading zeros, or quote it as text",
                         node.start_mark,
                     )
                 if len(value) > self._limits["number_chars"]:
-                    raise self.refuse(
+                    raise self.orgplan_refuse(
                         f"a number of {len(value):,} characters; numbers may have at most "
                         f"{limit('data_files.number_chars').describe()}",
                         node.start_mark,
                     )
             elif kind == "bool" and value.lower() in _WORD_BOOLEANS:
                 flag = str(_WORD_BOOLEANS[value.lower()]).lower()
-                raise self.refuse(
+                raise self.orgplan_refuse(
                     f"'{value}' means {flag} in YAML 1.1 but reads as a word elsewhere; write {flag}, or "
                     f'quote it ("{value}") as text',
                     node.start_mark,
@@ -413,7 +427,7 @@ def _make_loader() -> type:
         def compose_sequence_node(self, anchor: Any) -> Any:
             node = super().compose_sequence_node(anchor)
             if len(node.value) > self._limits["list_items"]:
-                raise self.refuse(
+                raise self.orgplan_refuse(
                     f"a list of {len(node.value):,} items; lists may have at most "
                     f"{limit('data_files.list_items').describe()}",
                     node.start_mark,
@@ -423,7 +437,7 @@ def _make_loader() -> type:
         def compose_mapping_node(self, anchor: Any) -> Any:
             node = super().compose_mapping_node(anchor)
             if len(node.value) > self._limits["mapping_keys"]:
-                raise self.refuse(
+                raise self.orgplan_refuse(
                     f"a mapping of {len(node.value):,} keys; mappings may have at most "
                     f"{limit('data_files.mapping_keys').describe()}",
                     node.start_mark,
@@ -431,12 +445,12 @@ def _make_loader() -> type:
             first: dict[tuple[str, str], Any] = {}
             for key, _ in node.value:
                 if not isinstance(key, yaml.ScalarNode):
-                    raise self.refuse(
+                    raise self.orgplan_refuse(
                         "a key that is a list or mapping; keys must be plain text or numbers", key.start_mark
                     )
                 seen = first.setdefault((key.tag, key.value), key)
                 if seen is not key:
-                    raise self.refuse(
+                    raise self.orgplan_refuse(
                         f"duplicate key {shown(key.value)} (first on line {seen.start_mark.line + 1}); "
                         "each key may appear once",
                         key.start_mark,

@@ -312,6 +312,35 @@ def test_hostile_profiles_are_refused_in_one_line(case, tmp_path, out):
     refused_plan(path, out, str(path), *words)
 
 
+@pytest.mark.parametrize("parser", ["C parser", "pure Python"])
+def test_deep_nesting_is_refused_in_orgplans_words_whatever_the_yaml_library_says(parser, monkeypatch):
+    """libyaml 0.2.6 refuses deep nesting itself, in its own words, before orgplan's check can."""
+    import orgplan.files as files
+
+    class StrictParser:
+        """A C parser that stops any document nested deeper than 3 levels with a message of its own."""
+
+        def __init__(self, text):
+            self.text = text
+
+        def get_single_data(self):
+            if self.text.count("[") > 3:
+                raise yaml.parser.ParserError(problem="exceeded maximum nesting depth of 3")
+            return yaml.safe_load(self.text)
+
+        def dispose(self):
+            pass
+
+    if parser == "C parser":
+        monkeypatch.setitem(files._LOADERS, False, StrictParser)
+    with pytest.raises(OrgplanError) as refused:
+        load_yaml_text("employees: " + "[" * 50_000 + "]" * 50_000, OrgplanError, "deep.yaml")
+    assert str(refused.value) == (
+        "deep.yaml: line 1, column 43: nests deeper than orgplan reads: 32 levels (limit data_files.nesting_depth)"
+    )
+    assert load_yaml_text("employees: [[[1]]]", OrgplanError, "ok.yaml") == {"employees": [[[1]]]}
+
+
 @pytest.mark.parametrize("kind", ["fifo", "device", "folder", "missing"])
 def test_only_regular_files_are_read(kind, tmp_path, out):
     path = {"device": Path("/dev/zero"), "folder": tmp_path}.get(kind, tmp_path / "profile.yaml")
