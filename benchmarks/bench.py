@@ -142,7 +142,7 @@ def planning_figures(templates) -> None:
         f"seats in {seconds:.3f} s (median of 3; target < 0.5 s: {verdict(seconds, 0.5)})"
     )
 
-    from orgplan.growth import default_sizes, roadmap
+    from orgplan.planning.growth import default_sizes, roadmap
 
     startup = profile_from_dict({"company": "Sweep", "employees": 50, "growth_rate": 0.3}, templates=templates)
     sizes = default_sizes(50, 50_000, 500)
@@ -161,7 +161,7 @@ def main() -> None:
     startup_figures()
 
     start = time.perf_counter()
-    from orgplan.templates import load_templates
+    from orgplan.knowledge.templates import load_templates
 
     templates = load_templates()
     print(f"\nimport + load and compile templates, in this process: {time.perf_counter() - start:.3f} s")
@@ -186,8 +186,8 @@ def chart_figures(templates) -> None:
     import tempfile
 
     from orgplan import load_profile, plan, profile_from_dict
-    from orgplan.chart import render_chart
-    from orgplan.chart_layout import layout_chart
+    from orgplan.outputs.charts.layout import layout_chart
+    from orgplan.outputs.charts.org_chart import render_chart
 
     out = Path(tempfile.mkdtemp())
     print("\norg chart, default slide-shaped PNG (median of 3):")
@@ -238,8 +238,8 @@ def workbook_figures(templates) -> None:
     import tempfile
 
     from orgplan import plan, profile_from_dict
-    from orgplan.excel import export_excel
-    from orgplan.team import read_team
+    from orgplan.outputs.workbook.staffing import export_excel
+    from orgplan.reading.team import read_team
 
     big = plan(
         profile_from_dict({"company": "Big", "employees": 280_000, "countries": 12}, templates=templates),
@@ -335,8 +335,8 @@ def batch_figures() -> None:
     import os
     import tempfile
 
-    from orgplan.batch import open_executor, plan_many
-    from orgplan.companies import read_companies
+    from orgplan.portfolio.batch import open_executor, plan_many
+    from orgplan.reading.companies import read_companies
 
     out = Path(tempfile.mkdtemp())
     cores = os.cpu_count() or 1
@@ -430,7 +430,7 @@ def maximum_profile(templates) -> dict[str, object]:
 
 def limit_figures() -> None:
     """Planning, drawing and exporting at the documented maximums, team files at the row limit, hostile input."""
-    from orgplan.templates import load_templates
+    from orgplan.knowledge.templates import load_templates
 
     templates = load_templates()
     values = maximum_profile(templates)
@@ -469,7 +469,7 @@ def _run_step(step: str, values: dict[str, object]) -> None:
     import tempfile
 
     from orgplan import plan, profile_from_dict
-    from orgplan.templates import load_templates
+    from orgplan.knowledge.templates import load_templates
 
     templates = load_templates()
     start = time.perf_counter()
@@ -479,15 +479,15 @@ def _run_step(step: str, values: dict[str, object]) -> None:
     start = time.perf_counter()
     made = ""
     if step == "chart":
-        from orgplan.chart import render_chart
         from orgplan.errors import OptionError
+        from orgplan.outputs.charts.org_chart import render_chart
 
         try:
             made = render_chart(p, folder / "chart.png").name
         except OptionError:
             made = render_chart(p, folder / "chart.pdf").name
     elif step == "export":
-        from orgplan.excel import export_excel
+        from orgplan.outputs.workbook.staffing import export_excel
 
         made = export_excel(p, folder / "plan.xlsx", chart=False).name
     took = time.perf_counter() - start
@@ -502,7 +502,7 @@ def team_figures() -> None:
     import csv
     import tempfile
 
-    from orgplan.limits import limit
+    from orgplan.core.limits import limit
 
     rows = int(limit("team_files.rows").value)
     folder = Path(tempfile.mkdtemp())
@@ -544,7 +544,7 @@ def _write_book(source: Path, target: Path) -> None:
 
 def _run_import(path: str) -> None:
     from orgplan.errors import TeamFileError
-    from orgplan.team import read_team
+    from orgplan.reading.team import read_team
 
     start = time.perf_counter()
     try:
@@ -560,7 +560,7 @@ def hostile_figures() -> None:
     import tempfile
 
     from orgplan.errors import OrgplanError
-    from orgplan.profile import load_profile
+    from orgplan.model.profile import load_profile
 
     folder = Path(tempfile.mkdtemp())
     bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from orgplan import load_profile, plan
 from orgplan.cli import cli
-from orgplan.outputs import write_outputs
+from orgplan.outputs.folder import write_outputs
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "output"

@@ -42,28 +42,28 @@ __all__ = [
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Plan": "model",
-    "Position": "model",
-    "Profile": "profile",
-    "load_profile": "profile",
-    "profile_from_dict": "profile",
-    "load_templates": "templates",
-    "plan": "planner",
-    "explain": "explanation",
-    "render_chart": "chart",
-    "draw_chart": "chart",
-    "export_excel": "excel",
-    "read_team": "team",
-    "compare": "gap",
-    "roadmap": "growth",
-    "plan_many": "batch",
-    "read_companies": "companies",
-    "plan_portfolio": "portfolio",
-    "job_descriptions": "jobs",
-    "write_jobs": "jobs",
+    "Plan": "model.plan",
+    "Position": "model.plan",
+    "Profile": "model.profile",
+    "load_profile": "model.profile",
+    "profile_from_dict": "model.profile",
+    "load_templates": "knowledge.templates",
+    "plan": "planning.planner",
+    "explain": "planning.explanation",
+    "render_chart": "outputs.charts.org_chart",
+    "draw_chart": "outputs.charts.org_chart",
+    "export_excel": "outputs.workbook.staffing",
+    "read_team": "reading.team",
+    "compare": "planning.gap",
+    "roadmap": "planning.growth",
+    "plan_many": "portfolio.batch",
+    "read_companies": "reading.companies",
+    "plan_portfolio": "portfolio.portfolio",
+    "job_descriptions": "outputs.jobs",
+    "write_jobs": "outputs.jobs",
 }
 
-from .errors import OptionError, OrgplanError, PlanError, ProfileError, RuleError, TeamFileError, TemplateError  # noqa: E402
+from orgplan.errors import OptionError, OrgplanError, PlanError, ProfileError, RuleError, TeamFileError, TemplateError  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:

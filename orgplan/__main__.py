@@ -1,5 +1,5 @@
 """Run orgplan as ``python -m orgplan``."""
 
-from .console import main
+from orgplan.console import main
 
 main()

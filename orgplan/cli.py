@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .errors import OrgplanError, OutputError
+from orgplan.errors import OrgplanError, OutputError
 
 RULES_OPTION = click.option(
     "--rules", "rules", type=click.Path(), help="Use this rule pack instead of the bundled templates/rules.yaml."
@@ -30,7 +30,7 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except OSError as exc:
-            from .files import reason
+            from orgplan.core.files import reason
 
             if exc.errno == errno.EPIPE:  # the reader of our output went away (orgplan plan | head)
                 raise
@@ -56,8 +56,8 @@ SET_OPTION = click.option(
 
 def _profile(path: str | None, rules: str | None, sets: tuple[str, ...] = ()) -> Any:
     """Load the profile (default: the bundled starter) with any --set overrides applied."""
-    from .profile import apply_overrides, load_profile
-    from .templates import load_templates, templates_dir
+    from orgplan.knowledge.templates import load_templates, templates_dir
+    from orgplan.model.profile import apply_overrides, load_profile
 
     templates = load_templates(rules=rules)
     source = path if path is not None else str(templates_dir() / "starter-profile.yaml")
@@ -84,9 +84,9 @@ def plan_command(profile: str | None, out: str | None, as_json: bool, sets: tupl
 
     Without PROFILE, plans the bundled starter company.
     """
-    from .outputs import write_outputs
-    from .planner import plan
-    from .report import plan_table
+    from orgplan.outputs.folder import write_outputs
+    from orgplan.outputs.report import plan_table
+    from orgplan.planning.planner import plan
 
     prof, templates = _profile(profile, rules, sets)
     result = plan(prof, templates=templates)
@@ -120,8 +120,8 @@ def validate_command(profile: str, rules: str | None) -> None:
 @_friendly
 def explain_command(profile: str, rules: str | None) -> None:
     """Show every rule for PROFILE: whether it fired, and why."""
-    from .explanation import explain
-    from .report import explain_text
+    from orgplan.outputs.report import explain_text
+    from orgplan.planning.explanation import explain
 
     prof, templates = _profile(profile, rules)
     click.echo(explain_text(explain(prof, templates=templates)))
@@ -132,9 +132,9 @@ def explain_command(profile: str, rules: str | None) -> None:
 @_friendly
 def rules_command(rules: str | None) -> None:
     """List the rule pack, validated, and check every rule's examples."""
-    from .explanation import check_rule_examples
-    from .report import rules_text
-    from .templates import load_templates
+    from orgplan.knowledge.templates import load_templates
+    from orgplan.outputs.report import rules_text
+    from orgplan.planning.explanation import check_rule_examples
 
     templates = load_templates(rules=rules)
     pack = templates.rules
@@ -198,8 +198,8 @@ def chart_command(
     rules: str | None,
 ) -> None:
     """Draw the recommended org chart for PROFILE as PNG, SVG or PDF."""
-    from .chart import render_chart
-    from .planner import plan
+    from orgplan.outputs.charts.org_chart import render_chart
+    from orgplan.planning.planner import plan
 
     prof, templates = _profile(profile, rules, sets)
     result = plan(prof, templates=templates)
@@ -225,8 +225,8 @@ def chart_command(
 @_friendly
 def export_command(profile: str, output: str, no_chart: bool, sets: tuple[str, ...], rules: str | None) -> None:
     """Write the staffing plan for PROFILE as an Excel workbook finance can edit."""
-    from .excel import export_excel
-    from .planner import plan
+    from orgplan.outputs.workbook.staffing import export_excel
+    from orgplan.planning.planner import plan
 
     prof, templates = _profile(profile, rules, sets)
     click.echo(f"wrote {export_excel(plan(prof, templates=templates), output, chart=not no_chart)}")
@@ -243,9 +243,9 @@ def import_command(team: str, as_json: bool, rules: str | None) -> None:
     TEAM needs the columns ID, Title and Reports to (ID); Role, FTE and Base
     salary are optional. A workbook written by orgplan reads back as it was.
     """
-    from .report import team_table
-    from .team import read_team
-    from .templates import load_templates
+    from orgplan.knowledge.templates import load_templates
+    from orgplan.outputs.report import team_table
+    from orgplan.reading.team import read_team
 
     result = read_team(team, templates=load_templates(rules=rules))
     click.echo(result.json if as_json else team_table(result, team), nl=not as_json)
@@ -271,9 +271,9 @@ def roadmap_command(
     profile: str, to: int | None, steps: int, out: str | None, sets: tuple[str, ...], rules: str | None
 ) -> None:
     """Show how PROFILE's HR team should grow: where each seat first appears, and the totals by size."""
-    from .growth import roadmap, roadmap_sizes
-    from .outputs import write_roadmap_outputs
-    from .report import roadmap_text
+    from orgplan.outputs.folder import write_roadmap_outputs
+    from orgplan.outputs.report import roadmap_text
+    from orgplan.planning.growth import roadmap, roadmap_sizes
 
     prof, templates = _profile(profile, rules, sets)
     sizes = roadmap_sizes(prof, to=to, steps=steps)
@@ -315,10 +315,10 @@ def compare_command(
     another profile (.yaml or .json), to put two scenarios side by side. --set changes
     PROFILE only. Each recommended seat is filled by a current seat or open, to be hired.
     """
-    from .gap import compare, load_current
-    from .outputs import write_gap_outputs
-    from .planner import plan
-    from .report import gap_text
+    from orgplan.outputs.folder import write_gap_outputs
+    from orgplan.outputs.report import gap_text
+    from orgplan.planning.gap import compare, load_current
+    from orgplan.planning.planner import plan
 
     prof, templates = _profile(profile, rules, sets)
     now, name = load_current(current, templates)
@@ -376,10 +376,10 @@ def batch_command(
     cannot be planned are listed on the Errors sheet and here; the others are planned all
     the same. Exit code 1 when any row failed, 2 when the file itself cannot be read.
     """
-    from .batch import open_executor
-    from .companies import read_companies
-    from .portfolio import plan_portfolio, portfolio_text, write_portfolio
-    from .templates import load_templates
+    from orgplan.knowledge.templates import load_templates
+    from orgplan.portfolio.batch import open_executor
+    from orgplan.portfolio.portfolio import plan_portfolio, portfolio_text, write_portfolio
+    from orgplan.reading.companies import read_companies
 
     templates = load_templates(rules=rules)
     read = read_companies(companies, templates=templates)
@@ -450,8 +450,9 @@ def sensitivity_command(
     Gives the P10, P50 and P90 of HR seats, FTE and cost, and for each role the share of
     draws whose plan has it: certain seats, and seats that depend on the assumptions.
     """
-    from .batch import open_executor
-    from .sensitivity import parse_vary, sensitivity, sensitivity_text, write_sensitivity
+    from orgplan.portfolio.batch import open_executor
+    from orgplan.portfolio.sensitivity import parse_vary, sensitivity
+    from orgplan.portfolio.sensitivity_report import sensitivity_text, write_sensitivity
 
     prof, templates = _profile(profile, rules, sets)
     parsed = [parse_vary(v, templates) for v in varies]
@@ -494,8 +495,8 @@ def jobs_command(profile: str, out: str, formats: str, sets: tuple[str, ...], ru
     qualifications by level, career next steps, the pay range of the plan's seats,
     seats and FTE, and why the plan has them.
     """
-    from .jobs import write_jobs
-    from .planner import plan
+    from orgplan.outputs.jobs import write_jobs
+    from orgplan.planning.planner import plan
 
     prof, templates = _profile(profile, rules, sets)
     for path in write_jobs(plan(prof, templates=templates), out, formats.split(",")):
@@ -526,13 +527,13 @@ def serve_command(host: str, port: int, open_browser: bool, rules: str | None) -
     """
     import socket
 
-    from .errors import OptionError
-    from .templates import load_templates
+    from orgplan.errors import OptionError
+    from orgplan.knowledge.templates import load_templates
 
     try:
         import uvicorn
 
-        from .web import create_app
+        from orgplan.web import create_app
     except ImportError as exc:  # pragma: no cover - installed with orgplan
         raise OptionError(
             f"the web page needs the {exc.name} package; reinstall orgplan with: python3 -m pip install -e ."

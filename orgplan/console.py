@@ -35,7 +35,7 @@ def main() -> None:
         sys.unraisablehook = _unraisable
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="backslashreplace")  # a name the terminal cannot show must not crash a run
-        from .cli import main as run
+        from orgplan.cli import main as run
 
         run()
     except Interrupted as stop:

@@ -18,7 +18,7 @@ import yaml
 from hypothesis import settings
 
 from orgplan import plan, profile_from_dict
-from orgplan.templates import load_templates, templates_dir
+from orgplan.knowledge.templates import load_templates, templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

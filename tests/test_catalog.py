@@ -8,10 +8,10 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from orgplan.catalog import OUTSIDE_HR
 from orgplan.cli import cli
 from orgplan.errors import TemplateError
-from orgplan.templates import load_templates, templates_dir
+from orgplan.knowledge.catalog import OUTSIDE_HR
+from orgplan.knowledge.templates import load_templates, templates_dir
 
 from .conftest import bundled_yaml, write, yaml_text
 
@@ -103,7 +103,7 @@ def test_a_catalog_missing_a_job_description_text_is_refused_naming_the_role(tmp
 
 def test_the_cli_refuses_a_broken_catalog_in_one_line_with_exit_2(tmp_path, monkeypatch):
     folder = broken(tmp_path, lambda d: d["roles"]["recruiter"].__setitem__("next_steps", ["hr_directr"]))
-    monkeypatch.setattr("orgplan.templates.templates_dir", lambda: folder)
+    monkeypatch.setattr("orgplan.knowledge.templates.templates_dir", lambda: folder)
     result = CliRunner().invoke(cli, ["jobs", "examples/keystone-manufacturing.yaml", "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert (

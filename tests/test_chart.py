@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from orgplan import OptionError, load_profile, plan
-from orgplan.chart import FAMILY_STYLE, SLIDE, chart_pages, draw_chart, measure, render_chart
-from orgplan.chart_layout import layout_chart
 from orgplan.cli import cli
+from orgplan.outputs.charts.layout import layout_chart
+from orgplan.outputs.charts.org_chart import FAMILY_STYLE, SLIDE, chart_pages, draw_chart, measure, render_chart
 
 from .conftest import EXAMPLES
 

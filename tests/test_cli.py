@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from orgplan.cli import cli
-from orgplan.templates import templates_dir
+from orgplan.knowledge.templates import templates_dir
 
 from .conftest import EXAMPLES, write
 

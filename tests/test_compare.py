@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from orgplan.cli import cli
-from orgplan.gap import compare, guess_role
-from orgplan.team import read_team
+from orgplan.planning.gap import compare, guess_role
+from orgplan.reading.team import read_team
 
 from .conftest import write
 
@@ -187,7 +187,7 @@ def test_bad_scenarios_and_team_files_exit_2(args, message):
 
 
 def test_the_gap_chart_draws_open_changed_and_kept_seats_apart_with_the_cost_difference(tmp_path, recommended):
-    from orgplan.chart import draw_chart
+    from orgplan.outputs.charts.org_chart import draw_chart
 
     current = team(tmp_path, SMALL_TEAM)
     gap = compare(current, recommended)

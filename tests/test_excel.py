@@ -17,11 +17,11 @@ from click.testing import CliRunner
 
 from orgplan import compare, read_team
 from orgplan.cli import cli
-from orgplan.columns import POSITION_COLUMNS, letter
 from orgplan.errors import OptionError, OutputError
-from orgplan.excel import SHEETS, export_excel
-from orgplan.hiring import hiring_plan
-from orgplan.sheets import HEADER_FILL, LINE_POINTS, text_width
+from orgplan.outputs.workbook.sheets import HEADER_FILL, LINE_POINTS, text_width
+from orgplan.outputs.workbook.staffing import SHEETS, export_excel
+from orgplan.planning.hiring import hiring_plan
+from orgplan.reading.columns import POSITION_COLUMNS, letter
 
 from .conftest import ROOT
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orgplan.errors import RuleError
-from orgplan.expressions import BOOLEAN, MAX_DEPTH, NUMBER, TEXT, TEXT_SET, Expression
+from orgplan.knowledge.expressions.language import BOOLEAN, MAX_DEPTH, NUMBER, TEXT, TEXT_SET, Expression
 
 from .conftest import examples
 

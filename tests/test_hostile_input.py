@@ -37,10 +37,10 @@ from hypothesis import strategies as st
 
 from orgplan import OrgplanError, ProfileError, TeamFileError, profile_from_dict
 from orgplan.cli import cli
-from orgplan.files import load_yaml_text
-from orgplan.limits import all_limits, limit
-from orgplan.team import read_team
-from orgplan.templates import load_templates, templates_dir
+from orgplan.core.files import load_yaml_text
+from orgplan.core.limits import all_limits, limit
+from orgplan.knowledge.templates import load_templates, templates_dir
+from orgplan.reading.team import read_team
 
 from .conftest import ROOT, bundled_yaml, examples, write, yaml_text
 
@@ -315,7 +315,7 @@ def test_hostile_profiles_are_refused_in_one_line(case, tmp_path, out):
 @pytest.mark.parametrize("parser", ["C parser", "pure Python"])
 def test_deep_nesting_is_refused_in_orgplans_words_whatever_the_yaml_library_says(parser, monkeypatch):
     """libyaml 0.2.6 refuses deep nesting itself, in its own words, before orgplan's check can."""
-    import orgplan.files as files
+    import orgplan.core.files as files
 
     class StrictParser:
         """A C parser that stops any document nested deeper than 3 levels with a message of its own."""

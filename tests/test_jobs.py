@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 from orgplan import job_descriptions, write_jobs
 from orgplan.cli import cli
-from orgplan.excel import export_excel
-from orgplan.jobs import markdown
-from orgplan.report import money
+from orgplan.core.words import money
+from orgplan.outputs.jobs import markdown
+from orgplan.outputs.workbook.staffing import export_excel
 
 from .conftest import ROOT, write
 
@@ -269,7 +269,7 @@ def test_a_jobs_folder_holding_someone_elses_file_is_not_replaced(lumen, tmp_pat
 
 
 def test_plan_outputs_written_later_keep_the_job_descriptions(lumen, tmp_path):
-    from orgplan.outputs import write_outputs
+    from orgplan.outputs.folder import write_outputs
 
     write_jobs(lumen, tmp_path / "out", ["md"])
     before = sorted(p.name for p in (tmp_path / "out" / "jobs").iterdir())
@@ -300,7 +300,8 @@ def test_a_folder_that_cannot_be_written_leaves_the_earlier_descriptions_as_they
 
 def test_descriptions_in_markdown_load_no_word_or_chart_library():
     code = (
-        "import sys; from orgplan import plan, profile_from_dict, job_descriptions; from orgplan.jobs import markdown\n"
+        "import sys; from orgplan import plan, profile_from_dict, job_descriptions\n"
+        "from orgplan.outputs.jobs import markdown\n"
         "p = plan(profile_from_dict({'employees': 900}))\n"
         "[markdown(j) for j in job_descriptions(p)]\n"
         "print(sorted(m for m in ('docx', 'matplotlib', 'pandas', 'openpyxl', 'xlsxwriter') if m in sys.modules))"

@@ -87,7 +87,7 @@ def test_output_files_honour_the_umask(tmp_path):
     import os
     import stat
 
-    from orgplan.outputs import write_outputs
+    from orgplan.outputs.folder import write_outputs
 
     p = plan(load_profile(next(e for e in EXAMPLES if e.stem == "tiny-studio")))
     for mask, mode in ((0o022, 0o644), (0o077, 0o600)):

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from orgplan import plan, plan_many, plan_portfolio, profile_from_dict, read_companies
-from orgplan.batch import company_folders, open_executor
 from orgplan.cli import cli
 from orgplan.errors import OptionError, ProfileError
-from orgplan.portfolio import write_portfolio
+from orgplan.portfolio.batch import company_folders, open_executor
+from orgplan.portfolio.portfolio import write_portfolio
 
 from .conftest import write
 
@@ -290,8 +290,8 @@ def test_dask_missing_says_how_to_get_it(tmp_path, monkeypatch, companies_csv):
 def test_help_loads_neither_dask_nor_the_batch_engine():
     code = (
         "import sys; from orgplan.cli import cli\n"
-        "print(sorted(m for m in ('dask', 'distributed', 'orgplan.batch', 'orgplan.portfolio', "
-        "'orgplan.sensitivity', 'concurrent.futures.process') if m in sys.modules))"
+        "print(sorted(m for m in ('dask', 'distributed', 'orgplan.portfolio.batch', 'orgplan.portfolio.portfolio', "
+        "'orgplan.portfolio.sensitivity', 'concurrent.futures.process') if m in sys.modules))"
     )
     assert (
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
@@ -322,7 +322,7 @@ def test_a_printed_title_starting_with_a_number_keeps_its_size(companies_csv, tm
 
 
 def test_workers_plan_with_the_rule_pack_given(tmp_path, templates):
-    from orgplan.templates import load_templates, templates_dir
+    from orgplan.knowledge.templates import load_templates, templates_dir
 
     text = (templates_dir() / "rules.yaml").read_text(encoding="utf-8")
     extra = text.replace(

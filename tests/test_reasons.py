@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orgplan.errors import RuleError
-from orgplan.expressions import BOOLEAN, NUMBER, TEXT, TEXT_SET
-from orgplan.reasons import MAX_PRECISION, MAX_WIDTH, ReasonTemplate
+from orgplan.knowledge.expressions.language import BOOLEAN, NUMBER, TEXT, TEXT_SET
+from orgplan.knowledge.reasons import MAX_PRECISION, MAX_WIDTH, ReasonTemplate
 
 from .conftest import examples
 

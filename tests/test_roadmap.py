@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from orgplan import plan, profile_from_dict
 from orgplan.cli import cli
-from orgplan.growth import default_sizes, default_target, roadmap
+from orgplan.planning.growth import default_sizes, default_target, roadmap
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +146,7 @@ def test_cli_roadmap_refuses_bad_options(args, message):
 
 
 def test_roadmap_chart_has_an_fte_panel_over_a_cost_panel_with_labels_apart(sweep):
-    from orgplan.roadmap_chart import draw_roadmap
+    from orgplan.outputs.charts.roadmap import draw_roadmap
 
     fte = draw_roadmap(sweep)
     fig = fte.figure
@@ -180,7 +180,7 @@ def test_roadmap_picture_wastes_no_band_of_the_slide(sweep, tmp_path):
     import numpy as np
     from PIL import Image
 
-    from orgplan.roadmap_chart import render_roadmap
+    from orgplan.outputs.charts.roadmap import render_roadmap
 
     with Image.open(render_roadmap(sweep, tmp_path / "r.png", dpi=60)) as img:
         ink = np.asarray(img.convert("L")) < 245

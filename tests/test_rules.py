@@ -7,8 +7,8 @@ import shutil
 import pytest
 
 from orgplan import RuleError, plan, profile_from_dict
-from orgplan.explanation import check_rule_examples
-from orgplan.templates import load_templates, templates_dir
+from orgplan.knowledge.templates import load_templates, templates_dir
+from orgplan.planning.explanation import check_rule_examples
 
 from .conftest import bundled_yaml, write, yaml_text
 
@@ -117,7 +117,7 @@ def test_more_seats_than_employees_is_refused_naming_the_rule(tmp_path):
 
 
 def test_seats_above_the_declared_cap_are_refused(monkeypatch, tmp_path):
-    from orgplan import limits
+    from orgplan.core import limits
 
     folder = tmp_path / "templates"  # a folder of its own, so the templates are read afresh
     shutil.copytree(templates_dir(), folder)

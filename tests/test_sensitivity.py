@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from orgplan import plan, profile_from_dict
 from orgplan.cli import cli
 from orgplan.errors import OptionError
-from orgplan.sensitivity import draw_samples, parse_vary, sensitivity
-from orgplan.sensitivity_chart import draw_sensitivity
+from orgplan.portfolio.sensitivity import draw_samples, parse_vary, sensitivity
+from orgplan.portfolio.sensitivity_chart import draw_sensitivity
 
 from .conftest import write
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from orgplan import TeamFileError, plan, profile_from_dict
 from orgplan.cli import cli
-from orgplan.excel import export_excel
-from orgplan.team import read_team
+from orgplan.outputs.workbook.staffing import export_excel
+from orgplan.reading.team import read_team
 
 from .conftest import EXAMPLES, examples, write
 

@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 
 from orgplan import compare, read_team
-from orgplan.chart import draw_chart
-from orgplan.chart_layout import layout_chart
-from orgplan.excel import export_excel
+from orgplan.outputs.charts.layout import layout_chart
+from orgplan.outputs.charts.org_chart import draw_chart
+from orgplan.outputs.workbook.staffing import export_excel
 
 UNITS = [{"name": "Devices", "employees": 1500}, {"name": "Services", "employees": 900}]
 

@@ -539,7 +539,7 @@ def test_a_loopback_server_refuses_other_host_names():
 @pytest.fixture(scope="module")
 def listing_templates(tmp_path_factory):
     """The bundled templates with countries described as rows, as the profile will soon allow."""
-    from orgplan.templates import load_templates, templates_dir
+    from orgplan.knowledge.templates import load_templates, templates_dir
 
     folder = tmp_path_factory.mktemp("templates")
     for f in templates_dir().glob("*.yaml"):
@@ -610,7 +610,7 @@ def test_countries_and_units_take_a_number_or_named_rows(client):
 def test_new_summary_keys_and_seat_fields_show_when_the_planner_adds_them(monkeypatch):
     """The planner is gaining a benchmark status with reasons, an operating model and seat
     units; the page shows them as they land."""
-    from orgplan.model import Plan
+    from orgplan.model.plan import Plan
 
     original = Plan.to_dict
 

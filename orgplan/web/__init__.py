@@ -6,6 +6,6 @@ as the CLI does. Starlette, Jinja2 and uvicorn are imported only when this packa
 
 from __future__ import annotations
 
-from .app import create_app
+from orgplan.web.app import create_app
 
 __all__ = ["create_app"]

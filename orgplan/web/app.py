@@ -39,12 +39,21 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import compare_pages, downloads, job_pages, plan_page, profile_page, roadmap_pages, scenarios_page, work
-from .forms import Form
-from .problems import exception_handlers
-from .security import SecurityHeaders
-from .site import HERE, Site
-from .uploads import UPLOAD_LIMIT
+from orgplan.web import (
+    compare_pages,
+    downloads,
+    job_pages,
+    plan_page,
+    profile_page,
+    roadmap_pages,
+    scenarios_page,
+    work,
+)
+from orgplan.web.forms import Form
+from orgplan.web.problems import exception_handlers
+from orgplan.web.security import SecurityHeaders
+from orgplan.web.site import HERE, Site
+from orgplan.web.uploads import UPLOAD_LIMIT
 
 __all__ = ["create_app", "UPLOAD_LIMIT"]
 
@@ -63,7 +72,7 @@ def create_app(
     CLI passes the loopback names when it binds 127.0.0.1). ``warm`` loads the knowledge
     and the chart library in the background at start-up, so the first page is quick.
     """
-    from orgplan import load_templates
+    from orgplan.knowledge.templates import load_templates
 
     knowledge = load_templates(templates_dir, rules=rules)
     site = Site(knowledge)

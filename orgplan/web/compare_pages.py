@@ -16,15 +16,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from orgplan.errors import TeamFileError
-
-from . import work
-from .downloads import attachment
-from .forms import Form, query_string
-from .gap_tables import gap_table
-from .uploads import UPLOAD_LIMIT, safe_name, too_large, with_upload
+from orgplan.web import work
+from orgplan.web.downloads import attachment
+from orgplan.web.forms import Form, query_string
+from orgplan.web.gap_tables import gap_table
+from orgplan.web.uploads import UPLOAD_LIMIT, safe_name, too_large, with_upload
 
 if TYPE_CHECKING:
-    from .site import Site
+    from orgplan.web.site import Site
 
 __all__ = ["show", "post", "gap_file", "TEAM_TYPES"]
 
@@ -48,7 +47,7 @@ async def show(site: Site, request: Request) -> Response:
 
 def compare_view(site: Site, form: Form, held: tuple[str, bytes] | None, key: str) -> dict[str, Any] | None:
     """What ``compare.html`` shows: the plan, and with a team file the comparison and its chart."""
-    from orgplan.gap import compare
+    from orgplan.planning.gap import compare
 
     result = site.plan_for(form)
     if result is None:
@@ -113,7 +112,7 @@ async def _post(site: Site, request: Request, data: Any) -> Response:
 
 async def gap_file(site: Site, suffix: str, request: Request) -> Response:
     """``GET /compare.xlsx`` (the staffing plan with the comparison) or ``/gap-chart.svg|png``."""
-    from orgplan.gap import compare
+    from orgplan.planning.gap import compare
 
     form = site.read(request.query_params.multi_items(), skip=("team",))
     key = request.query_params.get("team", "")

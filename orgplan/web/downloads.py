@@ -18,13 +18,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import work
-from .forms import query_string
+from orgplan.web import work
+from orgplan.web.forms import query_string
 
 if TYPE_CHECKING:
-    from orgplan import Plan
-
-    from .site import Site
+    from orgplan.model.plan import Plan
+    from orgplan.web.site import Site
 
 __all__ = ["plan_json", "plan_file", "chart_file", "attachment"]
 

@@ -44,7 +44,7 @@ def label(key: Any) -> str:
 
 def money(amount: Any) -> str:
     """An amount as the report writes money; anything else as :func:`fmt` does."""
-    from orgplan.report import money as report_money
+    from orgplan.core.words import money as report_money
 
     return report_money(float(amount)) if isinstance(amount, (int, float)) else fmt(amount)
 

@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 if TYPE_CHECKING:
-    from orgplan import Profile
-    from orgplan.templates import Templates
+    from orgplan.knowledge.templates import Templates
+    from orgplan.model.profile import Profile
 
 __all__ = [
     "Choice",
@@ -328,7 +328,8 @@ def check(form: Form, templates: Templates, fields: Iterable[Field] | None = Non
     Each given key is checked alone beside a valid headcount, so a leader sees every
     problem at once rather than one per submit. Errors are also stored on ``form.errors``.
     """
-    from orgplan import ProfileError, profile_from_dict
+    from orgplan.errors import ProfileError
+    from orgplan.model.profile import profile_from_dict
 
     by_key = {f.key: f for f in (fields if fields is not None else profile_fields(templates))}
     scratch = Form(form.values, form.rows)  # errors the page found before (an upload's) do not stop the profile

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .formatting import money
+from orgplan.web.formatting import money
 
 if TYPE_CHECKING:
-    from orgplan.templates import Templates
+    from orgplan.knowledge.templates import Templates
 
 __all__ = ["gap_table"]
 
@@ -39,7 +39,7 @@ _SHOW = {
 
 
 def gap_table(knowledge: Templates, gap: Any) -> dict[str, Any]:
-    """What ``_gap.html`` and the figures table show of ``gap`` (an :class:`orgplan.gap.Comparison`)."""
+    """What ``_gap.html`` and the figures table show of ``gap`` (an :class:`orgplan.planning.gap.Comparison`)."""
     sides = gap.summaries()
     plan = gap.plan
     rows = []

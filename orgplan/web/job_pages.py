@@ -11,21 +11,20 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import work
-from .downloads import attachment
-from .forms import Form, query_string
+from orgplan.web import work
+from orgplan.web.downloads import attachment
+from orgplan.web.forms import Form, query_string
 
 if TYPE_CHECKING:
-    from orgplan import Plan
-
-    from .site import Site
+    from orgplan.model.plan import Plan
+    from orgplan.web.site import Site
 
 __all__ = ["job"]
 
 
 async def job(site: Site, suffix: str, request: Request) -> Response:
     """The job description of the query's ``role``: the page (``suffix`` '') or the Word document ('.docx')."""
-    from orgplan.jobs import docx_bytes
+    from orgplan.outputs.jobs import docx_bytes
 
     form = site.read(request.query_params.multi_items(), skip=("role",))
     key = request.query_params.get("role", "")
@@ -45,7 +44,7 @@ async def job(site: Site, suffix: str, request: Request) -> Response:
 
 def _job(site: Site, form: Form, key: str) -> tuple[Plan, Any] | None:
     """The plan and the job description of its role ``key`` (None when the plan has no such role)."""
-    from orgplan.jobs import job_descriptions
+    from orgplan.outputs.jobs import job_descriptions
 
     result = site.plan_for(form)
     if result is None:
@@ -54,7 +53,7 @@ def _job(site: Site, form: Form, key: str) -> tuple[Plan, Any] | None:
 
 
 def _no_such_role(site: Site, request: Request, form: Form, result: Plan, key: str) -> Response:
-    from orgplan.jobs import job_descriptions
+    from orgplan.outputs.jobs import job_descriptions
 
     roles = ", ".join(f"{jd.title} ({jd.role})" for jd in job_descriptions(result))
     message = f"The plan for {result.profile.company} has no role {key!r}" if key else "Name a role with role=KEY"

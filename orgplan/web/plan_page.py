@@ -18,14 +18,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import work
-from .forms import Form, query_string
-from .plan_tables import inputs, seat_rows, summary
+from orgplan.web import work
+from orgplan.web.forms import Form, query_string
+from orgplan.web.plan_tables import inputs, seat_rows, summary
 
 if TYPE_CHECKING:
-    from orgplan import Plan
-
-    from .site import Site
+    from orgplan.model.plan import Plan
+    from orgplan.web.site import Site
 
 __all__ = ["show", "plan_view", "chart_params"]
 

@@ -20,15 +20,13 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from orgplan.catalog import OUTSIDE_HR
-
-from .formatting import fmt, label
+from orgplan.knowledge.catalog import OUTSIDE_HR
+from orgplan.web.formatting import fmt, label
 
 if TYPE_CHECKING:
-    from orgplan import Plan
-    from orgplan.templates import Templates
-
-    from .forms import Field
+    from orgplan.knowledge.templates import Templates
+    from orgplan.model.plan import Plan
+    from orgplan.web.forms import Field
 
 __all__ = ["summary", "seat_rows", "inputs"]
 

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from orgplan.errors import OrgplanError
 
 if TYPE_CHECKING:
-    from .site import Site
+    from orgplan.web.site import Site
 
 __all__ = ["exception_handlers"]
 

@@ -15,12 +15,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from orgplan.errors import ProfileError
-
-from .forms import Form, check, form_from_data, query_string
-from .uploads import UPLOAD_LIMIT, safe_name, too_large, with_upload
+from orgplan.web.forms import Form, check, form_from_data, query_string
+from orgplan.web.uploads import UPLOAD_LIMIT, safe_name, too_large, with_upload
 
 if TYPE_CHECKING:
-    from .site import Site
+    from orgplan.web.site import Site
 
 __all__ = ["home", "upload", "read_profile_file", "PROFILE_TYPES"]
 
@@ -77,7 +76,7 @@ def read_profile_file(name: str, content: bytes) -> Any:
     """
     import tempfile
 
-    from orgplan.files import read_data_file
+    from orgplan.core.files import read_data_file
 
     safe = safe_name(name)
     suffix = Path(safe).suffix.lower()

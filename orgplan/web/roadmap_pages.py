@@ -13,15 +13,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import work
-from .downloads import attachment
-from .forms import Form, check, query_string
+from orgplan.web import work
+from orgplan.web.downloads import attachment
+from orgplan.web.forms import Form, check, query_string
 
 if TYPE_CHECKING:
-    from orgplan.growth import Roadmap
-    from orgplan.profile import Profile
-
-    from .site import Site
+    from orgplan.model.profile import Profile
+    from orgplan.planning.growth import Roadmap
+    from orgplan.web.site import Site
 
 __all__ = ["show", "roadmap_file", "target"]
 
@@ -30,7 +29,7 @@ _EVENTS = {"today": "There at the start", "first": "First seat", "again": "Back 
 
 def target(site: Site, form: Form, request: Request) -> tuple[Any, int | None]:
     """The plan's profile and the target size; the target's error goes on ``form.errors['to']``."""
-    from orgplan.growth import default_target
+    from orgplan.planning.growth import default_target
 
     checked = check(form, site.knowledge, site.fields)
     if checked.profile is None:
@@ -63,7 +62,7 @@ def target(site: Site, form: Form, request: Request) -> tuple[Any, int | None]:
 
 
 def _roadmap(site: Site, profile: Profile, size: int) -> Roadmap:
-    from orgplan.growth import default_sizes, roadmap
+    from orgplan.planning.growth import default_sizes, roadmap
 
     return roadmap(profile, default_sizes(profile.employees, size), templates=site.knowledge)
 

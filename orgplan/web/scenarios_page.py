@@ -13,14 +13,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .formatting import money
-from .forms import GENERAL, Form, check, query_string
-from .gap_tables import gap_table
+from orgplan.web.formatting import money
+from orgplan.web.forms import GENERAL, Form, check, query_string
+from orgplan.web.gap_tables import gap_table
 
 if TYPE_CHECKING:
-    from orgplan import Plan
-
-    from .site import Site
+    from orgplan.model.plan import Plan
+    from orgplan.web.site import Site
 
 __all__ = ["show", "scenarios_view"]
 
@@ -49,8 +48,8 @@ async def show(site: Site, request: Request) -> Response:
 
 def scenarios_view(site: Site, base: Form, sides: dict[str, Form]) -> dict[str, Any] | None:
     """What ``scenarios.html`` shows, or None when the base profile has errors (on ``base.errors``)."""
-    from orgplan.gap import compare
-    from orgplan.growth import default_target
+    from orgplan.planning.gap import compare
+    from orgplan.planning.growth import default_target
 
     checked = check(base, site.knowledge, site.fields)
     if checked.profile is None:

@@ -26,13 +26,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from . import work
-from .formatting import FILTERS
-from .forms import GENERAL, Field, Form, check, profile_fields, query_string, read_form, sections
+from orgplan.web import work
+from orgplan.web.formatting import FILTERS
+from orgplan.web.forms import GENERAL, Field, Form, check, profile_fields, query_string, read_form, sections
 
 if TYPE_CHECKING:
-    from orgplan import Plan
-    from orgplan.templates import Templates
+    from orgplan.knowledge.templates import Templates
+    from orgplan.model.plan import Plan
 
 __all__ = ["Site", "HERE"]
 
@@ -71,7 +71,7 @@ class Site:
 
     def plan_for(self, form: Form) -> Plan | None:
         """The plan the form describes (cached by its profile), or None with ``form.errors`` filled."""
-        from orgplan import plan
+        from orgplan.planning.planner import plan
 
         checked = check(form, self.knowledge, self.fields)
         if checked.profile is None:

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive
 
 if TYPE_CHECKING:
-    from .site import Site
+    from orgplan.web.site import Site
 
 __all__ = ["UPLOAD_LIMIT", "TooLarge", "with_upload", "too_large", "safe_name"]
 

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from orgplan import Plan
-    from orgplan.gap import Comparison
-    from orgplan.growth import Roadmap
-    from orgplan.team import Team
-    from orgplan.templates import Templates
+    from orgplan.knowledge.templates import Templates
+    from orgplan.model.plan import Plan
+    from orgplan.planning.gap import Comparison
+    from orgplan.planning.growth import Roadmap
+    from orgplan.reading.team import Team
 
 __all__ = [
     "DRAW_LOCK",
@@ -82,7 +82,7 @@ class ChartRequest:
     expand: bool = False
 
     def options(self) -> dict[str, Any]:
-        """The options as :func:`orgplan.chart.render_chart` takes them."""
+        """The options as :func:`orgplan.outputs.charts.org_chart.render_chart` takes them."""
         out: dict[str, Any] = {"direction": self.direction, "detail": self.detail}
         if self.levels is not None:
             out["levels"] = self.levels
@@ -202,7 +202,7 @@ def branches(plan: Plan, root: str | None = None, most: int = 24) -> list[tuple[
 
 def chart_bytes(plan: Plan, suffix: str, request: ChartRequest, **extra: Any) -> bytes:
     """The org chart as .svg, .png or .pdf bytes (``extra``: more render options, e.g. ``marks``)."""
-    from orgplan.chart import render_chart
+    from orgplan.outputs.charts.org_chart import render_chart
 
     with tempfile.TemporaryDirectory(prefix="orgplan-web-") as tmp:
         path = Path(tmp) / f"chart{suffix}"
@@ -251,7 +251,7 @@ def jobs_zip_bytes(plan: Plan) -> bytes:
     import io
     import zipfile
 
-    from orgplan.jobs import job_files
+    from orgplan.outputs.jobs import job_files
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -269,13 +269,13 @@ def workbook_bytes(plan: Plan, comparison: Comparison | None = None, marks: Mapp
     large plans. The chart is drawn first, under the drawing lock; the workbook after it.
     """
     from orgplan.errors import OptionError
-    from orgplan.excel import export_excel
+    from orgplan.outputs.workbook.staffing import export_excel
 
     with tempfile.TemporaryDirectory(prefix="orgplan-web-") as tmp:
         png = Path(tmp) / "chart.png"
         folded, _ = fit_chart(plan, ChartRequest(), FULL_CHART_SEATS, FULL_CHART_WIDEST)
         extra = {"marks": dict(marks)} if marks else {}
-        from orgplan.chart import render_chart
+        from orgplan.outputs.charts.org_chart import render_chart
 
         with DRAW_LOCK:
             try:
@@ -289,7 +289,7 @@ def workbook_bytes(plan: Plan, comparison: Comparison | None = None, marks: Mapp
 
 def roadmap_chart_bytes(r: Roadmap, suffix: str) -> bytes:
     """The roadmap chart as .svg, .png or .pdf bytes."""
-    from orgplan.roadmap_chart import render_roadmap
+    from orgplan.outputs.charts.roadmap import render_roadmap
 
     with tempfile.TemporaryDirectory(prefix="orgplan-web-") as tmp:
         path = Path(tmp) / f"roadmap{suffix}"
@@ -300,8 +300,8 @@ def roadmap_chart_bytes(r: Roadmap, suffix: str) -> bytes:
 
 def roadmap_workbook_bytes(r: Roadmap) -> bytes:
     """``roadmap.xlsx``: the sizes with their totals, and the milestones."""
-    from orgplan.outputs import roadmap_tables
-    from orgplan.tables import write_tables
+    from orgplan.outputs.folder import roadmap_tables
+    from orgplan.outputs.workbook.tables import write_tables
 
     with tempfile.TemporaryDirectory(prefix="orgplan-web-") as tmp:
         path = Path(tmp) / "roadmap.xlsx"
@@ -347,10 +347,10 @@ class TeamStore:
 
 
 def read_uploaded_team(name: str, data: bytes, templates: Templates) -> Team:
-    """Read an uploaded team file with :func:`orgplan.team.read_team`; errors name the
+    """Read an uploaded team file with :func:`orgplan.reading.team.read_team`; errors name the
     upload, not the temporary file."""
     from orgplan.errors import TeamFileError
-    from orgplan.team import read_team
+    from orgplan.reading.team import read_team
 
     suffix = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="orgplan-web-") as tmp:

@@ -1,0 +1,1 @@
+"""The editable knowledge in ``templates/``: role catalog, rule pack, benchmarks, reasons, expressions."""

@@ -1,0 +1,490 @@
+"""The rule pack: declarative rules, one per decision, read from templates/rules.yaml.
+
+A rule says when it applies (a condition), what it does to the plan (add seats of a
+role that take some work off the workload ledger, or promote seats already planned), why
+(a reason a business leader can read), and where the reasoning comes from. Conditions and
+counts are safe expressions. The pack also declares how HR is organised (the operating
+models, the first whose condition holds) and how team leads keep spans within the limit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from orgplan.core.validation import (
+    check_keys,
+    expect_choice,
+    expect_list,
+    expect_mapping,
+    expect_records,
+    expect_text,
+    suggest,
+)
+from orgplan.errors import RuleError
+from orgplan.knowledge.catalog import Role
+from orgplan.knowledge.expressions.language import BOOLEAN, NUMBER, TEXT, Expression
+from orgplan.knowledge.reasons import ReasonTemplate
+
+__all__ = [
+    "STAGES",
+    "SCOPES",
+    "POOLS",
+    "SeatCount",
+    "SeatAction",
+    "Rule",
+    "OperatingModel",
+    "TeamLead",
+    "SpanPolicy",
+    "Note",
+    "RulePack",
+    "parse_rules",
+    "planning_names",
+]
+
+STAGES = ("specialist", "head", "generalist", "lead")
+SCOPES = ("company", "country", "unit", "region")
+POOLS = ("pool", "pool_advisory", "pool_service")  # what `covers` may name besides a function
+MAX_SEATS_PER_RULE = 100_000  # when the caller gives none (templates pass limits.yaml rules.seats_per_rule)
+SPAN_NAMES = {"manager": TEXT, "count": NUMBER, "max_span": NUMBER}  # what the span policy's reason can show
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_RULE_KEYS = ("id", "description", "stage", "scope", "when", "add", "promote", "reason", "source", "examples")
+
+# Names each scope adds for its rules, with their types.
+SCOPE_NAMES: dict[str, dict[str, str]] = {
+    "company": {},
+    "country": {
+        "country": TEXT,
+        "country_employees": NUMBER,
+        "country_share": NUMBER,
+        "country_pay_index": NUMBER,
+        "country_sites": NUMBER,
+        "country_unionized_share": NUMBER,
+        "headquarters": BOOLEAN,
+        "country_pool": NUMBER,
+        "country_seats": NUMBER,
+    },
+    "unit": {
+        "unit": TEXT,
+        "unit_employees": NUMBER,
+        "unit_share": NUMBER,
+        "unit_pool": NUMBER,
+        "unit_pool_advisory": NUMBER,
+        "unit_advisory_work": NUMBER,
+        "unit_seats": NUMBER,
+    },
+    "region": {
+        "region": TEXT,
+        "region_countries": NUMBER,
+        "region_country_managers": NUMBER,
+        "region_employees": NUMBER,
+    },
+}
+
+
+def planning_names(
+    base: dict[str, str], functions: tuple[str, ...], roles: dict[str, Role]
+) -> dict[str, dict[str, str]]:
+    """The names a rule of each stage can use (before its scope's own names), with their types.
+
+    ``base`` holds the profile, the constants and the derived figures.
+    """
+    work = {f"demand_{f}": NUMBER for f in functions} | {f"specialist_work_{f}": NUMBER for f in functions}
+    specialist = dict(base) | work | {"hr_demand": NUMBER, "advisory_work": NUMBER, "model": TEXT}
+    seats = {f"seats_{k}": NUMBER for k, r in roles.items() if r.is_hr}
+    pools = {"pool": NUMBER, "pool_advisory": NUMBER, "pool_service": NUMBER, "pool_expertise": NUMBER}
+    head = specialist | seats | pools | {"specialist_seats": NUMBER, "hr_seats": NUMBER, "home_share": NUMBER}
+    generalist = head | {"head_level": NUMBER, "head_hands_on": NUMBER}
+    lead = generalist | {"staff_seats": NUMBER, "unaligned_generalists": NUMBER}
+    return {
+        "models": dict(base) | work | {"hr_demand": NUMBER, "advisory_work": NUMBER},
+        "specialist": specialist,
+        "head": head,
+        "generalist": generalist,
+        "lead": lead,
+    }
+
+
+@dataclass(frozen=True)
+class SeatCount:
+    """A rule's seat count: an expression whose value may not exceed the company's
+    employees, nor ``cap`` seats from one rule.
+
+    >>> count = Expression.compile("employees * 2", {"employees": NUMBER}, where="rule 'x', add.seats")
+    >>> seats = SeatCount(count, cap=100_000)
+    >>> seats.number({"employees": 40})
+    Traceback (most recent call last):
+    ...
+    orgplan.errors.RuleError: rule 'x', add.seats: 'employees * 2' gives 80 seats, more than the company's 40 employees
+    """
+
+    expression: Expression
+    cap: float = MAX_SEATS_PER_RULE
+
+    @property
+    def text(self) -> str:
+        return self.expression.text
+
+    @property
+    def names(self) -> frozenset[str]:
+        return self.expression.names
+
+    def number(self, values: Mapping[str, Any]) -> float:
+        """The count, or RuleError naming the rule when it is more than the company or the cap allows."""
+        count = self.expression.number(values)
+        employees = values.get("employees")
+        if count > self.cap:
+            limit = f"the limit of {self.cap:,.0f} seats from one rule (limit rules.seats_per_rule)"
+        elif isinstance(employees, (int, float)) and count > employees:
+            limit = f"the company's {employees:,.0f} employees"
+        else:
+            return count
+        e = self.expression
+        raise RuleError(f"{e.text!r} gives {count:,.0f} seats, more than {limit}", path=e.path, where=e.where)
+
+
+@dataclass(frozen=True)
+class SeatAction:
+    """What a rule does: ``add`` seats of ``role``, or ``promote`` seats from ``from_role`` to ``role``.
+
+    ``covers`` is the work the added seats take off the ledger: a function, or a pool.
+    """
+
+    kind: str
+    role: str
+    seats: SeatCount
+    fte: Expression | None = None
+    from_role: str | None = None
+    covers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One decision of the rule pack."""
+
+    id: str
+    description: str
+    stage: str
+    when: Expression
+    action: SeatAction
+    reason: ReasonTemplate
+    source: str
+    scope: str = "company"
+    fires_for: tuple[dict[str, Any], ...] = ()
+    quiet_for: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class OperatingModel:
+    """A way of organising HR, chosen when its condition holds."""
+
+    name: str
+    label: str
+    when: Expression
+    why: ReasonTemplate
+    source: str
+
+
+@dataclass(frozen=True)
+class TeamLead:
+    """The role that leads a team whose members are at ``above_level`` or below."""
+
+    above_level: int
+    role: str
+
+
+@dataclass(frozen=True)
+class SpanPolicy:
+    """How orgplan keeps every leader within the span limit."""
+
+    team_leads: tuple[TeamLead, ...]
+    reason: ReasonTemplate
+    source: str
+    kept: ReasonTemplate | None = None  # said when the head of HR must keep more reports than the limit
+    shared: ReasonTemplate | None = None  # said when a second seat like a leader takes part of its team
+    lifted: ReasonTemplate | None = None  # said by a seat that reports one level up, its manager being full
+    lowered: ReasonTemplate | None = None  # said by a head's report placed under a leader beside it
+    min_team: int = 3  # the fewest reports a new team lead takes
+
+    def lead_for(self, level: int) -> str | None:
+        """The team-lead role for members at ``level``, or None when no listed role is above it."""
+        return next((t.role for t in self.team_leads if level <= t.above_level), None)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A reason the structure step gives a seat, with its source (growth of a leader, a collapsed chain)."""
+
+    reason: ReasonTemplate
+    source: str
+
+
+@dataclass(frozen=True)
+class RulePack:
+    """All rules of a pack, in the order they run, the operating models and the structure policies."""
+
+    path: str
+    rules: tuple[Rule, ...]
+    span: SpanPolicy
+    models: tuple[OperatingModel, ...]
+    growth: Note
+    collapse: Note
+    served_remotely: Note
+
+    def stage(self, name: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.stage == name)
+
+    def model(self, name: str) -> OperatingModel:
+        return next(m for m in self.models if m.name == name)
+
+
+def parse_rules(
+    data: Any,
+    *,
+    path: object,
+    roles: dict[str, Role],
+    names: dict[str, dict[str, str]],
+    max_seats: float = MAX_SEATS_PER_RULE,
+) -> RulePack:
+    """Validate and compile a rule pack; every error names the file, the rule id and the field.
+
+    ``max_seats`` caps the seats one rule may add or promote.
+    """
+    data = expect_mapping(data, error=RuleError, path=path, where=None)
+    sections = ("operating_models", "span", "growth", "collapse", "served_remotely", "rules")
+    check_keys(data, sections, required=sections, error=RuleError, path=path)
+    models = _models(data["operating_models"], names["models"], path)
+    raw_rules = expect_list(data["rules"], error=RuleError, path=path, where="rules")
+    if not raw_rules:
+        raise RuleError("the pack has no rules", path=path, where="rules")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_rules, start=1):
+        raw = expect_mapping(raw, error=RuleError, path=path, where=f"rules[{index}]")
+        rule_id = raw.get("id")
+        if not isinstance(rule_id, str) or not _ID.match(rule_id):
+            raise RuleError(
+                f"expected an id of lower-case letters, digits and dashes, got {str(rule_id)[:40]!r}",
+                path=path,
+                where=f"rules[{index}].id",
+            )
+        where = f"rule '{rule_id}'"
+        if rule_id in seen:
+            raise RuleError("the id is used twice", path=path, where=where)
+        seen.add(rule_id)
+        check_keys(
+            raw,
+            _RULE_KEYS,
+            required=("id", "description", "stage", "when", "reason", "source"),
+            error=RuleError,
+            path=path,
+            where=where,
+        )
+        stage = expect_choice(raw["stage"], STAGES, what="stage", error=RuleError, path=path, where=f"{where}.stage")
+        scope = expect_choice(
+            raw.get("scope", "company"), SCOPES, what="scope", error=RuleError, path=path, where=f"{where}.scope"
+        )
+        if scope != "company" and stage in ("specialist", "head"):
+            raise RuleError(
+                f"a {stage} rule is weighed for the whole company; scope '{scope}' needs the generalist or lead stage",
+                path=path,
+                where=f"{where}.scope",
+            )
+        rule_names = names[stage] | SCOPE_NAMES[scope]
+        when = Expression.compile(raw["when"], rule_names, where=f"{where}, when", path=path, expect=BOOLEAN)
+        if ("add" in raw) == ("promote" in raw):
+            raise RuleError("needs exactly one of 'add' or 'promote'", path=path, where=where)
+        action = _action(raw, roles, rule_names, path, where, max_seats)
+        reason = ReasonTemplate.compile(
+            raw["reason"], rule_names | {"seats": NUMBER}, where=f"{where}.reason", path=path
+        )
+        examples = expect_mapping(raw.get("examples", {}), error=RuleError, path=path, where=f"{where}.examples")
+        check_keys(examples, ("fires", "quiet"), error=RuleError, path=path, where=f"{where}.examples")
+        fires = tuple(
+            expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.fires")
+            for x in expect_list(examples.get("fires", []), error=RuleError, path=path, where=f"{where}.examples.fires")
+        )
+        quiet = tuple(
+            expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.quiet")
+            for x in expect_list(examples.get("quiet", []), error=RuleError, path=path, where=f"{where}.examples.quiet")
+        )
+        rules.append(
+            Rule(
+                id=rule_id,
+                description=expect_text(raw["description"], error=RuleError, path=path, where=f"{where}.description"),
+                stage=stage,
+                when=when,
+                action=action,
+                reason=reason,
+                source=expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source"),
+                scope=scope,
+                fires_for=tuple(dict(x) for x in fires),
+                quiet_for=tuple(dict(x) for x in quiet),
+            )
+        )
+    rules.sort(key=lambda r: STAGES.index(r.stage))
+    growth = _note(data["growth"], {"title": TEXT, "level": NUMBER, "count": NUMBER, "top": NUMBER}, path, "growth")
+    collapse = _note(data["collapse"], {"title": TEXT}, path, "collapse")
+    remote = _note(
+        data["served_remotely"],
+        names["models"] | {"count": NUMBER, "countries": TEXT, "employees": NUMBER},
+        path,
+        "served_remotely",
+    )
+    return RulePack(
+        path=str(path),
+        rules=tuple(rules),
+        span=_span(data["span"], roles, path),
+        models=models,
+        growth=growth,
+        collapse=collapse,
+        served_remotely=remote,
+    )
+
+
+def _note(raw: Any, names: dict[str, str], path: object, where: str) -> Note:
+    raw = expect_mapping(raw, error=RuleError, path=path, where=where)
+    check_keys(raw, ("reason", "source"), required=("reason", "source"), error=RuleError, path=path, where=where)
+    reason = ReasonTemplate.compile(raw["reason"], names, where=f"{where}.reason", path=path)
+    return Note(reason, expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source"))
+
+
+def _action(
+    raw: Mapping[str, Any], roles: dict[str, Role], names: dict[str, str], path: object, where: str, max_seats: float
+) -> SeatAction:
+    kind = "add" if "add" in raw else "promote"
+    spec = expect_mapping(raw[kind], error=RuleError, path=path, where=f"{where}.{kind}")
+    if kind == "add":
+        check_keys(
+            spec,
+            ("role", "seats", "fte", "covers"),
+            required=("role", "seats"),
+            error=RuleError,
+            path=path,
+            where=f"{where}.add",
+        )
+    else:
+        check_keys(
+            spec,
+            ("from", "to", "seats"),
+            required=("from", "to", "seats"),
+            error=RuleError,
+            path=path,
+            where=f"{where}.promote",
+        )
+    role_field = "role" if kind == "add" else "to"
+    for field_name in (role_field,) + (("from",) if kind == "promote" else ()):
+        _role(spec[field_name], roles, path, f"{where}.{kind}.{field_name}")
+    seats = SeatCount(
+        Expression.compile(spec["seats"], names, where=f"{where}, {kind}.seats", path=path, expect=NUMBER),
+        cap=max_seats,
+    )
+    fte = (
+        Expression.compile(spec["fte"], names, where=f"{where}, add.fte", path=path, expect=NUMBER)
+        if "fte" in spec
+        else None
+    )
+    covers = _covers(spec.get("covers"), roles[spec[role_field]], names, path, f"{where}.add.covers")
+    return SeatAction(kind=kind, role=spec[role_field], seats=seats, fte=fte, from_role=spec.get("from"), covers=covers)
+
+
+def _covers(raw: Any, role: Role, names: dict[str, str], path: object, where: str) -> tuple[str, ...]:
+    """What the seats take off the ledger: a pool, a function or a list of functions (default: the role's functions)."""
+    if raw is None:
+        return role.functions
+    items = [raw] if isinstance(raw, str) else expect_list(raw, error=RuleError, path=path, where=where)
+    functions = [n[len("demand_") :] for n in names if n.startswith("demand_")]
+    for item in items:
+        if item not in POOLS and item not in functions:
+            choices = [*POOLS, *functions]
+            raise RuleError(
+                f"cannot cover {str(item)[:40]!r}{suggest(str(item), choices)}; expected a function or one "
+                f"of: {', '.join(POOLS)}",
+                path=path,
+                where=where,
+            )
+    if any(i in POOLS for i in items) and len(items) > 1:
+        raise RuleError("a pool is covered on its own, not together with functions", path=path, where=where)
+    return tuple(items)
+
+
+def _role(key: Any, roles: dict[str, Role], path: object, where: str) -> Role:
+    hr_roles = [k for k, r in roles.items() if r.is_hr]
+    if key not in hr_roles:
+        raise RuleError(
+            f"unknown role {str(key)[:40]!r}{suggest(str(key), hr_roles)}; see the role catalog", path=path, where=where
+        )
+    return roles[key]
+
+
+def _models(raw: Any, names: dict[str, str], path: object) -> tuple[OperatingModel, ...]:
+    out = []
+    keys = ("name", "label", "when", "why", "source")
+    for where, item in expect_records(raw, keys, error=RuleError, path=path, where="operating_models"):
+        name = expect_text(item["name"], error=RuleError, path=path, where=f"{where}.name")
+        out.append(
+            OperatingModel(
+                name=name,
+                label=expect_text(item["label"], error=RuleError, path=path, where=f"{where}.label"),
+                when=Expression.compile(item["when"], names, where=f"{where}.when", path=path, expect=BOOLEAN),
+                why=ReasonTemplate.compile(item["why"], names, where=f"{where}.why", path=path),
+                source=expect_text(item["source"], error=RuleError, path=path, where=f"{where}.source"),
+            )
+        )
+    if not out:
+        raise RuleError("no operating model is declared", path=path, where="operating_models")
+    return tuple(out)
+
+
+def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
+    raw = expect_mapping(raw, error=RuleError, path=path, where="span")
+    check_keys(
+        raw,
+        ("team_leads", "min_team", "reason", "kept", "shared", "lifted", "lowered", "source"),
+        required=("team_leads", "reason", "kept", "source"),
+        error=RuleError,
+        path=path,
+        where="span",
+    )
+    min_team = raw.get("min_team", 3)
+    if isinstance(min_team, bool) or not isinstance(min_team, int) or not 2 <= min_team <= 10:
+        raise RuleError(
+            f"expected a whole number from 2 to 10, got {str(min_team)[:40]}", path=path, where="span.min_team"
+        )
+    leads = []
+    for where, item in expect_records(
+        raw["team_leads"], ("above_level", "role"), error=RuleError, path=path, where="span.team_leads"
+    ):
+        role = _role(item["role"], roles, path, f"{where}.role")
+        level = item["above_level"]
+        if isinstance(level, bool) or not isinstance(level, int) or role.level <= level:
+            raise RuleError(
+                f"expected a level below the role's own level {role.level}, got {str(level)[:40]}",
+                path=path,
+                where=f"{where}.above_level",
+            )
+        leads.append(TeamLead(level, role.key))
+    return SpanPolicy(
+        team_leads=tuple(sorted(leads, key=lambda t: t.above_level)),
+        reason=ReasonTemplate.compile(raw["reason"], SPAN_NAMES, where="span.reason", path=path),
+        kept=ReasonTemplate.compile(raw["kept"], SPAN_NAMES, where="span.kept", path=path),
+        shared=(
+            ReasonTemplate.compile(raw["shared"], SPAN_NAMES, where="span.shared", path=path)
+            if "shared" in raw
+            else None
+        ),
+        lifted=(
+            ReasonTemplate.compile(raw["lifted"], SPAN_NAMES, where="span.lifted", path=path)
+            if "lifted" in raw
+            else None
+        ),
+        lowered=(
+            ReasonTemplate.compile(raw["lowered"], SPAN_NAMES, where="span.lowered", path=path)
+            if "lowered" in raw
+            else None
+        ),
+        source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),
+        min_team=min_team,
+    )

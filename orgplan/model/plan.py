@@ -1,0 +1,250 @@
+"""The result of planning: seats (positions), their reporting lines as a graph, and totals."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from orgplan.knowledge.catalog import OUTSIDE_HR
+from orgplan.model.profile import Profile
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+
+    from orgplan.knowledge.templates import Templates
+
+__all__ = ["Reason", "Position", "RuleResult", "SeatTree", "Plan"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a seat is there: the rule that put it there and its reason in plain words."""
+
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Position:
+    """One seat of the plan (or, outside HR, the executive HR reports to and business unit leaders)."""
+
+    id: str
+    title: str
+    role: str
+    family: str
+    level: int
+    reports_to: str | None
+    functions: tuple[str, ...]
+    fte: float
+    base_salary: float
+    annual_cost: float
+    rationale: tuple[Reason, ...] = ()
+    benefits_load: float = 1.0
+    unit: str | None = None  # the business unit the seat serves; None when central
+    country: str | None = None  # the country the seat serves; None when central
+    dotted_to: str | None = None  # a seat id this seat also answers to (a dotted line)
+
+    @property
+    def is_hr(self) -> bool:
+        """True for every HR seat; False for the executive HR reports to and business leaders."""
+        return self.family not in OUTSIDE_HR
+
+    @classmethod
+    def made(cls, **fields: Any) -> Position:
+        """A Position from every field by name, without the checks of ``__init__``.
+
+        The planner makes tens of thousands of seats for the largest companies; filling
+        the frozen instance's fields at once is several times faster than ``__init__``
+        setting them one by one. Every field must be given.
+        """
+        seat = object.__new__(cls)
+        seat.__dict__.update(fields)
+        return seat
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "role": self.role,
+            "family": self.family,
+            "level": self.level,
+            "reports_to": self.reports_to,
+            "functions": list(self.functions),
+            "fte": self.fte,
+            "base_salary": self.base_salary,
+            "benefits_load": self.benefits_load,
+            "annual_cost": self.annual_cost,
+            "unit": self.unit,
+            "country": self.country,
+            "dotted_to": self.dotted_to,
+            "rationale": [{"rule": r.rule, "reason": r.reason} for r in self.rationale],
+        }
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """What one rule did for this profile: fired or not, and why."""
+
+    rule: str
+    stage: str
+    fired: bool
+    seats: int
+    detail: str
+
+
+class SeatTree:
+    """What a plan and a team read from a file share: seats in a tree rooted at one seat.
+
+    Subclasses are frozen dataclasses with ``seats`` (root first) and ``graph``
+    (a networkx DiGraph, manager -> report).
+    """
+
+    seats: tuple[Position, ...]
+    graph: nx.DiGraph
+    templates: Templates
+
+    @property
+    def root(self) -> Position:
+        """The top seat: the executive HR reports to, when the tree has one."""
+        return next(p for p in self.seats if p.reports_to is None)
+
+    @property
+    def hr_seats(self) -> tuple[Position, ...]:
+        return tuple(p for p in self.seats if p.is_hr)
+
+    def seat(self, seat_id: str) -> Position:
+        """The seat with this id; KeyError when there is none."""
+        return self._by_id[seat_id]
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Position]:
+        return {p.id: p for p in self.seats}
+
+    def depths(self) -> dict[str, int]:
+        """Each seat's distance from the root (the root is 0); seats come managers first."""
+        depth = {self.root.id: 0}
+        for p in self.seats:
+            if p.reports_to is not None:
+                depth[p.id] = depth[p.reports_to] + 1
+        return depth
+
+    def structure(self) -> dict[str, Any]:
+        """Seats, FTE, cost, layers below the root, widest span and seats per family of the HR seats."""
+        figures = self._structure  # worked out once: the seats of a tree never change
+        return figures | {"seats_by_family": dict(figures["seats_by_family"])}
+
+    @functools.cached_property
+    def _structure(self) -> dict[str, Any]:
+        hr = self.hr_seats
+        depth = self.depths()
+        spans = Counter(p.reports_to for p in self.seats if p.reports_to is not None)
+        families = Counter(p.family for p in hr)
+        offset = 1 if self.root.is_hr else 0  # an HR head at the top is a layer itself
+        return {
+            "hr_headcount": len(hr),
+            "hr_fte": round(sum(p.fte for p in hr), 2),
+            "annual_cost": round(sum(p.annual_cost for p in hr)),
+            "layers": max((depth[p.id] + offset for p in hr), default=0),
+            "widest_span": max((spans[p.id] for p in hr), default=0),
+            "seats_by_family": {f: families.get(f, 0) for f in self.templates.hr_families},
+        }
+
+    @property
+    def positions(self) -> pd.DataFrame:
+        """The seats as a pandas DataFrame, one row per position (the executive included)."""
+        import pandas as pd
+
+        rows = []
+        for p in self.seats:
+            row = p.to_dict()
+            row["functions"] = ", ".join(p.functions)
+            row["rationale"] = " ".join(r.reason for r in p.rationale)
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("id")
+
+
+@dataclass(frozen=True)
+class Plan(SeatTree):
+    """A recommended HR organisation.
+
+    ``graph`` is a networkx DiGraph (manager -> report) rooted at the executive; every
+    other node is an HR seat with the :class:`Position` fields as attributes.
+    ``ledger`` holds each function's workload, the FTE that covers it, its seats and its
+    owner; ``operating_model`` the way HR is organised and why.
+    """
+
+    profile: Profile
+    seats: tuple[Position, ...]
+    templates: Templates = field(repr=False, compare=False)
+    rule_results: tuple[RuleResult, ...] = field(repr=False, default=())
+    values: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    benchmark_reasons: tuple[str, ...] = field(repr=False, default=())  # why a plan sits outside the published range
+    ledger: dict[str, dict[str, Any]] = field(repr=False, compare=False, default_factory=dict)
+    operating_model: dict[str, str] = field(repr=False, compare=False, default_factory=dict)
+
+    @functools.cached_property
+    def graph(self) -> nx.DiGraph:
+        """The reporting lines as a networkx DiGraph, manager -> report, built on first use."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for p in self.seats:
+            graph.add_node(p.id, **{k: v for k, v in p.__dict__.items() if k != "id"})
+            if p.reports_to is not None:
+                graph.add_edge(p.reports_to, p.id)
+        return graph
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """Totals: seats, FTE, HR per 100 employees, cost, layers, widest span, seats per family."""
+        structure = self.structure()
+        employees = self.profile.employees
+        summary: dict[str, Any] = {
+            "employees": employees,
+            "hr_headcount": structure["hr_headcount"],
+            "hr_fte": structure["hr_fte"],
+        }
+        summary["hr_per_100"] = round(structure["hr_fte"] / employees * 100, 3)
+        summary |= {k: structure[k] for k in ("annual_cost", "layers", "widest_span", "seats_by_family")}
+        band = self.templates.band_for(employees)
+        if band is not None:
+            ratio = summary["hr_per_100"]
+            status = "below" if ratio < band.low else "above" if ratio > band.high else "within"
+            summary["benchmark_hr_per_100"] = {
+                "low": band.low,
+                "high": band.high,
+                "source": band.source,
+                "status": status,
+                "reasons": list(self.benchmark_reasons) if status != "within" else [],
+            }
+        if self.operating_model:
+            summary["operating_model"] = dict(self.operating_model)
+        if self.ledger:
+            summary["functions"] = {f: dict(row) for f, row in self.ledger.items()}
+        return summary
+
+    def figures(self) -> dict[str, float]:
+        """The figures worked out for this company that the rules compared: derived ones and workloads.
+
+        Exactly the values the rules saw, so what ``explain`` prints is what was compared.
+        """
+        t = self.templates
+        names = [f.name for f in t.derived] + [f"demand_{f}" for f in self.profile.functions]
+        return {name: float(self.values[name]) for name in names if name in self.values}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the normalised profile, the summary and every position."""
+        return {
+            "profile": self.profile.to_dict(),
+            "summary": self.summary,
+            "positions": [p.to_dict() for p in self.seats],
+        }
+
+    @property
+    def json(self) -> str:
+        """The plan as JSON; the same input always gives the same bytes."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""The staffing plan workbook and the plain table sheets, written with XlsxWriter."""

@@ -1,0 +1,1 @@
+"""From a profile to a plan: the rules run, the structure built, pay set; growth and gaps over plans."""

@@ -1,0 +1,248 @@
+"""How the HR team grows with the company: plans at a sequence of sizes and the thresholds between.
+
+The same profile is planned at each headcount (hires a year scale with it when the profile
+gives them; everything else left to defaults is worked out again for each size). For every
+role the roadmap reports the headcount at which its first seat appears - found exactly, by
+bisection between the sizes of the sweep - and where a role gives way to another.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+from orgplan.errors import OptionError
+from orgplan.knowledge.templates import Templates, load_templates
+from orgplan.model.plan import Plan
+from orgplan.model.profile import Profile
+
+__all__ = ["Step", "Milestone", "Roadmap", "roadmap", "roadmap_sizes", "default_sizes", "default_target"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """The recommended HR team at one company size."""
+
+    employees: int
+    hr_headcount: int
+    hr_fte: float
+    hr_per_100: float
+    annual_cost: float
+    layers: int
+    band: tuple[float, float] | None
+    roles: tuple[tuple[str, int], ...]  # (role key, seats), in catalog order
+    status: str = "within"  # against the published range: within, above or below
+    reasons: tuple[str, ...] = ()  # why, when outside it
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A change of role at ``employees``.
+
+    ``event`` is 'first' (the role's first seat appears), 'last' (its last seat goes),
+    'again' (it comes back after going), or 'today' (it is there at the start).
+    """
+
+    employees: int
+    event: str
+    role: str
+    title: str
+    reason: str
+
+    def __str__(self) -> str:
+        if self.event == "today":
+            return f"at {self.employees:,} employees (the start): {self.title} - {self.reason}"
+        if self.event == "first":
+            return f"at ~{self.employees:,} employees: first {self.title} - {self.reason}"
+        if self.event == "again":
+            return f"at ~{self.employees:,} employees: {self.title} again - {self.reason}"
+        return f"at ~{self.employees:,} employees: no more {self.title} seats - {self.reason}"
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    """Plans at each size of a sweep, and the milestones between them."""
+
+    profile: Profile
+    steps: tuple[Step, ...]
+    milestones: tuple[Milestone, ...]
+    curve: tuple[Step, ...]  # every size planned, thresholds included: for charts
+    templates: Templates = field(compare=False, repr=False)
+
+    @property
+    def plans_made(self) -> int:
+        return len(self.curve)
+
+
+def default_target(profile: Profile, years: int = 3) -> int:
+    """The headcount after ``years`` of the profile's growth rate.
+
+    >>> from orgplan import profile_from_dict
+    >>> default_target(profile_from_dict({"employees": 1000, "growth_rate": 0.2}))
+    1728
+    """
+    return round(profile.employees * (1 + profile.growth_rate) ** years)
+
+
+def default_sizes(start: int, stop: int, steps: int = 12) -> list[int]:
+    """``steps`` headcounts from ``start`` to ``stop``, evenly spaced on a log scale, rounded to 2 figures.
+
+    >>> default_sizes(40, 1000, 6)
+    [40, 76, 140, 280, 530, 1000]
+    """
+    if steps < 2 or stop <= start:
+        return [start]
+    out = [start]
+    for i in range(1, steps - 1):
+        n = start * (stop / start) ** (i / (steps - 1))
+        digits = max(0, int(math.log10(n)) - 1)
+        rounded = int(round(n / 10**digits) * 10**digits)
+        if out[-1] < rounded < stop:
+            out.append(rounded)
+    return [*out, stop]
+
+
+def roadmap_sizes(profile: Profile, to: int | None = None, steps: int = 12) -> list[int]:
+    """The sizes a roadmap plans: ``steps`` sizes from today's headcount to ``to``.
+
+    ``to`` defaults to three years of the profile's growth rate; it must be larger than
+    today's headcount (OptionError otherwise, saying which figure was too small).
+
+    >>> from orgplan import profile_from_dict
+    >>> roadmap_sizes(profile_from_dict({"employees": 40}), to=1000, steps=6)
+    [40, 76, 140, 280, 530, 1000]
+    """
+    target = to if to is not None else default_target(profile)
+    if target <= profile.employees:
+        why = (
+            f"--to {to:,}"
+            if to is not None
+            else f"three years of growth_rate {profile.growth_rate:g} ({target:,} employees)"
+        )
+        raise OptionError(f"{why} is not larger than the company's {profile.employees:,} employees; pass a larger --to")
+    return default_sizes(profile.employees, target, steps)
+
+
+def roadmap(
+    profile: Profile,
+    sizes: Sequence[int] | None = None,
+    *,
+    templates: Templates | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Roadmap:
+    """Plan ``profile`` at each of ``sizes`` (default: today to three years of growth) and find the thresholds.
+
+    ``steps`` of the result are the sizes that matter: the first and last, each threshold,
+    and each size of the sweep where the number of seats changed.
+
+    ``progress`` is called with 1 after each size is planned (for a progress bar).
+
+    >>> from orgplan import profile_from_dict
+    >>> r = roadmap(profile_from_dict({"company": "Acme", "employees": 20}), [20, 60, 400])
+    >>> [str(m).split(" - ")[0] for m in r.milestones if m.event == "first"][0]
+    'at ~25 employees: first HR Generalist'
+    """
+    from orgplan.planning.planner import plan
+
+    t = templates or load_templates()
+    if sizes is None:
+        target = default_target(profile)
+        sizes = default_sizes(profile.employees, target) if target > profile.employees else [profile.employees]
+    sizes = sorted({int(n) for n in sizes})
+    if not sizes or sizes[0] < 1:
+        raise OptionError("sizes should be whole numbers of employees, 1 or more", where="sizes")
+    cache: dict[int, Plan] = {}
+
+    def at(n: int) -> Plan:
+        if n not in cache:
+            cache[n] = plan(_scaled(profile, n, t), templates=t)
+        return cache[n]
+
+    def holds(role: str, wanted: bool, n: int) -> bool:
+        """Whether the plan for ``n`` employees has (or, with ``wanted`` false, lacks) ``role``."""
+        return any(s.role == role for s in at(n).hr_seats) == wanted
+
+    plans = []
+    for n in sizes:
+        plans.append(at(n))
+        if progress is not None:
+            progress(1)
+    counts = [Counter(s.role for s in p.hr_seats) for p in plans]
+    milestones = []
+    for key, role in t.roles.items():
+        if not role.is_hr:
+            continue
+        present = [c[key] > 0 for c in counts]
+        seen = present[0]
+        for i in range(1, len(sizes)):
+            if present[i] != present[i - 1]:
+                n = _threshold(sizes[i - 1], sizes[i], partial(holds, key, present[i]))
+                event = ("again" if seen else "first") if present[i] else "last"
+                milestones.append(_milestone(at(n), at(n - 1), key, role.title, event, n))
+                seen = seen or present[i]
+    first = plans[0]
+    for key in dict.fromkeys(s.role for s in first.hr_seats):  # roles already there at the first size
+        milestones.append(_milestone(first, None, key, t.roles[key].title, "today", sizes[0]))
+    # The table: the sweep's ends, every threshold, and each size where the seat count moved.
+    rows = {sizes[0], sizes[-1], *(m.employees for m in milestones)}
+    rows |= {
+        n
+        for i, n in enumerate(sizes[1:], start=1)
+        if plans[i].summary["hr_headcount"] != plans[i - 1].summary["hr_headcount"]
+    }
+    steps = tuple(_step(at(n), t) for n in sorted(rows))
+    order = {"today": 0, "last": 1, "first": 2, "again": 2}
+    milestones.sort(key=lambda m: (m.employees, order[m.event], list(t.roles).index(m.role)))
+    curve = tuple(_step(cache[n], t) for n in sorted(cache))
+    return Roadmap(profile=profile, steps=steps, milestones=tuple(milestones), curve=curve, templates=t)
+
+
+def _scaled(profile: Profile, employees: int, t: Templates) -> Profile:
+    changes: dict[str, object] = {"employees": employees}
+    if "annual_hires" in profile.given:  # a hiring volume given for today grows with the company
+        changes["annual_hires"] = round(float(profile.given["annual_hires"]) * employees / profile.employees, 1)
+    return profile.with_values(templates=t, **changes)
+
+
+def _threshold(low: int, high: int, reached: Callable[[int], bool]) -> int:
+    """The smallest headcount in (low, high] where ``reached`` holds, assuming it holds at high."""
+    while high - low > 1:
+        mid = (low + high) // 2
+        if reached(mid):
+            high = mid
+        else:
+            low = mid
+    return high
+
+
+def _milestone(p: Plan, before: Plan | None, role: str, title: str, event: str, n: int) -> Milestone:
+    if event != "last":
+        seat = next(s for s in p.hr_seats if s.role == role)
+        reason = seat.rationale[-1].reason if seat.rationale else "in the plan"
+    else:
+        gone = Counter(s.role for s in p.hr_seats)
+        had = Counter(s.role for s in before.hr_seats) if before is not None else Counter()
+        arrived = [p.templates.roles[r].title for r in gone if gone[r] > had.get(r, 0)]
+        reason = f"the work moves to {', '.join(arrived)}" if arrived else "the rules no longer call for it"
+    return Milestone(employees=n, event=event, role=role, title=title, reason=reason)
+
+
+def _step(p: Plan, t: Templates) -> Step:
+    s = p.summary
+    band = t.band_for(p.profile.employees)
+    counts = Counter(x.role for x in p.hr_seats)
+    return Step(
+        employees=p.profile.employees,
+        hr_headcount=s["hr_headcount"],
+        hr_fte=s["hr_fte"],
+        hr_per_100=s["hr_per_100"],
+        annual_cost=s["annual_cost"],
+        layers=s["layers"],
+        band=(band.low, band.high) if band else None,
+        roles=tuple((k, counts[k]) for k in t.roles if counts.get(k)),
+        status=s.get("benchmark_hr_per_100", {}).get("status", "within"),
+        reasons=tuple(s.get("benchmark_hr_per_100", {}).get("reasons", ())),
+    )

@@ -1,0 +1,47 @@
+"""Base pay that follows the ladder.
+
+A seat is paid its role's market figure (from the catalog, with its source); a leader at
+least the floor of its level, so a leader who grows into a director's or a VP's seat is
+paid as one; all times the profile's salary multiplier and its country's pay index. The
+head of HR is paid at least the figure for the company's size, the leaders reporting to it
+at least ``head_team_share`` of that figure for each level they sit below it (so a VP over
+thousands of recruiters is paid for a large company's scope), and every leader at least ``supervisor_premium`` above the
+best-paid seat they lead, so nobody earns more than their manager.
+"""
+
+from __future__ import annotations
+
+from orgplan.knowledge.templates import Templates
+from orgplan.model.seats import Seat
+
+__all__ = ["price"]
+
+
+def price(top: Seat, head: Seat, t: Templates, multiplier: float, employees: int) -> None:
+    """Set ``base_salary`` on ``top`` and every seat below it (reports before their leaders)."""
+    policy = t.pay
+    premium = 1 + float(policy.supervisor_premium.value or 0.0)
+    head_floor = policy.head_floor(employees)
+    share = float(policy.head_team_share.value or 0.0)
+    for seat in reversed(_level_order(top)):
+        base = seat.role.salary.base
+        if (
+            seat.is_leader or seat.level > seat.role.level
+        ):  # a leader's pay follows its level; others keep their market pay
+            base = max(base, policy.floor(seat.level))
+            if seat.parent is head and seat.level < head.level:  # the share, once per level below the head
+                base = max(base, head_floor * share ** (head.level - seat.level))
+        if seat is head:
+            base = max(base, head_floor)
+        base *= multiplier * seat.pay_index
+        if seat.role.is_hr and seat.children:
+            base = max(base, premium * max(c.base_salary for c in seat.children))
+        seat.base_salary = float(round(base))
+
+
+def _level_order(top: Seat) -> list[Seat]:
+    out, i = [top], 0
+    while i < len(out):
+        out.extend(out[i].children)
+        i += 1
+    return out

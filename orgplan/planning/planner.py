@@ -1,0 +1,302 @@
+"""From a company profile to a recommended HR organisation.
+
+The planner works out the company's HR workload (``workload``), chooses the operating
+model, and runs the rule pack in four stages - specialists, the head of HR, generalists
+and leaders - each seat taking its work off the workload ledger (``ledger``), so work is
+counted once. Scoped rules run once per country, business unit or region. Then the
+structure step draws the reporting lines, keeps spans within ``max_span`` and grows
+leaders with their teams (``structure``), and every seat is priced (``pay``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from typing import Any
+
+from orgplan.errors import PlanError, RuleError
+from orgplan.knowledge.rules import OperatingModel, Rule
+from orgplan.knowledge.templates import Templates, load_templates
+from orgplan.model.ledger import Ledger
+from orgplan.model.plan import Plan, Reason, RuleResult
+from orgplan.model.profile import Profile
+from orgplan.model.seats import Seat
+from orgplan.planning.assembly import GROWTH_RULE, note_growth, note_remote, to_plan
+from orgplan.planning.scopes import regions, scope_values
+from orgplan.planning.structure import collapse, grow, in_order, limit_spans, link, step_up
+from orgplan.planning.unit_leaders import add_unit_leaders
+from orgplan.planning.workload import choose_model, planning_values
+
+__all__ = ["plan", "planning_values"]
+
+COLLAPSE_RULE = "one-over-one"
+
+
+def plan(
+    profile: Profile,
+    *,
+    rules: str | os.PathLike[str] | None = None,
+    templates: Templates | None = None,
+) -> Plan:
+    """Recommend the HR organisation for ``profile``.
+
+    >>> from orgplan import profile_from_dict
+    >>> p = plan(profile_from_dict({"company": "Acme", "employees": 30}))
+    >>> [(s.title, s.reports_to) for s in p.hr_seats]
+    [('HR Generalist', 'ceo')]
+    """
+    t = templates or load_templates(rules=rules)
+    values = planning_values(profile, t)
+    model, chosen = choose_model(profile, t, values)
+    values["model"] = model.name
+    return _Build(profile, t, values).run(model, chosen)
+
+
+class _Build:
+    """One plan in the making: seats, the ledger, and the values the rules see."""
+
+    def __init__(self, profile: Profile, t: Templates, values: dict[str, Any]):
+        self.profile, self.t, self.values = profile, t, values
+        self.ledger = Ledger(
+            {f: values[f"demand_{f}"] for f in profile.functions},
+            {f: t.functions[f].pillar for f in profile.functions},
+        )
+        self.seats: list[Seat] = []
+        self.results: list[RuleResult] = []
+        self.head: Seat | None = None
+        self.counts: Counter[str] = Counter()
+        self.placed: Counter[tuple[str, str]] = Counter()  # ("country"|"unit"|"region", name) -> seats
+        self.beyond: dict[str, float] = {}  # capacity booked beyond the work, by the rule that booked it
+        self.regions = regions(profile.countries, profile.max_span)
+        self.families: Counter[str] = Counter()
+        self.results_at: dict[str, int] = {}  # rule id -> its place in results
+        for key in t.catalog.hr_seat_names:
+            values[key] = 0
+        floor = float(values.get("country_hr_min_employees", 0))
+        abroad = sum(c.employees for c in profile.countries[1:] if c.employees >= floor)
+        values["home_share"] = 1 - abroad / profile.employees  # served from home, not by HR staff in their own country
+
+    # -- seats -----------------------------------------------------------------------
+    def add(
+        self, role_key: str, fte: float, reason: Reason, functions: tuple[str, ...] = (), count: int = 1, **place: Any
+    ) -> Seat:
+        """Add ``count`` alike seats of a role; return the last."""
+        role = self.t.roles[role_key]
+        rank = self.t.catalog.family_rank(role.family)
+        start = len(self.seats)
+        self.seats.extend(Seat(role, fte, functions, [reason], start + i + 1, rank, **place) for i in range(count))
+        self.recount(self.seats[-1], count)
+        for kind in ("country", "unit", "region"):
+            if place.get(kind) is not None:
+                self.placed[(kind, place[kind])] += count
+        if place.get("country") is not None or place.get("unit") is not None:
+            self.placed[("aligned", role_key)] += count
+        return self.seats[-1]
+
+    def recount(self, seat: Seat, change: int) -> None:
+        """Count ``change`` more (or fewer) seats of ``seat``'s role and family."""
+        self.counts[seat.role.key] += change
+        self.families[seat.role.family] += change
+        self.values[f"seats_{seat.role.key}"] = self.counts[seat.role.key]
+
+    def refresh(self) -> None:
+        """Put the seats so far and the work left in the values the rules see."""
+        v = self.values
+        v["hr_seats"] = len(self.seats)
+        v["specialist_seats"] = self.families["specialist"]
+        v["staff_seats"] = len(self.seats) - self.families["leadership"]
+        v["unaligned_generalists"] = self.counts["hr_generalist"] - self.placed[("aligned", "hr_generalist")]
+        v.update(self.ledger.pools())
+        v["head_level"] = self.head.level if self.head else 0
+        v["head_hands_on"] = self.head.role.hands_on if self.head else 0.0
+
+    # -- rules -----------------------------------------------------------------------
+    def run(self, model: OperatingModel, chosen: bool) -> Plan:
+        self.stage("specialist")
+        self.refresh()
+        self.stage("head")
+        self.stage("generalist")
+        if self.head is None and len(self.seats) > 1:  # the team grew past one seat: name its head now
+            self.refresh()
+            self.stage("head")
+        self.stage("lead")
+        _leftovers(self.seats, self.head, self.ledger, self.profile.functions)
+        if not self.seats:
+            raise PlanError(
+                "the rule pack recommended no HR seat at all; it needs a rule that fires for every company",
+                path=self.t.rules.path,
+            )
+        covered = {f for s in self.seats for f in s.functions}
+        missing = [f for f in self.profile.functions if f not in covered]
+        if missing:
+            raise PlanError(
+                f"no seat covers the requested function(s) {', '.join(missing)}; the rule pack needs a "
+                "rule that covers them",
+                path=self.t.rules.path,
+            )
+        return self.finish(model, chosen)
+
+    def stage(self, name: str) -> None:
+        for rule in self.t.rules.stage(name):
+            if name == "head" and self.head is not None:
+                self.record(RuleResult(rule.id, name, False, 0, f"not weighed: the {self.head.role.title} heads HR"))
+                continue
+            self.refresh()
+            self.record(self.apply(rule))
+
+    def record(self, result: RuleResult) -> None:
+        """Keep one result per rule: a second look at the head replaces the first."""
+        if result.rule in self.results_at:
+            self.results[self.results_at[result.rule]] = result
+        else:
+            self.results_at[result.rule] = len(self.results)
+            self.results.append(result)
+
+    def apply(self, rule: Rule) -> RuleResult:
+        fired, added, details = False, 0, []
+        places = scope_values(rule.scope, self.profile, self.values, self.ledger, self.placed, self.seats, self.regions)
+        for scope in places:
+            values = self.values | scope if scope else self.values
+            if not rule.when.truth(values):
+                continue
+            fired = True
+            n, detail = self.act(rule, values, scope)
+            added += n
+            details.append(detail)
+        if not fired:
+            return RuleResult(rule.id, rule.stage, False, 0, f"condition not met: {rule.when.text}")
+        return RuleResult(rule.id, rule.stage, True, added, " ".join(dict.fromkeys(details)))
+
+    def act(self, rule: Rule, values: dict[str, Any], scope: dict[str, Any]) -> tuple[int, str]:
+        action = rule.action
+        count = _seat_count(rule, values, self.t)
+        reason = Reason(rule.id, rule.reason.render(values, seats=count))
+        if action.kind == "promote":
+            moved = [s for s in self.seats if s.role.key == action.from_role][:count]
+            for seat in moved:
+                self.recount(seat, -1)
+                seat.role = self.t.roles[action.role]
+                seat.level = seat.role.level
+                self.recount(seat, 1)
+                seat.reasons.append(reason)
+                if rule.stage == "head":
+                    self.head = seat
+            return len(moved), reason.reason
+        fte = _fte(rule, values, self.t)
+        role = self.t.roles[action.role]
+        if count == 0:
+            return 0, reason.reason
+        before = self.ledger.beyond_demand()
+        took = self.ledger.take(action.covers, count * fte)
+        if rule.stage == "head" and not action.covers and role.hands_on:
+            took = self.ledger.take(("pool",), role.hands_on)
+        extra = self.ledger.beyond_demand() - before
+        if extra > 1e-6:
+            cause = rule.description.rstrip(".")
+            self.beyond[cause] = self.beyond.get(cause, 0.0) + extra
+        own = took or tuple(f for f in self.profile.functions if f in role.functions)
+        place: dict[str, Any] = {k: scope[k] for k in ("country", "unit", "region") if k in scope}
+        if "country" in place:
+            place["region"] = scope["_region"]
+            place["pay_index"] = scope["country_pay_index"]
+        seat = self.add(role.key, fte, reason, own, count=count, **place)
+        if rule.stage == "head":
+            self.head = seat
+        elif self.head is not None and seat.level >= self.head.level:
+            _outrank(self.head, seat, self.t, len(self.seats) - 1)
+        return count, reason.reason
+
+    # -- structure, pay, positions ---------------------------------------------------
+    def finish(self, model: OperatingModel, chosen: bool) -> Plan:
+        t, profile = self.t, self.profile
+        head = self.head or min(self.seats, key=Seat.rank_key)
+        executive = Seat(
+            t.executive, 1.0, (), [], 0, t.catalog.family_rank(t.executive.family), title=_executive_title(profile, t)
+        )
+
+        def add_lead(role_key: str, reason: Reason) -> Seat:
+            return self.add(role_key, 1.0, reason)
+
+        link(self.seats, head, executive)
+        labels = {k: f.label for k, f in t.families.items()}
+        limit_spans(head, profile.max_span, t.rules.span, t.roles, add_lead, labels)
+        levels = {id(s): s.level for s in self.seats}
+        grow(head, t.roles)
+        gone = collapse(head)
+        for kept, removed in gone:
+            kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
+        if gone:
+            grow(head, t.roles)
+        note_growth(head, levels, t)
+        note_remote(head, profile, self.values, t)
+        add_unit_leaders(self.seats, executive, profile, t)
+        from orgplan.planning.pay import price
+
+        price(executive, head, t, profile.salary_multiplier, profile.employees)
+        return to_plan(
+            in_order(executive),
+            head,
+            profile=profile,
+            t=t,
+            values=self.values,
+            ledger=self.ledger,
+            results=self.results,
+            beyond=self.beyond,
+            model=model,
+            chosen=chosen,
+        )
+
+
+def _seat_count(rule: Rule, values: dict[str, Any], t: Templates) -> int:
+    """The rule's number of seats, a whole number of 0 or more (else a RuleError naming the rule)."""
+    count = rule.action.seats.number(values)
+    if count < 0 or count != int(count):
+        raise RuleError(
+            f"seats should be a whole number of 0 or more, gave {count:g}",
+            path=t.rules.path,
+            where=f"rule '{rule.id}', {rule.action.kind}.seats",
+        )
+    return int(count)
+
+
+def _fte(rule: Rule, values: dict[str, Any], t: Templates) -> float:
+    """Each seat's FTE: 1, or the rule's part-time ``fte`` (more than 0, at most 1) rounded to the FTE step."""
+    if rule.action.fte is None:
+        return 1.0
+    fte = rule.action.fte.number(values)
+    if not 0 < fte <= 1:
+        raise RuleError(
+            f"fte should be more than 0 and at most 1, gave {fte:g}",
+            path=t.rules.path,
+            where=f"rule '{rule.id}', add.fte",
+        )
+    return t.costing.round_fte(fte)
+
+
+def _leftovers(seats: list[Seat], head: Seat | None, ledger: Ledger, functions: tuple[str, ...]) -> None:
+    """Work too small for any seat of its own goes to the head of HR (else the most senior seat), in passing."""
+    covered = {f for s in seats for f in s.functions}
+    left = [f for f in functions if f not in covered]
+    if not left or not seats:
+        return
+    owner = head or min(seats, key=Seat.rank_key)
+    ledger.take(tuple(left), sum(ledger.remaining[f] for f in left))
+    owner.functions = tuple(dict.fromkeys((*owner.functions, *left)))
+
+
+def _outrank(head: Seat, seat: Seat, t: Templates, count: int) -> None:
+    """The head of HR climbs its ladder at once when a new leader would be its peer, so
+    later rules see its level; ``count`` is the seats it leads so far."""
+    before = head.name
+    while head.level <= seat.level and step_up(head, t.roles, 9, head=True):
+        pass
+    if head.name != before:
+        note = t.rules.growth.reason
+        head.reasons.append(
+            Reason(GROWTH_RULE, note.render(count=count, top=seat.level, title=head.name, level=head.level))
+        )
+
+
+def _executive_title(profile: Profile, t: Templates) -> str:
+    titles = t.profile_fields.get("hr_reports_to", {}).get("titles", {})
+    return str(titles.get(profile.hr_reports_to, profile.hr_reports_to))

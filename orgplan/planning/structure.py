@@ -1,0 +1,472 @@
+"""Who reports to whom: reporting lines, spans, leaders who grow with their teams.
+
+Four steps, each a mechanism whose policy is data (the catalog's ``reports_to``,
+``grows`` and ``scoped``; the rule pack's ``span``):
+
+1. **link** - each seat reports to the first role of its catalog ``reports_to`` the plan
+   has, above its level and serving its country, unit or region; else to the head of HR.
+2. **limit spans** - a leader with more than ``max_span`` reports gets team leads, one
+   level above the team they lead; a leader a few reports over passes lone seats up to
+   its own manager when that one has room; a leader with no level to spare grows first,
+   and one that cannot grow shares its team with a second seat like it.
+3. **grow** - a leader's title and level follow the size of what it leads, and always
+   outrank every report.
+4. **collapse** - a leader whose only report is another leader takes over that leader's
+   team: no one-over-one chains.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import itertools
+import math
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from orgplan.knowledge.catalog import Growth, Role
+from orgplan.knowledge.reasons import ReasonTemplate
+from orgplan.knowledge.rules import SpanPolicy
+from orgplan.model.plan import Reason
+from orgplan.model.seats import Seat
+
+__all__ = [
+    "link",
+    "limit_spans",
+    "grow",
+    "step_up",
+    "collapse",
+    "in_order",
+    "SPAN_RULE",
+    "SPAN_KEPT",
+    "SPAN_SHARED",
+    "SPAN_LIFTED",
+    "SPAN_LOWERED",
+]
+
+SPAN_RULE = "span-limit"
+SPAN_KEPT = "span-kept"
+SPAN_SHARED = "span-shared"
+SPAN_LIFTED = "span-lifted"
+SPAN_LOWERED = "span-lowered"
+AddLead = Callable[[str, Reason], Seat]
+
+
+def link(seats: list[Seat], head: Seat, executive: Seat) -> None:
+    """Attach the head to the executive and every other seat to its manager."""
+    head.attach(executive)
+    bosses: dict[tuple[str, str | None, str | None, str | None], list[Seat]] = {}
+    wanted = {key for s in seats for key in s.role.reports_to}
+    for seat in seats:
+        if seat.role.key in wanted:
+            bosses.setdefault((seat.role.key, seat.country, seat.unit, seat.region), []).append(seat)
+    for seat in sorted(seats, key=Seat.rank_key):
+        if seat is not head:
+            seat.attach(_manager(seat, bosses) or head)
+
+
+def _manager(seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | None], list[Seat]]) -> Seat | None:
+    """The least-loaded boss of the first role of ``reports_to`` that serves the seat, preferring one of its own place.
+
+    A boss who serves one country, unit or region leads only that one's seats; a role the
+    catalog marks ``own_place`` leads the seat only when it serves the seat's own place.
+    """
+    own_only = seat.role.own_place_only
+    for key in seat.role.reports_to:
+        for place in _places(seat.country, seat.unit, seat.region):
+            if key in own_only and place == (None, None, None):  # this manager leads the seat only in its own place
+                continue
+            found = [b for b in bosses.get((key, *place), ()) if b is not seat and b.level > seat.level]
+            if found:
+                return min(found, key=lambda b: (len(b.children), b.order))
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _places(
+    country: str | None, unit: str | None, region: str | None
+) -> list[tuple[str | None, str | None, str | None]]:
+    """The places a boss may serve to lead a seat of this place: the seat's own first, then wider ones."""
+    places = [
+        (c, u, r)
+        for c in dict.fromkeys((country, None))
+        for u in dict.fromkeys((unit, None))
+        for r in dict.fromkeys((region, None))
+    ]
+    places.sort(key=lambda p: sum(x is None for x in p))
+    return places
+
+
+@dataclass(frozen=True)
+class _Spans:
+    """What every step of keeping spans within the limit works with."""
+
+    head: Seat
+    max_span: int
+    policy: SpanPolicy
+    roles: dict[str, Role]
+    add_lead: AddLead
+    family_labels: dict[str, str]
+
+    def why(self, rule: str, text: ReasonTemplate, manager: Seat, count: int) -> Reason:
+        return Reason(rule, text.render(manager=manager.name, count=count, max_span=self.max_span))
+
+
+def limit_spans(
+    head: Seat,
+    max_span: int,
+    policy: SpanPolicy,
+    roles: dict[str, Role],
+    add_lead: AddLead,
+    family_labels: dict[str, str],
+) -> None:
+    """Give every leader at most ``max_span`` reports by adding team leads under them.
+
+    A leader a few reports over first passes lone seats up to its own manager (see
+    :func:`_lift`); one with no level to spare between it and its team shares the team with
+    a second seat like it (see :func:`_share_or_keep`).
+    """
+    spans = _Spans(head, max_span, policy, roles, add_lead, family_labels)
+    queue = deque([(head, 9)])  # each leader with the highest level it may grow to: one below its manager's room
+    overfull: dict[int, Seat] = {}  # managers whose team went over the limit when a report was shared
+    while queue:
+        manager, cap = queue.popleft()
+        if len(manager.children) > max_span:  # most leaders are within it: nothing to do
+            if manager is not head:
+                _lift(manager, spans)
+
+            def room(members: list[Seat], lead_key: str, manager: Seat = manager, cap: int = cap) -> bool:
+                return _room(manager, roles[lead_key].level, roles, cap)
+
+            if not _lead_teams(manager, spans, room):  # no level left to lead a team under this manager
+                queue.extend((twin, cap) for twin in _share_or_keep(manager, spans))
+                if manager.parent is not None and len(manager.parent.children) > max_span:
+                    overfull[id(manager.parent)] = manager.parent
+        queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
+    _share_overfull(list(overfull.values()), spans)
+
+
+def _lead_teams(manager: Seat, spans: _Spans, allowed: Callable[[list[Seat], str], bool]) -> bool:
+    """Put groups of ``manager``'s reports under new team leads until it is within the limit,
+    each group as ``allowed`` lets it; False when no group is left to try."""
+    count, tried = len(manager.children), set[int]()
+    while len(manager.children) > spans.max_span:
+        members = _group(manager, spans.max_span, tried, spans.policy.min_team)
+        if members is None:
+            return False
+        lead_key = _lead_role(members, spans.policy, spans.roles)
+        if lead_key is None or not allowed(members, lead_key):
+            tried.add(id(members[0]))
+            continue
+        reason = spans.why(SPAN_RULE, spans.policy.reason, manager, count)
+        leaving = {id(m) for m in members}
+        manager.children = [c for c in manager.children if id(c) not in leaving]
+        for chunk in _split(members, math.ceil(len(members) / spans.max_span)):
+            lead = spans.add_lead(lead_key, reason)
+            lead.team_of = chunk[0].team_of or chunk[0].role
+            if lead_key != (chunk[0].role.led_by or ""):  # a team's own lead role already says what it leads
+                lead.team_label = _team_label(chunk, spans.family_labels)
+            for place in ("country", "unit", "region"):
+                shared = {getattr(m, place) for m in chunk}
+                if len(shared) == 1:
+                    setattr(lead, place, shared.pop())
+            lead.pay_index = max(m.pay_index for m in chunk)
+            if lead.role.family != "leadership":  # a working lead (a senior generalist) does its team's work too
+                lead.functions = tuple(dict.fromkeys(f for m in chunk for f in m.functions))
+            lead.attach(manager)
+            for member in chunk:
+                member.parent = lead
+            lead.children.extend(chunk)
+    return True
+
+
+def _regroup_head(spans: _Spans) -> None:
+    """The head of HR, over the limit once its reports were shared, puts some of them under
+    new leads, as the first pass would have: only reports whose whole branch still fits the
+    ladder one level further down (a leader may already sit at the level it was to grow past).
+    Reports no lead can take go under a senior leader beside them (:func:`_lower`); what is
+    left the head keeps, and says so."""
+    head = spans.head
+
+    def below_head(members: list[Seat], lead_key: str) -> bool:
+        return spans.roles[lead_key].level < head.level and all(_fits(m, 2) for m in members)
+
+    if not _lead_teams(head, spans, below_head) and not _lower(spans):
+        _share_or_keep(head, spans)
+
+
+def _lower(spans: _Spans) -> bool:
+    """The head's most junior reports join the senior leader beside them with the fewest
+    reports (a director of inclusion under a VP), while the head is over the limit; True
+    when that brings it within."""
+    head, lowered = spans.head, spans.policy.lowered
+    count = len(head.children)
+    while len(head.children) > spans.max_span:
+        seat = max(head.children, key=Seat.rank_key)  # the most junior
+        hosts = [c for c in head.children if c.level > seat.level and len(c.children) < spans.max_span]
+        if lowered is None or not hosts or not _fits(seat, 2):
+            return False
+        seat.attach(min(hosts, key=lambda c: (len(c.children), c.rank_key())))
+        seat.reasons.append(spans.why(SPAN_LOWERED, lowered, head, count))
+    return True
+
+
+def _fits(seat: Seat, depth: int) -> bool:
+    """Whether ``seat`` and everything under it stay within the ladder with ``seat`` at ``depth`` below the head."""
+    stack = [(seat, depth)]
+    while stack:
+        here, d = stack.pop()
+        if here.level > 9 - d:
+            return False
+        stack.extend((c, d + 1) for c in here.children)
+    return True
+
+
+def _lift(manager: Seat, spans: _Spans) -> None:
+    """A leader a few reports over the limit, whose manager has room, passes those reports
+    up: seats with no team of their own and too few alike to form one, most senior first.
+    A team lead for a one-off excess would come and go as the company grows."""
+    above, lifted = manager.parent, spans.policy.lifted
+    over = len(manager.children) - spans.max_span
+    if lifted is None or above is None or spans.max_span - len(above.children) < over:
+        return
+    alike = Counter(c.role.key for c in manager.children)
+    loose = [c for c in manager.children if not c.children and alike[c.role.key] < spans.policy.min_team]
+    if len(loose) < over:
+        return
+    why = spans.why(SPAN_LIFTED, lifted, manager, len(manager.children))
+    for seat in sorted(loose, key=Seat.rank_key)[:over]:
+        seat.attach(above)
+        seat.reasons.append(why)
+
+
+def _share_overfull(managers: list[Seat], spans: _Spans) -> None:
+    """Managers already laid out whose teams grew past the limit as reports were shared:
+    each shares its own team in turn, the deepest first, once its whole team is known;
+    the head of HR puts some of its reports under new leads instead."""
+    head = spans.head
+    order = itertools.count()  # ties in depth: first come, first shared
+    waiting = [(-_depth(m, head), next(order), m) for m in managers]
+    heapq.heapify(waiting)
+    done: set[int] = set()  # the deepest first: a manager's team no longer changes once it is taken
+    while waiting:
+        d, _, manager = heapq.heappop(waiting)
+        if id(manager) in done or len(manager.children) <= spans.max_span:
+            continue
+        done.add(id(manager))
+        if manager is head:
+            if not any(r.rule == SPAN_KEPT for r in head.reasons):  # not when it already said it keeps them
+                _regroup_head(spans)
+            continue
+        _share_or_keep(manager, spans)
+        above = manager.parent
+        if above is not None and len(above.children) > spans.max_span:
+            heapq.heappush(waiting, (d + 1, next(order), above))
+
+
+def _depth(seat: Seat, head: Seat) -> int:
+    """How many levels of reporting ``seat`` is below ``head``."""
+    depth = 0
+    while seat is not head and seat.parent is not None:
+        seat, depth = seat.parent, depth + 1
+    return depth
+
+
+def _share_or_keep(manager: Seat, spans: _Spans) -> list[Seat]:
+    """A leader with no level left for a team lead under it shares its team with new seats
+    like it (returned); the head of HR keeps the extra reports, and says so."""
+    policy, count = spans.policy, len(manager.children)
+    if manager is spans.head or manager.parent is None or policy.shared is None:
+        if policy.kept is not None:
+            manager.reasons.append(spans.why(SPAN_KEPT, policy.kept, manager, count))
+        return []
+    return _share(manager, spans.max_span, spans.why(SPAN_SHARED, policy.shared, manager, count), spans.add_lead)
+
+
+def _share(manager: Seat, max_span: int, reason: Reason, add_lead: AddLead) -> list[Seat]:
+    """Split ``manager``'s team between it and new seats like it (returned), each within ``max_span``."""
+    parts = _by_place(manager.children, max_span)
+    manager.children = parts[0]
+    manager.reasons.append(reason)
+    assert manager.parent is not None
+    twins = []
+    for part in parts[1:]:
+        twin = add_lead(manager.role.key, reason)
+        for name in ("level", "title", "country", "unit", "region", "pay_index", "team_of", "team_label"):
+            setattr(twin, name, getattr(manager, name))
+        twin.fte, twin.functions, twin.reasons = manager.fte, manager.functions, list(manager.reasons)
+        twin.attach(manager.parent)
+        for member in part:
+            member.parent = twin
+        twin.children.extend(part)
+        twins.append(twin)
+    return twins
+
+
+def _by_place(team: list[Seat], max_span: int) -> list[list[Seat]]:
+    """``team`` in parts of at most ``max_span``, alike seats together and each country's or
+    unit's seats in one part where they fit."""
+    places: dict[tuple[str | None, ...], list[Seat]] = {}
+    for seat in sorted(team, key=Seat.sort_key):
+        places.setdefault((seat.unit, seat.country, seat.region), []).append(seat)
+    parts: list[list[Seat]] = [[]]
+    for seats in places.values():
+        for chunk in _split(seats, math.ceil(len(seats) / max_span)):
+            if len(parts[-1]) + len(chunk) > max_span:
+                parts.append([])
+            parts[-1].extend(chunk)
+    return parts
+
+
+def _move(members: list[Seat], old: Seat, new: Seat) -> None:
+    """Move ``members`` from ``old``'s reports to ``new``'s at once (a team can be thousands strong)."""
+    leaving = {id(m) for m in members}
+    old.children = [c for c in old.children if id(c) not in leaving]
+    for member in members:
+        member.parent = new
+    new.children.extend(members)
+
+
+def _group(manager: Seat, max_span: int, tried: set[int], min_team: int) -> list[Seat] | None:
+    """The reports to put under new team leads: the largest group of alike seats, else the most junior.
+
+    A group of alike seats smaller than ``min_team`` is passed over for the most junior
+    ``min_team`` reports, so no new lead leads a pair.
+    """
+    groups: dict[tuple[object, ...], list[Seat]] = {}
+    for child in sorted(manager.children, key=Seat.sort_key):
+        key = (child.role.key, child.team_of.key if child.team_of else "", child.level)
+        groups.setdefault(key, []).append(child)
+    alike = [g for g in groups.values() if len(g) >= min(min_team, max_span) and id(g[0]) not in tried]
+    if alike:
+        return max(alike, key=lambda g: (len(g), -g[0].level))
+    ranked = sorted(manager.children, key=Seat.rank_key)
+    members = ranked[-min(max_span, max(min_team, len(ranked) - max_span + 1)) :]
+    if len(members) < 2 or id(members[0]) in tried:
+        return None
+    return members
+
+
+def _lead_role(members: list[Seat], policy: SpanPolicy, roles: dict[str, Role]) -> str | None:
+    """The team's own lead role from the catalog (``led_by``), else the span policy's for its level."""
+    level = max(m.level for m in members)
+    own = {m.role.led_by for m in members}
+    if len(own) == 1:
+        key = own.pop()
+        if key is not None and roles[key].level > level:
+            return key
+    return policy.lead_for(level)
+
+
+def _room(manager: Seat, lead_level: int, roles: dict[str, Role], cap: int) -> bool:
+    """True when ``manager`` is above ``lead_level``, growing it if its catalog role allows."""
+    while manager.level <= lead_level:
+        if not step_up(manager, roles, cap):
+            return False
+    return True
+
+
+def _split(members: list[Seat], parts: int) -> list[list[Seat]]:
+    size, extra = divmod(len(members), parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        out.append(members[start:end])
+        start = end
+    return out
+
+
+def _team_label(members: list[Seat], family_labels: dict[str, str]) -> str:
+    """What a new lead's team is: "Recruiters", "Centres of Expertise", or the members' family."""
+    roles = {m.team_of.key if m.team_of else m.role.key for m in members}
+    if len(roles) == 1:
+        member = members[0].team_of or members[0].role
+        return member.title if member.title.endswith("s") else member.title + "s"
+    if all(m.role.leads for m in members):
+        return "Centres of Expertise"
+    return family_labels[members[0].role.family]
+
+
+def grow(seat: Seat, roles: dict[str, Role], cap: int = 9) -> int:
+    """Grow every leader under ``seat`` (reports first) with its team, and to outrank its
+    reports; return the seats below.
+
+    No seat grows past ``cap``, one level below its manager's room, so a manager always
+    keeps a level above every report.
+    """
+    below = sum(1 + grow(child, roles, cap - 1) for child in seat.children)
+    seat.below_count = below
+    if not seat.is_leader:
+        return below
+    for step in _steps(seat):
+        if step.below is not None and below >= step.below and _higher(step, seat, roles) and _level(step, roles) <= cap:
+            _apply(seat, step, roles)
+    top = max((c.level for c in seat.children), default=0)
+    while seat.level <= top and step_up(seat, roles, cap):
+        pass
+    return below
+
+
+def _steps(seat: Seat, head: bool | None = None) -> tuple[Growth, ...]:
+    """The seat's growth steps: the head of HR climbs the ladder of roles, other leaders grow in title and level."""
+    if head is None:
+        head = seat.parent is not None and not seat.parent.role.is_hr
+    return tuple(s for s in seat.role.grows if (s.role is not None) == head)
+
+
+def _level(step: Growth, roles: dict[str, Role]) -> int:
+    return roles[step.role].level if step.role else (step.level or 0)
+
+
+def _higher(step: Growth, seat: Seat, roles: dict[str, Role]) -> bool:
+    return _level(step, roles) > seat.level
+
+
+def step_up(seat: Seat, roles: dict[str, Role], cap: int = 9, head: bool | None = None) -> bool:
+    """Take the seat's next growth step; False when its role has none left below ``cap``.
+
+    ``head`` says whether the seat is the head of HR (by default: it reports outside HR).
+    """
+    step = next((s for s in _steps(seat, head) if _higher(s, seat, roles)), None)
+    if step is None or _level(step, roles) > cap:
+        return False
+    _apply(seat, step, roles)
+    return True
+
+
+def _apply(seat: Seat, step: Growth, roles: dict[str, Role]) -> None:
+    if step.role is not None:
+        seat.role = roles[step.role]
+        seat.level = seat.role.level
+        seat.title = None
+    else:
+        seat.level = step.level or seat.level
+        seat.title = step.title
+
+
+def collapse(head: Seat) -> list[tuple[Seat, Seat]]:
+    """Fold one-over-one chains of leaders; return each (leader kept, leader taken out)."""
+    removed = []
+    stack = [head]
+    while stack:
+        seat = stack.pop()
+        while len(seat.children) == 1 and seat.children[0].is_leader and seat.children[0].children:
+            child = seat.children[0]
+            seat.children = []
+            _move(list(child.children), child, seat)
+            child.parent = None
+            removed.append((seat, child))
+        stack.extend(seat.children)
+    return removed
+
+
+def in_order(top: Seat) -> list[Seat]:
+    """Every seat under and including ``top``, level by level, each team in sort order."""
+    ordered, i = [top], 0
+    while i < len(ordered):
+        seat = ordered[i]
+        seat.children.sort(key=Seat.sort_key)
+        ordered.extend(seat.children)
+        i += 1
+    return ordered

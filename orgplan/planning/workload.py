@@ -1,0 +1,135 @@
+"""The HR workload of a company: the figures the rules see, and why a plan sits outside the published range.
+
+:func:`planning_values` turns a profile into the names rule expressions use: the profile,
+the constants and derived figures of ``templates/benchmarks.yaml``, each function's
+workload in FTE (``demand_<function>``), the part of it specialists can take
+(``specialist_work_<function>``) and the total (``hr_demand``).
+
+>>> from orgplan import profile_from_dict
+>>> from orgplan.knowledge.templates import load_templates
+>>> v = planning_values(profile_from_dict({"employees": 900, "annual_hires": 180}), load_templates())
+>>> round(v["demand_talent_acquisition"], 2), v["demand_dei"]
+(2.27, 0.0)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orgplan.knowledge.rules import OperatingModel
+from orgplan.knowledge.templates import Templates
+from orgplan.model.profile import Profile, expression_values
+
+__all__ = ["planning_values", "choose_model", "benchmark_reasons", "ordinary_shape"]
+
+
+def planning_values(profile: Profile, t: Templates) -> dict[str, Any]:
+    """The names rule expressions see: profile, constants, derived figures and workloads."""
+    values = expression_values(profile, t)
+    for name, figure in t.constants.items():
+        values[name] = figure.value
+    for figure in t.derived:
+        values[figure.name] = figure.expression.number(values)  # type: ignore[union-attr]
+    total = advisory = 0.0
+    for function, figure in t.workload.items():
+        demand = max(0.0, figure.expression.number(values)) if function in profile.functions else 0.0  # type: ignore[union-attr]
+        info = t.functions[function]
+        values[f"demand_{function}"] = demand
+        values[f"specialist_work_{function}"] = demand * info.specialist_share
+        total += demand
+        if info.pillar == "advisory":
+            advisory += demand * (1 - info.specialist_share)
+    values["hr_demand"] = total
+    values["advisory_work"] = advisory  # advice no specialist can take: it grows smoothly with the company
+    return values
+
+
+def choose_model(profile: Profile, t: Templates, values: dict[str, Any]) -> tuple[OperatingModel, bool]:
+    """The operating model: the one the profile names, or the first whose condition holds;
+    and whether orgplan chose it."""
+    models = t.rules.models
+    if profile.operating_model != "auto":
+        named = [m for m in models if m.name == profile.operating_model]
+        if named:
+            return named[0], False
+    for model in models:
+        if model.when.truth(values):
+            return model, True
+    return models[-1], True
+
+
+def ordinary_shape(profile: Profile, t: Templates) -> Profile:
+    """The same company with an ordinary shape: average growth and turnover, one country, site and unit, no union."""
+    fields = t.profile_fields
+    changes: dict[str, Any] = {}
+    for key in ("growth_rate", "turnover_rate", "sites", "unionized_share", "bargaining_agreements", "industry"):
+        changes[key] = fields[key].get("default")
+    return profile.with_values(
+        templates=t,
+        **changes,
+        countries=1,
+        business_units=1,
+        annual_hires=None,
+        frontline_share=None,
+        functions=list(profile.functions),
+    )
+
+
+def benchmark_reasons(
+    profile: Profile, t: Templates, values: dict[str, Any], extra_fte: dict[str, float], total_fte: float, status: str
+) -> tuple[str, ...]:
+    """Why a plan sits above or below the published range, biggest cause first.
+
+    Each function's workload is compared with the same company in an ordinary shape;
+    ``extra_fte`` holds seats planned beyond the workload (presence in countries and sites,
+    owners of regulated work) by cause.
+    """
+    if status == "within":
+        return ()
+    base = planning_values(ordinary_shape(profile, t), t)
+    lines: list[tuple[float, str]] = []
+    for function in profile.functions:
+        here, usual = values[f"demand_{function}"], base[f"demand_{function}"]
+        diff = here - usual
+        if (status == "above" and diff > max(0.5, 0.05 * total_fte)) or (
+            status == "below" and -diff > max(0.5, 0.05 * total_fte)
+        ):
+            detail = _detail(function, profile, values)
+            lines.append(
+                (
+                    abs(diff),
+                    f"{t.function_label(function)} is {here:,.1f} FTE{detail}, against {usual:,.1f} for a "
+                    "company of this size and ordinary shape",
+                )
+            )
+    if status == "above":
+        for cause, fte in extra_fte.items():
+            if fte >= 0.5:
+                lines.append((fte, f"{cause}: {fte:,.1f} FTE beyond the workload"))
+        if total_fte <= 3 and not lines:
+            lines.append(
+                (
+                    1.0,
+                    f"a team of {total_fte:g} FTE is the smallest that covers the work of "
+                    f"{profile.employees:,} employees",
+                )
+            )
+    elif len(profile.functions) < len(t.default_functions[0][1]):
+        count = len(profile.functions)
+        lines.append((1.0, f"only {count} HR function{'s' if count != 1 else ''} asked for, fewer than the usual core"))
+    lines.sort(key=lambda x: -x[0])
+    return tuple(text for _, text in lines[:4])
+
+
+def _detail(function: str, profile: Profile, values: dict[str, Any]) -> str:
+    """A few words on what drives a function's workload, for the reasons above."""
+    if function == "talent_acquisition":
+        rate = profile.annual_hires / profile.employees
+        return f" (about {profile.annual_hires:,.0f} hires a year, {rate:.0%} of the workforce)"
+    if function == "labor_relations":
+        return f" ({values['unionized_employees']:,.0f} union members)"
+    if function == "compliance" and values.get("regulated"):
+        return " (a regulated industry)"
+    if function == "immigration":
+        return f" (hiring across {len(profile.countries)} countries)"
+    return ""

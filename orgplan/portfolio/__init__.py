@@ -1,0 +1,1 @@
+"""Many plans at once: batches of companies, a portfolio side by side, and the sensitivity of one plan."""
