@@ -12,12 +12,14 @@ from orgplan.planning.explanation import check_rule_examples
 
 from .conftest import bundled_yaml, write, yaml_text
 
+BUNDLED_RULES = [rule["id"] for rule in bundled_yaml("rules.yaml")["rules"]]
 
-def test_every_bundled_rule_has_examples_that_hold(templates):
-    for rule in templates.rules.rules:
-        assert rule.fires_for and rule.quiet_for, rule.id
-        assert rule.source and rule.description
-    assert check_rule_examples(templates=templates) == []
+
+@pytest.mark.parametrize("rule_id", BUNDLED_RULES)
+def test_each_bundled_rule_has_examples_that_hold(templates, rule_id):
+    (rule,) = [r for r in templates.rules.rules if r.id == rule_id]
+    assert rule.fires_for and rule.quiet_for and rule.source and rule.description
+    assert check_rule_examples(templates=templates, rule_id=rule_id) == []
 
 
 def _pack_with(tmp_path, mutate):

@@ -45,12 +45,14 @@ def explain(
 
 
 def check_rule_examples(
-    *, rules: str | os.PathLike[str] | None = None, templates: Templates | None = None
+    *, rules: str | os.PathLike[str] | None = None, templates: Templates | None = None, rule_id: str | None = None
 ) -> list[str]:
-    """Run every rule's examples; return one line per example that does not hold (empty when all hold)."""
+    """Run every rule's examples (or only those of ``rule_id``); return one line per example that does not hold."""
     t = templates or load_templates(rules=rules)
     failures = []
     for rule in t.rules.rules:
+        if rule_id is not None and rule.id != rule_id:
+            continue
         for expected, examples in ((True, rule.fires_for), (False, rule.quiet_for)):
             for example in examples:
                 try:
