@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from orgplan.core.files import atomic_write_text
+from orgplan.knowledge.benchmarks import hr_per_100
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.outputs.workbook.tables import Table
 from orgplan.portfolio.batch import CompanyPlan, company_folders, plan_many
@@ -116,7 +117,7 @@ def _totals(plans: list[CompanyPlan]) -> dict[str, Any]:
         "employees": employees,
         "hr_headcount": sum(p.summary["hr_headcount"] for p in plans),
         "hr_fte": fte,
-        "hr_per_100": round(fte / employees * 100, 3) if employees else None,
+        "hr_per_100": hr_per_100(fte, employees) if employees else None,
         "median_hr_per_100": round(statistics.median(p.summary["hr_per_100"] for p in plans), 3) if plans else None,
         "annual_cost": sum(p.summary["annual_cost"] for p in plans),
         **{name: status.count(name) for name in STATUS_WORDS},
