@@ -140,3 +140,11 @@ def test_a_bad_override_names_the_file_that_extends(tmp_path):
         load_templates(folder)
     assert str(info.value).startswith(f"{folder / 'catalog.yaml'}: roles.recruiter")
     assert "did you mean 'specialist'" in str(info.value)
+
+
+def test_a_rule_that_fails_when_planned_names_the_file_it_comes_from(tmp_path):
+    path = _pack(tmp_path, NEW_RULE.replace("seats: 1,", 'seats: "employees / 700",'))
+    t = load_templates(rules=path)
+    with pytest.raises(RuleError) as info:
+        plan(profile_from_dict({"employees": 300}, templates=t), templates=t)
+    assert str(info.value).startswith(f"{path}: rule 'people-analytics', add.seats: seats should be a whole number")
