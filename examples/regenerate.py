@@ -23,11 +23,12 @@ from orgplan.outputs.folder import write_outputs
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "output"
+PACKS = ("custom-rules.yaml",)  # a rule pack, not a profile: it has no outputs of its own
 
 
 def main() -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
-    for path in sorted(HERE.glob("*.yaml")):
+    for path in sorted(p for p in HERE.glob("*.yaml") if p.name not in PACKS):
         result = plan(load_profile(path))
         for written in write_outputs(result, OUT / path.stem):
             print(written.relative_to(HERE))

@@ -4,6 +4,10 @@
 >>> p = orgplan.plan(orgplan.profile_from_dict({"company": "Acme", "employees": 400}))
 >>> p.summary["hr_headcount"] > 1
 True
+
+Every command of the ``orgplan`` command line has a function of the same name here
+(``orgplan.chart``, ``orgplan.batch``, ...; ``orgplan import`` is ``orgplan.read_team``)
+that takes the command's options as arguments.
 """
 
 from __future__ import annotations
@@ -37,6 +41,15 @@ __all__ = [
     "plan_portfolio",
     "job_descriptions",
     "write_jobs",
+    # the twins of the commands that have no function above (orgplan.api)
+    "validate",
+    "rules",
+    "chart",
+    "export",
+    "jobs",
+    "batch",
+    "sensitivity",
+    "serve",
 ]
 
 __version__ = "0.1.0"
@@ -61,6 +74,7 @@ _LAZY = {
     "plan_portfolio": "portfolio.portfolio",
     "job_descriptions": "outputs.jobs",
     "write_jobs": "outputs.jobs",
+    **dict.fromkeys(("validate", "rules", "chart", "export", "jobs", "batch", "sensitivity", "serve"), "api"),
 }
 
 from orgplan.errors import OptionError, OrgplanError, PlanError, ProfileError, RuleError, TeamFileError, TemplateError  # noqa: E402

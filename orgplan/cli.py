@@ -1,19 +1,24 @@
 """The ``orgplan`` command: a thin layer over the Python API.
 
-Each command parses its options, calls one library function and prints the result.
+Each command parses its options, calls one library function of its own name with them
+(``orgplan chart`` calls :func:`orgplan.chart`, see :mod:`orgplan.api`) and prints the result.
 orgplan's own errors and file-system failures become one line on stderr and exit code 2;
 Ctrl-C ends a command quietly with exit code 130.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from orgplan.api import Progress
 
 from orgplan.errors import OrgplanError, OutputError
 
@@ -56,13 +61,20 @@ SET_OPTION = click.option(
 
 def _profile(path: str | None, rules: str | None, sets: tuple[str, ...] = ()) -> Any:
     """Load the profile (default: the bundled starter) with any --set overrides applied."""
-    from orgplan.knowledge.templates import load_templates, templates_dir
-    from orgplan.model.profile import apply_overrides, load_profile
+    from orgplan.api import profile_and_templates
 
-    templates = load_templates(rules=rules)
-    source = path if path is not None else str(templates_dir() / "starter-profile.yaml")
-    profile = apply_overrides(load_profile(source, templates=templates), sets, templates)
-    return profile, templates
+    return profile_and_templates(path, rules, sets)
+
+
+def _bar(label: str) -> Progress:
+    """Progress for a long command (see :data:`orgplan.api.Progress`): a bar on stderr."""
+
+    @contextlib.contextmanager
+    def bar(length: int) -> Iterator[Callable[[int], None]]:
+        with click.progressbar(length=length, label=label, file=sys.stderr) as shown:
+            yield shown.update
+
+    return bar
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -107,7 +119,9 @@ def validate_command(profile: str, rules: str | None) -> None:
     """Check PROFILE and print it with every default filled in."""
     import yaml
 
-    prof, _ = _profile(profile, rules)
+    from orgplan.api import validate
+
+    prof = validate(profile, rules=rules)
     click.echo(f"# {profile}: valid")
     for note in prof.notes:
         click.echo(f"# default: {note}")
@@ -132,20 +146,16 @@ def explain_command(profile: str, rules: str | None) -> None:
 @_friendly
 def rules_command(rules: str | None) -> None:
     """List the rule pack, validated, and check every rule's examples."""
-    from orgplan.knowledge.templates import load_templates
+    from orgplan.api import rules as check_rules
     from orgplan.outputs.report import rules_text
-    from orgplan.planning.explanation import check_rule_examples
 
-    templates = load_templates(rules=rules)
-    pack = templates.rules
-    click.echo(rules_text(pack))
-    failures = check_rule_examples(templates=templates)
-    if failures:
-        for line in failures:
+    checked = check_rules(rules=rules)
+    click.echo(rules_text(checked.pack))
+    if checked.failures:
+        for line in checked.failures:
             click.echo(f"Error: {line}", err=True)
         sys.exit(2)
-    count = sum(len(r.fires_for) + len(r.quiet_for) for r in pack.rules)
-    click.echo(f"all {count} rule examples hold")
+    click.echo(f"all {checked.examples} rule examples hold")
 
 
 @cli.command("chart")
@@ -198,20 +208,19 @@ def chart_command(
     rules: str | None,
 ) -> None:
     """Draw the recommended org chart for PROFILE as PNG, SVG or PDF."""
-    from orgplan.outputs.charts.org_chart import render_chart
-    from orgplan.planning.planner import plan
+    from orgplan.api import chart
 
-    prof, templates = _profile(profile, rules, sets)
-    result = plan(prof, templates=templates)
-    path = render_chart(
-        result,
+    path = chart(
+        profile,
         output,
-        levels=levels or "auto",
+        levels=levels,
         root=root,
         direction=direction,
         expand=expand,
         detail=detail,
         paper=paper,
+        sets=sets,
+        rules=rules,
     )
     click.echo(f"wrote {path}")
 
@@ -225,11 +234,9 @@ def chart_command(
 @_friendly
 def export_command(profile: str, output: str, no_chart: bool, sets: tuple[str, ...], rules: str | None) -> None:
     """Write the staffing plan for PROFILE as an Excel workbook finance can edit."""
-    from orgplan.outputs.workbook.staffing import export_excel
-    from orgplan.planning.planner import plan
+    from orgplan.api import export
 
-    prof, templates = _profile(profile, rules, sets)
-    click.echo(f"wrote {export_excel(plan(prof, templates=templates), output, chart=not no_chart)}")
+    click.echo(f"wrote {export(profile, output, no_chart=no_chart, sets=sets, rules=rules)}")
 
 
 @cli.command("import")
@@ -376,21 +383,13 @@ def batch_command(
     cannot be planned are listed on the Errors sheet and here; the others are planned all
     the same. Exit code 1 when any row failed, 2 when the file itself cannot be read.
     """
-    from orgplan.knowledge.templates import load_templates
-    from orgplan.portfolio.batch import open_executor
-    from orgplan.portfolio.portfolio import plan_portfolio, portfolio_text, write_portfolio
-    from orgplan.reading.companies import read_companies
+    from orgplan.api import batch
+    from orgplan.portfolio.portfolio import portfolio_text
 
-    templates = load_templates(rules=rules)
-    read = read_companies(companies, templates=templates)
-    with (
-        open_executor(workers, dask) as executor,
-        click.progressbar(length=len(read.profiles), label="Planning companies", file=sys.stderr) as bar,
-    ):
-        result = plan_portfolio(
-            read, executor, templates=templates, each_dir=out if each else None, progress=bar.update
-        )
-    written = write_portfolio(result, out)
+    outcome = batch(
+        companies, out, workers=workers, dask=dask, each=each, rules=rules, progress=_bar("Planning companies")
+    )
+    result, written = outcome.result, outcome.files
     for error in result.errors:
         click.echo(f"Error: {error.located(companies)}", err=True)
     click.echo(portfolio_text(result))
@@ -450,20 +449,23 @@ def sensitivity_command(
     Gives the P10, P50 and P90 of HR seats, FTE and cost, and for each role the share of
     draws whose plan has it: certain seats, and seats that depend on the assumptions.
     """
-    from orgplan.portfolio.batch import open_executor
-    from orgplan.portfolio.sensitivity import parse_vary, sensitivity
-    from orgplan.portfolio.sensitivity_report import sensitivity_text, write_sensitivity
+    from orgplan.api import sensitivity
+    from orgplan.portfolio.sensitivity_report import sensitivity_text
 
-    prof, templates = _profile(profile, rules, sets)
-    parsed = [parse_vary(v, templates) for v in varies]
-    with (
-        open_executor(workers, dask) as executor,
-        click.progressbar(length=samples + 1, label="Planning samples", file=sys.stderr) as bar,
-    ):
-        result = sensitivity(prof, parsed, samples, seed, executor, templates=templates, progress=bar.update)
-    written = write_sensitivity(result, out)
-    click.echo(sensitivity_text(result))
-    for path in written:
+    outcome = sensitivity(
+        profile,
+        varies=varies,
+        out=out,
+        samples=samples,
+        seed=seed,
+        workers=workers,
+        dask=dask,
+        sets=sets,
+        rules=rules,
+        progress=_bar("Planning samples"),
+    )
+    click.echo(sensitivity_text(outcome.result))
+    for path in outcome.files:
         click.echo(f"wrote {path}")
 
 
@@ -495,11 +497,9 @@ def jobs_command(profile: str, out: str, formats: str, sets: tuple[str, ...], ru
     qualifications by level, career next steps, the pay range of the plan's seats,
     seats and FTE, and why the plan has them.
     """
-    from orgplan.outputs.jobs import write_jobs
-    from orgplan.planning.planner import plan
+    from orgplan.api import jobs
 
-    prof, templates = _profile(profile, rules, sets)
-    for path in write_jobs(plan(prof, templates=templates), out, formats.split(",")):
+    for path in jobs(profile, out, formats=formats, sets=sets, rules=rules):
         click.echo(f"wrote {path}")
 
 
@@ -525,50 +525,9 @@ def serve_command(host: str, port: int, open_browser: bool, rules: str | None) -
 
     Every result is a link that carries the company profile. Stop with Ctrl+C.
     """
-    import socket
+    from orgplan.api import serve
 
-    from orgplan.errors import OptionError
-    from orgplan.knowledge.templates import load_templates
-
-    try:
-        import uvicorn
-
-        from orgplan.web import create_app
-    except ImportError as exc:  # pragma: no cover - installed with orgplan
-        raise OptionError(
-            f"the web page needs the {exc.name} package; reinstall orgplan with: python3 -m pip install -e ."
-        ) from None
-    load_templates(rules=rules)  # a broken rule pack fails here, in one line, before anything listens
-    loopback = host in ("127.0.0.1", "localhost", "::1")
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-        sock.listen(2048)  # connections wait in the queue while the server starts, so the URL works once printed
-    except OSError as exc:
-        sock.close()
-        raise OptionError(
-            f"cannot listen on {host} port {port}: {exc.strerror or exc}; pick another --port", where="serve"
-        ) from None
-    port = sock.getsockname()[1]
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{port}/"
-    allowed = ["127.0.0.1", "localhost", "::1", "[::1]"] if loopback else None
-    app = create_app(rules=rules, allowed_hosts=allowed)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
-    click.echo(f"orgplan is serving {url}  (open it in your browser; Ctrl+C stops)")
-    if not loopback:
-        click.echo(f"listening on {host}: anyone who can reach this computer on port {port} can use the page")
-    if open_browser:
-        import threading
-        import webbrowser
-
-        threading.Timer(0.8, webbrowser.open, (url,)).start()
-    try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
+    serve(host=host, port=port, open_browser=open_browser, rules=rules, say=click.echo)
 
 
 # Command lists show each command's whole first paragraph, never one cut short with "...".

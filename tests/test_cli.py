@@ -172,3 +172,42 @@ def test_help_lists_every_command_with_its_whole_summary(run):
     for name, command in cli.commands.items():
         summary = " ".join(command.help.split("\n\n")[0].split())
         assert f"{name} {summary}" in listed, name
+
+
+TWIN_NAMES = {"import": "read_team"}  # a command whose library function has another name
+
+
+def test_every_command_and_option_is_documented_and_has_a_library_twin():
+    import inspect
+
+    import click
+
+    import orgplan
+
+    for name, command in cli.commands.items():
+        assert command.help and len(command.help) > 20, name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help and len(param.help) > 10, f"orgplan {name} {param.opts[-1]} has no help text"
+            else:  # an argument is told in the command's own help
+                assert param.human_readable_name in command.help, f"orgplan {name}: {param.human_readable_name}"
+        twin = TWIN_NAMES.get(name, name)
+        assert twin in orgplan.__all__, f"orgplan {name} has no library function orgplan.{twin}"
+        function = getattr(orgplan, twin)
+        if function.__module__ == "orgplan.api":  # the twins made for the commands take every option by name
+            accepted = inspect.signature(function).parameters
+            missing = [p.name for p in command.params if p.name not in accepted]
+            assert not missing, f"orgplan.{twin} lacks the options of orgplan {name}: {missing}"
+    assert cli.params and all(p.help for p in cli.params if isinstance(p, click.Option))  # --version, --help
+
+
+def test_the_library_twin_returns_what_the_command_writes(run, tmp_path):
+    import orgplan
+
+    result = run("export", str(EXAMPLES[0]), "-o", str(tmp_path / "cli.xlsx"), "--no-chart")
+    assert result.exit_code == 0, result.output
+    written = orgplan.export(EXAMPLES[0], tmp_path / "lib.xlsx", no_chart=True)
+    assert written == tmp_path / "lib.xlsx" and written.is_file()
+    checked = orgplan.rules()
+    assert checked.failures == () and f"all {checked.examples} rule examples hold" in run("rules").output
+    assert orgplan.validate(EXAMPLES[0], rules=None).company in run("validate", str(EXAMPLES[0])).output

@@ -98,3 +98,12 @@ def test_output_files_honour_the_umask(tmp_path):
             os.umask(old)
         assert {stat.S_IMODE(path.stat().st_mode) for path in written} == {mode}
         assert stat.S_IMODE(written[0].parent.stat().st_mode) == mode | (mode & 0o444) >> 2
+
+
+def test_every_summary_figure_names_a_figure_of_the_plan_summary(make_plan):
+    from orgplan.core.figures import SUMMARY_FIGURES
+
+    summary = make_plan(employees=900).summary
+    for f in SUMMARY_FIGURES:
+        assert isinstance(summary[f.key], (int, float)), f.key
+        assert f.text(summary[f.key]) and f.heading() and f.number_format, f.key

@@ -15,7 +15,17 @@ from orgplan.errors import TemplateError
 from orgplan.knowledge.catalog import Role
 from orgplan.knowledge.expressions.language import NUMBER, Expression
 
-__all__ = ["Figure", "Band", "HiringPhase", "HiringPolicy", "Costing", "PayPolicy", "Benchmarks", "parse_benchmarks"]
+__all__ = [
+    "hr_per_100",
+    "Figure",
+    "Band",
+    "HiringPhase",
+    "HiringPolicy",
+    "Costing",
+    "PayPolicy",
+    "Benchmarks",
+    "parse_benchmarks",
+]
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,16 @@ class Figure:
     expression: Expression | None = None
 
 
+def hr_per_100(hr_fte: float, employees: int) -> float:
+    """HR staff per 100 employees, as every output shows and compares it: from the HR FTE
+    in hundredths (as the plan's totals give it), to three decimals.
+
+    >>> hr_per_100(2.004, 300), hr_per_100(1.0, 3)
+    (0.667, 33.333)
+    """
+    return round(round(hr_fte, 2) / employees * 100, 3)
+
+
 @dataclass(frozen=True)
 class Band:
     """Published range of HR staff per 100 employees for a size band."""
@@ -37,6 +57,14 @@ class Band:
     low: float
     high: float
     source: str
+
+    def status(self, per_100: float) -> str:
+        """Where ``per_100`` (from :func:`hr_per_100`) sits against the range: below, within or above.
+
+        >>> Band(1, 99, 1.0, 5.0, "survey").status(5.0), Band(1, 99, 1.0, 5.0, "survey").status(0.999)
+        ('within', 'below')
+        """
+        return "below" if per_100 < self.low else "above" if per_100 > self.high else "within"
 
 
 @dataclass(frozen=True)

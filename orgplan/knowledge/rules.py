@@ -21,11 +21,13 @@ from orgplan.core.validation import (
     expect_mapping,
     expect_records,
     expect_text,
+    shown,
     suggest,
 )
 from orgplan.errors import RuleError
 from orgplan.knowledge.catalog import Role
 from orgplan.knowledge.expressions.language import BOOLEAN, NUMBER, TEXT, Expression
+from orgplan.knowledge.extending import EXTENDS, extends_bundled, merged
 from orgplan.knowledge.reasons import ReasonTemplate
 
 __all__ = [
@@ -247,100 +249,172 @@ def parse_rules(
     roles: dict[str, Role],
     names: dict[str, dict[str, str]],
     max_seats: float = MAX_SEATS_PER_RULE,
+    bundled: tuple[Any, object] | None = None,
 ) -> RulePack:
     """Validate and compile a rule pack; every error names the file, the rule id and the field.
 
-    ``max_seats`` caps the seats one rule may add or promote.
+    ``max_seats`` caps the seats one rule may add or promote. A pack that starts with
+    ``extends: bundled`` holds only its changes to ``bundled`` (the bundled pack's data and
+    path), as :mod:`orgplan.knowledge.extending` describes: a rule with a bundled id
+    replaces that rule in its place, a rule with a new id runs after the bundled rules of
+    its stage, ``remove: [id, ...]`` drops bundled rules, and any other section it names
+    merges into the bundled one. Each rule's errors name the file it comes from.
     """
     data = expect_mapping(data, error=RuleError, path=path, where=None)
-    sections = ("operating_models", "span", "growth", "collapse", "served_remotely", "rules")
-    check_keys(data, sections, required=sections, error=RuleError, path=path)
-    models = _models(data["operating_models"], names["models"], path)
-    raw_rules = expect_list(data["rules"], error=RuleError, path=path, where="rules")
-    if not raw_rules:
+    if extends_bundled(data, error=RuleError, path=path):
+        if bundled is None:
+            raise RuleError("there is no bundled rule pack to extend", path=path, where=EXTENDS)
+        data, paths, entries = _extended(data, path, *bundled)
+    else:
+        check_keys(data, _SECTIONS, required=_SECTIONS, error=RuleError, path=path)
+        paths = dict.fromkeys(_SECTIONS, path)
+        raw_rules = expect_list(data["rules"], error=RuleError, path=path, where="rules")
+        entries = [(path, index, raw) for index, raw in enumerate(raw_rules, start=1)]
+    models = _models(data["operating_models"], names["models"], paths["operating_models"])
+    if not entries:
         raise RuleError("the pack has no rules", path=path, where="rules")
     rules: list[Rule] = []
     seen: set[str] = set()
-    for index, raw in enumerate(raw_rules, start=1):
-        raw = expect_mapping(raw, error=RuleError, path=path, where=f"rules[{index}]")
-        rule_id = raw.get("id")
-        if not isinstance(rule_id, str) or not _ID.match(rule_id):
-            raise RuleError(
-                f"expected an id of lower-case letters, digits and dashes, got {str(rule_id)[:40]!r}",
-                path=path,
-                where=f"rules[{index}].id",
-            )
-        where = f"rule '{rule_id}'"
-        if rule_id in seen:
-            raise RuleError("the id is used twice", path=path, where=where)
-        seen.add(rule_id)
-        check_keys(
-            raw,
-            _RULE_KEYS,
-            required=("id", "description", "stage", "when", "reason", "source"),
-            error=RuleError,
-            path=path,
-            where=where,
-        )
-        stage = expect_choice(raw["stage"], STAGES, what="stage", error=RuleError, path=path, where=f"{where}.stage")
-        scope = expect_choice(
-            raw.get("scope", "company"), SCOPES, what="scope", error=RuleError, path=path, where=f"{where}.scope"
-        )
-        if scope != "company" and stage in ("specialist", "head"):
-            raise RuleError(
-                f"a {stage} rule is weighed for the whole company; scope '{scope}' needs the generalist or lead stage",
-                path=path,
-                where=f"{where}.scope",
-            )
-        rule_names = names[stage] | SCOPE_NAMES[scope]
-        when = Expression.compile(raw["when"], rule_names, where=f"{where}, when", path=path, expect=BOOLEAN)
-        if ("add" in raw) == ("promote" in raw):
-            raise RuleError("needs exactly one of 'add' or 'promote'", path=path, where=where)
-        action = _action(raw, roles, rule_names, path, where, max_seats)
-        reason = ReasonTemplate.compile(
-            raw["reason"], rule_names | {"seats": NUMBER}, where=f"{where}.reason", path=path
-        )
-        examples = expect_mapping(raw.get("examples", {}), error=RuleError, path=path, where=f"{where}.examples")
-        check_keys(examples, ("fires", "quiet"), error=RuleError, path=path, where=f"{where}.examples")
-        fires = tuple(
-            expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.fires")
-            for x in expect_list(examples.get("fires", []), error=RuleError, path=path, where=f"{where}.examples.fires")
-        )
-        quiet = tuple(
-            expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.quiet")
-            for x in expect_list(examples.get("quiet", []), error=RuleError, path=path, where=f"{where}.examples.quiet")
-        )
-        rules.append(
-            Rule(
-                id=rule_id,
-                description=expect_text(raw["description"], error=RuleError, path=path, where=f"{where}.description"),
-                stage=stage,
-                when=when,
-                action=action,
-                reason=reason,
-                source=expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source"),
-                scope=scope,
-                fires_for=tuple(dict(x) for x in fires),
-                quiet_for=tuple(dict(x) for x in quiet),
-            )
-        )
+    for rule_path, index, raw in entries:
+        rules.append(_rule(raw, rule_path, index, roles, names, max_seats, seen))
     rules.sort(key=lambda r: STAGES.index(r.stage))
-    growth = _note(data["growth"], {"title": TEXT, "level": NUMBER, "count": NUMBER, "top": NUMBER}, path, "growth")
-    collapse = _note(data["collapse"], {"title": TEXT}, path, "collapse")
+    growth = _note(
+        data["growth"], {"title": TEXT, "level": NUMBER, "count": NUMBER, "top": NUMBER}, paths["growth"], "growth"
+    )
+    collapse = _note(data["collapse"], {"title": TEXT}, paths["collapse"], "collapse")
     remote = _note(
         data["served_remotely"],
         names["models"] | {"count": NUMBER, "countries": TEXT, "employees": NUMBER},
-        path,
+        paths["served_remotely"],
         "served_remotely",
     )
     return RulePack(
         path=str(path),
         rules=tuple(rules),
-        span=_span(data["span"], roles, path),
+        span=_span(data["span"], roles, paths["span"]),
         models=models,
         growth=growth,
         collapse=collapse,
         served_remotely=remote,
+    )
+
+
+_SECTIONS = ("operating_models", "span", "growth", "collapse", "served_remotely", "rules")
+
+
+def _extended(
+    data: Mapping[str, Any], path: object, base: Any, base_path: object
+) -> tuple[dict[str, Any], dict[str, object], list[tuple[object, int, Any]]]:
+    """The sections of a pack that extends ``base``, the file each comes from, and its rules
+    as (file, position in that file, raw rule)."""
+    check_keys(data, (EXTENDS, "remove", *_SECTIONS), error=RuleError, path=path)
+    base = expect_mapping(base, error=RuleError, path=base_path, where=None)
+    check_keys(base, _SECTIONS, required=_SECTIONS, error=RuleError, path=base_path)
+    sections = {s: merged(base[s], data[s]) if s in data else base[s] for s in _SECTIONS if s != "rules"}
+    paths: dict[str, object] = {s: path if s in data else base_path for s in _SECTIONS}
+    bundled = expect_list(base["rules"], error=RuleError, path=base_path, where="rules")
+    ids = [raw.get("id") for raw in bundled if isinstance(raw, Mapping)]
+    removed = set()
+    for index, rule_id in enumerate(expect_list(data.get("remove", []), error=RuleError, path=path, where="remove"), 1):
+        if rule_id not in ids:
+            raise RuleError(
+                f"unknown rule {shown(rule_id)}{suggest(str(rule_id), [str(i) for i in ids])}; remove names "
+                "rules of the bundled pack (orgplan rules lists them)",
+                path=path,
+                where=f"remove[{index}]",
+            )
+        removed.add(rule_id)
+    replacing: dict[Any, tuple[int, Any]] = {}
+    added: list[tuple[object, int, Any]] = []
+    changes = expect_list(data.get("rules", []), error=RuleError, path=path, where="rules")
+    for index, raw in enumerate(changes, start=1):
+        rule_id = raw.get("id") if isinstance(raw, Mapping) else None
+        if rule_id in removed:
+            raise RuleError(
+                "the rule is both removed and listed; keep one of the two", path=path, where=f"rule '{rule_id}'"
+            )
+        if rule_id in ids and rule_id not in replacing:
+            replacing[rule_id] = (index, raw)
+        else:
+            added.append((path, index, raw))
+    entries: list[tuple[object, int, Any]] = []
+    for index, raw in enumerate(bundled, start=1):
+        rule_id = raw.get("id") if isinstance(raw, Mapping) else None
+        if rule_id in replacing:
+            entries.append((path, *replacing[rule_id]))
+        elif rule_id not in removed:
+            entries.append((base_path, index, raw))
+    return sections | {"rules": changes}, paths, entries + added
+
+
+def _rule(
+    raw: Any,
+    path: object,
+    index: int,
+    roles: dict[str, Role],
+    names: dict[str, dict[str, str]],
+    max_seats: float,
+    seen: set[str],
+) -> Rule:
+    """One rule, validated and compiled; ``index`` is its place in the file ``path``, ``seen``
+    the ids before it (its own is added)."""
+    raw = expect_mapping(raw, error=RuleError, path=path, where=f"rules[{index}]")
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not _ID.match(rule_id):
+        raise RuleError(
+            f"expected an id of lower-case letters, digits and dashes, got {str(rule_id)[:40]!r}",
+            path=path,
+            where=f"rules[{index}].id",
+        )
+    where = f"rule '{rule_id}'"
+    if rule_id in seen:
+        raise RuleError("the id is used twice", path=path, where=where)
+    seen.add(rule_id)
+    check_keys(
+        raw,
+        _RULE_KEYS,
+        required=("id", "description", "stage", "when", "reason", "source"),
+        error=RuleError,
+        path=path,
+        where=where,
+    )
+    stage = expect_choice(raw["stage"], STAGES, what="stage", error=RuleError, path=path, where=f"{where}.stage")
+    scope = expect_choice(
+        raw.get("scope", "company"), SCOPES, what="scope", error=RuleError, path=path, where=f"{where}.scope"
+    )
+    if scope != "company" and stage in ("specialist", "head"):
+        raise RuleError(
+            f"a {stage} rule is weighed for the whole company; scope '{scope}' needs the generalist or lead stage",
+            path=path,
+            where=f"{where}.scope",
+        )
+    rule_names = names[stage] | SCOPE_NAMES[scope]
+    when = Expression.compile(raw["when"], rule_names, where=f"{where}, when", path=path, expect=BOOLEAN)
+    if ("add" in raw) == ("promote" in raw):
+        raise RuleError("needs exactly one of 'add' or 'promote'", path=path, where=where)
+    action = _action(raw, roles, rule_names, path, where, max_seats)
+    reason = ReasonTemplate.compile(raw["reason"], rule_names | {"seats": NUMBER}, where=f"{where}.reason", path=path)
+    examples = expect_mapping(raw.get("examples", {}), error=RuleError, path=path, where=f"{where}.examples")
+    check_keys(examples, ("fires", "quiet"), error=RuleError, path=path, where=f"{where}.examples")
+    fires = tuple(
+        expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.fires")
+        for x in expect_list(examples.get("fires", []), error=RuleError, path=path, where=f"{where}.examples.fires")
+    )
+    quiet = tuple(
+        expect_mapping(x, error=RuleError, path=path, where=f"{where}.examples.quiet")
+        for x in expect_list(examples.get("quiet", []), error=RuleError, path=path, where=f"{where}.examples.quiet")
+    )
+    return Rule(
+        id=rule_id,
+        description=expect_text(raw["description"], error=RuleError, path=path, where=f"{where}.description"),
+        stage=stage,
+        when=when,
+        action=action,
+        reason=reason,
+        source=expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source"),
+        scope=scope,
+        fires_for=tuple(dict(x) for x in fires),
+        quiet_for=tuple(dict(x) for x in quiet),
     )
 
 

@@ -2,6 +2,9 @@
 
 Everything lives as YAML in the ``templates/`` folder. :func:`load_templates` reads and
 validates it once and caches the result, so sweeps over many sizes compile rules once.
+Another folder (``directory``) or rule pack (``rules``) replaces the bundled files; its
+``catalog.yaml``, ``benchmarks.yaml`` and rule pack may start with ``extends: bundled`` and
+hold only their changes (see :mod:`orgplan.knowledge.extending`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from orgplan.errors import RuleError, TemplateError
 from orgplan.knowledge.benchmarks import Band, Benchmarks, Costing, Figure, HiringPolicy, PayPolicy, parse_benchmarks
 from orgplan.knowledge.catalog import EXECUTIVE, Catalog, Family, Role, TitleMatching, parse_catalog
 from orgplan.knowledge.expressions.language import BOOLEAN, NUMBER, TEXT, TEXT_SET, Expression
+from orgplan.knowledge.extending import bundled_file, extends_bundled, read_knowledge_file
 from orgplan.knowledge.rules import RulePack, parse_rules, planning_names
 
 __all__ = [
@@ -170,7 +174,9 @@ def load_templates(
     """
     folder = Path(directory) if directory is not None else templates_dir()
     rules_path = Path(rules) if rules is not None else folder / "rules.yaml"
-    stamp = tuple(_mtime(p) for p in (folder / n for n in _FILES)) + (_mtime(rules_path),)
+    files = [folder / n for n in _FILES] + [rules_path]
+    files += [templates_dir() / n for n in (*_FILES, "rules.yaml")]  # what a file with extends: bundled reads
+    stamp = tuple(_mtime(p) for p in dict.fromkeys(files))
     return _load(str(folder.resolve()), str(rules_path), stamp)
 
 
@@ -230,11 +236,11 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     shares, share_default = _frontline(prof["frontline_share"], prof_path)
 
     cat_path = folder / "catalog.yaml"
-    catalog = parse_catalog(read_data_file(cat_path, TemplateError), path=cat_path, functions=vocab)
+    catalog = parse_catalog(read_knowledge_file(cat_path, TemplateError), path=cat_path, functions=vocab)
 
     bench_path = folder / "benchmarks.yaml"
     benchmarks, names = parse_benchmarks(
-        read_data_file(bench_path, TemplateError),
+        read_knowledge_file(bench_path, TemplateError),
         path=bench_path,
         names=names_of_profile,
         functions=vocab,
@@ -242,12 +248,18 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     )
 
     rules_path = Path(rules_s)
+    rules_data = read_data_file(rules_path, RuleError)
+    bundled = None
+    if extends_bundled(rules_data, error=RuleError, path=rules_path):
+        bundled_path = bundled_file("rules.yaml", rules_path, RuleError)
+        bundled = (read_data_file(bundled_path, RuleError), bundled_path)
     pack = parse_rules(
-        read_data_file(rules_path, RuleError),
+        rules_data,
         path=rules_path,
         roles=catalog.roles,
         names=planning_names(names, vocab, catalog.roles),
         max_seats=float(limit("rules.seats_per_rule").value),
+        bundled=bundled,
     )
     return Templates(
         directory=folder_s,

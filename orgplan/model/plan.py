@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from orgplan.knowledge.benchmarks import hr_per_100
 from orgplan.knowledge.catalog import OUTSIDE_HR
 from orgplan.model.profile import Profile
 
@@ -208,12 +209,11 @@ class Plan(SeatTree):
             "hr_headcount": structure["hr_headcount"],
             "hr_fte": structure["hr_fte"],
         }
-        summary["hr_per_100"] = round(structure["hr_fte"] / employees * 100, 3)
+        summary["hr_per_100"] = hr_per_100(structure["hr_fte"], employees)
         summary |= {k: structure[k] for k in ("annual_cost", "layers", "widest_span", "seats_by_family")}
         band = self.templates.band_for(employees)
         if band is not None:
-            ratio = summary["hr_per_100"]
-            status = "below" if ratio < band.low else "above" if ratio > band.high else "within"
+            status = band.status(summary["hr_per_100"])
             summary["benchmark_hr_per_100"] = {
                 "low": band.low,
                 "high": band.high,

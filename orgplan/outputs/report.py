@@ -6,6 +6,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+from orgplan.core.figures import COMPARED, figures
 from orgplan.core.words import money
 from orgplan.model.plan import Plan, SeatTree
 
@@ -213,17 +214,10 @@ def gap_text(gap: Any, current_name: str) -> str:
     plan = gap.plan
     head = ("", "Current", "Recommended", "Difference")
     rows = []
-    for key, label, fmt in (
-        ("hr_headcount", "HR seats", "{:,.0f}"),
-        ("hr_fte", "HR FTE", "{:,.2f}"),
-        ("hr_per_100", "HR staff per 100", "{:.2f}"),
-        ("annual_cost", "Annual cost", "${:,.0f}"),
-        ("layers", "Layers", "{:.0f}"),
-        ("widest_span", "Widest span", "{:.0f}"),
-    ):
-        a, b = sides["current"][key], sides["recommended"][key]
-        diff = fmt.format(abs(b - a))
-        rows.append((label, fmt.format(a), fmt.format(b), ("+" if b >= a else "-") + diff))
+    for figure in figures(*COMPARED):
+        a, b = sides["current"][figure.key], sides["recommended"][figure.key]
+        diff = figure.text(abs(b - a))
+        rows.append((figure.brief, figure.text(a), figure.text(b), ("+" if b >= a else "-") + diff))
     out = [
         f"{current_name} compared with the recommended plan for {plan.profile.company} "
         f"({plan.profile.employees:,} employees)",

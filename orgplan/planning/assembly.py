@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from orgplan.knowledge.benchmarks import hr_per_100
 from orgplan.knowledge.rules import OperatingModel
 from orgplan.knowledge.templates import Templates
 from orgplan.model.ledger import Ledger
@@ -95,10 +96,7 @@ def to_plan(
     staff = [s for s in ordered if s.role.is_hr]
     hr_fte = sum(s.fte for s in staff)
     band = t.band_for(profile.employees)
-    per_100 = round(hr_fte / profile.employees * 100, 3)
-    status = (
-        "within" if band is None or band.low <= per_100 <= band.high else ("above" if per_100 > band.high else "below")
-    )
+    status = band.status(hr_per_100(hr_fte, profile.employees)) if band is not None else "within"
     rows: dict[str, dict[str, Any]] = ledger.rows()  # with each function's seats and owner added below
     doing = Counter(f for s in staff for f in s.functions)
     owners = _owners(staff, head, t, tuple(rows))

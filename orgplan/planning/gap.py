@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from orgplan.core.words import with_article
+from orgplan.knowledge.benchmarks import hr_per_100
 from orgplan.knowledge.catalog import normalise_title
 from orgplan.knowledge.templates import Templates
 from orgplan.model.plan import Plan, Position, SeatTree
@@ -173,7 +174,7 @@ class Comparison:
             out[name] = {
                 "hr_headcount": s["hr_headcount"],
                 "hr_fte": s["hr_fte"],
-                "hr_per_100": round(s["hr_fte"] / employees_here * 100, 3),
+                "hr_per_100": hr_per_100(s["hr_fte"], employees_here),
                 "annual_cost": round(cost),
                 "layers": s["layers"],
                 "widest_span": s["widest_span"],

@@ -253,7 +253,7 @@ def _seat_count(rule: Rule, values: dict[str, Any], t: Templates) -> int:
     if count < 0 or count != int(count):
         raise RuleError(
             f"seats should be a whole number of 0 or more, gave {count:g}",
-            path=t.rules.path,
+            path=rule.action.seats.expression.path,  # the file the rule comes from (a pack may extend another)
             where=f"rule '{rule.id}', {rule.action.kind}.seats",
         )
     return int(count)
@@ -267,7 +267,7 @@ def _fte(rule: Rule, values: dict[str, Any], t: Templates) -> float:
     if not 0 < fte <= 1:
         raise RuleError(
             f"fte should be more than 0 and at most 1, gave {fte:g}",
-            path=t.rules.path,
+            path=rule.action.fte.path,
             where=f"rule '{rule.id}', add.fte",
         )
     return t.costing.round_fte(fte)

@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orgplan.core.figures import figures
 from orgplan.core.files import atomic_write_text
+from orgplan.knowledge.benchmarks import hr_per_100
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.outputs.workbook.tables import Table
 from orgplan.portfolio.batch import CompanyPlan, company_folders, plan_many
@@ -116,7 +118,7 @@ def _totals(plans: list[CompanyPlan]) -> dict[str, Any]:
         "employees": employees,
         "hr_headcount": sum(p.summary["hr_headcount"] for p in plans),
         "hr_fte": fte,
-        "hr_per_100": round(fte / employees * 100, 3) if employees else None,
+        "hr_per_100": hr_per_100(fte, employees) if employees else None,
         "median_hr_per_100": round(statistics.median(p.summary["hr_per_100"] for p in plans), 3) if plans else None,
         "annual_cost": sum(p.summary["annual_cost"] for p in plans),
         **{name: status.count(name) for name in STATUS_WORDS},
@@ -166,16 +168,14 @@ def portfolio_tables(p: Portfolio) -> list[Table]:
     families = list(t.hr_families)
     place = "Row" if p.kind == "rows" else "File"
     each = any(c.folder for c in p.companies)
+    employees, seats, fte, per_100, cost = figures("employees", "hr_headcount", "hr_fte", "hr_per_100", "annual_cost")
     headers = [
         "Company",
         place,
-        "Employees",
-        "HR seats",
-        "HR FTE",
-        "HR staff per 100",
+        *(f.heading(short=True) for f in (employees, seats, fte, per_100)),
         "Published range per 100",
         "Against the range",
-        "Annual cost (USD)",
+        cost.heading(),
         "Head of HR",
         "Operating model",
         *(f"{t.families[f].label} (seats)" for f in families),
@@ -204,8 +204,8 @@ def portfolio_tables(p: Portfolio) -> list[Table]:
                 " ".join(band.get("reasons") or []) or None,
             ]
         )
-    money, fte = "#,##0", "0.00"
-    formats = {2: "#,##0", 3: "#,##0", 4: fte, 5: fte, 8: money}
+    formats = {2: employees.number_format, 3: seats.number_format, 4: fte.number_format}
+    formats |= {5: per_100.number_format, 8: cost.number_format}
     totals = p.totals()
     title = f"{totals['companies']:,} companies planned from {Path(p.source).name}"
     if p.errors:
@@ -226,7 +226,7 @@ def portfolio_tables(p: Portfolio) -> list[Table]:
         "Within the range",
         "Above the range",
         "Below the range",
-        "Annual cost (USD)",
+        cost.heading(),
     ]
     keys = [
         "companies",
@@ -254,15 +254,12 @@ def portfolio_tables(p: Portfolio) -> list[Table]:
         1: "#,##0",
         2: "#,##0",
         3: "#,##0",
-        4: fte,
-        5: fte,
-        6: fte,
-        7: fte,
-        8: fte,
+        4: fte.number_format,
+        **dict.fromkeys((5, 6, 7, 8), per_100.number_format),
         9: "#,##0",
         10: "#,##0",
         11: "#,##0",
-        12: money,
+        12: cost.number_format,
     }
     sheets.append(
         Table(
@@ -307,9 +304,7 @@ def portfolio_text(p: Portfolio) -> str:
     s = p.totals()
     lines = [f"Portfolio from {p.source}: {s['companies']:,} companies planned, {len(p.errors):,} not planned"]
     if s["companies"]:
-        lines.append(
-            f"Employees: {s['employees']:,}   HR seats: {s['hr_headcount']:,}   HR FTE: {s['hr_fte']:,.2f}   "
-            f"HR staff per 100: {s['hr_per_100']:.2f}   Annual cost: ${s['annual_cost']:,.0f}"
-        )
+        shown = figures("employees", "hr_headcount", "hr_fte", "hr_per_100", "annual_cost")
+        lines.append("   ".join(f"{f.brief}: {f.text(s[f.key])}" for f in shown))
         lines.append(f"Against the published range: {s['within']:,} within, {s['above']:,} above, {s['below']:,} below")
     return "\n".join(lines)

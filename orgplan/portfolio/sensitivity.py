@@ -26,6 +26,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgplan.core.figures import figures
 from orgplan.core.validation import suggest
 from orgplan.errors import OptionError, ProfileError
 from orgplan.knowledge.templates import Templates, load_templates
@@ -48,11 +49,10 @@ __all__ = [
 
 MAX_SAMPLES = 100_000
 NUMERIC = ("integer", "number", "places")  # profile types that can be varied (places: their count)
-MEASURES = (
-    ("HR seats", "hr_headcount", "#,##0"),
-    ("HR FTE", "hr_fte", "0.00"),
-    ("HR staff per 100", "hr_per_100", "0.00"),
-    ("Annual cost (USD)", "annual_cost", "#,##0"),
+# What each plan is measured by: (label, summary key, spreadsheet format).
+MEASURES = tuple(
+    (f.heading(short=True), f.key, f.number_format)
+    for f in figures("hr_headcount", "hr_fte", "hr_per_100", "annual_cost")
 )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from orgplan.core.figures import COMPARED, figures
 from orgplan.web.formatting import money
 
 if TYPE_CHECKING:
@@ -22,33 +23,18 @@ if TYPE_CHECKING:
 
 __all__ = ["gap_table"]
 
-_FIGURES = (
-    ("hr_headcount", "HR seats", "int"),
-    ("hr_fte", "HR FTE", "fte"),
-    ("hr_per_100", "HR staff per 100 employees", "ratio"),
-    ("annual_cost", "Annual cost", "money"),
-    ("layers", "Layers", "int"),
-    ("widest_span", "Widest span", "int"),
-)
-_SHOW = {
-    "int": lambda x: f"{x:,.0f}",
-    "fte": lambda x: f"{x:,.2f}",
-    "ratio": lambda x: f"{x:.2f}",
-    "money": money,
-}
-
 
 def gap_table(knowledge: Templates, gap: Any) -> dict[str, Any]:
     """What ``_gap.html`` and the figures table show of ``gap`` (an :class:`orgplan.planning.gap.Comparison`)."""
     sides = gap.summaries()
     plan = gap.plan
     rows = []
-    for key, label, kind in _FIGURES:
-        a, b = sides["current"][key], sides["recommended"][key]
-        show = _SHOW[kind]
+    for figure in figures(*COMPARED):
+        a, b = sides["current"][figure.key], sides["recommended"][figure.key]
+        show = figure.text
         rows.append(
             {
-                "label": label,
+                "label": figure.label,
                 "current": show(a),
                 "recommended": show(b),
                 "difference": ("+" if b >= a else "-") + show(abs(b - a)),

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from orgplan.web.formatting import money
+from orgplan.core.figures import COMPARED, figures
 from orgplan.web.forms import GENERAL, Form, check, query_string
 from orgplan.web.gap_tables import gap_table
 
@@ -23,15 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["show", "scenarios_view"]
 
-_FIGURES = (
-    ("employees", "Employees", lambda x: f"{x:,}"),
-    ("hr_headcount", "HR seats", lambda x: f"{x:,}"),
-    ("hr_fte", "HR FTE", lambda x: f"{x:,.2f}"),
-    ("hr_per_100", "HR staff per 100 employees", lambda x: f"{x:.2f}"),
-    ("annual_cost", "Annual cost", money),
-    ("layers", "Layers", lambda x: f"{x:,}"),
-    ("widest_span", "Widest span", lambda x: f"{x:,}"),
-)
+_FIGURES = figures("employees", *COMPARED)
 
 
 async def show(site: Site, request: Request) -> Response:
@@ -97,10 +89,16 @@ def scenarios_view(site: Site, base: Form, sides: dict[str, Form]) -> dict[str, 
 def _figures(a: Plan, b: Plan) -> list[dict[str, str]]:
     """The summary figures of the two plans side by side, with B's difference from A."""
     rows = []
-    for key, label, show in _FIGURES:
-        x, y = a.summary.get(key), b.summary.get(key)
+    for figure in _FIGURES:
+        x, y = a.summary.get(figure.key), b.summary.get(figure.key)
         if isinstance(x, (int, float)) and isinstance(y, (int, float)):
+            show = figure.text
             rows.append(
-                {"label": label, "a": show(x), "b": show(y), "difference": ("+" if y >= x else "-") + show(abs(y - x))}
+                {
+                    "label": figure.label,
+                    "a": show(x),
+                    "b": show(y),
+                    "difference": ("+" if y >= x else "-") + show(abs(y - x)),
+                }
             )
     return rows

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from orgplan.core.figures import COMPARED, figures
 from orgplan.core.files import atomic_path
 from orgplan.errors import OptionError
 from orgplan.knowledge.catalog import EXECUTIVE, OUTSIDE_HR
@@ -932,14 +933,8 @@ def gap_tables(gap: Comparison, totals: dict[str, Formula]) -> list[Table]:
         {7: 45, 8: 60},
     )
     sides = gap.summaries()
-    labels = (
-        ("hr_headcount", "HR seats", COUNT),
-        ("hr_fte", "HR FTE", FTE),
-        ("hr_per_100", "HR staff per 100 employees", RATIO),
-        ("annual_cost", "Annual cost (USD)", MONEY),
-        ("layers", "Layers", COUNT),
-        ("widest_span", "Widest span", COUNT),
-    )
+    kinds = {"count": COUNT, "fte": FTE, "ratio": RATIO, "money": MONEY}  # this sheet's own: counts without commas
+    labels = tuple((f.key, f.heading(), kinds[f.kind]) for f in figures(*COMPARED))
     summary_rows: list[list[Any]] = []
     formats: dict[int, str] = {}
     for r, (key, label, fmt) in enumerate(labels, start=FIRST_ROW):
