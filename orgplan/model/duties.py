@@ -24,7 +24,6 @@ HR Generalist: Does
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,7 +46,7 @@ class Job:
     does: frozenset[str]  # functions the seats carry out themselves
     directs: frozenset[str]  # functions a seat owns in the ledger: direction, budget and policy
     oversees: frozenset[str]  # functions the seats' teams do, which the seats lead
-    done_by: dict[str, tuple[str, ...]]  # for each overseen function: the titles below that do it
+    done_by: dict[str, tuple[str, ...]]  # each overseen function: the titles of the direct reports whose teams do it
 
     def mark(self, function: str) -> str | None:
         """What the seats do with ``function``, in a word: one of :data:`MARKS`, or None."""
@@ -96,10 +95,11 @@ def jobs(plan: Plan) -> tuple[Job, ...]:
     out = []
     for (title, role), seats in groups.items():
         oversees = {f for s in seats for f in below[s.id]}
-        done_by: dict[str, Counter[str]] = {}
+        done_by: dict[str, set[str]] = {}  # each function the team does: the direct reports' titles it goes through
         for s in seats:
-            for f, titles in below[s.id].items():
-                done_by.setdefault(f, Counter()).update(titles)
+            for k in kids.get(s.id, ()):
+                for f in {*k.functions, *owned.get(k.id, ()), *below[k.id]}:
+                    done_by.setdefault(f, set()).add(base_title(k.title, roles.get(k.role)))
         out.append(
             Job(
                 title=title,
@@ -108,7 +108,7 @@ def jobs(plan: Plan) -> tuple[Job, ...]:
                 does=frozenset(f for s in seats for f in s.functions if f not in below[s.id]),
                 directs=frozenset(f for s in seats for f in owned.get(s.id, ())),
                 oversees=frozenset(oversees),
-                done_by={f: tuple(sorted(c)) for f, c in done_by.items()},
+                done_by={f: tuple(sorted(titles)) for f, titles in done_by.items()},
             )
         )
     return tuple(out)

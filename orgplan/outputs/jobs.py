@@ -118,6 +118,7 @@ class JobDescription:
     direct_reports: tuple[tuple[str, int], ...]  # titles of the seats reporting to the job's seats, with counts
     dotted_to: tuple[str, ...]  # titles the seats also answer to on a dotted line
     duties: tuple[tuple[str, str, str], ...]  # (HR function label, its mark from the ledger, what it means here)
+    leads: tuple[tuple[str, tuple[str, ...]], ...]  # (a direct report's title, the functions its team does)
     responsibilities: tuple[str, ...]
     skills: tuple[str, ...]
     qualifications: tuple[tuple[int, Qualifications], ...]  # by level of the job's seats
@@ -169,7 +170,10 @@ class JobDescription:
             line.append("Leads: " + _listed([t for t, _ in self.direct_reports]))
         if self.dotted_to:
             line.append("Dotted line to: " + "; ".join(self.dotted_to))
-        duties = tuple(f"{label}: {text}" for label, _, text in self.duties) or ("Lead the team day to day.",)
+        duties = [f"{label}: {text}" for label, mark, text in self.duties if mark != MARKS[3]]
+        for title, functions in self.leads:
+            joined = "; ".join(functions) if any("," in f for f in functions) else _listed(list(functions), 20)
+            duties.append(f"Lead the {title}: {_sentence(joined)}.")
         q = dict(self.qualifications)[self.levels[0]]
         where = [f"Location: {_listed(list(self.locations), 8, 'or')}"]
         if self.units:
@@ -179,7 +183,11 @@ class JobDescription:
             Part("About the role", (self.summary,)),
             Part("Reporting line", bullets=tuple(line), labelled=True),
             Part("What you will do", bullets=self.responsibilities),
-            Part(f"Your HR areas at {self.company}", bullets=duties, labelled=bool(self.duties)),
+            Part(
+                f"Your HR areas at {self.company}",
+                bullets=tuple(duties) or ("Lead the team day to day.",),
+                labelled=bool(duties),
+            ),
             Part("What you bring", bullets=tuple(_sentence(s) for s in self.skills)),
             Part(
                 "Qualifications",
@@ -246,7 +254,7 @@ def _pay_lines(ranges: tuple[PayRange, ...], label: str, *, seats: bool) -> tupl
     out = []
     for group in alike.values():
         text = PayRange(None, group[0].low, group[0].high, 0).text
-        names = [r.place for r in group if r.place]
+        names = [_place(r.place) for r in group if r.place]
         where = f" in {_listed(names)}" if names else ""
         count = f" ({count_of(sum(r.seats for r in group), 'seat')})" if seats else ""
         out.append(f"{label}{where}: {text}{count}")
@@ -285,7 +293,7 @@ def about(plan: Plan) -> str:
     kind = f"{p.industry} company" if p.industry.strip().lower() not in ("", "general") else "company"
     article = "an" if kind[:1].lower() in "aeiou" else "a"
     where = ""
-    named = [c.name for c in p.countries if not c.assumed]
+    named = [_place(c.name) for c in p.countries if not c.assumed]
     if len(p.countries) > 1:
         where = f" in {_listed(named, 6) if len(named) == len(p.countries) else f'{len(p.countries)} countries'}"
     elif named:
@@ -314,6 +322,7 @@ class _Reader:
                 self.below[s.reports_to] += 1 + self.below[s.id]
         countries = plan.profile.countries
         self.headquarters = "Headquarters" if countries[0].assumed else f"{countries[0].name} (headquarters)"
+        self.order = {c.name: i for i, c in enumerate(countries)}
 
     def all(self) -> tuple[JobDescription, ...]:
         out, used = [], Counter[str]()
@@ -344,14 +353,15 @@ class _Reader:
             about=plan.profile.about or about(plan),
             summary=role.summary,
             reports_to=tuple(dict.fromkeys(self.titles.get(s.reports_to or "", "no one") for s in seats)),
-            direct_reports=tuple(Counter(k.title for s in seats for k in self.kids.get(s.id, ()) if k.is_hr).items()),
+            direct_reports=self.direct_reports(job),
             dotted_to=tuple(dict.fromkeys(self.titles[s.dotted_to] for s in seats if s.dotted_to in self.titles)),
             duties=self.duties(job),
+            leads=self.leads(job),
             responsibilities=role.responsibilities,
             skills=role.skills,
             qualifications=tuple((lv, t.catalog.qualifications(key, lv)) for lv in levels),
             next_steps=tuple(t.roles[k].title for k in role.next_steps if k in t.roles),
-            locations=tuple(dict.fromkeys(s.country or self.headquarters for s in seats)),
+            locations=tuple(dict.fromkeys(self.where(s) for s in self.by_place(seats))),
             units=tuple(dict.fromkeys(s.unit for s in seats if s.unit)),
             pay=self.ranges(seats, posted=True),
             pay_basis=role.paid_as,
@@ -386,11 +396,11 @@ class _Reader:
             info, mark = self.t.functions.get(f), job.mark(f)
             if info is None or mark is None:
                 continue
-            team = _listed([f"the {title}" for title in job.done_by.get(f, ())])
+            team = _listed([f"the {title}" for title in job.done_by.get(f, ())])  # the direct reports it goes through
             if mark == MARKS[0]:
                 text = f"{info.directing} {info.doing}"
             elif mark == MARKS[1]:
-                text = info.directing + (f" The work itself is done by {team}." if team else "")
+                text = info.directing
             elif mark == MARKS[2]:
                 text = info.doing
             else:
@@ -398,13 +408,37 @@ class _Reader:
             out.append((info.label, mark, text))
         return tuple(out)
 
+    def where(self, seat: Position) -> str:
+        """The country a seat works in; the headquarters for a seat serving the whole company."""
+        first = self.plan.profile.countries[0].name
+        return self.headquarters if seat.country in (None, first) else seat.country or ""
+
+    def by_place(self, seats: list[Position]) -> list[Position]:
+        """The seats in the profile's order of countries, the headquarters first."""
+        return sorted(seats, key=lambda s: self.order.get(s.country or "", 0))
+
+    def leads(self, job: Job) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """What the job leads and oversees: each direct report's title, with the functions its team does."""
+        through: dict[str, list[str]] = {}
+        for f in self.plan.profile.functions:
+            info = self.t.functions.get(f)
+            if info is None or f not in job.oversees:
+                continue
+            for title in job.done_by.get(f, ()):
+                through.setdefault(title, []).append(info.label if info.label[:2].isupper() else info.label.lower())
+        order = {title: i for i, (title, _) in enumerate(self.direct_reports(job))}
+        return tuple(sorted(((t, tuple(fs)) for t, fs in through.items()), key=lambda x: order.get(x[0], len(order))))
+
+    def direct_reports(self, job: Job) -> tuple[tuple[str, int], ...]:
+        return tuple(Counter(k.title for s in job.seats for k in self.kids.get(s.id, ()) if k.is_hr).items())
+
     def ranges(self, seats: list[Position], *, posted: bool) -> tuple[PayRange, ...]:
         """The seats' pay per place: the posted ranges around each seat's pay (``posted``), or the planned pay."""
         policy = self.t.pay
         places: dict[str, list[tuple[float, float]]] = {}
-        for s in seats:
+        for s in self.by_place(seats):
             pay = policy.pay_range(s.base_salary, s.level) if posted else (s.base_salary, s.base_salary)
-            places.setdefault(s.country or self.headquarters, []).append(pay)
+            places.setdefault(self.where(s), []).append(pay)
         single = len(places) == 1
         return tuple(
             PayRange(None if single else place, min(p[0] for p in pays), max(p[1] for p in pays), len(pays))
@@ -420,7 +454,7 @@ class _Reader:
         return (
             f"Source: market pay for this kind of role ({market}){', set to local pay levels' if local else ''}; "
             "the width of the range follows common salary-structure practice (WorldatWork). "
-            "Where you start in the range depends on your experience."
+            "Amounts are in U.S. dollars; where you start in the range depends on your experience."
         )
 
     def pay_source(self, role: Role, seats: list[Position]) -> tuple[str, ...]:
@@ -478,6 +512,14 @@ class _Reader:
 
 
 _PUBLISHED = re.compile(r"(U\.S\. BLS OEWS|BLS OEWS|O\*NET) [0-9-]+[^,;()]*")
+
+
+_THE = re.compile(r"(United |Republic|Kingdom|Netherlands|Philippines|Bahamas|Gambia|Maldives|Emirates|Islands)")
+
+
+def _place(name: str) -> str:
+    """A country's name as running text has it: 'the United States', 'Germany'."""
+    return f"the {name}" if _THE.search(name.split(" (")[0]) and not name.lower().startswith("the ") else name
 
 
 def _grouped(seats: Iterable[Position]) -> list[tuple[str, list[Position]]]:
