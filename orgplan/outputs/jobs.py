@@ -367,7 +367,7 @@ class _Reader:
             pay_basis=role.paid_as,
             pay_note=self.pay_note(role),
             planned_pay=self.ranges(seats, posted=False),
-            pay_source=self.pay_source(role, seats),
+            pay_source=_pay_source(plan, role, seats),
             places=tuple(Counter(p for s in seats for p in (s.unit, s.country) if p).items()),
             why=tuple(dict.fromkeys(r.reason for s in seats for r in s.rationale)),
             equal_opportunity=plan.profile.equal_opportunity or "",
@@ -457,58 +457,58 @@ class _Reader:
             "Amounts are in U.S. dollars; where you start in the range depends on your experience."
         )
 
-    def pay_source(self, role: Role, seats: list[Position]) -> tuple[str, ...]:
-        """Where the planned pay comes from: the catalog's market figure, then each rule of
-        the pay policy that raised a seat's pay, then the posted range's width."""
-        t, profile = self.t, self.plan.profile
-        policy = t.pay
-        year = "" if str(role.salary.year) in role.salary.source else f" ({role.salary.year})"
-        out = [f"Market pay: {money(role.salary.base)} a year, {role.salary.source.rstrip('.')}{year}."]
-        if role.salary_note:
-            out.append(role.salary_note)
-        index = {c.name: c.pay_index for c in profile.countries}
-        leader = role.family == "leadership"
-        floors, head, premium = set(), None, False
-        for s in seats:
-            base = role.salary.base
-            if (leader or s.level > role.level) and policy.floor(s.level) > base:
-                base = policy.floor(s.level)
-                floors.add(s.level)
-            if s.reports_to == self.plan.root.id and policy.head_floor(profile.employees) > base:
-                base = head = policy.head_floor(profile.employees)
-            scaled = round(base * profile.salary_multiplier * index.get(s.country or "", 1.0))
-            premium = premium or s.base_salary > scaled + 0.5
-        for level in sorted(floors):
-            out.append(
-                f"Level {level} seats are paid at least {money(policy.floor(level))}: "
-                f"{policy.level_floors[level].source.rstrip('.')}."
-            )
-        if head is not None:
-            figure = next(f for n, f in reversed(policy.head_of_hr) if profile.employees >= n)
-            out.append(
-                f"As head of HR of {profile.employees:,} employees, at least {money(head)}: "
-                f"{figure.source.rstrip('.')}."
-            )
-        if profile.salary_multiplier != 1:
-            out.append(
-                f"Times the company's salary multiplier of {profile.salary_multiplier:g} (cost of labour "
-                "against U.S. medians)."
-            )
-        shown = [
-            f"{c} {index[c]:g}"
-            for c in dict.fromkeys(s.country for s in seats if s.country and index.get(s.country, 1.0) != 1)
-        ]
-        if shown:
-            out.append("Times the pay index of the country: " + ", ".join(shown) + ".")
-        if premium:
-            out.append(
-                f"Raised to at least {policy.supervisor_premium.value:.0%} above the best-paid seat the "
-                f"leader leads: {policy.supervisor_premium.source.rstrip('.')}."
-            )
-        spreads = sorted({s.level for s in seats})
-        widths = ", ".join(f"level {lv} {policy.range_spread.get(lv, 0.0):.0%}" for lv in spreads)
-        out.append(f"Posted range: the planned pay as its midpoint, {widths} wide: {policy.range_source.rstrip('.')}.")
-        return tuple(out)
+
+def _pay_source(plan: Plan, role: Role, seats: list[Position]) -> tuple[str, ...]:
+    """Where the planned pay comes from: the catalog's market figure, then each rule of
+    the pay policy that raised a seat's pay, then the posted range's width."""
+    t, profile = plan.templates, plan.profile
+    policy = t.pay
+    year = "" if str(role.salary.year) in role.salary.source else f" ({role.salary.year})"
+    out = [f"Market pay: {money(role.salary.base)} a year, {role.salary.source.rstrip('.')}{year}."]
+    if role.salary_note:
+        out.append(role.salary_note)
+    index = {c.name: c.pay_index for c in profile.countries}
+    leader = role.family == "leadership"
+    floors, head, premium = set(), None, False
+    for s in seats:
+        base = role.salary.base
+        if (leader or s.level > role.level) and policy.floor(s.level) > base:
+            base = policy.floor(s.level)
+            floors.add(s.level)
+        if s.reports_to == plan.root.id and policy.head_floor(profile.employees) > base:
+            base = head = policy.head_floor(profile.employees)
+        scaled = round(base * profile.salary_multiplier * index.get(s.country or "", 1.0))
+        premium = premium or s.base_salary > scaled + 0.5
+    for level in sorted(floors):
+        out.append(
+            f"Level {level} seats are paid at least {money(policy.floor(level))}: "
+            f"{policy.level_floors[level].source.rstrip('.')}."
+        )
+    if head is not None:
+        figure = next(f for n, f in reversed(policy.head_of_hr) if profile.employees >= n)
+        out.append(
+            f"As head of HR of {profile.employees:,} employees, at least {money(head)}: {figure.source.rstrip('.')}."
+        )
+    if profile.salary_multiplier != 1:
+        out.append(
+            f"Times the company's salary multiplier of {profile.salary_multiplier:g} (cost of labour "
+            "against U.S. medians)."
+        )
+    shown = [
+        f"{c} {index[c]:g}"
+        for c in dict.fromkeys(s.country for s in seats if s.country and index.get(s.country, 1.0) != 1)
+    ]
+    if shown:
+        out.append("Times the pay index of the country: " + ", ".join(shown) + ".")
+    if premium:
+        out.append(
+            f"Raised to at least {policy.supervisor_premium.value:.0%} above the best-paid seat the "
+            f"leader leads: {policy.supervisor_premium.source.rstrip('.')}."
+        )
+    spreads = sorted({s.level for s in seats})
+    widths = ", ".join(f"level {lv} {policy.range_spread.get(lv, 0.0):.0%}" for lv in spreads)
+    out.append(f"Posted range: the planned pay as its midpoint, {widths} wide: {policy.range_source.rstrip('.')}.")
+    return tuple(out)
 
 
 _PUBLISHED = re.compile(r"(U\.S\. BLS OEWS|BLS OEWS|O\*NET) [0-9-]+[^,;()]*")
