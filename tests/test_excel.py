@@ -410,6 +410,9 @@ def test_assumptions_list_every_salary_figure_and_rule_with_a_source(keystone, b
     for result in keystone.rule_results:
         assert text[rules[result.rule].description][3].value
     assert text["Benefits load"][2].value == "benefits_load"
+    # the width of the pay ranges job postings show, for each level the plan has, with its source
+    assert text["Level 3 (professional)"][1].value == templates.pay.range_spread[3]
+    assert "WorldatWork" in text["Level 2 (entry level)"][3].value
 
 
 def test_budget_shows_cost_by_unit_and_country_only_when_seats_are_aligned(keystone, book, tmp_path):

@@ -739,7 +739,7 @@ def assumptions_sheet(sheet: Sheet, w: _Words) -> None:
     for col, width in ((0, 46), (2, 40), (3, 70)):
         sheet.cap(col, width)
     row = 3
-    for part in (_named_figures, _salaries, _worked_out, _bands, _rules):
+    for part in (_named_figures, _salaries, _pay_ranges, _worked_out, _bands, _rules):
         row = part(sheet, w, row) + 2
     sheet.finish(repeat_cols=0)
 
@@ -798,6 +798,25 @@ def _salaries(sheet: Sheet, w: _Words, row: int) -> int:
             wrap=True,
         )
     return top + len(roles)
+
+
+def _pay_ranges(sheet: Sheet, w: _Words, row: int) -> int:
+    """How wide the pay range of a job posting is at each level the plan has; returns the last row."""
+    top = _listing(
+        sheet,
+        row,
+        "Pay ranges in job postings (the planned pay is the midpoint)",
+        ("Level", "Range spread", "", "Source"),
+    )
+    policy = w.t.pay
+    levels = sorted({s.level for s in w.plan.hr_seats if s.level in policy.range_spread})
+    for row, level in enumerate(levels, start=top + 1):
+        stage = w.t.catalog.qualifications(w.plan.hr_seats[0].role, level).stage
+        sheet.put(row, 0, f"Level {level}" + (f" ({stage})" if stage else ""))
+        sheet.put(row, 1, policy.range_spread[level], PERCENT)
+        if row == top + 1:  # one source for every level
+            sheet.put(row, 3, policy.range_source, wrap=True)
+    return top + len(levels)
 
 
 def _worked_out(sheet: Sheet, w: _Words, row: int) -> int:
