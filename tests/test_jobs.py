@@ -405,3 +405,26 @@ def test_descriptions_in_markdown_load_no_word_or_chart_library():
     assert (
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
     )
+
+
+def test_no_seat_is_said_to_do_work_a_seat_below_it_does(make_plan):
+    from orgplan.model.duties import jobs
+
+    big = make_plan(company="Wide", employees=12000, countries=4, business_units=3)
+    below: dict[str, set[str]] = {}
+    for seat in reversed(big.seats):
+        if seat.reports_to is not None:
+            below.setdefault(seat.reports_to, set()).update({*seat.functions, *below.get(seat.id, ())})
+    for job in jobs(big):
+        for f in job.does:
+            assert any(f in s.functions and f not in below.get(s.id, ()) for s in job.seats), (job.title, f)
+        assert {f for s in job.seats for f in below.get(s.id, ())} <= job.oversees  # it leads what its team does
+
+
+def test_a_part_time_posting_says_how_much_of_full_time_in_words(make_plan):
+    tiny = make_plan(company="Tiny", employees=14)
+    jd = job_descriptions(tiny)[0]
+    assert jd.part_time and jd.pay_basis == "fee"
+    text = markdown(jd)
+    assert f"- **Hours:** part time, about {jd.fte:.0%} of full time" in text and "FTE" not in text
+    assert text.startswith(f"# {jd.title}\n\nTiny · Headquarters · Part time\n")

@@ -159,7 +159,8 @@ class JobDescription:
     def pay_lines(self) -> tuple[str, ...]:
         """The posted pay range, one line per place: places paid alike share a line."""
         label = "Fee" if self.pay_basis == "fee" else "Base salary"
-        hours = ("Hours: part time; the range is the full-time rate, paid in proportion to the hours.",)
+        share = f"{self.fte / self.seats:.0%}"
+        hours = (f"Hours: part time, about {share} of full time; the range is the full-time rate, paid in proportion.",)
         return _pay_lines(self.pay, label, seats=False) + (hours if self.part_time else ())
 
     @property
