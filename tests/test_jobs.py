@@ -428,3 +428,17 @@ def test_a_part_time_posting_says_how_much_of_full_time_in_words(make_plan):
     text = markdown(jd)
     assert f"- **Hours:** part time, about {jd.fte:.0%} of full time" in text and "FTE" not in text
     assert text.startswith(f"# {jd.title}\n\nTiny · Headquarters · Part time\n")
+
+
+def test_a_responsibility_of_a_function_stays_only_with_the_seats_that_do_or_direct_it(templates):
+    from orgplan import load_profile, plan
+
+    keystone = plan(load_profile(ROOT / "examples" / "keystone-manufacturing.yaml", templates=templates))
+    manager = next(j for j in job_descriptions(keystone) if j.title == "HR Manager")
+    owners = {keystone.seat(row["owner"]).title for row in keystone.ledger.values()}
+    assert "HR Manager" not in owners  # the HR Director and the specialists own every function here
+    assert manager.responsibilities == ("Hire, train and lead the HR team.",)
+    assert "Set the hiring strategy" not in markdown(manager)
+    generalist = next(j for j in job_descriptions(keystone) if j.title == "HR Generalist")
+    assert generalist.responsibilities == templates.roles["hr_generalist"].responsibilities
+    assert templates.roles["hr_manager"].duty_functions[0] == ("talent_acquisition",)

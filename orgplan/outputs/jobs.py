@@ -183,7 +183,7 @@ class JobDescription:
             Part(f"About {self.company}", (self.about,)),
             Part("About the role", (self.summary,)),
             Part("Reporting line", bullets=tuple(line), labelled=True),
-            Part("What you will do", bullets=self.responsibilities),
+            Part("What you will do", bullets=self.responsibilities or (self.summary,)),
             Part(
                 f"Your HR areas at {self.company}",
                 bullets=tuple(duties) or ("Lead the team day to day.",),
@@ -358,7 +358,7 @@ class _Reader:
             dotted_to=tuple(dict.fromkeys(self.titles[s.dotted_to] for s in seats if s.dotted_to in self.titles)),
             duties=self.duties(job),
             leads=self.leads(job),
-            responsibilities=role.responsibilities,
+            responsibilities=_responsibilities(role, job),
             skills=role.skills,
             qualifications=tuple((lv, t.catalog.qualifications(key, lv)) for lv in levels),
             next_steps=tuple(t.roles[k].title for k in role.next_steps if k in t.roles),
@@ -513,6 +513,17 @@ def _pay_source(plan: Plan, role: Role, seats: list[Position]) -> tuple[str, ...
 
 
 _PUBLISHED = re.compile(r"(U\.S\. BLS OEWS|BLS OEWS|O\*NET) [0-9-]+[^,;()]*")
+
+
+def _responsibilities(role: Role, job: Job) -> tuple[str, ...]:
+    """The role's responsibilities this job has: one that is part of some HR functions only
+    when the job does or directs one of them."""
+    tags = role.duty_functions or ((),) * len(role.responsibilities)
+    return tuple(
+        text
+        for text, functions in zip(role.responsibilities, tags, strict=True)
+        if not functions or any(job.mark(f) not in (None, MARKS[3]) for f in functions)
+    )
 
 
 _THE = re.compile(r"(United |Republic|Kingdom|Netherlands|Philippines|Bahamas|Gambia|Maldives|Emirates|Islands)")
