@@ -439,6 +439,8 @@ def test_a_responsibility_of_a_function_stays_only_with_the_seats_that_do_or_dir
     assert "HR Manager" not in owners  # the HR Director and the specialists own every function here
     assert manager.responsibilities == ("Hire, train and lead the HR team.",)
     assert "Set the hiring strategy" not in markdown(manager)
+    assert "- **Leads:** HR Generalists and HR Coordinator\n" in markdown(manager)  # 5 generalists, 1 coordinator
+    assert "- **Lead the HR Generalists:** Talent acquisition, HR operations," in markdown(manager)
     generalist = next(j for j in job_descriptions(keystone) if j.title == "HR Generalist")
     assert generalist.responsibilities == templates.roles["hr_generalist"].responsibilities
     assert templates.roles["hr_manager"].duty_functions[0] == ("talent_acquisition",)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from orgplan.core.files import atomic_folder
 from orgplan.core.words import count_of, money, number
 from orgplan.errors import OptionError
-from orgplan.model.duties import MARKS, Job, jobs
+from orgplan.model.duties import MARKS, Job, base_title, jobs
 from orgplan.model.plan import Plan, Position
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ class JobDescription:
         """The posting's sections, in order: what a candidate reads."""
         line = [f"Reports to: {_listed(list(self.reports_to), 8, 'or')}"]
         if self.direct_reports:
-            line.append("Leads: " + _listed([t for t, _ in self.direct_reports]))
+            line.append("Leads: " + _listed([_plural(t, n) for t, n in self.direct_reports]))
         if self.dotted_to:
             line.append("Dotted line to: " + "; ".join(self.dotted_to))
         duties = [f"{label}: {text}" for label, mark, text in self.duties if mark != MARKS[3]]
@@ -427,8 +427,11 @@ class _Reader:
                 continue
             for title in job.done_by.get(f, ()):
                 through.setdefault(title, []).append(info.label if info.label[:2].isupper() else info.label.lower())
-        order = {title: i for i, (title, _) in enumerate(self.direct_reports(job))}
-        return tuple(sorted(((t, tuple(fs)) for t, fs in through.items()), key=lambda x: order.get(x[0], len(order))))
+        roles = self.t.roles
+        kids = Counter(base_title(k.title, roles.get(k.role)) for s in job.seats for k in self.kids.get(s.id, ()))
+        order = {title: i for i, title in enumerate(kids)}
+        ranked = sorted(through.items(), key=lambda item: order.get(item[0], len(order)))
+        return tuple((_plural(title, kids[title]), tuple(functions)) for title, functions in ranked)
 
     def direct_reports(self, job: Job) -> tuple[tuple[str, int], ...]:
         return tuple(Counter(k.title for s in job.seats for k in self.kids.get(s.id, ()) if k.is_hr).items())
@@ -513,6 +516,21 @@ def _pay_source(plan: Plan, role: Role, seats: list[Position]) -> tuple[str, ...
 
 
 _PUBLISHED = re.compile(r"(U\.S\. BLS OEWS|BLS OEWS|O\*NET) [0-9-]+[^,;()]*")
+
+
+def _plural(title: str, count: int) -> str:
+    """A title for ``count`` seats: 'HR Generalists', 'Directors of Total Rewards', 'HR Team Leads, Recruiters'.
+
+    >>> _plural("Director of Total Rewards", 2), _plural("HR Team Lead, Recruiters", 3), _plural("Recruiter", 1)
+    ('Directors of Total Rewards', 'HR Team Leads, Recruiters', 'Recruiter')
+    """
+    if count < 2:
+        return title
+    head, sep, tail = title.partition(", ")
+    head, of, rest = head.partition(" of ")
+    if not head.endswith("s"):
+        head = head[:-1] + "ies" if head.endswith("y") and head[-2:-1] not in "aeiou" else head + "s"
+    return head + of + rest + sep + tail
 
 
 def _responsibilities(role: Role, job: Job) -> tuple[str, ...]:
