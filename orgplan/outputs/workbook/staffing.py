@@ -220,8 +220,10 @@ def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
     p, t = w.plan.profile, w.t
     sheet.section(row, "Company")
     for key, spec in t.profile_fields.items():
-        row += 1
         value = getattr(p, key)
+        if value is None:  # an optional text the profile leaves out (the postings write their own)
+            continue
+        row += 1
         sheet.put(row, 0, spec["label"])
         if spec["type"] == "functions":
             sheet.span(row, 1, "; ".join(t.function_label(f) for f in value))
