@@ -286,6 +286,7 @@ def test_the_web_page_links_every_role_to_its_description_with_word_and_zip_down
         job = client.get("/job", params={**params, "role": "payroll-specialist"})
         assert job.status_code == 200 and "<h1>Payroll Specialist</h1>" in job.text
         assert "Your HR areas at Acme Tools" in job.text and "<strong>Base salary:</strong>" in job.text
+        assert "For the hiring manager" in job.text and "Why the plan has this role" in job.text  # the brief, apart
         by_key = client.get("/job", params={**params, "role": "payroll_specialist"})  # a role key finds it too
         assert by_key.status_code == 200 and "<h1>Payroll Specialist</h1>" in by_key.text
         word = client.get("/job.docx", params={**params, "role": "payroll-specialist"})
