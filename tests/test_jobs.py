@@ -445,3 +445,16 @@ def test_a_responsibility_of_a_function_stays_only_with_the_seats_that_do_or_dir
     generalist = next(j for j in job_descriptions(keystone) if j.title == "HR Generalist")
     assert generalist.responsibilities == templates.roles["hr_generalist"].responsibilities
     assert templates.roles["hr_manager"].duty_functions[0] == ("talent_acquisition",)
+
+
+def test_the_profile_texts_for_postings_are_paragraphs_of_bounded_length():
+    from orgplan import profile_from_dict
+    from orgplan.errors import ProfileError
+
+    long = "Acme builds tools. " * 60  # about 1,100 characters: a paragraph, beyond the 200 of a name
+    assert profile_from_dict({"employees": 40, "about": long}).about == long.strip()
+    with pytest.raises(ProfileError, match="about: expected text of 1 to 1500 characters"):
+        profile_from_dict({"employees": 40, "about": "x" * 1501})
+    with pytest.raises(ProfileError, match="company: expected text of 1 to 200 characters"):
+        profile_from_dict({"employees": 40, "company": "x" * 201})
+    assert profile_from_dict({"employees": 40}).equal_opportunity.startswith("We are an equal opportunity employer.")
