@@ -476,7 +476,7 @@ def sensitivity_command(
     "out",
     required=True,
     type=click.Path(file_okay=False),
-    help="Write the job descriptions into DIR/jobs/: one file per role and index.md.",
+    help="Write the job descriptions into DIR/jobs/: a posting per job title, briefs/ and index.md.",
 )
 @click.option(
     "--format",
@@ -490,12 +490,15 @@ def sensitivity_command(
 @RULES_OPTION
 @_friendly
 def jobs_command(profile: str, out: str, formats: str, sets: tuple[str, ...], rules: str | None) -> None:
-    """Write a job description for every role in the plan for PROFILE.
+    """Write a job posting and a hiring-manager brief for every job title in the plan for PROFILE.
 
-    Each says, in the plan's terms: the title and level, summary, reporting line, the
-    HR functions the seats cover in this company, responsibilities, skills,
-    qualifications by level, career next steps, the pay range of the plan's seats,
-    seats and FTE, and why the plan has them.
+    A posting (TITLE.md, TITLE.docx) is what candidates read: about the company
+    (profile key 'about'), the role, its reporting line, what the person does in
+    this company's HR team, skills, qualifications, location, the pay range per
+    country with its source, career steps and an equal-opportunity statement
+    (profile key 'equal_opportunity'). The brief (briefs/TITLE.md) keeps the
+    planning notes: level, seats and FTE, who does what, planned pay and why the
+    plan has the role.
     """
     from orgplan.api import jobs
 

@@ -115,13 +115,13 @@ def test_a_role_in_the_seats_table_opens_its_job_description_and_downloads_it_fo
 
     page.goto(f"{server}plan?{KEYSTONE}")
     page.click("table.seats a:text-is('Payroll Specialist')")
-    page.wait_for_url("**/job?**role=payroll_specialist")
+    page.wait_for_url("**/job?**role=payroll-specialist")
     assert page.inner_text("h1") == "Payroll Specialist"
-    assert "HR functions this role covers at Keystone Precision Manufacturing" in page.inner_text("main")
+    assert "Your HR areas at Keystone Precision Manufacturing" in page.inner_text("main")
     assert fits_the_laptop_screen(page)
     with page.expect_download() as download:
         page.click("text=This job description (Word)")
-    assert download.value.suggested_filename == "payroll_specialist.docx"
+    assert download.value.suggested_filename == "payroll-specialist.docx"
     download.value.save_as(tmp_path / "job.docx")
     assert docx.Document(str(tmp_path / "job.docx")).paragraphs[0].text == "Payroll Specialist"
 

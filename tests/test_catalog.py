@@ -88,6 +88,16 @@ def broken(tmp_path, change):
             "unknown family \"['specialist']\" (did you mean 'specialist'?)",
         ),
         (
+            lambda d: d["roles"]["hr_manager"]["responsibilities"][0].__setitem__("functions", ["payrol"]),
+            "roles.hr_manager.responsibilities[1].functions",
+            "unknown function 'payrol' (did you mean 'payroll'?)",
+        ),
+        (
+            lambda d: d["roles"]["hr_manager"]["responsibilities"][0].pop("text"),
+            "roles.hr_manager.responsibilities[1].text",
+            "is required but missing",
+        ),
+        (
             lambda d: d["roles"]["benefits_specialist"]["qualifications"].__setitem__("licence", "x"),
             "roles.benefits_specialist.qualifications.licence",
             "unknown key 'licence'",

@@ -307,27 +307,70 @@ def test_responsibilities_name_one_director_and_the_doers_and_say_what_each_mean
     keystone, book, templates
 ):
     ws = book[1]["Responsibilities"]
-    width = len({s.role for s in keystone.hr_seats})
-    roles = [ws.cell(row=3, column=c).value for c in range(2, 2 + width)]
+    titles = list(dict.fromkeys(s.title for s in keystone.hr_seats))  # keystone's seats have one title per job
+    width = len(titles)
+    assert [ws.cell(row=3, column=c).value for c in range(2, 2 + width)] == titles
     column_a = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
     rows = {}
     for f in keystone.profile.functions:
         label = templates.function_label(f)
         r = column_a.index(label) + 1
-        rows[label] = [ws.cell(row=r, column=c).value for c in range(2, 2 + width)]
+        rows[f] = dict(zip(titles, [ws.cell(row=r, column=c).value for c in range(2, 2 + width)], strict=True))
         assert (column_a[r], column_a[r + 1]) == ("Doing means", "Directing means")
         assert (ws.cell(row=r + 1, column=2).value, ws.cell(row=r + 2, column=2).value) == (
             templates.functions[f].doing,
             templates.functions[f].directing,
         )
         assert ws.cell(row=r, column=1).border.top.style == "thin"  # a line above each function's block
-    for marks in rows.values():
-        assert sum(1 for m in marks if m and "irect" in m) == 1
-    head = next(s.title for s in keystone.hr_seats if s.reports_to == keystone.root.id)
-    ta = dict(zip(roles, rows["Talent acquisition"], strict=True))
-    assert ta["Recruiter"] == "Does" and "irects" in ta[head]
-    assert dict(zip(roles, rows["Labour relations"], strict=True))["Labour Relations Specialist"] == "Does"
-    assert "irects" in dict(zip(roles, rows["Payroll"], strict=True))[head]
+        owner = keystone.seat(keystone.ledger[f]["owner"]).title  # one director per function: the ledger's owner
+        assert [t for t, m in rows[f].items() if m and "irects" in m] == [owner]
+    head = next(s for s in keystone.hr_seats if s.reports_to == keystone.root.id)
+    manager = next(s for s in keystone.hr_seats if s.role == "hr_manager")
+    assert rows["talent_acquisition"]["Recruiter"] == "Does + directs"
+    assert rows["labor_relations"]["Labour Relations Specialist"] == "Does + directs"
+    # the head of HR oversees what its reports do instead of doing it; the HR Manager leads its generalists
+    assert rows["payroll"][head.title] == "Oversees" and rows["payroll"]["Payroll Specialist"] == "Does + directs"
+    assert all(rows[f][manager.title] == "Oversees" for f in keystone.profile.functions if f != "labor_relations")
+    assert not any(m == "Does" or m == "Does + directs" for m in (rows[f][head.title] for f in rows))
+
+
+def test_every_sheet_and_the_job_descriptions_use_the_titles_of_the_positions_sheet(make_plan, tmp_path):
+    from orgplan import job_descriptions
+    from orgplan.model.duties import base_title
+
+    big = make_plan(company="Wide", employees=60000, countries=14, business_units=6, unionized_share=0.3)
+    wb = openpyxl.load_workbook(export_excel(big, tmp_path / "wide.xlsx", chart=False))
+    positions = wb["Positions"]
+    column = {c.value: c.column for c in positions[1]}
+    shown = {positions.cell(row=r, column=column["Title"]).value for r in range(2, positions.max_row + 1)}
+    assert shown == {s.title for s in big.seats}
+    jobs = {base_title(s.title, big.templates.roles.get(s.role)) for s in big.hr_seats}
+    assert all(any(t == j or t.startswith(j + ", ") for j in jobs) for t in shown if t != big.root.title)
+    ws = wb["Responsibilities"]
+    header = [c.value for c in ws[3][1:] if c.value]
+    assert header == [jd.title for jd in job_descriptions(big)] and set(header) == jobs
+    rewards = next(s for s in big.hr_seats if s.role == "total_rewards_manager")
+    assert rewards.title == "Director of Total Rewards" and "Total Rewards Manager" not in header
+    reasons = " ".join(r.reason for s in big.hr_seats for r in s.rationale)
+    assert "Total Rewards Manager would have" not in reasons and "Director of Total Rewards would have" in reasons
+    for seat in big.hr_seats:  # every title a reason gives to a leader is a title of the plan
+        for r in seat.rationale:
+            if " would have " in r.reason:
+                named = r.reason.split(" would have ")[0].split(": ")[-1]
+                assert named in shown, r.reason
+    bands = [c.value for c in wb["Job descriptions"]["A"] if c.fill.fgColor.rgb in ("FFDDEBF7", "00DDEBF7")]
+    assert bands == header
+
+
+def test_the_fte_column_adds_up_to_the_plans_hr_fte(keystone, book):
+    positions = book[1]["Positions"]
+    column = {c.value: c.column for c in positions[1]}
+    ftes = [positions.cell(row=r, column=column["FTE"]).value for r in range(2, positions.max_row + 1)]
+    assert positions.cell(row=2, column=column["Title"]).value == keystone.root.title and ftes[0] is None
+    assert math.isclose(sum(f or 0 for f in ftes), keystone.summary["hr_fte"])
+    summary = book[2]["Summary"]  # the values a reader that does not calculate sees
+    hr_fte = next(r[1].value for r in summary.iter_rows() if r[0].value == "HR FTE")
+    assert math.isclose(float(hr_fte), keystone.summary["hr_fte"])
 
 
 def test_hiring_plan_fills_leaders_first_and_managers_before_their_reports(keystone):
@@ -367,6 +410,9 @@ def test_assumptions_list_every_salary_figure_and_rule_with_a_source(keystone, b
     for result in keystone.rule_results:
         assert text[rules[result.rule].description][3].value
     assert text["Benefits load"][2].value == "benefits_load"
+    # the width of the pay ranges job postings show, for each level the plan has, with its source
+    assert text["Level 3 (professional)"][1].value == templates.pay.range_spread[3]
+    assert "WorldatWork" in text["Level 2 (entry level)"][3].value
 
 
 def test_budget_shows_cost_by_unit_and_country_only_when_seats_are_aligned(keystone, book, tmp_path):

@@ -136,6 +136,8 @@ class PayPolicy:
     head_of_hr: tuple[tuple[int, Figure], ...]  # (from employees, base pay), ascending
     supervisor_premium: Figure
     head_team_share: Figure  # a leader reporting to the head of HR earns at least this share of the head's floor
+    range_spread: Mapping[int, float]  # by level: how wide a posted pay range is (maximum over minimum, less 1)
+    range_source: str
 
     def floor(self, level: int) -> float:
         """The least base pay of a seat at ``level`` (before the profile's multiplier)."""
@@ -149,6 +151,17 @@ class PayPolicy:
             if employees >= min_employees:
                 base = float(figure.value or 0.0)
         return base
+
+    def pay_range(self, pay: float, level: int) -> tuple[float, float]:
+        """The pay range a posting shows for a seat paid ``pay`` at ``level``: ``pay`` is its
+        midpoint, its width the level's spread, both ends rounded to the hundred.
+
+        >>> PayPolicy({}, (), Figure("p", ""), Figure("s", ""), {3: 0.5}, "").pay_range(100000, 3)
+        (80000.0, 120000.0)
+        """
+        spread = self.range_spread.get(level, 0.0)
+        low = pay * 2 / (2 + spread)
+        return float(round(low, -2)), float(round(low * (1 + spread), -2))
 
     @property
     def figures(self) -> tuple[Figure, ...]:
@@ -239,7 +252,7 @@ def _costing(raw: Any, path: Path) -> Costing:
 
 def _pay(raw: Any, path: Path) -> PayPolicy:
     raw = expect_mapping(raw, error=TemplateError, path=path, where="pay")
-    keys = ("level_floors", "head_of_hr", "supervisor_premium", "head_team_share")
+    keys = ("level_floors", "head_of_hr", "supervisor_premium", "head_team_share", "range_spread")
     check_keys(raw, keys, required=keys, error=TemplateError, path=path, where="pay")
     floors: dict[int, Figure] = {}
     for level, item in expect_mapping(
@@ -261,7 +274,25 @@ def _pay(raw: Any, path: Path) -> PayPolicy:
         raise TemplateError(
             "expected a share below 1: the head of HR outranks its team", path=path, where="pay.head_team_share"
         )
-    return PayPolicy(floors, tuple(sorted(bands, key=lambda b: b[0])), premium, share)
+    spreads, source = _spreads(raw["range_spread"], path)
+    return PayPolicy(floors, tuple(sorted(bands, key=lambda b: b[0])), premium, share, spreads, source)
+
+
+def _spreads(raw: Any, path: Path) -> tuple[dict[int, float], str]:
+    """The pay range spread of each level (a fraction from 0 to 3) and its source."""
+    where = "pay.range_spread"
+    raw = expect_mapping(raw, error=TemplateError, path=path, where=where)
+    check_keys(raw, ("levels", "source"), required=("levels", "source"), error=TemplateError, path=path, where=where)
+    spreads: dict[int, float] = {}
+    for level, value in expect_mapping(raw["levels"], error=TemplateError, path=path, where=f"{where}.levels").items():
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 10:
+            raise TemplateError(f"expected a level from 1 to 10, got {level!r}", path=path, where=f"{where}.levels")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3:
+            raise TemplateError(
+                f"expected a spread from 0 to 3, got {str(value)[:40]}", path=path, where=f"{where}.levels.{level}"
+            )
+        spreads[level] = float(value)
+    return spreads, expect_text(raw["source"], error=TemplateError, path=path, where=f"{where}.source")
 
 
 def _amount(name: str, item: Any, path: Path, where: str) -> Figure:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -126,6 +127,8 @@ class Role:
     salary: Salary
     summary: str = ""
     responsibilities: tuple[str, ...] = ()
+    # for each responsibility: the HR functions it is part of (none: every seat of the role has it)
+    duty_functions: tuple[tuple[str, ...], ...] = ()
     skills: tuple[str, ...] = ()
     next_steps: tuple[str, ...] = ()
     reports_to: tuple[str, ...] = ()
@@ -263,6 +266,7 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
         )
         leads = tuple(_known(raw.get("leads", []), functions, path, f"{where}.leads", "function"))
         managers = _managers(raw.get("reports_to", []), path, f"{where}.reports_to")
+        duties = _duties(raw.get("responsibilities", []), functions, path, f"{where}.responsibilities")
         roles[str(key)] = Role(
             key=str(key),
             title=expect_text(raw["title"], error=TemplateError, path=path, where=f"{where}.title"),
@@ -271,7 +275,8 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
             functions=covered,
             salary=_salary(raw["salary"], path, f"{where}.salary"),
             summary=str(raw.get("summary", "")),
-            responsibilities=tuple(str(x) for x in raw.get("responsibilities", [])),
+            responsibilities=tuple(text for text, _ in duties),
+            duty_functions=tuple(tagged for _, tagged in duties),
             skills=tuple(str(x) for x in raw.get("skills", [])),
             next_steps=tuple(str(x) for x in raw.get("next_steps", [])),
             reports_to=tuple(key for key, _ in managers),
@@ -344,7 +349,8 @@ def _check_texts(role: Role, raw: Any, levels: dict[int, Qualifications], path: 
             }[name]
             raise TemplateError(f"a job description needs {what}", path=path, where=f"{where}.{name}")
         for i, item in enumerate(items, start=1):
-            expect_text(item, error=TemplateError, path=path, where=f"{where}.{name}[{i}]")
+            if name != "responsibilities":  # _duties has read those
+                expect_text(item, error=TemplateError, path=path, where=f"{where}.{name}[{i}]")
     if levels:
         used = [role.level, *(g.level for g in role.grows if g.level is not None)]
         missing = [lv for lv in used if lv not in levels]
@@ -507,6 +513,23 @@ def _salary(raw: Any, path: object, where: str) -> Salary:
     return Salary(
         float(base), expect_text(raw["source"], error=TemplateError, path=path, where=f"{where}.source"), year
     )
+
+
+def _duties(raw: Any, functions: tuple[str, ...], path: object, where: str) -> list[tuple[str, tuple[str, ...]]]:
+    """A role's responsibilities: each a text, or ``{text, functions}`` for one that is part of
+    those HR functions (a job description keeps it only for seats that do or direct one of them)."""
+    out = []
+    for i, item in enumerate(expect_list(raw, error=TemplateError, path=path, where=where), start=1):
+        here = f"{where}[{i}]"
+        if isinstance(item, Mapping):
+            check_keys(
+                item, ("text", "functions"), required=("text", "functions"), error=TemplateError, path=path, where=here
+            )
+            tagged = tuple(_known(item["functions"], functions, path, f"{here}.functions", "function"))
+            out.append((expect_text(item["text"], error=TemplateError, path=path, where=f"{here}.text"), tagged))
+        else:
+            out.append((expect_text(item, error=TemplateError, path=path, where=here), ()))
+    return out
 
 
 def _known(values: Any, vocabulary: tuple[str, ...], path: object, where: str, kind: str) -> list[str]:

@@ -50,6 +50,8 @@ class Profile:
     max_span: int
     operating_model: str
     salary_multiplier: float
+    about: str | None = None  # a paragraph for job postings; None: the postings write one from the profile
+    equal_opportunity: str | None = None
     source: str | None = field(default=None, compare=False)
     notes: tuple[str, ...] = field(default=(), compare=False)
     given: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -194,7 +196,7 @@ def _coerce(
 ) -> Any:
     kind = rules.get("type")
     if kind == "text":
-        return one_line_text(value, error=ProfileError, path=source, where=key)
+        return one_line_text(value, error=ProfileError, path=source, where=key, most=int(rules.get("max", 200)))
     if kind == "choice":
         choices = [str(c) for c in rules["choices"]]
         by_case = {c.casefold(): c for c in choices}

@@ -23,7 +23,7 @@ from orgplan.model.profile import Profile
 from orgplan.model.seats import Seat
 from orgplan.planning.assembly import GROWTH_RULE, note_growth, note_remote, to_plan
 from orgplan.planning.scopes import regions, scope_values
-from orgplan.planning.structure import collapse, grow, in_order, limit_spans, link, step_up
+from orgplan.planning.structure import collapse, grow, in_order, limit_spans, link, retitle, step_up
 from orgplan.planning.unit_leaders import add_unit_leaders
 from orgplan.planning.workload import choose_model, planning_values
 
@@ -219,7 +219,7 @@ class _Build:
 
         link(self.seats, head, executive)
         labels = {k: f.label for k, f in t.families.items()}
-        limit_spans(head, profile.max_span, t.rules.span, t.roles, add_lead, labels)
+        named = limit_spans(head, profile.max_span, t.rules.span, t.roles, add_lead, labels)
         levels = {id(s): s.level for s in self.seats}
         grow(head, t.roles)
         gone = collapse(head)
@@ -227,6 +227,7 @@ class _Build:
             kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
         if gone:
             grow(head, t.roles)
+        retitle(self.seats, named, gone)
         note_growth(head, levels, t)
         note_remote(head, profile, self.values, t)
         add_unit_leaders(self.seats, executive, profile, t)

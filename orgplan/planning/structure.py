@@ -22,7 +22,7 @@ import heapq
 import itertools
 import math
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from orgplan.knowledge.catalog import Growth, Role
@@ -34,6 +34,7 @@ from orgplan.model.seats import Seat
 __all__ = [
     "link",
     "limit_spans",
+    "retitle",
     "grow",
     "step_up",
     "collapse",
@@ -51,6 +52,7 @@ SPAN_SHARED = "span-shared"
 SPAN_LIFTED = "span-lifted"
 SPAN_LOWERED = "span-lowered"
 AddLead = Callable[[str, Reason], Seat]
+Named = tuple[Reason, Seat, str]  # a reason, the seat it names and the name it gave
 
 
 def link(seats: list[Seat], head: Seat, executive: Seat) -> None:
@@ -108,9 +110,12 @@ class _Spans:
     roles: dict[str, Role]
     add_lead: AddLead
     family_labels: dict[str, str]
+    named: list[Named]  # each reason that names a manager: the manager, and its name then
 
     def why(self, rule: str, text: ReasonTemplate, manager: Seat, count: int) -> Reason:
-        return Reason(rule, text.render(manager=manager.name, count=count, max_span=self.max_span))
+        reason = Reason(rule, text.render(manager=manager.name, count=count, max_span=self.max_span))
+        self.named.append((reason, manager, manager.name))
+        return reason
 
 
 def limit_spans(
@@ -120,14 +125,15 @@ def limit_spans(
     roles: dict[str, Role],
     add_lead: AddLead,
     family_labels: dict[str, str],
-) -> None:
+) -> list[Named]:
     """Give every leader at most ``max_span`` reports by adding team leads under them.
 
     A leader a few reports over first passes lone seats up to its own manager (see
     :func:`_lift`); one with no level to spare between it and its team shares the team with
-    a second seat like it (see :func:`_share_or_keep`).
+    a second seat like it (see :func:`_share_or_keep`). Returns each reason given that names
+    a manager, with the manager, for :func:`retitle` once the leaders have grown.
     """
-    spans = _Spans(head, max_span, policy, roles, add_lead, family_labels)
+    spans = _Spans(head, max_span, policy, roles, add_lead, family_labels, [])
     queue = deque([(head, 9)])  # each leader with the highest level it may grow to: one below its manager's room
     overfull: dict[int, Seat] = {}  # managers whose team went over the limit when a report was shared
     while queue:
@@ -145,6 +151,24 @@ def limit_spans(
                     overfull[id(manager.parent)] = manager.parent
         queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
     _share_overfull(list(overfull.values()), spans)
+    return spans.named
+
+
+def retitle(seats: list[Seat], named: list[Named], gone: Sequence[tuple[Seat, Seat]] = ()) -> None:
+    """Name each manager in the reasons by its title in the finished plan: a leader that grew
+    after the reason was given ("Total Rewards Manager would have 42 direct reports" of a seat
+    now titled Director of Total Rewards), or the leader that took over its team (``gone``:
+    kept and removed seats from :func:`collapse`)."""
+    took_over = {id(removed): kept for kept, removed in gone}
+    renamed: dict[int, Reason] = {}
+    for reason, manager, then in named:
+        while id(manager) in took_over:
+            manager = took_over[id(manager)]
+        if manager.name != then and then in reason.reason:
+            renamed[id(reason)] = Reason(reason.rule, reason.reason.replace(then, manager.name, 1))
+    if renamed:
+        for seat in seats:
+            seat.reasons = [renamed.get(id(r), r) for r in seat.reasons]
 
 
 def _lead_teams(manager: Seat, spans: _Spans, allowed: Callable[[list[Seat], str], bool]) -> bool:

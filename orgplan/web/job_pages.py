@@ -39,17 +39,19 @@ async def job(site: Site, suffix: str, request: Request) -> Response:
             request, "job.html", form=form, tab="plan", plan=result, jd=jd, role_qs=query_string(form, role=key)
         )
     data = await run_in_threadpool(site.remember, ("job", query_string(form), key), lambda: docx_bytes(jd))
-    return Response(data, media_type=work.MEDIA_TYPES[suffix], headers=attachment(f"{key}{suffix}"))
+    return Response(data, media_type=work.MEDIA_TYPES[suffix], headers=attachment(f"{jd.file}{suffix}"))
 
 
 def _job(site: Site, form: Form, key: str) -> tuple[Plan, Any] | None:
-    """The plan and the job description of its role ``key`` (None when the plan has no such role)."""
+    """The plan and the job description of its role or job ``key`` (a role key, or the job's
+    file name: None when the plan has neither)."""
     from orgplan.outputs.jobs import job_descriptions
 
     result = site.plan_for(form)
     if result is None:
         return None
-    return result, next((jd for jd in job_descriptions(result) if jd.role == key), None)
+    found = job_descriptions(result)
+    return result, next((jd for jd in found if jd.file == key), next((jd for jd in found if jd.role == key), None))
 
 
 def _no_such_role(site: Site, request: Request, form: Form, result: Plan, key: str) -> Response:

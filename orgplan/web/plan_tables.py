@@ -119,6 +119,15 @@ def _benchmark(bench: Mapping[str, Any], value: Any) -> dict[str, Any]:
     }
 
 
+def _job_file(knowledge: Templates, seat: Mapping[str, Any]) -> str:
+    """The name of the seat's job description (the job page's ``role=``), '' for a seat with no role."""
+    from orgplan.model.duties import base_title
+    from orgplan.outputs.jobs import slug
+
+    role = seat.get("role") or ""
+    return slug(base_title(str(seat["title"]), knowledge.roles.get(role))) if role else ""
+
+
 def seat_rows(knowledge: Templates, positions: list[dict[str, Any]]) -> dict[str, Any]:
     """The HR seats grouped by title, manager and extra columns, with counts, FTE, cost and reasons."""
     titles = {p["id"]: p["title"] for p in positions}
@@ -141,7 +150,7 @@ def seat_rows(knowledge: Templates, positions: list[dict[str, Any]]) -> dict[str
         if row is None:
             row = groups[key] = {
                 "title": p["title"],
-                "role": p.get("role", ""),
+                "role": _job_file(knowledge, p),
                 "family": p.get("family", ""),
                 "reports_to": key[1] or "-",
                 "extra": [fmt(v) for v in shown.values()],

@@ -30,6 +30,7 @@ from orgplan.core.figures import COMPARED, figures
 from orgplan.core.files import atomic_path
 from orgplan.errors import OptionError
 from orgplan.knowledge.catalog import EXECUTIVE, OUTSIDE_HR
+from orgplan.model.duties import jobs
 from orgplan.model.plan import Plan, Position
 from orgplan.outputs.workbook.sheets import (
     COUNT,
@@ -66,7 +67,7 @@ SHEETS = (
 )
 LAST_ROW = 1048576  # whole columns below the header, so rows finance adds are counted too
 RATIO = "0.00"
-_MARK_FILLS = {"Directs": "#FCE4D6", "Does": "#DDEBF7", "Does + directs": "#E2EFDA"}
+_MARK_FILLS = {"Directs": "#FCE4D6", "Does": "#DDEBF7", "Does + directs": "#E2EFDA", "Oversees": "#EDEDED"}
 _INPUT_FILL = "#FFF2CC"  # the named figures on Assumptions that finance may change
 _ACRONYMS = {"hr": "HR", "hrbp": "HR business partner", "fte": "FTE", "dei": "DEI", "hris": "HRIS"}
 
@@ -220,8 +221,10 @@ def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
     p, t = w.plan.profile, w.t
     sheet.section(row, "Company")
     for key, spec in t.profile_fields.items():
-        row += 1
         value = getattr(p, key)
+        if value is None:  # an optional text the profile leaves out (the postings write their own)
+            continue
+        row += 1
         sheet.put(row, 0, spec["label"])
         if spec["type"] == "functions":
             sheet.span(row, 1, "; ".join(t.function_label(f) for f in value))
@@ -387,7 +390,7 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
                 f"=COUNTIF(${L['reports_to']}:${L['reports_to']},{L['id']}{r})", plan.graph.out_degree(seat.id)
             ),
             "functions": functions,
-            "fte": seat.fte,
+            "fte": seat.fte if hr else None,  # outside HR: not HR FTE, so the column adds up to the plan's
             "base_salary": seat.base_salary if hr else None,
             "benefits_load": _load(seat, w) if hr else None,
             "annual_cost": Formula(
@@ -480,26 +483,27 @@ def structure_sheet(sheet: Sheet, w: _Words) -> None:
 
 # -- Responsibilities -------------------------------------------------------------------
 def responsibilities_sheet(sheet: Sheet, w: _Words) -> None:
-    """Who does and who directs each HR function; under each function, what doing and directing it mean."""
+    """Who does, directs and oversees each HR function, one column per job title; under each
+    function, what doing and directing it mean.
+
+    The marks come from the plan's workload ledger through :func:`orgplan.model.duties.jobs`,
+    as the job descriptions' do: the owner directs, a seat does the work it took unless its
+    team does it, and a leader oversees what its team does.
+    """
     plan, t = w.plan, w.t
     sheet.title(
         "Who does what",
         "Does: the seat carries out the work. Directs: the seat sets its direction, budget and policy. "
-        "Under each function: what doing and directing it means.",
+        "Oversees: the seat leads the team that does it. Under each function: what doing and directing it mean.",
     )
-    roles = list(dict.fromkeys(s.role for s in plan.hr_seats))
-    head = next(s for s in plan.hr_seats if s.reports_to == plan.root.id)
-    directors = {f: r for r in roles if r in t.roles for f in t.roles[r].leads}
-    sheet.header(2, ("HR function", *(t.roles[r].title if r in t.roles else r for r in roles)))
-    sheet.widen(len(roles), 90 - 17 * (len(roles) - 1))  # with few roles, room for the texts under each function
+    columns = jobs(plan)
+    sheet.header(2, ("HR function", *(j.title for j in columns)))
+    sheet.widen(len(columns), 90 - 17 * (len(columns) - 1))  # with few jobs, room for the texts under each function
     row = 3
     for f in plan.profile.functions:
-        doers = {s.role for s in plan.hr_seats if f in s.functions}
-        director = directors.get(f, head.role)
         sheet.put(row, 0, t.function_label(f), bold=True, top_line=True)
-        for c, role in enumerate(roles, start=1):
-            does, directs = role in doers, role == director
-            mark = "Does + directs" if does and directs else "Does" if does else "Directs" if directs else None
+        for c, job in enumerate(columns, start=1):
+            mark = job.mark(f)
             sheet.put(row, c, mark, center=True, top_line=True, **({"fill": _MARK_FILLS[mark]} if mark else {}))
         info = t.functions.get(f)
         if info is not None:
@@ -692,13 +696,15 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
 
 # -- Job descriptions -------------------------------------------------------------------
 def jobs_sheet(sheet: Sheet, w: _Words) -> None:
-    """A job description per role of the plan: a title band, then each part's heading beside its lines."""
+    """A job description per job title of the plan: a title band, the posting's parts, then the
+    hiring-manager brief's, each part's heading beside its lines."""
     from orgplan.outputs.jobs import job_descriptions
 
     sheet.title(
         "Job descriptions",
-        f"One per role of the plan, in {w.plan.profile.company}'s terms. "
-        "`orgplan jobs PROFILE --out DIR` writes each as a Word document and as Markdown.",
+        f"One per job title of the plan, in {w.plan.profile.company}'s terms: the posting, then the brief for "
+        "the hiring manager. `orgplan jobs PROFILE --out DIR` writes each posting as a Word document and as "
+        "Markdown, and each brief as Markdown.",
     )
     sheet.cap(0, 26)
     sheet.cap(1, 110)
@@ -706,19 +712,20 @@ def jobs_sheet(sheet: Sheet, w: _Words) -> None:
     for jd in job_descriptions(w.plan):
         row += 1
         sheet.section(row, jd.title)
-        row += 1
-        sheet.put(row, 0, "Role", note=True)
-        sheet.put(row, 1, jd.headline, note=True, wrap=True)
-        for part in jd.parts:
-            lines = [*part.paragraphs, *(f"\u2022 {b}" for b in part.bullets)]
-            for i, text in enumerate(lines):
-                row += 1
-                if i == 0:
-                    sheet.put(row, 0, part.heading, bold=True, wrap=True, top_line=True)
-                sheet.put(row, 1, text, wrap=True, top_line=i == 0)
-            if part.note:
-                row += 1
-                sheet.put(row, 1, part.note, note=True, wrap=True)
+        for headline, parts in ((jd.headline, jd.parts), (jd.brief_headline, jd.brief_parts)):
+            row += 1
+            sheet.put(row, 0, "Posting" if parts is jd.parts else "Brief", note=True)
+            sheet.put(row, 1, headline, note=True, wrap=True)
+            for part in parts:
+                lines = [*part.paragraphs, *(f"\u2022 {b}" for b in part.bullets)]
+                for i, text in enumerate(lines):
+                    row += 1
+                    if i == 0:
+                        sheet.put(row, 0, part.heading, bold=True, wrap=True, top_line=True)
+                    sheet.put(row, 1, text, wrap=True, top_line=i == 0)
+                if part.note:
+                    row += 1
+                    sheet.put(row, 1, part.note, note=True, wrap=True)
         row += 1
     sheet.finish(repeat_cols=0)
 
@@ -735,7 +742,7 @@ def assumptions_sheet(sheet: Sheet, w: _Words) -> None:
     for col, width in ((0, 46), (2, 40), (3, 70)):
         sheet.cap(col, width)
     row = 3
-    for part in (_named_figures, _salaries, _worked_out, _bands, _rules):
+    for part in (_named_figures, _salaries, _pay_ranges, _worked_out, _bands, _rules):
         row = part(sheet, w, row) + 2
     sheet.finish(repeat_cols=0)
 
@@ -794,6 +801,25 @@ def _salaries(sheet: Sheet, w: _Words, row: int) -> int:
             wrap=True,
         )
     return top + len(roles)
+
+
+def _pay_ranges(sheet: Sheet, w: _Words, row: int) -> int:
+    """How wide the pay range of a job posting is at each level the plan has; returns the last row."""
+    top = _listing(
+        sheet,
+        row,
+        "Pay ranges in job postings (the planned pay is the midpoint)",
+        ("Level", "Range spread", "", "Source"),
+    )
+    policy = w.t.pay
+    levels = sorted({s.level for s in w.plan.hr_seats if s.level in policy.range_spread})
+    for row, level in enumerate(levels, start=top + 1):
+        stage = w.t.catalog.qualifications(w.plan.hr_seats[0].role, level).stage
+        sheet.put(row, 0, f"Level {level}" + (f" ({stage})" if stage else ""))
+        sheet.put(row, 1, policy.range_spread[level], PERCENT)
+        if row == top + 1:  # one source for every level
+            sheet.put(row, 3, policy.range_source, wrap=True)
+    return top + len(levels)
 
 
 def _worked_out(sheet: Sheet, w: _Words, row: int) -> int:
