@@ -449,7 +449,7 @@ def test_bad_options_are_refused_and_no_file_is_written(make_plan, tmp_path, opt
 
 
 def test_unsupported_extension(make_plan, tmp_path):
-    with pytest.raises(OptionError, match="use .png, .svg or .pdf"):
+    with pytest.raises(OptionError, match=r"use .png, .svg, .pdf or .pptx"):
         render_chart(make_plan(employees=500), tmp_path / "c.jpg")
     assert list(tmp_path.iterdir()) == []
 

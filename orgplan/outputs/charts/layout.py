@@ -100,6 +100,7 @@ class Box:
     branch_keys: tuple[int, ...] = ()  # for each folded seat: equal keys, identical branches
     below: tuple[tuple[str, int], ...] = ()  # families of the folded seats, with counts
     lines: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (style, text)
+    paragraphs: list[tuple[str, str]] = field(default_factory=list, repr=False)  # the lines before wrapping
 
     @property
     def count(self) -> int:
@@ -340,7 +341,9 @@ class _Texts:
     def size(self, box: Box) -> None:
         inner = BOX_WIDTH - 2 * PAD_X
         box.lines = []
+        box.paragraphs = []
         for style, tokens in self.paragraphs(box):
+            box.paragraphs.append((style, " ".join(tokens).replace(NBSP, " ")))
             key = (style, tuple(tokens))
             if key not in self.wrapped:
                 bold = style == "title"

@@ -70,7 +70,7 @@ __all__ = [
     "Page",
 ]
 
-CHART_FORMATS = (".png", ".svg", ".pdf")
+CHART_FORMATS = (".png", ".svg", ".pdf", ".pptx")
 MAX_PNG_PIXELS = 32000  # per side, for charts drawn at their natural size (fit=False)
 _FILE_LOCK = threading.Lock()  # SVG and PDF text settings are global matplotlib settings
 
@@ -400,20 +400,27 @@ def _handles(legend: list[tuple[str, dict[str, Any]]]) -> list[Any]:
 
 
 def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **options: Any) -> Path:
-    """Write the org chart to ``path``; the format follows the extension (.png, .svg, .pdf).
+    """Write the org chart to ``path``; the format follows the extension (.png, .svg, .pdf, .pptx).
 
     A PNG or SVG fits a 16:9 slide; a PDF has Letter pages (``paper='a4'`` for A4): an
     overview, then every folded branch and every business unit or country on pages of
-    their own, each with the title, what it shows, 'page X of N' and its own totals.
-    The file appears only when complete.
+    their own, each with the title, what it shows, 'page X of N' and its own totals. A
+    PowerPoint deck has 16:9 slides of shapes and connectors a leader can edit: the
+    overview folded as the PNG is, then the folded branches and units as in the PDF, and
+    each seat's reason in the speaker notes. The file appears only when complete.
     """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in CHART_FORMATS:
         raise OptionError(
-            f"cannot write a chart as {suffix or 'a file without extension'!r}; use .png, .svg or .pdf", path=target
+            f"cannot write a chart as {suffix or 'a file without extension'!r}; use .png, .svg, .pdf or .pptx",
+            path=target,
         )
     opts = chart_options(options)
+    if suffix == ".pptx":
+        from orgplan.outputs.charts.slides import render_pptx
+
+        return render_pptx(plan, target, opts)
     if suffix == ".pdf":
         pages = chart_pages(plan, **options)
         figures = [_sheet(plan, page, opts, PAPER[opts.paper]) for page in pages]

@@ -22,7 +22,18 @@ from orgplan.outputs.charts.text import NBSP, measure, page_ranges, wrap
 if TYPE_CHECKING:
     from orgplan.planning.gap import Comparison
 
-__all__ = ["SLIDE", "PAPER", "Page", "ChartOptions", "chart_options", "chart_pages", "slide_page", "frame_for", "Frame"]
+__all__ = [
+    "SLIDE",
+    "PAPER",
+    "Page",
+    "ChartOptions",
+    "chart_options",
+    "chart_pages",
+    "slide_page",
+    "frame_for",
+    "Frame",
+    "paginate",
+]
 
 SLIDE = (13.333, 7.5)  # a 16:9 slide, inches
 PAPER = {"letter": (11.0, 8.5), "a4": (11.69, 8.27)}  # landscape, inches
@@ -150,6 +161,7 @@ def fold_notes(layout: Layout, opts: ChartOptions, mode: str) -> list[str]:
     if layout.folded:
         where = {
             "pages": "continued on the pages named",
+            "slides": "continued on the slides named",
             "narrowed": "a PDF without --levels draws them all",
             "slide": "all drawn in a PDF: orgplan chart PROFILE -o chart.pdf",
         }[mode]
@@ -262,14 +274,25 @@ def chart_pages(plan: Plan, *, paper: str = "letter", **options: Any) -> list[Pa
     (1, 'page 1 of 1')
     """
     opts = chart_options(dict(options, paper=paper))
-    room = reserve(plan, opts, PAPER[opts.paper], pdf=True)
+    return paginate(plan, opts, PAPER[opts.paper])
+
+
+def paginate(
+    plan: Plan, opts: ChartOptions, size: tuple[float, float], overview: Layout | None = None, word: str = "page"
+) -> list[Page]:
+    """Pages of ``size`` inches: an overview (``overview``, or fitted to the page), then every folded branch
+    and every business unit or country; ``word`` names them ('page' or 'slide')."""
+    room = reserve(plan, opts, size, pdf=True)
     title = chart_title(plan, opts)
     pages: list[Page] = []
     seen: dict[Any, int] = {}
     single = isinstance(opts.layout.get("levels"), int)
 
     def visit(extra: dict[str, Any], heading: str | None) -> int:
-        layout = fit_layout(plan, opts, room, page_refs=not single, **extra)
+        if overview is not None and not pages:
+            layout = overview
+        else:
+            layout = fit_layout(plan, opts, room, page_refs=not single, **extra)
         index = len(pages)
         pages.append(Page(layout, title, heading))
         for box in layout.boxes if not single else ():
@@ -279,7 +302,7 @@ def chart_pages(plan: Plan, *, paper: str = "letter", **options: Any) -> list[Pa
                     seen[key] = visit(target, head)
                 numbers.append(seen[key] + 1)
             if numbers:
-                pages[index].refs[box.id] = "see " + page_ranges(numbers)
+                pages[index].refs[box.id] = "see " + page_ranges(numbers, word)
         return index
 
     visit({}, None)  # checks the options
@@ -292,11 +315,12 @@ def chart_pages(plan: Plan, *, paper: str = "letter", **options: Any) -> list[Pa
             key = ("unit", None, label)
             if key not in seen:
                 seen[key] = visit({"unit": label, "root": None}, unit_heading(plan, label))
+    mode = "narrowed" if single else "pages" if word == "page" else "slides"
     for i, page in enumerate(pages):
-        page.number = f"page {i + 1:,} of {len(pages):,}"
+        page.number = f"{word} {i + 1:,} of {len(pages):,}"
         page.footer = (
             company_totals(plan, opts) if i == 0 else [branch_totals(plan, page.layout, page.heading)]
-        ) + fold_notes(page.layout, opts, "narrowed" if single else "pages")
+        ) + fold_notes(page.layout, opts, mode)
     return pages
 
 
