@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from orgplan import OptionError, load_profile, plan
 from orgplan.cli import cli
-from orgplan.outputs.charts.layout import layout_chart
+from orgplan.outputs.charts.layout import layout_chart, seat_label
 from orgplan.outputs.charts.org_chart import FAMILY_STYLE, SLIDE, chart_pages, draw_chart, measure, render_chart
 
 from .conftest import EXAMPLES
@@ -238,7 +238,8 @@ def test_no_box_text_leaves_its_box_and_folds_are_counted(drawn, plans, name):
     footer = " ".join(t.get_text() for t in fig.texts)
     if folded:
         assert f"{folded:,} seat{'s' if folded > 1 else ''} folded into the '+N below' boxes" in footer
-        assert "orgplan chart PROFILE -o chart.pdf" in footer
+        assert re.search(r"every seat is drawn in the PDF( \([\d,]+ pages?\)|, page by page)\.", footer), footer
+    assert "orgplan" not in " ".join(t.get_text() for t in texts_of(fig)), "no command syntax in a picture"
     words = " ".join(t.get_text() for t in texts_of(fig))
     assert not re.search(r"\b1 seats\b|\ba HR\b|(?<![\d,.])\d{4,}", words), (
         "plurals, articles and thousands separators agree"
@@ -319,20 +320,30 @@ def test_seats_are_grouped_by_unit_under_their_leader(plans):
     p = aligned(unaligned(plans["meridian-bank"]))
     lay = layout_chart(p)
     units = [b for b in lay.boxes if b.kind == "unit"]
-    assert {b.title for b in units} == {"Retail", "Wealth", "Corporate"}
     unit_of = {s.id: s.unit for s in p.seats}
     for caption in units:
         below = [i for c in caption.children for i in (*c.seat_ids, *c.hidden)]
         assert below and {unit_of[i] for i in below} == {caption.title}
-    fig = draw_chart(p).figure
-    assert "Business unit or country" in [t.get_text() for t in fig.texts]
+    # a unit served by one seat (and its team) has no caption: the seat's box says the unit
+    alone = [b for b in lay.boxes if b.serves]
+    assert {b.serves for b in units + alone} >= {"Retail", "Wealth", "Corporate"}
+    for box in alone:
+        assert unit_of[box.seat_ids[0]] == box.serves and ("body", box.serves) in box.lines
+    if units:
+        fig = draw_chart(p).figure
+        assert "Business unit or country" in [t.get_text() for t in fig.texts]
 
 
 def test_pdf_has_a_page_per_unit_and_country(plans):
     p = aligned(aligned(unaligned(plans["meridian-bank"])), units=("Canada", "United States"), field="country")
-    headings = [page.heading for page in chart_pages(p)]
-    for unit in ("Retail", "Wealth", "Corporate"):
-        assert any(h and h.startswith("Unit and country: " + unit) for h in headings), headings
+    pages = chart_pages(p)
+    drawn = [{i for b in page.layout.boxes for i in b.seat_ids} for page in pages]
+    labels = {seat_label(s) for s in p.seats} - {None}
+    assert {label.split(", ")[0] for label in labels} == {"Retail", "Wealth", "Corporate"}
+    for label in labels:
+        serving = {s.id for s in p.seats if seat_label(s) == label}
+        assert any(serving <= ids for ids in drawn), f"one page draws every seat serving {label}"
+    assert len(pages) <= max(1, len(p.seats) // 25), "no page is wasted on a seat or two"
 
 
 def test_a_dotted_line_joins_the_two_seats(plans):
@@ -373,14 +384,16 @@ def test_a_large_plan_pdf_has_every_seat_on_numbered_branch_pages(plans, tmp_pat
             assert page.heading == "The whole HR department" and "60,000 employees" in page.footer[0]
         else:
             seats = {i for b in page.layout.boxes for i in (*b.seat_ids, *b.hidden)} - {p.root.id}
-            assert page.heading.startswith(("Branch: ", "Country: ", "Unit: "))
+            assert page.heading.startswith(
+                ("Branch: ", "Country: ", "Unit: ", "Branches: ", "Branches and units: ", "Units and countries: ")
+            )
             assert page.footer[0].startswith(
                 (f"This branch: {len(seats):,} HR seat", f"These seats: {len(seats):,} HR seat")
             )
             assert not any("60,000 employees" in line for line in page.footer), "branch pages carry their own totals"
         for box in page.layout.boxes:
             if box.hidden:
-                assert re.fullmatch(r"see pages? [\d, -]+", page.refs[box.id])
+                assert re.fullmatch(r"see pages? [\d, -]+|on this page", page.refs[box.id])
     pdf = render_chart(p, tmp_path / "c.pdf", paper="a4")
     data = pdf.read_bytes()
     assert int(re.search(rb"/Count\s+(\d+)", data).group(1)) == len(pages)

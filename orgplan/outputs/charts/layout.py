@@ -90,6 +90,7 @@ class Box:
     children: list[Box] = field(default_factory=list, repr=False)
     kind: str = "seat"  # 'seat' or 'unit' (the caption over a business unit's or country's seats)
     unit: str | None = None  # business unit and/or country the seats serve
+    serves: str | None = None  # the unit or country said on a seat drawn without a caption over it
     mark: str | None = None  # 'new', 'changed' or 'kept' when compared with a current team
     team_ids: tuple[str, ...] = ()
     team_family: str | None = None
@@ -258,7 +259,11 @@ class _Builder:
         return box
 
     def under(self, parent: Position, kids: list[Position], depth: int) -> list[Box]:
-        """The boxes under ``parent``: its central seats, then a caption box per unit or country."""
+        """The boxes under ``parent``: its central seats, then a caption box per unit or country.
+
+        A unit or country served by one seat (with its team or branch) has no caption: the
+        seat's box says what it serves, and is drawn in place instead of folded on a page of its own.
+        """
         own = seat_label(parent)
         central: list[Position] = []
         units: dict[str, list[Position]] = {}
@@ -271,6 +276,11 @@ class _Builder:
         boxes = self.siblings(central, depth)
         for label in sorted(units):
             members = units[label]
+            if len(members) == 1:
+                box = self.build(members[0], depth)
+                box.serves = label
+                boxes.append(box)
+                continue
             tag = Box(f"{parent.id}@{label}", (), label, UNIT, UNIT, 0.0, 0.0, (), depth, kind="unit", unit=label)
             if self.cut(depth + 1, tag.id):
                 tag.hidden = tuple(x for m in members for x in (m.id, *self.s.below[m.id]))
@@ -363,6 +373,8 @@ class _Texts:
             title.append(f"x {box.count:,}")
         out: list[tuple[str, list[str]]] = [("title", title)]  # words, or phrases kept whole
         body: list[str] = []
+        if box.serves and box.serves not in box.title:
+            body.append(box.serves)
         if box.kind == "unit" and not box.hidden:
             body.append(count_of(_seats_under(box), "seat"))
         if box.team_ids:
@@ -736,13 +748,14 @@ def layout_chart(
         return None
 
     def unfold(lay: Layout, limit: int, way: str) -> Layout:
-        """Open folded boxes one by one, shallow and small first (most branches open), while the chart still fits."""
+        """Open folded boxes one by one, shallow and large first, while the chart still fits: the branch
+        opened is the largest that fits, not the first one met."""
         unfolded: frozenset[str] = frozenset()
         tried: set[str] = set()
         for _ in range(MAX_UNFOLD):
             frontier = sorted(
                 (b for b in lay.boxes if b.hidden and not b.alike and b.id not in tried),
-                key=lambda b: (b.depth, len(b.hidden)),
+                key=lambda b: (b.depth, -len(b.hidden), b.x, b.y),
             )
             if not frontier:
                 break

@@ -100,6 +100,7 @@ class Page:
     heading: str | None = None  # the branch or unit this page shows
     footer: list[str] = field(default_factory=list)
     refs: dict[str, str] = field(default_factory=dict)  # box id -> 'see page 4'
+    refs_to: dict[str, list[int]] = field(default_factory=dict)  # box id -> the pages it continues on
     number: str | None = None  # 'page 2 of 9'
 
 
@@ -147,28 +148,29 @@ def branch_totals(plan: Plan, layout: Layout, heading: str | None) -> str:
     """The totals of the seats a page shows: a branch's or a unit's own, not the company's."""
     ids = {i for b in layout.boxes for i in (*b.seat_ids, *b.hidden)}
     seats = [s for s in plan.hr_seats if s.id in ids]
-    what = "This branch" if (heading or "").startswith("Branch") else "These seats"
+    what = "This branch" if (heading or "").startswith("Branch:") else "These seats"
     return (
         f"{what}: {count_of(len(seats), 'HR seat')} · {number(sum(s.fte for s in seats))} FTE · Annual cost: "
         f"{money(sum(s.annual_cost for s in seats))}"
     )
 
 
-def fold_notes(layout: Layout, opts: ChartOptions, mode: str) -> list[str]:
-    """Lines under the chart: what is folded and where it is drawn ('slide', 'pages' or
-    'narrowed' mode), costs, the note."""
+def fold_notes(layout: Layout, opts: ChartOptions, mode: str, pdf_pages: int | None = None) -> list[str]:
+    """Lines under the chart: what is folded and where it is drawn ('slide', 'pages', 'slides' or
+    'narrowed' mode; ``pdf_pages``: how many pages the PDF that draws every seat has), costs, the note."""
     lines = []
     if layout.folded:
+        in_pdf = f" ({count_of(pdf_pages, 'page')})" if pdf_pages else ", page by page"
         where = {
-            "pages": "continued on the pages named",
-            "slides": "continued on the slides named",
-            "narrowed": "a PDF without --levels draws them all",
-            "slide": "all drawn in a PDF: orgplan chart PROFILE -o chart.pdf",
+            "pages": " (continued on the pages named).",
+            "slides": " (continued on the slides named).",
+            "narrowed": "; a PDF of the whole chart draws them all.",
+            "slide": f"; every seat is drawn in the PDF{in_pdf}.",
         }[mode]
         shown = (
             f"Showing {layout.levels} of {layout.total_levels} levels; " if layout.levels < layout.total_levels else ""
         )
-        lines.append(f"{shown}{count_of(layout.folded, 'seat')} folded into the '+N below' boxes ({where}).")
+        lines.append(f"{shown}{count_of(layout.folded, 'seat')} folded into the '+N below' boxes{where}")
     if opts.layout.get("detail") == "cost":
         lines.append(
             "Costs are yearly, salary and benefits: each seat's and in all for a box; the amounts in all "
@@ -247,8 +249,15 @@ def reserve(
     return canvas(page, legend_all(plan, opts.marks) if legend is None else legend, size)
 
 
-def slide_page(plan: Plan, opts: ChartOptions) -> Page:
-    """The chart shaped for a slide (or at its natural size with ``fit=False``)."""
+PAGES_COUNTED = 3000  # a picture says how many pages the PDF has for plans up to this many seats
+
+
+def slide_page(plan: Plan, opts: ChartOptions, count_pages: bool = True) -> Page:
+    """The chart shaped for a slide (or at its natural size with ``fit=False``).
+
+    When seats are folded, the footer says where every seat is drawn: in the PDF, and how
+    many pages it has (``count_pages``; for plans of up to :data:`PAGES_COUNTED` seats).
+    """
     if opts.fit:
         layout = fit_layout(plan, opts, reserve(plan, opts, SLIDE, pdf=False))
         room = reserve(plan, opts, SLIDE, pdf=False, legend=legend_for(plan, layout, opts.marks))
@@ -260,7 +269,12 @@ def slide_page(plan: Plan, opts: ChartOptions) -> Page:
             layout = again
     else:
         layout = layout_chart(plan, **opts.layout, measure=measure)
-    return Page(layout, chart_title(plan, opts), footer=company_totals(plan, opts) + fold_notes(layout, opts, "slide"))
+    single = isinstance(opts.layout.get("levels"), int)
+    pdf_pages = None
+    if count_pages and layout.folded and not single and len(plan.seats) <= PAGES_COUNTED:
+        pdf_pages = len(paginate(plan, opts, PAPER[opts.paper]))
+    notes = fold_notes(layout, opts, "narrowed" if single else "slide", pdf_pages)
+    return Page(layout, chart_title(plan, opts), footer=company_totals(plan, opts) + notes)
 
 
 def chart_pages(plan: Plan, *, paper: str = "letter", **options: Any) -> list[Page]:
@@ -281,10 +295,15 @@ def paginate(
     plan: Plan, opts: ChartOptions, size: tuple[float, float], overview: Layout | None = None, word: str = "page"
 ) -> list[Page]:
     """Pages of ``size`` inches: an overview (``overview``, or fitted to the page), then every folded branch
-    and every business unit or country; ``word`` names them ('page' or 'slide')."""
+    and every business unit or country not already drawn whole; ``word`` names them ('page' or 'slide').
+
+    Small branches share a page, side by side and row under row, so no page is wasted on a
+    seat or two; folded boxes name the page they continue on.
+    """
     room = reserve(plan, opts, size, pdf=True)
     title = chart_title(plan, opts)
     pages: list[Page] = []
+    links: list[dict[str, list[int]]] = []  # per page: box id -> the pages it continues on
     seen: dict[Any, int] = {}
     single = isinstance(opts.layout.get("levels"), int)
 
@@ -295,14 +314,15 @@ def paginate(
             layout = fit_layout(plan, opts, room, page_refs=not single, **extra)
         index = len(pages)
         pages.append(Page(layout, title, heading))
+        links.append({})
         for box in layout.boxes if not single else ():
             numbers = []
             for key, target, head in targets(plan, box):
                 if key not in seen:
                     seen[key] = visit(target, head)
-                numbers.append(seen[key] + 1)
+                numbers.append(seen[key])
             if numbers:
-                pages[index].refs[box.id] = "see " + page_ranges(numbers, word)
+                links[index][box.id] = numbers
         return index
 
     visit({}, None)  # checks the options
@@ -311,17 +331,119 @@ def paginate(
         unit_heading(plan, unit) if unit else f"Branch: {plan.seat(root).title}" if root else "The whole HR department"
     )
     if not single and unit is None and root is None:
+        drawn = [{i for b in page.layout.boxes for i in b.seat_ids} for page in pages]
         for label in sorted({lab for s in plan.seats if (lab := seat_label(s))}):
             key = ("unit", None, label)
-            if key not in seen:
+            serving = {s.id for s in plan.seats if seat_label(s) == label}
+            if key not in seen and not any(serving <= ids for ids in drawn):  # a page would repeat one
                 seen[key] = visit({"unit": label, "root": None}, unit_heading(plan, label))
+    sheets = _share(pages, links, room)
     mode = "narrowed" if single else "pages" if word == "page" else "slides"
-    for i, page in enumerate(pages):
-        page.number = f"{word} {i + 1:,} of {len(pages):,}"
+    for i, page in enumerate(sheets):
+        page.number = f"{word} {i + 1:,} of {len(sheets):,}"
         page.footer = (
             company_totals(plan, opts) if i == 0 else [branch_totals(plan, page.layout, page.heading)]
         ) + fold_notes(page.layout, opts, mode)
-    return pages
+        page.refs = {
+            box: ("on this " + word if set(numbers) == {i + 1} else "see " + page_ranges(numbers, word))
+            for box, numbers in page.refs_to.items()
+        }
+    return sheets
+
+
+SHARE_GAP = (0.45, 0.35)  # inches between branches sharing a page: across, down
+
+
+def _share(pages: list[Page], links: list[dict[str, list[int]]], room: tuple[float, float]) -> list[Page]:
+    """The pages after the first, those that fit together put on one page; page references renumbered."""
+    groups: list[list[int]] = [[0]]
+    for index in range(1, len(pages)):
+        if len(groups) > 1 and _rows([pages[i].layout for i in (*groups[-1], index)], room[0])[1] <= room[1]:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    sheet_of = {index: n for n, group in enumerate(groups, start=1) for index in group}
+    sheets = []
+    for group in groups:
+        layout, renamed = _together([pages[i].layout for i in group], room[0])
+        page = Page(layout, pages[group[0]].title, _heading([pages[i].heading for i in group]))
+        page.refs_to = {
+            renamed[k].get(box, box): sorted({sheet_of[t] for t in targets})
+            for k, i in enumerate(group)
+            for box, targets in links[i].items()
+        }
+        sheets.append(page)
+    return sheets
+
+
+def _rows(layouts: list[Layout], width: float) -> tuple[list[tuple[float, float]], float]:
+    """Where each layout goes when laid side by side and row under row within ``width``: (offsets, height)."""
+    offsets, x, y, row_h = [], 0.0, 0.0, 0.0
+    for lay in layouts:
+        if x > 0 and x + lay.width > width:
+            x, y, row_h = 0.0, y + row_h + SHARE_GAP[1], 0.0
+        offsets.append((x, y))
+        x += lay.width + SHARE_GAP[0]
+        row_h = max(row_h, lay.height)
+    return offsets, y + row_h
+
+
+def _together(layouts: list[Layout], width: float) -> tuple[Layout, list[dict[str, str]]]:
+    """One layout holding ``layouts`` side by side; box ids drawn twice get a suffix (the renames per layout)."""
+    if len(layouts) == 1:
+        return layouts[0], [{}]
+    from copy import copy
+
+    offsets, height = _rows(layouts, width)
+    boxes: list[Box] = []
+    connectors: list[tuple[str, str, list[tuple[float, float]]]] = []
+    dotted: list[tuple[str, str]] = []
+    renames: list[dict[str, str]] = []
+    used: set[str] = set()
+    for k, (lay, (dx, dy)) in enumerate(zip(layouts, offsets, strict=True)):
+        rename = {b.id: f"{b.id}#{k}" for b in lay.boxes if b.id in used}
+        for b in lay.boxes:
+            moved = copy(b)
+            moved.id = rename.get(b.id, b.id)
+            moved.x, moved.y = b.x + dx, b.y + dy
+            moved.children = []
+            boxes.append(moved)
+            used.add(moved.id)
+        connectors += [
+            (rename.get(a, a), rename.get(c, c), [(x + dx, y + dy) for x, y in pts]) for a, c, pts in lay.connectors
+        ]
+        dotted += [(rename.get(a, a), rename.get(c, c)) for a, c in lay.dotted]
+        renames.append(rename)
+    return (
+        Layout(
+            boxes,
+            connectors,
+            max(b.bounds[2] for b in boxes),
+            height,
+            layouts[0].direction,
+            max(lay.levels for lay in layouts),
+            max(lay.total_levels for lay in layouts),
+            sum(lay.folded for lay in layouts),
+            layouts[0].stacking,
+            dotted,
+        ),
+        renames,
+    )
+
+
+def _heading(headings: list[str | None]) -> str | None:
+    """The heading of a page: its branch's or unit's, or those of the branches sharing it."""
+    if len(headings) == 1:
+        return headings[0]
+    names = [h.split(": ", 1)[-1] for h in headings if h]
+    kinds = {(h or "").split(":", 1)[0] for h in headings}
+    what = "Branches" if kinds == {"Branch"} else "Branches and units" if "Branch" in kinds else "Units and countries"
+    text = f"{what}: " + "; ".join(names)
+    for keep in range(len(names) - 1, 0, -1):
+        if measure(text, SUB_FONT + 1, True) <= 10.0:
+            break
+        text = f"{what}: " + "; ".join(names[:keep]) + f" and {len(names) - keep:,} more"
+    return text
 
 
 def unit_heading(plan: Plan, label: str) -> str:

@@ -71,7 +71,7 @@ def render_pptx(plan: Plan, path: str | os.PathLike[str], opts: ChartOptions) ->
 
 def slide_pages(plan: Plan, opts: ChartOptions) -> list[Page]:
     """The deck's pages: the slide-shaped overview (folded as the PNG is), then what it folds, slide by slide."""
-    overview = slide_page(plan, opts).layout
+    overview = slide_page(plan, opts, count_pages=False).layout
     return paginate(plan, opts, SLIDE, overview=overview, word="slide")
 
 
