@@ -54,7 +54,7 @@ UNIT = "unit"  # family of the caption boxes of a business unit or country
 DETAILS = ("functions", "cost", "none")
 REF_PLACEHOLDER = "see pages 888-888"  # room for a page reference, filled in when drawn
 # (stack leaf boxes when a manager has at least this many, rows per column); None: never stack.
-STACKINGS: tuple[tuple[int, int] | None, ...] = (None, (5, 8), (3, 5), (2, 4), (2, 8))
+STACKINGS: tuple[tuple[int, int] | None, ...] = (None, (5, 8), (3, 5), (2, 4), (2, 8), (2, 3), (2, 2))
 DEFAULT_STACKING = (5, 8)
 MAX_UNFOLD = 24  # folded boxes tried for opening when fitting a canvas
 
@@ -399,7 +399,8 @@ class _Texts:
         if box.hidden:
             sizes = set(box.hidden_sizes)
             each = f", {next(iter(sizes)):,} each" if len(box.hidden_sizes) > 1 and len(sizes) == 1 else ""
-            body.append(f"+{count_of(len(box.hidden), 'seat')} below{each}" + (f"; {costs[-1]}" if costs else ""))
+            body.append(f"+{count_of(len(box.hidden), 'seat')} below{each}")
+            body += costs[-1:]
         out += [("body", text.split(" ")) for text in body]
         if self.page_refs and box.hidden:
             out.append(("ref", [REF_PLACEHOLDER]))
@@ -424,7 +425,7 @@ class _Texts:
             texts = [f"{money(own)} a year"]
         if box.hidden:
             below = sum(self.s.seats[i].annual_cost for i in box.hidden)
-            texts.append(f"{money(own + below)}{NBSP}in{NBSP}all with them")
+            texts.append(f"{money(own + below)}{NBSP}in{NBSP}all with{NBSP}them")
         return texts
 
 
@@ -767,6 +768,25 @@ def layout_chart(
                 lay, unfolded = wider, more
         return lay
 
+    def balance(lay: Layout) -> Layout:
+        """The stacking of leaf boxes that uses the canvas best (a tall column of leaves makes a square picture)."""
+
+        def use(candidate: Layout) -> float:
+            return min(candidate.width / width, candidate.height / height)
+
+        if lay.direction != "tb":
+            return lay
+        chosen, score = lay, use(lay)
+        for stacking in STACKINGS:
+            if stacking == lay.stacking:
+                continue
+            fresh = _copy(lay)
+            candidate = _copy(arrange(fresh.boxes[0], "tb", stacking))
+            candidate.total_levels = lay.total_levels
+            if candidate.width <= width and candidate.height <= height and use(candidate) > score * 1.1:
+                chosen, score = candidate, use(candidate)
+        return chosen
+
     ways = ("tb", "lr") if direction == "auto" else (direction,)
     # never fewer than two levels: a chart of the top box alone says nothing
     fixed = levels if isinstance(levels, int) else total  # not 'auto': a number of levels, or None for all
@@ -778,7 +798,7 @@ def layout_chart(
         for way in ways:
             fitted = first_fit(top, way)
             if fitted is not None:
-                return unfold(fitted, limit, way) if levels == "auto" and fitted.folded else fitted
+                return balance(unfold(fitted, limit, way) if levels == "auto" and fitted.folded else fitted)
     return best[0][1]
 
 

@@ -101,8 +101,8 @@ def _sheet(plan: Plan, page: Page, opts: ChartOptions, size: tuple[float, float]
         height = frame.header_h + layout.height + frame.footer_h
         if width / height > 2.19:  # within 2.2:1 once rounded to whole pixels
             height = width / 2.19
-        if height / width > 1.59:
-            width = height / 1.59
+        if width / height < 1.34:  # a slide's shape, never a square: room on the sides instead
+            width = height * 1.34
             frame = frame_for(page, legend, width)
         scale = 1.0
     else:

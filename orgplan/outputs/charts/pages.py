@@ -274,7 +274,17 @@ def slide_page(plan: Plan, opts: ChartOptions, count_pages: bool = True) -> Page
     if count_pages and layout.folded and not single and len(plan.seats) <= PAGES_COUNTED:
         pdf_pages = len(paginate(plan, opts, PAPER[opts.paper]))
     notes = fold_notes(layout, opts, "narrowed" if single else "slide", pdf_pages)
-    return Page(layout, chart_title(plan, opts), footer=company_totals(plan, opts) + notes)
+    heading = part_heading(plan, opts)
+    totals = [branch_totals(plan, layout, heading)] if heading else company_totals(plan, opts)
+    return Page(layout, chart_title(plan, opts), heading, footer=totals + notes)
+
+
+def part_heading(plan: Plan, opts: ChartOptions) -> str | None:
+    """'Branch: ...' or 'Unit: ...' when the chart draws a part of the plan (``root``, ``unit``); else None."""
+    root, unit = opts.layout.get("root"), opts.layout.get("unit")
+    if unit:
+        return unit_heading(plan, unit) + (f", under {plan.seat(root).title}" if root else "")
+    return f"Branch: {plan.seat(root).title}" if root else None
 
 
 def chart_pages(plan: Plan, *, paper: str = "letter", **options: Any) -> list[Page]:
@@ -327,9 +337,8 @@ def paginate(
 
     visit({}, None)  # checks the options
     root, unit = opts.layout.get("root"), opts.layout.get("unit")
-    pages[0].heading = (
-        unit_heading(plan, unit) if unit else f"Branch: {plan.seat(root).title}" if root else "The whole HR department"
-    )
+    part = part_heading(plan, opts)
+    pages[0].heading = part or "The whole HR department"
     if not single and unit is None and root is None:
         drawn = [{i for b in page.layout.boxes for i in b.seat_ids} for page in pages]
         for label in sorted({lab for s in plan.seats if (lab := seat_label(s))}):
@@ -342,7 +351,7 @@ def paginate(
     for i, page in enumerate(sheets):
         page.number = f"{word} {i + 1:,} of {len(sheets):,}"
         page.footer = (
-            company_totals(plan, opts) if i == 0 else [branch_totals(plan, page.layout, page.heading)]
+            company_totals(plan, opts) if i == 0 and not part else [branch_totals(plan, page.layout, page.heading)]
         ) + fold_notes(page.layout, opts, mode)
         page.refs = {
             box: ("on this " + word if set(numbers) == {i + 1} else "see " + page_ranges(numbers, word))

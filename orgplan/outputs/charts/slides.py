@@ -98,7 +98,7 @@ class _Slide:
         shapes = self.boxes()
         self.connectors(shapes)
         self.footer()
-        self.notes()
+        self.slide.notes_slide.notes_text_frame.text = _notes(self.plan, self.page)
 
     # around the chart ------------------------------------------------------------
 
@@ -130,7 +130,7 @@ class _Slide:
         top += 0.1
         for row in frame.legend:
             for x, label, swatch in row:
-                self._swatch(MARGIN + x, top + 0.05, swatch)
+                _swatch(self.slide, MARGIN + x, top + 0.05, swatch)
                 self._text(
                     MARGIN + x + 0.34,
                     top,
@@ -139,27 +139,6 @@ class _Slide:
                     [(label, LEGEND_FONT, "#1A1A1A", False)],
                 )
             top += 0.22
-
-    def _swatch(self, x: float, y: float, swatch: dict[str, Any]) -> None:
-        from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
-        from pptx.util import Emu
-
-        shapes = self.slide.shapes
-        if swatch.get("line"):
-            line = shapes.add_connector(
-                MSO_CONNECTOR.STRAIGHT, Emu(_emu(x)), Emu(_emu(y + 0.065)), Emu(_emu(x + 0.26)), Emu(_emu(y + 0.065))
-            )
-            _plain(line)
-            line.name = "Legend: dotted line"
-            _outline(line, DOTTED, 1.3, "--")
-            return
-        rect = shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(_emu(x)), Emu(_emu(y)), Emu(_emu(0.26)), Emu(_emu(0.13)))
-        _plain(rect)
-        _fill(rect, swatch["face"])
-        if swatch.get("edge"):
-            _outline(rect, swatch["edge"], swatch.get("lw", 0.8), swatch.get("ls", "-"))
-        else:
-            rect.line.fill.background()
 
     def footer(self) -> None:
         frame = self.frame
@@ -305,38 +284,60 @@ class _Slide:
             _outline(line, DOTTED, 1.3, "--")
             _glue(line, shapes[a], sa, shapes[b], ea)
 
-    # speaker notes --------------------------------------------------------------------
 
-    def notes(self) -> None:
-        """Why each seat on the slide is there, box by box; what a folded box holds and where it continues."""
-        seats = {s.id: s for s in self.plan.seats}
-        lines = ["Why each seat on this slide is there:"]
-        for box in sorted(self.page.layout.boxes, key=lambda b: (b.depth, b.x, b.y)):
-            if box.kind == UNIT:
-                continue
-            titles: dict[str, list[str]] = {}
-            for sid in box.seat_ids:
-                seat = seats[sid]
-                titles.setdefault(seat.title, [])
-                for reason in seat.rationale:
-                    if reason.reason not in titles[seat.title]:
-                        titles[seat.title].append(reason.reason)
-            counts: dict[str, int] = {}
-            for sid in box.seat_ids:
-                counts[seats[sid].title] = counts.get(seats[sid].title, 0) + 1
-            for title, reasons in titles.items():
-                n = counts[title]
-                head = f"{title} (x {n:,})" if n > 1 else title
-                if not reasons:
-                    outside = box.family in OUTSIDE_HR
-                    reasons = ["Outside HR: drawn to show where HR reports."] if outside else []
-                lines.append(f"- {head}: {' '.join(reasons)}" if reasons else f"- {head}")
-            if box.hidden:
-                families = ", ".join(f"{n:,} {self.plan.templates.families[f].label.lower()}" for f, n in box.below)
-                ref = self.page.refs.get(box.id)
-                where = f"; {ref}" if ref else ""
-                lines.append(f"  {count_of(len(box.hidden), 'seat')} folded below ({families}){where}.")
-        self.slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+def _notes(plan: Plan, page: Page) -> str:
+    """Why each seat on the slide is there, box by box; what a folded box holds and where it continues."""
+    seats = {s.id: s for s in plan.seats}
+    lines = ["Why each seat on this slide is there:"]
+    for box in sorted(page.layout.boxes, key=lambda b: (b.depth, b.x, b.y)):
+        if box.kind == UNIT:
+            continue
+        titles: dict[str, list[str]] = {}
+        for sid in box.seat_ids:
+            seat = seats[sid]
+            titles.setdefault(seat.title, [])
+            for reason in seat.rationale:
+                if reason.reason not in titles[seat.title]:
+                    titles[seat.title].append(reason.reason)
+        counts: dict[str, int] = {}
+        for sid in box.seat_ids:
+            counts[seats[sid].title] = counts.get(seats[sid].title, 0) + 1
+        for title, reasons in titles.items():
+            n = counts[title]
+            head = f"{title} (x {n:,})" if n > 1 else title
+            if not reasons:
+                outside = box.family in OUTSIDE_HR
+                reasons = ["Outside HR: drawn to show where HR reports."] if outside else []
+            lines.append(f"- {head}: {' '.join(reasons)}" if reasons else f"- {head}")
+        if box.hidden:
+            families = ", ".join(f"{n:,} {plan.templates.families[f].label.lower()}" for f, n in box.below)
+            ref = page.refs.get(box.id)
+            where = f"; {ref}" if ref else ""
+            lines.append(f"  {count_of(len(box.hidden), 'seat')} folded below ({families}){where}.")
+    return "\n".join(lines)
+
+
+def _swatch(slide: Any, x: float, y: float, swatch: dict[str, Any]) -> None:
+    """A legend entry's sample: a small box, or a dashed line."""
+    from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+    from pptx.util import Emu
+
+    shapes = slide.shapes
+    if swatch.get("line"):
+        line = shapes.add_connector(
+            MSO_CONNECTOR.STRAIGHT, Emu(_emu(x)), Emu(_emu(y + 0.065)), Emu(_emu(x + 0.26)), Emu(_emu(y + 0.065))
+        )
+        _plain(line)
+        line.name = "Legend: dotted line"
+        _outline(line, DOTTED, 1.3, "--")
+        return
+    rect = shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(_emu(x)), Emu(_emu(y)), Emu(_emu(0.26)), Emu(_emu(0.13)))
+    _plain(rect)
+    _fill(rect, swatch["face"])
+    if swatch.get("edge"):
+        _outline(rect, swatch["edge"], swatch.get("lw", 0.8), swatch.get("ls", "-"))
+    else:
+        rect.line.fill.background()
 
 
 def _decoration(swatch: dict[str, Any]) -> bool:
