@@ -481,3 +481,91 @@ def test_cli_chart_and_plan_out_write_the_chart(tmp_path):
     assert (tmp_path / "o" / "orgchart.png").stat().st_size > 10_000
     bad = runner.invoke(cli, ["chart", profile, "-o", str(tmp_path / "x.png"), "--root", "nobody"])
     assert bad.exit_code == 2 and "no seat with id 'nobody'" in bad.output and not (tmp_path / "x.png").exists()
+
+
+# A chart under every option ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("employees", [6000, 60000])
+@pytest.mark.parametrize(
+    "options, fewest",
+    [({"detail": "cost"}, 10), ({"detail": "none"}, 10), ({"direction": "lr"}, 10), ({"levels": 3}, 9)],
+    ids=["cost", "none", "lr", "levels-3"],
+)
+def test_every_option_gives_a_slide_shaped_chart_that_keeps_the_top_of_the_tree(make_plan, employees, options, fewest):
+    p = make_plan(employees=employees)
+    fig = draw_chart(p, **options).figure
+    assert 1.3 <= fig.get_figwidth() / fig.get_figheight() <= 2.4
+    titled = [t for t in box_texts(fig) if t]
+    assert len(titled) >= fewest, titled  # the first three levels of these plans hold 9 boxes
+
+
+def test_a_branch_chart_gives_the_branch_its_own_totals(make_plan, tmp_path):
+    p = make_plan(employees=60000)
+    branch = next(s for s in p.seats if s.role == "talent_acquisition_manager")
+    below = [s for s in p.hr_seats if s.id == branch.id or branch.id in _managers(p, s)]
+    fig = draw_chart(p, root=branch.id).figure
+    texts = [t.get_text() for t in fig.texts]
+    assert f"Branch: {branch.title}" in texts
+    assert any(t.startswith(f"This branch: {len(below):,} HR seats") for t in texts), texts
+    assert not any("60,000 employees" in t for t in texts), "the company's totals are not the branch's"
+    assert chart_pages(p, root=branch.id)[0].footer[0].startswith(f"This branch: {len(below):,} HR seats")
+
+
+def _managers(p, seat):
+    out, up = [], seat.reports_to
+    while up is not None:
+        out.append(up)
+        up = p.seat(up).reports_to
+    return out
+
+
+def test_pictures_speak_to_the_reader(plans):
+    fig = draw_chart(plans["atlas-global"]).figure
+    words = " ".join(t.get_text() for t in texts_of(fig))
+    assert "orgplan" not in words and "-o " not in words and "band:" not in words
+    assert re.search(r"every seat is drawn in the PDF \(\d+ pages?\)", words)
+    assert "A lead and their team (the stripe on top is the lead)" in words
+
+
+def test_the_branch_opened_on_a_large_chart_is_the_largest_that_fits(make_plan):
+    from orgplan.outputs.charts.pages import chart_options, slide_page
+
+    p = make_plan(employees=60000)
+    lay = slide_page(p, chart_options({}), count_pages=False).layout
+    under_hr = [b for b in lay.boxes if b.depth == 2 and b.kind == "seat"]
+    opened = [b for b in under_hr if b.children]
+    assert opened, "a branch is opened"
+    size = {s.id: 0 for s in p.seats}
+    for s in p.seats:
+        for m in _managers(p, s):
+            size[m] += 1
+    assert max(size[b.seat_ids[0]] for b in opened) == max(size[b.seat_ids[0]] for b in under_hr)
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        {"employees": 6000, "max_span": 5},
+        {"employees": 12000, "business_units": 6},
+        {"employees": 60000, "countries": 20},
+    ],
+    ids=lambda p: str(p["employees"]),
+)
+def test_pdf_pages_are_not_wasted(make_plan, profile):
+    p = make_plan(**profile)
+    pages = chart_pages(p)
+    assert len(pages) <= max(1, -(-len(p.seats) // 25)), "at most one page per 25 seats"
+    for page in pages:  # identical branches share a page, so a seat may be drawn as one of its alikes
+        assert all(page.refs.get(b.id) for b in page.layout.boxes if b.hidden), "folded boxes say where they go on"
+        ids = [b.id for b in page.layout.boxes]
+        assert len(ids) == len(set(ids)), "branches sharing a page keep their boxes apart"
+        assert not any(b.kind == "unit" and not b.children and len(b.hidden) == 1 for b in page.layout.boxes), (
+            "a lone seat is drawn in place, not folded"
+        )
+
+
+def test_examples_pdfs_fit_one_page_per_25_seats(plans):
+    for name in ("meridian-bank", "atlas-global", "northbridge-holdings"):
+        p = plans[name]
+        assert len(chart_pages(p)) <= -(-len(p.seats) // 25), name
