@@ -138,6 +138,8 @@ class Layout:
     folded: int = 0
     stacking: tuple[int, int] | None = None
     dotted: list[tuple[str, str]] = field(default_factory=list)
+    # (left, top, lines) of the heading over each branch when several share a page
+    captions: list[tuple[float, float, list[str]]] = field(default_factory=list)
 
     def box_of(self, seat_id: str) -> Box | None:
         """The box drawing this seat, or None when it is folded away or not on this chart."""

@@ -25,6 +25,7 @@ from orgplan.knowledge.catalog import OUTSIDE_HR
 from orgplan.model.plan import Plan
 from orgplan.outputs.charts.layout import BAND, BODY_PT, PAD_Y, TITLE_PT, UNIT, Box, layout_chart, line_height
 from orgplan.outputs.charts.pages import (
+    CAPTION_PT,
     FOOT_FONT,
     LEGEND_FONT,
     MARGIN,
@@ -293,6 +294,21 @@ def _boxes(ax: Any, plan: Plan, page: Page, scale: float) -> None:
         )
     for box in layout.boxes:
         _label(ax, box, page.refs.get(box.id), scale)
+    for left, top, caption in layout.captions:  # the heading of each branch sharing the page
+        for i, line in enumerate(caption):
+            _text(
+                ax,
+                left,
+                top + (i + 0.5) * CAPTION_PT * 1.3 / 72,
+                line,
+                ha="left",
+                va="center",
+                fontsize=CAPTION_PT * scale,
+                fontweight="bold",
+                color="#1F3A5F",
+                zorder=3,
+                clip_on=False,
+            )
 
 
 def _between(a: Box, b: Box) -> list[tuple[float, float]]:

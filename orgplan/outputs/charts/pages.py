@@ -363,18 +363,33 @@ def paginate(
 SHARE_GAP = (0.45, 0.35)  # inches between branches sharing a page: across, down
 
 
+CAPTION_PT = 8.5  # the heading over each branch on a shared page
+
+
+def caption_height(lines: list[str]) -> float:
+    """Inches a branch's heading takes on a shared page, with the room under it."""
+    return len(lines) * CAPTION_PT * 1.3 / 72 + 0.08 if lines else 0.0
+
+
+def _caption(heading: str | None, width: float) -> list[str]:
+    return wrap(heading or "", max(width, 1.7), measure, CAPTION_PT, True)
+
+
 def _share(pages: list[Page], links: list[dict[str, list[int]]], room: tuple[float, float]) -> list[Page]:
-    """The pages after the first, those that fit together put on one page; page references renumbered."""
+    """The pages after the first, those that fit together put on one page, each branch under its heading;
+    page references renumbered."""
+    captions = [_caption(page.heading, page.layout.width) for page in pages]
+    sizes = [(p.layout.width, p.layout.height + caption_height(c)) for p, c in zip(pages, captions, strict=True)]
     groups: list[list[int]] = [[0]]
     for index in range(1, len(pages)):
-        if len(groups) > 1 and _rows([pages[i].layout for i in (*groups[-1], index)], room[0])[1] <= room[1]:
+        if len(groups) > 1 and _rows([sizes[i] for i in (*groups[-1], index)], room[0])[1] <= room[1]:
             groups[-1].append(index)
         else:
             groups.append([index])
     sheet_of = {index: n for n, group in enumerate(groups, start=1) for index in group}
     sheets = []
     for group in groups:
-        layout, renamed = _together([pages[i].layout for i in group], room[0])
+        layout, renamed = _together([pages[i].layout for i in group], [captions[i] for i in group], room[0])
         page = Page(layout, pages[group[0]].title, _heading([pages[i].heading for i in group]))
         page.refs_to = {
             renamed[k].get(box, box): sorted({sheet_of[t] for t in targets})
@@ -385,31 +400,38 @@ def _share(pages: list[Page], links: list[dict[str, list[int]]], room: tuple[flo
     return sheets
 
 
-def _rows(layouts: list[Layout], width: float) -> tuple[list[tuple[float, float]], float]:
-    """Where each layout goes when laid side by side and row under row within ``width``: (offsets, height)."""
+def _rows(sizes: list[tuple[float, float]], width: float) -> tuple[list[tuple[float, float]], float]:
+    """Where each (width, height) goes when laid side by side and row under row within ``width``:
+    (offsets, height)."""
     offsets, x, y, row_h = [], 0.0, 0.0, 0.0
-    for lay in layouts:
-        if x > 0 and x + lay.width > width:
+    for w, h in sizes:
+        if x > 0 and x + w > width:
             x, y, row_h = 0.0, y + row_h + SHARE_GAP[1], 0.0
         offsets.append((x, y))
-        x += lay.width + SHARE_GAP[0]
-        row_h = max(row_h, lay.height)
+        x += w + SHARE_GAP[0]
+        row_h = max(row_h, h)
     return offsets, y + row_h
 
 
-def _together(layouts: list[Layout], width: float) -> tuple[Layout, list[dict[str, str]]]:
-    """One layout holding ``layouts`` side by side; box ids drawn twice get a suffix (the renames per layout)."""
+def _together(layouts: list[Layout], captions: list[list[str]], width: float) -> tuple[Layout, list[dict[str, str]]]:
+    """One layout holding ``layouts`` side by side, each under its caption; box ids drawn twice get a
+    suffix (the renames per layout)."""
     if len(layouts) == 1:
         return layouts[0], [{}]
     from copy import copy
 
-    offsets, height = _rows(layouts, width)
+    sizes = [(lay.width, lay.height + caption_height(c)) for lay, c in zip(layouts, captions, strict=True)]
+    offsets, height = _rows(sizes, width)
     boxes: list[Box] = []
     connectors: list[tuple[str, str, list[tuple[float, float]]]] = []
     dotted: list[tuple[str, str]] = []
+    placed: list[tuple[float, float, list[str]]] = []
     renames: list[dict[str, str]] = []
     used: set[str] = set()
-    for k, (lay, (dx, dy)) in enumerate(zip(layouts, offsets, strict=True)):
+    for lay, lines, (dx, top) in zip(layouts, captions, offsets, strict=True):
+        k = len(renames)
+        placed.append((dx, top, lines))
+        dy = top + caption_height(lines)
         rename = {b.id: f"{b.id}#{k}" for b in lay.boxes if b.id in used}
         for b in lay.boxes:
             moved = copy(b)
@@ -427,7 +449,7 @@ def _together(layouts: list[Layout], width: float) -> tuple[Layout, list[dict[st
         Layout(
             boxes,
             connectors,
-            max(b.bounds[2] for b in boxes),
+            max(max(b.bounds[2] for b in boxes), max(x + w for (x, _), (w, _) in zip(offsets, sizes, strict=True))),
             height,
             layouts[0].direction,
             max(lay.levels for lay in layouts),
@@ -435,6 +457,7 @@ def _together(layouts: list[Layout], width: float) -> tuple[Layout, list[dict[st
             sum(lay.folded for lay in layouts),
             layouts[0].stacking,
             dotted,
+            placed,
         ),
         renames,
     )

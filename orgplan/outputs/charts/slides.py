@@ -26,6 +26,7 @@ from orgplan.knowledge.catalog import OUTSIDE_HR
 from orgplan.model.plan import Plan
 from orgplan.outputs.charts.layout import BODY_PT, PAD_X, TITLE_PT, UNIT, Box, Layout, line_height
 from orgplan.outputs.charts.pages import (
+    CAPTION_PT,
     FOOT_FONT,
     LEGEND_FONT,
     MARGIN,
@@ -97,6 +98,7 @@ class _Slide:
         self.header()
         shapes = self.boxes()
         self.connectors(shapes)
+        self.captions()
         self.footer()
         self.slide.notes_slide.notes_text_frame.text = _notes(self.plan, self.page)
 
@@ -120,18 +122,26 @@ class _Slide:
         _font(para.runs[0], TITLE_FONT, "#1A1A1A", bold=True)
         top = MARGIN + len(frame.title) * TITLE_FONT * 1.25 / 72
         if frame.number:
-            box = self._text(SLIDE[0] - MARGIN - 1.4, MARGIN, 1.4, 0.25, [(frame.number, SUB_FONT, "#333333", False)])
+            box = _text_box(
+                self.slide, SLIDE[0] - MARGIN - 1.4, MARGIN, 1.4, 0.25, [(frame.number, SUB_FONT, "#333333", False)]
+            )
             box.text_frame.paragraphs[0].alignment = _align("right")
         if frame.heading:
-            self._text(
-                MARGIN, top + 0.02, SLIDE[0] - 2 * MARGIN, 0.25, [(frame.heading, SUB_FONT + 1, "#1F3A5F", True)]
+            _text_box(
+                self.slide,
+                MARGIN,
+                top + 0.02,
+                SLIDE[0] - 2 * MARGIN,
+                0.25,
+                [(frame.heading, SUB_FONT + 1, "#1F3A5F", True)],
             )
             top += 0.25
         top += 0.1
         for row in frame.legend:
             for x, label, swatch in row:
                 _swatch(self.slide, MARGIN + x, top + 0.05, swatch)
-                self._text(
+                _text_box(
+                    self.slide,
                     MARGIN + x + 0.34,
                     top,
                     measure(label, LEGEND_FONT) + 0.2,
@@ -145,7 +155,8 @@ class _Slide:
         if not frame.footer:
             return
         top = SLIDE[1] - frame.footer_h + 0.06
-        self._text(
+        _text_box(
+            self.slide,
             MARGIN,
             top,
             SLIDE[0] - 2 * MARGIN,
@@ -153,23 +164,6 @@ class _Slide:
             [(line, FOOT_FONT, "#333333", False) for line in self.page.footer],
             wrap=True,
         )
-
-    def _text(
-        self, x: float, y: float, w: float, h: float, paragraphs: list[tuple[str, float, str, bool]], wrap: bool = False
-    ) -> Any:
-        from pptx.util import Emu
-
-        box = self.slide.shapes.add_textbox(Emu(_emu(x)), Emu(_emu(y)), Emu(_emu(w)), Emu(_emu(h)))
-        tf = box.text_frame
-        tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = 0
-        tf.word_wrap = wrap
-        tf.auto_size = _no_autofit()
-        for i, (text, size, colour, bold) in enumerate(paragraphs):
-            para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-            run = para.add_run()
-            run.text = text
-            _font(run, size, colour, bold=bold)
-        return box
 
     # the chart ----------------------------------------------------------------------
 
@@ -216,32 +210,26 @@ class _Slide:
             face, edge, ls, lw = _look(box)
             _fill(shape, face)
             _outline(shape, edge, lw, ls)
-            self._label(shape, box, paragraphs, scale)
+            _label(shape, box, paragraphs, scale)
             targets = [int(n) for n in _numbers(ref)] if ref else []
             if targets and 0 < targets[0] <= len(self.slides):
                 shape.click_action.target_slide = self.slides[targets[0] - 1]
             shapes[box.id] = shape
         return shapes
 
-    def _label(self, shape: Any, box: Box, paragraphs: list[tuple[str, str]], scale: float) -> None:
-        from pptx.util import Emu, Pt
-
-        family = box.team_family or box.family
-        colour = "#1A1A1A" if box.mark == "new" else family_colours(family)[1]
-        tf = shape.text_frame
-        tf.margin_left = tf.margin_right = Emu(_emu(PAD_X * scale))
-        tf.margin_top = tf.margin_bottom = Emu(_emu(0.02 * scale))
-        tf.word_wrap = True
-        tf.auto_size = _no_autofit()
-        tf.vertical_anchor = _anchor("middle")
-        for i, (style, text) in enumerate(paragraphs):
-            para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-            para.alignment = _align("center")
-            size = (TITLE_PT if style == "title" else BODY_PT) * scale
-            para.line_spacing = Pt(line_height(style) * 72 * scale)
-            run = para.add_run()
-            run.text = text
-            _font(run, size, colour, bold=style == "title", italic=style == "ref")
+    def captions(self) -> None:
+        """The heading of each branch sharing the slide, over its boxes."""
+        scale, ox, oy = self.placement()
+        for left, top, lines in self.page.layout.captions:
+            width = max(measure(line, CAPTION_PT, True) for line in lines) + 0.1
+            _text_box(
+                self.slide,
+                ox + left * scale,
+                oy + top * scale,
+                width * scale,
+                len(lines) * CAPTION_PT * 1.3 / 72 * scale,
+                [(line, CAPTION_PT * scale, "#1F3A5F", True) for line in lines],
+            )
 
     def connectors(self, shapes: dict[str, Any]) -> None:
         """Elbow connectors glued to the boxes they join, beneath them; dashed, straight ones for dotted lines."""
@@ -310,7 +298,7 @@ def _notes(plan: Plan, page: Page) -> str:
                 reasons = ["Outside HR: drawn to show where HR reports."] if outside else []
             lines.append(f"- {head}: {' '.join(reasons)}" if reasons else f"- {head}")
         if box.hidden:
-            families = ", ".join(f"{n:,} {plan.templates.families[f].label.lower()}" for f, n in box.below)
+            families = ", ".join(f"{n:,} {_lower(plan.templates.families[f].label)}" for f, n in box.below)
             ref = page.refs.get(box.id)
             where = f"; {ref}" if ref else ""
             lines.append(f"  {count_of(len(box.hidden), 'seat')} folded below ({families}){where}.")
@@ -338,6 +326,58 @@ def _swatch(slide: Any, x: float, y: float, swatch: dict[str, Any]) -> None:
         _outline(rect, swatch["edge"], swatch.get("lw", 0.8), swatch.get("ls", "-"))
     else:
         rect.line.fill.background()
+
+
+def _lower(label: str) -> str:
+    """A family's label inside a sentence: 'Specialists' -> 'specialists', 'HR leadership' kept."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def _text_box(
+    slide: Any,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    paragraphs: list[tuple[str, float, str, bool]],
+    wrap: bool = False,
+) -> Any:
+    """A text box of paragraphs (text, points, colour, bold), no margins."""
+    from pptx.util import Emu
+
+    box = slide.shapes.add_textbox(Emu(_emu(x)), Emu(_emu(y)), Emu(_emu(w)), Emu(_emu(h)))
+    tf = box.text_frame
+    tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = 0
+    tf.word_wrap = wrap
+    tf.auto_size = _no_autofit()
+    for i, (text, size, colour, bold) in enumerate(paragraphs):
+        para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        run = para.add_run()
+        run.text = text
+        _font(run, size, colour, bold=bold)
+    return box
+
+
+def _label(shape: Any, box: Box, paragraphs: list[tuple[str, str]], scale: float) -> None:
+    """The box's text: its title in bold, then what the picture's box says, centred."""
+    from pptx.util import Emu, Pt
+
+    family = box.team_family or box.family
+    colour = "#1A1A1A" if box.mark == "new" else family_colours(family)[1]
+    tf = shape.text_frame
+    tf.margin_left = tf.margin_right = Emu(_emu(PAD_X * scale))
+    tf.margin_top = tf.margin_bottom = Emu(_emu(0.02 * scale))
+    tf.word_wrap = True
+    tf.auto_size = _no_autofit()
+    tf.vertical_anchor = _anchor("middle")
+    for i, (style, text) in enumerate(paragraphs):
+        para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        para.alignment = _align("center")
+        size = (TITLE_PT if style == "title" else BODY_PT) * scale
+        para.line_spacing = Pt(line_height(style) * 72 * scale)
+        run = para.add_run()
+        run.text = text
+        _font(run, size, colour, bold=style == "title", italic=style == "ref")
 
 
 def _decoration(swatch: dict[str, Any]) -> bool:
