@@ -489,8 +489,14 @@ def test_cli_chart_and_plan_out_write_the_chart(tmp_path):
 @pytest.mark.parametrize("employees", [6000, 60000])
 @pytest.mark.parametrize(
     "options, fewest",
-    [({"detail": "cost"}, 10), ({"detail": "none"}, 10), ({"direction": "lr"}, 10), ({"levels": 3}, 9)],
-    ids=["cost", "none", "lr", "levels-3"],
+    [
+        ({"detail": "cost"}, 10),
+        ({"detail": "none"}, 10),
+        ({"direction": "lr"}, 10),
+        ({"direction": "lr", "detail": "cost"}, 10),
+        ({"levels": 3}, 9),
+    ],
+    ids=["cost", "none", "lr", "lr-cost", "levels-3"],
 )
 def test_every_option_gives_a_slide_shaped_chart_that_keeps_the_top_of_the_tree(make_plan, employees, options, fewest):
     p = make_plan(employees=employees)

@@ -464,7 +464,7 @@ class _Placer:
 
     def __init__(self, top: Box, direction: str, stacking: tuple[int, int] | None):
         self.tb = direction == "tb"
-        self.stacking = stacking if self.tb else None
+        self.stacking = stacking
         self.boxes = _flatten(top)
         for b in self.boxes:
             b.stacked = False
@@ -532,21 +532,26 @@ class _Placer:
         return contour
 
     def block(self, stacked: list[Box], depth: int) -> Contour:
-        """Leaf boxes stacked in columns, centred at u=0, each column with its trunk on the left."""
+        """Leaf boxes stacked in columns, centred at u=0, each column with its trunk on the left
+        (left to right, rows of boxes, each row under its trunk)."""
         assert self.stacking is not None
         columns = math.ceil(len(stacked) / self.stacking[1])
         rows = math.ceil(len(stacked) / columns)
-        col_width = STACK_INDENT + BOX_WIDTH + GAP
-        total = columns * col_width - GAP
+        groups = [stacked[col * rows : (col + 1) * rows] for col in range(columns)]
+        breadths = [STACK_INDENT + max(self.bsize(c) for c in group) for group in groups]
+        total = sum(breadths) + GAP * (columns - 1)
         left = -total / 2
+        step = STACK_GAP if self.tb else GAP
         bottom = top = self.start(depth)
-        for col in range(columns):
+        start = left
+        for group, breadth in zip(groups, breadths, strict=True):
             v = top
-            for child in stacked[col * rows : (col + 1) * rows]:
-                child.x = left + col * col_width + STACK_INDENT + child.width / 2
-                child.y = v + child.height / 2
-                v += child.height + STACK_GAP
-            bottom = max(bottom, v - STACK_GAP)
+            for child in group:
+                child.x = start + STACK_INDENT + self.bsize(child) / 2
+                child.y = v + self.dsize(child) / 2
+                v += self.dsize(child) + step
+            bottom = max(bottom, v - step)
+            start += breadth + GAP
         contour: Contour = {}
         d = depth
         while d == depth or self.start(d) < bottom:
@@ -561,7 +566,7 @@ class _Placer:
         mid = self.start(box.depth + 1) - self.gap(box.depth) / 2
         for child in box.children:
             if child.stacked:
-                trunk = child.x - child.width / 2 - STACK_INDENT / 2
+                trunk = child.x - self.bsize(child) / 2 - STACK_INDENT / 2
                 lines.append(
                     (
                         box.id,
@@ -571,7 +576,7 @@ class _Placer:
                             (box.x, mid),
                             (trunk, mid),
                             (trunk, child.y),
-                            (child.x - child.width / 2, child.y),
+                            (child.x - self.bsize(child) / 2, child.y),
                         ],
                     )
                 )
@@ -740,7 +745,7 @@ def layout_chart(
 
     def first_fit(top: Box, way: str) -> Layout | None:
         """The least stacked arrangement that fits the canvas, if any."""
-        for stacking in STACKINGS if way == "tb" else (None,):
+        for stacking in STACKINGS:
             lay = _copy(arrange(top, way, stacking))
             lay.total_levels = total
             over = max(lay.width / width, lay.height / height)
@@ -776,14 +781,12 @@ def layout_chart(
         def use(candidate: Layout) -> float:
             return min(candidate.width / width, candidate.height / height)
 
-        if lay.direction != "tb":
-            return lay
         chosen, score = lay, use(lay)
         for stacking in STACKINGS:
             if stacking == lay.stacking:
                 continue
             fresh = _copy(lay)
-            candidate = _copy(arrange(fresh.boxes[0], "tb", stacking))
+            candidate = _copy(arrange(fresh.boxes[0], lay.direction, stacking))
             candidate.total_levels = lay.total_levels
             if candidate.width <= width and candidate.height <= height and use(candidate) > score * 1.1:
                 chosen, score = candidate, use(candidate)

@@ -253,7 +253,7 @@ class _Slide:
             _outline(line, LINE, 1.0, "-")
             box = by_id[child]
             if layout.direction == "lr":
-                start, end = 3, 1
+                start, end = (3, 0) if box.stacked else (3, 1)
             elif box.stacked:
                 start, end = 2, 1
             else:
