@@ -156,3 +156,11 @@ def test_libreoffice_opens_the_deck(deck, tmp_path):
     import re
 
     assert int(re.search(rb"/Count\s+(\d+)", data).group(1)) == len(prs.slides)
+
+
+@pytest.mark.filterwarnings("ignore:Glyph")
+def test_a_name_with_a_character_the_chart_font_lacks_is_drawn(make_plan, tmp_path):
+    p = make_plan(company="Rocket \U0001f680 Co", employees=300)
+    for suffix in (".png", ".pptx"):
+        assert render_chart(p, tmp_path / f"c{suffix}").stat().st_size > 1000
+    assert Presentation(str(tmp_path / "c.pptx")).slides[0].shapes.title.text.startswith("Rocket \U0001f680 Co")

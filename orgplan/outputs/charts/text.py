@@ -49,8 +49,11 @@ def _advance(ch: str, bold: bool) -> float:
         if bold not in _FONTS:
             _FONTS[bold] = FT2Font(findfont(FontProperties(family=FONT, weight="bold" if bold else "normal")))
             _FONTS[bold].set_size(100, 72)
-        glyph = _FONTS[bold].load_char(ord(ch))
-        adv = glyph.linearHoriAdvance / 65536 / 100  # em per point
+        try:
+            glyph = _FONTS[bold].load_char(ord(ch))
+            adv = glyph.linearHoriAdvance / 65536 / 100  # em per point
+        except RuntimeError:  # a character the font lacks (an emoji): drawn by another font, about an em wide
+            adv = 1.0
         _ADVANCES[(ch, bold)] = adv
     return adv
 
