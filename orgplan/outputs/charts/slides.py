@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,10 @@ def render_pptx(plan: Plan, path: str | os.PathLike[str], opts: ChartOptions) ->
     pages = slide_pages(plan, opts)
     deck = Presentation()
     deck.slide_width, deck.slide_height = Emu(SLIDE_EMU[0]), Emu(SLIDE_EMU[1])
-    deck.core_properties.title = pages[0].title
-    deck.core_properties.author = plan.profile.company
+    made = _made_at()
+    props = deck.core_properties
+    props.title, props.author, props.last_modified_by = pages[0].title, plan.profile.company, "orgplan"
+    props.comments, props.created, props.modified, props.revision = "Made with orgplan", made, made, 1
     layout = deck.slide_layouts[5]  # 'Title Only': the slide's title is its title, for outlines and screen readers
     slides = [deck.slides.add_slide(layout) for _ in pages]
     for page, slide in zip(pages, slides, strict=True):
@@ -68,6 +71,13 @@ def render_pptx(plan: Plan, path: str | os.PathLike[str], opts: ChartOptions) ->
     with atomic_path(target) as tmp:
         deck.save(str(tmp))
     return target
+
+
+def _made_at() -> datetime:
+    """Now, in UTC; or the time SOURCE_DATE_EPOCH gives, so a build can make the same file twice."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return moment.replace(tzinfo=None, microsecond=0)
 
 
 def slide_pages(plan: Plan, opts: ChartOptions) -> list[Page]:
