@@ -55,6 +55,11 @@ def test_slides_are_16_by_9(deck):
     _, prs = deck
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)
     assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 1e-3
+    for holder in (prs.slide_master, *prs.slide_layouts):  # a slide a leader adds fits the slide too
+        for shape in holder.placeholders:
+            assert shape.left + shape.width <= prs.slide_width, (holder.name, shape.name)
+    wide = [s for s in prs.slide_master.placeholders if s.width > prs.slide_width * 0.8]
+    assert wide, "the master's title spans the 16:9 slide, not a 4:3 one"
 
 
 def test_the_first_slide_folds_as_the_png_and_its_boxes_carry_the_seat_titles(deck, meridian):

@@ -54,12 +54,11 @@ ROUNDING = 0.05  # inches, as the pictures' boxes
 def render_pptx(plan: Plan, path: str | os.PathLike[str], opts: ChartOptions) -> Path:
     """Write the chart as a deck: the overview as the PNG folds it, then a slide per folded branch and unit."""
     from pptx import Presentation
-    from pptx.util import Emu
 
     target = Path(path)
     pages = slide_pages(plan, opts)
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Emu(SLIDE_EMU[0]), Emu(SLIDE_EMU[1])
+    _widen(deck)
     made = _made_at()
     props = deck.core_properties
     props.title, props.author, props.last_modified_by = pages[0].title, plan.profile.company, "orgplan"
@@ -71,6 +70,19 @@ def render_pptx(plan: Plan, path: str | os.PathLike[str], opts: ChartOptions) ->
     with atomic_path(target) as tmp:
         deck.save(str(tmp))
     return target
+
+
+def _widen(deck: Any) -> None:
+    """Make the deck 16:9, its master's and layouts' placeholders widened with it, so a slide a leader adds
+    is laid out for the new width."""
+    from pptx.util import Emu
+
+    factor = SLIDE_EMU[0] / deck.slide_width
+    deck.slide_width, deck.slide_height = Emu(SLIDE_EMU[0]), Emu(SLIDE_EMU[1])
+    for holder in (deck.slide_master, *deck.slide_layouts):
+        for shape in holder.placeholders:
+            if shape._element.xfrm is not None:  # its own place, not the master's
+                shape.left, shape.width = Emu(round(shape.left * factor)), Emu(round(shape.width * factor))
 
 
 def _made_at() -> datetime:
