@@ -162,14 +162,15 @@ class _Slide:
         for row in frame.legend:
             for x, label, swatch in row:
                 _swatch(self.slide, MARGIN + x, top + 0.05, swatch)
-                _text_box(
+                text = _text_box(
                     self.slide,
                     MARGIN + x + 0.34,
-                    top,
+                    top + 0.005,
                     measure(label, LEGEND_FONT) + 0.2,
                     0.22,
                     [(label, LEGEND_FONT, "#1A1A1A", False)],
                 )
+                text.text_frame.vertical_anchor = _anchor("middle")
             top += 0.22
 
     def footer(self) -> None:
