@@ -122,7 +122,7 @@ def chart(
     sets: Sequence[str] = (),
     rules: PathLike | None = None,
 ) -> Path:
-    """Draw the org chart of the profile's plan into ``output`` (.png, .svg or .pdf); return its path
+    """Draw the org chart of the profile's plan into ``output`` (.png, .svg, .pdf or .pptx); return its path
     (``orgplan chart``)."""
     from orgplan.outputs.charts.org_chart import render_chart
     from orgplan.planning.planner import plan

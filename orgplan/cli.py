@@ -166,7 +166,8 @@ def rules_command(rules: str | None) -> None:
     "output",
     required=True,
     type=click.Path(),
-    help="Chart file: .png or .svg (shaped for a slide) or .pdf (every seat, page by page).",
+    help="Chart file: .png or .svg (shaped for a slide), .pdf (every seat, page by page) or .pptx "
+    "(editable PowerPoint slides).",
 )
 @click.option(
     "--levels",
@@ -207,7 +208,7 @@ def chart_command(
     sets: tuple[str, ...],
     rules: str | None,
 ) -> None:
-    """Draw the recommended org chart for PROFILE as PNG, SVG or PDF."""
+    """Draw the recommended org chart for PROFILE as PNG, SVG, PDF or an editable PowerPoint deck."""
     from orgplan.api import chart
 
     path = chart(

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from orgplan import OptionError, load_profile, plan
 from orgplan.cli import cli
-from orgplan.outputs.charts.layout import layout_chart
+from orgplan.outputs.charts.layout import layout_chart, seat_label
 from orgplan.outputs.charts.org_chart import FAMILY_STYLE, SLIDE, chart_pages, draw_chart, measure, render_chart
 
 from .conftest import EXAMPLES
@@ -238,7 +238,8 @@ def test_no_box_text_leaves_its_box_and_folds_are_counted(drawn, plans, name):
     footer = " ".join(t.get_text() for t in fig.texts)
     if folded:
         assert f"{folded:,} seat{'s' if folded > 1 else ''} folded into the '+N below' boxes" in footer
-        assert "orgplan chart PROFILE -o chart.pdf" in footer
+        assert re.search(r"every seat is drawn in the PDF( \([\d,]+ pages?\)|, page by page)\.", footer), footer
+    assert "orgplan" not in " ".join(t.get_text() for t in texts_of(fig)), "no command syntax in a picture"
     words = " ".join(t.get_text() for t in texts_of(fig))
     assert not re.search(r"\b1 seats\b|\ba HR\b|(?<![\d,.])\d{4,}", words), (
         "plurals, articles and thousands separators agree"
@@ -319,20 +320,30 @@ def test_seats_are_grouped_by_unit_under_their_leader(plans):
     p = aligned(unaligned(plans["meridian-bank"]))
     lay = layout_chart(p)
     units = [b for b in lay.boxes if b.kind == "unit"]
-    assert {b.title for b in units} == {"Retail", "Wealth", "Corporate"}
     unit_of = {s.id: s.unit for s in p.seats}
     for caption in units:
         below = [i for c in caption.children for i in (*c.seat_ids, *c.hidden)]
         assert below and {unit_of[i] for i in below} == {caption.title}
-    fig = draw_chart(p).figure
-    assert "Business unit or country" in [t.get_text() for t in fig.texts]
+    # a unit served by one seat (and its team) has no caption: the seat's box says the unit
+    alone = [b for b in lay.boxes if b.serves]
+    assert {b.serves for b in units + alone} >= {"Retail", "Wealth", "Corporate"}
+    for box in alone:
+        assert unit_of[box.seat_ids[0]] == box.serves and ("body", box.serves) in box.lines
+    if units:
+        fig = draw_chart(p).figure
+        assert "Business unit or country" in [t.get_text() for t in fig.texts]
 
 
 def test_pdf_has_a_page_per_unit_and_country(plans):
     p = aligned(aligned(unaligned(plans["meridian-bank"])), units=("Canada", "United States"), field="country")
-    headings = [page.heading for page in chart_pages(p)]
-    for unit in ("Retail", "Wealth", "Corporate"):
-        assert any(h and h.startswith("Unit and country: " + unit) for h in headings), headings
+    pages = chart_pages(p)
+    drawn = [{i for b in page.layout.boxes for i in b.seat_ids} for page in pages]
+    labels = {seat_label(s) for s in p.seats} - {None}
+    assert {label.split(", ")[0] for label in labels} == {"Retail", "Wealth", "Corporate"}
+    for label in labels:
+        serving = {s.id for s in p.seats if seat_label(s) == label}
+        assert any(serving <= ids for ids in drawn), f"one page draws every seat serving {label}"
+    assert len(pages) <= max(1, len(p.seats) // 25), "no page is wasted on a seat or two"
 
 
 def test_a_dotted_line_joins_the_two_seats(plans):
@@ -373,14 +384,16 @@ def test_a_large_plan_pdf_has_every_seat_on_numbered_branch_pages(plans, tmp_pat
             assert page.heading == "The whole HR department" and "60,000 employees" in page.footer[0]
         else:
             seats = {i for b in page.layout.boxes for i in (*b.seat_ids, *b.hidden)} - {p.root.id}
-            assert page.heading.startswith(("Branch: ", "Country: ", "Unit: "))
+            assert page.heading.startswith(
+                ("Branch: ", "Country: ", "Unit: ", "Branches: ", "Branches and units: ", "Units and countries: ")
+            )
             assert page.footer[0].startswith(
                 (f"This branch: {len(seats):,} HR seat", f"These seats: {len(seats):,} HR seat")
             )
             assert not any("60,000 employees" in line for line in page.footer), "branch pages carry their own totals"
         for box in page.layout.boxes:
             if box.hidden:
-                assert re.fullmatch(r"see pages? [\d, -]+", page.refs[box.id])
+                assert re.fullmatch(r"see pages? [\d, -]+|on this page", page.refs[box.id])
     pdf = render_chart(p, tmp_path / "c.pdf", paper="a4")
     data = pdf.read_bytes()
     assert int(re.search(rb"/Count\s+(\d+)", data).group(1)) == len(pages)
@@ -449,7 +462,7 @@ def test_bad_options_are_refused_and_no_file_is_written(make_plan, tmp_path, opt
 
 
 def test_unsupported_extension(make_plan, tmp_path):
-    with pytest.raises(OptionError, match="use .png, .svg or .pdf"):
+    with pytest.raises(OptionError, match=r"use .png, .svg, .pdf or .pptx"):
         render_chart(make_plan(employees=500), tmp_path / "c.jpg")
     assert list(tmp_path.iterdir()) == []
 
@@ -468,3 +481,97 @@ def test_cli_chart_and_plan_out_write_the_chart(tmp_path):
     assert (tmp_path / "o" / "orgchart.png").stat().st_size > 10_000
     bad = runner.invoke(cli, ["chart", profile, "-o", str(tmp_path / "x.png"), "--root", "nobody"])
     assert bad.exit_code == 2 and "no seat with id 'nobody'" in bad.output and not (tmp_path / "x.png").exists()
+
+
+# A chart under every option ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("employees", [6000, 60000])
+@pytest.mark.parametrize(
+    "options, fewest",
+    [
+        ({"detail": "cost"}, 10),
+        ({"detail": "none"}, 10),
+        ({"direction": "lr"}, 10),
+        ({"direction": "lr", "detail": "cost"}, 10),
+        ({"levels": 3}, 9),
+    ],
+    ids=["cost", "none", "lr", "lr-cost", "levels-3"],
+)
+def test_every_option_gives_a_slide_shaped_chart_that_keeps_the_top_of_the_tree(make_plan, employees, options, fewest):
+    p = make_plan(employees=employees)
+    fig = draw_chart(p, **options).figure
+    assert 1.3 <= fig.get_figwidth() / fig.get_figheight() <= 2.4
+    titled = [t for t in box_texts(fig) if t]
+    assert len(titled) >= fewest, titled  # the first three levels of these plans hold 9 boxes
+
+
+def test_a_branch_chart_gives_the_branch_its_own_totals(make_plan, tmp_path):
+    p = make_plan(employees=60000)
+    branch = next(s for s in p.seats if s.role == "talent_acquisition_manager")
+    below = [s for s in p.hr_seats if s.id == branch.id or branch.id in _managers(p, s)]
+    fig = draw_chart(p, root=branch.id).figure
+    texts = [t.get_text() for t in fig.texts]
+    assert f"Branch: {branch.title}" in texts
+    assert any(t.startswith(f"This branch: {len(below):,} HR seats") for t in texts), texts
+    assert not any("60,000 employees" in t for t in texts), "the company's totals are not the branch's"
+    assert chart_pages(p, root=branch.id)[0].footer[0].startswith(f"This branch: {len(below):,} HR seats")
+
+
+def _managers(p, seat):
+    out, up = [], seat.reports_to
+    while up is not None:
+        out.append(up)
+        up = p.seat(up).reports_to
+    return out
+
+
+def test_pictures_speak_to_the_reader(plans):
+    fig = draw_chart(plans["atlas-global"]).figure
+    words = " ".join(t.get_text() for t in texts_of(fig))
+    assert "orgplan" not in words and "-o " not in words and "band:" not in words
+    assert re.search(r"every seat is drawn in the PDF \(\d+ pages?\)", words)
+    assert "A lead and their team (the stripe on top is the lead)" in words
+
+
+def test_the_branch_opened_on_a_large_chart_is_the_largest_that_fits(make_plan):
+    from orgplan.outputs.charts.pages import chart_options, slide_page
+
+    p = make_plan(employees=60000)
+    lay = slide_page(p, chart_options({}), count_pages=False).layout
+    under_hr = [b for b in lay.boxes if b.depth == 2 and b.kind == "seat"]
+    opened = [b for b in under_hr if b.children]
+    assert opened, "a branch is opened"
+    size = {s.id: 0 for s in p.seats}
+    for s in p.seats:
+        for m in _managers(p, s):
+            size[m] += 1
+    assert max(size[b.seat_ids[0]] for b in opened) == max(size[b.seat_ids[0]] for b in under_hr)
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        {"employees": 6000, "max_span": 5},
+        {"employees": 12000, "business_units": 6},
+        {"employees": 60000, "countries": 20},
+    ],
+    ids=lambda p: str(p["employees"]),
+)
+def test_pdf_pages_are_not_wasted(make_plan, profile):
+    p = make_plan(**profile)
+    pages = chart_pages(p)
+    assert len(pages) <= max(1, -(-len(p.seats) // 25)), "at most one page per 25 seats"
+    for page in pages:  # identical branches share a page, so a seat may be drawn as one of its alikes
+        assert all(page.refs.get(b.id) for b in page.layout.boxes if b.hidden), "folded boxes say where they go on"
+        ids = [b.id for b in page.layout.boxes]
+        assert len(ids) == len(set(ids)), "branches sharing a page keep their boxes apart"
+        assert not any(b.kind == "unit" and not b.children and len(b.hidden) == 1 for b in page.layout.boxes), (
+            "a lone seat is drawn in place, not folded"
+        )
+
+
+def test_examples_pdfs_fit_one_page_per_25_seats(plans):
+    for name in ("meridian-bank", "atlas-global", "northbridge-holdings"):
+        p = plans[name]
+        assert len(chart_pages(p)) <= -(-len(p.seats) // 25), name

@@ -118,7 +118,7 @@ def test_the_plan_page_shows_the_figures_the_benchmark_in_words_the_chart_and_ev
 def test_the_plan_page_links_every_download_with_the_profile(client):
     page = client.get("/plan", params=KEYSTONE).text
     qs = query_string(read_form(KEYSTONE.items(), ()))
-    for path in ("/plan.xlsx", "/chart.png", "/chart.svg", "/chart.pdf", "/plan.json"):
+    for path in ("/plan.xlsx", "/chart.png", "/chart.svg", "/chart.pdf", "/chart.pptx", "/plan.json"):
         assert f'href="{path}?{qs}"'.replace("&", "&amp;") in page, path
 
 
@@ -143,7 +143,9 @@ def test_the_workbook_download_is_the_staffing_plan_with_its_chart(client, keyst
     assert {s.id for s in keystone.hr_seats} <= cells
 
 
-@pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")])
+@pytest.mark.parametrize(
+    "suffix, magic", [(".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF"), (".pptx", b"PK\x03\x04")]
+)
 def test_the_chart_downloads_in_each_format(client, suffix, magic):
     response = client.get(f"/chart{suffix}", params=KEYSTONE)
     assert response.status_code == 200 and response.content.startswith(magic)

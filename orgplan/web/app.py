@@ -8,7 +8,7 @@ profile, so a leader can send it to a colleague.
 Routes:
 
 - ``GET /`` - the profile form (prefilled from the query); ``POST /upload`` - a profile file
-- ``GET /plan`` - the recommendation; ``/plan.json``, ``/plan.xlsx``, ``/chart.svg|png|pdf``
+- ``GET /plan`` - the recommendation; ``/plan.json``, ``/plan.xlsx``, ``/chart.svg|png|pdf|pptx``
 - ``GET /job?...&role=KEY`` - the job description of one role; ``/job.docx?...&role=KEY``, ``/jobs.zip`` (every role)
 - ``GET /roadmap?...&to=N`` - how the team grows; ``/roadmap.xlsx``, ``/roadmap.svg|png``
 - ``GET|POST /compare`` - the current team against the plan; ``/compare.xlsx``, ``/gap-chart.svg|png``
@@ -107,7 +107,7 @@ def _routes(site: Site) -> list[BaseRoute]:
         Route("/plan", partial(plan_page.show, site)),
         Route("/plan.json", partial(downloads.plan_json, site)),
         Route("/plan.xlsx", partial(downloads.plan_file, site, "staffing-plan.xlsx", work.workbook_bytes)),
-        *(Route(f"/chart{s}", partial(downloads.chart_file, site, s)) for s in (".svg", ".png", ".pdf")),
+        *(Route(f"/chart{s}", partial(downloads.chart_file, site, s)) for s in (".svg", ".png", ".pdf", ".pptx")),
         Route("/job", partial(job_pages.job, site, "")),
         Route("/job.docx", partial(job_pages.job, site, ".docx")),
         Route("/jobs.zip", partial(downloads.plan_file, site, "job-descriptions.zip", work.jobs_zip_bytes)),

@@ -1,4 +1,4 @@
-"""The plan's downloads: ``/plan.json``, ``/plan.xlsx``, ``/jobs.zip`` and the org chart ``/chart.svg|png|pdf``.
+"""The plan's downloads: ``/plan.json``, ``/plan.xlsx``, ``/jobs.zip`` and the org chart ``/chart.svg|png|pdf|pptx``.
 
 Each is made in a worker thread from the query's plan and kept for the next request
 with the same query. A chart too large to draw whole is folded, and says so in the
@@ -59,7 +59,7 @@ async def plan_file(site: Site, name: str, make: Callable[[Plan], bytes], reques
 
 
 async def chart_file(site: Site, suffix: str, request: Request) -> Response:
-    """``GET /chart.svg|png|pdf``: the org chart with the query's chart options."""
+    """``GET /chart.svg|png|pdf|pptx``: the org chart with the query's chart options."""
     form = site.read(request.query_params.multi_items(), skip=work.CHART_PARAMS)
     chart, errors = work.chart_request(request.query_params)
     if errors:

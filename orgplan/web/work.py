@@ -62,6 +62,7 @@ MEDIA_TYPES = {
     ".svg": "image/svg+xml",
     ".png": "image/png",
     ".pdf": "application/pdf",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".zip": "application/zip",
@@ -201,7 +202,7 @@ def branches(plan: Plan, root: str | None = None, most: int = 24) -> list[tuple[
 
 
 def chart_bytes(plan: Plan, suffix: str, request: ChartRequest, **extra: Any) -> bytes:
-    """The org chart as .svg, .png or .pdf bytes (``extra``: more render options, e.g. ``marks``)."""
+    """The org chart as .svg, .png, .pdf or .pptx bytes (``extra``: more render options, e.g. ``marks``)."""
     from orgplan.outputs.charts.org_chart import render_chart
 
     with tempfile.TemporaryDirectory(prefix="orgplan-web-") as tmp:

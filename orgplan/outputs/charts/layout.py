@@ -54,7 +54,7 @@ UNIT = "unit"  # family of the caption boxes of a business unit or country
 DETAILS = ("functions", "cost", "none")
 REF_PLACEHOLDER = "see pages 888-888"  # room for a page reference, filled in when drawn
 # (stack leaf boxes when a manager has at least this many, rows per column); None: never stack.
-STACKINGS: tuple[tuple[int, int] | None, ...] = (None, (5, 8), (3, 5), (2, 4), (2, 8))
+STACKINGS: tuple[tuple[int, int] | None, ...] = (None, (5, 8), (3, 5), (2, 4), (2, 8), (2, 3), (2, 2))
 DEFAULT_STACKING = (5, 8)
 MAX_UNFOLD = 24  # folded boxes tried for opening when fitting a canvas
 
@@ -90,6 +90,7 @@ class Box:
     children: list[Box] = field(default_factory=list, repr=False)
     kind: str = "seat"  # 'seat' or 'unit' (the caption over a business unit's or country's seats)
     unit: str | None = None  # business unit and/or country the seats serve
+    serves: str | None = None  # the unit or country said on a seat drawn without a caption over it
     mark: str | None = None  # 'new', 'changed' or 'kept' when compared with a current team
     team_ids: tuple[str, ...] = ()
     team_family: str | None = None
@@ -100,6 +101,7 @@ class Box:
     branch_keys: tuple[int, ...] = ()  # for each folded seat: equal keys, identical branches
     below: tuple[tuple[str, int], ...] = ()  # families of the folded seats, with counts
     lines: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (style, text)
+    paragraphs: list[tuple[str, str]] = field(default_factory=list, repr=False)  # the lines before wrapping
 
     @property
     def count(self) -> int:
@@ -136,6 +138,8 @@ class Layout:
     folded: int = 0
     stacking: tuple[int, int] | None = None
     dotted: list[tuple[str, str]] = field(default_factory=list)
+    # (left, top, lines) of the heading over each branch when several share a page
+    captions: list[tuple[float, float, list[str]]] = field(default_factory=list)
 
     def box_of(self, seat_id: str) -> Box | None:
         """The box drawing this seat, or None when it is folded away or not on this chart."""
@@ -257,7 +261,11 @@ class _Builder:
         return box
 
     def under(self, parent: Position, kids: list[Position], depth: int) -> list[Box]:
-        """The boxes under ``parent``: its central seats, then a caption box per unit or country."""
+        """The boxes under ``parent``: its central seats, then a caption box per unit or country.
+
+        A unit or country served by one seat (with its team or branch) has no caption: the
+        seat's box says what it serves, and is drawn in place instead of folded on a page of its own.
+        """
         own = seat_label(parent)
         central: list[Position] = []
         units: dict[str, list[Position]] = {}
@@ -270,6 +278,11 @@ class _Builder:
         boxes = self.siblings(central, depth)
         for label in sorted(units):
             members = units[label]
+            if len(members) == 1:
+                box = self.build(members[0], depth)
+                box.serves = label
+                boxes.append(box)
+                continue
             tag = Box(f"{parent.id}@{label}", (), label, UNIT, UNIT, 0.0, 0.0, (), depth, kind="unit", unit=label)
             if self.cut(depth + 1, tag.id):
                 tag.hidden = tuple(x for m in members for x in (m.id, *self.s.below[m.id]))
@@ -340,7 +353,9 @@ class _Texts:
     def size(self, box: Box) -> None:
         inner = BOX_WIDTH - 2 * PAD_X
         box.lines = []
+        box.paragraphs = []
         for style, tokens in self.paragraphs(box):
+            box.paragraphs.append((style, " ".join(tokens).replace(NBSP, " ")))
             key = (style, tuple(tokens))
             if key not in self.wrapped:
                 bold = style == "title"
@@ -360,6 +375,8 @@ class _Texts:
             title.append(f"x {box.count:,}")
         out: list[tuple[str, list[str]]] = [("title", title)]  # words, or phrases kept whole
         body: list[str] = []
+        if box.serves and box.serves not in box.title:
+            body.append(box.serves)
         if box.kind == "unit" and not box.hidden:
             body.append(count_of(_seats_under(box), "seat"))
         if box.team_ids:
@@ -384,7 +401,8 @@ class _Texts:
         if box.hidden:
             sizes = set(box.hidden_sizes)
             each = f", {next(iter(sizes)):,} each" if len(box.hidden_sizes) > 1 and len(sizes) == 1 else ""
-            body.append(f"+{count_of(len(box.hidden), 'seat')} below{each}" + (f"; {costs[-1]}" if costs else ""))
+            body.append(f"+{count_of(len(box.hidden), 'seat')} below{each}")
+            body += costs[-1:]
         out += [("body", text.split(" ")) for text in body]
         if self.page_refs and box.hidden:
             out.append(("ref", [REF_PLACEHOLDER]))
@@ -409,7 +427,7 @@ class _Texts:
             texts = [f"{money(own)} a year"]
         if box.hidden:
             below = sum(self.s.seats[i].annual_cost for i in box.hidden)
-            texts.append(f"{money(own + below)}{NBSP}in{NBSP}all with them")
+            texts.append(f"{money(own + below)}{NBSP}in{NBSP}all with{NBSP}them")
         return texts
 
 
@@ -446,7 +464,7 @@ class _Placer:
 
     def __init__(self, top: Box, direction: str, stacking: tuple[int, int] | None):
         self.tb = direction == "tb"
-        self.stacking = stacking if self.tb else None
+        self.stacking = stacking
         self.boxes = _flatten(top)
         for b in self.boxes:
             b.stacked = False
@@ -514,21 +532,26 @@ class _Placer:
         return contour
 
     def block(self, stacked: list[Box], depth: int) -> Contour:
-        """Leaf boxes stacked in columns, centred at u=0, each column with its trunk on the left."""
+        """Leaf boxes stacked in columns, centred at u=0, each column with its trunk on the left
+        (left to right, rows of boxes, each row under its trunk)."""
         assert self.stacking is not None
         columns = math.ceil(len(stacked) / self.stacking[1])
         rows = math.ceil(len(stacked) / columns)
-        col_width = STACK_INDENT + BOX_WIDTH + GAP
-        total = columns * col_width - GAP
+        groups = [stacked[col * rows : (col + 1) * rows] for col in range(columns)]
+        breadths = [STACK_INDENT + max(self.bsize(c) for c in group) for group in groups]
+        total = sum(breadths) + GAP * (columns - 1)
         left = -total / 2
+        step = STACK_GAP if self.tb else GAP
         bottom = top = self.start(depth)
-        for col in range(columns):
+        start = left
+        for group, breadth in zip(groups, breadths, strict=True):
             v = top
-            for child in stacked[col * rows : (col + 1) * rows]:
-                child.x = left + col * col_width + STACK_INDENT + child.width / 2
-                child.y = v + child.height / 2
-                v += child.height + STACK_GAP
-            bottom = max(bottom, v - STACK_GAP)
+            for child in group:
+                child.x = start + STACK_INDENT + self.bsize(child) / 2
+                child.y = v + self.dsize(child) / 2
+                v += self.dsize(child) + step
+            bottom = max(bottom, v - step)
+            start += breadth + GAP
         contour: Contour = {}
         d = depth
         while d == depth or self.start(d) < bottom:
@@ -543,7 +566,7 @@ class _Placer:
         mid = self.start(box.depth + 1) - self.gap(box.depth) / 2
         for child in box.children:
             if child.stacked:
-                trunk = child.x - child.width / 2 - STACK_INDENT / 2
+                trunk = child.x - self.bsize(child) / 2 - STACK_INDENT / 2
                 lines.append(
                     (
                         box.id,
@@ -553,7 +576,7 @@ class _Placer:
                             (box.x, mid),
                             (trunk, mid),
                             (trunk, child.y),
-                            (child.x - child.width / 2, child.y),
+                            (child.x - self.bsize(child) / 2, child.y),
                         ],
                     )
                 )
@@ -722,7 +745,7 @@ def layout_chart(
 
     def first_fit(top: Box, way: str) -> Layout | None:
         """The least stacked arrangement that fits the canvas, if any."""
-        for stacking in STACKINGS if way == "tb" else (None,):
+        for stacking in STACKINGS:
             lay = _copy(arrange(top, way, stacking))
             lay.total_levels = total
             over = max(lay.width / width, lay.height / height)
@@ -733,13 +756,14 @@ def layout_chart(
         return None
 
     def unfold(lay: Layout, limit: int, way: str) -> Layout:
-        """Open folded boxes one by one, shallow and small first (most branches open), while the chart still fits."""
+        """Open folded boxes one by one, shallow and large first, while the chart still fits: the branch
+        opened is the largest that fits, not the first one met."""
         unfolded: frozenset[str] = frozenset()
         tried: set[str] = set()
         for _ in range(MAX_UNFOLD):
             frontier = sorted(
                 (b for b in lay.boxes if b.hidden and not b.alike and b.id not in tried),
-                key=lambda b: (b.depth, len(b.hidden)),
+                key=lambda b: (b.depth, -len(b.hidden), b.x, b.y),
             )
             if not frontier:
                 break
@@ -750,6 +774,23 @@ def layout_chart(
             if wider is not None:
                 lay, unfolded = wider, more
         return lay
+
+    def balance(lay: Layout) -> Layout:
+        """The stacking of leaf boxes that uses the canvas best (a tall column of leaves makes a square picture)."""
+
+        def use(candidate: Layout) -> float:
+            return min(candidate.width / width, candidate.height / height)
+
+        chosen, score = lay, use(lay)
+        for stacking in STACKINGS:
+            if stacking == lay.stacking:
+                continue
+            fresh = _copy(lay)
+            candidate = _copy(arrange(fresh.boxes[0], lay.direction, stacking))
+            candidate.total_levels = lay.total_levels
+            if candidate.width <= width and candidate.height <= height and use(candidate) > score * 1.1:
+                chosen, score = candidate, use(candidate)
+        return chosen
 
     ways = ("tb", "lr") if direction == "auto" else (direction,)
     # never fewer than two levels: a chart of the top box alone says nothing
@@ -762,7 +803,7 @@ def layout_chart(
         for way in ways:
             fitted = first_fit(top, way)
             if fitted is not None:
-                return unfold(fitted, limit, way) if levels == "auto" and fitted.folded else fitted
+                return balance(unfold(fitted, limit, way) if levels == "auto" and fitted.folded else fitted)
     return best[0][1]
 
 

@@ -25,6 +25,7 @@ from orgplan.knowledge.catalog import OUTSIDE_HR
 from orgplan.model.plan import Plan
 from orgplan.outputs.charts.layout import BAND, BODY_PT, PAD_Y, TITLE_PT, UNIT, Box, layout_chart, line_height
 from orgplan.outputs.charts.pages import (
+    CAPTION_PT,
     FOOT_FONT,
     LEGEND_FONT,
     MARGIN,
@@ -70,7 +71,7 @@ __all__ = [
     "Page",
 ]
 
-CHART_FORMATS = (".png", ".svg", ".pdf")
+CHART_FORMATS = (".png", ".svg", ".pdf", ".pptx")
 MAX_PNG_PIXELS = 32000  # per side, for charts drawn at their natural size (fit=False)
 _FILE_LOCK = threading.Lock()  # SVG and PDF text settings are global matplotlib settings
 
@@ -101,8 +102,8 @@ def _sheet(plan: Plan, page: Page, opts: ChartOptions, size: tuple[float, float]
         height = frame.header_h + layout.height + frame.footer_h
         if width / height > 2.19:  # within 2.2:1 once rounded to whole pixels
             height = width / 2.19
-        if height / width > 1.59:
-            width = height / 1.59
+        if width / height < 1.34:  # a slide's shape, never a square: room on the sides instead
+            width = height * 1.34
             frame = frame_for(page, legend, width)
         scale = 1.0
     else:
@@ -293,6 +294,21 @@ def _boxes(ax: Any, plan: Plan, page: Page, scale: float) -> None:
         )
     for box in layout.boxes:
         _label(ax, box, page.refs.get(box.id), scale)
+    for left, top, caption in layout.captions:  # the heading of each branch sharing the page
+        for i, line in enumerate(caption):
+            _text(
+                ax,
+                left,
+                top + (i + 0.5) * CAPTION_PT * 1.3 / 72,
+                line,
+                ha="left",
+                va="center",
+                fontsize=CAPTION_PT * scale,
+                fontweight="bold",
+                color="#1F3A5F",
+                zorder=3,
+                clip_on=False,
+            )
 
 
 def _between(a: Box, b: Box) -> list[tuple[float, float]]:
@@ -400,20 +416,27 @@ def _handles(legend: list[tuple[str, dict[str, Any]]]) -> list[Any]:
 
 
 def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **options: Any) -> Path:
-    """Write the org chart to ``path``; the format follows the extension (.png, .svg, .pdf).
+    """Write the org chart to ``path``; the format follows the extension (.png, .svg, .pdf, .pptx).
 
     A PNG or SVG fits a 16:9 slide; a PDF has Letter pages (``paper='a4'`` for A4): an
     overview, then every folded branch and every business unit or country on pages of
-    their own, each with the title, what it shows, 'page X of N' and its own totals.
-    The file appears only when complete.
+    their own, each with the title, what it shows, 'page X of N' and its own totals. A
+    PowerPoint deck has 16:9 slides of shapes and connectors a leader can edit: the
+    overview folded as the PNG is, then the folded branches and units as in the PDF, and
+    each seat's reason in the speaker notes. The file appears only when complete.
     """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in CHART_FORMATS:
         raise OptionError(
-            f"cannot write a chart as {suffix or 'a file without extension'!r}; use .png, .svg or .pdf", path=target
+            f"cannot write a chart as {suffix or 'a file without extension'!r}; use .png, .svg, .pdf or .pptx",
+            path=target,
         )
     opts = chart_options(options)
+    if suffix == ".pptx":
+        from orgplan.outputs.charts.slides import render_pptx
+
+        return render_pptx(plan, target, opts)
     if suffix == ".pdf":
         pages = chart_pages(plan, **options)
         figures = [_sheet(plan, page, opts, PAPER[opts.paper]) for page in pages]

@@ -22,7 +22,18 @@ from orgplan.outputs.charts.text import NBSP, measure, page_ranges, wrap
 if TYPE_CHECKING:
     from orgplan.planning.gap import Comparison
 
-__all__ = ["SLIDE", "PAPER", "Page", "ChartOptions", "chart_options", "chart_pages", "slide_page", "frame_for", "Frame"]
+__all__ = [
+    "SLIDE",
+    "PAPER",
+    "Page",
+    "ChartOptions",
+    "chart_options",
+    "chart_pages",
+    "slide_page",
+    "frame_for",
+    "Frame",
+    "paginate",
+]
 
 SLIDE = (13.333, 7.5)  # a 16:9 slide, inches
 PAPER = {"letter": (11.0, 8.5), "a4": (11.69, 8.27)}  # landscape, inches
@@ -89,6 +100,7 @@ class Page:
     heading: str | None = None  # the branch or unit this page shows
     footer: list[str] = field(default_factory=list)
     refs: dict[str, str] = field(default_factory=dict)  # box id -> 'see page 4'
+    refs_to: dict[str, list[int]] = field(default_factory=dict)  # box id -> the pages it continues on
     number: str | None = None  # 'page 2 of 9'
 
 
@@ -136,27 +148,29 @@ def branch_totals(plan: Plan, layout: Layout, heading: str | None) -> str:
     """The totals of the seats a page shows: a branch's or a unit's own, not the company's."""
     ids = {i for b in layout.boxes for i in (*b.seat_ids, *b.hidden)}
     seats = [s for s in plan.hr_seats if s.id in ids]
-    what = "This branch" if (heading or "").startswith("Branch") else "These seats"
+    what = "This branch" if (heading or "").startswith("Branch:") else "These seats"
     return (
         f"{what}: {count_of(len(seats), 'HR seat')} · {number(sum(s.fte for s in seats))} FTE · Annual cost: "
         f"{money(sum(s.annual_cost for s in seats))}"
     )
 
 
-def fold_notes(layout: Layout, opts: ChartOptions, mode: str) -> list[str]:
-    """Lines under the chart: what is folded and where it is drawn ('slide', 'pages' or
-    'narrowed' mode), costs, the note."""
+def fold_notes(layout: Layout, opts: ChartOptions, mode: str, pdf_pages: int | None = None) -> list[str]:
+    """Lines under the chart: what is folded and where it is drawn ('slide', 'pages', 'slides' or
+    'narrowed' mode; ``pdf_pages``: how many pages the PDF that draws every seat has), costs, the note."""
     lines = []
     if layout.folded:
+        in_pdf = f" ({count_of(pdf_pages, 'page')})" if pdf_pages else ", page by page"
         where = {
-            "pages": "continued on the pages named",
-            "narrowed": "a PDF without --levels draws them all",
-            "slide": "all drawn in a PDF: orgplan chart PROFILE -o chart.pdf",
+            "pages": " (continued on the pages named).",
+            "slides": " (continued on the slides named).",
+            "narrowed": "; a PDF of the whole chart draws them all.",
+            "slide": f"; every seat is drawn in the PDF{in_pdf}.",
         }[mode]
         shown = (
             f"Showing {layout.levels} of {layout.total_levels} levels; " if layout.levels < layout.total_levels else ""
         )
-        lines.append(f"{shown}{count_of(layout.folded, 'seat')} folded into the '+N below' boxes ({where}).")
+        lines.append(f"{shown}{count_of(layout.folded, 'seat')} folded into the '+N below' boxes{where}")
     if opts.layout.get("detail") == "cost":
         lines.append(
             "Costs are yearly, salary and benefits: each seat's and in all for a box; the amounts in all "
@@ -235,8 +249,15 @@ def reserve(
     return canvas(page, legend_all(plan, opts.marks) if legend is None else legend, size)
 
 
-def slide_page(plan: Plan, opts: ChartOptions) -> Page:
-    """The chart shaped for a slide (or at its natural size with ``fit=False``)."""
+PAGES_COUNTED = 3000  # a picture says how many pages the PDF has for plans up to this many seats
+
+
+def slide_page(plan: Plan, opts: ChartOptions, count_pages: bool = True) -> Page:
+    """The chart shaped for a slide (or at its natural size with ``fit=False``).
+
+    When seats are folded, the footer says where every seat is drawn: in the PDF, and how
+    many pages it has (``count_pages``; for plans of up to :data:`PAGES_COUNTED` seats).
+    """
     if opts.fit:
         layout = fit_layout(plan, opts, reserve(plan, opts, SLIDE, pdf=False))
         room = reserve(plan, opts, SLIDE, pdf=False, legend=legend_for(plan, layout, opts.marks))
@@ -248,7 +269,22 @@ def slide_page(plan: Plan, opts: ChartOptions) -> Page:
             layout = again
     else:
         layout = layout_chart(plan, **opts.layout, measure=measure)
-    return Page(layout, chart_title(plan, opts), footer=company_totals(plan, opts) + fold_notes(layout, opts, "slide"))
+    single = isinstance(opts.layout.get("levels"), int)
+    pdf_pages = None
+    if count_pages and layout.folded and not single and len(plan.seats) <= PAGES_COUNTED:
+        pdf_pages = len(paginate(plan, opts, PAPER[opts.paper]))
+    notes = fold_notes(layout, opts, "narrowed" if single else "slide", pdf_pages)
+    heading = part_heading(plan, opts)
+    totals = [branch_totals(plan, layout, heading)] if heading else company_totals(plan, opts)
+    return Page(layout, chart_title(plan, opts), heading, footer=totals + notes)
+
+
+def part_heading(plan: Plan, opts: ChartOptions) -> str | None:
+    """'Branch: ...' or 'Unit: ...' when the chart draws a part of the plan (``root``, ``unit``); else None."""
+    root, unit = opts.layout.get("root"), opts.layout.get("unit")
+    if unit:
+        return unit_heading(plan, unit) + (f", under {plan.seat(root).title}" if root else "")
+    return f"Branch: {plan.seat(root).title}" if root else None
 
 
 def chart_pages(plan: Plan, *, paper: str = "letter", **options: Any) -> list[Page]:
@@ -262,42 +298,184 @@ def chart_pages(plan: Plan, *, paper: str = "letter", **options: Any) -> list[Pa
     (1, 'page 1 of 1')
     """
     opts = chart_options(dict(options, paper=paper))
-    room = reserve(plan, opts, PAPER[opts.paper], pdf=True)
+    return paginate(plan, opts, PAPER[opts.paper])
+
+
+def paginate(
+    plan: Plan, opts: ChartOptions, size: tuple[float, float], overview: Layout | None = None, word: str = "page"
+) -> list[Page]:
+    """Pages of ``size`` inches: an overview (``overview``, or fitted to the page), then every folded branch
+    and every business unit or country not already drawn whole; ``word`` names them ('page' or 'slide').
+
+    Small branches share a page, side by side and row under row, so no page is wasted on a
+    seat or two; folded boxes name the page they continue on.
+    """
+    room = reserve(plan, opts, size, pdf=True)
     title = chart_title(plan, opts)
     pages: list[Page] = []
+    links: list[dict[str, list[int]]] = []  # per page: box id -> the pages it continues on
     seen: dict[Any, int] = {}
     single = isinstance(opts.layout.get("levels"), int)
 
     def visit(extra: dict[str, Any], heading: str | None) -> int:
-        layout = fit_layout(plan, opts, room, page_refs=not single, **extra)
+        if overview is not None and not pages:
+            layout = overview
+        else:
+            layout = fit_layout(plan, opts, room, page_refs=not single, **extra)
         index = len(pages)
         pages.append(Page(layout, title, heading))
+        links.append({})
         for box in layout.boxes if not single else ():
             numbers = []
             for key, target, head in targets(plan, box):
                 if key not in seen:
                     seen[key] = visit(target, head)
-                numbers.append(seen[key] + 1)
+                numbers.append(seen[key])
             if numbers:
-                pages[index].refs[box.id] = "see " + page_ranges(numbers)
+                links[index][box.id] = numbers
         return index
 
     visit({}, None)  # checks the options
     root, unit = opts.layout.get("root"), opts.layout.get("unit")
-    pages[0].heading = (
-        unit_heading(plan, unit) if unit else f"Branch: {plan.seat(root).title}" if root else "The whole HR department"
-    )
+    part = part_heading(plan, opts)
+    pages[0].heading = part or "The whole HR department"
     if not single and unit is None and root is None:
+        drawn = [{i for b in page.layout.boxes for i in b.seat_ids} for page in pages]
         for label in sorted({lab for s in plan.seats if (lab := seat_label(s))}):
             key = ("unit", None, label)
-            if key not in seen:
+            serving = {s.id for s in plan.seats if seat_label(s) == label}
+            if key not in seen and not any(serving <= ids for ids in drawn):  # a page would repeat one
                 seen[key] = visit({"unit": label, "root": None}, unit_heading(plan, label))
-    for i, page in enumerate(pages):
-        page.number = f"page {i + 1:,} of {len(pages):,}"
+    sheets = _share(pages, links, room)
+    mode = "narrowed" if single else "pages" if word == "page" else "slides"
+    for i, page in enumerate(sheets):
+        page.number = f"{word} {i + 1:,} of {len(sheets):,}"
         page.footer = (
-            company_totals(plan, opts) if i == 0 else [branch_totals(plan, page.layout, page.heading)]
-        ) + fold_notes(page.layout, opts, "narrowed" if single else "pages")
-    return pages
+            company_totals(plan, opts) if i == 0 and not part else [branch_totals(plan, page.layout, page.heading)]
+        ) + fold_notes(page.layout, opts, mode)
+        page.refs = {
+            box: ("on this " + word if set(numbers) == {i + 1} else "see " + page_ranges(numbers, word))
+            for box, numbers in page.refs_to.items()
+        }
+    return sheets
+
+
+SHARE_GAP = (0.45, 0.35)  # inches between branches sharing a page: across, down
+
+
+CAPTION_PT = 8.5  # the heading over each branch on a shared page
+
+
+def caption_height(lines: list[str]) -> float:
+    """Inches a branch's heading takes on a shared page, with the room under it."""
+    return len(lines) * CAPTION_PT * 1.3 / 72 + 0.08 if lines else 0.0
+
+
+def _caption(heading: str | None, width: float) -> list[str]:
+    return wrap(heading or "", max(width, 1.7), measure, CAPTION_PT, True)
+
+
+def _share(pages: list[Page], links: list[dict[str, list[int]]], room: tuple[float, float]) -> list[Page]:
+    """The pages after the first, those that fit together put on one page, each branch under its heading;
+    page references renumbered."""
+    captions = [_caption(page.heading, page.layout.width) for page in pages]
+    sizes = [(p.layout.width, p.layout.height + caption_height(c)) for p, c in zip(pages, captions, strict=True)]
+    groups: list[list[int]] = [[0]]
+    for index in range(1, len(pages)):
+        if len(groups) > 1 and _rows([sizes[i] for i in (*groups[-1], index)], room[0])[1] <= room[1]:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    sheet_of = {index: n for n, group in enumerate(groups, start=1) for index in group}
+    sheets = []
+    for group in groups:
+        layout, renamed = _together([pages[i].layout for i in group], [captions[i] for i in group], room[0])
+        page = Page(layout, pages[group[0]].title, _heading([pages[i].heading for i in group]))
+        page.refs_to = {
+            renamed[k].get(box, box): sorted({sheet_of[t] for t in targets})
+            for k, i in enumerate(group)
+            for box, targets in links[i].items()
+        }
+        sheets.append(page)
+    return sheets
+
+
+def _rows(sizes: list[tuple[float, float]], width: float) -> tuple[list[tuple[float, float]], float]:
+    """Where each (width, height) goes when laid side by side and row under row within ``width``:
+    (offsets, height)."""
+    offsets, x, y, row_h = [], 0.0, 0.0, 0.0
+    for w, h in sizes:
+        if x > 0 and x + w > width:
+            x, y, row_h = 0.0, y + row_h + SHARE_GAP[1], 0.0
+        offsets.append((x, y))
+        x += w + SHARE_GAP[0]
+        row_h = max(row_h, h)
+    return offsets, y + row_h
+
+
+def _together(layouts: list[Layout], captions: list[list[str]], width: float) -> tuple[Layout, list[dict[str, str]]]:
+    """One layout holding ``layouts`` side by side, each under its caption; box ids drawn twice get a
+    suffix (the renames per layout)."""
+    if len(layouts) == 1:
+        return layouts[0], [{}]
+    from copy import copy
+
+    sizes = [(lay.width, lay.height + caption_height(c)) for lay, c in zip(layouts, captions, strict=True)]
+    offsets, height = _rows(sizes, width)
+    boxes: list[Box] = []
+    connectors: list[tuple[str, str, list[tuple[float, float]]]] = []
+    dotted: list[tuple[str, str]] = []
+    placed: list[tuple[float, float, list[str]]] = []
+    renames: list[dict[str, str]] = []
+    used: set[str] = set()
+    for lay, lines, (dx, top) in zip(layouts, captions, offsets, strict=True):
+        k = len(renames)
+        placed.append((dx, top, lines))
+        dy = top + caption_height(lines)
+        rename = {b.id: f"{b.id}#{k}" for b in lay.boxes if b.id in used}
+        for b in lay.boxes:
+            moved = copy(b)
+            moved.id = rename.get(b.id, b.id)
+            moved.x, moved.y = b.x + dx, b.y + dy
+            moved.children = []
+            boxes.append(moved)
+            used.add(moved.id)
+        connectors += [
+            (rename.get(a, a), rename.get(c, c), [(x + dx, y + dy) for x, y in pts]) for a, c, pts in lay.connectors
+        ]
+        dotted += [(rename.get(a, a), rename.get(c, c)) for a, c in lay.dotted]
+        renames.append(rename)
+    return (
+        Layout(
+            boxes,
+            connectors,
+            max(max(b.bounds[2] for b in boxes), max(x + w for (x, _), (w, _) in zip(offsets, sizes, strict=True))),
+            height,
+            layouts[0].direction,
+            max(lay.levels for lay in layouts),
+            max(lay.total_levels for lay in layouts),
+            sum(lay.folded for lay in layouts),
+            layouts[0].stacking,
+            dotted,
+            placed,
+        ),
+        renames,
+    )
+
+
+def _heading(headings: list[str | None]) -> str | None:
+    """The heading of a page: its branch's or unit's, or those of the branches sharing it."""
+    if len(headings) == 1:
+        return headings[0]
+    names = [h.split(": ", 1)[-1] for h in headings if h]
+    kinds = {(h or "").split(":", 1)[0] for h in headings}
+    what = "Branches" if kinds == {"Branch"} else "Branches and units" if "Branch" in kinds else "Units and countries"
+    text = f"{what}: " + "; ".join(names)
+    for keep in range(len(names) - 1, 0, -1):
+        if measure(text, SUB_FONT + 1, True) <= 10.0:
+            break
+        text = f"{what}: " + "; ".join(names[:keep]) + f" and {len(names) - keep:,} more"
+    return text
 
 
 def unit_heading(plan: Plan, label: str) -> str:

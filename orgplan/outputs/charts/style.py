@@ -96,9 +96,16 @@ def legend_entries(
             )
             out.append((fam.label, {"face": family_colours(key)[0], **outline}))
     if team:
-        out.append(("Lead and team (band: the lead)", {"face": family_colours(team)[0], "band": True}))
+        out.append(
+            ("A lead and their team (the stripe on top is the lead)", {"face": family_colours(team)[0], "band": True})
+        )
     if folded:
-        out.append(("Seats folded below, by family", {"face": "#FFFFFF", "edge": "#BBBBBB", "strip": True}))
+        out.append(
+            (
+                "Seats below a box, not drawn (stripe: their families)",
+                {"face": "#FFFFFF", "edge": "#BBBBBB", "strip": True},
+            )
+        )
     if units:
         out.append(("Business unit or country", {"face": FAMILY_STYLE[UNIT][0], "edge": LINE}))
     if dotted:

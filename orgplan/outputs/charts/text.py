@@ -49,8 +49,11 @@ def _advance(ch: str, bold: bool) -> float:
         if bold not in _FONTS:
             _FONTS[bold] = FT2Font(findfont(FontProperties(family=FONT, weight="bold" if bold else "normal")))
             _FONTS[bold].set_size(100, 72)
-        glyph = _FONTS[bold].load_char(ord(ch))
-        adv = glyph.linearHoriAdvance / 65536 / 100  # em per point
+        try:
+            glyph = _FONTS[bold].load_char(ord(ch))
+            adv = glyph.linearHoriAdvance / 65536 / 100  # em per point
+        except RuntimeError:  # a character the font lacks (an emoji): drawn by another font, about an em wide
+            adv = 1.0
         _ADVANCES[(ch, bold)] = adv
     return adv
 
@@ -71,11 +74,11 @@ def approx_measure(text: str, points: float, bold: bool = False) -> float:
     return ems * points * (1.08 if bold else 1.0) / 72
 
 
-def page_ranges(pages: Sequence[int]) -> str:
-    """Page numbers as compact ranges.
+def page_ranges(pages: Sequence[int], word: str = "page") -> str:
+    """Page (or slide) numbers as compact ranges.
 
-    >>> page_ranges([3]), page_ranges([4, 5, 6, 9])
-    ('page 3', 'pages 4-6, 9')
+    >>> page_ranges([3]), page_ranges([4, 5, 6, 9]), page_ranges([2], "slide")
+    ('page 3', 'pages 4-6, 9', 'slide 2')
     """
     nums = sorted(set(pages))
     parts: list[str] = []
@@ -87,7 +90,7 @@ def page_ranges(pages: Sequence[int]) -> str:
         parts.append(str(start) if start == prev else f"{start}-{prev}")
         if n is not None:
             start = prev = n
-    return ("page " if len(nums) == 1 else "pages ") + ", ".join(parts)
+    return (f"{word} " if len(nums) == 1 else f"{word}s ") + ", ".join(parts)
 
 
 NBSP = "\u00a0"  # joins words that must stay on one line; drawn as a plain space
