@@ -167,3 +167,17 @@ def test_samples_must_be_between_2_and_100000(tmp_path, profile, varies, templat
         sensitivity(profile, varies, 100_001, templates=templates)
     with pytest.raises(OptionError, match="at least one key"):
         sensitivity(profile, [], 10, templates=templates)
+
+
+def test_named_countries_and_units_grow_with_each_drawn_headcount(templates):
+    northbridge = profile_from_dict(
+        {
+            "employees": 1000,
+            "countries": [{"name": "Home", "employees": 700}, {"name": "Away", "employees": 300}],
+            "business_units": [{"name": "A", "employees": 600}, {"name": "B", "employees": 400}],
+        },
+        templates=templates,
+    )
+    s = sensitivity(northbridge, [parse_vary("employees=2000:9000")], samples=3, templates=templates)
+    for sample, result in zip(s.samples, s.results, strict=True):
+        assert result.summary["employees"] == sample["employees"]

@@ -21,7 +21,7 @@ from orgplan.core.limits import limit
 from orgplan.core.validation import one_line_text, shown, suggest
 from orgplan.errors import ProfileError
 
-__all__ = ["Place", "assumed_places", "parse_places", "places_data", "number_value"]
+__all__ = ["scaled_places", "places_for_size", "Place", "assumed_places", "parse_places", "places_data", "number_value"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,34 @@ def assumed_places(key: str, count: int, employees: int) -> tuple[Place, ...]:
     else:
         names = [f"Business unit {i}" for i in range(1, count + 1)]
     return tuple(Place(name, size, assumed=True) for name, size in zip(names, sizes, strict=True))
+
+
+def scaled_places(items: Any, employees: int) -> Any:
+    """A profile's named ``countries`` or ``business_units`` (as written) for a company of ``employees``:
+    each keeps its share, in whole employees that add up to the new total; a count is kept as it is.
+
+    >>> scaled_places([{"name": "A", "employees": 300}, {"name": "B", "employees": 100}], 1000)
+    [{'name': 'A', 'employees': 750}, {'name': 'B', 'employees': 250}]
+    """
+    if not isinstance(items, list) or not items or not all(isinstance(i, Mapping) for i in items):
+        return items
+    try:
+        weights = [float(str(i.get("employees")).replace(",", "").replace("_", "")) for i in items]
+    except ValueError:
+        return items  # the profile's own check names the bad figure
+    if not all(math.isfinite(w) and w > 0 for w in weights) or employees < len(items):
+        return items
+    sizes = _apportion(employees, weights)
+    return [{**item, "employees": size} for item, size in zip(items, sizes, strict=True)]
+
+
+def places_for_size(given: Mapping[str, Any], employees: int) -> dict[str, Any]:
+    """The named ``countries`` and ``business_units`` of a profile as written (``given``), for ``employees``."""
+    return {
+        key: scaled_places(given[key], employees)
+        for key in ("countries", "business_units")
+        if isinstance(given.get(key), list)
+    }
 
 
 def _apportion(total: int, weights: list[float]) -> list[int]:

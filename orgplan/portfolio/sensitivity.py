@@ -29,6 +29,7 @@ from typing import Any
 from orgplan.core.validation import suggest
 from orgplan.errors import OptionError, ProfileError
 from orgplan.knowledge.templates import Templates, load_templates
+from orgplan.model.places import places_for_size
 from orgplan.model.profile import Profile
 from orgplan.portfolio.batch import CompanyPlan, plan_many
 from orgplan.reading.companies import profile_key
@@ -280,7 +281,8 @@ def sensitivity(
     profiles = [profile]
     for i, values in enumerate(drawn, start=1):
         try:
-            profiles.append(profile.with_values(templates=t, **values))
+            sized = places_for_size(profile.given, int(values["employees"])) if "employees" in values else {}
+            profiles.append(profile.with_values(templates=t, **{**sized, **values}))
         except ProfileError as exc:
             shown = ", ".join(f"{k}={_show(v)}" for k, v in values.items())
             raise OptionError(
