@@ -28,7 +28,13 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            try:
+                value = func(*args, **kwargs)
+            except SystemExit:  # batch ends with exit code 1 when a row failed, its files written all the same
+                _say_replaced_letters()
+                raise
+            _say_replaced_letters()
+            return value
         except OSError as exc:
             from orgplan.core.files import reason
 
@@ -43,6 +49,22 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
         sys.exit(2)
 
     return wrapper
+
+
+def _say_replaced_letters(texts: tuple[str, ...] = ()) -> None:
+    """Say once, on stderr, which letters of the names the charts drew as something else (no chart font has them)."""
+    charts = sys.modules.get("orgplan.outputs.charts.text")
+    if charts is None and not texts:
+        return
+    from orgplan.outputs.charts.text import replaced_letters, replaced_warning
+
+    letters = replaced_letters(texts)
+    if letters and not _said:
+        _said.append(True)
+        click.echo(replaced_warning(letters), err=True)
+
+
+_said: list[bool] = []  # the warning about replaced letters was given in this run
 
 
 SET_OPTION = click.option(
@@ -391,6 +413,14 @@ def batch_command(
             read, executor, templates=templates, each_dir=out if each else None, progress=bar.update
         )
     written = write_portfolio(result, out)
+    if each:  # the charts were drawn in worker processes: the names tell which letters they replaced
+        _say_replaced_letters(
+            tuple(
+                name
+                for p in read.profiles
+                for name in (p.company, p.industry, *(c.name for c in p.countries), *(u.name for u in p.business_units))
+            )
+        )
     for error in result.errors:
         click.echo(f"Error: {error.located(companies)}", err=True)
     click.echo(portfolio_text(result))

@@ -385,6 +385,103 @@ def test_a_company_name_that_is_a_mathtext_formula_is_drawn_as_text(tmp_path, ou
     assert json.loads((out / "plan.json").read_text())["profile"]["company"] == "$\\foo$ Holdings"
 
 
+# ------------------------------------------------------------------ names the chart fonts lack
+
+FOREIGN_NAMES = {  # no font matplotlib ships has these letters (but STIX has the mathematical ones)
+    "full-width": "Ｅｑｕａｌ＝Ｃｏ",
+    "CJK": "株式会社 東京",
+    "Hangul": "한국 지사",
+    "Thai": "บริษัท ไทย",
+    "Devanagari": "भारत इकाई",
+    "math letters": "𝐌𝐚𝐭𝐡 𝔉𝔯𝔞𝔨",
+}
+
+
+def foreign_profile(folder: Path) -> Path:
+    """A company, its business units and its countries named in scripts the chart font lacks."""
+    names = list(FOREIGN_NAMES.values())
+    return write(
+        folder / "foreign.yaml",
+        yaml_text(
+            {
+                "company": names[0] + " " + names[1],
+                "employees": 3000,
+                "business_units": [{"name": n, "employees": 500} for n in names],
+                "countries": [{"name": n, "employees": 1000} for n in names[2:5]],
+            },
+            allow_unicode=True,
+        ),
+    )
+
+
+def drew(outcome: Outcome) -> None:
+    """The run finished (exit 0), without a traceback, saying once which letters it replaced."""
+    assert outcome.code == 0, outcome.crash[-800:] or outcome.output[-800:]
+    assert "Traceback" not in outcome.output, outcome.output[-800:]
+    assert outcome.output.count("warning: the chart fonts have no glyph for") == 1, outcome.output[-800:]
+    assert "Glyph" not in outcome.output  # matplotlib's own warning: a box drawn instead of a letter
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_names_the_chart_fonts_lack_are_drawn_in_a_chart(suffix, tmp_path):
+    path = tmp_path / f"chart{suffix}"
+    drew(guarded("chart", str(foreign_profile(tmp_path)), "-o", str(path), seconds=60))
+    assert path.stat().st_size > 1000
+
+
+def test_names_the_chart_fonts_lack_are_drawn_in_every_output(tmp_path):
+    profile = foreign_profile(tmp_path)
+    drew(guarded("plan", str(profile), "--out", str(tmp_path / "plan"), seconds=60))
+    assert (tmp_path / "plan" / "orgchart.png").is_file()
+    drew(guarded("export", str(profile), "-o", str(tmp_path / "plan.xlsx"), seconds=60))
+    drew(guarded("roadmap", str(profile), "--to", "9000", "--out", str(tmp_path / "roadmap"), seconds=60))
+    drew(guarded("compare", str(ROOT / "examples" / "current-team.xlsx"), str(profile), "--out", str(tmp_path / "gap")))
+    drew(
+        guarded(
+            "sensitivity",
+            str(profile),
+            "--vary",
+            "employees=2000:4000",
+            "--samples",
+            "4",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path / "sensitivity"),
+            seconds=60,
+        )
+    )
+    assert {p.suffix for p in (tmp_path / "sensitivity").iterdir()} == {".png", ".xlsx"}
+
+
+def test_a_batch_of_companies_the_chart_fonts_lack_writes_every_folder(tmp_path):
+    rows = "".join(f"{name},{300 + 100 * i}\n" for i, name in enumerate(FOREIGN_NAMES.values()))
+    companies = write(tmp_path / "companies.csv", "company,employees\n" + rows)
+    out = tmp_path / "batch"
+    drew(guarded("batch", str(companies), "--out", str(out), "--each", "--workers", "2", seconds=120))
+    assert len([p for p in out.iterdir() if p.is_dir()]) == len(FOREIGN_NAMES)
+    assert {"portfolio.xlsx", "portfolio.json"} <= {p.name for p in out.iterdir()}
+
+
+def test_text_is_measured_as_it_is_drawn():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from orgplan.outputs.charts.text import REPLACEMENT, drawable, families, measure
+
+    assert drawable(FOREIGN_NAMES["full-width"]) == "Equal=Co"
+    assert drawable(FOREIGN_NAMES["CJK"]) == REPLACEMENT * 4 + " " + REPLACEMENT * 2
+    fig = Figure(dpi=100)
+    canvas = FigureCanvasAgg(fig)
+    for name in FOREIGN_NAMES.values():
+        for bold in (False, True):
+            text = fig.text(
+                0, 0, drawable(name), fontsize=10, fontfamily=families(), fontweight="bold" if bold else "normal"
+            )
+            drawn = text.get_window_extent(canvas.get_renderer()).width / fig.dpi
+            assert drawn <= measure(name, 10, bold) <= drawn * 1.12 + 0.02, (name, bold)
+
+
 # ------------------------------------------------------------------ rule packs
 
 
