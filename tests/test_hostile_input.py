@@ -482,6 +482,58 @@ def test_text_is_measured_as_it_is_drawn():
             assert drawn <= measure(name, 10, bold) <= drawn * 1.12 + 0.02, (name, bold)
 
 
+# ------------------------------------------------------------------ the same bytes every time
+
+KEYSTONE = str(ROOT / "examples" / "keystone-manufacturing.yaml")
+
+
+def every_output(folder: Path, *vary: str, workers: str = "1") -> dict[str, str]:
+    """Every file each command writes for the same input, by name: its SHA-256."""
+    examples = ROOT / "examples"
+    runs = [
+        ["plan", f"{examples}/northbridge-holdings.yaml", "--out", f"{folder}/plan"],
+        ["export", KEYSTONE, "-o", f"{folder}/export.xlsx"],
+        *(["chart", KEYSTONE, "-o", f"{folder}/chart.{fmt}"] for fmt in ("png", "svg", "pdf")),
+        ["roadmap", f"{examples}/brightpath-startup.yaml", "--to", "3000", "--out", f"{folder}/roadmap"],
+        ["compare", f"{examples}/current-team.xlsx", KEYSTONE, "--out", f"{folder}/gap"],
+        ["jobs", KEYSTONE, "--out", f"{folder}/jobs"],
+        ["sensitivity", KEYSTONE, *vary, "--samples", "12", "--workers", workers, "--out", f"{folder}/sensitivity"],
+        ["batch", f"{examples}/portfolio.csv", "--each", "--workers", workers, "--out", f"{folder}/batch"],
+    ]
+    for args in runs:
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_the_same_input_gives_the_same_bytes_a_second_later(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    vary = ("--vary", "employees=1000:3000", "--vary", "growth_rate=2%:20%")
+    first = every_output(tmp_path / "first", *vary)
+    assert len(first) > 20 and any(name.endswith(".docx") for name in first)
+    time.sleep(1.1)  # workbooks and Word files keep the time to the second
+    again = every_output(tmp_path / "again", *vary[2:], *vary[:2], workers="2")  # the options in another order
+    assert {name for name in first if first[name] != again.get(name)} == set()
+
+
+def test_outputs_carry_source_date_epoch_else_a_fixed_time(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for fmt in ("svg", "pdf"):
+        assert CliRunner().invoke(cli, ["chart", KEYSTONE, "-o", str(tmp_path / f"c.{fmt}")]).exit_code == 0
+    assert CliRunner().invoke(cli, ["export", KEYSTONE, "-o", str(tmp_path / "c.xlsx")]).exit_code == 0
+    assert "<dc:date>2026-01-01T00:00:00</dc:date>" in (tmp_path / "c.svg").read_text()
+    assert b"/CreationDate (D:20260101000000Z)" in (tmp_path / "c.pdf").read_bytes()
+    with zipfile.ZipFile(tmp_path / "c.xlsx") as z:
+        assert "2026-01-01T00:00:00Z" in z.read("docProps/core.xml").decode()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert CliRunner().invoke(cli, ["chart", KEYSTONE, "-o", str(tmp_path / "d.svg")]).exit_code == 0
+    assert "<dc:date>2023-11-14T22:13:20</dc:date>" in (tmp_path / "d.svg").read_text()
+
+
 # ------------------------------------------------------------------ rule packs
 
 

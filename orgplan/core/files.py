@@ -11,6 +11,7 @@ gives, and temporary files of runs that were killed are swept up by the next run
 from __future__ import annotations
 
 import contextlib
+import datetime
 import errno
 import json
 import math
@@ -36,6 +37,9 @@ __all__ = [
     "atomic_write_text",
     "atomic_folder",
     "file_mode",
+    "FIXED_STAMP",
+    "output_time",
+    "stable_zip",
 ]
 
 
@@ -461,6 +465,41 @@ def _make_loader(base: type) -> type:
 
 
 # ---------------------------------------------------------------- writing
+
+FIXED_STAMP = 1767225600  # 2026-01-01 00:00 UTC: the time every output carries unless SOURCE_DATE_EPOCH says another
+
+
+def output_time() -> datetime.datetime:
+    """The creation time written into workbooks, Word files, SVGs and PDFs (UTC): the same input gives the same bytes.
+
+    SOURCE_DATE_EPOCH (seconds since 1970, as reproducible builds set it) when it is a whole
+    number, else FIXED_STAMP: never the time of the run.
+
+    >>> os.environ.pop("SOURCE_DATE_EPOCH", None) and None
+    >>> output_time().isoformat()
+    '2026-01-01T00:00:00+00:00'
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    seconds = int(epoch) if epoch.isascii() and epoch.isdigit() and len(epoch) <= 11 else FIXED_STAMP
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+
+
+def stable_zip(data: bytes) -> bytes:
+    """A zip file (such as a .docx) again, its members in the same order with the time of :func:`output_time`."""
+    import io
+    import zipfile
+
+    stamp = output_time()
+    when = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, source.read(item))
+    return out.getvalue()
+
 
 # Temporary files and folders orgplan writes beside its outputs: .orgplan-<pid>-<random>.tmp[.ext]
 _TEMP = re.compile(r"\.orgplan-(\d+)-[A-Za-z0-9_]+\.tmp(\.[A-Za-z0-9]+)?")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orgplan.core.files import atomic_folder
+from orgplan.core.files import atomic_folder, output_time, stable_zip
 from orgplan.core.words import count_of, money, number
 from orgplan.errors import OptionError
 from orgplan.model.plan import Plan, Position
@@ -482,6 +482,9 @@ def docx_bytes(jd: JobDescription) -> bytes:
     doc.core_properties.title = f"{jd.title} - {jd.company}"
     doc.core_properties.author = "orgplan"
     doc.core_properties.subject = "Job description"
+    stamp = output_time().replace(tzinfo=None)  # the same input gives the same bytes
+    doc.core_properties.created = doc.core_properties.modified = doc.core_properties.last_printed = stamp
+    doc.core_properties.revision = 1
     doc.add_heading(jd.title, level=0)
     doc.add_paragraph(jd.headline).runs[0].italic = True
     for part in jd.parts:
@@ -500,7 +503,7 @@ def docx_bytes(jd: JobDescription) -> bytes:
             run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return stable_zip(out.getvalue())
 
 
 # -- the folder -------------------------------------------------------------------------

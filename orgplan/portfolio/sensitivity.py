@@ -277,6 +277,13 @@ def sensitivity(
     if not 2 <= samples <= MAX_SAMPLES:
         raise OptionError(f"expected 2 to {MAX_SAMPLES:,} samples, got {samples:,}", where="--samples")
     t = templates or load_templates()
+    order = list(t.profile_fields)
+    seen = [v.key for v in varies]
+    twice = next((key for key in seen if seen.count(key) > 1), None)
+    if twice is not None:
+        raise OptionError(f"{twice} is varied twice; give each key once", where="--vary")
+    # The keys in the profile's order, whatever the order of the options: the same draws, the same files.
+    varies = sorted(varies, key=lambda v: order.index(v.key) if v.key in order else len(order))
     drawn = draw_samples(varies, samples, seed)
     profiles = [profile]
     for i, values in enumerate(drawn, start=1):

@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from orgplan.core.files import atomic_path
+from orgplan.core.files import atomic_path, output_time
 from orgplan.errors import OptionError
 from orgplan.knowledge.catalog import OUTSIDE_HR
 from orgplan.model.plan import Plan
@@ -433,7 +433,7 @@ def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **
             atomic_path(target) as tmp,
             _FILE_LOCK,
             matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}),
-            PdfPages(tmp, metadata={"Title": pages[0].title, "Creator": "orgplan"}) as pdf,
+            PdfPages(tmp, metadata={**_metadata("pdf"), "Title": pages[0].title}) as pdf,
         ):
             for fig in figures:
                 pdf.savefig(drawable_texts(fig))
@@ -484,4 +484,12 @@ def save_figure(fig: Any, path: str | os.PathLike[str], fmt: str, dpi: float = 1
     import matplotlib
 
     with _FILE_LOCK, matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
-        fig.savefig(path, format=fmt, facecolor="white")
+        fig.savefig(path, format=fmt, facecolor="white", metadata=_metadata(fmt))
+
+
+def _metadata(fmt: str) -> dict[str, Any]:
+    """What an SVG or PDF says about itself: made by orgplan, at :func:`output_time` (never the time of the run)."""
+    stamp = output_time()
+    if fmt == "pdf":
+        return {"Creator": "orgplan", "CreationDate": stamp}
+    return {"Creator": "orgplan", "Date": stamp.strftime("%Y-%m-%dT%H:%M:%S")}
