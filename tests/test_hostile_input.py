@@ -39,6 +39,7 @@ from orgplan import OrgplanError, ProfileError, TeamFileError, profile_from_dict
 from orgplan.cli import cli
 from orgplan.core.files import load_yaml_text
 from orgplan.core.limits import all_limits, limit
+from orgplan.errors import ProfileMistakes
 from orgplan.knowledge.templates import load_templates, templates_dir
 from orgplan.reading.team import read_team
 
@@ -284,7 +285,30 @@ PROFILES = {
     "a rate of 5": (
         lambda: "employees: 100\ngrowth_rate: 5\n",
         ".yaml",
-        ["growth_rate: expected a fraction from -0.9 to 3", "(write 5% for 5 percent)"],
+        ["growth_rate: expected a fraction from -0.9 to 1", "(write 5% for 5 percent)"],
+    ),
+    "a rate of 2": (
+        lambda: "employees: 100\ngrowth_rate: 2\n",
+        ".yaml",
+        ["growth_rate: 2 could be 2% or 200%; write 2% or 200%"],
+    ),
+    "a rate of 1.5": (lambda: "employees: 100\nturnover_rate: 1.5\n", ".yaml", ["write 1.5% or 150%"]),
+    "a hexadecimal number": (
+        lambda: "employees: 0x10\n",
+        ".yaml",
+        ["line 1, column 12: '0x10' is a hexadecimal number in YAML 1.1 (16); write the number in decimal"],
+    ),
+    "a binary number": (lambda: "employees: 0b101\n", ".yaml", ["'0b101' is a binary number in YAML 1.1 (5)"]),
+    "full-width digits": (
+        lambda: "employees: １２０\n",
+        ".yaml",
+        ["employees: expected a whole number from 1 to 5,000,000 written with the digits 0-9, got '１２０'"],
+    ),
+    "Arabic-Indic digits": (lambda: "employees: ١٢٠\n", ".yaml", ["written with the digits 0-9, got '١٢٠'"]),
+    "Arabic-Indic digits in JSON": (
+        lambda: '{"employees": 100, "growth_rate": "٥%"}',
+        ".json",
+        ["growth_rate: expected a fraction", "written with the digits 0-9"],
     ),
     "20,000 functions": (
         lambda: "employees: 100\nfunctions: [" + ",".join(["payroll"] * 20_000) + "]\n",
@@ -729,7 +753,11 @@ TEAM_FILES = {
         "part 'xl/worksheets/sheet1.xml' is not well-formed XML",
     ),
     "a zip bomb": (zip_bomb, ".xlsx", "unpacks to"),
-    "a million rows": (lambda: xlsx(sheet_xml=rows_sheet(100_001)), ".xlsx", "more than 100,000 rows"),
+    "a million rows": (
+        lambda: xlsx(sheet_xml=rows_sheet(100_011)),
+        ".xlsx",
+        "more than 100,010 rows, more than orgplan reads: 100,000 rows (limit team_files.rows) below a header",
+    ),
     "a row far down": (
         lambda: xlsx(sheet_xml=rows_sheet(1, start=1_048_576)),
         ".xlsx",
@@ -779,7 +807,17 @@ TEAM_FILES = {
     "200,000 CSV rows": (
         lambda: "ID,Title,Reports to\n" + "x,y,z\n" * 200_000,
         ".csv",
-        "row 100,001 is past the last row orgplan reads: 100,000 rows",
+        "row 100,011 is past the last row orgplan reads: 100,000 rows (limit team_files.rows) below a header",
+    ),
+    "a NUL in a CSV": (
+        lambda: "ID,Title,Reports to\nceo,Chief\x00Executive,\n",
+        ".csv",
+        "line 2: a NUL character (U+0000); a CSV team file is text",
+    ),
+    "full-width digits in a salary": (
+        lambda: "ID,Title,Reports to,Base salary\nceo,Chief Executive Officer,,\nh1,HR Manager,ceo,９００００\n",
+        ".csv",
+        "row 3, column 4 (Base salary (USD)): expected a number from 0 to 100,000,000, got '９００００'",
     ),
     "a 51 MB file": (
         lambda: "ID,Title,Reports to\n" + "#" * 51_000_000,
@@ -796,6 +834,52 @@ def test_hostile_team_files_are_refused_in_one_line(case, tmp_path):
     path = tmp_path / f"team{suffix}"
     path.write_bytes(data if isinstance(data, bytes) else data.encode())
     assert_refused(guarded("import", str(path)), str(path), words)
+
+
+def test_the_row_limit_counts_seats_not_the_header(tmp_path, monkeypatch):
+    from orgplan.core import limits
+
+    rows = limits.all_limits()["team_files.rows"]
+    monkeypatch.setitem(limits.all_limits(), "team_files.rows", limits.Limit(rows.name, 3, rows.why))
+    seats = ["ceo,Chief Executive Officer,", "h1,HR Manager,ceo", "h2,HR Generalist,h1"]
+    path = write(tmp_path / "team.csv", "\n".join(["Team of Acme", "", "ID,Title,Reports to", *seats]) + "\n")
+    assert len(read_team(path).seats) == 3  # a title, a blank line and the header above 3 seats: all read
+    write(path, "\n".join(["ID,Title,Reports to", *seats, "h3,Recruiter,h1"]) + "\n")
+    with pytest.raises(TeamFileError, match="4 rows of seats below the header, more than orgplan reads: 3 rows"):
+        read_team(path)
+    book = tmp_path / "team.xlsx"
+    book.write_bytes(xlsx([["Team of Acme"], *TEAM, ["h2", "HR Generalist", "h1", 1, 60000]]))
+    assert len(read_team(book).seats) == 3
+
+
+def test_a_profile_with_several_mistakes_names_them_all_with_their_lines(tmp_path, out):
+    text = (
+        "employees: 100\n"
+        "compny: Acme\n"
+        "growth_rate: 2\n"
+        "countries:\n"
+        "  - {name: A, employees: 50}\n"
+        "  - {name: A, employees: 50}\n"
+        "industry: [banking]\n"
+        "sites: ١٢\n"
+    )
+    path = write(tmp_path / "profile.yaml", text)
+    before = snapshot(out)
+    outcome = guarded("plan", str(path), "--out", str(out))
+    assert_refused(outcome, f"{path}: 5 mistakes:", lines=6)
+    assert outcome.lines[1:] == [
+        "  line 2, compny: unknown key 'compny' (did you mean 'company'?); expected one of: "
+        + ", ".join(load_templates().profile_fields),
+        "  line 3, growth_rate: 2 could be 2% or 200%; write 2% or 200%",
+        "  line 6, countries[2]: the name 'A' is used twice (items 1 and 2)",
+        "  line 7, industry: expected text, got a list of 1 item",
+        "  line 8, sites: expected a whole number from 1 to 100,000 written with the digits 0-9, got '١٢'",
+    ]
+    assert snapshot(out) == before
+    try:  # without a file (a companies row, the web form): the same mistakes, on one line
+        profile_from_dict(yaml.safe_load(text.replace("١٢", "12").replace("compny", "company")))
+    except ProfileError as exc:
+        assert str(exc).startswith("3 mistakes: countries[2]: the name 'A' is used twice") and "\n" not in str(exc)
 
 
 def test_only_worksheets_are_read_and_links_are_not_followed(tmp_path):
@@ -982,8 +1066,8 @@ def test_runs_writing_one_folder_at_once_leave_one_whole_run(tmp_path):
 def test_any_profile_values_give_a_profile_or_one_clear_error(templates, data):
     try:
         profile = profile_from_dict(data, templates=templates)
-    except ProfileError as exc:
-        assert "\n" not in str(exc) and len(str(exc)) < 600
+    except ProfileError as exc:  # several mistakes are listed together, each as short as one alone
+        assert "\n" not in str(exc) and len(str(exc)) < (2100 if isinstance(exc, ProfileMistakes) else 600)
     else:
         assert 1 <= profile.employees <= 5_000_000 and 0 <= profile.unionized_share <= 1
 

@@ -188,3 +188,9 @@ def test_a_key_varied_twice_is_refused(tmp_path):
     vary = ("--vary", "growth_rate=0:1", "--vary", "growth_rate=0.1:0.2")
     result = run("sensitivity", path, *vary, "--samples", 10, "--out", tmp_path / "out", "--workers", 1)
     assert result.exit_code == 2 and "--vary: growth_rate is varied twice; give each key once" in result.output
+
+
+def test_growth_rates_above_100_percent_are_drawn_as_percentages(templates):
+    s = sensitivity(profile_from_dict({"employees": 40}), [parse_vary("growth_rate=50%:250%")], samples=8)
+    assert max(v["growth_rate"] for v in s.samples) > 1
+    assert [r.profile["growth_rate"] for r in s.results] == pytest.approx([v["growth_rate"] for v in s.samples])

@@ -214,9 +214,9 @@ def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | N
     plain_top = rules.get("fraction_max", 1)  # above this, a rate's plain number is taken for a percentage
     wanted = "a whole number" if whole else "a fraction" if rate else "a number"
     if lo is not None and hi is not None:
-        top = min(hi, plain_top) if rate else hi
+        top = min(hi, 1) if rate else hi  # a plain rate above 1 is not taken as a fraction (see below)
         wanted += f" from {_fmt(lo)} to {_fmt(top)}"
-        if rate and hi > plain_top:
+        if rate and hi > 1:
             wanted += f" (or a percentage up to {_fmt(hi * 100)}%)"
     percent = False
     if isinstance(value, bool):
@@ -225,6 +225,10 @@ def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | N
         cleaned = value.strip().replace(",", "").replace("_", "")
         percent = cleaned.endswith("%")
         digits = cleaned.rstrip("%").strip()
+        if not digits.isascii():  # Python reads full-width and Arabic-Indic digits as numbers; orgplan does not
+            raise ProfileError(
+                f"expected {wanted} written with the digits 0-9, got {shown(value)}", path=source, where=key
+            )
         try:
             if len(digits) > limit("data_files.number_chars").value:
                 raise ValueError
@@ -239,6 +243,13 @@ def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | N
         raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
     if whole and number != int(number):
         raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
+    if rate and not percent and 1 < number <= plain_top:  # 2 could be 2% or 200%: the user says which
+        raise ProfileError(
+            f"{_fmt(number)} could be {_fmt(number)}% or {_fmt(number * 100)}%; write {_fmt(number)}% or "
+            f"{_fmt(number * 100)}%",
+            path=source,
+            where=key,
+        )
     if rate and not percent and number > plain_top:
         as_percent = (lo is None or number >= lo * 100) and (
             hi is None or number <= hi * 100

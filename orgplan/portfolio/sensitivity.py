@@ -256,6 +256,15 @@ def _round(x: float) -> float:
     return round(x, 3)
 
 
+def _as_given(values: dict[str, float | int], t: Templates) -> dict[str, Any]:
+    """The drawn values as a profile takes them: a rate above 1 as a percentage (a plain 2 could be 2% or 200%)."""
+    fields = t.profile_fields
+    return {
+        key: f"{value * 100:.15g}%" if fields.get(key, {}).get("format") == "percent" and value > 1 else value
+        for key, value in values.items()
+    }
+
+
 def sensitivity(
     profile: Profile,
     varies: Sequence[Vary],
@@ -289,7 +298,7 @@ def sensitivity(
     for i, values in enumerate(drawn, start=1):
         try:
             sized = places_for_size(profile.given, int(values["employees"])) if "employees" in values else {}
-            profiles.append(profile.with_values(templates=t, **{**sized, **values}))
+            profiles.append(profile.with_values(templates=t, **{**sized, **_as_given(values, t)}))
         except ProfileError as exc:
             shown = ", ".join(f"{k}={_show(v)}" for k, v in values.items())
             raise OptionError(
