@@ -882,6 +882,76 @@ def test_a_profile_with_several_mistakes_names_them_all_with_their_lines(tmp_pat
         assert str(exc).startswith("3 mistakes: countries[2]: the name 'A' is used twice") and "\n" not in str(exc)
 
 
+COMPANIES = {  # a companies file for batch is read as a team file is, within the same limits
+    "an entity bomb": (lambda: xlsx(sheet_xml=bomb_sheet()), ".xlsx", "declares a DTD or XML entities"),
+    "an external entity": (TEAM_FILES["an external entity"][0], ".xlsx", "declares a DTD or XML entities"),
+    "a zip bomb": (zip_bomb, ".xlsx", "unpacks to"),
+    "not a zip": (lambda: b"company,employees\n", ".xlsx", "not an Excel workbook (.xlsx)"),
+    "200,000 rows": (
+        lambda: "company,employees\n" + "Acme,100\n" * 200_000,
+        ".csv",
+        "row 100,011 is past the last row orgplan reads: 100,000 rows (limit team_files.rows)",
+    ),
+    "a NUL": (lambda: "company,employees\nAc\x00me,100\n", ".csv", "line 2: a NUL character (U+0000)"),
+    "a 51 MB file": (
+        lambda: "company,employees\n" + "#" * 51_000_000,
+        ".csv",
+        "more than orgplan reads: 50,000,000 bytes",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", COMPANIES, ids=list(COMPANIES))
+def test_hostile_companies_files_are_refused_in_one_line(case, tmp_path):
+    make, suffix, words = COMPANIES[case]
+    data = make()
+    path = tmp_path / f"companies{suffix}"
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    out = tmp_path / "out"
+    assert_refused(guarded("batch", str(path), "--out", str(out), "--workers", "1"), str(path), words)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_companies_file_that_is_not_a_regular_file_is_refused_without_waiting(kind, tmp_path):
+    path = tmp_path / "companies.csv"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    words = "is a named pipe (FIFO), not a file" if kind == "fifo" else "is a device, not a file"
+    assert_refused(guarded("batch", str(path), "--out", str(tmp_path / "out"), "--workers", "1"), words)
+
+
+def test_a_dask_address_that_is_not_one_is_refused_in_one_line(tmp_path):
+    outcome = guarded("batch", str(ROOT / "examples" / "portfolio.csv"), "--out", str(tmp_path), "--dask", "not a url")
+    assert_refused(outcome, "--dask: 'not a url' is not a Dask scheduler address", "tcp://10.0.0.5:8786", seconds=10)
+
+
+@pytest.mark.parametrize(
+    "vary, words",
+    [
+        ("employees=1:5000001", "employees: 1:5,000,001 goes outside what a profile takes (1 to 5,000,000)"),
+        ("growth_rate=-1:1", "growth_rate: -1:1 goes outside what a profile takes (-90% to 500%)"),
+        ("unionized_share=0:2", "unionized_share: 0:2 goes outside what a profile takes (0% to 100%)"),
+    ],
+)
+def test_sensitivity_ranges_are_checked_before_any_sample_is_planned(vary, words, tmp_path):
+    args = (
+        "sensitivity",
+        str(TINY),
+        "--vary",
+        vary,
+        "--samples",
+        "1000",
+        "--workers",
+        "1",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert_refused(guarded(*args), f"--vary: {words}", seconds=1)
+
+
 def test_only_worksheets_are_read_and_links_are_not_followed(tmp_path):
     path = tmp_path / "team.xlsx"
     path.write_bytes(xlsx(TEAM, chartsheet_first=True, external_link=True, dimension="A1:XFD1048576"))

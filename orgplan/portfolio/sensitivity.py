@@ -105,6 +105,13 @@ def parse_vary(text: str, templates: Templates | None = None) -> Vary:
         raise OptionError(f"{key} takes whole numbers, got {low_text.strip()}:{high_text.strip()}", where="--vary")
     if low > high:
         raise OptionError(f"{key}: the low end {_show(low)} is above the high end {_show(high)}", where="--vary")
+    lo, hi = fields[key].get("min"), fields[key].get("max")
+    if (lo is not None and low < lo) or (hi is not None and high > hi):  # refused now, not at the first bad sample
+        percent = fields[key].get("format") == "percent"
+        shown_range = " to ".join(f"{x:.0%}" if percent else _show(x) for x in (lo, hi) if x is not None)
+        raise OptionError(
+            f"{key}: {_show(low)}:{_show(high)} goes outside what a profile takes ({shown_range})", where="--vary"
+        )
     return Vary(key, low, high, whole)
 
 

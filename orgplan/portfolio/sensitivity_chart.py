@@ -28,13 +28,12 @@ _MAX_BARS = 30  # roles listed at most; the rest are counted under the bars
 def draw_sensitivity(s: Sensitivity, fig: Any = None) -> Any:
     """Draw the two spread panels and the role bars on ``fig`` (a new slide-sized Figure when None); return the Figure.
 
-        >>> from orgplan import profile_from_dict
-        >>> from orgplan.outputs.charts.text import drawable, families
-    from orgplan.portfolio.sensitivity import parse_vary, sensitivity
-        >>> s = sensitivity(profile_from_dict({"employees": 300}), [parse_vary("employees=200:900")], samples=10)
-        >>> fig = draw_sensitivity(s)
-        >>> len(fig.axes)
-        3
+    >>> from orgplan import profile_from_dict
+    >>> from orgplan.portfolio.sensitivity import parse_vary, sensitivity
+    >>> s = sensitivity(profile_from_dict({"employees": 300}), [parse_vary("employees=200:900")], samples=10)
+    >>> fig = draw_sensitivity(s)
+    >>> len(fig.axes)
+    3
     """
     if fig is None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from orgplan.knowledge.templates import Templates
 
-__all__ = ["Team", "read_team"]
+__all__ = ["RowLimits", "Team", "read_team"]
 
 _HEADERS = {c.key: c.header for c in POSITION_COLUMNS}
 
@@ -114,8 +114,8 @@ def read_team(path: str | os.PathLike[str], *, templates: Templates | None = Non
     return _build(_seats(rows, where, t), where, t, str(p))
 
 
-class _Limits:
-    """The team-file limits, checked on every row as it is read."""
+class RowLimits:
+    """The team-file limits (also those of companies files), checked on every row as it is read."""
 
     def __init__(self, path: Path):
         self.rows, self.columns, self.cell = (limit(f"team_files.{n}") for n in ("rows", "columns", "cell_chars"))
@@ -160,7 +160,7 @@ def _csv_rows(data: bytes, path: Path) -> list[tuple[int, list[Any]]]:
             path=path,
             where=f"line {line:,}",
         )
-    limits = _Limits(path)
+    limits = RowLimits(path)
     rows: list[tuple[int, list[Any]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -187,7 +187,7 @@ def _csv_rows(data: bytes, path: Path) -> list[tuple[int, list[Any]]]:
 
 
 def _workbook_rows(data: bytes, path: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
-    return read_rows(data, path, ("positions", "team"), _Limits(path).check)
+    return read_rows(data, path, ("positions", "team"), RowLimits(path).check)
 
 
 def _blank(value: Any) -> bool:
