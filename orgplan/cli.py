@@ -33,7 +33,13 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            try:
+                value = func(*args, **kwargs)
+            except SystemExit:  # batch ends with exit code 1 when a row failed, its files written all the same
+                _say_replaced_letters()
+                raise
+            _say_replaced_letters()
+            return value
         except OSError as exc:
             from orgplan.core.files import reason
 
@@ -48,6 +54,31 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
         sys.exit(2)
 
     return wrapper
+
+
+def _say_replaced_letters(texts: tuple[str, ...] = ()) -> None:
+    """Say once, on stderr, which letters of the names the charts drew as something else (no chart font has them)."""
+    charts = sys.modules.get("orgplan.outputs.charts.text")
+    if charts is None and not texts:
+        return
+    from orgplan.outputs.charts.text import replaced_letters, replaced_warning
+
+    letters = replaced_letters(texts)
+    if letters and not _said:
+        _said.append(True)
+        click.echo(replaced_warning(letters), err=True)
+
+
+_said: list[bool] = []  # the warning about replaced letters was given in this run
+
+
+def _place_names(profile: dict[str, Any]) -> str:
+    """The company's, industry's, countries' and units' names of a profile, as one text."""
+    names = [str(profile.get("company", "")), str(profile.get("industry", ""))]
+    for key in ("countries", "business_units"):
+        if isinstance(profile.get(key), list):
+            names += [str(item.get("name", "")) for item in profile[key] if isinstance(item, dict)]
+    return " ".join(names)
 
 
 SET_OPTION = click.option(
@@ -391,6 +422,8 @@ def batch_command(
         companies, out, workers=workers, dask=dask, each=each, rules=rules, progress=_bar("Planning companies")
     )
     result, written = outcome.result, outcome.files
+    if each:  # the charts were drawn in worker processes: the names tell which letters they replaced
+        _say_replaced_letters(tuple(_place_names(c.plan.profile) for c in result.companies))
     for error in result.errors:
         click.echo(f"Error: {error.located(companies)}", err=True)
     click.echo(portfolio_text(result))

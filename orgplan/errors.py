@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "OrgplanError",
     "ProfileError",
+    "ProfileMistakes",
     "TemplateError",
     "RuleError",
     "TeamFileError",
@@ -38,6 +39,37 @@ class OrgplanError(Exception):
 
 class ProfileError(OrgplanError):
     """A company profile is missing, unreadable or has a bad field."""
+
+
+class ProfileMistakes(ProfileError):
+    """Several mistakes in one profile, each a :class:`ProfileError`: one message lists them all.
+
+    With ``lines`` (place -> line in the file) each mistake is on a line of its own, starting with
+    its line in the file; without, they are joined on one line.
+    """
+
+    LISTED = 20  # mistakes listed at most; the rest are counted
+
+    def __init__(self, mistakes: list[ProfileError], *, path: object = None, lines: dict[str, int] | None = None):
+        self.lines = dict(lines or {})
+        self.mistakes = tuple(sorted(mistakes, key=self._line)) if self.lines else tuple(mistakes)  # in file order
+        shown = [self._one(m) for m in self.mistakes[: self.LISTED]]
+        rest = len(self.mistakes) - len(shown)
+        if rest:
+            shown.append(f"and {rest:,} more")
+        head = f"{len(self.mistakes)} mistakes:"
+        message = head + ("\n  " + "\n  ".join(shown) if self.lines else " " + "; ".join(shown))
+        super().__init__(message, path=path)
+
+    def _line(self, mistake: ProfileError) -> int:
+        where = mistake.where or ""
+        return self.lines.get(where) or self.lines.get(where.split(".")[0].split("[")[0]) or 0
+
+    def _one(self, mistake: ProfileError) -> str:
+        where = mistake.where or ""
+        line = self._line(mistake)
+        at = ", ".join(x for x in (f"line {line}" if line else "", where) if x)
+        return f"{at}: {mistake.message}" if at else mistake.message
 
 
 class TemplateError(OrgplanError):

@@ -148,7 +148,7 @@ def test_a_mistake_is_shown_next_to_the_field_with_the_input_kept(page, server):
     assert page.text_content("#f-employees-error") == "Error: expected a whole number from 1 to 5,000,000, got -4"
     assert (
         page.text_content("#f-growth_rate-error")
-        == "Error: expected a fraction from -0.9 to 3 (or a percentage up to 500%), got 'lots'"
+        == "Error: expected a fraction from -0.9 to 1 (or a percentage up to 500%), got 'lots'"
     )
     assert page.input_value("#f-employees") == "-4" and page.input_value("#f-growth_rate") == "lots"
     assert page.evaluate("document.activeElement.id") == "errors"  # the summary is read out first

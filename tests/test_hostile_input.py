@@ -39,6 +39,7 @@ from orgplan import OrgplanError, ProfileError, TeamFileError, profile_from_dict
 from orgplan.cli import cli
 from orgplan.core.files import load_yaml_text
 from orgplan.core.limits import all_limits, limit
+from orgplan.errors import ProfileMistakes
 from orgplan.knowledge.templates import load_templates, templates_dir
 from orgplan.reading.team import read_team
 
@@ -284,7 +285,30 @@ PROFILES = {
     "a rate of 5": (
         lambda: "employees: 100\ngrowth_rate: 5\n",
         ".yaml",
-        ["growth_rate: expected a fraction from -0.9 to 3", "(write 5% for 5 percent)"],
+        ["growth_rate: expected a fraction from -0.9 to 1", "(write 5% for 5 percent)"],
+    ),
+    "a rate of 2": (
+        lambda: "employees: 100\ngrowth_rate: 2\n",
+        ".yaml",
+        ["growth_rate: 2 could be 2% or 200%; write 2% or 200%"],
+    ),
+    "a rate of 1.5": (lambda: "employees: 100\nturnover_rate: 1.5\n", ".yaml", ["write 1.5% or 150%"]),
+    "a hexadecimal number": (
+        lambda: "employees: 0x10\n",
+        ".yaml",
+        ["line 1, column 12: '0x10' is a hexadecimal number in YAML 1.1 (16); write the number in decimal"],
+    ),
+    "a binary number": (lambda: "employees: 0b101\n", ".yaml", ["'0b101' is a binary number in YAML 1.1 (5)"]),
+    "full-width digits": (
+        lambda: "employees: １２０\n",
+        ".yaml",
+        ["employees: expected a whole number from 1 to 5,000,000 written with the digits 0-9, got '１２０'"],
+    ),
+    "Arabic-Indic digits": (lambda: "employees: ١٢٠\n", ".yaml", ["written with the digits 0-9, got '١٢٠'"]),
+    "Arabic-Indic digits in JSON": (
+        lambda: '{"employees": 100, "growth_rate": "٥%"}',
+        ".json",
+        ["growth_rate: expected a fraction", "written with the digits 0-9"],
     ),
     "20,000 functions": (
         lambda: "employees: 100\nfunctions: [" + ",".join(["payroll"] * 20_000) + "]\n",
@@ -383,6 +407,160 @@ def test_a_company_name_that_is_a_mathtext_formula_is_drawn_as_text(tmp_path, ou
     outcome = guarded("plan", str(path), "--out", str(out), seconds=20)
     assert outcome.code == 0, outcome.crash[-300:]
     assert json.loads((out / "plan.json").read_text())["profile"]["company"] == "$\\foo$ Holdings"
+
+
+# ------------------------------------------------------------------ names the chart fonts lack
+
+FOREIGN_NAMES = {  # no font matplotlib ships has these letters (but STIX has the mathematical ones)
+    "full-width": "Ｅｑｕａｌ＝Ｃｏ",
+    "CJK": "株式会社 東京",
+    "Hangul": "한국 지사",
+    "Thai": "บริษัท ไทย",
+    "Devanagari": "भारत इकाई",
+    "math letters": "𝐌𝐚𝐭𝐡 𝔉𝔯𝔞𝔨",
+}
+
+
+def foreign_profile(folder: Path) -> Path:
+    """A company, its business units and its countries named in scripts the chart font lacks."""
+    names = list(FOREIGN_NAMES.values())
+    return write(
+        folder / "foreign.yaml",
+        yaml_text(
+            {
+                "company": names[0] + " " + names[1],
+                "employees": 3000,
+                "business_units": [{"name": n, "employees": 500} for n in names],
+                "countries": [{"name": n, "employees": 1000} for n in names[2:5]],
+            },
+            allow_unicode=True,
+        ),
+    )
+
+
+def drew(outcome: Outcome) -> None:
+    """The run finished (exit 0), without a traceback, saying once which letters it replaced."""
+    assert outcome.code == 0, outcome.crash[-800:] or outcome.output[-800:]
+    assert "Traceback" not in outcome.output, outcome.output[-800:]
+    from orgplan.outputs.charts.text import drawable
+
+    replaced = any(drawable(name) != name for name in FOREIGN_NAMES.values())  # none where fonts for all are installed
+    assert outcome.output.count("warning: the chart fonts have no glyph for") == replaced, outcome.output[-800:]
+    assert "Glyph" not in outcome.output  # matplotlib's own warning: a box drawn instead of a letter
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_names_the_chart_fonts_lack_are_drawn_in_a_chart(suffix, tmp_path):
+    path = tmp_path / f"chart{suffix}"
+    drew(guarded("chart", str(foreign_profile(tmp_path)), "-o", str(path), seconds=60))
+    assert path.stat().st_size > 1000
+
+
+def test_names_the_chart_fonts_lack_are_drawn_in_every_output(tmp_path):
+    profile = foreign_profile(tmp_path)
+    drew(guarded("plan", str(profile), "--out", str(tmp_path / "plan"), seconds=60))
+    assert (tmp_path / "plan" / "orgchart.png").is_file()
+    drew(guarded("export", str(profile), "-o", str(tmp_path / "plan.xlsx"), seconds=60))
+    drew(guarded("roadmap", str(profile), "--to", "9000", "--out", str(tmp_path / "roadmap"), seconds=60))
+    drew(guarded("compare", str(ROOT / "examples" / "current-team.xlsx"), str(profile), "--out", str(tmp_path / "gap")))
+    drew(
+        guarded(
+            "sensitivity",
+            str(profile),
+            "--vary",
+            "employees=2000:4000",
+            "--samples",
+            "4",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path / "sensitivity"),
+            seconds=60,
+        )
+    )
+    assert {p.suffix for p in (tmp_path / "sensitivity").iterdir()} == {".png", ".xlsx"}
+
+
+def test_a_batch_of_companies_the_chart_fonts_lack_writes_every_folder(tmp_path):
+    rows = "".join(f"{name},{300 + 100 * i}\n" for i, name in enumerate(FOREIGN_NAMES.values()))
+    companies = write(tmp_path / "companies.csv", "company,employees\n" + rows)
+    out = tmp_path / "batch"
+    drew(guarded("batch", str(companies), "--out", str(out), "--each", "--workers", "2", seconds=120))
+    assert len([p for p in out.iterdir() if p.is_dir()]) == len(FOREIGN_NAMES)
+    assert {"portfolio.xlsx", "portfolio.json"} <= {p.name for p in out.iterdir()}
+
+
+def test_text_is_measured_as_it_is_drawn():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from orgplan.outputs.charts.text import REPLACEMENT, drawable, families, measure
+
+    if families() == ["DejaVu Sans", "STIXGeneral"]:  # the fonts matplotlib ships, and no other
+        assert drawable(FOREIGN_NAMES["full-width"]) == "Equal=Co"
+        assert drawable(FOREIGN_NAMES["CJK"]) == REPLACEMENT * 4 + " " + REPLACEMENT * 2
+    assert drawable("𝐌𝐚𝐭𝐡") == "𝐌𝐚𝐭𝐡"  # STIX, which matplotlib ships, has the bold mathematical letters
+    fig = Figure(dpi=100)
+    canvas = FigureCanvasAgg(fig)
+    for name in FOREIGN_NAMES.values():
+        for bold in (False, True):
+            text = fig.text(
+                0, 0, drawable(name), fontsize=10, fontfamily=families(), fontweight="bold" if bold else "normal"
+            )
+            drawn = text.get_window_extent(canvas.get_renderer()).width / fig.dpi
+            assert drawn <= measure(name, 10, bold) <= drawn * 1.12 + 0.02, (name, bold)
+
+
+# ------------------------------------------------------------------ the same bytes every time
+
+KEYSTONE = str(ROOT / "examples" / "keystone-manufacturing.yaml")
+
+
+def every_output(folder: Path, *vary: str, workers: str = "1") -> dict[str, str]:
+    """Every file each command writes for the same input, by name: its SHA-256."""
+    examples = ROOT / "examples"
+    runs = [
+        ["plan", f"{examples}/northbridge-holdings.yaml", "--out", f"{folder}/plan"],
+        ["export", KEYSTONE, "-o", f"{folder}/export.xlsx"],
+        *(["chart", KEYSTONE, "-o", f"{folder}/chart.{fmt}"] for fmt in ("png", "svg", "pdf")),
+        ["roadmap", f"{examples}/brightpath-startup.yaml", "--to", "3000", "--out", f"{folder}/roadmap"],
+        ["compare", f"{examples}/current-team.xlsx", KEYSTONE, "--out", f"{folder}/gap"],
+        ["jobs", KEYSTONE, "--out", f"{folder}/jobs"],
+        ["sensitivity", KEYSTONE, *vary, "--samples", "12", "--workers", workers, "--out", f"{folder}/sensitivity"],
+        ["batch", f"{examples}/portfolio.csv", "--each", "--workers", workers, "--out", f"{folder}/batch"],
+    ]
+    for args in runs:
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_the_same_input_gives_the_same_bytes_a_second_later(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    vary = ("--vary", "employees=1000:3000", "--vary", "growth_rate=2%:20%")
+    first = every_output(tmp_path / "first", *vary)
+    assert len(first) > 20 and any(name.endswith(".docx") for name in first)
+    time.sleep(1.1)  # workbooks and Word files keep the time to the second
+    again = every_output(tmp_path / "again", *vary[2:], *vary[:2], workers="2")  # the options in another order
+    assert {name for name in first if first[name] != again.get(name)} == set()
+
+
+def test_outputs_carry_source_date_epoch_else_a_fixed_time(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for fmt in ("svg", "pdf"):
+        assert CliRunner().invoke(cli, ["chart", KEYSTONE, "-o", str(tmp_path / f"c.{fmt}")]).exit_code == 0
+    assert CliRunner().invoke(cli, ["export", KEYSTONE, "-o", str(tmp_path / "c.xlsx")]).exit_code == 0
+    assert "<dc:date>2026-01-01T00:00:00</dc:date>" in (tmp_path / "c.svg").read_text()
+    assert b"/CreationDate (D:20260101000000Z)" in (tmp_path / "c.pdf").read_bytes()
+    with zipfile.ZipFile(tmp_path / "c.xlsx") as z:
+        assert "2026-01-01T00:00:00Z" in z.read("docProps/core.xml").decode()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert CliRunner().invoke(cli, ["chart", KEYSTONE, "-o", str(tmp_path / "d.svg")]).exit_code == 0
+    assert "<dc:date>2023-11-14T22:13:20</dc:date>" in (tmp_path / "d.svg").read_text()
 
 
 # ------------------------------------------------------------------ rule packs
@@ -580,7 +758,11 @@ TEAM_FILES = {
         "part 'xl/worksheets/sheet1.xml' is not well-formed XML",
     ),
     "a zip bomb": (zip_bomb, ".xlsx", "unpacks to"),
-    "a million rows": (lambda: xlsx(sheet_xml=rows_sheet(100_001)), ".xlsx", "more than 100,000 rows"),
+    "a million rows": (
+        lambda: xlsx(sheet_xml=rows_sheet(100_011)),
+        ".xlsx",
+        "more than 100,010 rows, more than orgplan reads: 100,000 rows (limit team_files.rows) below a header",
+    ),
     "a row far down": (
         lambda: xlsx(sheet_xml=rows_sheet(1, start=1_048_576)),
         ".xlsx",
@@ -630,7 +812,17 @@ TEAM_FILES = {
     "200,000 CSV rows": (
         lambda: "ID,Title,Reports to\n" + "x,y,z\n" * 200_000,
         ".csv",
-        "row 100,001 is past the last row orgplan reads: 100,000 rows",
+        "row 100,011 is past the last row orgplan reads: 100,000 rows (limit team_files.rows) below a header",
+    ),
+    "a NUL in a CSV": (
+        lambda: "ID,Title,Reports to\nceo,Chief\x00Executive,\n",
+        ".csv",
+        "line 2: a NUL character (U+0000); a CSV team file is text",
+    ),
+    "full-width digits in a salary": (
+        lambda: "ID,Title,Reports to,Base salary\nceo,Chief Executive Officer,,\nh1,HR Manager,ceo,９００００\n",
+        ".csv",
+        "row 3, column 4 (Base salary (USD)): expected a number from 0 to 100,000,000, got '９００００'",
     ),
     "a 51 MB file": (
         lambda: "ID,Title,Reports to\n" + "#" * 51_000_000,
@@ -647,6 +839,122 @@ def test_hostile_team_files_are_refused_in_one_line(case, tmp_path):
     path = tmp_path / f"team{suffix}"
     path.write_bytes(data if isinstance(data, bytes) else data.encode())
     assert_refused(guarded("import", str(path)), str(path), words)
+
+
+def test_the_row_limit_counts_seats_not_the_header(tmp_path, monkeypatch):
+    from orgplan.core import limits
+
+    rows = limits.all_limits()["team_files.rows"]
+    monkeypatch.setitem(limits.all_limits(), "team_files.rows", limits.Limit(rows.name, 3, rows.why))
+    seats = ["ceo,Chief Executive Officer,", "h1,HR Manager,ceo", "h2,HR Generalist,h1"]
+    path = write(tmp_path / "team.csv", "\n".join(["Team of Acme", "", "ID,Title,Reports to", *seats]) + "\n")
+    assert len(read_team(path).seats) == 3  # a title, a blank line and the header above 3 seats: all read
+    write(path, "\n".join(["ID,Title,Reports to", *seats, "h3,Recruiter,h1"]) + "\n")
+    with pytest.raises(TeamFileError, match="4 rows of seats below the header, more than orgplan reads: 3 rows"):
+        read_team(path)
+    book = tmp_path / "team.xlsx"
+    book.write_bytes(xlsx([["Team of Acme"], *TEAM, ["h2", "HR Generalist", "h1", 1, 60000]]))
+    assert len(read_team(book).seats) == 3
+
+
+def test_a_profile_with_several_mistakes_names_them_all_with_their_lines(tmp_path, out):
+    text = (
+        "employees: 100\n"
+        "compny: Acme\n"
+        "growth_rate: 2\n"
+        "countries:\n"
+        "  - {name: A, employees: 50}\n"
+        "  - {name: A, employees: 50}\n"
+        "industry: [banking]\n"
+        "sites: ١٢\n"
+    )
+    path = write(tmp_path / "profile.yaml", text)
+    before = snapshot(out)
+    outcome = guarded("plan", str(path), "--out", str(out))
+    assert_refused(outcome, f"{path}: 5 mistakes:", lines=6)
+    assert outcome.lines[1:] == [
+        "  line 2, compny: unknown key 'compny' (did you mean 'company'?); expected one of: "
+        + ", ".join(load_templates().profile_fields),
+        "  line 3, growth_rate: 2 could be 2% or 200%; write 2% or 200%",
+        "  line 6, countries[2]: the name 'A' is used twice (items 1 and 2)",
+        "  line 7, industry: expected text, got a list of 1 item",
+        "  line 8, sites: expected a whole number from 1 to 100,000 written with the digits 0-9, got '١٢'",
+    ]
+    assert snapshot(out) == before
+    try:  # without a file (a companies row, the web form): the same mistakes, on one line
+        profile_from_dict(yaml.safe_load(text.replace("١٢", "12").replace("compny", "company")))
+    except ProfileError as exc:
+        assert str(exc).startswith("3 mistakes: countries[2]: the name 'A' is used twice") and "\n" not in str(exc)
+
+
+COMPANIES = {  # a companies file for batch is read as a team file is, within the same limits
+    "an entity bomb": (lambda: xlsx(sheet_xml=bomb_sheet()), ".xlsx", "declares a DTD or XML entities"),
+    "an external entity": (TEAM_FILES["an external entity"][0], ".xlsx", "declares a DTD or XML entities"),
+    "a zip bomb": (zip_bomb, ".xlsx", "unpacks to"),
+    "not a zip": (lambda: b"company,employees\n", ".xlsx", "not an Excel workbook (.xlsx)"),
+    "200,000 rows": (
+        lambda: "company,employees\n" + "Acme,100\n" * 200_000,
+        ".csv",
+        "row 100,011 is past the last row orgplan reads: 100,000 rows (limit team_files.rows)",
+    ),
+    "a NUL": (lambda: "company,employees\nAc\x00me,100\n", ".csv", "line 2: a NUL character (U+0000)"),
+    "a 51 MB file": (
+        lambda: "company,employees\n" + "#" * 51_000_000,
+        ".csv",
+        "more than orgplan reads: 50,000,000 bytes",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", COMPANIES, ids=list(COMPANIES))
+def test_hostile_companies_files_are_refused_in_one_line(case, tmp_path):
+    make, suffix, words = COMPANIES[case]
+    data = make()
+    path = tmp_path / f"companies{suffix}"
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    out = tmp_path / "out"
+    assert_refused(guarded("batch", str(path), "--out", str(out), "--workers", "1"), str(path), words)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_companies_file_that_is_not_a_regular_file_is_refused_without_waiting(kind, tmp_path):
+    path = tmp_path / "companies.csv"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    words = "is a named pipe (FIFO), not a file" if kind == "fifo" else "is a device, not a file"
+    assert_refused(guarded("batch", str(path), "--out", str(tmp_path / "out"), "--workers", "1"), words)
+
+
+def test_a_dask_address_that_is_not_one_is_refused_in_one_line(tmp_path):
+    outcome = guarded("batch", str(ROOT / "examples" / "portfolio.csv"), "--out", str(tmp_path), "--dask", "not a url")
+    assert_refused(outcome, "--dask: 'not a url' is not a Dask scheduler address", "tcp://10.0.0.5:8786", seconds=10)
+
+
+@pytest.mark.parametrize(
+    "vary, words",
+    [
+        ("employees=1:5000001", "employees: 1:5,000,001 goes outside what a profile takes (1 to 5,000,000)"),
+        ("growth_rate=-1:1", "growth_rate: -1:1 goes outside what a profile takes (-90% to 500%)"),
+        ("unionized_share=0:2", "unionized_share: 0:2 goes outside what a profile takes (0% to 100%)"),
+    ],
+)
+def test_sensitivity_ranges_are_checked_before_any_sample_is_planned(vary, words, tmp_path):
+    args = (
+        "sensitivity",
+        str(TINY),
+        "--vary",
+        vary,
+        "--samples",
+        "1000",
+        "--workers",
+        "1",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert_refused(guarded(*args), f"--vary: {words}", seconds=1)
 
 
 def test_only_worksheets_are_read_and_links_are_not_followed(tmp_path):
@@ -833,8 +1141,8 @@ def test_runs_writing_one_folder_at_once_leave_one_whole_run(tmp_path):
 def test_any_profile_values_give_a_profile_or_one_clear_error(templates, data):
     try:
         profile = profile_from_dict(data, templates=templates)
-    except ProfileError as exc:
-        assert "\n" not in str(exc) and len(str(exc)) < 600
+    except ProfileError as exc:  # several mistakes are listed together, each as short as one alone
+        assert "\n" not in str(exc) and len(str(exc)) < (2100 if isinstance(exc, ProfileMistakes) else 600)
     else:
         assert 1 <= profile.employees <= 5_000_000 and 0 <= profile.unionized_share <= 1
 

@@ -257,7 +257,7 @@ def test_a_head_with_no_level_left_for_a_lead_places_a_director_under_a_vp_besid
     p = make_plan(
         employees=1563633,
         industry="government",
-        growth_rate=1.2,
+        growth_rate="120%",
         turnover_rate=0.3,
         unionized_share=0.8,
         sites=3,

@@ -120,7 +120,7 @@ def test_a_small_company_hiring_fast_gets_recruiters(make_plan):
 
 def test_a_tiny_company_hiring_fast_has_its_recruiter_led_by_a_senior_generalist(make_plan):
     # 28 people, 120% growth: a recruiter's work before a generalist's; the lead outranks it
-    p = make_plan(employees=28, industry="software", growth_rate=1.2, countries=2)
+    p = make_plan(employees=28, industry="software", growth_rate="120%", countries=2)
     head = next(s for s in p.hr_seats if s.reports_to == p.root.id)
     (recruiter,) = [s for s in p.hr_seats if s.role == "recruiter"]
     assert head.role == "senior_hr_generalist" and recruiter.reports_to == head.id and head.level > recruiter.level

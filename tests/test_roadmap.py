@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from orgplan import plan, profile_from_dict
 from orgplan.cli import cli
+from orgplan.errors import OptionError
+from orgplan.planning import growth
 from orgplan.planning.growth import default_sizes, default_target, roadmap
 
 
@@ -109,6 +111,31 @@ def test_given_hiring_volume_grows_with_the_company(templates):
     r = roadmap(p, [1000, 2000], templates=templates)
     recruiters = dict(r.steps[-1].roles)["recruiter"]
     assert recruiters > dict(r.steps[0].roles)["recruiter"]
+
+
+def test_named_countries_and_units_grow_with_the_company_each_keeping_its_share(templates):
+    p = profile_from_dict(
+        {
+            "company": "Placed",
+            "employees": 1000,
+            "countries": [{"name": "Home", "employees": 700, "sites": 3}, {"name": "Away", "employees": 300}],
+            "business_units": [{"name": "A", "employees": 500}, {"name": "B", "employees": 499}],
+        },
+        templates=templates,
+    )
+    r = roadmap(p, [1000, 2000, 7777], templates=templates)
+    assert [s.employees for s in r.steps][-1] == 7777
+    scaled = growth._scaled(p, 7777, templates)
+    assert [(c.name, c.employees, c.sites) for c in scaled.countries] == [("Home", 5444, 3), ("Away", 2333, None)]
+    assert [u.employees for u in scaled.business_units] == [3892, 3885]
+    with pytest.raises(OptionError, match="sizes should be 2 employees or more: the profile has 2 countries"):
+        roadmap(p, [1, 1000], templates=templates)
+
+
+def test_cli_roadmap_of_a_company_with_named_countries_and_units():
+    result = CliRunner().invoke(cli, ["roadmap", "examples/northbridge-holdings.yaml"])
+    assert result.exit_code == 0, result.output
+    assert "24,000" in result.output and "Employees  HR seats" in result.output
 
 
 def test_cli_roadmap_prints_milestones_and_writes_workbook_and_chart(tmp_path):

@@ -96,8 +96,8 @@ def test_the_workbook_holds_the_spread_the_roles_and_every_sample(tmp_path, prof
     )
     assert result.exit_code == 0, result.output
     assert (
-        "How sure is the plan for Acme: 40 samples of yearly headcount growth 0% to 40%, employees 500 to "
-        "1,500 (seed 5)" in result.output
+        "How sure is the plan for Acme: 40 samples of employees 500 to 1,500, yearly headcount growth 0% to 40% "
+        "(seed 5)" in result.output  # the keys in the profile's order, whatever the order of the options
     )
     book = openpyxl.load_workbook(out / "sensitivity.xlsx", data_only=True)
     assert book.sheetnames == ["Spread", "Roles", "Samples"]
@@ -108,8 +108,8 @@ def test_the_workbook_holds_the_spread_the_roles_and_every_sample(tmp_path, prof
     roles = [list(r) for r in book["Roles"].iter_rows(min_row=4, values_only=True)]
     assert all(0 < r[2] <= 1 for r in roles)
     samples = [list(r) for r in book["Samples"].iter_rows(min_row=3, values_only=True)]
-    assert samples[0][:3] == ["Sample", "Yearly headcount growth", "Employees"] and len(samples) == 41
-    assert all(0 <= r[1] <= 0.4 and 500 <= r[2] <= 1500 for r in samples[1:])
+    assert samples[0][:3] == ["Sample", "Employees", "Yearly headcount growth"] and len(samples) == 41
+    assert all(500 <= r[1] <= 1500 and 0 <= r[2] <= 0.4 for r in samples[1:])
     assert (out / "sensitivity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     again = sensitivity(
         profile_from_dict({"company": "Acme", "employees": 900}),
@@ -118,7 +118,7 @@ def test_the_workbook_holds_the_spread_the_roles_and_every_sample(tmp_path, prof
         seed=5,
     )
     assert [
-        [i, v["growth_rate"], v["employees"], r.summary["hr_headcount"]]
+        [i, v["employees"], v["growth_rate"], r.summary["hr_headcount"]]
         for i, (v, r) in enumerate(zip(again.samples, again.results, strict=True), start=1)
     ] == [row[:4] for row in samples[1:]]  # the same seed, the same samples and plans
 
@@ -167,3 +167,30 @@ def test_samples_must_be_between_2_and_100000(tmp_path, profile, varies, templat
         sensitivity(profile, varies, 100_001, templates=templates)
     with pytest.raises(OptionError, match="at least one key"):
         sensitivity(profile, [], 10, templates=templates)
+
+
+def test_named_countries_and_units_grow_with_each_drawn_headcount(templates):
+    northbridge = profile_from_dict(
+        {
+            "employees": 1000,
+            "countries": [{"name": "Home", "employees": 700}, {"name": "Away", "employees": 300}],
+            "business_units": [{"name": "A", "employees": 600}, {"name": "B", "employees": 400}],
+        },
+        templates=templates,
+    )
+    s = sensitivity(northbridge, [parse_vary("employees=2000:9000")], samples=3, templates=templates)
+    for sample, result in zip(s.samples, s.results, strict=True):
+        assert result.summary["employees"] == sample["employees"]
+
+
+def test_a_key_varied_twice_is_refused(tmp_path):
+    path = write(tmp_path / "p.yaml", "employees: 20\n")
+    vary = ("--vary", "growth_rate=0:1", "--vary", "growth_rate=0.1:0.2")
+    result = run("sensitivity", path, *vary, "--samples", 10, "--out", tmp_path / "out", "--workers", 1)
+    assert result.exit_code == 2 and "--vary: growth_rate is varied twice; give each key once" in result.output
+
+
+def test_growth_rates_above_100_percent_are_drawn_as_percentages(templates):
+    s = sensitivity(profile_from_dict({"employees": 40}), [parse_vary("growth_rate=50%:250%")], samples=8)
+    assert max(v["growth_rate"] for v in s.samples) > 1
+    assert [r.profile["growth_rate"] for r in s.results] == pytest.approx([v["growth_rate"] for v in s.samples])

@@ -218,7 +218,7 @@ def test_every_bad_field_is_shown_at_once(client):
     assert "There are 3 problems" in page
     assert (
         error_next_to(page, "growth_rate")
-        == "expected a fraction from -0.9 to 3 (or a percentage up to 500%), got 'lots'"
+        == "expected a fraction from -0.9 to 1 (or a percentage up to 500%), got 'lots'"
     )
     assert error_next_to(page, "sites") == "expected a whole number from 1 to 100,000, got 0"
 

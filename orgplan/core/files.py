@@ -11,6 +11,7 @@ gives, and temporary files of runs that were killed are swept up by the next run
 from __future__ import annotations
 
 import contextlib
+import datetime
 import errno
 import json
 import math
@@ -32,10 +33,14 @@ __all__ = [
     "read_bytes",
     "read_data_file",
     "load_yaml_text",
+    "key_lines",
     "atomic_path",
     "atomic_write_text",
     "atomic_folder",
     "file_mode",
+    "FIXED_STAMP",
+    "output_time",
+    "stable_zip",
 ]
 
 
@@ -168,6 +173,47 @@ def load_yaml_text(
             raise error(f"YAML syntax error: {problem}", path=path, where=_join(where, at)) from None
     _check_values(data, error, path, where)
     return data
+
+
+def key_lines(path: str | os.PathLike[str], most: int = 20_000) -> dict[str, int]:
+    """The line each place of a YAML or JSON data file starts on: ``{'employees': 2, 'countries[1].name': 5, ...}``.
+
+    For naming the lines of several mistakes at once; a file that cannot be read gives ``{}``.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.yaml"
+    >>> _ = f.write_text("employees: 10\\ncountries:\\n  - {name: A, employees: 10}\\n")
+    >>> key_lines(f)
+    {'employees': 1, 'countries': 2, 'countries[1]': 3, 'countries[1].name': 3, 'countries[1].employees': 3}
+    """
+    try:
+        text = read_bytes(Path(path), OrgplanError, limit("data_files.file_bytes")).decode("utf-8-sig")
+        loader = _loader_class()(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except Exception:  # noqa: BLE001 - line numbers are a help; the mistakes themselves were found already
+        return {}
+    lines: dict[str, int] = {}
+
+    def walk(node: Any, at: tuple[Any, ...]) -> None:
+        if len(lines) >= most or len(at) > 4:
+            return
+        items: list[tuple[Any, Any, Any]] = []
+        if node.id == "mapping":
+            items = [(k.value, k, v) for k, v in node.value if k.id == "scalar"]
+        elif node.id == "sequence":
+            items = [(i, v, v) for i, v in enumerate(node.value)]
+        for step, mark_node, value in items:
+            name = place((*at, step))
+            if name is not None and name not in lines:
+                lines[name] = mark_node.start_mark.line + 1
+            walk(value, (*at, step))
+
+    if root is not None:
+        walk(root, ())
+    return lines
 
 
 def _compose(loader_class: type, text: str, error: type[OrgplanError], path: object, where: str | None) -> Any:
@@ -404,6 +450,13 @@ def _make_loader(base: type) -> type:
                         f"'{value}' is a base-60 number in YAML 1.1 ({sixty:g}); write the number, or quote it as text",
                         node.start_mark,
                     )
+                if kind == "int" and value.lstrip("+-")[:2].lower() in ("0x", "0b"):
+                    base = "hexadecimal" if value.lstrip("+-")[1] in "xX" else "binary"
+                    raise self.orgplan_refuse(
+                        f"'{value}' is a {base} number in YAML 1.1 ({self.construct_object(node)}); write the "
+                        "number in decimal, or quote it as text",
+                        node.start_mark,
+                    )
                 if kind == "int" and _OCTAL.fullmatch(value) and value.strip("+-0_"):
                     raise self.orgplan_refuse(
                         f"'{value}' starts with 0, which YAML 1.1 reads as an octal number "
@@ -461,6 +514,40 @@ def _make_loader(base: type) -> type:
 
 
 # ---------------------------------------------------------------- writing
+
+FIXED_STAMP = 1767225600  # 2026-01-01 00:00 UTC: the time every output carries unless SOURCE_DATE_EPOCH says another
+
+
+def output_time() -> datetime.datetime:
+    """The creation time written into workbooks, Word files, SVGs and PDFs (UTC): the same input gives the same bytes.
+
+    SOURCE_DATE_EPOCH (seconds since 1970, as reproducible builds set it) when it is a whole
+    number, else FIXED_STAMP: never the time of the run.
+
+    >>> "SOURCE_DATE_EPOCH" in os.environ or output_time().isoformat() == "2026-01-01T00:00:00+00:00"
+    True
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    seconds = int(epoch) if epoch.isascii() and epoch.isdigit() and len(epoch) <= 11 else FIXED_STAMP
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+
+
+def stable_zip(data: bytes) -> bytes:
+    """A zip file (such as a .docx) again, its members in the same order with the time of :func:`output_time`."""
+    import io
+    import zipfile
+
+    stamp = output_time()
+    when = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, source.read(item))
+    return out.getvalue()
+
 
 # Temporary files and folders orgplan writes beside its outputs: .orgplan-<pid>-<random>.tmp[.ext]
 _TEMP = re.compile(r"\.orgplan-(\d+)-[A-Za-z0-9_]+\.tmp(\.[A-Za-z0-9]+)?")

@@ -21,7 +21,7 @@ from orgplan.core.limits import limit
 from orgplan.core.validation import one_line_text, shown, suggest
 from orgplan.errors import ProfileError
 
-__all__ = ["Place", "assumed_places", "parse_places", "places_data", "number_value"]
+__all__ = ["scaled_places", "places_for_size", "Place", "assumed_places", "parse_places", "places_data", "number_value"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,34 @@ def assumed_places(key: str, count: int, employees: int) -> tuple[Place, ...]:
     else:
         names = [f"Business unit {i}" for i in range(1, count + 1)]
     return tuple(Place(name, size, assumed=True) for name, size in zip(names, sizes, strict=True))
+
+
+def scaled_places(items: Any, employees: int) -> Any:
+    """A profile's named ``countries`` or ``business_units`` (as written) for a company of ``employees``:
+    each keeps its share, in whole employees that add up to the new total; a count is kept as it is.
+
+    >>> scaled_places([{"name": "A", "employees": 300}, {"name": "B", "employees": 100}], 1000)
+    [{'name': 'A', 'employees': 750}, {'name': 'B', 'employees': 250}]
+    """
+    if not isinstance(items, list) or not items or not all(isinstance(i, Mapping) for i in items):
+        return items
+    try:
+        weights = [float(str(i.get("employees")).replace(",", "").replace("_", "")) for i in items]
+    except ValueError:
+        return items  # the profile's own check names the bad figure
+    if not all(math.isfinite(w) and w > 0 for w in weights) or employees < len(items):
+        return items
+    sizes = _apportion(employees, weights)
+    return [{**item, "employees": size} for item, size in zip(items, sizes, strict=True)]
+
+
+def places_for_size(given: Mapping[str, Any], employees: int) -> dict[str, Any]:
+    """The named ``countries`` and ``business_units`` of a profile as written (``given``), for ``employees``."""
+    return {
+        key: scaled_places(given[key], employees)
+        for key in ("countries", "business_units")
+        if isinstance(given.get(key), list)
+    }
 
 
 def _apportion(total: int, weights: list[float]) -> list[int]:
@@ -186,9 +214,9 @@ def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | N
     plain_top = rules.get("fraction_max", 1)  # above this, a rate's plain number is taken for a percentage
     wanted = "a whole number" if whole else "a fraction" if rate else "a number"
     if lo is not None and hi is not None:
-        top = min(hi, plain_top) if rate else hi
+        top = min(hi, 1) if rate else hi  # a plain rate above 1 is not taken as a fraction (see below)
         wanted += f" from {_fmt(lo)} to {_fmt(top)}"
-        if rate and hi > plain_top:
+        if rate and hi > 1:
             wanted += f" (or a percentage up to {_fmt(hi * 100)}%)"
     percent = False
     if isinstance(value, bool):
@@ -197,6 +225,10 @@ def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | N
         cleaned = value.strip().replace(",", "").replace("_", "")
         percent = cleaned.endswith("%")
         digits = cleaned.rstrip("%").strip()
+        if not digits.isascii():  # Python reads full-width and Arabic-Indic digits as numbers; orgplan does not
+            raise ProfileError(
+                f"expected {wanted} written with the digits 0-9, got {shown(value)}", path=source, where=key
+            )
         try:
             if len(digits) > limit("data_files.number_chars").value:
                 raise ValueError
@@ -211,6 +243,13 @@ def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | N
         raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
     if whole and number != int(number):
         raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
+    if rate and not percent and 1 < number <= plain_top:  # 2 could be 2% or 200%: the user says which
+        raise ProfileError(
+            f"{_fmt(number)} could be {_fmt(number)}% or {_fmt(number * 100)}%; write {_fmt(number)}% or "
+            f"{_fmt(number * 100)}%",
+            path=source,
+            where=key,
+        )
     if rate and not percent and number > plain_top:
         as_percent = (lo is None or number >= lo * 100) and (
             hi is None or number <= hi * 100

@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from orgplan.core.files import load_yaml_text, read_data_file
+from orgplan.core.files import key_lines, load_yaml_text, read_data_file
 from orgplan.core.validation import one_line_text, place, shown, suggest
-from orgplan.errors import OptionError, ProfileError, TemplateError
+from orgplan.errors import OptionError, ProfileError, ProfileMistakes, TemplateError
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.places import Place, number_value, parse_places, places_data
 
@@ -117,7 +117,10 @@ def load_profile(path: str | os.PathLike[str], templates: Templates | None = Non
     data = read_data_file(path, ProfileError)
     if data is None:
         raise ProfileError("the profile is empty; it needs at least 'employees'", path=path)
-    return profile_from_dict(data, templates=templates, source=str(path))
+    try:
+        return profile_from_dict(data, templates=templates, source=str(path))
+    except ProfileMistakes as several:  # each mistake on a line of its own, with its line in the file
+        raise ProfileMistakes(list(several.mistakes), path=path, lines=key_lines(path)) from None
 
 
 def profile_from_dict(data: Any, templates: Templates | None = None, source: str | None = None) -> Profile:
@@ -127,22 +130,39 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
         raise ProfileError(f"expected a mapping of profile keys to values, got {shown(data)}", path=source)
     spec = t.profile_fields
     _check_declared(spec, t)
+    mistakes: list[ProfileError] = []  # every mistake is reported, not only the first
+    meant: set[str] = set()  # keys an unknown key is likely a misspelling of
     for key in data:
         if key not in spec:
-            raise ProfileError(
-                f"unknown key {shown(key)}{suggest(str(key), spec)}; expected one of: {', '.join(spec)}",
-                path=source,
-                where=place((key,)),
+            hint = suggest(str(key), spec)
+            meant.update(k for k in spec if f"'{k}'?" in hint)
+            mistakes.append(
+                ProfileError(
+                    f"unknown key {shown(key)}{hint}; expected one of: {', '.join(spec)}",
+                    path=source,
+                    where=place((key,)),
+                )
             )
     values: dict[str, Any] = {}
     for key, rules in spec.items():
-        if rules.get("required") and data.get(key) is None:
-            state = "is required" if key not in data else "is empty, but is required"
-            raise ProfileError(f"{state}: {rules.get('description', '')}".rstrip(": "), path=source, where=key)
-        if key in data and data[key] is not None:
-            values[key] = _coerce(key, data[key], rules, t, source, values)
-        elif "default" in rules:
-            values[key] = _coerce(key, rules["default"], rules, t, source, values)
+        try:
+            if rules.get("required") and data.get(key) is None:
+                if key not in data and key in meant:  # 'employee: 10' - the misspelling says it all
+                    continue
+                state = "is required" if key not in data else "is empty, but is required"
+                raise ProfileError(f"{state}: {rules.get('description', '')}".rstrip(": "), path=source, where=key)
+            if rules.get("type") == "places" and "employees" not in values:
+                continue  # checked against the employees, which have a mistake of their own
+            if key in data and data[key] is not None:
+                values[key] = _coerce(key, data[key], rules, t, source, values)
+            elif "default" in rules:
+                values[key] = _coerce(key, rules["default"], rules, t, source, values)
+        except ProfileError as exc:
+            mistakes.append(exc)
+    if len(mistakes) == 1:
+        raise mistakes[0]
+    if mistakes:
+        raise ProfileMistakes(mistakes, path=source)
     notes: list[str] = []
     countries = values["countries"]
     if "sites" not in data and all(c.sites for c in countries) and not countries[0].assumed:

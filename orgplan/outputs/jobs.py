@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orgplan.core.files import atomic_folder
+from orgplan.core.files import atomic_folder, output_time, stable_zip
 from orgplan.core.words import count_of, money, number
 from orgplan.errors import OptionError
 from orgplan.model.duties import MARKS, Job, base_title, jobs
@@ -657,6 +657,9 @@ def docx_bytes(jd: JobDescription) -> bytes:
     doc.core_properties.author = jd.company
     doc.core_properties.subject = "Job posting"
     doc.core_properties.comments = ""
+    stamp = output_time().replace(tzinfo=None)  # the same input gives the same bytes
+    doc.core_properties.created = doc.core_properties.modified = doc.core_properties.last_printed = stamp
+    doc.core_properties.revision = 1
     for section in doc.sections:
         section.page_width, section.page_height = Cm(21), Cm(29.7)
         section.left_margin = section.right_margin = Cm(2.2)
@@ -688,7 +691,7 @@ def docx_bytes(jd: JobDescription) -> bytes:
             run.italic = True
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return stable_zip(out.getvalue())
 
 
 def _style(

@@ -16,6 +16,7 @@ from functools import partial
 
 from orgplan.errors import OptionError
 from orgplan.knowledge.templates import Templates, load_templates
+from orgplan.model.places import places_for_size
 from orgplan.model.plan import Plan
 from orgplan.model.profile import Profile
 
@@ -154,6 +155,13 @@ def roadmap(
     sizes = sorted({int(n) for n in sizes})
     if not sizes or sizes[0] < 1:
         raise OptionError("sizes should be whole numbers of employees, 1 or more", where="sizes")
+    named = max(len(profile.countries), len(profile.business_units))
+    if sizes[0] < named:
+        raise OptionError(
+            f"sizes should be {named:,} employees or more: the profile has {named:,} countries or business units, "
+            "each with at least one employee",
+            where="sizes",
+        )
     cache: dict[int, Plan] = {}
 
     def at(n: int) -> Plan:
@@ -204,6 +212,7 @@ def _scaled(profile: Profile, employees: int, t: Templates) -> Profile:
     changes: dict[str, object] = {"employees": employees}
     if "annual_hires" in profile.given:  # a hiring volume given for today grows with the company
         changes["annual_hires"] = round(float(profile.given["annual_hires"]) * employees / profile.employees, 1)
+    changes.update(places_for_size(profile.given, employees))  # named places grow, each keeping its share
     return profile.with_values(templates=t, **changes)
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orgplan.core.validation import shown
 from orgplan.errors import OptionError, OrgplanError
 from orgplan.knowledge.templates import Templates, load_templates, templates_dir
 from orgplan.model.profile import Profile, profile_from_dict
@@ -216,9 +217,23 @@ def _dask_executor(address: str, workers: int) -> Iterator[Executor]:
         else:
             try:
                 client = stack.enter_context(Client(address, timeout="10s"))
+            except (ValueError, TypeError) as exc:  # not an address at all: say what one looks like
+                raise OptionError(
+                    f"{shown(address)} is not a Dask scheduler address ({_first_line(exc)}); expected one such as "
+                    "tcp://10.0.0.5:8786, or 'local'",
+                    where="--dask",
+                ) from None
             except (OSError, TimeoutError) as exc:
-                raise OptionError(f"cannot reach the Dask scheduler at {address}: {exc}", where="--dask") from None
+                raise OptionError(
+                    f"cannot reach the Dask scheduler at {shown(address)}: {_first_line(exc)}", where="--dask"
+                ) from None
         yield client.get_executor(pure=False)
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an exception's text, at most 200 characters: never a traceback in a message."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def company_folders(names: Sequence[str], out_dir: str | os.PathLike[str]) -> list[Path]:

@@ -30,6 +30,7 @@ from orgplan.core.figures import figures
 from orgplan.core.validation import suggest
 from orgplan.errors import OptionError, ProfileError
 from orgplan.knowledge.templates import Templates, load_templates
+from orgplan.model.places import places_for_size
 from orgplan.model.profile import Profile
 from orgplan.portfolio.batch import CompanyPlan, plan_many
 from orgplan.reading.companies import profile_key
@@ -104,6 +105,13 @@ def parse_vary(text: str, templates: Templates | None = None) -> Vary:
         raise OptionError(f"{key} takes whole numbers, got {low_text.strip()}:{high_text.strip()}", where="--vary")
     if low > high:
         raise OptionError(f"{key}: the low end {_show(low)} is above the high end {_show(high)}", where="--vary")
+    lo, hi = fields[key].get("min"), fields[key].get("max")
+    if (lo is not None and low < lo) or (hi is not None and high > hi):  # refused now, not at the first bad sample
+        percent = fields[key].get("format") == "percent"
+        shown_range = " to ".join(f"{x:.0%}" if percent else _show(x) for x in (lo, hi) if x is not None)
+        raise OptionError(
+            f"{key}: {_show(low)}:{_show(high)} goes outside what a profile takes ({shown_range})", where="--vary"
+        )
     return Vary(key, low, high, whole)
 
 
@@ -255,6 +263,15 @@ def _round(x: float) -> float:
     return round(x, 3)
 
 
+def _as_given(values: dict[str, float | int], t: Templates) -> dict[str, Any]:
+    """The drawn values as a profile takes them: a rate above 1 as a percentage (a plain 2 could be 2% or 200%)."""
+    fields = t.profile_fields
+    return {
+        key: f"{value * 100:.15g}%" if fields.get(key, {}).get("format") == "percent" and value > 1 else value
+        for key, value in values.items()
+    }
+
+
 def sensitivity(
     profile: Profile,
     varies: Sequence[Vary],
@@ -276,11 +293,19 @@ def sensitivity(
     if not 2 <= samples <= MAX_SAMPLES:
         raise OptionError(f"expected 2 to {MAX_SAMPLES:,} samples, got {samples:,}", where="--samples")
     t = templates or load_templates()
+    order = list(t.profile_fields)
+    seen = [v.key for v in varies]
+    twice = next((key for key in seen if seen.count(key) > 1), None)
+    if twice is not None:
+        raise OptionError(f"{twice} is varied twice; give each key once", where="--vary")
+    # The keys in the profile's order, whatever the order of the options: the same draws, the same files.
+    varies = sorted(varies, key=lambda v: order.index(v.key) if v.key in order else len(order))
     drawn = draw_samples(varies, samples, seed)
     profiles = [profile]
     for i, values in enumerate(drawn, start=1):
         try:
-            profiles.append(profile.with_values(templates=t, **values))
+            sized = places_for_size(profile.given, int(values["employees"])) if "employees" in values else {}
+            profiles.append(profile.with_values(templates=t, **{**sized, **_as_given(values, t)}))
         except ProfileError as exc:
             shown = ", ".join(f"{k}={_show(v)}" for k, v in values.items())
             raise OptionError(

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from orgplan.core.words import number
-from orgplan.outputs.charts.roadmap import FONT, SIZE, _fixed_ticks, _money_tick, nice_ticks
+from orgplan.outputs.charts.roadmap import SIZE, _fixed_ticks, _money_tick, nice_ticks
+from orgplan.outputs.charts.text import drawable, families
 from orgplan.portfolio.sensitivity import Sensitivity, quantile, share_text
 
 __all__ = ["draw_sensitivity", "render_sensitivity"]
@@ -43,22 +44,22 @@ def draw_sensitivity(s: Sensitivity, fig: Any = None) -> Any:
     fig.text(
         0.05,
         0.955,
-        f"How sure is the plan for {s.profile.company}?",
+        drawable(f"How sure is the plan for {s.profile.company}?"),
         fontsize=15,
         fontweight="bold",
         va="center",
         parse_math=False,
-        fontfamily=FONT,
+        fontfamily=families(),
     )
     fig.text(
         0.05,
         0.91,
-        f"{s.about()}, each drawn evenly between its low and high",
+        drawable(f"{s.about()}, each drawn evenly between its low and high"),
         fontsize=10,
         va="center",
         color="#404040",
         parse_math=False,
-        fontfamily=FONT,
+        fontfamily=families(),
     )
     fte = fig.add_axes((0.06, 0.56, 0.36, 0.27))
     cost = fig.add_axes((0.06, 0.12, 0.36, 0.27))
@@ -95,7 +96,7 @@ def _spread(ax: Any, values: list[float], given: float, label: str, tick: Any) -
             ha="center",
             va="top",
             fontsize=8,
-            fontfamily=FONT,
+            fontfamily=families(),
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
         )
     ax.axvline(given, color=_GIVEN, linewidth=2)
@@ -107,7 +108,7 @@ def _spread(ax: Any, values: list[float], given: float, label: str, tick: Any) -
         va="top",
         fontsize=8,
         color=_GIVEN,
-        fontfamily=FONT,
+        fontfamily=families(),
         bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
     )
     pad = (high - low) * 0.08 or max(abs(high) * 0.05, 1.0)
@@ -119,10 +120,10 @@ def _spread(ax: Any, values: list[float], given: float, label: str, tick: Any) -
         loc="left",
         fontsize=10.5,
         fontweight="bold",
-        fontfamily=FONT,
+        fontfamily=families(),
         parse_math=False,
     )
-    ax.set_ylabel("Samples", fontfamily=FONT)
+    ax.set_ylabel("Samples", fontfamily=families())
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(True, axis="y", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
@@ -136,8 +137,10 @@ def _roles(ax: Any, s: Sensitivity) -> None:
     colours = [_CERTAIN if r.certain else _DEPENDS for r in shown]
     ax.barh(list(ys), [r.share for r in shown], color=colours, height=0.7)
     for y, r in zip(ys, shown, strict=True):
-        ax.text(min(r.share, 1.0) + 0.02, y, share_text(r.share), va="center", fontsize=8, fontfamily=FONT)
-    ax.set_yticks(list(ys), [r.title for r in shown], fontsize=8.5 if len(shown) <= 20 else 7.5, fontfamily=FONT)
+        ax.text(min(r.share, 1.0) + 0.02, y, share_text(r.share), va="center", fontsize=8, fontfamily=families())
+    ax.set_yticks(
+        list(ys), [drawable(r.title) for r in shown], fontsize=8.5 if len(shown) <= 20 else 7.5, fontfamily=families()
+    )
     ax.invert_yaxis()
     ax.set_xlim(0, 1.15)
     _fixed_ticks(ax.xaxis, [0, 0.25, 0.5, 0.75, 1.0], lambda v: f"{v:.0%}")
@@ -148,14 +151,14 @@ def _roles(ax: Any, s: Sensitivity) -> None:
         loc="right",
         fontsize=10.5,
         fontweight="bold",
-        fontfamily=FONT,
+        fontfamily=families(),
         parse_math=False,
         wrap=True,
     )
     ax.set_xlabel(
         "Share of samples whose plan has the role"
         + (f"  (+{len(rest)} rarer roles in sensitivity.xlsx)" if rest else ""),
-        fontfamily=FONT,
+        fontfamily=families(),
     )
     from matplotlib.patches import Patch
 

@@ -29,10 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from orgplan.core.files import read_bytes
+from orgplan.core.limits import limit
 from orgplan.core.validation import suggest
-from orgplan.errors import OrgplanError, ProfileError
+from orgplan.errors import OrgplanError, ProfileError, TeamFileError
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.profile import Profile, load_profile, profile_from_dict
+from orgplan.reading.team import RowLimits
+from orgplan.reading.xlsx import read_rows
 
 __all__ = ["RowError", "Entry", "Companies", "read_companies", "profile_key", "PROFILE_SUFFIXES"]
 
@@ -107,6 +111,9 @@ class Companies:
 def read_companies(path: str | os.PathLike[str], templates: Templates | None = None) -> Companies:
     """Read a companies CSV (UTF-8, with or without BOM), the first sheet of an .xlsx, or a folder of profiles.
 
+    A file is read as a team file is, within the same limits (``team_files`` in
+    templates/limits.yaml): a regular file only, its size, rows, columns and cells bounded,
+    and a workbook checked for zip bombs and XML entities before it is parsed.
     Raises :class:`ProfileError` naming the file when it cannot be read as a portfolio.
     """
     t = templates or load_templates()
@@ -114,19 +121,20 @@ def read_companies(path: str | os.PathLike[str], templates: Templates | None = N
     if p.is_dir():
         return Companies(str(path), "folder", tuple(_folder(p, t)))
     suffix = p.suffix.lower()
-    if not p.exists():
-        raise ProfileError("file not found", path=path)
-    if suffix == ".csv":
-        rows = _csv_rows(p)
-    elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(p)
-    elif suffix == ".xls":
+    if suffix == ".xls":
         raise ProfileError("an Excel 97-2003 workbook; save it as .xlsx (or .csv) and try again", path=path)
-    else:
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        if not p.exists():
+            raise ProfileError("file not found", path=path)
         raise ProfileError(
             "expected a .csv or .xlsx file of companies, or a folder of profiles (.yaml, .yml, .json)", path=path
         )
-    return Companies(str(path), "rows", tuple(_entries(rows, t, path)))
+    data = read_bytes(p, ProfileError, limit("team_files.file_bytes"))  # refuses a FIFO, a device, a folder
+    try:
+        rows = _csv_rows(data, p) if suffix == ".csv" else _xlsx_rows(data, p)
+    except TeamFileError as exc:  # the team-file reader's words, as an unreadable portfolio
+        raise ProfileError(exc.message, path=path, where=exc.where) from None
+    return Companies(str(path), "rows", tuple(_entries(iter(rows), t, path)))
 
 
 # -- a folder of profiles ----------------------------------------------------------------
@@ -147,6 +155,7 @@ def _folder(folder: Path, t: Templates) -> Iterator[Entry]:
 def _entries(rows: Iterator[tuple[int, Sequence[Any]]], t: Templates, path: str | os.PathLike[str]) -> Iterator[Entry]:
     header: list[str | None] | None = None
     count = 0
+    most = limit("team_files.rows")
     for number, cells in rows:
         values = [_clean(c) for c in cells]
         if all(v is None for v in values):
@@ -155,6 +164,10 @@ def _entries(rows: Iterator[tuple[int, Sequence[Any]]], t: Templates, path: str 
             header = _header(values, t, path, number)
             continue
         count += 1
+        if count > most.value:  # the limit counts companies, not the header
+            raise ProfileError(
+                f"row {number:,} holds company {count:,}, more than orgplan reads: {most.describe()}", path=path
+            )
         yield _entry(number, header, values, t)
     if header is None:
         raise ProfileError(
@@ -232,39 +245,38 @@ def _entry(number: int, header: list[str | None], values: list[Any], t: Template
         return Entry(number, None, None, RowError(number, None, _column(exc), company, _reason(exc)))
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
+def _csv_rows(data: bytes, path: Path) -> list[tuple[int, Sequence[Any]]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ProfileError("not UTF-8 text; save the CSV as UTF-8 (in Excel: CSV UTF-8)", path=path) from None
-    except OSError as exc:
-        raise ProfileError(f"cannot read: {exc.strerror}", path=path) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ProfileError(
+            "a NUL character (U+0000); a CSV of companies is text. Is it a binary file saved as .csv?",
+            path=path,
+            where=f"line {text.count(chr(10), 0, nul) + 1:,}",
+        )
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)  # the header holds keys only, so its most frequent separator is the file's
+    limits = RowLimits(path)
+    rows: list[tuple[int, Sequence[Any]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+        for number, cells in enumerate(reader, start=1):
+            limits.check(None, number, cells)
+            rows.append((number, cells))
     except csv.Error as exc:
-        raise ProfileError(f"not a readable CSV: {exc}", path=path) from None
+        raise ProfileError(f"not a readable CSV: {exc}", path=path, where=f"line {reader.line_num:,}") from None
+    return rows
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
-    import zipfile
-
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ProfileError(f"not an .xlsx workbook ({type(exc).__name__})", path=path) from None
-    try:
-        sheet = book.worksheets[0]
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
-    finally:
-        book.close()
+def _xlsx_rows(data: bytes, path: Path) -> list[tuple[int, Sequence[Any]]]:
+    return list(read_rows(data, path, (), RowLimits(path).check)[1])
 
 
 # -- small helpers -------------------------------------------------------------------------
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)  # digits 0-9 only
 
 
 def _typed(value: Any, kind: str | None) -> Any:

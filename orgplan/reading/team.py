@@ -26,14 +26,14 @@ from orgplan.errors import TeamFileError
 from orgplan.knowledge.catalog import OUTSIDE_HR, Role, normalise_title
 from orgplan.model.plan import Position, SeatTree
 from orgplan.reading.columns import POSITION_COLUMNS, REQUIRED, column_for
-from orgplan.reading.xlsx import column_letters, read_rows
+from orgplan.reading.xlsx import HEADER_ROWS, column_letters, read_rows
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from orgplan.knowledge.templates import Templates
 
-__all__ = ["Team", "read_team"]
+__all__ = ["RowLimits", "Team", "read_team"]
 
 _HEADERS = {c.key: c.header for c in POSITION_COLUMNS}
 
@@ -114,8 +114,8 @@ def read_team(path: str | os.PathLike[str], *, templates: Templates | None = Non
     return _build(_seats(rows, where, t), where, t, str(p))
 
 
-class _Limits:
-    """The team-file limits, checked on every row as it is read."""
+class RowLimits:
+    """The team-file limits (also those of companies files), checked on every row as it is read."""
 
     def __init__(self, path: Path):
         self.rows, self.columns, self.cell = (limit(f"team_files.{n}") for n in ("rows", "columns", "cell_chars"))
@@ -123,14 +123,17 @@ class _Limits:
 
     def check(self, sheet: str | None, n: int, cells: list[Any]) -> None:
         if (
-            n <= self.rows.value
+            n <= self.rows.value + HEADER_ROWS
             and len(cells) <= self.columns.value
             and all(not isinstance(c, str) or len(c) <= self.cell.value for c in cells)
         ):
             return
         where = _Where(self.path, sheet, {})
-        if n > self.rows.value:
-            raise where.error(f"row {n:,} is past the last row orgplan reads: {self.rows.describe()}")
+        if n > self.rows.value + HEADER_ROWS:
+            raise where.error(
+                f"row {n:,} is past the last row orgplan reads: {self.rows.describe()} below a header in the "
+                f"first {HEADER_ROWS} rows"
+            )
         if len(cells) > self.columns.value:
             raise where.error(
                 f"row {n:,} has {len(cells):,} columns, more than orgplan reads: {self.columns.describe()}"
@@ -149,7 +152,15 @@ def _csv_rows(data: bytes, path: Path) -> list[tuple[int, list[Any]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TeamFileError("not a UTF-8 text CSV file", path=path) from None
-    limits = _Limits(path)
+    nul = text.find("\x00")
+    if nul >= 0:  # a binary file, or text damaged on the way: never a name or a number
+        line = text.count("\n", 0, nul) + 1
+        raise TeamFileError(
+            "a NUL character (U+0000); a CSV team file is text. Is it a binary file saved as .csv?",
+            path=path,
+            where=f"line {line:,}",
+        )
+    limits = RowLimits(path)
     rows: list[tuple[int, list[Any]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -176,7 +187,7 @@ def _csv_rows(data: bytes, path: Path) -> list[tuple[int, list[Any]]]:
 
 
 def _workbook_rows(data: bytes, path: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
-    return read_rows(data, path, ("positions", "team"), _Limits(path).check)
+    return read_rows(data, path, ("positions", "team"), RowLimits(path).check)
 
 
 def _blank(value: Any) -> bool:
@@ -215,6 +226,9 @@ def _table(raw: list[tuple[int, list[Any]]], path: Path, sheet: str | None) -> t
     ]
     if not data:
         raise where.error(f"no seats below the header (row {header_n}); add one row per seat")
+    most = limit("team_files.rows")
+    if len(data) > most.value:  # the limit counts the rows of seats, not the header or the lines above it
+        raise where.error(f"{len(data):,} rows of seats below the header, more than orgplan reads: {most.describe()}")
     return data, where
 
 
@@ -247,7 +261,7 @@ def _number(
     else:
         try:
             text = str(value).replace(",", "").replace("$", "").strip()
-            number = float(text) if len(text) <= 40 else None
+            number = float(text) if len(text) <= 40 and text.isascii() else None  # digits 0-9 only
         except ValueError:
             number = None
     if number is None or not math.isfinite(number) or number < low or (top is not None and number > top):

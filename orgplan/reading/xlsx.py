@@ -25,7 +25,11 @@ from orgplan.core.limits import limit
 from orgplan.core.validation import shown
 from orgplan.errors import TeamFileError
 
-__all__ = ["read_rows", "column_index", "column_letters"]
+__all__ = ["read_rows", "column_index", "column_letters", "HEADER_ROWS"]
+
+# The lines above the first seat that the row limit does not count: the header row, and the
+# title lines an orgplan workbook puts above it (the header is looked for in the first 10 rows).
+HEADER_ROWS = 10
 
 Row = tuple[int, list[Any]]
 
@@ -143,9 +147,10 @@ def _count_rows(archive: zipfile.ZipFile, part: str, sheet: str, path: object) -
             cut = len(text) if cut < 0 else cut
             count += len(_ROW_TAG.findall(text, 0, cut))
             carry = text[cut:]
-            if count > rows.value:
+            if count > rows.value + HEADER_ROWS:
                 raise TeamFileError(
-                    f"more than {rows.value:,} rows, more than orgplan reads: {rows.describe()}",
+                    f"more than {rows.value + HEADER_ROWS:,} rows, more than orgplan reads: {rows.describe()} "
+                    f"below a header in the first {HEADER_ROWS} rows",
                     path=path,
                     where=f"sheet '{sheet}'",
                 )

@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from orgplan.core.files import atomic_path
+from orgplan.core.files import atomic_path, output_time
 from orgplan.errors import OptionError
 from orgplan.knowledge.catalog import OUTSIDE_HR
 from orgplan.model.plan import Plan
@@ -55,7 +55,7 @@ from orgplan.outputs.charts.style import (
     mark_style,
     outside_style,
 )
-from orgplan.outputs.charts.text import FONT, measure
+from orgplan.outputs.charts.text import drawable, families, measure
 
 __all__ = [
     "FAMILY_STYLE",
@@ -86,8 +86,8 @@ def _new_figure(width: float, height: float, dpi: float = 100) -> Any:
 
 
 def _text(target: Any, x: float, y: float, s: str, **kw: Any) -> Any:
-    """Text as it is: never mathtext (a company called '$5M Widgets $' stays as typed)."""
-    return target.text(x, y, s, parse_math=False, fontfamily=FONT, **kw)
+    """Text as it is: never mathtext (a company called '$5M Widgets $' stays as typed); see :func:`drawable`."""
+    return target.text(x, y, drawable(s), parse_math=False, fontfamily=families(), **kw)
 
 
 def _sheet(plan: Plan, page: Page, opts: ChartOptions, size: tuple[float, float] | None) -> Any:
@@ -384,7 +384,13 @@ def draw_chart(plan: Plan, ax: Any = None, **options: Any) -> Any:
     columns = max(1, min(len(handles), 3))
     rows = -(-len(handles) // columns)
     ax.set_title(
-        page.title, loc="left", fontsize=12, fontweight="bold", parse_math=False, fontfamily=FONT, pad=8 + 13 * rows
+        drawable(page.title),
+        loc="left",
+        fontsize=12,
+        fontweight="bold",
+        parse_math=False,
+        fontfamily=families(),
+        pad=8 + 13 * rows,
     )
     legend = ax.legend(
         handles=handles,
@@ -394,6 +400,7 @@ def draw_chart(plan: Plan, ax: Any = None, **options: Any) -> Any:
         frameon=False,
         ncol=columns,
         borderaxespad=0.2,
+        prop={"family": families(), "size": 8},
     )
     for t in legend.get_texts():
         t.set_parse_math(False)
@@ -408,9 +415,11 @@ def _handles(legend: list[tuple[str, dict[str, Any]]]) -> list[Any]:
     from matplotlib.patches import Patch
 
     return [
-        Line2D([], [], color=DOTTED, linestyle="--", label=label)
+        Line2D([], [], color=DOTTED, linestyle="--", label=drawable(label))
         if s.get("line")
-        else Patch(facecolor=s["face"], edgecolor=s.get("edge", "none"), linestyle=s.get("ls", "-"), label=label)
+        else Patch(
+            facecolor=s["face"], edgecolor=s.get("edge", "none"), linestyle=s.get("ls", "-"), label=drawable(label)
+        )
         for label, s in legend
     ]
 
@@ -447,10 +456,10 @@ def render_chart(plan: Plan, path: str | os.PathLike[str], *, dpi: int = 150, **
             atomic_path(target) as tmp,
             _FILE_LOCK,
             matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}),
-            PdfPages(tmp, metadata={"Title": pages[0].title, "Creator": "orgplan"}) as pdf,
+            PdfPages(tmp, metadata={**_metadata("pdf"), "Title": pages[0].title}) as pdf,
         ):
             for fig in figures:
-                pdf.savefig(fig)
+                pdf.savefig(drawable_texts(fig))
         return target
     fig = _sheet(plan, slide_page(plan, opts), opts, None)
     if not opts.fit:
@@ -478,12 +487,32 @@ def write_figure(fig: Any, path: str | os.PathLike[str], dpi: float = 150) -> Pa
     return target
 
 
+def drawable_texts(fig: Any) -> Any:
+    """``fig`` with every text as the chart fonts can draw it (see :func:`drawable`): never a crash, never a box."""
+    from matplotlib.text import Text
+
+    for item in fig.findobj(Text):
+        text = item.get_text()
+        if not text.isascii():
+            item.set_text(drawable(text))
+    return fig
+
+
 def save_figure(fig: Any, path: str | os.PathLike[str], fmt: str, dpi: float = 150) -> None:
     """Save a Figure as 'png', 'svg' (text kept as text) or 'pdf' (fonts embedded as TrueType, text searchable)."""
+    drawable_texts(fig)
     if fmt == "png":
         fig.savefig(path, format="png", dpi=dpi, facecolor="white")
         return
     import matplotlib
 
     with _FILE_LOCK, matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
-        fig.savefig(path, format=fmt, facecolor="white")
+        fig.savefig(path, format=fmt, facecolor="white", metadata=_metadata(fmt))
+
+
+def _metadata(fmt: str) -> dict[str, Any]:
+    """What an SVG or PDF says about itself: made by orgplan, at :func:`output_time` (never the time of the run)."""
+    stamp = output_time()
+    if fmt == "pdf":
+        return {"Creator": "orgplan", "CreationDate": stamp}
+    return {"Creator": "orgplan", "Date": stamp.strftime("%Y-%m-%dT%H:%M:%S")}

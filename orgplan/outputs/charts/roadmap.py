@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from orgplan.core.words import number
+from orgplan.outputs.charts.text import drawable, families
 from orgplan.planning.growth import Roadmap
 
 __all__ = ["draw_roadmap", "render_roadmap", "nice_ticks"]
 
 SIZE = (13.333, 7.5)  # a 16:9 slide, inches
-FONT = "DejaVu Sans"
 _FTE, _COST, _BAND, _MARK = "#1F3A5F", "#A23B36", "#2E7D5B", "#C0504D"
 
 
@@ -118,26 +118,37 @@ def draw_roadmap(r: Roadmap, ax: Any = None, cost_ax: Any = None) -> Any:
     _fixed_ticks(ax.xaxis, ticks, lambda v: f"{v:,.0f}")
     ax.set_ylim(0, top * 1.12)
     _fixed_ticks(ax.yaxis, nice_ticks(0, top * 1.12, log=False), number)
-    ax.set_ylabel("HR staff (FTE)", fontfamily=FONT)
-    ax.legend(loc="upper left", fontsize=8.5, frameon=False, prop={"family": FONT, "size": 8.5})
+    ax.set_ylabel("HR staff (FTE)", fontfamily=families())
+    ax.legend(loc="upper left", fontsize=8.5, frameon=False, prop={"family": families(), "size": 8.5})
     if cost_ax is not None:
         costs = [s.annual_cost for s in curve]
         cost_ax.step(xs, costs, where="post", color=_COST, linewidth=1.8)
         cost_ax.set_ylim(0, max(costs) * 1.15 or 1)
         _fixed_ticks(cost_ax.yaxis, nice_ticks(0, max(costs) * 1.15 or 1, log=False)[::1], _money_tick)
         _fixed_ticks(cost_ax.xaxis, ticks, lambda v: f"{v:,.0f}")
-        cost_ax.set_ylabel("Annual HR cost", fontfamily=FONT)
-        cost_ax.set_xlabel("Employees", fontfamily=FONT)
+        cost_ax.set_ylabel("Annual HR cost", fontfamily=families())
+        cost_ax.set_xlabel("Employees", fontfamily=families())
         ax.tick_params(labelbottom=False)
     else:
-        ax.set_xlabel("Employees", fontfamily=FONT)
+        ax.set_xlabel("Employees", fontfamily=families())
     listed = _markers(ax, r)
     title = f"{r.profile.company}: the HR team as the company grows"
     if fig is not None:
-        fig.text(0.07, 0.955, title, fontsize=14, fontweight="bold", va="center", parse_math=False, fontfamily=FONT)
+        fig.text(
+            0.07,
+            0.955,
+            drawable(title),
+            fontsize=14,
+            fontweight="bold",
+            va="center",
+            parse_math=False,
+            fontfamily=families(),
+        )
         _listing(fig, r, listed, 0.72, 0.90)
     else:
-        ax.set_title(title, loc="left", fontsize=12, fontweight="bold", parse_math=False, fontfamily=FONT)
+        ax.set_title(
+            drawable(title), loc="left", fontsize=12, fontweight="bold", parse_math=False, fontfamily=families()
+        )
     return ax
 
 
@@ -191,7 +202,7 @@ def _markers(ax: Any, r: Roadmap) -> list[str]:
             color="white",
             ha="center",
             va="center",
-            fontfamily=FONT,
+            fontfamily=families(),
             parse_math=False,
             zorder=5,
             arrowprops=arrow,
@@ -212,7 +223,7 @@ def _listing(fig: Any, r: Roadmap, lines: list[str], x: float, top: float) -> No
             fontsize=10,
             fontweight="bold",
             va="top",
-            fontfamily=FONT,
+            fontfamily=families(),
             parse_math=False,
         )
         room = int((top - 0.05 - bottom - 0.25) / per_line)
@@ -224,10 +235,10 @@ def _listing(fig: Any, r: Roadmap, lines: list[str], x: float, top: float) -> No
         fig.text(
             x,
             top - 0.045,
-            "\n".join(shown),
+            drawable("\n".join(shown)),
             fontsize=8.5,
             va="top",
-            family="monospace",
+            family=families(mono=True),
             linespacing=1.45,
             parse_math=False,
         )
@@ -245,10 +256,24 @@ def _listing(fig: Any, r: Roadmap, lines: list[str], x: float, top: float) -> No
         for i in picked
     ]
     fig.text(
-        x, top, "The team at each size", fontsize=10, fontweight="bold", va="top", fontfamily=FONT, parse_math=False
+        x,
+        top,
+        "The team at each size",
+        fontsize=10,
+        fontweight="bold",
+        va="top",
+        fontfamily=families(),
+        parse_math=False,
     )
     fig.text(
-        x, top - 0.045, "\n".join(table), fontsize=8.5, va="top", family="monospace", linespacing=1.45, parse_math=False
+        x,
+        top - 0.045,
+        "\n".join(table),
+        fontsize=8.5,
+        va="top",
+        family=families(mono=True),
+        linespacing=1.45,
+        parse_math=False,
     )
 
 

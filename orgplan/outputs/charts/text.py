@@ -2,19 +2,26 @@
 
 Widths come from a ``measure(text, points, bold)`` function giving inches, so the layout
 can size boxes before anything is drawn: :func:`measure` reads the advance widths of the
-font charts are drawn in (only matplotlib's font reader, loaded on first use);
+fonts charts are drawn in (only matplotlib's font reader, loaded on first use), after
+:func:`drawable` has replaced the letters no chart font has, as the drawing does;
 :func:`approx_measure` needs nothing.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 __all__ = [
     "Measure",
     "FONT",
+    "MONO",
+    "REPLACEMENT",
+    "families",
+    "drawable",
+    "replaced_letters",
+    "replaced_warning",
     "measure",
     "approx_measure",
     "wrap",
@@ -25,15 +32,127 @@ __all__ = [
 Measure = Callable[[str, float, bool], float]
 
 FONT = "DejaVu Sans"  # ships with matplotlib, so text is measured with the font it is drawn in
+MONO = "DejaVu Sans Mono"
+# Fonts for letters DejaVu Sans lacks (CJK, Hangul, Thai, Devanagari...), used when installed, in this
+# order; STIX ships with matplotlib and has the mathematical letters. A letter no font has is drawn
+# as its plain form (a full-width E as E) or as REPLACEMENT, and the run says so once.
+FALLBACK_FONTS = (
+    "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK KR",
+    "Noto Sans",
+    "Noto Sans Thai",
+    "Noto Sans Devanagari",
+    "Noto Sans Bengali",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Droid Sans Fallback",
+    "WenQuanYi Zen Hei",
+    "Source Han Sans",
+    "Arial Unicode MS",
+    "STIXGeneral",
+)
+REPLACEMENT = "\ufffd"
 _ADVANCES: dict[tuple[str, bool], float] = {}
-_FONTS: dict[bool, Any] = {}
-_FONT_LOCK = threading.Lock()
+_CHAINS: dict[bool, list[Any]] = {}  # bold -> the fonts in the order matplotlib falls back through them
+_FAMILIES: list[str] = []
+_DRAWN_AS: dict[str, str] = {}  # letter -> what is drawn for it
+_REPLACED: set[str] = set()  # letters drawn as something else in this process
+_FONT_LOCK = threading.RLock()
+
+
+def families(mono: bool = False) -> list[str]:
+    """The font families charts are drawn in (matplotlib's ``fontfamily``): DejaVu Sans, then installed fallbacks."""
+    with _FONT_LOCK:
+        if not _FAMILIES:
+            from matplotlib.font_manager import FontProperties, findfont
+
+            found = [FONT]
+            for name in FALLBACK_FONTS:
+                try:
+                    findfont(FontProperties(family=name), fallback_to_default=False)
+                except ValueError:
+                    continue
+                found.append(name)
+            _FAMILIES.extend(found)
+        return [MONO, *_FAMILIES] if mono else list(_FAMILIES)
+
+
+def _chain(bold: bool) -> list[Any]:
+    """The fonts (FT2Font objects, sized) a regular or bold text falls back through; call with _FONT_LOCK held."""
+    chain = _CHAINS.get(bold)
+    if chain is None:
+        from matplotlib.font_manager import FontProperties, findfont
+        from matplotlib.ft2font import FT2Font
+
+        paths: list[str] = []
+        for name in families():
+            path = findfont(FontProperties(family=name, weight="bold" if bold else "normal"))
+            if path not in paths:
+                paths.append(path)
+        chain = _CHAINS[bold] = [FT2Font(path) for path in paths]
+        for font in chain:
+            font.set_size(100, 72)
+    return chain
+
+
+def _has(ch: str) -> bool:
+    return all(any(font.get_char_index(ord(ch)) for font in _chain(bold)) for bold in (False, True))
+
+
+def drawable(text: str) -> str:
+    """``text`` as charts draw it: every letter the chart fonts lack replaced by its plain form or by REPLACEMENT.
+
+    >>> drawable("Acme"), drawable("\uff25\uff51\uff55\uff41\uff4c"), drawable("\u682a")
+    ('Acme', 'Equal', '\ufffd')
+    """
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        shown = _DRAWN_AS.get(ch)
+        if shown is None:
+            shown = _drawn_as(ch)
+        out.append(shown)
+    return "".join(out)
+
+
+def _drawn_as(ch: str) -> str:
+    import unicodedata
+
+    with _FONT_LOCK:
+        if ch in "\n\t" or _has(ch):
+            shown = ch
+        else:
+            plain = unicodedata.normalize("NFKC", ch)
+            shown = plain if plain != ch and plain.strip() and all(_has(c) for c in plain) else REPLACEMENT
+            _REPLACED.add(ch)
+        _DRAWN_AS[ch] = shown
+    return shown
+
+
+def replaced_letters(texts: Iterable[str] = ()) -> list[str]:
+    """The letters charts of this process drew as something else (and those ``texts`` would), in code-point order."""
+    for text in texts:
+        drawable(text)
+    with _FONT_LOCK:
+        return sorted(_REPLACED)
+
+
+def replaced_warning(letters: Sequence[str]) -> str:
+    """One line telling the user which letters the charts could not draw, and what to do."""
+    shown = ", ".join(letters[:12])
+    more = f" and {len(letters) - 12:,} more" if len(letters) > 12 else ""
+    return (
+        f"warning: the chart fonts have no glyph for {shown}{more}; charts draw them as their plain form "
+        f"or as {REPLACEMENT} (install a font that has them, such as Noto Sans CJK, to draw them)"
+    )
 
 
 def measure(text: str, points: float, bold: bool = False) -> float:
-    """The width in inches of ``text`` drawn in DejaVu Sans at ``points``, with room for hinting at 100 dpi and more."""
+    """The width in inches of ``text`` as drawn (see :func:`drawable`) at ``points``, with room for hinting."""
     total = 0.0
-    for ch in text:
+    for ch in drawable(text):
         adv = _ADVANCES.get((ch, bold))
         if adv is None:
             adv = _advance(ch, bold)
@@ -42,18 +161,11 @@ def measure(text: str, points: float, bold: bool = False) -> float:
 
 
 def _advance(ch: str, bold: bool) -> float:
-    from matplotlib.font_manager import FontProperties, findfont
-    from matplotlib.ft2font import FT2Font
-
     with _FONT_LOCK:
-        if bold not in _FONTS:
-            _FONTS[bold] = FT2Font(findfont(FontProperties(family=FONT, weight="bold" if bold else "normal")))
-            _FONTS[bold].set_size(100, 72)
-        try:
-            glyph = _FONTS[bold].load_char(ord(ch))
-            adv = glyph.linearHoriAdvance / 65536 / 100  # em per point
-        except RuntimeError:  # a character the font lacks (an emoji): drawn by another font, about an em wide
-            adv = 1.0
+        chain = _chain(bold)
+        font = next((f for f in chain if f.get_char_index(ord(ch))), chain[0])
+        glyph = font.load_char(ord(ch)) if font.get_char_index(ord(ch)) else font.load_glyph(0)
+        adv = glyph.linearHoriAdvance / 65536 / 100  # em per point
         _ADVANCES[(ch, bold)] = adv
     return adv
 

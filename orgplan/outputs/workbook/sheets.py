@@ -37,6 +37,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from orgplan.core.files import output_time
 from orgplan.outputs.workbook.layout import Layout
 from orgplan.outputs.workbook.metrics import FONT, FONT_SIZE, LINE_POINTS
 from orgplan.outputs.workbook.metrics import text_width as text_width
@@ -148,15 +149,8 @@ class Book:
                 "default_row_height": 17,
             },
         )
-        properties: dict[str, Any] = {"creator": "orgplan"}
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-        if epoch.isdigit():  # reproducible builds: the same input gives the same bytes
-            import datetime
-
-            properties["created"] = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).replace(
-                tzinfo=None
-            )
-        self.wb.set_properties(properties)
+        # The same input gives the same bytes: the time in the file is SOURCE_DATE_EPOCH or a fixed one.
+        self.wb.set_properties({"creator": "orgplan", "created": output_time().replace(tzinfo=None)})
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._styles: dict[tuple[Any, ...], Any] = {}
         self.names: dict[str, str] = {}  # defined name -> the cell it names
