@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from orgplan.web import work
 from orgplan.web.downloads import attachment
+from orgplan.web.formatting import company_file
 from orgplan.web.forms import Form, check, query_string
 
 if TYPE_CHECKING:
@@ -131,5 +132,5 @@ async def roadmap_file(site: Site, suffix: str, request: Request) -> Response:
     return Response(
         data,
         media_type=work.MEDIA_TYPES[suffix],
-        headers=attachment(f"roadmap{suffix}", inline=suffix == ".svg"),
+        headers=attachment(company_file(form.value("company"), f"roadmap{suffix}"), inline=suffix == ".svg"),
     )
