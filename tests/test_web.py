@@ -437,9 +437,11 @@ def test_the_roadmap_shows_the_chart_the_milestones_and_the_sizes(client):
     assert 'href="/roadmap.xlsx?company=' in page
 
 
-def test_the_roadmap_target_defaults_to_three_years_of_growth(client):
-    page = client.get("/roadmap", params={"employees": "1000", "growth_rate": "0.2"}).text
-    assert 'name="to" type="text" inputmode="numeric" value="1,728"' in page
+def test_the_roadmap_target_defaults_to_three_years_of_growth_and_at_least_double(client):
+    page = client.get("/roadmap", params={"employees": "1000", "growth_rate": "0.5"}).text
+    assert 'name="to" type="text" inputmode="numeric" value="3,375"' in page
+    page = client.get("/roadmap", params={"employees": "900", "growth_rate": "0.04"}).text
+    assert 'name="to" type="text" inputmode="numeric" value="1,800"' in page  # not 1,012
 
 
 @pytest.mark.parametrize(
