@@ -220,3 +220,16 @@ def test_the_published_band_is_drawn_without_a_cliff_where_size_bands_meet(templ
     steps = [b / a for (_, a), (_, b) in pairwise(sorted(highs.items()))]
     assert min(steps) > 0.97 and max(steps) < 1.03  # 2.5 per 100 at 999 and 1.6 at 1,000 would be a 36% drop
     assert highs[min(highs)] == pytest.approx(2.5) and highs[max(highs)] == pytest.approx(1.6)
+
+
+def test_the_roadmap_workbook_chart_labels_every_size(sweep, tmp_path):
+    from orgplan.outputs.folder import roadmap_tables
+    from orgplan.outputs.workbook.tables import write_tables
+
+    path = write_tables(tmp_path / "roadmap.xlsx", roadmap_tables(sweep))
+    with zipfile.ZipFile(path) as z:
+        chart = next(z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+    assert len(sweep.steps) > 12
+    assert '<c:tickLblSkip val="1"/>' in chart  # every size labelled,
+    assert 'rot="-5400000"' in chart  # standing upright so a spreadsheet has room for each
+    assert 'formatCode="#,##0"' in chart  # 1,000 as the table writes it
