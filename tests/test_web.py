@@ -753,3 +753,23 @@ def test_countries_given_as_a_number_are_named_for_a_reader_and_the_page_invites
     assert 'href="/?company=Keystone' in page and '#f-countries-field">Name them</a> to see each by name.' in page
     named = client.get("/plan", params={**KEYSTONE, "countries.0.name": "US", "countries.0.employees": "900"}).text
     assert "Numbered Headquarters" not in named
+
+
+def test_no_page_shows_a_profile_or_function_key(client, templates):
+    params = {**KEYSTONE, "countries": "12"}
+    with TEAM.open("rb") as f:
+        compared = client.post(
+            "/compare", data=params, files={"team": ("current-team.xlsx", f)}, follow_redirects=False
+        ).headers["location"]
+    keys = {k for k in [*templates.profile_fields, *templates.functions, *templates.roles] if "_" in k}
+    for path, query in (
+        ("/", params),
+        ("/plan", params),
+        ("/roadmap", params),
+        (compared, None),
+        ("/scenarios", params),
+        ("/job", {**params, "role": "payroll_specialist"}),
+    ):
+        page = re.sub(r"<svg\b.*?</svg>", " ", client.get(path, params=query).text, flags=re.S)
+        shown = set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", visible_text(page))) & keys
+        assert shown == set(), path

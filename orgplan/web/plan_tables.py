@@ -17,7 +17,7 @@ and seat columns the page does not know yet are still shown, under their own nam
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from orgplan.knowledge.catalog import OUTSIDE_HR
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from orgplan.model.plan import Plan
     from orgplan.web.forms import Field
 
-__all__ = ["summary", "seat_rows", "inputs"]
+__all__ = ["summary", "seat_rows", "inputs", "reader_notes"]
 
 _SEAT_KEYS = {
     "id",
@@ -244,3 +244,34 @@ def _numbered(result: Plan, key: str, count: Any) -> str:
     names = [p.name for p in places]
     shown_names = ", ".join(names[:2]) + (f" … {names[-1]}" if len(names) > 2 else "")
     return f"Numbered {shown_names}."
+
+
+def reader_notes(knowledge: Templates, fields: Mapping[str, Field], notes: Iterable[str]) -> list[str]:
+    """The profile's notes in the form's words: labels for profile keys, names for HR functions.
+
+    >>> from orgplan import load_templates
+    >>> from orgplan.web.forms import profile_fields
+    >>> t = load_templates()
+    >>> fields = {f.key: f for f in profile_fields(t)}
+    >>> notes = ["annual_hires: employees x (growth_rate + turnover_rate)", "functions: added hris - why"]
+    >>> for note in reader_notes(t, fields, notes):
+    ...     print(note)
+    Hires a year: employees x (yearly headcount growth + yearly turnover)
+    HR functions to cover: added HR information systems - why
+    """
+    import re
+
+    labels = {k: f.label for k, f in fields.items()}
+    functions = {k: f.label for k, f in knowledge.functions.items()}
+    out = []
+    for note in notes:
+        key, colon, rest = str(note).partition(": ")
+        head = f"{labels[key]}: " if colon and key in labels else f"{key}{colon}"
+        body = re.sub(r"^added ([a-z_]+)", lambda m: f"added {functions.get(m.group(1), m.group(1))}", rest)
+        body = re.sub(
+            r"\b[a-z]+(?:_[a-z0-9]+)+\b",
+            lambda m: labels[m.group(0)].lower() if m.group(0) in labels else m.group(0),
+            body,
+        )
+        out.append(head + body)
+    return out
