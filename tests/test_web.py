@@ -476,9 +476,11 @@ def test_two_scenarios_side_by_side(client):
     assert f">{a['hr_headcount']}<" in page
 
 
-def test_the_first_visit_compares_today_with_three_years_of_growth(client):
-    page = client.get("/scenarios", params={"employees": "1000", "growth_rate": "0.2"}).text
-    assert 'name="b.employees" type="text" value="1728"' in page
+def test_the_first_visit_compares_today_with_three_years_of_growth_and_at_least_double(client):
+    page = client.get("/scenarios", params={"employees": "1000", "growth_rate": "0.5"}).text
+    assert 'name="b.employees" type="text" value="3375"' in page
+    page = client.get("/scenarios", params={"employees": "900", "growth_rate": "0.04"}).text
+    assert 'name="b.employees" type="text" value="1800"' in page
 
 
 def test_a_bad_override_is_shown_next_to_its_scenario_input(client):
