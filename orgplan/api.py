@@ -13,7 +13,7 @@ path to a YAML or JSON profile, a mapping of profile keys, or a :class:`~orgplan
 >>> orgplan.validate({"employees": 300}).max_span
 8
 >>> orgplan.jobs({"company": "Acme", "employees": 30}, tempfile.mkdtemp(), formats="md")[0].name
-'hr_generalist.md'
+'hr-generalist.md'
 """
 
 from __future__ import annotations

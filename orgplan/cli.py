@@ -293,7 +293,10 @@ def import_command(team: str, as_json: bool, rules: str | None) -> None:
 @cli.command("roadmap")
 @click.argument("profile", type=click.Path())
 @click.option(
-    "--to", "to", type=int, help="Largest headcount to plan. Default: today's size after three years of growth_rate."
+    "--to",
+    "to",
+    type=int,
+    help="Largest headcount to plan. Default: three years of growth_rate, and at least twice today's size.",
 )
 @click.option(
     "--steps",

@@ -47,6 +47,8 @@ ARGS = [
     "--no-first-run",
 ]
 LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}  # an iPhone 14's CSS pixels
+NO_AXE = "axe-playwright-python is not installed: pip install -e '.[test]'"
 TEAM = ROOT / "examples" / "current-team.xlsx"
 KEYSTONE = (
     "company=Keystone+Precision+Manufacturing&employees=900&sites=3&business_units=2"
@@ -103,7 +105,7 @@ def test_the_workbook_downloads_and_opens(page, server, tmp_path):
     page.goto(f"{server}plan?{KEYSTONE}")
     with page.expect_download() as download:
         page.click("text=Staffing plan (Excel)")
-    assert download.value.suggested_filename == "staffing-plan.xlsx"
+    assert download.value.suggested_filename == "keystone-precision-manufacturing-staffing-plan.xlsx"
     path = tmp_path / "staffing-plan.xlsx"
     download.value.save_as(path)
     book = openpyxl.load_workbook(path)
@@ -209,3 +211,101 @@ def test_every_input_has_a_label(page, server):
         unlabelled = page.evaluate("""[...document.querySelectorAll('input:not([type=hidden]), select')]
             .filter(i => !(i.labels && i.labels.length) && !i.getAttribute('aria-label')).map(i => i.name)""")
         assert unlabelled == [], path
+
+
+# -- a phone, an audit, a sharp screen ---------------------------------------------------------
+
+
+def every_page(page, server) -> list[tuple[str, str]]:
+    """(name, URL) of every page a leader meets, with a team uploaded so the comparison shows in full."""
+    page.goto(f"{server}compare?{KEYSTONE}")
+    page.set_input_files("#f-team", str(TEAM))
+    page.click("text=Compare with the recommendation")
+    page.wait_for_url("**/compare?**team=**")
+    rows = "&countries.0.name=Germany&countries.0.employees=500&countries.1.name=France&countries.1.employees=400"
+    return [
+        ("form", server),
+        ("form with named countries", f"{server}?{KEYSTONE}{rows}"),
+        ("form with errors", f"{server}plan?employees=-4&growth_rate=lots"),
+        ("plan", f"{server}plan?{KEYSTONE}&countries=12"),
+        ("large plan", f"{server}plan?employees=60000&countries=28&business_units=9&sites=140"),
+        ("job", f"{server}job?{KEYSTONE}&role=payroll_specialist"),
+        ("roadmap", f"{server}roadmap?{KEYSTONE}"),
+        ("compare", page.url),
+        ("scenarios", f"{server}scenarios?{KEYSTONE}"),
+    ]
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(phone, server):
+    wide = {}
+    for name, url in every_page(phone, server):
+        phone.goto(url)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[name] = width
+    assert wide == {}
+
+
+def test_the_country_rows_stack_on_a_phone_with_each_input_named(phone, server):
+    phone.goto(f"{server}?employees=900&countries.0.name=Germany&countries.0.employees=500")
+    cell = phone.locator('input[name="countries.0.employees"]')
+    country = phone.locator('input[name="countries.0.name"]')
+    assert cell.is_visible() and cell.bounding_box()["x"] + cell.bounding_box()["width"] <= PHONE["width"]
+    assert cell.bounding_box()["y"] == country.bounding_box()["y"]  # two to a line
+    assert (
+        phone.locator('td[data-label="Employees"]').first.evaluate("td => getComputedStyle(td, '::before').content")
+        == '"Employees"'
+    )
+
+
+def test_the_seats_read_as_cards_on_a_phone(phone, server):
+    phone.goto(f"{server}plan?{KEYSTONE}")
+    table = phone.locator("table.seats")
+    assert table.bounding_box()["width"] <= PHONE["width"]
+    assert phone.locator("table.seats thead").bounding_box()["height"] <= 1  # column names sit beside each value
+    phone.locator("table.seats details summary").first.click()
+    assert phone.locator("table.seats details[open] p").first.is_visible()
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_every_page_passes_an_axe_audit(browser, server, viewport):
+    # axe-core ships inside the package: nothing is downloaded while the tests run
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason=NO_AXE).Axe()
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        found = {}
+        for name, url in every_page(page, server):
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            violations = axe.run(page).response["violations"]
+            if violations:
+                found[name] = [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+        assert found == {}
+    finally:
+        context.close()
+
+
+def test_charts_are_sharp_on_a_high_density_screen(browser, server):
+    """Every chart on a page is vector (inline SVG or an SVG image), so a 3x phone screen draws it sharp."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=3)
+    try:
+        page = context.new_page()
+        for name, url in every_page(page, server):
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            raster = page.evaluate("""[...document.images]
+                .filter(i => !/\\.svg(\\?|$)/.test(new URL(i.currentSrc || i.src).pathname))
+                .filter(i => !(i.srcset && /\\s2x|\\s3x/.test(i.srcset))).map(i => i.src)""")
+            assert raster == [], name
+        page.goto(f"{server}plan?{KEYSTONE}")
+        assert page.locator(".chart svg[role=img]").count() == 1
+    finally:
+        context.close()

@@ -653,3 +653,31 @@ def test_changing_the_named_benefits_load_moves_every_total(keystone, gap, recal
     assert expected > keystone.summary["annual_cost"]
     assert totals(result) == dict.fromkeys(totals(result), expected)
     assert hiring_run_rate(result) == sum(cost[s.id] for s in gap.open_seats)
+
+
+def test_numbered_countries_sort_as_a_reader_counts_and_the_summary_invites_names(templates, tmp_path):
+    from orgplan import plan, profile_from_dict
+
+    company = plan(profile_from_dict({"employees": 6500, "countries": 12}, templates=templates), templates=templates)
+    path = export_excel(company, tmp_path / "numbered.xlsx", chart=False)
+    book = openpyxl.load_workbook(path)
+    column_a = [c.value for c in book["Budget"]["A"]]
+    countries = [v for v in column_a[column_a.index("By country") + 2 :] if v and v.startswith("Country ")]
+    assert len(countries) > 5 and countries == sorted(countries, key=lambda c: int(c.split()[1]))  # 2, 3 ... 10
+    summary = [str(c.value) for row in book["Summary"].iter_rows(max_row=30) for c in row if c.value]
+    assert "Numbered Headquarters country, Country 2 … Country 12: name them in the profile to see each by name." in (
+        summary
+    )
+
+
+def test_every_category_label_shows_on_the_budget_bar_chart(keystone, tmp_path):
+    path = export_excel(keystone, tmp_path / "p.xlsx", chart=False)
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+        bar = next(c for c in charts if "<c:barChart>" in c)
+        drawing = next(z.read(n).decode() for n in z.namelist() if n.startswith("xl/drawings/drawing"))
+    assert '<c:tickLblSkip val="1"/>' in bar
+    functions = len(keystone.profile.functions) + 1  # and the leaders' row
+    anchors = re.findall(r"<xdr:from>.*?<xdr:row>(\d+)</xdr:row>.*?<xdr:to>.*?<xdr:row>(\d+)</xdr:row>", drawing, re.S)
+    tallest = max(int(last) - int(first) for first, last in anchors)  # the bar chart, in rows of 20 pixels
+    assert tallest >= functions * 1.5  # about 36 pixels a label, room for two lines each: none is skipped

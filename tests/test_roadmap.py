@@ -14,7 +14,7 @@ from orgplan import plan, profile_from_dict
 from orgplan.cli import cli
 from orgplan.errors import OptionError
 from orgplan.planning import growth
-from orgplan.planning.growth import default_sizes, default_target, roadmap
+from orgplan.planning.growth import default_sizes, default_target, roadmap, roadmap_sizes, roadmap_target
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +41,18 @@ def test_default_sizes_run_from_today_to_the_target_on_a_log_scale():
 
 def test_default_target_is_three_years_of_growth(startup):
     assert default_target(startup) == round(15 * 1.5**3)
+
+
+def test_the_default_horizon_reaches_the_next_size_band_for_a_slow_grower(templates):
+    slow = profile_from_dict({"employees": 900, "growth_rate": 0.04}, templates=templates)
+    assert default_target(slow) == 1012  # three years at 4%: hardly a seat changes
+    sizes = roadmap_sizes(slow)
+    assert sizes[0] == 900 and sizes[-1] == roadmap_target(slow) == 1800
+    assert templates.band_for(sizes[-1]) != templates.band_for(900)  # past 1,000, the next published band
+    fast = profile_from_dict({"employees": 15, "growth_rate": 0.5}, templates=templates)
+    assert roadmap_target(fast) == default_target(fast) == 51
+    shrinking = profile_from_dict({"employees": 900, "growth_rate": -0.1}, templates=templates)
+    assert roadmap_sizes(shrinking)[-1] == 1800
 
 
 def test_each_threshold_is_the_exact_headcount_where_the_seat_first_appears(sweep, startup, templates):
@@ -215,3 +227,36 @@ def test_roadmap_picture_wastes_no_band_of_the_slide(sweep, tmp_path):
         blank = ~ink.any(axis=axis)
         longest = max((len(run) for run in "".join("1" if b else "0" for b in blank).split("0")), default=0)
         assert longest < share * blank.size, (axis, longest, blank.size)
+
+
+def test_the_published_band_is_drawn_without_a_cliff_where_size_bands_meet(templates):
+    from matplotlib.collections import PolyCollection
+
+    from orgplan.outputs.charts.roadmap import draw_roadmap
+
+    company = profile_from_dict({"employees": 500, "growth_rate": 0.04}, templates=templates)
+    fte = draw_roadmap(roadmap(company, [500, 1800], templates=templates))
+    band = next(c for c in fte.collections if isinstance(c, PolyCollection))
+    edge = band.get_paths()[0].vertices
+    xs, ys = edge[:, 0], edge[:, 1]
+    top = [(x, y * 100 / x) for x, y in zip(xs, ys, strict=True) if x > 0 and y > 0]
+    rates = sorted({(round(x, 6), round(r, 6)) for x, r in top})
+    highs = {}
+    for x, r in rates:  # the upper edge: the higher rate at each size
+        highs[x] = max(highs.get(x, 0), r)
+    steps = [b / a for (_, a), (_, b) in pairwise(sorted(highs.items()))]
+    assert min(steps) > 0.97 and max(steps) < 1.03  # 2.5 per 100 at 999 and 1.6 at 1,000 would be a 36% drop
+    assert highs[min(highs)] == pytest.approx(2.5) and highs[max(highs)] == pytest.approx(1.6)
+
+
+def test_the_roadmap_workbook_chart_labels_every_size(sweep, tmp_path):
+    from orgplan.outputs.folder import roadmap_tables
+    from orgplan.outputs.workbook.tables import write_tables
+
+    path = write_tables(tmp_path / "roadmap.xlsx", roadmap_tables(sweep))
+    with zipfile.ZipFile(path) as z:
+        chart = next(z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+    assert len(sweep.steps) > 12
+    assert '<c:tickLblSkip val="1"/>' in chart  # every size labelled,
+    assert 'rot="-5400000"' in chart  # standing upright so a spreadsheet has room for each
+    assert 'formatCode="#,##0"' in chart  # 1,000 as the table writes it

@@ -70,9 +70,38 @@ def test_the_form_has_an_input_named_after_every_profile_key_with_label_help_and
             continue
         assert f'name="{key}"' in page, key
         assert f'<label for="f-{key}">{spec["label"]}' in page, key
-        assert spec["description"].split(" (")[0] in page.replace("&#39;", "'"), key
-        if "default" in spec:
+        help_text = spec.get("help") or spec["description"]
+        assert help_text.split(" (")[0] in page.replace("&#39;", "'"), key
+        if "default" in spec and spec.get("format") == "percent":
+            assert f"Default: {spec['default'] * 100:g}%" in page, key
+        elif "default" in spec:
             assert f"Default: {spec['default']}" in page or f"Default: {spec['default']:g}" in page, key
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees of a page: the text outside tags, attributes and scripts."""
+    import html as h
+
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return h.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_the_form_speaks_a_readers_words_not_field_keys(client, templates):
+    text = visible_text(client.get("/").text)
+    keys = [k for k in templates.profile_fields if "_" in k]
+    choices = [str(c) for spec in templates.profile_fields.values() for c in spec.get("choices", ()) if "_" in str(c)]
+    assert keys and choices
+    for word in [*keys, *choices, "templates/", "Default -", "industries below", "industry, below"]:
+        assert word not in text, word  # no keys, no files, no lists the page does not show
+
+
+def test_rates_and_choices_read_as_a_leader_typed_them(client):
+    page = visible_text(client.get("/plan", params=KEYSTONE).text)
+    assert "Share of employees in a union 55%" in " ".join(page.split())
+    assert "Yearly headcount growth 4%" in " ".join(page.split())
+    assert "Chief Operating Officer (COO)" in page
+    scenarios = " ".join(visible_text(client.get("/scenarios", params=KEYSTONE).text).split())
+    assert "Share of employees in a union 55%" in scenarios
 
 
 def test_functions_are_checkboxes_with_their_labels(client, templates):
@@ -136,7 +165,9 @@ def test_plan_json_is_the_library_plan(client, keystone):
 
 def test_the_workbook_download_is_the_staffing_plan_with_its_chart(client, keystone):
     response = client.get("/plan.xlsx", params=KEYSTONE)
-    assert response.status_code == 200 and 'filename="staffing-plan.xlsx"' in response.headers["content-disposition"]
+    disposition = response.headers["content-disposition"]
+    assert response.status_code == 200
+    assert disposition == 'attachment; filename="keystone-precision-manufacturing-staffing-plan.xlsx"'
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[:2] == ["Summary", "Positions"] and "Org chart" in book.sheetnames
     cells = {c for row in book["Positions"].iter_rows(values_only=True) for c in row}
@@ -408,9 +439,11 @@ def test_the_roadmap_shows_the_chart_the_milestones_and_the_sizes(client):
     assert 'href="/roadmap.xlsx?company=' in page
 
 
-def test_the_roadmap_target_defaults_to_three_years_of_growth(client):
-    page = client.get("/roadmap", params={"employees": "1000", "growth_rate": "0.2"}).text
-    assert 'name="to" type="text" inputmode="numeric" value="1,728"' in page
+def test_the_roadmap_target_defaults_to_three_years_of_growth_and_at_least_double(client):
+    page = client.get("/roadmap", params={"employees": "1000", "growth_rate": "0.5"}).text
+    assert 'name="to" type="text" inputmode="numeric" value="3,375"' in page
+    page = client.get("/roadmap", params={"employees": "900", "growth_rate": "0.04"}).text
+    assert 'name="to" type="text" inputmode="numeric" value="1,800"' in page  # not 1,012
 
 
 @pytest.mark.parametrize(
@@ -445,9 +478,11 @@ def test_two_scenarios_side_by_side(client):
     assert f">{a['hr_headcount']}<" in page
 
 
-def test_the_first_visit_compares_today_with_three_years_of_growth(client):
-    page = client.get("/scenarios", params={"employees": "1000", "growth_rate": "0.2"}).text
-    assert 'name="b.employees" type="text" value="1728"' in page
+def test_the_first_visit_compares_today_with_three_years_of_growth_and_at_least_double(client):
+    page = client.get("/scenarios", params={"employees": "1000", "growth_rate": "0.5"}).text
+    assert 'name="b.employees" type="text" value="3375"' in page
+    page = client.get("/scenarios", params={"employees": "900", "growth_rate": "0.04"}).text
+    assert 'name="b.employees" type="text" value="1800"' in page
 
 
 def test_a_bad_override_is_shown_next_to_its_scenario_input(client):
@@ -627,8 +662,9 @@ def test_new_summary_keys_and_seat_fields_show_when_the_planner_adds_them(monkey
             "label": "Three pillars",
             "why": "Because the units are large.",
         }
-        for p in data["positions"]:
-            p["unit"], p["country"] = "Retail Banking", "Germany"
+        for i, p in enumerate(data["positions"]):
+            p["unit"], p["country"] = ("Retail Banking", "Germany") if i % 2 else ("Wealth", "France")
+            p["grade"] = "B"  # one value on every seat: said once under the table, not in a column
         return data
 
     monkeypatch.setattr(Plan, "to_dict", richer)
@@ -642,5 +678,102 @@ def test_new_summary_keys_and_seat_fields_show_when_the_planner_adds_them(monkey
     assert "How HR is organised: Three pillars" in page and "Because the units are large." in page
     assert (
         '<th scope="col">Unit</th><th scope="col">Country</th>' in page
-        and "<td>Retail Banking</td><td>Germany</td>" in page
+        and '<td data-label="Unit">Retail Banking</td><td data-label="Country">Germany</td>' in page
     )
+    assert '<th scope="col">Grade</th>' not in page and "Grade: B for every seat." in page
+
+
+# -- a leader's words and a leader's files -------------------------------------------------
+
+
+def test_downloads_are_named_after_the_company(client):
+    params = {**KEYSTONE, "company": "Larkspur Foods"}
+    lead = 'attachment; filename="larkspur-foods-'
+    for path, name in (
+        ("/plan.xlsx", "staffing-plan.xlsx"),
+        ("/chart.png", "orgchart.png"),
+        ("/jobs.zip", "job-descriptions.zip"),
+        ("/plan.json", "plan.json"),
+        ("/roadmap.xlsx", "roadmap.xlsx"),
+    ):
+        assert client.get(path, params=params).headers["content-disposition"] == f'{lead}{name}"', path
+    with TEAM.open("rb") as f:
+        location = client.post(
+            "/compare", data=params, files={"team": ("current-team.xlsx", f)}, follow_redirects=False
+        ).headers["location"]
+    response = client.get(location.replace("/compare?", "/compare.xlsx?"))
+    assert response.headers["content-disposition"] == f'{lead}staffing-plan.xlsx"'
+    assert (
+        client.get("/plan.xlsx", params={"employees": 300})
+        .headers["content-disposition"]
+        .endswith('filename="staffing-plan.xlsx"')
+    )  # no company named, no name made up
+
+
+def test_a_blank_team_file_downloads_with_the_columns_orgplan_reads(client, tmp_path, templates):
+    from orgplan import read_team
+    from orgplan.reading.columns import REQUIRED, column_for
+
+    page = client.get("/compare", params=KEYSTONE).text
+    assert 'href="/static/team-template.csv" download="team-template.csv"' in page
+    blank = client.get("/static/team-template.csv")
+    assert blank.status_code == 200 and blank.headers["content-type"].startswith("text/csv")
+    headers = blank.text.strip().split(",")
+    assert set(REQUIRED) <= {column_for(h) for h in headers} and None not in {column_for(h) for h in headers}
+    filled = tmp_path / "team.csv"
+    filled.write_text(blank.text + "hr-1,HR Manager,,hr_manager,1,90000,\r\nhr-2,Recruiter,hr-1,,1,70000,\r\n")
+    team = read_team(filled, templates=templates)
+    assert [s.title for s in team.seats] == ["HR Manager", "Recruiter"]
+
+
+def test_the_comparison_names_seats_by_title_once_each(client):
+    with TEAM.open("rb") as f:
+        location = client.post(
+            "/compare", data=KEYSTONE, files={"team": ("current-team.xlsx", f)}, follow_redirects=False
+        ).headers["location"]
+    page = client.get(location).text
+    lists = visible_text(page[page.index('id="gap-h"') : page.index('id="gchart-h"')])
+    assert not re.search(r"\((hr|[a-z]+)-[\w-]*\d\)", lists)  # no seat ids such as (hr-04) or (hr-director-1)
+    items = re.findall(r"<li>(.*?)</li>", page[page.index('id="gap-h"') : page.index('id="gchart-h"')], re.S)
+    assert len(items) == len(set(items)), "a bullet repeated"
+    assert re.search(r"<strong>HR Generalist</strong> × \d, reports to HR Manager", page)
+
+
+def test_the_seats_table_folds_long_reasons_and_leaves_out_columns_that_say_nothing(client, keystone):
+    page = client.get("/plan", params=KEYSTONE).text
+    table = page[page.index('<table class="seats') : page.index("</table>", page.index('<table class="seats'))]
+    assert "<details><summary>" in table  # a seat with several reasons opens them on demand
+    assert '<th scope="col" class="num">FTE</th>' not in table  # every seat full-time: FTE is the seat count
+    assert "Benefits load" not in table and "Benefits load: " in page  # one load for every seat, said once
+    director = next(s for s in keystone.seats if s.title == "HR Director")
+    for reason in director.rationale:
+        text = reason.reason if hasattr(reason, "reason") else str(reason)
+        assert text.replace("'", "&#39;") in table  # folded, never dropped
+
+
+def test_countries_given_as_a_number_are_named_for_a_reader_and_the_page_invites_naming_them(client):
+    page = client.get("/plan", params={**KEYSTONE, "countries": "12"}).text
+    assert "Numbered Headquarters country, Country 2 … Country 12." in page
+    assert 'href="/?company=Keystone' in page and '#f-countries-field">Name them</a> to see each by name.' in page
+    named = client.get("/plan", params={**KEYSTONE, "countries.0.name": "US", "countries.0.employees": "900"}).text
+    assert "Numbered Headquarters" not in named
+
+
+def test_no_page_shows_a_profile_or_function_key(client, templates):
+    params = {**KEYSTONE, "countries": "12"}
+    with TEAM.open("rb") as f:
+        compared = client.post(
+            "/compare", data=params, files={"team": ("current-team.xlsx", f)}, follow_redirects=False
+        ).headers["location"]
+    keys = {k for k in [*templates.profile_fields, *templates.functions, *templates.roles] if "_" in k}
+    for path, query in (
+        ("/", params),
+        ("/plan", params),
+        ("/roadmap", params),
+        (compared, None),
+        ("/scenarios", params),
+        ("/job", {**params, "role": "payroll_specialist"}),
+    ):
+        page = re.sub(r"<svg\b.*?</svg>", " ", client.get(path, params=query).text, flags=re.S)
+        shown = set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", visible_text(page))) & keys
+        assert shown == set(), path

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["money", "number", "count_of", "plural_of", "with_article"]
+__all__ = ["money", "number", "count_of", "plural_of", "with_article", "natural_key"]
 
 
 def money(amount: float) -> str:
@@ -73,3 +73,15 @@ def with_article(phrase: str) -> str:
         low = word.lower()
         an = (low[0] in "aeiou" and not low.startswith(_A_PREFIXES)) or low.startswith(_AN_PREFIXES)
     return ("an " if an else "a ") + phrase
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that orders numbers inside names as a reader counts: "Country 2" before "Country 10".
+
+    >>> sorted(["Country 10", "Country 2", "Business unit 1", "country 3"], key=natural_key)
+    ['Business unit 1', 'Country 2', 'country 3', 'Country 10']
+    """
+    import re
+
+    parts = (part for part in re.split(r"(\d+)", text) if part)
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold()) for part in parts)

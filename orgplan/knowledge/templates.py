@@ -413,6 +413,7 @@ def _profile_fields(raw: Any, path: Path) -> dict[str, dict[str, Any]]:
                 "titles",
                 "items",
                 "description",
+                "help",
                 "source",
             ),
             required=("type", "label", "description"),

@@ -20,7 +20,16 @@ from orgplan.model.places import places_for_size
 from orgplan.model.plan import Plan
 from orgplan.model.profile import Profile
 
-__all__ = ["Step", "Milestone", "Roadmap", "roadmap", "roadmap_sizes", "default_sizes", "default_target"]
+__all__ = [
+    "Step",
+    "Milestone",
+    "Roadmap",
+    "roadmap",
+    "roadmap_sizes",
+    "default_sizes",
+    "default_target",
+    "roadmap_target",
+]
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,21 @@ def default_target(profile: Profile, years: int = 3) -> int:
     return round(profile.employees * (1 + profile.growth_rate) ** years)
 
 
+def roadmap_target(profile: Profile, years: int = 3) -> int:
+    """The size a roadmap plans up to by default: three years of growth, and at least twice today's size.
+
+    A company growing 4% a year reaches only 1,012 from 900 in three years, a span in which
+    hardly a seat changes; doubling shows the next size band and the seats it brings.
+
+    >>> from orgplan import profile_from_dict
+    >>> roadmap_target(profile_from_dict({"employees": 900, "growth_rate": 0.04}))
+    1800
+    >>> roadmap_target(profile_from_dict({"employees": 15, "growth_rate": 0.5}))
+    51
+    """
+    return max(default_target(profile, years), 2 * profile.employees)
+
+
 def default_sizes(start: int, stop: int, steps: int = 12) -> list[int]:
     """``steps`` headcounts from ``start`` to ``stop``, evenly spaced on a log scale, rounded to 2 figures.
 
@@ -109,21 +133,18 @@ def default_sizes(start: int, stop: int, steps: int = 12) -> list[int]:
 def roadmap_sizes(profile: Profile, to: int | None = None, steps: int = 12) -> list[int]:
     """The sizes a roadmap plans: ``steps`` sizes from today's headcount to ``to``.
 
-    ``to`` defaults to three years of the profile's growth rate; it must be larger than
-    today's headcount (OptionError otherwise, saying which figure was too small).
+    ``to`` defaults to :func:`roadmap_target` (three years of growth, at least twice today's
+    size); it must be larger than today's headcount (OptionError otherwise).
 
     >>> from orgplan import profile_from_dict
     >>> roadmap_sizes(profile_from_dict({"employees": 40}), to=1000, steps=6)
     [40, 76, 140, 280, 530, 1000]
     """
-    target = to if to is not None else default_target(profile)
+    target = to if to is not None else roadmap_target(profile)
     if target <= profile.employees:
-        why = (
-            f"--to {to:,}"
-            if to is not None
-            else f"three years of growth_rate {profile.growth_rate:g} ({target:,} employees)"
+        raise OptionError(
+            f"--to {target:,} is not larger than the company's {profile.employees:,} employees; pass a larger --to"
         )
-        raise OptionError(f"{why} is not larger than the company's {profile.employees:,} employees; pass a larger --to")
     return default_sizes(profile.employees, target, steps)
 
 
@@ -134,7 +155,7 @@ def roadmap(
     templates: Templates | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Roadmap:
-    """Plan ``profile`` at each of ``sizes`` (default: today to three years of growth) and find the thresholds.
+    """Plan ``profile`` at each of ``sizes`` (default: today to :func:`roadmap_target`) and find the thresholds.
 
     ``steps`` of the result are the sizes that matter: the first and last, each threshold,
     and each size of the sweep where the number of seats changed.
@@ -150,8 +171,7 @@ def roadmap(
 
     t = templates or load_templates()
     if sizes is None:
-        target = default_target(profile)
-        sizes = default_sizes(profile.employees, target) if target > profile.employees else [profile.employees]
+        sizes = default_sizes(profile.employees, roadmap_target(profile))
     sizes = sorted({int(n) for n in sizes})
     if not sizes or sizes[0] < 1:
         raise OptionError("sizes should be whole numbers of employees, 1 or more", where="sizes")

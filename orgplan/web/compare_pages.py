@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from orgplan.errors import TeamFileError
 from orgplan.web import work
 from orgplan.web.downloads import attachment
+from orgplan.web.formatting import company_file
 from orgplan.web.forms import Form, query_string
 from orgplan.web.gap_tables import gap_table
 from orgplan.web.uploads import UPLOAD_LIMIT, safe_name, too_large, with_upload
@@ -63,7 +64,7 @@ def compare_view(site: Site, form: Form, held: tuple[str, bytes] | None, key: st
         return view
     gap = compare(team, result)
     qs = query_string(form, team=key)
-    lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess if m.current is not None]
+    lost = [m.current.title for m in gap.excess if m.current is not None]
     note = "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
     folded, fold_note = work.fit_chart(result, work.ChartRequest(), work.PAGE_CHART_SEATS, work.PAGE_CHART_WIDEST)
     svg = site.remember(
@@ -142,5 +143,5 @@ async def gap_file(site: Site, suffix: str, request: Request) -> Response:
             view = await run_in_threadpool(compare_view, site, form, None, "")
             return site.page(request, "compare.html", status=410, form=form, tab="compare", **(view or {}))
         return site.form_page(request, form)
-    name = "staffing-plan.xlsx" if suffix == ".xlsx" else f"orgchart-gap{suffix}"
+    name = company_file(form.value("company"), "staffing-plan.xlsx" if suffix == ".xlsx" else f"orgchart-gap{suffix}")
     return Response(data, media_type=work.MEDIA_TYPES[suffix], headers=attachment(name, inline=suffix == ".svg"))

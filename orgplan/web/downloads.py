@@ -4,8 +4,8 @@ Each is made in a worker thread from the query's plan and kept for the next requ
 with the same query. A chart too large to draw whole is folded, and says so in the
 ``X-Orgplan-Folded`` header.
 
->>> attachment("plan.json")
-{'Content-Disposition': 'attachment; filename="plan.json"'}
+>>> attachment(company_file("Larkspur Foods", "plan.json"))
+{'Content-Disposition': 'attachment; filename="larkspur-foods-plan.json"'}
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from orgplan.web import work
+from orgplan.web.formatting import company_file
 from orgplan.web.forms import query_string
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ async def plan_json(site: Site, request: Request) -> Response:
     result = await run_in_threadpool(site.plan_for, form)
     if result is None:
         return JSONResponse({"errors": form.errors}, status_code=400)
-    return Response(result.json, media_type="application/json", headers=attachment("plan.json"))
+    headers = attachment(company_file(form.value("company"), "plan.json"))
+    return Response(result.json, media_type="application/json", headers=headers)
 
 
 async def plan_file(site: Site, name: str, make: Callable[[Plan], bytes], request: Request) -> Response:
@@ -55,7 +57,8 @@ async def plan_file(site: Site, name: str, make: Callable[[Plan], bytes], reques
     data = await run_in_threadpool(build)
     if data is None:
         return site.form_page(request, form)
-    return Response(data, media_type=work.MEDIA_TYPES[Path(name).suffix], headers=attachment(name))
+    headers = attachment(company_file(form.value("company"), name))
+    return Response(data, media_type=work.MEDIA_TYPES[Path(name).suffix], headers=headers)
 
 
 async def chart_file(site: Site, suffix: str, request: Request) -> Response:
@@ -81,7 +84,7 @@ async def chart_file(site: Site, suffix: str, request: Request) -> Response:
     if made is None:
         return site.form_page(request, form)
     data, note = made
-    headers = attachment(f"orgchart{suffix}", inline=suffix == ".svg")
+    headers = attachment(company_file(form.value("company"), f"orgchart{suffix}"), inline=suffix == ".svg")
     if note:
         headers["X-Orgplan-Folded"] = note
     return Response(data, media_type=work.MEDIA_TYPES[suffix], headers=headers)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["fmt", "dec2", "label", "money", "FILTERS"]
+from orgplan.web.forms import shown
+
+__all__ = ["fmt", "dec2", "label", "money", "slug", "company_file", "FILTERS"]
 
 
 def fmt(value: Any) -> str:
@@ -49,4 +51,27 @@ def money(amount: Any) -> str:
     return report_money(float(amount)) if isinstance(amount, (int, float)) else fmt(amount)
 
 
-FILTERS = {"fmt": fmt, "money": money, "label": label, "dec2": dec2}
+def slug(text: Any) -> str:
+    """A name for a file: lower case, words joined by hyphens, nothing a file system or a header minds.
+
+    >>> slug("Larkspur Foods"), slug("  Ünïcode & Co., Ltd. "), slug("***")
+    ('larkspur-foods', 'unicode-co-ltd', '')
+    """
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60].strip("-")
+
+
+def company_file(company: Any, name: str) -> str:
+    """A download's file name led by the company's: ``larkspur-foods-staffing-plan.xlsx``.
+
+    >>> company_file("Larkspur Foods", "staffing-plan.xlsx"), company_file("", "orgchart.png")
+    ('larkspur-foods-staffing-plan.xlsx', 'orgchart.png')
+    """
+    lead = slug(company)
+    return f"{lead}-{name}" if lead else name
+
+
+FILTERS = {"fmt": fmt, "money": money, "label": label, "dec2": dec2, "shown": shown}

@@ -52,6 +52,9 @@ __all__ = [
     "query_pairs",
     "query_string",
     "GENERAL",
+    "percent",
+    "choice_label",
+    "shown",
 ]
 
 GENERAL = ""  # the errors key for problems that belong to no single field (an unknown key)
@@ -92,6 +95,7 @@ class Field:
     high: float | None = None
     choices: tuple[Choice, ...] = ()
     items: tuple[Field, ...] = ()  # the fields of a named row, when the key takes rows too
+    percent: bool = False  # a rate: shown as a percentage (60%), typed either way
 
     @property
     def numeric(self) -> bool:
@@ -130,17 +134,38 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def percent(value: Any) -> str:
+    """A rate as a reader types it: ``0.55`` reads "55%"; anything but a number stays as it is.
+
+    >>> percent(0.55), percent(0.035), percent(1.2), percent("0.5"), percent("lots")
+    ('55%', '3.5%', '120%', '50%', 'lots')
+    """
+    number = _number(value) if isinstance(value, str) else value
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        return _text(value)
+    return f"{round(number * 100, 4):g}%"
+
+
+def choice_label(value: str, titles: Mapping[str, Any]) -> str:
+    """A choice in words: its title, with the short form when that is a reader's abbreviation ("CEO").
+
+    >>> choice_label("three_pillar", {"three_pillar": "Three pillars"}), choice_label("CEO", {"CEO": "Chief Executive"})
+    ('Three pillars', 'Chief Executive (CEO)')
+    """
+    if value in titles:
+        return f"{titles[value]} ({value})" if value.isupper() else str(titles[value])
+    return value.replace("_", " ").capitalize()
+
+
 def _field(key: str, spec: Mapping[str, Any], templates: Templates | None) -> Field:
     kind = str(spec.get("type", "text"))
     label = str(spec.get("label") or key.replace("_", " ").capitalize())
-    help_text = str(spec.get("description", "")).strip()
+    help_text = str(spec.get("help") or spec.get("description", "")).strip()
+    is_percent = spec.get("format") == "percent"
     choices: tuple[Choice, ...] = ()
     if kind == "choice":
         titles = spec.get("titles") or {}
-        choices = tuple(
-            Choice(str(c), f"{titles[c]} ({c})" if c in titles else str(c).replace("_", " ").capitalize())
-            for c in spec.get("choices", ())
-        )
+        choices = tuple(Choice(str(c), choice_label(str(c), titles)) for c in spec.get("choices", ()))
     elif kind == "functions" and templates is not None:
         choices = tuple(Choice(k, f.label, f.description) for k, f in templates.functions.items())
         help_text = (
@@ -159,12 +184,27 @@ def _field(key: str, spec: Mapping[str, Any], templates: Templates | None) -> Fi
         label=label,
         help=help_text,
         required=bool(spec.get("required")),
-        default=_text(spec["default"]) if "default" in spec else "",
+        default=(percent(spec["default"]) if is_percent else _text(spec["default"])) if "default" in spec else "",
         low=spec.get("min"),
         high=spec.get("max"),
         choices=choices,
         items=items,
+        percent=is_percent,
     )
+
+
+def shown(field: Field | None, value: Any) -> str:
+    """A profile value as the form's reader knows it: rates as percentages, choices by their titles.
+
+    >>> rate = Field("unionized_share", "number", "Share in a union", "", percent=True)
+    >>> shown(rate, 0.55), shown(None, 3)
+    ('55%', '3')
+    """
+    if field is not None and field.percent:
+        return percent(value)
+    if field is not None and field.choices:
+        return next((c.label for c in field.choices if c.value == _text(value)), _text(value))
+    return _text(value)
 
 
 def profile_fields(templates: Templates) -> tuple[Field, ...]:

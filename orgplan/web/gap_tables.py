@@ -13,6 +13,7 @@ Used by the compare page (the current team against the plan) and the scenarios p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from orgplan.core.figures import COMPARED, figures
@@ -47,38 +48,57 @@ def gap_table(knowledge: Templates, gap: Any) -> dict[str, Any]:
         except KeyError:
             return seat_id or "-"
 
+    ids = {m.current.id for m in gap.matches if m.current is not None} | {
+        m.recommended.id for m in gap.matches if m.recommended is not None
+    }
     labels = {k: f.label for k, f in knowledge.functions.items()}
     diff = gap.cost_difference
     return {
         "rows": rows,
-        "add": [
-            {
-                "title": m.recommended.title,
-                "id": m.recommended.id,
-                "reports_to": title(m.recommended.reports_to),
-                "why": m.why,
-            }
+        "add": _grouped(
+            {"title": m.recommended.title, "reports_to": title(m.recommended.reports_to), "why": m.why}
             for m in gap.to_add
-        ],
-        "change": [
+        ),
+        "change": _grouped(
             {
-                "current": f"{m.current.title} ({m.current.id})",
-                "recommended": f"{m.recommended.title} ({m.recommended.id})",
-                "changes": list(m.changes),
+                "current": m.current.title,
+                "recommended": m.recommended.title,
+                "changes": [_without_ids(c, ids) for c in m.changes],
                 "why": m.why,
             }
             for m in gap.changed
-        ],
-        "kept": [
-            {"current": f"{m.current.title} ({m.current.id})", "recommended": m.recommended.id, "why": m.why}
-            for m in gap.kept
-        ],
-        "excess": [{"current": f"{m.current.title} ({m.current.id})", "why": m.why} for m in gap.excess],
-        "spans": [
-            f"{s.title} ({s.id}) has {n} direct reports; the limit is {plan.profile.max_span}"
-            for s, n in gap.spans_over
-        ],
+        ),
+        "kept": _grouped({"current": m.current.title, "why": m.why} for m in gap.kept),
+        "excess": _grouped({"current": m.current.title, "why": m.why} for m in gap.excess),
+        "spans": [f"{s.title} has {n} direct reports; the limit is {plan.profile.max_span}" for s, n in gap.spans_over],
         "uncovered": [labels.get(f, f) for f in gap.uncovered],
         "cost_difference": ("+" if diff >= 0 else "-") + money(abs(diff)),
         "estimated": gap.estimated_costs,
     }
+
+
+def _grouped(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items that read the same, said once with how many (``count``): four new HR Generalists are one bullet.
+
+    >>> [(i["title"], i["count"]) for i in _grouped([{"title": "Recruiter"}, {"title": "Recruiter"}, {"title": "HR"}])]
+    [('Recruiter', 2), ('HR', 1)]
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key = repr(sorted(item.items()))
+        if key in out:
+            out[key]["count"] += 1
+        else:
+            out[key] = {**item, "count": 1}
+    return list(out.values())
+
+
+def _without_ids(text: str, ids: set[str]) -> str:
+    """A change in words, without the seat ids a reader does not know ("HR Director (hr-director-1)").
+
+    >>> _without_ids("reporting: now to CEO, should be to HR Director (hr-director-1)", {"hr-director-1"})
+    'reporting: now to CEO, should be to HR Director'
+    """
+    for seat_id in ids:
+        text = text.replace(f" ({seat_id})", "")
+    return text

@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from orgplan.web import work
 from orgplan.web.forms import Form, query_string
-from orgplan.web.plan_tables import inputs, seat_rows, summary
+from orgplan.web.plan_tables import inputs, reader_notes, seat_rows, summary
 
 if TYPE_CHECKING:
     from orgplan.model.plan import Plan
@@ -66,7 +66,7 @@ def plan_view(site: Site, form: Form, chart: work.ChartRequest) -> dict[str, Any
         "whole_qs": query_string(form, **chart_params(chart, root=False)),
         "seats": seat_rows(site.knowledge, data["positions"]),
         "inputs": inputs(site.knowledge, site.by_key, result, data["profile"]),
-        "notes": list(getattr(result.profile, "notes", ())),
+        "notes": reader_notes(site.knowledge, site.by_key, getattr(result.profile, "notes", ())),
     }
 
 

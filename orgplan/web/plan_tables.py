@@ -17,7 +17,7 @@ and seat columns the page does not know yet are still shown, under their own nam
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from orgplan.knowledge.catalog import OUTSIDE_HR
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from orgplan.model.plan import Plan
     from orgplan.web.forms import Field
 
-__all__ = ["summary", "seat_rows", "inputs"]
+__all__ = ["summary", "seat_rows", "inputs", "reader_notes"]
 
 _SEAT_KEYS = {
     "id",
@@ -170,22 +170,58 @@ def seat_rows(knowledge: Templates, positions: list[dict[str, Any]]) -> dict[str
             if text and text not in row["reasons"]:
                 row["reasons"].append(text)
     rows = list(groups.values())
+    # A column with one value on every row says it once, under the table, rather than on every row.
+    same = [i for i in range(len(extras)) if len(rows) > 1 and len({r["extra"][i] for r in rows}) == 1]
+    said = [f"{label(extras[i])}: {rows[0]['extra'][i]} for every seat" for i in same if rows[0]["extra"][i]]
+    for row in rows:
+        row["extra"] = [x for i, x in enumerate(row["extra"]) if i not in same]
+        row["lead"], row["folded"] = _lead(row["reasons"])
     return {
         "rows": rows[:_SEAT_ROWS],
         "hidden": max(0, len(rows) - _SEAT_ROWS),
-        "extra_headers": [label(k) for k in extras],
+        "extra_headers": [label(k) for i, k in enumerate(extras) if i not in same],
+        "same": said,
+        "fte": any(abs(r["fte"] - r["count"]) > 1e-9 for r in rows),  # the FTE column, only when a seat is part-time
     }
+
+
+def _lead(reasons: list[str], most: int = 160) -> tuple[str, bool]:
+    """The start of a seat's reasons, shown before the rest unfolds; and whether there is more to unfold.
+
+    >>> _lead(["Short."])
+    ('Short.', False)
+    >>> _lead(["One.", "Two."])
+    ('One.', True)
+    >>> lead, folded = _lead(["A long reason " * 20])
+    >>> lead.endswith("…"), folded, len(lead) <= 161
+    (True, True, True)
+    """
+    if not reasons:
+        return "", False
+    first = reasons[0]
+    if len(first) <= most:
+        return first, len(reasons) > 1
+    cut = first[:most].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…", True
 
 
 def inputs(
     knowledge: Templates, fields: Mapping[str, Field], result: Plan, profile: Mapping[str, Any]
 ) -> list[dict[str, str | bool]]:
-    """The profile the plan used, key by key, saying which values the leader gave; long lists last."""
+    """The profile the plan used, key by key, saying which values the leader gave; long lists last.
+
+    Rates read as percentages and choices by their titles, as the form shows them.
+    Countries or units given as a number carry a ``hint``: how they are numbered, and
+    that naming them on the form shows each by name.
+    """
+    from orgplan.web.forms import shown
+
     given = set(getattr(result.profile, "given", {}) or {})
     labels = {k: f.label for k, f in knowledge.functions.items()}
     out: list[dict[str, str | bool]] = []
     for key, value in profile.items():
         field = fields.get(key)
+        hint = ""
         if key == "functions":
             text = ", ".join(labels.get(f, f) for f in value)
         elif isinstance(value, list):
@@ -193,7 +229,8 @@ def inputs(
                 fmt(v) if not isinstance(v, Mapping) else (str(v.get("name")) if "name" in v else fmt(v)) for v in value
             )
         else:
-            text = fmt(value)
+            text = shown(field, value) if field is not None else fmt(value)
+            hint = _numbered(result, key, value) if field is not None and field.items else ""
         wide = key == "functions" or isinstance(value, list)
         out.append(
             {
@@ -201,6 +238,49 @@ def inputs(
                 "value": text,
                 "given": "yes" if key in given else "",
                 "wide": wide,
+                "hint": hint,
+                "key": key,
             }
         )
     return sorted(out, key=lambda i: i["wide"])
+
+
+def _numbered(result: Plan, key: str, count: Any) -> str:
+    """How places given as a number are called ("" for a single place or named places); the page invites naming them."""
+    places = getattr(result.profile, key, ())
+    if not isinstance(count, int) or count < 2 or not places or not all(getattr(p, "assumed", False) for p in places):
+        return ""
+    names = [p.name for p in places]
+    shown_names = ", ".join(names[:2]) + (f" … {names[-1]}" if len(names) > 2 else "")
+    return f"Numbered {shown_names}."
+
+
+def reader_notes(knowledge: Templates, fields: Mapping[str, Field], notes: Iterable[str]) -> list[str]:
+    """The profile's notes in the form's words: labels for profile keys, names for HR functions.
+
+    >>> from orgplan import load_templates
+    >>> from orgplan.web.forms import profile_fields
+    >>> t = load_templates()
+    >>> fields = {f.key: f for f in profile_fields(t)}
+    >>> notes = ["annual_hires: employees x (growth_rate + turnover_rate)", "functions: added hris - why"]
+    >>> for note in reader_notes(t, fields, notes):
+    ...     print(note)
+    Hires a year: employees x (yearly headcount growth + yearly turnover)
+    HR functions to cover: added HR information systems - why
+    """
+    import re
+
+    labels = {k: f.label for k, f in fields.items()}
+    functions = {k: f.label for k, f in knowledge.functions.items()}
+    out = []
+    for note in notes:
+        key, colon, rest = str(note).partition(": ")
+        head = f"{labels[key]}: " if colon and key in labels else f"{key}{colon}"
+        body = re.sub(r"^added ([a-z_]+)", lambda m: f"added {functions.get(m.group(1), m.group(1))}", rest)
+        body = re.sub(
+            r"\b[a-z]+(?:_[a-z0-9]+)+\b",
+            lambda m: labels[m.group(0)].lower() if m.group(0) in labels else m.group(0),
+            body,
+        )
+        out.append(head + body)
+    return out

@@ -1,7 +1,7 @@
 """How the team grows: ``GET /roadmap?...&to=N`` and its files ``/roadmap.xlsx|svg|png``.
 
 Without ``to`` the target is the size the company's growth rate reaches in three years,
-or double today's size when it hardly grows.
+and at least double today's size, so the roadmap shows the next size band.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from orgplan.web import work
 from orgplan.web.downloads import attachment
+from orgplan.web.formatting import company_file
 from orgplan.web.forms import Form, check, query_string
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ _EVENTS = {"today": "There at the start", "first": "First seat", "again": "Back 
 
 def target(site: Site, form: Form, request: Request) -> tuple[Any, int | None]:
     """The plan's profile and the target size; the target's error goes on ``form.errors['to']``."""
-    from orgplan.planning.growth import default_target
+    from orgplan.planning.growth import roadmap_target
 
     checked = check(form, site.knowledge, site.fields)
     if checked.profile is None:
@@ -39,9 +40,7 @@ def target(site: Site, form: Form, request: Request) -> tuple[Any, int | None]:
     top = site.by_key["employees"].high if "employees" in site.by_key else None
     size: int | None
     if not text:
-        size = default_target(profile)
-        if size <= profile.employees:  # no growth to speak of: show a doubling
-            size = profile.employees * 2
+        size = roadmap_target(profile)
     else:
         try:
             size = int(float(text)) if float(text).is_integer() else None
@@ -131,5 +130,5 @@ async def roadmap_file(site: Site, suffix: str, request: Request) -> Response:
     return Response(
         data,
         media_type=work.MEDIA_TYPES[suffix],
-        headers=attachment(f"roadmap{suffix}", inline=suffix == ".svg"),
+        headers=attachment(company_file(form.value("company"), f"roadmap{suffix}"), inline=suffix == ".svg"),
     )

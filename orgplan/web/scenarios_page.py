@@ -1,8 +1,8 @@
 """Two scenarios side by side: ``GET /scenarios?...&a.KEY=...&b.KEY=...``.
 
 Each side is the profile with its own overrides (``a.employees=500``); the page compares
-the two plans figure by figure and seat by seat. A first visit sets B to the company
-after three years of its growth (or twice its size), so there is something to compare.
+the two plans figure by figure and seat by seat. A first visit sets B to the company after
+three years of its growth and at least twice its size, as the roadmap does, so there is something to compare.
 """
 
 from __future__ import annotations
@@ -41,16 +41,13 @@ async def show(site: Site, request: Request) -> Response:
 def scenarios_view(site: Site, base: Form, sides: dict[str, Form]) -> dict[str, Any] | None:
     """What ``scenarios.html`` shows, or None when the base profile has errors (on ``base.errors``)."""
     from orgplan.planning.gap import compare
-    from orgplan.planning.growth import default_target
+    from orgplan.planning.growth import roadmap_target
 
     checked = check(base, site.knowledge, site.fields)
     if checked.profile is None:
         return None
-    if not any(s.values or s.rows for s in sides.values()):  # a first visit: today against three years of growth
-        target = default_target(checked.profile)
-        sides["b"].values["employees"] = str(
-            target if target > checked.profile.employees else checked.profile.employees * 2
-        )
+    if not any(s.values or s.rows for s in sides.values()):  # a first visit: today against the roadmap's horizon
+        sides["b"].values["employees"] = str(roadmap_target(checked.profile))
     plans: dict[str, Plan | None] = {}
     merged: dict[str, Form] = {}
     for name, side in sides.items():

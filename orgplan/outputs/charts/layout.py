@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orgplan.core.validation import suggest
-from orgplan.core.words import count_of, money, number, plural_of
+from orgplan.core.words import count_of, money, natural_key, number, plural_of
 from orgplan.errors import OptionError
 from orgplan.knowledge.catalog import OUTSIDE_HR
 from orgplan.model.plan import Plan, Position
@@ -170,7 +170,7 @@ class _Seats:
                 self.kids.setdefault(s.reports_to, []).append(s)
         rank = plan.templates.catalog.family_rank
         for kids in self.kids.values():  # by family, most senior first, then by title
-            kids.sort(key=lambda s: (rank(s.family), -s.level, s.title, s.id))
+            kids.sort(key=lambda s: (rank(s.family), -s.level, natural_key(s.title), natural_key(s.id)))
         order = self._post_order(plan.root.id)
         self.below: dict[str, tuple[str, ...]] = {}
         self.sig: dict[str, int] = {}
@@ -276,7 +276,7 @@ class _Builder:
             else:
                 units.setdefault(label, []).append(kid)
         boxes = self.siblings(central, depth)
-        for label in sorted(units):
+        for label in sorted(units, key=natural_key):
             members = units[label]
             if len(members) == 1:
                 box = self.build(members[0], depth)

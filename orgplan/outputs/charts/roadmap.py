@@ -63,6 +63,58 @@ def _money_tick(value: float, _: Any = None) -> str:
     return f"${value:,.0f}"
 
 
+def blended_band(
+    bands: list[tuple[int, int, float, float]], n: float, reach: float = 1.25
+) -> tuple[float, float] | None:
+    """The published range of HR staff per 100 employees at ``n``, blended where two size bands meet.
+
+    ``bands`` are (min employees, max employees, low, high). Each band's published figures
+    hold through most of it; within ``reach`` (a factor, at most a third of either band's
+    span on a log scale) of the size where two bands meet, the range moves from one to the
+    next in a straight line on a log scale, so the shaded band has no cliff at 1,000
+    employees where companies of 999 and 1,000 differ by one person.
+
+    >>> bands = [(250, 999, 0.8, 2.5), (1000, 2499, 0.6, 1.6)]
+    >>> blended_band(bands, 500), blended_band(bands, 2000)
+    ((0.8, 2.5), (0.6, 1.6))
+    >>> low, high = blended_band(bands, 999.5)
+    >>> round(low, 2), round(high, 2)
+    (0.7, 2.05)
+    >>> blended_band(bands, 100) is None
+    True
+    """
+    ordered = sorted(bands)
+    for i, (first, last, low, high) in enumerate(ordered):
+        if not first <= n < last + 1:
+            continue
+        for j in (i - 1, i + 1):  # the neighbour on the side n is nearer to, when it is within reach
+            if not 0 <= j < len(ordered):
+                continue
+            other = ordered[j]
+            lower, upper = (other, ordered[i]) if j < i else (ordered[i], other)
+            meet = math.sqrt(lower[1] * upper[0])
+            span = min(math.log(max(b[1], b[0] + 1) / b[0]) / 3 for b in (lower, upper))
+            width = min(math.log(reach), span)
+            at = math.log(n / meet)
+            if abs(at) < width:
+                share = (at + width) / (2 * width)  # 0 at the lower band's side, 1 at the upper's
+                return (
+                    lower[2] + (upper[2] - lower[2]) * share,
+                    lower[3] + (upper[3] - lower[3]) * share,
+                )
+        return low, high
+    return None
+
+
+def _sizes(low: float, high: float, log: bool, count: int = 400) -> list[float]:
+    """``count`` sizes from ``low`` to ``high``, evenly spaced on the axis's scale."""
+    if high <= low:
+        return [low]
+    if log:
+        return [low * (high / low) ** (i / (count - 1)) for i in range(count)]
+    return [low + (high - low) * i / (count - 1) for i in range(count)]
+
+
 def draw_roadmap(r: Roadmap, ax: Any = None, cost_ax: Any = None) -> Any:
     """Draw HR FTE (with the published band shaded) and annual cost against employees; return the FTE Axes.
 
@@ -90,18 +142,20 @@ def draw_roadmap(r: Roadmap, ax: Any = None, cost_ax: Any = None) -> Any:
     log = xs[-1] / max(xs[0], 1) > 20
     ftes = [s.hr_fte for s in curve]
     ax.step(xs, ftes, where="post", color=_FTE, linewidth=2, label="Recommended HR FTE")
-    banded = [(s.employees, s.band) for s in curve if s.band is not None]
     top = max(ftes)
-    if banded:
-        lows = [low * employees / 100 for employees, (low, _) in banded]
-        highs = [high * employees / 100 for employees, (_, high) in banded]
+    bands = [(b.min_employees, b.max_employees, b.low, b.high) for b in r.templates.bands]
+    if bands and any(s.band is not None for s in curve):
+        dense = _sizes(xs[0], xs[-1], log)
+        rates = [blended_band(bands, n) for n in dense]
+        shown = [(n, rate) for n, rate in zip(dense, rates, strict=True) if rate is not None]
+        lows = [low * n / 100 for n, (low, _) in shown]
+        highs = [high * n / 100 for n, (_, high) in shown]
         ax.fill_between(
-            [employees for employees, _ in banded],
+            [n for n, _ in shown],
             lows,
             highs,
             color=_BAND,
             alpha=0.18,
-            step="post",
             linewidth=0,
             label="Published range (HR staff per 100 employees)",
         )

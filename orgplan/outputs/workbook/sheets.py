@@ -446,6 +446,9 @@ class Sheet:
             )
 
 
+_UPRIGHT_LABELS = 12  # more categories than this along the bottom: their labels stand upright
+
+
 def native_chart(
     book: Book,
     sheet: str,
@@ -458,6 +461,7 @@ def native_chart(
     y_title: str | None = None,
     x_title: str | None = None,
     dashed: tuple[int, ...] = (),
+    category_format: str | None = None,
 ) -> Any:
     """An XlsxWriter chart (column, bar or line) over cells of ``sheet``, in orgplan's colours.
 
@@ -494,10 +498,13 @@ def native_chart(
             "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
         }
     )
+    many = kind != "bar" and last - first + 1 > _UPRIGHT_LABELS
     category_axis(
         {
-            "num_font": {"size": 8},
+            # Upright labels side by side when there are many, so a spreadsheet skips none of them.
+            "num_font": {"size": 7, "rotation": -90} if many else {"size": 8},
             "interval_unit": 1,
+            **({"num_format": category_format} if category_format else {}),
             **({"reverse": True} if kind == "bar" else {}),
             **({"name": x_title} if x_title else {}),
         }

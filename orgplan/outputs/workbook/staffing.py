@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from orgplan.core.figures import COMPARED, figures
 from orgplan.core.files import atomic_path
+from orgplan.core.words import natural_key
 from orgplan.errors import OptionError
 from orgplan.knowledge.catalog import EXECUTIVE, OUTSIDE_HR
 from orgplan.model.duties import jobs
@@ -232,6 +233,9 @@ def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
             sheet.span(row, 1, "; ".join(f"{x.name} ({x.employees:,})" for x in value))
         elif spec["type"] == "places":
             sheet.put(row, 1, len(value), "#,##0")
+            if len(value) > 1:  # numbered places: say how they are called, and invite names
+                names = f"{value[0].name}, {value[1].name}" + (f" … {value[-1].name}" if len(value) > 2 else "")
+                sheet.span(row, 2, f"Numbered {names}: name them in the profile to see each by name.", note=True)
         elif isinstance(value, str):
             sheet.span(row, 1, spec.get("titles", {}).get(value, value))
         else:
@@ -567,7 +571,7 @@ def budget_sheet(sheet: Sheet, w: _Words) -> None:
         [("Annual cost (USD)", top, row, 3)],
         at=(max(top - 2, family_chart_end), 6),
         number_format=MONEY,
-        size=(520, 80 + 24 * (row - top + 1)),
+        size=(520, 80 + 36 * (row - top + 1)),  # room for every label, two lines each, so none is skipped
     )
     row += 3
     for key, title in (("unit", "By business unit"), ("country", "By country")):
@@ -579,7 +583,12 @@ def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
     """Cost by the seats' ``unit`` or ``country`` from (0-based) ``row``; nothing when no
     seat has one. Returns the next free row."""
     hr = w.plan.hr_seats
-    names = sorted({getattr(s, key) for s in hr if getattr(s, key)})
+    places = {"unit": "business_units", "country": "countries"}[key]
+    listed = [p.name for p in getattr(w.plan.profile, places, ())]  # the profile's order: the headquarters first
+    names = sorted(
+        {getattr(s, key) for s in hr if getattr(s, key)},
+        key=lambda name: (listed.index(name) if name in listed else len(listed), natural_key(name)),
+    )
     if not names:
         return row
     sheet.section(row, title, 4)

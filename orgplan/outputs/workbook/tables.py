@@ -98,6 +98,7 @@ def add_table_sheet(book: Book, table: Table) -> Sheet:
             (first, last, c.categories),
             [(str(table.headers[s]), first, last, s) for s in c.series],
             number_format=table.formats.get(c.series[0]),
+            category_format=table.formats.get(c.categories),
             y_title=c.y_title,
             x_title=c.x_title,
             dashed=c.dashed,
