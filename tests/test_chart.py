@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 import xml.etree.ElementTree as ET
 from itertools import pairwise
 
@@ -468,3 +469,15 @@ def test_cli_chart_and_plan_out_write_the_chart(tmp_path):
     assert (tmp_path / "o" / "orgchart.png").stat().st_size > 10_000
     bad = runner.invoke(cli, ["chart", profile, "-o", str(tmp_path / "x.png"), "--root", "nobody"])
     assert bad.exit_code == 2 and "no seat with id 'nobody'" in bad.output and not (tmp_path / "x.png").exists()
+
+
+def test_wrapping_is_linear_in_the_texts_length():
+    """A note naming 20,000 seats wraps in well under a second, even on a very wide line."""
+    from orgplan.outputs.charts.text import approx_measure, measure, wrap
+
+    text = ", ".join(f"Widget Wrangler {i} (S{i})" for i in range(20000))
+    start = time.monotonic()
+    lines = wrap(text, 1000.0, measure, 8)
+    assert time.monotonic() - start < 2
+    assert " ".join(lines) == " ".join(text.split())
+    assert wrap(text, 5.0, approx_measure, 8, most=3)[-1].endswith("…")

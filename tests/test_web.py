@@ -394,6 +394,23 @@ def test_an_upload_over_5_mb_is_answered_413(client, path, field):
     assert response.status_code == 413 and "too large" in response.text
 
 
+def test_a_team_of_5000_seats_gets_a_slide_shaped_gap_chart_quickly(client):
+    """The note listing current seats with no place names a few and counts the rest: the
+    chart keeps a slide's shape, drawn in seconds, and the drawing lock is free meanwhile."""
+    from PIL import Image
+
+    rows = "".join(f"S{i},Widget Wrangler {i},S0\n" for i in range(1, 5000))
+    team = f"id,title,reports to\nS0,Chief People Officer,\n{rows}".encode()
+    start = time.monotonic()
+    response = client.post("/compare", data={"employees": "900"}, files={"team": ("big.csv", team)})
+    assert response.status_code == 200 and "no place in this structure (4,999)" in response.text
+    query = str(response.url).split("?", 1)[1]
+    png = client.get(f"/gap-chart.png?{query}")
+    assert time.monotonic() - start < 30
+    width, height = Image.open(io.BytesIO(png.content)).size
+    assert width * height < 4_000_000 and 1.5 < width / height < 2.0, (width, height)
+
+
 # -- the roadmap ------------------------------------------------------------------------
 
 

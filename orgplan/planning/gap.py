@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,6 +195,31 @@ def load_current(path: str | os.PathLike[str], templates: Templates) -> tuple[Se
     return read_team(path, templates=templates), f"Current team {path}"
 
 
+_WORDS: dict[int, tuple[Templates, list[tuple[str, Any, str, frozenset[str]]]]] = {}
+_WORDS_LOCK = threading.Lock()
+
+
+def _catalog_words(templates: Templates) -> list[tuple[str, Any, str, frozenset[str]]]:
+    """Each HR role's names with their telling words, worked out once per knowledge (a team
+    of 50,000 seats asks 50,000 times). The last few knowledges are kept, held so their ids stay theirs."""
+    with _WORDS_LOCK:
+        held = _WORDS.get(id(templates))
+        if held is not None and held[0] is templates:
+            return held[1]
+    filler = templates.title_matching.filler
+    found = [
+        (key, role, name, frozenset(normalise_title(name).split()) - filler)
+        for key, role in templates.roles.items()
+        if role.is_hr
+        for name in (role.title, *role.also_called)
+    ]
+    with _WORDS_LOCK:
+        _WORDS[id(templates)] = (templates, found)
+        while len(_WORDS) > 8:
+            del _WORDS[next(iter(_WORDS))]
+    return found
+
+
 def guess_role(title: str, templates: Templates) -> tuple[str, str] | None:
     """The catalog role a title most likely means, and why; None when no role shares a telling word.
 
@@ -210,18 +236,14 @@ def guess_role(title: str, templates: Templates) -> tuple[str, str] | None:
     if not words:
         return None
     best: tuple[float, int, str, str] | None = None
-    for key, role in templates.roles.items():
-        if not role.is_hr:
+    for key, role, name, theirs in _catalog_words(templates):
+        common = words & theirs
+        if not common - matching.rank_words:
             continue
-        for name in (role.title, *role.also_called):
-            theirs = set(normalise_title(name).split()) - matching.filler
-            common = words & theirs
-            if not common - matching.rank_words:
-                continue
-            score = len(common) / len(words | theirs)
-            candidate = (score, -role.level, key, f"'{title}' shares '{' '.join(sorted(common))}' with {name}")
-            if best is None or candidate[:2] > best[:2]:
-                best = candidate
+        score = len(common) / len(words | theirs)
+        candidate = (score, -role.level, key, f"'{title}' shares '{' '.join(sorted(common))}' with {name}")
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
     if best is None or best[0] < matching.min_score:
         return None
     return best[2], best[3]

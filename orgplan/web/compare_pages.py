@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from orgplan.errors import TeamFileError
+from orgplan.outputs.charts.pages import unplaced_seats
 from orgplan.web import work
 from orgplan.web.downloads import attachment
 from orgplan.web.forms import Form, query_string
@@ -63,8 +64,7 @@ def compare_view(site: Site, form: Form, held: tuple[str, bytes] | None, key: st
         return view
     gap = compare(team, result)
     qs = query_string(form, team=key)
-    lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess if m.current is not None]
-    note = "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
+    note = unplaced_seats(gap)
     folded, fold_note = work.fit_chart(result, work.ChartRequest(), work.PAGE_CHART_SEATS, work.PAGE_CHART_WIDEST)
     svg = site.remember(
         ("gap", qs, folded, ".svg"), lambda: work.chart_bytes(result, ".svg", folded, marks=gap.marks, note=note)
