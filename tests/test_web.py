@@ -550,6 +550,75 @@ def test_a_loopback_server_refuses_other_host_names():
         assert c.get("/", headers={"host": "attacker.example"}).status_code == 400
 
 
+# -- requests another website starts --------------------------------------------------
+
+
+CSV_TEAM = b"id,title,reports to\nceo,Chief Executive Officer,\nhr1,HR Generalist,ceo\n"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "https://attacker.example"},
+        {"origin": "null"},
+        {"origin": "http://testserver.attacker.example"},
+        {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document"},
+        {"sec-fetch-site": "same-site", "origin": "http://testserver"},
+    ],
+)
+@pytest.mark.parametrize("path", ["/compare", "/upload"])
+def test_a_form_another_website_posts_is_refused_403(client, headers, path):
+    field, name = ("team", "team.csv") if path == "/compare" else ("profile", "p.yaml")
+    content = CSV_TEAM if path == "/compare" else b"employees: 300\n"
+    response = client.post(
+        path, data={"employees": "300"}, files={field: (name, content)}, headers=headers, follow_redirects=False
+    )
+    assert response.status_code == 403 and "Refused: a request from another website" in response.text
+    assert "orgplan takes files and draws charts only for its own page" in response.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"origin": "http://testserver"}, {"origin": "http://testserver", "sec-fetch-site": "same-origin"}],
+)
+def test_the_pages_own_forms_and_tools_without_browser_headers_still_post(client, headers):
+    response = client.post(
+        "/compare",
+        data={"employees": "300"},
+        files={"team": ("team.csv", CSV_TEAM)},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert client.get("/").headers["referrer-policy"] == "same-origin"  # so the page's forms name their origin
+
+
+@pytest.mark.parametrize("path", ["/chart.png", "/roadmap.png", "/gap-chart.svg", "/plan.xlsx", "/plan"])
+def test_charts_in_another_websites_image_tags_are_refused_but_links_from_elsewhere_open(client, path):
+    image = {"sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image"}
+    response = client.get(path, params={"employees": "300"}, headers=image)
+    assert response.status_code == 403 and "an image on another website" in response.text
+    link = {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
+    assert client.get("/plan", params={"employees": "300"}, headers=link).status_code == 200
+
+
+def test_one_visitors_uploads_never_push_out_anothers():
+    app = create_app(warm=False)
+    with starlette_testclient.TestClient(app) as ana, starlette_testclient.TestClient(app) as bob:
+        mine = ana.post("/compare", data={"employees": "300"}, files={"team": ("mine.csv", CSV_TEAM)})
+        assert mine.status_code == 200 and "orgplan_visitor" in ana.cookies
+        for n in range(40):
+            other = CSV_TEAM + f"hr{n + 2},HR Generalist,ceo\n".encode()
+            posted = bob.post(
+                "/compare", data={"employees": "300"}, files={"team": ("b.csv", other)}, follow_redirects=False
+            )
+            assert posted.status_code == 303
+        assert ana.get(str(mine.url)).status_code == 200  # still held
+        first = bob.cookies["orgplan_visitor"]
+        assert bob.get("/compare", params={"employees": "300", "team": "x"}).status_code == 410
+        assert bob.cookies["orgplan_visitor"] == first
+
+
 # -- named rows (countries and business units as lists) ---------------------------------
 
 

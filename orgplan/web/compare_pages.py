@@ -21,7 +21,7 @@ from orgplan.web import work
 from orgplan.web.downloads import attachment
 from orgplan.web.forms import Form, query_string
 from orgplan.web.gap_tables import gap_table
-from orgplan.web.uploads import UPLOAD_LIMIT, safe_name, too_large, with_upload
+from orgplan.web.uploads import UPLOAD_LIMIT, keep_visitor, safe_name, too_large, visitor_of, with_upload
 
 if TYPE_CHECKING:
     from orgplan.web.site import Site
@@ -106,8 +106,10 @@ async def _post(site: Site, request: Request, data: Any) -> Response:
         if view is None:
             return site.form_page(request, form)
         return site.page(request, "compare.html", status=400, form=form, tab="compare", **view)
-    key = site.teams.put(name, content)
-    return RedirectResponse(f"/compare?{query_string(form, team=key)}", status_code=303)
+    visitor, new = visitor_of(request)
+    key = site.teams.put(name, content, visitor=visitor)
+    response = RedirectResponse(f"/compare?{query_string(form, team=key)}", status_code=303)
+    return keep_visitor(response, visitor) if new else response
 
 
 async def gap_file(site: Site, suffix: str, request: Request) -> Response:

@@ -20,10 +20,43 @@ from starlette.types import Message, Receive
 if TYPE_CHECKING:
     from orgplan.web.site import Site
 
-__all__ = ["UPLOAD_LIMIT", "TooLarge", "with_upload", "too_large", "safe_name"]
+__all__ = [
+    "UPLOAD_LIMIT",
+    "TooLarge",
+    "with_upload",
+    "too_large",
+    "safe_name",
+    "visitor_of",
+    "keep_visitor",
+    "VISITOR_COOKIE",
+]
 
 UPLOAD_LIMIT = 5_000_000  # bytes in one uploaded file; more is answered 413
 _BODY_LIMIT = UPLOAD_LIMIT + 256_000  # the file plus the profile fields beside it
+
+
+VISITOR_COOKIE = "orgplan_visitor"  # names a browser's own upload slots; nothing else is kept about it
+
+
+def visitor_of(request: Request) -> tuple[str, bool]:
+    """The visitor the request's cookie names, and whether it is new (then the answer sets the cookie).
+
+    The cookie is a random name the server gives a browser at its first upload, so that one
+    visitor's uploads never push out another's (see :class:`orgplan.web.work.TeamStore`).
+    """
+    import re
+    import secrets
+
+    found = request.cookies.get(VISITOR_COOKIE, "")
+    if re.fullmatch(r"[0-9a-f]{32}", found):
+        return found, False
+    return secrets.token_hex(16), True
+
+
+def keep_visitor(response: Response, visitor: str) -> Response:
+    """``response`` setting the visitor cookie: sent back to this server only, never read by scripts."""
+    response.set_cookie(VISITOR_COOKIE, visitor, max_age=30 * 24 * 3600, httponly=True, samesite="strict")
+    return response
 
 
 class TooLarge(Exception):

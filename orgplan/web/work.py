@@ -312,38 +312,71 @@ def roadmap_workbook_bytes(r: Roadmap) -> bytes:
 class TeamStore:
     """Uploaded team files held in memory while the server runs, so a comparison is a link.
 
-    Keeps the latest ``count`` files (at most ``total`` bytes); keys are content hashes.
+    Each visitor (a browser, known by its cookie) has its own ``per_visitor`` slots: a new
+    upload past them lets go of that visitor's oldest, never another's. The store holds
+    at most ``total`` bytes; past it the visitor holding the most bytes lets go of its
+    oldest file first. A file is named by a hash of its content, and anyone with the link
+    may read it while it is held.
 
-    >>> store = TeamStore(count=2)
-    >>> key = store.put("team.csv", b"id,title,reports to\\n")
+    >>> store = TeamStore(per_visitor=2)
+    >>> key = store.put("team.csv", b"id,title,reports to\\n", visitor="ana")
     >>> store.get(key)[0]
     'team.csv'
-    >>> store.get("nope") is None
-    True
+    >>> for n in range(5):
+    ...     _ = store.put(f"other{n}.csv", b"%d" % n, visitor="bob")
+    >>> store.get(key)[0], store.get("nope")
+    ('team.csv', None)
     """
 
-    def __init__(self, count: int = 32, total: int = 64 * 1024 * 1024):
-        self._items: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
-        self._count, self._total = count, total
+    def __init__(self, per_visitor: int = 8, total: int = 64 * 1024 * 1024, visitors: int = 1000):
+        self._files: dict[str, tuple[str, bytes]] = {}
+        self._owners: dict[str, set[str]] = {}
+        self._slots: OrderedDict[str, OrderedDict[str, None]] = OrderedDict()  # visitor -> its keys, oldest first
+        self._bytes = 0
+        self._per_visitor, self._total, self._visitors = per_visitor, total, visitors
         self._lock = threading.Lock()
 
-    def put(self, name: str, data: bytes) -> str:
+    def put(self, name: str, data: bytes, visitor: str = "") -> str:
+        """Hold ``data`` for ``visitor``; the key that names it in links."""
         key = hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:24]
         with self._lock:
-            self._items[key] = (name, data)
-            self._items.move_to_end(key)
-            while len(self._items) > self._count or (
-                len(self._items) > 1 and sum(len(d) for _, d in self._items.values()) > self._total
-            ):
-                self._items.popitem(last=False)
+            if key not in self._files:
+                self._files[key] = (name, data)
+                self._bytes += len(data)
+            self._owners.setdefault(key, set()).add(visitor)
+            slots = self._slots.setdefault(visitor, OrderedDict())
+            slots[key] = None
+            slots.move_to_end(key)
+            self._slots.move_to_end(visitor)
+            while len(slots) > self._per_visitor:
+                self._release(visitor, next(iter(slots)))
+            while len(self._slots) > self._visitors:  # the visitor seen longest ago lets go of everything
+                gone = next(iter(self._slots))
+                for old in list(self._slots[gone]):
+                    self._release(gone, old)
+            while self._bytes > self._total and len(self._files) > 1:
+                biggest = max(self._slots, key=self._held_by)
+                self._release(biggest, next(iter(self._slots[biggest])))
         return key
+
+    def _held_by(self, visitor: str) -> int:
+        return sum(len(self._files[k][1]) for k in self._slots[visitor])
+
+    def _release(self, visitor: str, key: str) -> None:
+        slots = self._slots[visitor]
+        slots.pop(key, None)
+        if not slots:
+            del self._slots[visitor]
+        owners = self._owners.get(key, set())
+        owners.discard(visitor)
+        if not owners:
+            self._owners.pop(key, None)
+            _, data = self._files.pop(key)
+            self._bytes -= len(data)
 
     def get(self, key: str) -> tuple[str, bytes] | None:
         with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
+            return self._files.get(key)
 
 
 def read_uploaded_team(name: str, data: bytes, templates: Templates) -> Team:
