@@ -38,6 +38,50 @@ def test_twenty_concurrent_requests_are_all_answered(server):
     assert [status for status, _ in results] == [200] * 20
 
 
+@pytest.mark.xdist_group("server")
+def test_heavy_requests_past_the_pool_get_503_while_the_plan_answers_in_under_2_s(server):
+    """16 roadmaps at once: 2 run, 8 wait, the rest are refused at once; /plan.json keeps answering."""
+    import threading
+    import time
+
+    paths = [f"roadmap.png?employees=900&to=50000&company=Heavy{i}" for i in range(16)]
+    cheap: list[float] = []
+    done = threading.Event()
+
+    def ask_cheap() -> None:
+        n = 0
+        while not done.is_set() and n < 100:
+            start = time.monotonic()
+            status, _ = get(server + f"plan.json?employees=900&company=Cheap{n}")
+            cheap.append(time.monotonic() - start if status == 200 else float("inf"))
+            n += 1
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=ask_cheap)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(16) as pool:
+            results = list(pool.map(lambda p: head(server + p), paths))
+    finally:
+        done.set()
+        watcher.join()
+    statuses = [status for status, _ in results]
+    assert set(statuses) <= {200, 503} and statuses.count(503) >= 4, statuses
+    assert all(h.get("retry-after") == "5" for s, h in results if s == 503)
+    assert cheap and max(cheap) < 2, cheap
+
+
+def head(url: str) -> tuple[int, dict[str, str]]:
+    """Status and headers (lower-case names) of a GET, its body read and dropped."""
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            response.read()
+            return response.status, {k.lower(): v for k, v in response.headers.items()}
+    except urllib.error.HTTPError as exc:
+        exc.read()
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}
+
+
 def test_a_port_in_use_is_one_line_and_exit_2():
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

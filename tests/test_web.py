@@ -434,6 +434,7 @@ def test_the_roadmap_target_defaults_to_three_years_of_growth(client):
         ("500", "500 is not larger than the company's 900 employees"),
         ("many", "expected a whole number of employees, got 'many'"),
         ("9000000", "expected a whole number up to 5,000,000"),
+        ("5000000", "the page draws roadmaps up to 1,000,000 employees (limit web.roadmap_employees), got 5,000,000"),
     ],
 )
 def test_a_bad_roadmap_target_is_explained_next_to_it(client, to, message):
@@ -510,6 +511,49 @@ def test_concurrent_charts_draw_the_same_pictures_as_one_at_a_time(client):
             pool.map(lambda n: fresh.get("/chart.png", params={"employees": n, "company": f"C{n}"}).content, sizes)
         )
     assert all(t == alone[n] for n, t in zip(sizes, together, strict=True))
+
+
+def test_heavy_work_past_its_queue_is_answered_503_while_the_plan_keeps_answering(monkeypatch):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from orgplan.web import work
+
+    app = create_app(warm=False)
+    site = app.state.site
+    site.heavy = work.HeavyWork(workers=1, queue=1)
+    gate = threading.Event()
+    drawn = work.chart_bytes
+
+    def slow(*args, **kwargs):
+        gate.wait(30)
+        return drawn(*args, **kwargs)
+
+    monkeypatch.setattr(work, "chart_bytes", slow)
+    with starlette_testclient.TestClient(app) as c, ThreadPoolExecutor(2) as pool:
+        running = [pool.submit(c.get, "/chart.png", params={"employees": n}) for n in (300, 400)]
+        deadline = time.monotonic() + 20
+        while site.heavy.admitted < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        refused = c.get("/roadmap.png", params={"employees": "900", "to": "2000"})
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "5"
+        assert "orgplan is busy" in refused.text
+        start = time.monotonic()
+        assert c.get("/plan.json", params={"employees": "900"}).status_code == 200
+        assert c.get("/").status_code == 200
+        assert time.monotonic() - start < 2
+        gate.set()
+        assert [f.result().status_code for f in running] == [200, 200]
+    assert site.heavy.admitted == 0
+
+
+def test_every_size_a_request_asks_for_is_a_declared_limit():
+    from orgplan.core.limits import all_limits
+    from orgplan.web.uploads import UPLOAD_LIMIT
+
+    names = set(all_limits())
+    assert {"web.upload_bytes", "web.roadmap_employees", "web.heavy_workers", "web.heavy_queue"} <= names
+    assert all_limits()["web.upload_bytes"].value == UPLOAD_LIMIT
 
 
 # -- what the server leaves behind ------------------------------------------------------

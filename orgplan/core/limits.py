@@ -37,6 +37,12 @@ _UNITS = {
     "number_magnitude": "",
     "money": "USD",
     "seats_per_rule": "seats",
+    "upload_bytes": "bytes",
+    "uploads_per_visitor": "files",
+    "uploads_held_bytes": "bytes",
+    "roadmap_employees": "employees",
+    "heavy_workers": "at once",
+    "heavy_queue": "waiting",
 }
 
 

@@ -7,11 +7,11 @@ link to a team the server no longer holds is answered 410 with the upload form.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -39,7 +39,8 @@ async def show(site: Site, request: Request) -> Response:
     held = site.teams.get(key) if key else None
     if key and held is None:
         form.errors["team"] = _GONE
-    view = await run_in_threadpool(compare_view, site, form, held, key)
+    run = partial(site.run_heavy) if held is not None else partial(site.run_light, [form])
+    view = await run(compare_view, site, form, held, key)
     if view is None:
         return site.form_page(request, form)
     status = 410 if key and held is None else 400 if "team" in form.errors else 200
@@ -98,11 +99,11 @@ async def _post(site: Site, request: Request, data: Any) -> Response:
         return too_large(site, request)
     if "team" not in form.errors:
         try:
-            await run_in_threadpool(work.read_uploaded_team, name, content, site.knowledge)
+            await site.run_heavy(work.read_uploaded_team, name, content, site.knowledge)
         except TeamFileError as exc:
             form.errors["team"] = str(exc)
     if form.errors:
-        view = await run_in_threadpool(compare_view, site, form, None, "")
+        view = await site.run_light([form], compare_view, site, form, None, "")
         if view is None:
             return site.form_page(request, form)
         return site.page(request, "compare.html", status=400, form=form, tab="compare", **view)
@@ -138,10 +139,10 @@ async def gap_file(site: Site, suffix: str, request: Request) -> Response:
             ("gap", qs, folded, suffix), lambda: work.chart_bytes(result, suffix, folded, marks=gap.marks)
         )
 
-    data = await run_in_threadpool(make)
+    data = await site.run_heavy(make)
     if data is None:
         if held is None and "team" in form.errors and not set(form.errors) - {"team"}:
-            view = await run_in_threadpool(compare_view, site, form, None, "")
+            view = await site.run_light([form], compare_view, site, form, None, "")
             return site.page(request, "compare.html", status=410, form=form, tab="compare", **(view or {}))
         return site.form_page(request, form)
     name = "staffing-plan.xlsx" if suffix == ".xlsx" else f"orgchart-gap{suffix}"

@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive
 
+from orgplan.core.limits import limit
+
 if TYPE_CHECKING:
     from orgplan.web.site import Site
 
@@ -31,7 +33,7 @@ __all__ = [
     "VISITOR_COOKIE",
 ]
 
-UPLOAD_LIMIT = 5_000_000  # bytes in one uploaded file; more is answered 413
+UPLOAD_LIMIT = int(limit("web.upload_bytes").value)  # bytes in one uploaded file; more is answered 413
 _BODY_LIMIT = UPLOAD_LIMIT + 256_000  # the file plus the profile fields beside it
 
 

@@ -1,6 +1,7 @@
 """The web page's heavy lifting: charts, workbooks and uploaded teams, as bytes.
 
-Everything here is CPU-bound and called from Starlette's thread pool. Files are written
+Everything here is CPU-bound and runs in the bounded pool of :class:`HeavyWork`, whose
+queue answers 503 when full, so heavy requests never take the threads cheap pages use. Files are written
 only inside a temporary folder per call, removed when the call returns.
 
 ``orgplan.chart`` and ``orgplan.roadmap_chart`` draw through ``matplotlib.pyplot``, whose
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from orgplan.reading.team import Team
 
 __all__ = [
+    "HeavyWork",
+    "Busy",
     "DRAW_LOCK",
     "ChartRequest",
     "chart_request",
@@ -140,6 +143,45 @@ def _levels(plan: Plan, root: str | None) -> list[int]:
     if start == plan.root.id and plan.root.family == "executive":
         counts[0] -= 1
     return counts
+
+
+class Busy(Exception):
+    """Every worker for heavy work is busy and its queue full: the request is answered 503."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"busy; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class HeavyWork:
+    """Heavy work (charts, roadmaps, workbooks, large plans and uploaded teams) in a bounded pool.
+
+    At most ``workers`` jobs run at once, in threads of their own, and at most ``queue``
+    more wait; a request past them is refused at once with :class:`Busy` (503 with
+    Retry-After) instead of waiting for minutes or growing memory without end. Cheap pages
+    never wait for this pool: they run in Starlette's own threads.
+
+    Only the event loop calls :meth:`run`, so the count needs no lock.
+    """
+
+    def __init__(self, workers: int, queue: int, retry_after: int = 5):
+        import anyio
+
+        self.workers, self.queue, self.retry_after = workers, queue, retry_after
+        self._limiter = anyio.CapacityLimiter(workers)
+        self.admitted = 0  # running and waiting
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` in one of the pool's threads, once one is free; :class:`Busy` when the queue is full."""
+        import anyio.to_thread
+
+        if self.admitted >= self.workers + self.queue:
+            raise Busy(self.retry_after)
+        self.admitted += 1
+        try:
+            return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
+        finally:
+            self.admitted -= 1
 
 
 def fit_chart(
