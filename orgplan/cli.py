@@ -556,7 +556,9 @@ def serve_command(host: str, port: int, open_browser: bool, rules: str | None) -
     url = f"http://{shown}:{port}/"
     allowed = ["127.0.0.1", "localhost", "::1", "[::1]"] if loopback else None
     app = create_app(rules=rules, allowed_hosts=allowed)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
+    from orgplan.web.connections import server_config
+
+    server = uvicorn.Server(server_config(app, lifespan="on"))
     click.echo(f"orgplan is serving {url}  (open it in your browser; Ctrl+C stops)")
     if not loopback:
         click.echo(f"listening on {host}: anyone who can reach this computer on port {port} can use the page")

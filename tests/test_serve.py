@@ -82,6 +82,76 @@ def head(url: str) -> tuple[int, dict[str, str]]:
         return exc.code, {k.lower(): v for k, v in exc.headers.items()}
 
 
+def test_slow_and_broken_clients_are_answered_quickly_let_go_and_logged_once():
+    """Half-sent requests, trickled headers, bodies short of their length, bad chunks: each
+    answered or closed within seconds, a connection limit, and a log of a few lines, no traceback."""
+    import re
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orgplan", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    opened: list[socket.socket] = []
+    try:
+        port = int(re.search(r"127\.0\.0\.1:(\d+)", proc.stdout.readline()).group(1))  # type: ignore[union-attr]
+
+        def connect(data: bytes) -> socket.socket:
+            s = socket.create_connection(("127.0.0.1", port), timeout=30)
+            s.sendall(data)
+            opened.append(s)
+            return s
+
+        def answer(s: socket.socket) -> tuple[bytes, float]:
+            start = time.monotonic()
+            try:
+                got = s.recv(64)
+            except OSError:
+                got = b""
+            return got.split(b"\r\n", 1)[0], time.monotonic() - start
+
+        upload = b"POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=xx\r\n"
+        part = b'--xx\r\nContent-Disposition: form-data; name="profile"; filename="a.yaml"\r\n\r\nemployees'
+        bad_chunk = connect(upload + b"Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n")
+        status, took = answer(bad_chunk)
+        assert status == b"HTTP/1.1 400 Bad Request" and took < 2
+        for _ in range(3):  # aborted uploads: a body that ends short of its Content-Length
+            short = connect(upload + b"Content-Length: 5000000\r\n\r\n" + part)
+            short.shutdown(socket.SHUT_WR)
+            status, took = answer(short)
+            assert status == b"HTTP/1.1 400 Bad Request" and took < 2
+        stalled_body = connect(upload + b"Content-Length: 5000000\r\n\r\n" + part)
+        trickle = connect(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        half = [connect(b"GET /plan.json?employees=900 HTTP/1.1\r\n") for _ in range(520)]
+        status, took = answer(half[-1])  # past the connection limit: refused at once
+        assert status == b"HTTP/1.1 503 Service Unavailable" and took < 2
+        start = time.monotonic()
+        for _ in range(5):
+            time.sleep(2)
+            try:
+                trickle.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                break
+        status, _ = answer(trickle)
+        assert status == b"HTTP/1.1 408 Request Timeout" and time.monotonic() - start < 14
+        assert answer(half[0])[0] == b"HTTP/1.1 408 Request Timeout"
+        status, took = answer(stalled_body)
+        assert status == b"HTTP/1.1 408 Request Timeout" and time.monotonic() - start < 20
+        for s in opened:
+            s.close()
+        opened.clear()
+        status, _ = get(f"http://127.0.0.1:{port}/plan.json?employees=900")
+        assert status == 200
+    finally:
+        for s in opened:
+            s.close()
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert "Traceback" not in err and len(err.splitlines()) <= 8, err[:3000]
+
+
 def test_a_port_in_use_is_one_line_and_exit_2():
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -43,6 +43,11 @@ _UNITS = {
     "roadmap_employees": "employees",
     "heavy_workers": "at once",
     "heavy_queue": "waiting",
+    "header_seconds": "seconds",
+    "body_idle_seconds": "seconds",
+    "idle_seconds": "seconds",
+    "header_bytes": "bytes",
+    "connections": "connections",
 }
 
 

@@ -1,7 +1,9 @@
 """Uploaded files: the multipart body read within :data:`UPLOAD_LIMIT`, and the page shown beyond it.
 
 A body is refused as soon as it grows past the limit (413), whatever its Content-Length
-says, so a large upload costs neither memory nor disk.
+says, so a large upload costs neither memory nor disk. An upload the visitor abandons (or
+that the server closes for stalling, see :mod:`orgplan.web.connections`) ends quietly,
+with no traceback in the terminal.
 
 >>> safe_name("C:\\\\Users\\\\ana\\\\team.xlsx"), safe_name("../../team.csv")
 ('team.xlsx', 'team.csv')
@@ -13,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive
 
@@ -97,6 +99,8 @@ async def with_upload(
         data = await _multipart(request)
     except TooLarge:
         return too_large(site, request)
+    except ClientDisconnect:  # the visitor went away (or the server closed a stalled upload): nobody to answer
+        return Response("The upload was not finished.", status_code=400)
     try:
         return await handle(site, request, data)
     finally:
