@@ -40,7 +40,7 @@ def test_twenty_concurrent_requests_are_all_answered(server):
 
 @pytest.mark.xdist_group("server")
 def test_heavy_requests_past_the_pool_get_503_while_the_plan_answers_in_under_2_s(server):
-    """16 roadmaps at once: 2 run, 8 wait, the rest are refused at once; /plan.json keeps answering."""
+    """16 roadmaps at once: 2 run, 4 wait, the rest are refused at once; /plan.json keeps answering."""
     import threading
     import time
 
