@@ -33,6 +33,8 @@ def cross_site(method: str, headers: Any) -> str | None:
     'a form on https://elsewhere.example'
     >>> cross_site("POST", {"origin": "http://127.0.0.1:8000", "host": "127.0.0.1:8000"}) is None
     True
+    >>> cross_site("POST", {"origin": "https://hr.example", "host": "hr.example:443"}) is None
+    True
     >>> cross_site("GET", {"sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image"})
     'an image on another website'
     >>> cross_site("GET", {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document"})
@@ -43,11 +45,10 @@ def cross_site(method: str, headers: Any) -> str | None:
             return "a form on another website"
         origin = (headers.get("origin") or "").strip()
         if site not in ("same-origin", "none") and origin:
-            own = (headers.get("host") or "").lower()
-            netloc = origin.lower().partition("://")[2].rstrip("/")
+            scheme, _, netloc = origin.lower().partition("://")
             if origin == "null":
                 return "a form on a page with no address"
-            if netloc != own:
+            if _host(netloc.rstrip("/"), scheme) != _host((headers.get("host") or "").lower(), scheme):
                 return f"a form on {origin[:100]}"
         return None
     if site in ("cross-site", "same-site"):
@@ -56,6 +57,12 @@ def cross_site(method: str, headers: Any) -> str | None:
         if mode != "navigate" or dest not in ("document", ""):
             return f"{'an' if dest[:1] in ('a', 'e', 'i', 'o', 'u') else 'a'} {dest or 'request'} on another website"
     return None
+
+
+def _host(netloc: str, scheme: str) -> str:
+    """``netloc`` without the scheme's default port: ``example.com:443`` is ``example.com`` over https."""
+    default = {"http": ":80", "https": ":443"}.get(scheme, "")
+    return netloc[: -len(default)] if default and netloc.endswith(default) else netloc
 
 
 class CrossSiteGuard:
