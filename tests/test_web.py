@@ -404,6 +404,8 @@ def test_a_team_of_5000_seats_gets_a_slide_shaped_gap_chart_quickly(client):
     start = time.monotonic()
     response = client.post("/compare", data={"employees": "900"}, files={"team": ("big.csv", team)})
     assert response.status_code == 200 and "no place in this structure (4,999)" in response.text
+    assert '<span class="count">4,999</span>' in response.text and len(response.content) < 1_000_000
+    assert "and 4,799 more: the workbook lists every seat" in response.text
     query = str(response.url).split("?", 1)[1]
     png = client.get(f"/gap-chart.png?{query}")
     assert time.monotonic() - start < 30
@@ -505,7 +507,10 @@ def test_concurrent_charts_draw_the_same_pictures_as_one_at_a_time(client):
 
     sizes = [str(n) for n in (30, 120, 400, 900, 2500, 7000)] * 2
     alone = {n: client.get("/chart.png", params={"employees": n, "company": f"C{n}"}).content for n in set(sizes)}
+    from orgplan.web.work import HeavyWork
+
     app = create_app(warm=False)
+    app.state.site.heavy = HeavyWork(workers=4, queue=8)  # all 8 at once are drawn, none refused as busy
     with starlette_testclient.TestClient(app) as fresh, ThreadPoolExecutor(8) as pool:
         together = list(
             pool.map(lambda n: fresh.get("/chart.png", params={"employees": n, "company": f"C{n}"}).content, sizes)

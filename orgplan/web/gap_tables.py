@@ -20,7 +20,9 @@ from orgplan.web.formatting import money
 if TYPE_CHECKING:
     from orgplan.knowledge.templates import Templates
 
-__all__ = ["gap_table"]
+__all__ = ["gap_table", "PAGE_SEATS"]
+
+PAGE_SEATS = 200  # each list on the page names at most this many seats and counts the rest (the workbook has all)
 
 _FIGURES = (
     ("hr_headcount", "HR seats", "int"),
@@ -72,7 +74,7 @@ def gap_table(knowledge: Templates, gap: Any) -> dict[str, Any]:
                 "reports_to": title(m.recommended.reports_to),
                 "why": m.why,
             }
-            for m in gap.to_add
+            for m in gap.to_add[:PAGE_SEATS]
         ],
         "change": [
             {
@@ -81,13 +83,19 @@ def gap_table(knowledge: Templates, gap: Any) -> dict[str, Any]:
                 "changes": list(m.changes),
                 "why": m.why,
             }
-            for m in gap.changed
+            for m in gap.changed[:PAGE_SEATS]
         ],
         "kept": [
             {"current": f"{m.current.title} ({m.current.id})", "recommended": m.recommended.id, "why": m.why}
-            for m in gap.kept
+            for m in gap.kept[:PAGE_SEATS]
         ],
-        "excess": [{"current": f"{m.current.title} ({m.current.id})", "why": m.why} for m in gap.excess],
+        "excess": [{"current": f"{m.current.title} ({m.current.id})", "why": m.why} for m in gap.excess[:PAGE_SEATS]],
+        "counts": {
+            "add": len(gap.to_add),
+            "change": len(gap.changed),
+            "kept": len(gap.kept),
+            "excess": len(gap.excess),
+        },
         "spans": [
             f"{s.title} ({s.id}) has {n} direct reports; the limit is {plan.profile.max_span}"
             for s, n in gap.spans_over
