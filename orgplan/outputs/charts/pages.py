@@ -154,8 +154,8 @@ def unplaced_seats(gap: Comparison) -> str:
     any size keeps a footer of a line or two (the workbook's gap sheets list every seat).
     """
     lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess if m.current is not None]
-    if not lost:
-        return "Current seats with no place in this structure: none"
+    if len(lost) <= UNPLACED_NAMED:
+        return "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
     return f"Current seats with no place in this structure ({len(lost):,}): {some_of(lost, UNPLACED_NAMED)}"
 
 
