@@ -195,29 +195,35 @@ def load_current(path: str | os.PathLike[str], templates: Templates) -> tuple[Se
     return read_team(path, templates=templates), f"Current team {path}"
 
 
-_WORDS: dict[int, tuple[Templates, list[tuple[str, Any, str, frozenset[str]]]]] = {}
+_Names = tuple[list[tuple[str, Any, str, frozenset[str]]], dict[str, list[int]]]
+_WORDS: dict[int, tuple[Templates, _Names]] = {}
 _WORDS_LOCK = threading.Lock()
 
 
-def _catalog_words(templates: Templates) -> list[tuple[str, Any, str, frozenset[str]]]:
-    """Each HR role's names with their telling words, worked out once per knowledge (a team
-    of 50,000 seats asks 50,000 times). The last few knowledges are kept, held so their ids stay theirs."""
+def _catalog_words(templates: Templates) -> _Names:
+    """Each HR role's names with their telling words, and for each telling word the names that
+    have it; worked out once per knowledge (a team of 50,000 seats asks 50,000 times). The last
+    few knowledges are kept, held so their ids stay theirs."""
     with _WORDS_LOCK:
         held = _WORDS.get(id(templates))
         if held is not None and held[0] is templates:
             return held[1]
     filler = templates.title_matching.filler
-    found = [
+    names = [
         (key, role, name, frozenset(normalise_title(name).split()) - filler)
         for key, role in templates.roles.items()
         if role.is_hr
         for name in (role.title, *role.also_called)
     ]
+    having: dict[str, list[int]] = {}
+    for i, (_, _, _, theirs) in enumerate(names):
+        for word in theirs:
+            having.setdefault(word, []).append(i)
     with _WORDS_LOCK:
-        _WORDS[id(templates)] = (templates, found)
+        _WORDS[id(templates)] = (templates, (names, having))
         while len(_WORDS) > 8:
             del _WORDS[next(iter(_WORDS))]
-    return found
+    return names, having
 
 
 def guess_role(title: str, templates: Templates) -> tuple[str, str] | None:
@@ -226,6 +232,7 @@ def guess_role(title: str, templates: Templates) -> tuple[str, str] | None:
     Titles are compared as sets of words, ignoring filler ('HR', 'of'); the words shared
     must include one that says what the seat does (not only its rank, like 'manager').
     The word lists and the lowest score come from the catalog's ``title_matching``.
+    Only the catalog's names that share such a word are scored, in the catalog's order.
 
     >>> from orgplan.knowledge.templates import load_templates
     >>> guess_role("Payroll Team Lead", load_templates())[0]
@@ -235,8 +242,11 @@ def guess_role(title: str, templates: Templates) -> tuple[str, str] | None:
     words = set(normalise_title(title).split()) - matching.filler
     if not words:
         return None
+    names, having = _catalog_words(templates)
+    telling = words - matching.rank_words
     best: tuple[float, int, str, str] | None = None
-    for key, role, name, theirs in _catalog_words(templates):
+    for i in sorted({i for word in telling for i in having.get(word, ())}):
+        key, role, name, theirs = names[i]
         common = words & theirs
         if not common - matching.rank_words:
             continue
