@@ -59,7 +59,7 @@ def compare_view(site: Site, form: Form, held: tuple[str, bytes] | None, key: st
         return view
     name, content = held
     try:
-        team = work.read_uploaded_team(name, content, site.knowledge)
+        team = site.team(key, held)
     except TeamFileError as exc:
         form.errors["team"] = str(exc)
         return view
@@ -99,7 +99,7 @@ async def _post(site: Site, request: Request, data: Any) -> Response:
         return too_large(site, request)
     if "team" not in form.errors:
         try:
-            await site.run_heavy(work.read_uploaded_team, name, content, site.knowledge)
+            await site.run_heavy(site.team, work.TeamStore.key_of(name, content), (name, content))
         except TeamFileError as exc:
             form.errors["team"] = str(exc)
     if form.errors:
@@ -127,8 +127,7 @@ async def gap_file(site: Site, suffix: str, request: Request) -> Response:
         result = site.plan_for(form)
         if result is None or held is None:
             return None
-        team = work.read_uploaded_team(held[0], held[1], site.knowledge)
-        gap = compare(team, result)
+        gap = compare(site.team(key, held), result)
         qs = query_string(form, team=key)
         if suffix == ".xlsx":
             return site.remember(

@@ -35,11 +35,13 @@ from orgplan.web.forms import GENERAL, Field, Form, check, profile_fields, query
 if TYPE_CHECKING:
     from orgplan.knowledge.templates import Templates
     from orgplan.model.plan import Plan
+    from orgplan.reading.team import Team
 
 __all__ = ["Site", "HERE"]
 
 HERE = Path(__file__).resolve().parent
 _PLANS = 16  # plans kept, the latest first
+_TEAM_SEATS = 60_000  # seats of the uploaded teams kept read (a 50,000-seat team is about 60 MB read)
 LIGHT_EMPLOYEES = 100_000  # a plan this large is made and shown in a fraction of a second; larger ones are heavy work
 
 
@@ -56,6 +58,7 @@ class Site:
         self.heavy = work.HeavyWork(int(limit("web.heavy_workers").value), int(limit("web.heavy_queue").value))
         self._plans: OrderedDict[str, Plan] = OrderedDict()
         self._bytes: OrderedDict[Any, bytes] = OrderedDict()
+        self._teams: OrderedDict[str, Team] = OrderedDict()
         self._lock = threading.Lock()
         self.env = _environment(self.fields)
 
@@ -112,6 +115,22 @@ class Site:
         except ValueError:
             return False
         return employees > LIGHT_EMPLOYEES
+
+    def team(self, key: str, held: tuple[str, bytes]) -> Team:
+        """The uploaded team ``key`` (``held``: its name and bytes) read, and kept for the next
+        request about it; the teams kept hold at most :data:`_TEAM_SEATS` seats in all (the latest always)."""
+        with self._lock:
+            if key in self._teams:
+                self._teams.move_to_end(key)
+                return self._teams[key]
+        team = work.read_uploaded_team(held[0], held[1], self.knowledge)
+        with self._lock:
+            self._teams[key] = team
+            while len(self._teams) > 4 or (
+                len(self._teams) > 1 and sum(len(t.seats) for t in self._teams.values()) > _TEAM_SEATS
+            ):
+                self._teams.popitem(last=False)
+        return team
 
     def remember(self, key: Any, make: Callable[[], bytes]) -> bytes:
         """``make()``'s bytes, kept under ``key`` for the next request that asks the same."""

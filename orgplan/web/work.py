@@ -380,7 +380,7 @@ class TeamStore:
 
     def put(self, name: str, data: bytes, visitor: str = "") -> str:
         """Hold ``data`` for ``visitor``; the key that names it in links."""
-        key = hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:24]
+        key = self.key_of(name, data)
         with self._lock:
             if key not in self._files:
                 self._files[key] = (name, data)
@@ -400,6 +400,11 @@ class TeamStore:
                 biggest = max(self._slots, key=self._held_by)
                 self._release(biggest, next(iter(self._slots[biggest])))
         return key
+
+    @staticmethod
+    def key_of(name: str, data: bytes) -> str:
+        """The key that names a file in links: a hash of its name and content."""
+        return hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:24]
 
     def _held_by(self, visitor: str) -> int:
         return sum(len(self._files[k][1]) for k in self._slots[visitor])
