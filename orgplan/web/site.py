@@ -103,7 +103,8 @@ class Site:
 
     async def run_light(self, forms: Iterable[Form], fn: Callable[..., Any], *args: Any) -> Any:
         """``fn(*args)`` for a page that only plans: in Starlette's threads, unless one of ``forms``
-        asks for a company above :data:`LIGHT_EMPLOYEES` not planned yet (then in the heavy pool)."""
+        asks for a company above :data:`LIGHT_EMPLOYEES` (then in the heavy pool, as its plan and
+        the page of its seats take seconds)."""
         if any(self._heavy_plan(form) for form in forms):
             return await self.heavy.run(fn, *args)
         return await run_in_threadpool(fn, *args)
