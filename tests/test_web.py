@@ -543,6 +543,8 @@ def test_heavy_work_past_its_queue_is_answered_503_while_the_plan_keeps_answerin
         refused = c.get("/roadmap.png", params={"employees": "900", "to": "2000"})
         assert refused.status_code == 503 and refused.headers["retry-after"] == "5"
         assert "orgplan is busy" in refused.text
+        big = c.get("/plan.json", params={"employees": "5000000"})  # planning 5,000,000 employees is heavy too
+        assert big.status_code == 503
         start = time.monotonic()
         assert c.get("/plan.json", params={"employees": "900"}).status_code == 200
         assert c.get("/").status_code == 200
