@@ -197,7 +197,9 @@ def server_config(app: Any, **options: Any) -> Any:
         app,
         http=GuardedH11Protocol,
         timeout_keep_alive=IDLE_SECONDS,
-        limit_concurrency=CONNECTIONS,
+        # requests in progress; the connections themselves are capped when made, so a request
+        # already read on a connection kept is answered, not refused for its neighbours
+        limit_concurrency=CONNECTIONS + 1,
         h11_max_incomplete_event_size=HEADER_BYTES,
         log_level="warning",
         access_log=False,
