@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 import xml.etree.ElementTree as ET
 from itertools import pairwise
 
@@ -575,3 +576,15 @@ def test_examples_pdfs_fit_one_page_per_25_seats(plans):
     for name in ("meridian-bank", "atlas-global", "northbridge-holdings"):
         p = plans[name]
         assert len(chart_pages(p)) <= -(-len(p.seats) // 25), name
+
+
+def test_wrapping_is_linear_in_the_texts_length():
+    """A note naming 20,000 seats wraps in well under a second, even on a very wide line."""
+    from orgplan.outputs.charts.text import approx_measure, measure, wrap
+
+    text = ", ".join(f"Widget Wrangler {i} (S{i})" for i in range(20000))
+    start = time.monotonic()
+    lines = wrap(text, 1000.0, measure, 8)
+    assert time.monotonic() - start < 2
+    assert " ".join(lines) == " ".join(text.split())
+    assert wrap(text, 5.0, approx_measure, 8, most=3)[-1].endswith("…")

@@ -427,6 +427,25 @@ def test_an_upload_over_5_mb_is_answered_413(client, path, field):
     assert response.status_code == 413 and "too large" in response.text
 
 
+def test_a_team_of_5000_seats_gets_a_slide_shaped_gap_chart_quickly(client):
+    """The note listing current seats with no place names a few and counts the rest: the
+    chart keeps a slide's shape, drawn in seconds, and the drawing lock is free meanwhile."""
+    from PIL import Image
+
+    rows = "".join(f"S{i},Widget Wrangler {i},S0\n" for i in range(1, 5000))
+    team = f"id,title,reports to\nS0,Chief People Officer,\n{rows}".encode()
+    start = time.monotonic()
+    response = client.post("/compare", data={"employees": "900"}, files={"team": ("big.csv", team)})
+    assert response.status_code == 200 and "no place in this structure (4,999)" in response.text
+    assert '<span class="count">4,999</span>' in response.text and len(response.content) < 1_000_000
+    assert "and 4,799 more: the workbook lists every seat" in response.text
+    query = str(response.url).split("?", 1)[1]
+    png = client.get(f"/gap-chart.png?{query}")
+    assert time.monotonic() - start < 30
+    width, height = Image.open(io.BytesIO(png.content)).size
+    assert width * height < 4_000_000 and 1.5 < width / height < 2.0, (width, height)
+
+
 # -- the roadmap ------------------------------------------------------------------------
 
 
@@ -452,6 +471,7 @@ def test_the_roadmap_target_defaults_to_three_years_of_growth_and_at_least_doubl
         ("500", "500 is not larger than the company's 900 employees"),
         ("many", "expected a whole number of employees, got 'many'"),
         ("9000000", "expected a whole number up to 5,000,000"),
+        ("5000000", "the page draws roadmaps up to 1,000,000 employees (limit web.roadmap_employees), got 5,000,000"),
     ],
 )
 def test_a_bad_roadmap_target_is_explained_next_to_it(client, to, message):
@@ -524,12 +544,60 @@ def test_concurrent_charts_draw_the_same_pictures_as_one_at_a_time(client):
 
     sizes = [str(n) for n in (30, 120, 400, 900, 2500, 7000)] * 2
     alone = {n: client.get("/chart.png", params={"employees": n, "company": f"C{n}"}).content for n in set(sizes)}
+    from orgplan.web.work import HeavyWork
+
     app = create_app(warm=False)
+    app.state.site.heavy = HeavyWork(workers=4, queue=8)  # all 8 at once are drawn, none refused as busy
     with starlette_testclient.TestClient(app) as fresh, ThreadPoolExecutor(8) as pool:
         together = list(
             pool.map(lambda n: fresh.get("/chart.png", params={"employees": n, "company": f"C{n}"}).content, sizes)
         )
     assert all(t == alone[n] for n, t in zip(sizes, together, strict=True))
+
+
+def test_heavy_work_past_its_queue_is_answered_503_while_the_plan_keeps_answering(monkeypatch):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from orgplan.web import work
+
+    app = create_app(warm=False)
+    site = app.state.site
+    site.heavy = work.HeavyWork(workers=1, queue=1)
+    gate = threading.Event()
+    drawn = work.chart_bytes
+
+    def slow(*args, **kwargs):
+        gate.wait(30)
+        return drawn(*args, **kwargs)
+
+    monkeypatch.setattr(work, "chart_bytes", slow)
+    with starlette_testclient.TestClient(app) as c, ThreadPoolExecutor(2) as pool:
+        running = [pool.submit(c.get, "/chart.png", params={"employees": n}) for n in (300, 400)]
+        deadline = time.monotonic() + 20
+        while site.heavy.admitted < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        refused = c.get("/roadmap.png", params={"employees": "900", "to": "2000"})
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "5"
+        assert "orgplan is busy" in refused.text
+        big = c.get("/plan.json", params={"employees": "5000000"})  # planning 5,000,000 employees is heavy too
+        assert big.status_code == 503
+        start = time.monotonic()
+        assert c.get("/plan.json", params={"employees": "900"}).status_code == 200
+        assert c.get("/").status_code == 200
+        assert time.monotonic() - start < 2
+        gate.set()
+        assert [f.result().status_code for f in running] == [200, 200]
+    assert site.heavy.admitted == 0
+
+
+def test_every_size_a_request_asks_for_is_a_declared_limit():
+    from orgplan.core.limits import all_limits
+    from orgplan.web.uploads import UPLOAD_LIMIT
+
+    names = set(all_limits())
+    assert {"web.upload_bytes", "web.roadmap_employees", "web.heavy_workers", "web.heavy_queue"} <= names
+    assert all_limits()["web.upload_bytes"].value == UPLOAD_LIMIT
 
 
 # -- what the server leaves behind ------------------------------------------------------
@@ -568,6 +636,75 @@ def test_a_loopback_server_refuses_other_host_names():
     ) as c:
         assert c.get("/").status_code == 200
         assert c.get("/", headers={"host": "attacker.example"}).status_code == 400
+
+
+# -- requests another website starts --------------------------------------------------
+
+
+CSV_TEAM = b"id,title,reports to\nceo,Chief Executive Officer,\nhr1,HR Generalist,ceo\n"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "https://attacker.example"},
+        {"origin": "null"},
+        {"origin": "http://testserver.attacker.example"},
+        {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document"},
+        {"sec-fetch-site": "same-site", "origin": "http://testserver"},
+    ],
+)
+@pytest.mark.parametrize("path", ["/compare", "/upload"])
+def test_a_form_another_website_posts_is_refused_403(client, headers, path):
+    field, name = ("team", "team.csv") if path == "/compare" else ("profile", "p.yaml")
+    content = CSV_TEAM if path == "/compare" else b"employees: 300\n"
+    response = client.post(
+        path, data={"employees": "300"}, files={field: (name, content)}, headers=headers, follow_redirects=False
+    )
+    assert response.status_code == 403 and "Refused: a request from another website" in response.text
+    assert "orgplan takes files and draws charts only for its own page" in response.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"origin": "http://testserver"}, {"origin": "http://testserver", "sec-fetch-site": "same-origin"}],
+)
+def test_the_pages_own_forms_and_tools_without_browser_headers_still_post(client, headers):
+    response = client.post(
+        "/compare",
+        data={"employees": "300"},
+        files={"team": ("team.csv", CSV_TEAM)},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert client.get("/").headers["referrer-policy"] == "same-origin"  # so the page's forms name their origin
+
+
+@pytest.mark.parametrize("path", ["/chart.png", "/roadmap.png", "/gap-chart.svg", "/plan.xlsx", "/plan"])
+def test_charts_in_another_websites_image_tags_are_refused_but_links_from_elsewhere_open(client, path):
+    image = {"sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image"}
+    response = client.get(path, params={"employees": "300"}, headers=image)
+    assert response.status_code == 403 and "an image on another website" in response.text
+    link = {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
+    assert client.get("/plan", params={"employees": "300"}, headers=link).status_code == 200
+
+
+def test_one_visitors_uploads_never_push_out_anothers():
+    app = create_app(warm=False)
+    with starlette_testclient.TestClient(app) as ana, starlette_testclient.TestClient(app) as bob:
+        mine = ana.post("/compare", data={"employees": "300"}, files={"team": ("mine.csv", CSV_TEAM)})
+        assert mine.status_code == 200 and "orgplan_visitor" in ana.cookies
+        for n in range(40):
+            other = CSV_TEAM + f"hr{n + 2},HR Generalist,ceo\n".encode()
+            posted = bob.post(
+                "/compare", data={"employees": "300"}, files={"team": ("b.csv", other)}, follow_redirects=False
+            )
+            assert posted.status_code == 303
+        assert ana.get(str(mine.url)).status_code == 200  # still held
+        first = bob.cookies["orgplan_visitor"]
+        assert bob.get("/compare", params={"employees": "300", "team": "x"}).status_code == 410
+        assert bob.cookies["orgplan_visitor"] == first
 
 
 # -- named rows (countries and business units as lists) ---------------------------------

@@ -37,6 +37,17 @@ _UNITS = {
     "number_magnitude": "",
     "money": "USD",
     "seats_per_rule": "seats",
+    "upload_bytes": "bytes",
+    "uploads_per_visitor": "files",
+    "uploads_held_bytes": "bytes",
+    "roadmap_employees": "employees",
+    "heavy_workers": "at once",
+    "heavy_queue": "waiting",
+    "header_seconds": "seconds",
+    "body_idle_seconds": "seconds",
+    "idle_seconds": "seconds",
+    "header_bytes": "bytes",
+    "connections": "connections",
 }
 
 

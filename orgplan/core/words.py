@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["money", "number", "count_of", "plural_of", "with_article", "natural_key"]
+__all__ = ["money", "number", "count_of", "plural_of", "with_article", "natural_key", "some_of"]
 
 
 def money(amount: float) -> str:
@@ -50,6 +50,19 @@ def count_of(n: float, noun: str, plural: str | None = None) -> str:
     ('1 seat', '2,000 seats', '3 HR Business Partners')
     """
     return f"{number(n)} {noun if n == 1 else plural or plural_of(noun)}"
+
+
+def some_of(items: list[str], most: int) -> str:
+    """The first ``most`` items joined by commas, and how many more there are.
+
+    A list of any length stays one short sentence: a chart's footer or a page names a
+    few and says how many it left out.
+
+    >>> some_of(["a", "b"], 3), some_of(["a", "b", "c", "d", "e"], 2)
+    ('a, b', 'a, b and 3 more')
+    """
+    shown = ", ".join(items[:most])
+    return shown if len(items) <= most else f"{shown} and {len(items) - most:,} more"
 
 
 _AN_LETTERS = set("AEFHILMNORSX")  # letters whose names start with a vowel sound: an HR, an MBA

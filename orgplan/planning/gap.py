@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,12 +196,44 @@ def load_current(path: str | os.PathLike[str], templates: Templates) -> tuple[Se
     return read_team(path, templates=templates), f"Current team {path}"
 
 
+_Names = tuple[list[tuple[str, Any, str, frozenset[str]]], dict[str, list[int]]]
+_WORDS: dict[int, tuple[Templates, _Names]] = {}
+_WORDS_LOCK = threading.Lock()
+
+
+def _catalog_words(templates: Templates) -> _Names:
+    """Each HR role's names with their telling words, and for each telling word the names that
+    have it; worked out once per knowledge (a team of 50,000 seats asks 50,000 times). The last
+    few knowledges are kept, held so their ids stay theirs."""
+    with _WORDS_LOCK:
+        held = _WORDS.get(id(templates))
+        if held is not None and held[0] is templates:
+            return held[1]
+    filler = templates.title_matching.filler
+    names = [
+        (key, role, name, frozenset(normalise_title(name).split()) - filler)
+        for key, role in templates.roles.items()
+        if role.is_hr
+        for name in (role.title, *role.also_called)
+    ]
+    having: dict[str, list[int]] = {}
+    for i, (_, _, _, theirs) in enumerate(names):
+        for word in theirs:
+            having.setdefault(word, []).append(i)
+    with _WORDS_LOCK:
+        _WORDS[id(templates)] = (templates, (names, having))
+        while len(_WORDS) > 8:
+            del _WORDS[next(iter(_WORDS))]
+    return names, having
+
+
 def guess_role(title: str, templates: Templates) -> tuple[str, str] | None:
     """The catalog role a title most likely means, and why; None when no role shares a telling word.
 
     Titles are compared as sets of words, ignoring filler ('HR', 'of'); the words shared
     must include one that says what the seat does (not only its rank, like 'manager').
     The word lists and the lowest score come from the catalog's ``title_matching``.
+    Only the catalog's names that share such a word are scored, in the catalog's order.
 
     >>> from orgplan.knowledge.templates import load_templates
     >>> guess_role("Payroll Team Lead", load_templates())[0]
@@ -210,19 +243,18 @@ def guess_role(title: str, templates: Templates) -> tuple[str, str] | None:
     words = set(normalise_title(title).split()) - matching.filler
     if not words:
         return None
+    names, having = _catalog_words(templates)
+    telling = words - matching.rank_words
     best: tuple[float, int, str, str] | None = None
-    for key, role in templates.roles.items():
-        if not role.is_hr:
+    for i in sorted({i for word in telling for i in having.get(word, ())}):
+        key, role, name, theirs = names[i]
+        common = words & theirs
+        if not common - matching.rank_words:
             continue
-        for name in (role.title, *role.also_called):
-            theirs = set(normalise_title(name).split()) - matching.filler
-            common = words & theirs
-            if not common - matching.rank_words:
-                continue
-            score = len(common) / len(words | theirs)
-            candidate = (score, -role.level, key, f"'{title}' shares '{' '.join(sorted(common))}' with {name}")
-            if best is None or candidate[:2] > best[:2]:
-                best = candidate
+        score = len(common) / len(words | theirs)
+        candidate = (score, -role.level, key, f"'{title}' shares '{' '.join(sorted(common))}' with {name}")
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
     if best is None or best[0] < matching.min_score:
         return None
     return best[2], best[3]

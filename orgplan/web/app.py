@@ -19,7 +19,8 @@ fields, the page templates, the caches) and the request, in a module of its own:
 ``profile_page``, ``plan_page`` (its tables in ``plan_tables``), ``downloads``, ``job_pages``,
 ``roadmap_pages``, ``compare_pages`` (the comparison in ``gap_tables``) and
 ``scenarios_page``. ``uploads`` reads uploaded files within the limit, ``problems`` holds
-the error pages and ``security`` the headers on every response.
+the error pages and ``security`` the headers on every response and the refusal of requests
+another website starts (a form it posts here, a chart in its image tags).
 
 >>> from starlette.testclient import TestClient
 >>> client = TestClient(create_app(warm=False))
@@ -36,6 +37,8 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -51,7 +54,7 @@ from orgplan.web import (
 )
 from orgplan.web.forms import Form
 from orgplan.web.problems import exception_handlers
-from orgplan.web.security import SecurityHeaders
+from orgplan.web.security import CrossSiteGuard, SecurityHeaders
 from orgplan.web.site import HERE, Site
 from orgplan.web.uploads import UPLOAD_LIMIT
 
@@ -76,7 +79,7 @@ def create_app(
 
     knowledge = load_templates(templates_dir, rules=rules)
     site = Site(knowledge)
-    middleware = [Middleware(SecurityHeaders)]
+    middleware = [Middleware(SecurityHeaders), Middleware(CrossSiteGuard, refuse=partial(_cross_site, site))]
     if allowed_hosts:
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
 
@@ -120,6 +123,20 @@ def _routes(site: Site) -> list[BaseRoute]:
         Route("/scenarios", partial(scenarios_page.show, site)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+
+
+def _cross_site(site: Site, request: Request, why: str) -> Response:
+    """The page for a request another website started (403)."""
+    return site.page(
+        request,
+        "problem.html",
+        status=403,
+        title="Refused: a request from another website",
+        message=(
+            f"This request came from {why}. orgplan takes files and draws charts only for its own page, so "
+            "another website cannot upload or draw in your name. Open orgplan's page and use it there."
+        ),
+    )
 
 
 def _warm(site: Site) -> None:

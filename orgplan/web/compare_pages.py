@@ -7,21 +7,22 @@ link to a team the server no longer holds is answered 410 with the upload form.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from orgplan.errors import TeamFileError
+from orgplan.outputs.charts.pages import unplaced_seats
 from orgplan.web import work
 from orgplan.web.downloads import attachment
 from orgplan.web.formatting import company_file
 from orgplan.web.forms import Form, query_string
 from orgplan.web.gap_tables import gap_table
-from orgplan.web.uploads import UPLOAD_LIMIT, safe_name, too_large, with_upload
+from orgplan.web.uploads import UPLOAD_LIMIT, keep_visitor, safe_name, too_large, visitor_of, with_upload
 
 if TYPE_CHECKING:
     from orgplan.web.site import Site
@@ -39,7 +40,8 @@ async def show(site: Site, request: Request) -> Response:
     held = site.teams.get(key) if key else None
     if key and held is None:
         form.errors["team"] = _GONE
-    view = await run_in_threadpool(compare_view, site, form, held, key)
+    run = partial(site.run_heavy) if held is not None else partial(site.run_light, [form])
+    view = await run(compare_view, site, form, held, key)
     if view is None:
         return site.form_page(request, form)
     status = 410 if key and held is None else 400 if "team" in form.errors else 200
@@ -58,14 +60,13 @@ def compare_view(site: Site, form: Form, held: tuple[str, bytes] | None, key: st
         return view
     name, content = held
     try:
-        team = work.read_uploaded_team(name, content, site.knowledge)
+        team = site.team(key, held)
     except TeamFileError as exc:
         form.errors["team"] = str(exc)
         return view
     gap = compare(team, result)
     qs = query_string(form, team=key)
-    lost = [m.current.title for m in gap.excess if m.current is not None]
-    note = "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
+    note = unplaced_seats(gap)
     folded, fold_note = work.fit_chart(result, work.ChartRequest(), work.PAGE_CHART_SEATS, work.PAGE_CHART_WIDEST)
     svg = site.remember(
         ("gap", qs, folded, ".svg"), lambda: work.chart_bytes(result, ".svg", folded, marks=gap.marks, note=note)
@@ -99,16 +100,18 @@ async def _post(site: Site, request: Request, data: Any) -> Response:
         return too_large(site, request)
     if "team" not in form.errors:
         try:
-            await run_in_threadpool(work.read_uploaded_team, name, content, site.knowledge)
+            await site.run_heavy(site.team, work.TeamStore.key_of(name, content), (name, content))
         except TeamFileError as exc:
             form.errors["team"] = str(exc)
     if form.errors:
-        view = await run_in_threadpool(compare_view, site, form, None, "")
+        view = await site.run_light([form], compare_view, site, form, None, "")
         if view is None:
             return site.form_page(request, form)
         return site.page(request, "compare.html", status=400, form=form, tab="compare", **view)
-    key = site.teams.put(name, content)
-    return RedirectResponse(f"/compare?{query_string(form, team=key)}", status_code=303)
+    visitor, new = visitor_of(request)
+    key = site.teams.put(name, content, visitor=visitor)
+    response = RedirectResponse(f"/compare?{query_string(form, team=key)}", status_code=303)
+    return keep_visitor(response, visitor) if new else response
 
 
 async def gap_file(site: Site, suffix: str, request: Request) -> Response:
@@ -125,8 +128,7 @@ async def gap_file(site: Site, suffix: str, request: Request) -> Response:
         result = site.plan_for(form)
         if result is None or held is None:
             return None
-        team = work.read_uploaded_team(held[0], held[1], site.knowledge)
-        gap = compare(team, result)
+        gap = compare(site.team(key, held), result)
         qs = query_string(form, team=key)
         if suffix == ".xlsx":
             return site.remember(
@@ -137,10 +139,10 @@ async def gap_file(site: Site, suffix: str, request: Request) -> Response:
             ("gap", qs, folded, suffix), lambda: work.chart_bytes(result, suffix, folded, marks=gap.marks)
         )
 
-    data = await run_in_threadpool(make)
+    data = await site.run_heavy(make)
     if data is None:
         if held is None and "team" in form.errors and not set(form.errors) - {"team"}:
-            view = await run_in_threadpool(compare_view, site, form, None, "")
+            view = await site.run_light([form], compare_view, site, form, None, "")
             return site.page(request, "compare.html", status=410, form=form, tab="compare", **(view or {}))
         return site.form_page(request, form)
     name = company_file(form.value("company"), "staffing-plan.xlsx" if suffix == ".xlsx" else f"orgchart-gap{suffix}")

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -37,7 +36,7 @@ def attachment(name: str, inline: bool = False) -> dict[str, str]:
 async def plan_json(site: Site, request: Request) -> Response:
     """``GET /plan.json``: the plan as data; the form's errors as JSON (400) when it has some."""
     form = site.read(request.query_params.multi_items())
-    result = await run_in_threadpool(site.plan_for, form)
+    result = await site.run_light([form], site.plan_for, form)
     if result is None:
         return JSONResponse({"errors": form.errors}, status_code=400)
     headers = attachment(company_file(form.value("company"), "plan.json"))
@@ -54,7 +53,7 @@ async def plan_file(site: Site, name: str, make: Callable[[Plan], bytes], reques
             return None
         return site.remember((name, query_string(form)), lambda: make(result))
 
-    data = await run_in_threadpool(build)
+    data = await site.run_heavy(build)
     if data is None:
         return site.form_page(request, form)
     headers = attachment(company_file(form.value("company"), name))
@@ -80,7 +79,7 @@ async def chart_file(site: Site, suffix: str, request: Request) -> Response:
             lambda: work.chart_bytes(result, suffix, folded, **extra),
         ), note
 
-    made = await run_in_threadpool(make)
+    made = await site.run_heavy(make)
     if made is None:
         return site.form_page(request, form)
     data, note = made

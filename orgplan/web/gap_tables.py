@@ -22,7 +22,9 @@ from orgplan.web.formatting import money
 if TYPE_CHECKING:
     from orgplan.knowledge.templates import Templates
 
-__all__ = ["gap_table"]
+__all__ = ["gap_table", "PAGE_SEATS"]
+
+PAGE_SEATS = 200  # each list on the page names at most this many seats and counts the rest (the workbook has all)
 
 
 def gap_table(knowledge: Templates, gap: Any) -> dict[str, Any]:
@@ -57,7 +59,7 @@ def gap_table(knowledge: Templates, gap: Any) -> dict[str, Any]:
         "rows": rows,
         "add": _grouped(
             {"title": m.recommended.title, "reports_to": title(m.recommended.reports_to), "why": m.why}
-            for m in gap.to_add
+            for m in gap.to_add[:PAGE_SEATS]
         ),
         "change": _grouped(
             {
@@ -66,10 +68,16 @@ def gap_table(knowledge: Templates, gap: Any) -> dict[str, Any]:
                 "changes": [_without_ids(c, ids) for c in m.changes],
                 "why": m.why,
             }
-            for m in gap.changed
+            for m in gap.changed[:PAGE_SEATS]
         ),
-        "kept": _grouped({"current": m.current.title, "why": m.why} for m in gap.kept),
-        "excess": _grouped({"current": m.current.title, "why": m.why} for m in gap.excess),
+        "kept": _grouped({"current": m.current.title, "why": m.why} for m in gap.kept[:PAGE_SEATS]),
+        "excess": _grouped({"current": m.current.title, "why": m.why} for m in gap.excess[:PAGE_SEATS]),
+        "counts": {
+            "add": len(gap.to_add),
+            "change": len(gap.changed),
+            "kept": len(gap.kept),
+            "excess": len(gap.excess),
+        },
         "spans": [f"{s.title} has {n} direct reports; the limit is {plan.profile.max_span}" for s, n in gap.spans_over],
         "uncovered": [labels.get(f, f) for f in gap.uncovered],
         "cost_difference": ("+" if diff >= 0 else "-") + money(abs(diff)),

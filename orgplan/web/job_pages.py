@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -28,7 +27,7 @@ async def job(site: Site, suffix: str, request: Request) -> Response:
 
     form = site.read(request.query_params.multi_items(), skip=("role",))
     key = request.query_params.get("role", "")
-    made = await run_in_threadpool(_job, site, form, key)
+    made = await site.run_light([form], _job, site, form, key)
     if made is None:
         return site.form_page(request, form)
     result, jd = made
@@ -38,7 +37,7 @@ async def job(site: Site, suffix: str, request: Request) -> Response:
         return site.page(
             request, "job.html", form=form, tab="plan", plan=result, jd=jd, role_qs=query_string(form, role=key)
         )
-    data = await run_in_threadpool(site.remember, ("job", query_string(form), key), lambda: docx_bytes(jd))
+    data = await site.run_heavy(site.remember, ("job", query_string(form), key), lambda: docx_bytes(jd))
     return Response(data, media_type=work.MEDIA_TYPES[suffix], headers=attachment(f"{jd.file}{suffix}"))
 
 

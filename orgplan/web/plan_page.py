@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -33,7 +32,7 @@ async def show(site: Site, request: Request) -> Response:
     """``GET /plan``: the page, or the form with its errors."""
     form = site.read(request.query_params.multi_items(), skip=work.CHART_PARAMS)
     chart, chart_errors = work.chart_request(request.query_params)
-    view = await run_in_threadpool(plan_view, site, form, chart)
+    view = await site.run_light([form], plan_view, site, form, chart)
     if view is None:
         return site.form_page(request, form)
     if chart_errors:

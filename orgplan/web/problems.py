@@ -1,4 +1,5 @@
-"""The pages for what went wrong: no such page, input orgplan could not use, a failure it did not expect.
+"""The pages for what went wrong: no such page, input orgplan could not use, too much heavy work at once
+(503 with Retry-After), a failure it did not expect.
 
 Each is the problem page with a title and one sentence, never a stack trace; the details
 of an unexpected failure go to the terminal that runs ``orgplan serve``.
@@ -14,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from orgplan.errors import OrgplanError
+from orgplan.web.work import Busy
 
 if TYPE_CHECKING:
     from orgplan.web.site import Site
@@ -50,4 +52,19 @@ def exception_handlers(site: Site) -> dict[Any, Handler]:
             message="orgplan hit a problem it did not expect. The details are in the terminal that runs orgplan serve.",
         )
 
-    return {HTTPException: http_error, OrgplanError: orgplan_error, 500: server_error}
+    async def busy(request: Request, exc: Exception) -> Response:
+        wait = getattr(exc, "retry_after", 5)
+        response = site.page(
+            request,
+            "problem.html",
+            status=503,
+            title="orgplan is busy",
+            message=(
+                f"orgplan is drawing or planning as much as it can at once for other requests. Try again in "
+                f"{wait} seconds; the form and the plan pages keep answering meanwhile."
+            ),
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
+
+    return {HTTPException: http_error, OrgplanError: orgplan_error, Busy: busy, 500: server_error}

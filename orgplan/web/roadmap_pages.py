@@ -1,7 +1,8 @@
 """How the team grows: ``GET /roadmap?...&to=N`` and its files ``/roadmap.xlsx|svg|png``.
 
-Without ``to`` the target is the size the company's growth rate reaches in three years,
-and at least double today's size, so the roadmap shows the next size band.
+The target is at most ``web.roadmap_employees`` (see ``templates/limits.yaml``); the command
+line draws larger ones. Without ``to`` the target is the size the company's growth rate reaches
+in three years, and at least double today's size, so the roadmap shows the next size band.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from orgplan.core.limits import limit
 from orgplan.web import work
 from orgplan.web.downloads import attachment
 from orgplan.web.formatting import company_file
@@ -40,7 +41,7 @@ def target(site: Site, form: Form, request: Request) -> tuple[Any, int | None]:
     top = site.by_key["employees"].high if "employees" in site.by_key else None
     size: int | None
     if not text:
-        size = roadmap_target(profile)
+        size = min(roadmap_target(profile), max(int(limit("web.roadmap_employees").value), profile.employees + 1))
     else:
         try:
             size = int(float(text)) if float(text).is_integer() else None
@@ -56,6 +57,13 @@ def target(site: Site, form: Form, request: Request) -> tuple[Any, int | None]:
         return profile, None
     if top is not None and size > top:
         form.errors["to"] = f"expected a whole number up to {top:,}, got {size:,}"
+        return profile, None
+    most = limit("web.roadmap_employees")
+    if size > most.value:
+        form.errors["to"] = (
+            f"the page draws roadmaps up to {most.describe()}, got {size:,}; "
+            f"for a larger target use the command line: orgplan roadmap PROFILE --to {size}"
+        )
         return profile, None
     return profile, size
 
@@ -102,7 +110,7 @@ async def show(site: Site, request: Request) -> Response:
         )
         return view
 
-    view = await run_in_threadpool(make)
+    view = await site.run_heavy(make)
     if view is None:
         return site.form_page(request, form)
     return site.page(
@@ -124,7 +132,7 @@ async def roadmap_file(site: Site, suffix: str, request: Request) -> Response:
             return site.remember(("roadmap", qs, suffix), lambda: work.roadmap_workbook_bytes(r))
         return site.remember(("roadmap", qs, suffix), lambda: work.roadmap_chart_bytes(r, suffix))
 
-    data = await run_in_threadpool(make)
+    data = await site.run_heavy(make)
     if data is None:
         return site.form_page(request, form)
     return Response(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -31,7 +30,7 @@ async def show(site: Site, request: Request) -> Response:
     pairs = request.query_params.multi_items()
     base = site.read(pairs, skip=("a.", "b."))
     sides = {p: site.read(pairs, prefix=f"{p}.") for p in ("a", "b")}
-    view = await run_in_threadpool(scenarios_view, site, base, sides)
+    view = await site.run_light([base, *sides.values()], scenarios_view, site, base, sides)
     if view is None:
         return site.form_page(request, base)
     status = 400 if any(k.startswith(("a.", "b.")) for k in base.errors) else 200

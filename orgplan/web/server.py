@@ -61,7 +61,9 @@ def serve(
         url = f"http://{shown}:{port}/"
         allowed = [*LOOPBACK, "[::1]"] if loopback else None
         app = create_app(rules=rules, templates_dir=templates_dir, allowed_hosts=allowed)
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
+        from orgplan.web.connections import server_config
+
+        server = uvicorn.Server(server_config(app, lifespan="on"))
         say(f"orgplan is serving {url}  (open it in your browser; Ctrl+C stops)")
         if not loopback:
             say(f"listening on {host}: anyone who can reach this computer on port {port} can use the page")

@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from orgplan.core.limits import limit
 from orgplan.web import work
 from orgplan.web.formatting import FILTERS
 from orgplan.web.forms import GENERAL, Field, Form, check, profile_fields, query_string, read_form, sections
@@ -33,11 +35,14 @@ from orgplan.web.forms import GENERAL, Field, Form, check, profile_fields, query
 if TYPE_CHECKING:
     from orgplan.knowledge.templates import Templates
     from orgplan.model.plan import Plan
+    from orgplan.reading.team import Team
 
 __all__ = ["Site", "HERE"]
 
 HERE = Path(__file__).resolve().parent
 _PLANS = 16  # plans kept, the latest first
+_TEAM_SEATS = 60_000  # seats of the uploaded teams kept read (a 50,000-seat team is about 60 MB read)
+LIGHT_EMPLOYEES = 100_000  # a plan this large is made and shown in a fraction of a second; larger ones are heavy work
 
 
 class Site:
@@ -47,9 +52,13 @@ class Site:
         self.knowledge = knowledge
         self.fields: tuple[Field, ...] = profile_fields(knowledge)
         self.by_key = {f.key: f for f in self.fields}
-        self.teams = work.TeamStore()
+        self.teams = work.TeamStore(
+            per_visitor=int(limit("web.uploads_per_visitor").value), total=int(limit("web.uploads_held_bytes").value)
+        )
+        self.heavy = work.HeavyWork(int(limit("web.heavy_workers").value), int(limit("web.heavy_queue").value))
         self._plans: OrderedDict[str, Plan] = OrderedDict()
         self._bytes: OrderedDict[Any, bytes] = OrderedDict()
+        self._teams: OrderedDict[str, Team] = OrderedDict()
         self._lock = threading.Lock()
         self.env = _environment(self.fields)
 
@@ -87,6 +96,42 @@ class Site:
             while len(self._plans) > _PLANS:
                 self._plans.popitem(last=False)
         return result
+
+    async def run_heavy(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` in the bounded pool for heavy work (:class:`orgplan.web.work.Busy` when it is full)."""
+        return await self.heavy.run(fn, *args)
+
+    async def run_light(self, forms: Iterable[Form], fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` for a page that only plans: in Starlette's threads, unless one of ``forms``
+        asks for a company above :data:`LIGHT_EMPLOYEES` (then in the heavy pool, as its plan and
+        the page of its seats take seconds)."""
+        if any(self._heavy_plan(form) for form in forms):
+            return await self.heavy.run(fn, *args)
+        return await run_in_threadpool(fn, *args)
+
+    def _heavy_plan(self, form: Form) -> bool:
+        text = str(form.values.get("employees") or "").replace(",", "").replace("_", "").strip()
+        try:
+            employees = float(text)
+        except ValueError:
+            return False
+        return employees > LIGHT_EMPLOYEES
+
+    def team(self, key: str, held: tuple[str, bytes]) -> Team:
+        """The uploaded team ``key`` (``held``: its name and bytes) read, and kept for the next
+        request about it; the teams kept hold at most :data:`_TEAM_SEATS` seats in all (the latest always)."""
+        with self._lock:
+            if key in self._teams:
+                self._teams.move_to_end(key)
+                return self._teams[key]
+        team = work.read_uploaded_team(held[0], held[1], self.knowledge)
+        with self._lock:
+            self._teams[key] = team
+            while len(self._teams) > 4 or (
+                len(self._teams) > 1 and sum(len(t.seats) for t in self._teams.values()) > _TEAM_SEATS
+            ):
+                self._teams.popitem(last=False)
+        return team
 
     def remember(self, key: Any, make: Callable[[], bytes]) -> bytes:
         """``make()``'s bytes, kept under ``key`` for the next request that asks the same."""

@@ -1,7 +1,9 @@
 """Uploaded files: the multipart body read within :data:`UPLOAD_LIMIT`, and the page shown beyond it.
 
 A body is refused as soon as it grows past the limit (413), whatever its Content-Length
-says, so a large upload costs neither memory nor disk.
+says, so a large upload costs neither memory nor disk. An upload the visitor abandons (or
+that the server closes for stalling, see :mod:`orgplan.web.connections`) ends quietly,
+with no traceback in the terminal.
 
 >>> safe_name("C:\\\\Users\\\\ana\\\\team.xlsx"), safe_name("../../team.csv")
 ('team.xlsx', 'team.csv')
@@ -13,17 +15,52 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive
+
+from orgplan.core.limits import limit
 
 if TYPE_CHECKING:
     from orgplan.web.site import Site
 
-__all__ = ["UPLOAD_LIMIT", "TooLarge", "with_upload", "too_large", "safe_name"]
+__all__ = [
+    "UPLOAD_LIMIT",
+    "TooLarge",
+    "with_upload",
+    "too_large",
+    "safe_name",
+    "visitor_of",
+    "keep_visitor",
+    "VISITOR_COOKIE",
+]
 
-UPLOAD_LIMIT = 5_000_000  # bytes in one uploaded file; more is answered 413
+UPLOAD_LIMIT = int(limit("web.upload_bytes").value)  # bytes in one uploaded file; more is answered 413
 _BODY_LIMIT = UPLOAD_LIMIT + 256_000  # the file plus the profile fields beside it
+
+
+VISITOR_COOKIE = "orgplan_visitor"  # names a browser's own upload slots; nothing else is kept about it
+
+
+def visitor_of(request: Request) -> tuple[str, bool]:
+    """The visitor the request's cookie names, and whether it is new (then the answer sets the cookie).
+
+    The cookie is a random name the server gives a browser at its first upload, so that one
+    visitor's uploads never push out another's (see :class:`orgplan.web.work.TeamStore`).
+    """
+    import re
+    import secrets
+
+    found = request.cookies.get(VISITOR_COOKIE, "")
+    if re.fullmatch(r"[0-9a-f]{32}", found):
+        return found, False
+    return secrets.token_hex(16), True
+
+
+def keep_visitor(response: Response, visitor: str) -> Response:
+    """``response`` setting the visitor cookie: sent back to this server only, never read by scripts."""
+    response.set_cookie(VISITOR_COOKIE, visitor, max_age=30 * 24 * 3600, httponly=True, samesite="strict")
+    return response
 
 
 class TooLarge(Exception):
@@ -62,6 +99,8 @@ async def with_upload(
         data = await _multipart(request)
     except TooLarge:
         return too_large(site, request)
+    except ClientDisconnect:  # the visitor went away (or the server closed a stalled upload): nobody to answer
+        return Response("The upload was not finished.", status_code=400)
     try:
         return await handle(site, request, data)
     finally:

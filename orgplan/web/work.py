@@ -1,6 +1,7 @@
 """The web page's heavy lifting: charts, workbooks and uploaded teams, as bytes.
 
-Everything here is CPU-bound and called from Starlette's thread pool. Files are written
+Everything here is CPU-bound and runs in the bounded pool of :class:`HeavyWork`, whose
+queue answers 503 when full, so heavy requests never take the threads cheap pages use. Files are written
 only inside a temporary folder per call, removed when the call returns.
 
 ``orgplan.chart`` and ``orgplan.roadmap_chart`` draw through ``matplotlib.pyplot``, whose
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from orgplan.reading.team import Team
 
 __all__ = [
+    "HeavyWork",
+    "Busy",
     "DRAW_LOCK",
     "ChartRequest",
     "chart_request",
@@ -141,6 +144,45 @@ def _levels(plan: Plan, root: str | None) -> list[int]:
     if start == plan.root.id and plan.root.family == "executive":
         counts[0] -= 1
     return counts
+
+
+class Busy(Exception):
+    """Every worker for heavy work is busy and its queue full: the request is answered 503."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"busy; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class HeavyWork:
+    """Heavy work (charts, roadmaps, workbooks, large plans and uploaded teams) in a bounded pool.
+
+    At most ``workers`` jobs run at once, in threads of their own, and at most ``queue``
+    more wait; a request past them is refused at once with :class:`Busy` (503 with
+    Retry-After) instead of waiting for minutes or growing memory without end. Cheap pages
+    never wait for this pool: they run in Starlette's own threads.
+
+    Only the event loop calls :meth:`run`, so the count needs no lock.
+    """
+
+    def __init__(self, workers: int, queue: int, retry_after: int = 5):
+        import anyio
+
+        self.workers, self.queue, self.retry_after = workers, queue, retry_after
+        self._limiter = anyio.CapacityLimiter(workers)
+        self.admitted = 0  # running and waiting
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` in one of the pool's threads, once one is free; :class:`Busy` when the queue is full."""
+        import anyio.to_thread
+
+        if self.admitted >= self.workers + self.queue:
+            raise Busy(self.retry_after)
+        self.admitted += 1
+        try:
+            return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
+        finally:
+            self.admitted -= 1
 
 
 def fit_chart(
@@ -313,38 +355,76 @@ def roadmap_workbook_bytes(r: Roadmap) -> bytes:
 class TeamStore:
     """Uploaded team files held in memory while the server runs, so a comparison is a link.
 
-    Keeps the latest ``count`` files (at most ``total`` bytes); keys are content hashes.
+    Each visitor (a browser, known by its cookie) has its own ``per_visitor`` slots: a new
+    upload past them lets go of that visitor's oldest, never another's. The store holds
+    at most ``total`` bytes; past it the visitor holding the most bytes lets go of its
+    oldest file first. A file is named by a hash of its content, and anyone with the link
+    may read it while it is held.
 
-    >>> store = TeamStore(count=2)
-    >>> key = store.put("team.csv", b"id,title,reports to\\n")
+    >>> store = TeamStore(per_visitor=2)
+    >>> key = store.put("team.csv", b"id,title,reports to\\n", visitor="ana")
     >>> store.get(key)[0]
     'team.csv'
-    >>> store.get("nope") is None
-    True
+    >>> for n in range(5):
+    ...     _ = store.put(f"other{n}.csv", b"%d" % n, visitor="bob")
+    >>> store.get(key)[0], store.get("nope")
+    ('team.csv', None)
     """
 
-    def __init__(self, count: int = 32, total: int = 64 * 1024 * 1024):
-        self._items: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
-        self._count, self._total = count, total
+    def __init__(self, per_visitor: int = 8, total: int = 64 * 1024 * 1024, visitors: int = 1000):
+        self._files: dict[str, tuple[str, bytes]] = {}
+        self._owners: dict[str, set[str]] = {}
+        self._slots: OrderedDict[str, OrderedDict[str, None]] = OrderedDict()  # visitor -> its keys, oldest first
+        self._bytes = 0
+        self._per_visitor, self._total, self._visitors = per_visitor, total, visitors
         self._lock = threading.Lock()
 
-    def put(self, name: str, data: bytes) -> str:
-        key = hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:24]
+    def put(self, name: str, data: bytes, visitor: str = "") -> str:
+        """Hold ``data`` for ``visitor``; the key that names it in links."""
+        key = self.key_of(name, data)
         with self._lock:
-            self._items[key] = (name, data)
-            self._items.move_to_end(key)
-            while len(self._items) > self._count or (
-                len(self._items) > 1 and sum(len(d) for _, d in self._items.values()) > self._total
-            ):
-                self._items.popitem(last=False)
+            if key not in self._files:
+                self._files[key] = (name, data)
+                self._bytes += len(data)
+            self._owners.setdefault(key, set()).add(visitor)
+            slots = self._slots.setdefault(visitor, OrderedDict())
+            slots[key] = None
+            slots.move_to_end(key)
+            self._slots.move_to_end(visitor)
+            while len(slots) > self._per_visitor:
+                self._release(visitor, next(iter(slots)))
+            while len(self._slots) > self._visitors:  # the visitor seen longest ago lets go of everything
+                gone = next(iter(self._slots))
+                for old in list(self._slots[gone]):
+                    self._release(gone, old)
+            while self._bytes > self._total and len(self._files) > 1:
+                biggest = max(self._slots, key=self._held_by)
+                self._release(biggest, next(iter(self._slots[biggest])))
         return key
+
+    @staticmethod
+    def key_of(name: str, data: bytes) -> str:
+        """The key that names a file in links: a hash of its name and content."""
+        return hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:24]
+
+    def _held_by(self, visitor: str) -> int:
+        return sum(len(self._files[k][1]) for k in self._slots[visitor])
+
+    def _release(self, visitor: str, key: str) -> None:
+        slots = self._slots[visitor]
+        slots.pop(key, None)
+        if not slots:
+            del self._slots[visitor]
+        owners = self._owners.get(key, set())
+        owners.discard(visitor)
+        if not owners:
+            self._owners.pop(key, None)
+            _, data = self._files.pop(key)
+            self._bytes -= len(data)
 
     def get(self, key: str) -> tuple[str, bytes] | None:
         with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
+            return self._files.get(key)
 
 
 def read_uploaded_team(name: str, data: bytes, templates: Templates) -> Team:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from orgplan.core.validation import suggest
-from orgplan.core.words import count_of, money, number, with_article
+from orgplan.core.words import count_of, money, number, some_of, with_article
 from orgplan.errors import OptionError
 from orgplan.model.plan import Plan
 from orgplan.outputs.charts.layout import UNIT, Box, Layout, layout_chart, seat_label
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from orgplan.planning.gap import Comparison
 
 __all__ = [
+    "unplaced_seats",
+    "FOOTER_LINES",
     "SLIDE",
     "PAPER",
     "Page",
@@ -41,6 +43,7 @@ OPTIONS = {"direction", "levels", "root", "unit", "expand", "detail", "marks", "
 MARGIN = 0.3  # inches around a slide or page
 TITLE_FONT, SUB_FONT, LEGEND_FONT, FOOT_FONT = 14.0, 9.5, 8.5, 8.5
 MIN_SLIDE_WIDTH = 7.5
+FOOTER_LINES = 3  # each sentence under a chart takes at most this many lines, so a page keeps its shape
 
 
 @dataclass
@@ -139,9 +142,23 @@ def company_totals(plan: Plan, opts: ChartOptions) -> list[str]:
             f"{count_of(s['hr_headcount'], 'seat')}, {money(s['annual_cost'])} a year. Cost difference: "
             f"{'+' if diff >= 0 else '-'}{money(abs(diff))} a year."
         )
-        lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess if m.current is not None]
-        lines.append("Current seats with no place in this structure: " + (", ".join(lost) if lost else "none") + ".")
+        lines.append(unplaced_seats(gap) + ".")
     return lines
+
+
+UNPLACED_NAMED = 6  # a chart's footer names at most this many current seats with no place
+
+
+def unplaced_seats(gap: Comparison) -> str:
+    """The sentence naming the current seats with no place in the recommended structure.
+
+    It names at most :data:`UNPLACED_NAMED` of them and counts the rest, so a team of
+    any size keeps a footer of a line or two (the workbook's gap sheets list every seat).
+    """
+    lost = [f"{m.current.title} ({m.current.id})" for m in gap.excess if m.current is not None]
+    if len(lost) <= UNPLACED_NAMED:
+        return "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
+    return f"Current seats with no place in this structure ({len(lost):,}): {some_of(lost, UNPLACED_NAMED)}"
 
 
 def branch_totals(plan: Plan, layout: Layout, heading: str | None) -> str:
@@ -208,7 +225,7 @@ def frame_for(page: Page, legend: list[tuple[str, dict[str, Any]]], width: float
             x = 0.0
         rows[-1].append((x, label, swatch))
         x += w
-    footer = [line for text in page.footer for line in wrap(text, inner, measure, FOOT_FONT)]
+    footer = [line for text in page.footer for line in wrap(text, inner, measure, FOOT_FONT, most=FOOTER_LINES)]
     header_h = (
         MARGIN
         + len(title) * TITLE_FONT * 1.25 / 72

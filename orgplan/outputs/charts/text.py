@@ -208,35 +208,91 @@ def page_ranges(pages: Sequence[int], word: str = "page") -> str:
 NBSP = "\u00a0"  # joins words that must stay on one line; drawn as a plain space
 
 
-def wrap(text: str | Sequence[str], width: float, measure: Measure, points: float, bold: bool = False) -> list[str]:
+def wrap(
+    text: str | Sequence[str],
+    width: float,
+    measure: Measure,
+    points: float,
+    bold: bool = False,
+    most: int | None = None,
+) -> list[str]:
     """Greedy line breaking of ``text`` (or of tokens, phrases kept whole) into lines at most ``width`` inches.
 
     Words joined by NBSP stay together and come out joined by a plain space. A word
-    wider than the line is broken between characters; nothing is ever dropped.
+    wider than the line is broken between characters; nothing is dropped, unless
+    ``most`` lines are asked for: then the last ends with an ellipsis when text is left.
+
+    Time is linear in the text's length: a line's width grows word by word (a width is
+    the sum of its characters' advances), and a line is measured whole only when it
+    comes within a hair of the width, so lines break exactly where measuring each
+    candidate line would break them.
 
     >>> wrap("leads 12 Employee Relations Specialists", 1.5, approx_measure, 8)
     ['leads 12 Employee', 'Relations Specialists']
     >>> wrap(f"cost $1,234{NBSP}a{NBSP}year", 0.9, approx_measure, 8)
     ['cost', '$1,234 a year']
+    >>> wrap("one two three four five six", 0.6, approx_measure, 8, most=2)
+    ['one two', 'three…']
     """
     tokens = [t.replace(NBSP, " ") for t in (text.split(" ") if isinstance(text, str) else text) if t]
+    space = measure(" ", points, bold)
+    slack = 1e-6 * max(width, 1.0)
+
+    def fits(line: str, estimate: float) -> bool:
+        if abs(estimate - width) <= slack:
+            return measure(line, points, bold) <= width
+        return estimate <= width
+
     lines: list[str] = []
-    line = ""
+    line, line_w = "", 0.0
     for token in tokens:
-        candidate = f"{line} {token}" if line else token
-        if measure(candidate, points, bold) <= width:
-            line = candidate
+        token_w = measure(token, points, bold)
+        candidate_w = line_w + space + token_w if line else token_w
+        if fits(f"{line} {token}" if line else token, candidate_w):
+            line, line_w = (f"{line} {token}" if line else token), candidate_w
             continue
         if line:
             lines.append(line)
-        line = ""
-        while measure(token, points, bold) > width and len(token) > 1:
-            cut = len(token) - 1
-            while cut > 1 and measure(token[:cut], points, bold) > width:
-                cut -= 1
-            lines.append(token[:cut])
-            token = token[cut:]
-        line = token
-    if line:
-        lines.append(line)
-    return lines
+        line, line_w = "", 0.0
+        if most is not None and len(lines) >= most:
+            break
+        if not fits(token, token_w) and len(token) > 1:
+            pieces = _break_word(token, width, measure, points, bold)
+            lines += pieces[:-1]
+            token = pieces[-1]
+            token_w = measure(token, points, bold)
+        line, line_w = token, token_w
+    else:
+        if line:
+            lines.append(line)
+        return lines if most is None else _cut(lines, most, width, measure, points, bold)
+    return _cut(lines, most, width, measure, points, bold, more=True)
+
+
+def _break_word(word: str, width: float, measure: Measure, points: float, bold: bool) -> list[str]:
+    """A word wider than the line cut between characters into pieces that fit (each at least one character)."""
+    pieces, start, used = [], 0, 0.0
+    for i, ch in enumerate(word):
+        w = measure(ch, points, bold)
+        if i > start and used + w > width and measure(word[start : i + 1], points, bold) > width:
+            pieces.append(word[start:i])
+            start, used = i, 0.0
+        used += w
+    pieces.append(word[start:])
+    return pieces
+
+
+def _cut(
+    lines: list[str], most: int, width: float, measure: Measure, points: float, bold: bool, more: bool = False
+) -> list[str]:
+    """At most ``most`` lines; the last ends with an ellipsis when lines (or ``more`` text) were left out."""
+    if len(lines) <= most and not more:
+        return lines
+    kept = lines[:most]
+    if not kept:
+        return kept
+    last = kept[-1]
+    while last and measure(last + "…", points, bold) > width:
+        last = last[:-1]
+    kept[-1] = last.rstrip() + "…"
+    return kept
