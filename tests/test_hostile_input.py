@@ -580,11 +580,20 @@ TEAM_FILES = {
         "part 'xl/worksheets/sheet1.xml' is not well-formed XML",
     ),
     "a zip bomb": (zip_bomb, ".xlsx", "unpacks to"),
-    "a million rows": (lambda: xlsx(sheet_xml=rows_sheet(100_001)), ".xlsx", "more than 100,000 rows"),
+    "200,002 rows": (
+        lambda: xlsx(sheet_xml=rows_sheet(200_002)),
+        ".xlsx",
+        "sheet 'Staff': more than 200,001 rows, empty or not; orgplan reads a header and 100,000 rows",
+    ),
+    "a header and 100,001 rows": (
+        lambda: xlsx(sheet_xml=rows_sheet(100_002)),
+        ".xlsx",
+        "sheet 'Staff', row 100,002: more rows than orgplan reads: a header and 100,000 rows",
+    ),
     "a row far down": (
         lambda: xlsx(sheet_xml=rows_sheet(1, start=1_048_576)),
         ".xlsx",
-        "row 1,048,576 is past the last row orgplan reads",
+        "missing column(s) ID, Title, Reports to (ID) in the header (row 1048576)",
     ),
     "a cell far right": (
         lambda: xlsx(
@@ -630,7 +639,17 @@ TEAM_FILES = {
     "200,000 CSV rows": (
         lambda: "ID,Title,Reports to\n" + "x,y,z\n" * 200_000,
         ".csv",
-        "row 100,001 is past the last row orgplan reads: 100,000 rows",
+        "row 100,002: more rows than orgplan reads: a header and 100,000 rows (limit team_files.rows)",
+    ),
+    "200,000 empty CSV rows": (
+        lambda: "ID,Title,Reports to\n" + "\n" * 200_000,
+        ".csv",
+        "row 100,002: more empty rows than orgplan reads: 100,000 rows",
+    ),
+    "a NUL in a CSV": (
+        lambda: "ID,Title,Reports to\nceo,Chief Executive\0 Officer,\n",
+        ".csv",
+        "line 2: a NUL character, which text never holds",
     ),
     "a 51 MB file": (
         lambda: "ID,Title,Reports to\n" + "#" * 51_000_000,

@@ -154,7 +154,7 @@ def test_a_clean_file_exits_0_and_an_unreadable_one_2(tmp_path):
         "header.csv": ("company,employees\n", "the file has a header row but no companies under it"),
         "latin1.csv": ("company,employees\nM\xfcller,40\n".encode("latin-1"), "not UTF-8 text"),
         "notes.txt": ("employees\n4\n", "expected a .csv or .xlsx file of companies"),
-        "fake.xlsx": ("not a zip", "not an .xlsx workbook"),
+        "fake.xlsx": ("not a zip", "not an Excel workbook (.xlsx)"),
     }
     for name, (content, message) in cases.items():
         path = tmp_path / name

@@ -37,6 +37,8 @@ _UNITS = {
     "number_magnitude": "",
     "money": "USD",
     "seats_per_rule": "seats",
+    "samples": "samples",
+    "employee_samples": "",
 }
 
 

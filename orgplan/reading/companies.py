@@ -20,8 +20,6 @@ row 3: employees: expected a whole number from 1 to 5,000,000, got 'lots'
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -29,10 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from orgplan.core.files import reason
+from orgplan.core.limits import limit
 from orgplan.core.validation import suggest
 from orgplan.errors import OrgplanError, ProfileError
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.profile import Profile, load_profile, profile_from_dict
+from orgplan.reading.table import WORKBOOK_SUFFIXES, read_table
 
 __all__ = ["RowError", "Entry", "Companies", "read_companies", "profile_key", "PROFILE_SUFFIXES"]
 
@@ -114,24 +115,30 @@ def read_companies(path: str | os.PathLike[str], templates: Templates | None = N
     if p.is_dir():
         return Companies(str(path), "folder", tuple(_folder(p, t)))
     suffix = p.suffix.lower()
-    if not p.exists():
-        raise ProfileError("file not found", path=path)
-    if suffix == ".csv":
-        rows = _csv_rows(p)
-    elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(p)
-    elif suffix == ".xls":
+    if suffix == ".xls":
         raise ProfileError("an Excel 97-2003 workbook; save it as .xlsx (or .csv) and try again", path=path)
-    else:
+    if suffix != ".csv" and suffix not in WORKBOOK_SUFFIXES:
         raise ProfileError(
             "expected a .csv or .xlsx file of companies, or a folder of profiles (.yaml, .yml, .json)", path=path
         )
-    return Companies(str(path), "rows", tuple(_entries(rows, t, path)))
+    table = read_table(p, ProfileError, "company_lists", sniff=True)
+    return Companies(str(path), "rows", tuple(_entries(iter(table.rows), t, path)))
 
 
 # -- a folder of profiles ----------------------------------------------------------------
 def _folder(folder: Path, t: Templates) -> Iterator[Entry]:
-    files = sorted(f for f in folder.iterdir() if f.suffix.lower() in PROFILE_SUFFIXES and f.is_file())
+    most = limit("company_lists.rows")
+    files = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if Path(entry.name).suffix.lower() in PROFILE_SUFFIXES and entry.is_file():
+                    files.append(folder / entry.name)
+                    if len(files) > most.value:
+                        raise ProfileError(f"more profiles than orgplan reads: {most.describe()}", path=folder)
+    except OSError as exc:
+        raise ProfileError(f"cannot read the folder: {reason(exc)}", path=folder) from None
+    files.sort()
     if not files:
         raise ProfileError(
             f"no profiles in the folder; expected files ending {', '.join(PROFILE_SUFFIXES)}", path=folder
@@ -230,37 +237,6 @@ def _entry(number: int, header: list[str | None], values: list[Any], t: Template
         return Entry(number, None, profile_from_dict(data, templates=t))
     except ProfileError as exc:
         return Entry(number, None, None, RowError(number, None, _column(exc), company, _reason(exc)))
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ProfileError("not UTF-8 text; save the CSV as UTF-8 (in Excel: CSV UTF-8)", path=path) from None
-    except OSError as exc:
-        raise ProfileError(f"cannot read: {exc.strerror}", path=path) from None
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)  # the header holds keys only, so its most frequent separator is the file's
-    try:
-        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
-    except csv.Error as exc:
-        raise ProfileError(f"not a readable CSV: {exc}", path=path) from None
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
-    import zipfile
-
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ProfileError(f"not an .xlsx workbook ({type(exc).__name__})", path=path) from None
-    try:
-        sheet = book.worksheets[0]
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
-    finally:
-        book.close()
 
 
 # -- small helpers -------------------------------------------------------------------------
