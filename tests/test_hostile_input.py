@@ -668,6 +668,37 @@ def test_hostile_team_files_are_refused_in_one_line(case, tmp_path):
     assert_refused(guarded("import", str(path)), str(path), words)
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_row_limit_counts_rows_not_the_header(suffix, tmp_path, monkeypatch):
+    from orgplan.core.limits import Limit
+    from orgplan.reading.table import read_table
+
+    most = 1000  # counted as the 100,000 of limits.yaml are, in a test that runs in a moment
+    monkeypatch.setitem(all_limits(), "team_files.rows", Limit("team_files.rows", most, "a test's"))
+    path = tmp_path / f"team{suffix}"
+    for rows, refused in ((most, False), (most + 1, True)):
+        if suffix == ".csv":
+            path.write_text("ID\n" + "\n".join(f"s{i}" for i in range(rows)) + "\n\n" * 10)
+        else:
+            path.write_bytes(xlsx(sheet_xml=rows_sheet(rows + 1)))
+        if refused:
+            with pytest.raises(TeamFileError, match=f"row {most + 2:,}: more rows than orgplan reads: a header and"):
+                read_table(path, TeamFileError, "team_files")
+        else:
+            assert len(read_table(path, TeamFileError, "team_files").rows) == most + 1
+
+
+def test_no_input_is_read_with_openpyxl():
+    """Every workbook orgplan reads goes through orgplan.reading.table; openpyxl only writes."""
+    readers = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "orgplan").rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "load_workbook" in line and not line.strip().startswith(">>>")
+    ]
+    assert not readers
+
+
 def test_only_worksheets_are_read_and_links_are_not_followed(tmp_path):
     path = tmp_path / "team.xlsx"
     path.write_bytes(xlsx(TEAM, chartsheet_first=True, external_link=True, dimension="A1:XFD1048576"))
@@ -692,6 +723,98 @@ def test_a_formula_counts_as_its_stored_result_and_the_annual_cost_is_worked_out
     )
     path.write_bytes(xlsx(sheet_xml=(stored + "</sheetData></worksheet>").encode()))
     assert read_team(path).seats[0].fte == 0.5
+
+
+# ------------------------------------------------------------------ company lists (orgplan batch)
+
+
+def entity_sheet() -> bytes:
+    """A company list whose company name is an XML entity the sheet declares."""
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY who "Injected Corp">]><worksheet xmlns="{NS}">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>company</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>employees</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>&who;</t></is></c><c r="B2"><v>100</v></c></row>'
+        "</sheetData></worksheet>"
+    ).encode()
+
+
+def big_zip_bomb(path: Path, unpacked: int = 300_000_000) -> None:
+    """A workbook whose one sheet unpacks to ``unpacked`` bytes of identical rows, written in pieces."""
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    piece = row * (1_000_000 // len(row))
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part,
+    ):
+        part.write(b"<worksheet><sheetData>")
+        for _ in range(unpacked // len(piece)):
+            part.write(piece)
+        part.write(b"</sheetData></worksheet>")
+
+
+def too_many_profiles(folder: Path) -> None:
+    folder.mkdir()
+    for i in range(int(limit("company_lists.rows").value) + 1):
+        (folder / f"{i}.yaml").write_text("employees: 100\n")
+
+
+COMPANY_LISTS = {
+    "/dev/zero as .csv": (lambda path: path.symlink_to("/dev/zero"), ".csv", "is a device, not a file"),
+    "a FIFO": (lambda path: os.mkfifo(path), ".csv", "is a named pipe (FIFO), not a file"),
+    "a DTD entity": (
+        lambda path: path.write_bytes(xlsx(sheet_xml=entity_sheet())),
+        ".xlsx",
+        "declares a DTD or XML entities",
+    ),
+    "a billion laughs": (lambda path: path.write_bytes(xlsx(sheet_xml=bomb_sheet())), ".xlsx", "declares a DTD"),
+    "a 300 MB zip bomb": (
+        big_zip_bomb,
+        ".xlsx",
+        "more than orgplan reads: 250,000,000 bytes (limit workbooks.part_bytes)",
+    ),
+    "200,000 rows": (
+        lambda path: path.write_text("company,employees\n" + "Acme,100\n" * 200_000),
+        ".csv",
+        "row 10,002: more rows than orgplan reads: a header and 10,000 rows (limit company_lists.rows)",
+    ),
+    "200,000 workbook rows": (
+        lambda path: path.write_bytes(xlsx(sheet_xml=rows_sheet(200_000))),
+        ".xlsx",
+        "more than 20,001 rows, empty or not; orgplan reads a header and 10,000 rows",
+    ),
+    "an 11 MB file": (
+        lambda path: path.write_text("company,employees\n" + "#" * 11_000_000),
+        ".csv",
+        "more than orgplan reads: 10,000,000 bytes (limit company_lists.file_bytes)",
+    ),
+    "a NUL": (lambda path: path.write_bytes(b"company,employees\nAc\0me,100\n"), ".csv", "line 2: a NUL character"),
+    "an open quote": (
+        lambda path: path.write_text('company,employees\n"Acme,100\nBolt,200\n'),
+        ".csv",
+        'row 2 (line 3): CSV syntax error: a quote (") opens a cell that never closes',
+    ),
+    "a 20,000-character name": (
+        lambda path: path.write_text("company,employees\n" + "x" * 20_000 + ",100\n"),
+        ".csv",
+        "row 2: column 1: a cell of 20,000 characters, more than orgplan reads: 10,000 characters",
+    ),
+    "10,001 profiles in a folder": (
+        too_many_profiles,
+        "",
+        "more profiles than orgplan reads: 10,000 rows (limit company_lists.rows)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", COMPANY_LISTS, ids=list(COMPANY_LISTS))
+def test_hostile_company_lists_are_refused_in_one_line(case, tmp_path):
+    make, suffix, words = COMPANY_LISTS[case]
+    path = tmp_path / f"companies{suffix}"
+    make(path)
+    out = tmp_path / "out"
+    assert_refused(guarded("batch", str(path), "--out", str(out), "--workers", "1"), str(path), words)
+    assert not out.exists()
 
 
 # ------------------------------------------------------------------ output places
