@@ -5,8 +5,10 @@ case does not matter and spaces stand for underscores) and one company a row. An
 cell takes the default, ``functions`` are separated by ``;`` and ``countries`` or
 ``business_units`` are counts. Each row is checked as ``orgplan plan`` checks a profile:
 a broken row becomes a :class:`RowError` with the same words, and the others are read
-all the same. A file that cannot be read at all - missing, not UTF-8, an unknown column -
-raises :class:`~orgplan.errors.ProfileError`.
+all the same. The file is read by :mod:`orgplan.reading.table`, as team files are, within
+the ``company_lists`` limits of ``templates/limits.yaml``. A file that cannot be read at
+all - missing, not a regular file, past a limit, not UTF-8, an unknown column - raises
+:class:`~orgplan.errors.ProfileError`.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "companies.csv"
