@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -332,7 +333,9 @@ def sensitivity(
         try:
             profiles.append(profile.with_values(templates=t, **values))
         except ProfileError as exc:
-            shown = ", ".join(f"{k}={_show(v)}" for k, v in values.items())
+            at_fault = re.split(r"[\[.]", exc.where or "", maxsplit=1)[0]
+            named = {at_fault: values[at_fault]} if at_fault in values else values  # the value at fault, if one is
+            shown = ", ".join(f"{k}={_show(v)}" for k, v in named.items())
             raise OptionError(
                 f"sample {i} ({shown}): {exc.where + ': ' if exc.where else ''}{exc.message}", where="--vary"
             ) from None
