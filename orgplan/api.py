@@ -194,10 +194,11 @@ def batch(
     named after it. Rows that cannot be planned are the result's ``errors``.
     """
     from orgplan.knowledge.templates import load_templates
-    from orgplan.portfolio.batch import open_executor
+    from orgplan.portfolio.batch import dask_address, open_executor
     from orgplan.portfolio.portfolio import plan_portfolio, write_portfolio
     from orgplan.reading.companies import read_companies
 
+    dask = dask_address(dask)  # a wrong option is said before any file is read
     templates = load_templates(rules=rules)
     read = read_companies(companies, templates=templates)
     with open_executor(workers, dask) as executor, (progress or _quiet)(len(read.profiles)) as done:
@@ -223,13 +224,15 @@ def sensitivity(
 
     The same ``seed`` gives the same samples and the same files; ``workers`` and ``dask`` as for :func:`batch`.
     """
-    from orgplan.portfolio.batch import open_executor
-    from orgplan.portfolio.sensitivity import parse_vary
+    from orgplan.portfolio.batch import dask_address, open_executor
+    from orgplan.portfolio.sensitivity import check_work, parse_vary
     from orgplan.portfolio.sensitivity import sensitivity as draw_and_plan
     from orgplan.portfolio.sensitivity_report import write_sensitivity
 
+    dask = dask_address(dask)
     prof, templates = profile_and_templates(profile, rules, sets)
     parsed = [parse_vary(v, templates) for v in varies]
+    check_work(prof, parsed, samples)  # before any worker starts
     with open_executor(workers, dask) as executor, (progress or _quiet)(samples + 1) as done:
         result = draw_and_plan(prof, parsed, samples, seed, executor, templates=templates, progress=done)
     return Outcome(result, tuple(write_sensitivity(result, out)))

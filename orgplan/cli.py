@@ -449,7 +449,11 @@ def batch_command(
     help="A profile key to draw evenly between LOW and HIGH, e.g. --vary growth_rate=0.02:0.2 (repeatable).",
 )
 @click.option(
-    "--samples", type=click.IntRange(2, 100_000), default=1000, show_default=True, help="How many draws to plan."
+    "--samples",
+    type=click.IntRange(min=2),
+    default=1000,
+    show_default=True,
+    help="How many draws to plan (within the limits of docs/limits.md).",
 )
 @click.option(
     "--seed",

@@ -287,6 +287,17 @@ def test_dask_missing_says_how_to_get_it(tmp_path, monkeypatch, companies_csv):
         pass
 
 
+@pytest.mark.parametrize("address", ["not a url", "tcp://scheduler", "scheduler:99999", "http://x:1/path", "x" * 5000])
+def test_a_dask_address_that_is_no_address_is_refused_in_one_line(tmp_path, companies_csv, address):
+    result = run("batch", companies_csv, "--out", tmp_path / "out", "--dask", address)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    said = result.output.strip()
+    assert said.startswith(
+        "Error: --dask: expected 'local' or a scheduler's address with its port, such as tcp://10.0.0.5:8786, got '"
+    )
+    assert len(said.splitlines()) == 1 and len(said) < 200 and not (tmp_path / "out").exists()
+
+
 def test_help_loads_neither_dask_nor_the_batch_engine():
     code = (
         "import sys; from orgplan.cli import cli\n"

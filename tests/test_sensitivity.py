@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -149,7 +151,11 @@ def test_results_are_the_same_on_dask(profile, varies, templates, result, dask_e
         ("growth_rate=0.1", "--vary: expected KEY=LOW:HIGH"),
         ("employees=10.5:20", "--vary: employees takes whole numbers, got 10.5:20"),
         ("turnover_rate=a:b", "--vary: turnover_rate: expected a number, got 'a'"),
-        ("countries=1:50", "--vary: sample 1 (countries=25): countries: 25 is more than the 20 employees"),
+        ("countries=1:50", "--vary: countries up to 50, but a sample may have 20 employees; each of the countries"),
+        ("employees=1:5000001", "--vary: employees may be from 1 to 5,000,000 in a profile, got '1:5000001'"),
+        ("employees=-1:1", "--vary: employees may be from 1 to 5,000,000 in a profile, got '-1:1'"),
+        ("growth_rate=0:4", "--vary: growth_rate may be from -90% to 300% in a profile, got '0:4'"),
+        ("turnover_rate=" + "9" * 600 + ":1", "--vary: turnover_rate: expected a number, got '999"),
     ],
 )
 def test_bad_vary_gives_one_line_and_exit_2(tmp_path, vary, message):
@@ -157,7 +163,33 @@ def test_bad_vary_gives_one_line_and_exit_2(tmp_path, vary, message):
     result = run("sensitivity", path, "--vary", vary, "--samples", 10, "--out", tmp_path / "out", "--workers", 1)
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1 and len(result.output) < 300
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (
+            ("--vary", "employees=1:5000000"),
+            "Error: --samples: 1,000 samples x 5,000,000 employees is past 1,000,000,000 "
+            "(limit sensitivity.employee_samples); use at most 200 samples",
+        ),
+        (
+            ("--vary", "growth_rate=0:1", "--set", "employees=5000000", "--samples", "201"),
+            "Error: --samples: 201 samples x 5,000,000 employees is past 1,000,000,000",
+        ),
+        (("--vary", "growth_rate=0:1", "--samples", "100001"), "Error: --samples: expected 2 to 100,000 samples"),
+        (("--vary", "growth_rate=0:1", "--dask", "not a url"), "Error: --dask: expected 'local' or a scheduler's"),
+    ],
+)
+def test_too_much_work_is_refused_before_any_sample_runs(tmp_path, options, message):
+    path = write(tmp_path / "p.yaml", "employees: 20\n")
+    started = time.process_time()
+    result = run("sensitivity", path, *options, "--out", tmp_path / "out")
+    assert result.exit_code == 2 and result.output.startswith(message), result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert time.process_time() - started < 2 and not (tmp_path / "out").exists()
 
 
 def test_samples_must_be_between_2_and_100000(tmp_path, profile, varies, templates):

@@ -48,6 +48,8 @@ _UNITS = {
     "idle_seconds": "seconds",
     "header_bytes": "bytes",
     "connections": "connections",
+    "samples": "samples",
+    "employee_samples": "",
 }
 
 

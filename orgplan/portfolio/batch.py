@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, as_completed
@@ -29,7 +30,7 @@ from orgplan.errors import OptionError, OrgplanError
 from orgplan.knowledge.templates import Templates, load_templates, templates_dir
 from orgplan.model.profile import Profile, profile_from_dict
 
-__all__ = ["CompanyPlan", "plan_many", "open_executor", "DASK_MISSING"]
+__all__ = ["CompanyPlan", "plan_many", "open_executor", "dask_address", "DASK_MISSING"]
 
 DASK_MISSING = "Dask is not installed: pip install 'orgplan[dask]' (from a checkout: pip install -e '.[dask]')"
 MAX_BATCH = 200  # companies a task at most, so that a progress bar moves and workers share the load evenly
@@ -169,6 +170,34 @@ def _slots(executor: Executor) -> int:
     return os.cpu_count() or 1
 
 
+# A Dask scheduler's address: an optional protocol, a host name or address, and a port.
+_DASK_ADDRESS = re.compile(
+    r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)"
+    r":(?P<port>[0-9]{1,5})"
+)
+
+
+def dask_address(text: str | None) -> str | None:
+    """``--dask`` as given when it is ``local`` or a scheduler's address (host and port); else one line saying so.
+
+    >>> dask_address("tcp://10.0.0.5:8786"), dask_address("scheduler:8786"), dask_address("local")
+    ('tcp://10.0.0.5:8786', 'scheduler:8786', 'local')
+    >>> dask_address("not a url")
+    Traceback (most recent call last):
+    ...
+    orgplan.errors.OptionError: --dask: expected 'local' or a scheduler's address with its port, ..., got 'not a url'
+    """
+    if text is None or text == "local":
+        return text
+    match = _DASK_ADDRESS.fullmatch(text.strip())
+    if match is None or not 1 <= int(match.group("port")) <= 65535:
+        raise OptionError(
+            f"expected 'local' or a scheduler's address with its port, such as tcp://10.0.0.5:8786, got {shown(text)}",
+            where="--dask",
+        )
+    return text.strip()
+
+
 @contextlib.contextmanager
 def open_executor(workers: int | None = None, dask: str | None = None) -> Iterator[Executor | None]:
     """The executor ``--workers`` and ``--dask`` ask for, shut down afterwards.
@@ -178,6 +207,7 @@ def open_executor(workers: int | None = None, dask: str | None = None) -> Iterat
     cores), or None (plan in this process) for one worker.
     """
     count = workers or os.cpu_count() or 1
+    dask = dask_address(dask)
     if dask is not None:
         with _dask_executor(dask, count) as executor:
             yield executor

@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
 from orgplan.core.figures import figures
-from orgplan.core.validation import suggest
+from orgplan.core.limits import limit
+from orgplan.core.validation import shown, suggest
 from orgplan.errors import OptionError, ProfileError
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.places import places_for_size
@@ -45,10 +47,9 @@ __all__ = [
     "RolePresence",
     "sensitivity",
     "share_text",
-    "MAX_SAMPLES",
+    "check_work",
 ]
 
-MAX_SAMPLES = 100_000
 NUMERIC = ("integer", "number", "places")  # profile types that can be varied (places: their count)
 # What each plan is measured by: (label, summary key, spreadsheet format).
 MEASURES = tuple(
@@ -105,24 +106,69 @@ def parse_vary(text: str, templates: Templates | None = None) -> Vary:
         raise OptionError(f"{key} takes whole numbers, got {low_text.strip()}:{high_text.strip()}", where="--vary")
     if low > high:
         raise OptionError(f"{key}: the low end {_show(low)} is above the high end {_show(high)}", where="--vary")
-    lo, hi = fields[key].get("min"), fields[key].get("max")
-    if (lo is not None and low < lo) or (hi is not None and high > hi):  # refused now, not at the first bad sample
+    least, most = _bounds(fields[key])
+    if (least is not None and low < least) or (most is not None and high > most):
         percent = fields[key].get("format") == "percent"
-        shown_range = " to ".join(f"{x:.0%}" if percent else _show(x) for x in (lo, hi) if x is not None)
+        span = " to ".join("any" if x is None else f"{x:.0%}" if percent else _show(x) for x in (least, most))
         raise OptionError(
-            f"{key}: {_show(low)}:{_show(high)} goes outside what a profile takes ({shown_range})", where="--vary"
+            f"{key} may be from {span} in a profile, got {shown(low_text.strip() + ':' + high_text.strip())}",
+            where="--vary",
         )
     return Vary(key, low, high, whole)
+
+
+def _bounds(spec: dict[str, Any]) -> tuple[float | None, float | None]:
+    """The least and most a profile key may be as a plain number (a rate above its
+    ``fraction_max`` must be written with %, which a drawn sample never is)."""
+    least, most = spec.get("min"), spec.get("max")
+    if spec.get("format") == "percent" and most is not None:
+        most = min(most, spec.get("fraction_max", 1))
+    return least, most
+
+
+def check_work(profile: Profile, varies: Sequence[Vary], samples: int) -> None:
+    """Refuse, before any sample is drawn, a run orgplan cannot finish in reasonable time and memory.
+
+    The samples must be within ``sensitivity.samples``, and the samples times the most
+    employees a sample can have within ``sensitivity.employee_samples``; a count of
+    countries or business units must leave every one an employee in every sample.
+    """
+    if not varies:
+        raise OptionError("name at least one key to vary, such as --vary growth_rate=0.02:0.2", where="--vary")
+    most_samples = limit("sensitivity.samples")
+    if not 2 <= samples <= most_samples.value:
+        raise OptionError(f"expected 2 to {most_samples.describe()}, got {samples:,}", where="--samples")
+    by_key = {v.key: v for v in varies}
+    employees = by_key.get("employees")
+    fewest = int(employees.low) if employees else profile.employees
+    most = int(employees.high) if employees else profile.employees
+    for key in ("countries", "business_units"):
+        places = by_key.get(key)
+        if places is not None and places.high > fewest:
+            raise OptionError(
+                f"{key} up to {_show(places.high)}, but a sample may have {fewest:,} employees; each of the "
+                f"{key.replace('_', ' ')} needs one",
+                where="--vary",
+            )
+    work = limit("sensitivity.employee_samples")
+    if samples * most > work.value:
+        raise OptionError(
+            f"{samples:,} samples x {most:,} employees is past {work.shown} (limit {work.name}); use at most "
+            f"{max(int(work.value // most), 2):,} samples",
+            where="--samples",
+        )
 
 
 def _number(text: str, key: str) -> float:
     cleaned = text.strip().replace(",", "").replace("_", "")
     try:
+        if len(cleaned) > limit("data_files.number_chars").value:
+            raise ValueError
         value = float(cleaned.rstrip("%")) / (100 if cleaned.endswith("%") else 1)
     except ValueError:
-        raise OptionError(f"{key}: expected a number, got {text.strip()!r}", where="--vary") from None
+        raise OptionError(f"{key}: expected a number, got {shown(text.strip())}", where="--vary") from None
     if not math.isfinite(value):
-        raise OptionError(f"{key}: expected a number, got {text.strip()!r}", where="--vary")
+        raise OptionError(f"{key}: expected a number, got {shown(text.strip())}", where="--vary")
     return value
 
 
@@ -285,13 +331,11 @@ def sensitivity(
     """Plan ``profile`` and ``samples`` draws of it with the ``varies`` keys changed (see
     :func:`~orgplan.portfolio.batch.plan_many` for ``executor``).
 
-    Raises :class:`~orgplan.errors.OptionError` when a draw makes a profile orgplan refuses
-    (such as more countries than employees), naming the sample.
+    Raises :class:`~orgplan.errors.OptionError` before any sample is planned when the run is
+    past orgplan's limits (see :func:`check_work`), or when a draw makes a profile orgplan
+    refuses, naming the sample.
     """
-    if not varies:
-        raise OptionError("name at least one key to vary, such as --vary growth_rate=0.02:0.2", where="--vary")
-    if not 2 <= samples <= MAX_SAMPLES:
-        raise OptionError(f"expected 2 to {MAX_SAMPLES:,} samples, got {samples:,}", where="--samples")
+    check_work(profile, varies, samples)
     t = templates or load_templates()
     order = list(t.profile_fields)
     seen = [v.key for v in varies]
@@ -307,7 +351,9 @@ def sensitivity(
             sized = places_for_size(profile.given, int(values["employees"])) if "employees" in values else {}
             profiles.append(profile.with_values(templates=t, **{**sized, **_as_given(values, t)}))
         except ProfileError as exc:
-            shown = ", ".join(f"{k}={_show(v)}" for k, v in values.items())
+            at_fault = re.split(r"[\[.]", exc.where or "", maxsplit=1)[0]
+            named = {at_fault: values[at_fault]} if at_fault in values else values  # the value at fault, if one is
+            shown = ", ".join(f"{k}={_show(v)}" for k, v in named.items())
             raise OptionError(
                 f"sample {i} ({shown}): {exc.where + ': ' if exc.where else ''}{exc.message}", where="--vary"
             ) from None

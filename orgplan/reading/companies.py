@@ -5,8 +5,10 @@ case does not matter and spaces stand for underscores) and one company a row. An
 cell takes the default, ``functions`` are separated by ``;`` and ``countries`` or
 ``business_units`` are counts. Each row is checked as ``orgplan plan`` checks a profile:
 a broken row becomes a :class:`RowError` with the same words, and the others are read
-all the same. A file that cannot be read at all - missing, not UTF-8, an unknown column -
-raises :class:`~orgplan.errors.ProfileError`.
+all the same. The file is read by :mod:`orgplan.reading.table`, as team files are, within
+the ``company_lists`` limits of ``templates/limits.yaml``. A file that cannot be read at
+all - missing, not a regular file, past a limit, not UTF-8, an unknown column - raises
+:class:`~orgplan.errors.ProfileError`.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "companies.csv"
@@ -20,8 +22,6 @@ row 3: employees: expected a whole number from 1 to 5,000,000, got 'lots'
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -29,14 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from orgplan.core.files import read_bytes
+from orgplan.core.files import reason
 from orgplan.core.limits import limit
 from orgplan.core.validation import suggest
-from orgplan.errors import OrgplanError, ProfileError, TeamFileError
+from orgplan.errors import OrgplanError, ProfileError
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.profile import Profile, load_profile, profile_from_dict
-from orgplan.reading.team import RowLimits
-from orgplan.reading.xlsx import read_rows
+from orgplan.reading.table import WORKBOOK_SUFFIXES, read_table
 
 __all__ = ["RowError", "Entry", "Companies", "read_companies", "profile_key", "PROFILE_SUFFIXES"]
 
@@ -123,23 +122,28 @@ def read_companies(path: str | os.PathLike[str], templates: Templates | None = N
     suffix = p.suffix.lower()
     if suffix == ".xls":
         raise ProfileError("an Excel 97-2003 workbook; save it as .xlsx (or .csv) and try again", path=path)
-    if suffix not in (".csv", ".xlsx", ".xlsm"):
-        if not p.exists():
-            raise ProfileError("file not found", path=path)
+    if suffix != ".csv" and suffix not in WORKBOOK_SUFFIXES:
         raise ProfileError(
             "expected a .csv or .xlsx file of companies, or a folder of profiles (.yaml, .yml, .json)", path=path
         )
-    data = read_bytes(p, ProfileError, limit("team_files.file_bytes"))  # refuses a FIFO, a device, a folder
-    try:
-        rows = _csv_rows(data, p) if suffix == ".csv" else _xlsx_rows(data, p)
-    except TeamFileError as exc:  # the team-file reader's words, as an unreadable portfolio
-        raise ProfileError(exc.message, path=path, where=exc.where) from None
-    return Companies(str(path), "rows", tuple(_entries(iter(rows), t, path)))
+    table = read_table(p, ProfileError, "company_lists", sniff=True)
+    return Companies(str(path), "rows", tuple(_entries(iter(table.rows), t, path)))
 
 
 # -- a folder of profiles ----------------------------------------------------------------
 def _folder(folder: Path, t: Templates) -> Iterator[Entry]:
-    files = sorted(f for f in folder.iterdir() if f.suffix.lower() in PROFILE_SUFFIXES and f.is_file())
+    most = limit("company_lists.rows")
+    files = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if Path(entry.name).suffix.lower() in PROFILE_SUFFIXES and entry.is_file():
+                    files.append(folder / entry.name)
+                    if len(files) > most.value:
+                        raise ProfileError(f"more profiles than orgplan reads: {most.describe()}", path=folder)
+    except OSError as exc:
+        raise ProfileError(f"cannot read the folder: {reason(exc)}", path=folder) from None
+    files.sort()
     if not files:
         raise ProfileError(
             f"no profiles in the folder; expected files ending {', '.join(PROFILE_SUFFIXES)}", path=folder
@@ -243,36 +247,6 @@ def _entry(number: int, header: list[str | None], values: list[Any], t: Template
         return Entry(number, None, profile_from_dict(data, templates=t))
     except ProfileError as exc:
         return Entry(number, None, None, RowError(number, None, _column(exc), company, _reason(exc)))
-
-
-def _csv_rows(data: bytes, path: Path) -> list[tuple[int, Sequence[Any]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ProfileError("not UTF-8 text; save the CSV as UTF-8 (in Excel: CSV UTF-8)", path=path) from None
-    nul = text.find("\x00")
-    if nul >= 0:
-        raise ProfileError(
-            "a NUL character (U+0000); a CSV of companies is text. Is it a binary file saved as .csv?",
-            path=path,
-            where=f"line {text.count(chr(10), 0, nul) + 1:,}",
-        )
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)  # the header holds keys only, so its most frequent separator is the file's
-    limits = RowLimits(path)
-    rows: list[tuple[int, Sequence[Any]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, cells in enumerate(reader, start=1):
-            limits.check(None, number, cells)
-            rows.append((number, cells))
-    except csv.Error as exc:
-        raise ProfileError(f"not a readable CSV: {exc}", path=path, where=f"line {reader.line_num:,}") from None
-    return rows
-
-
-def _xlsx_rows(data: bytes, path: Path) -> list[tuple[int, Sequence[Any]]]:
-    return list(read_rows(data, path, (), RowLimits(path).check)[1])
 
 
 # -- small helpers -------------------------------------------------------------------------

@@ -8,8 +8,6 @@ workbook orgplan wrote reads back with the same seats, reporting lines and costs
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import os
@@ -19,21 +17,21 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from orgplan.core.files import read_bytes
 from orgplan.core.limits import Limit, limit
 from orgplan.core.validation import shown, suggest
 from orgplan.errors import TeamFileError
 from orgplan.knowledge.catalog import OUTSIDE_HR, Role, normalise_title
 from orgplan.model.plan import Position, SeatTree
 from orgplan.reading.columns import POSITION_COLUMNS, REQUIRED, column_for
-from orgplan.reading.xlsx import HEADER_ROWS, column_letters, read_rows
+from orgplan.reading.table import WORKBOOK_SUFFIXES, read_table
+from orgplan.reading.xlsx import column_letters
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from orgplan.knowledge.templates import Templates
 
-__all__ = ["RowLimits", "Team", "read_team"]
+__all__ = ["Team", "read_team"]
 
 _HEADERS = {c.key: c.header for c in POSITION_COLUMNS}
 
@@ -101,93 +99,13 @@ def read_team(path: str | os.PathLike[str], *, templates: Templates | None = Non
     t = templates or load_templates()
     p = Path(path)
     suffix = p.suffix.lower()
-    data = read_bytes(p, TeamFileError, limit("team_files.file_bytes"))
-    if suffix == ".csv":
-        sheet, raw_rows = None, _csv_rows(data, p)
-    elif suffix in (".xlsx", ".xlsm"):
-        sheet, raw_rows = _workbook_rows(data, p)
-    else:
+    if suffix != ".csv" and suffix not in WORKBOOK_SUFFIXES:
         raise TeamFileError(
             f"expected a .xlsx or .csv team file, got {shown(suffix) if suffix else 'no extension'}", path=p
         )
-    rows, where = _table(raw_rows, p, sheet)
+    table = read_table(p, TeamFileError, "team_files", prefer=("positions", "team"))
+    rows, where = _table(table.rows, p, table.sheet)
     return _build(_seats(rows, where, t), where, t, str(p))
-
-
-class RowLimits:
-    """The team-file limits (also those of companies files), checked on every row as it is read."""
-
-    def __init__(self, path: Path):
-        self.rows, self.columns, self.cell = (limit(f"team_files.{n}") for n in ("rows", "columns", "cell_chars"))
-        self.path = path
-
-    def check(self, sheet: str | None, n: int, cells: list[Any]) -> None:
-        if (
-            n <= self.rows.value + HEADER_ROWS
-            and len(cells) <= self.columns.value
-            and all(not isinstance(c, str) or len(c) <= self.cell.value for c in cells)
-        ):
-            return
-        where = _Where(self.path, sheet, {})
-        if n > self.rows.value + HEADER_ROWS:
-            raise where.error(
-                f"row {n:,} is past the last row orgplan reads: {self.rows.describe()} below a header in the "
-                f"first {HEADER_ROWS} rows"
-            )
-        if len(cells) > self.columns.value:
-            raise where.error(
-                f"row {n:,} has {len(cells):,} columns, more than orgplan reads: {self.columns.describe()}"
-            )
-        for i, cell in enumerate(cells):
-            if isinstance(cell, str) and len(cell) > self.cell.value:
-                column = column_letters(i + 1) if sheet else str(i + 1)
-                raise where.error(
-                    f"row {n:,}, column {column}: a cell of {len(cell):,} characters, more than orgplan "
-                    f"reads: {self.cell.describe()}"
-                )
-
-
-def _csv_rows(data: bytes, path: Path) -> list[tuple[int, list[Any]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TeamFileError("not a UTF-8 text CSV file", path=path) from None
-    nul = text.find("\x00")
-    if nul >= 0:  # a binary file, or text damaged on the way: never a name or a number
-        line = text.count("\n", 0, nul) + 1
-        raise TeamFileError(
-            "a NUL character (U+0000); a CSV team file is text. Is it a binary file saved as .csv?",
-            path=path,
-            where=f"line {line:,}",
-        )
-    limits = RowLimits(path)
-    rows: list[tuple[int, list[Any]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        for n, row in enumerate(reader, start=1):
-            limits.check(None, n, row)
-            rows.append((n, row))
-    except csv.Error as exc:
-        n = len(rows) + 1
-        detail = str(exc)
-        if "unexpected end of data" in detail:
-            detail = (
-                'a quote (") opens a cell that never closes; close it, or write "" for a quote inside a quoted cell'
-            )
-        elif "field larger than field limit" in detail:
-            detail = f"a cell longer than orgplan reads: {limits.cell.describe()} (is a quote left open?)"
-        elif "expected after" in detail:
-            detail = (
-                f'text follows a closing quote ({detail}); quote the whole cell, and write "" for a quote inside it'
-            )
-        raise TeamFileError(
-            f"CSV syntax error: {detail}", path=path, where=f"row {n:,} (line {reader.line_num:,})"
-        ) from None
-    return rows
-
-
-def _workbook_rows(data: bytes, path: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
-    return read_rows(data, path, ("positions", "team"), RowLimits(path).check)
 
 
 def _blank(value: Any) -> bool:

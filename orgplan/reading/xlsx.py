@@ -21,9 +21,9 @@ import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from orgplan.core.limits import limit
+from orgplan.core.limits import Limit, limit
 from orgplan.core.validation import shown
-from orgplan.errors import TeamFileError
+from orgplan.errors import OrgplanError
 
 __all__ = ["read_rows", "column_index", "column_letters", "HEADER_ROWS"]
 
@@ -68,53 +68,62 @@ def column_letters(n: int) -> str:
 
 
 def read_rows(
-    data: bytes, path: object, prefer: tuple[str, ...], check: Callable[[str, int, list[Any]], None]
+    data: bytes,
+    path: object,
+    prefer: tuple[str, ...],
+    check: Callable[[str, int, list[Any]], None],
+    *,
+    error: type[OrgplanError],
+    rows: Limit,
+    columns: Limit,
 ) -> tuple[str, list[Row]]:
     """The name and rows of a worksheet of the .xlsx ``data``: the first named in ``prefer``, else the first.
 
     ``check(sheet, row_number, cells)`` sees each row as it is read and raises to stop.
-    Rows are numbered as in the sheet; empty rows are left out. Raises
-    :class:`~orgplan.errors.TeamFileError` for anything that is not a readable workbook.
+    Rows are numbered as in the sheet; empty rows are left out. A sheet of more than twice
+    ``rows`` rows (a header, the rows and as many empty ones) is refused before it is
+    parsed, and a cell right of ``columns`` as it is read. Raises ``error`` for anything
+    that is not a readable workbook.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        raise TeamFileError("not an Excel workbook (.xlsx)", path=path) from None
+        raise error("not an Excel workbook (.xlsx)", path=path) from None
     with archive:
-        _check_archive(archive, path)
-        book = _Book(archive, path)
+        _check_archive(archive, path, error)
+        book = _Book(archive, path, error)
         sheets = book.worksheets()
         if not sheets:
-            raise TeamFileError("the workbook has no worksheet; expected a sheet with one row per seat", path=path)
+            raise error(
+                "the workbook has no worksheet; expected a sheet with a header row and rows below it", path=path
+            )
         by_name = {name.lower(): (name, part) for name, part in sheets}
         name, part = next((by_name[p] for p in prefer if p in by_name), sheets[0])
-        _count_rows(archive, part, name, path)
+        _count_rows(archive, part, name, path, error, rows)
         strings = book.shared_strings()
-        rows = []
-        for number, cells in book.rows(part, strings):
+        out = []
+        for number, cells in book.rows(part, strings, columns):
             check(name, number, cells)
-            rows.append((number, cells))
-    return name, rows
+            out.append((number, cells))
+    return name, out
 
 
-def _check_archive(archive: zipfile.ZipFile, path: object) -> None:
+def _check_archive(archive: zipfile.ZipFile, path: object, error: type[OrgplanError]) -> None:
     """Refuse a workbook that unpacks too large or declares XML entities, before parsing any of it."""
-    members, unpacked, ratio = (limit(f"team_files.{n}") for n in ("zip_members", "part_bytes", "compression_ratio"))
+    members, unpacked, ratio = (limit(f"workbooks.{n}") for n in ("zip_members", "part_bytes", "compression_ratio"))
     infos = archive.infolist()
     if len(infos) > members.value:
-        raise TeamFileError(
-            f"a workbook of {len(infos):,} parts, more than orgplan reads: {members.describe()}", path=path
-        )
+        raise error(f"a workbook of {len(infos):,} parts, more than orgplan reads: {members.describe()}", path=path)
     for info in infos:
         if info.file_size > unpacked.value:
-            raise TeamFileError(
+            raise error(
                 f"part {shown(info.filename)} unpacks to {info.file_size:,} bytes, more than orgplan "
                 f"reads: {unpacked.describe()}",
                 path=path,
             )
         if info.file_size > _RATIO_CHECKED_BYTES and info.file_size > ratio.value * max(info.compress_size, 1):
             times = info.file_size / max(info.compress_size, 1)
-            raise TeamFileError(
+            raise error(
                 f"part {shown(info.filename)} unpacks to {times:,.0f} times its packed size, more than "
                 f"orgplan reads: {ratio.describe()}",
                 path=path,
@@ -126,20 +135,25 @@ def _check_archive(archive: zipfile.ZipFile, path: object) -> None:
             with archive.open(info) as part:
                 head = part.read(_PROLOG_BYTES)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as exc:
-            raise TeamFileError(f"part {shown(info.filename)} cannot be unpacked ({_short(exc)})", path=path) from None
+            raise error(f"part {shown(info.filename)} cannot be unpacked ({_short(exc)})", path=path) from None
         if any(marker in head for marker in _DTD_MARKERS):
-            raise TeamFileError(
+            raise error(
                 f"part {shown(info.filename)} declares a DTD or XML entities (<!DOCTYPE or <!ENTITY); "
                 "orgplan refuses them, since they can expand to gigabytes or read other files",
                 path=path,
             )
 
 
-def _count_rows(archive: zipfile.ZipFile, part: str, sheet: str, path: object) -> None:
-    """Count the sheet's rows in its raw XML (much faster than parsing it), to refuse a long sheet at once."""
-    rows = limit("team_files.rows")
+def _count_rows(
+    archive: zipfile.ZipFile, part: str, sheet: str, path: object, error: type[OrgplanError], rows: Limit
+) -> None:
+    """Count the sheet's rows in its raw XML (much faster than parsing it), to refuse a long sheet at once.
+
+    Every row counts here, empty or not; the reader counts the rows with values exactly.
+    """
+    most = 2 * int(rows.value) + 1
     count, carry = 0, b""
-    with _open(archive, part, path) as xml:
+    with _open(archive, part, path, error) as xml:
         while True:
             chunk = xml.read(1 << 20)
             text = carry + chunk
@@ -147,10 +161,9 @@ def _count_rows(archive: zipfile.ZipFile, part: str, sheet: str, path: object) -
             cut = len(text) if cut < 0 else cut
             count += len(_ROW_TAG.findall(text, 0, cut))
             carry = text[cut:]
-            if count > rows.value + HEADER_ROWS:
-                raise TeamFileError(
-                    f"more than {rows.value + HEADER_ROWS:,} rows, more than orgplan reads: {rows.describe()} "
-                    f"below a header in the first {HEADER_ROWS} rows",
+            if count > most:
+                raise error(
+                    f"more than {most:,} rows, empty or not; orgplan reads a header and {rows.describe()}",
                     path=path,
                     where=f"sheet '{sheet}'",
                 )
@@ -158,11 +171,11 @@ def _count_rows(archive: zipfile.ZipFile, part: str, sheet: str, path: object) -
                 return
 
 
-def _open(archive: zipfile.ZipFile, part: str, path: object) -> Any:
+def _open(archive: zipfile.ZipFile, part: str, path: object, error: type[OrgplanError]) -> Any:
     try:
         return archive.open(part)
     except KeyError:
-        raise TeamFileError(f"part {shown(part)} is missing; the workbook is damaged", path=path) from None
+        raise error(f"part {shown(part)} is missing; the workbook is damaged", path=path) from None
 
 
 def _short(exc: BaseException) -> str:
@@ -177,8 +190,8 @@ def _local(tag: Any) -> str:
 class _Book:
     """The parts of a workbook that lead to its worksheets' cells."""
 
-    def __init__(self, archive: zipfile.ZipFile, path: object):
-        self.archive, self.path = archive, path
+    def __init__(self, archive: zipfile.ZipFile, path: object, error: type[OrgplanError]):
+        self.archive, self.path, self.error = archive, path, error
         root_rels = self._relationships("_rels/.rels", "")
         self.workbook = next(
             (target for kind, target in root_rels.values() if kind == "officeDocument"), "xl/workbook.xml"
@@ -192,10 +205,10 @@ class _Book:
         from lxml import etree
 
         try:
-            with _open(self.archive, part, self.path) as xml:
+            with _open(self.archive, part, self.path, self.error) as xml:
                 return etree.parse(xml, _parser()).getroot()
         except etree.LxmlError as exc:
-            raise TeamFileError(f"part {shown(part)} is not well-formed XML ({_short(exc)})", path=self.path) from None
+            raise self.error(f"part {shown(part)} is not well-formed XML ({_short(exc)})", path=self.path) from None
 
     def _relationships(self, part: str, folder: str) -> dict[str, tuple[str, str]]:
         """Relationship id -> (kind, part name) of the parts inside the file (links to outside are left out)."""
@@ -234,14 +247,13 @@ class _Book:
         from lxml import etree
 
         try:
-            with _open(self.archive, part, self.path) as xml:
+            with _open(self.archive, part, self.path, self.error) as xml:
                 yield from etree.iterparse(xml, events=("end",), tag=f"{{*}}{tag}", **_SAFE)
         except etree.LxmlError as exc:
-            raise TeamFileError(f"part {shown(part)} is not well-formed XML ({_short(exc)})", path=self.path) from None
+            raise self.error(f"part {shown(part)} is not well-formed XML ({_short(exc)})", path=self.path) from None
 
-    def rows(self, part: str, strings: list[str]) -> Iterator[Row]:
+    def rows(self, part: str, strings: list[str], columns: Limit) -> Iterator[Row]:
         """Each non-empty row of a worksheet part as (row number, cells)."""
-        columns = limit("team_files.columns")
         number = 0
         for _, row in self._iterate(part, "row"):
             number = _int(row.get("r"), number + 1)
@@ -253,7 +265,7 @@ class _Book:
                 ref = _CELL_REF.fullmatch(cell.get("r", ""))
                 column = column_index(ref.group(1)) if ref else column + 1
                 if column > columns.value:
-                    raise TeamFileError(
+                    raise self.error(
                         f"a cell in column {column:,}, more than orgplan reads: {columns.describe()}",
                         path=self.path,
                         where=f"row {number:,}",
@@ -288,7 +300,7 @@ class _Book:
         if kind == "s":
             index = _int(v, -1)
             if not 0 <= index < len(strings):
-                raise TeamFileError(
+                raise self.error(
                     f"cell {cell.get('r', '')} names shared text {shown(v)}, which the workbook does not "
                     "have; the workbook is damaged",
                     path=self.path,
