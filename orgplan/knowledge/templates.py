@@ -20,6 +20,7 @@ from orgplan.knowledge.benchmarks import Band, Benchmarks, Costing, Figure, Hiri
 from orgplan.knowledge.catalog import EXECUTIVE, Catalog, Family, Role, TitleMatching, parse_catalog
 from orgplan.knowledge.expressions.language import BOOLEAN, NUMBER, TEXT, TEXT_SET, Expression
 from orgplan.knowledge.rules import RulePack, parse_rules, planning_names
+from orgplan.knowledge.sourcing import Sourcing, parse_sourcing
 
 __all__ = [
     "FunctionInfo",
@@ -91,6 +92,7 @@ class Templates:
     frontline_shares: dict[str, float]
     frontline_default: float
     function_sources: dict[str, str]
+    sourcing: Sourcing
 
     @property
     def constants(self) -> dict[str, Figure]:
@@ -174,7 +176,7 @@ def load_templates(
     return _load(str(folder.resolve()), str(rules_path), stamp)
 
 
-_FILES = ("functions.yaml", "profile.yaml", "catalog.yaml", "benchmarks.yaml")
+_FILES = ("functions.yaml", "profile.yaml", "catalog.yaml", "benchmarks.yaml", "sourcing.yaml")
 
 
 def _mtime(path: Path) -> float:
@@ -242,12 +244,21 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     )
 
     rules_path = Path(rules_s)
+    stages = planning_names(names, vocab, catalog.roles)
     pack = parse_rules(
         read_data_file(rules_path, RuleError),
         path=rules_path,
         roles=catalog.roles,
-        names=planning_names(names, vocab, catalog.roles),
+        names=stages,
         max_seats=float(limit("rules.seats_per_rule").value),
+    )
+    sourcing_path = folder / "sourcing.yaml"
+    sourcing = parse_sourcing(
+        read_data_file(sourcing_path, TemplateError),
+        path=sourcing_path,
+        names=stages["models"],
+        functions=vocab,
+        roles=catalog.roles,
     )
     return Templates(
         directory=folder_s,
@@ -263,6 +274,7 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
         frontline_shares=shares,
         frontline_default=share_default,
         function_sources=function_sources,
+        sourcing=sourcing,
     )
 
 

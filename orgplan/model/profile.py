@@ -50,6 +50,7 @@ class Profile:
     max_span: int
     operating_model: str
     salary_multiplier: float
+    budget: float | None  # the most HR may cost a year (seats + fees); None for no limit
     source: str | None = field(default=None, compare=False)
     notes: tuple[str, ...] = field(default=(), compare=False)
     given: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -172,6 +173,8 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
             notes.append(f"functions: added {function} - {reason}")
     order = list(t.functions)
     values["functions"] = tuple(sorted(set(functions), key=order.index))
+    for key in spec:  # a key left out without a default (a budget) is None
+        values.setdefault(key, None)
     return Profile(**values, source=source, notes=tuple(notes), given=dict(data))
 
 
