@@ -12,7 +12,7 @@ path to a YAML or JSON profile, a mapping of profile keys, or a :class:`~orgplan
 >>> import orgplan, tempfile
 >>> orgplan.validate({"employees": 300}).max_span
 8
->>> orgplan.jobs({"company": "Acme", "employees": 30}, tempfile.mkdtemp(), formats="md")[0].name
+>>> orgplan.jobs({"company": "Acme", "employees": 60}, tempfile.mkdtemp(), formats="md")[0].name
 'hr-generalist.md'
 """
 
@@ -79,9 +79,10 @@ class RuleCheck:
 
 
 def profile_and_templates(
-    profile: ProfileSource, rules: PathLike | None = None, sets: Sequence[str] = ()
+    profile: ProfileSource, rules: PathLike | None = None, sets: Sequence[str] = (), budget: str | float | None = None
 ) -> tuple[Profile, Templates]:
-    """The profile (default: the bundled starter company) with any ``KEY=VALUE`` overrides, and the knowledge."""
+    """The profile (default: the bundled starter company) with any ``KEY=VALUE`` overrides and a ``budget``
+    (``1200000``, ``"$1.2M"``, ``"850k"``; it replaces the profile's own), and the knowledge."""
     from orgplan.knowledge.templates import load_templates, templates_dir
     from orgplan.model.profile import Profile, apply_overrides, load_profile, profile_from_dict
 
@@ -92,7 +93,15 @@ def profile_and_templates(
         loaded = profile_from_dict(profile, templates=templates)
     else:
         loaded = load_profile(profile if profile is not None else templates_dir() / "starter-profile.yaml", templates)
-    return apply_overrides(loaded, sets, templates), templates
+    loaded = apply_overrides(loaded, sets, templates)
+    if budget is not None:
+        from orgplan.errors import OptionError, ProfileError
+
+        try:
+            loaded = loaded.with_values(templates=templates, budget=str(budget).strip() or None)
+        except ProfileError as exc:
+            raise OptionError(exc.message, where="--budget") from None
+    return loaded, templates
 
 
 def validate(profile: ProfileSource, *, rules: PathLike | None = None) -> Profile:
@@ -119,6 +128,7 @@ def chart(
     expand: bool = False,
     detail: str = "functions",
     paper: str = "letter",
+    budget: str | float | None = None,
     sets: Sequence[str] = (),
     rules: PathLike | None = None,
 ) -> Path:
@@ -127,7 +137,7 @@ def chart(
     from orgplan.outputs.charts.org_chart import render_chart
     from orgplan.planning.planner import plan
 
-    prof, templates = profile_and_templates(profile, rules, sets)
+    prof, templates = profile_and_templates(profile, rules, sets, budget)
     return render_chart(
         plan(prof, templates=templates),
         output,
@@ -145,6 +155,7 @@ def export(
     output: PathLike,
     *,
     no_chart: bool = False,
+    budget: str | float | None = None,
     sets: Sequence[str] = (),
     rules: PathLike | None = None,
 ) -> Path:
@@ -152,7 +163,7 @@ def export(
     from orgplan.outputs.workbook.staffing import export_excel
     from orgplan.planning.planner import plan
 
-    prof, templates = profile_and_templates(profile, rules, sets)
+    prof, templates = profile_and_templates(profile, rules, sets, budget)
     return export_excel(plan(prof, templates=templates), output, chart=not no_chart)
 
 

@@ -90,11 +90,23 @@ SET_OPTION = click.option(
 )
 
 
-def _profile(path: str | None, rules: str | None, sets: tuple[str, ...] = ()) -> Any:
-    """Load the profile (default: the bundled starter) with any --set overrides applied."""
+BUDGET_OPTION = click.option(
+    "--budget",
+    "budget",
+    metavar="AMOUNT",
+    help=(
+        "The most HR may cost a year in U.S. dollars, seats and bought-in services together (1200000, $1.2M or "
+        "850k); overrides the profile's budget. Over it, orgplan buys in what is cheaper to buy, then defers work "
+        "in the rule pack's order, never the legal minimums."
+    ),
+)
+
+
+def _profile(path: str | None, rules: str | None, sets: tuple[str, ...] = (), budget: str | None = None) -> Any:
+    """Load the profile (default: the bundled starter) with any --set overrides and a --budget applied."""
     from orgplan.api import profile_and_templates
 
-    return profile_and_templates(path, rules, sets)
+    return profile_and_templates(path, rules, sets, budget)
 
 
 def _bar(label: str) -> Progress:
@@ -119,10 +131,13 @@ def cli() -> None:
 @click.argument("profile", required=False, type=click.Path())
 @click.option("--out", "out", type=click.Path(), help="Write plan.json (and the other outputs) into this folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print only the plan as JSON.")
+@BUDGET_OPTION
 @SET_OPTION
 @RULES_OPTION
 @_friendly
-def plan_command(profile: str | None, out: str | None, as_json: bool, sets: tuple[str, ...], rules: str | None) -> None:
+def plan_command(
+    profile: str | None, out: str | None, as_json: bool, budget: str | None, sets: tuple[str, ...], rules: str | None
+) -> None:
     """Plan the HR organisation for PROFILE (YAML or JSON).
 
     Without PROFILE, plans the bundled starter company.
@@ -131,7 +146,7 @@ def plan_command(profile: str | None, out: str | None, as_json: bool, sets: tupl
     from orgplan.outputs.report import plan_table
     from orgplan.planning.planner import plan
 
-    prof, templates = _profile(profile, rules, sets)
+    prof, templates = _profile(profile, rules, sets, budget)
     result = plan(prof, templates=templates)
     written = write_outputs(result, out) if out is not None else []
     if as_json:
@@ -224,6 +239,7 @@ def rules_command(rules: str | None) -> None:
 @click.option(
     "--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Page size of a PDF."
 )
+@BUDGET_OPTION
 @SET_OPTION
 @RULES_OPTION
 @_friendly
@@ -236,6 +252,7 @@ def chart_command(
     expand: bool,
     detail: str,
     paper: str,
+    budget: str | None,
     sets: tuple[str, ...],
     rules: str | None,
 ) -> None:
@@ -251,6 +268,7 @@ def chart_command(
         expand=expand,
         detail=detail,
         paper=paper,
+        budget=budget,
         sets=sets,
         rules=rules,
     )
@@ -261,14 +279,17 @@ def chart_command(
 @click.argument("profile", type=click.Path())
 @click.option("-o", "--output", "output", required=True, type=click.Path(), help="Workbook file (.xlsx).")
 @click.option("--no-chart", is_flag=True, help="Leave out the org chart sheet (faster for very large plans).")
+@BUDGET_OPTION
 @SET_OPTION
 @RULES_OPTION
 @_friendly
-def export_command(profile: str, output: str, no_chart: bool, sets: tuple[str, ...], rules: str | None) -> None:
+def export_command(
+    profile: str, output: str, no_chart: bool, budget: str | None, sets: tuple[str, ...], rules: str | None
+) -> None:
     """Write the staffing plan for PROFILE as an Excel workbook finance can edit."""
     from orgplan.api import export
 
-    click.echo(f"wrote {export(profile, output, no_chart=no_chart, sets=sets, rules=rules)}")
+    click.echo(f"wrote {export(profile, output, no_chart=no_chart, budget=budget, sets=sets, rules=rules)}")
 
 
 @cli.command("import")

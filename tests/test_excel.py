@@ -264,9 +264,18 @@ def test_summary_totals_are_formulas_over_positions(book):
     ws = book[1]["Summary"]
     assert labelled(ws, "HR seats").startswith("=COUNTIFS(Positions!")
     assert (
-        labelled(ws, "Annual cost (USD)")
+        labelled(ws, "Annual cost of the seats (USD)")
         == f"=SUM(Positions!${letter('annual_cost')}$2:${letter('annual_cost')}$1048576)"
     )
+    assert labelled(ws, "Fees for work bought in (USD)") == "=bought_in_fees"  # the Sourcing sheet's fees
+    seats, fees = (
+        1 + next(i for i, r in enumerate(ws.iter_rows()) if r[0].value == x)
+        for x in (
+            "Annual cost of the seats (USD)",
+            "Fees for work bought in (USD)",
+        )
+    )
+    assert labelled(ws, "Annual cost (USD)") == f"=B{seats}+B{fees}"
 
 
 def test_summary_says_where_the_plan_sits_against_the_published_range(keystone, book, tmp_path):

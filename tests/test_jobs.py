@@ -344,7 +344,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, args, messag
 
 def test_writing_again_for_a_smaller_plan_removes_the_roles_it_no_longer_has(lumen, make_plan, tmp_path):
     write_jobs(lumen, tmp_path)
-    small = make_plan(company="Lumen Labs", employees=30)
+    small = make_plan(company="Lumen Labs", employees=60)
     write_jobs(small, tmp_path)
     assert sorted(p.name for p in (tmp_path / "jobs").iterdir()) == [
         "briefs",

@@ -29,14 +29,15 @@ def test_very_small_company_gets_part_time_or_outsourced_hr(make_plan):
 
 
 def test_lone_generalist_reports_straight_to_the_executive(make_plan):
-    (seat,) = make_plan(employees=40).hr_seats
+    (seat,) = make_plan(employees=60).hr_seats
     assert seat.role == "hr_generalist" and seat.reports_to == "ceo"
 
 
 @pytest.mark.parametrize(
     "employees, top",
     [
-        (30, "hr_generalist"),
+        (30, "hr_outsourced"),  # a fractional HR professional and part-time help, no full-time hire yet
+        (60, "hr_generalist"),
         (100, "senior_hr_generalist"),
         (400, "hr_manager"),
         (1500, "hr_director"),
@@ -57,7 +58,8 @@ def test_the_ledger_is_in_the_summary_with_an_owner_for_every_function(make_plan
     ledger = p.summary["functions"]
     assert set(ledger) == set(p.profile.functions)
     for row in ledger.values():
-        assert set(row) == {"demand_fte", "covered_fte", "seats", "owner"} and row["owner"] is not None
+        assert set(row) == {"demand_fte", "outsourced_fte", "deferred_fte", "covered_fte", "seats", "owner"}
+        assert row["owner"] is not None
 
 
 @settings(max_examples=examples(0.4), suppress_health_check=[HealthCheck.too_slow])
@@ -201,7 +203,8 @@ def test_costs_follow_catalog_salary_multiplier_and_benefits_load(make_plan):
     generalist = next(s for s in p.hr_seats if s.role == "hr_generalist")
     # the BLS HR specialist median $72,910 x 1.2, then the 1.42 benefits load
     assert (generalist.base_salary, generalist.benefits_load, generalist.annual_cost) == (87492, 1.42, 124239)
-    assert p.summary["annual_cost"] == round(sum(s.annual_cost for s in p.hr_seats))
+    assert p.summary["seats_cost"] == round(sum(s.annual_cost for s in p.hr_seats))
+    assert p.summary["annual_cost"] == p.summary["seats_cost"] + p.summary["fees"]  # the fees of work bought in
     assert p.root.annual_cost == 0
 
 
@@ -212,7 +215,12 @@ def test_outsourced_hr_is_a_fee_without_the_benefits_load(make_plan):
 
 
 def test_doubling_salary_multiplier_doubles_cost_not_seats(make_plan):
-    a, b = make_plan(employees=900), make_plan(employees=900, salary_multiplier=2.0)
+    # without payroll, which dearer seats make cheaper to buy (tests/test_sourcing.py)
+    functions = ["talent_acquisition", "hr_operations", "employee_relations", "compliance", "benefits"]
+    a, b = (
+        make_plan(employees=900, functions=functions),
+        make_plan(employees=900, functions=functions, salary_multiplier=2),
+    )
     assert a.summary["hr_headcount"] == b.summary["hr_headcount"]
     assert b.summary["annual_cost"] == pytest.approx(2 * a.summary["annual_cost"], rel=1e-4)
 
@@ -257,11 +265,14 @@ SIZES = [26, 60, 99, 100, 180, 249, 250, 600, 999, 1000, 1800, 2499, 2500, 6000,
 def test_ordinary_companies_land_inside_the_published_range(make_plan, employees):
     for shape in ORDINARY:
         band = make_plan(employees=employees, **shape).summary["benchmark_hr_per_100"]
+        if band["status"] == "below":  # HR staff the survey counts, fewer when work is bought in; it says so
+            assert band["reasons"] and all("bought in" in r for r in band["reasons"]), (employees, shape)
+            continue
         assert band["status"] == "within" and band["reasons"] == [], (employees, shape)
 
 
 def test_a_plan_outside_the_range_says_why(make_plan):
-    band = make_plan(employees=180, growth_rate="120%", turnover_rate=0.12, countries=3).summary["benchmark_hr_per_100"]
+    band = make_plan(employees=180, growth_rate="150%", turnover_rate=0.12, countries=3).summary["benchmark_hr_per_100"]
     assert band["status"] == "above" and band["reasons"]
     assert "Talent acquisition" in band["reasons"][0]
 

@@ -76,7 +76,9 @@ def test_roles_only_come_back_for_a_reason_in_the_rules(sweep, templates):
         if m.event == "last":  # a role goes only when others take over its work
             assert m.reason.startswith("the work moves to ")
     for role, count in flips.items():
-        if count > 2:  # only span-limit team leads may come and go more than once
+        # a role may come back once (a generalist whose seat a specialist took, back when the team grows);
+        # only span-limit team leads may come and go more often
+        if count > 3:
             assert role in {t.role for t in templates.rules.span.team_leads}, (role, count)
     for step_a, step_b in pairwise(sweep.steps):
         assert step_b.employees > step_a.employees

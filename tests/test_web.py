@@ -909,7 +909,8 @@ def test_no_page_shows_a_profile_or_function_key(client, templates):
         ("/roadmap", params),
         (compared, None),
         ("/scenarios", params),
-        ("/job", {**params, "role": "payroll_specialist"}),
+        ("/job", {**params, "role": "hr_generalist"}),
+        ("/job", {**params, "role": "no_such_role"}),
     ):
         page = re.sub(r"<svg\b.*?</svg>", " ", client.get(path, params=query).text, flags=re.S)
         shown = set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", visible_text(page))) & keys

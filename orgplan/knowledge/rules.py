@@ -41,6 +41,8 @@ __all__ = [
     "TeamLead",
     "SpanPolicy",
     "Note",
+    "Deferral",
+    "BudgetPolicy",
     "RulePack",
     "parse_rules",
     "planning_names",
@@ -224,6 +226,25 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Deferral:
+    """A step of fitting a plan into a budget: put off ``share`` of a function's work (in all, with earlier steps)."""
+
+    function: str
+    share: float
+    risk: str
+
+
+@dataclass(frozen=True)
+class BudgetPolicy:
+    """How a plan is fitted into a budget: the work never deferred, and the order in which other work waits."""
+
+    legal_minimums: tuple[str, ...] = ()
+    why: str = ""
+    deferrals: tuple[Deferral, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class RulePack:
     """All rules of a pack, in the order they run, the operating models and the structure policies."""
 
@@ -234,6 +255,7 @@ class RulePack:
     growth: Note
     collapse: Note
     served_remotely: Note
+    budget: BudgetPolicy = BudgetPolicy()
 
     def stage(self, name: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.stage == name)
@@ -266,8 +288,8 @@ def parse_rules(
             raise RuleError("there is no bundled rule pack to extend", path=path, where=EXTENDS)
         data, paths, entries = _extended(data, path, *bundled)
     else:
-        check_keys(data, _SECTIONS, required=_SECTIONS, error=RuleError, path=path)
-        paths = dict.fromkeys(_SECTIONS, path)
+        check_keys(data, (*_SECTIONS, *_OPTIONAL), required=_SECTIONS, error=RuleError, path=path)
+        paths = dict.fromkeys((*_SECTIONS, *_OPTIONAL), path)
         raw_rules = expect_list(data["rules"], error=RuleError, path=path, where="rules")
         entries = [(path, index, raw) for index, raw in enumerate(raw_rules, start=1)]
     models = _models(data["operating_models"], names["models"], paths["operating_models"])
@@ -296,10 +318,79 @@ def parse_rules(
         growth=growth,
         collapse=collapse,
         served_remotely=remote,
+        budget=_budget(data.get("budget"), names["models"], paths.get("budget", path)),
+    )
+
+
+def _budget(raw: Any, names: dict[str, str], path: object) -> BudgetPolicy:
+    """The budget section: legal minimums (never deferred) and the deferrals, in order, each with its risk."""
+    if raw is None:
+        return BudgetPolicy()
+    raw = expect_mapping(raw, error=RuleError, path=path, where="budget")
+    check_keys(
+        raw,
+        ("legal_minimums", "deferrals", "source"),
+        required=("legal_minimums", "deferrals", "source"),
+        error=RuleError,
+        path=path,
+        where="budget",
+    )
+    functions = [n[len("demand_") :] for n in names if n.startswith("demand_")]
+
+    def function(value: Any, where: str) -> str:
+        return expect_choice(value, functions, what="function", error=RuleError, path=path, where=where)
+
+    legal = expect_mapping(raw["legal_minimums"], error=RuleError, path=path, where="budget.legal_minimums")
+    check_keys(
+        legal,
+        ("functions", "why"),
+        required=("functions", "why"),
+        error=RuleError,
+        path=path,
+        where="budget.legal_minimums",
+    )
+    minimums = tuple(
+        function(f, "budget.legal_minimums.functions")
+        for f in expect_list(legal["functions"], error=RuleError, path=path, where="budget.legal_minimums.functions")
+    )
+    deferrals: list[Deferral] = []
+    reached: dict[str, float] = {}
+    for where, item in expect_records(
+        raw["deferrals"], ("function", "share", "risk"), error=RuleError, path=path, where="budget.deferrals"
+    ):
+        name = function(item["function"], f"{where}.function")
+        if name in minimums:
+            raise RuleError(
+                f"{name} is a legal minimum (budget.legal_minimums): its work is never deferred",
+                path=path,
+                where=f"{where}.function",
+            )
+        share = item["share"]
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+            raise RuleError(
+                f"expected a share above 0 and at most 1, got {str(share)[:40]}", path=path, where=f"{where}.share"
+            )
+        if share <= reached.get(name, 0.0):
+            raise RuleError(
+                f"the share is the part of {name}'s work deferred in all; it should grow past the "
+                f"{reached[name]:g} of an earlier step",
+                path=path,
+                where=f"{where}.share",
+            )
+        reached[name] = float(share)
+        deferrals.append(
+            Deferral(name, float(share), expect_text(item["risk"], error=RuleError, path=path, where=f"{where}.risk"))
+        )
+    return BudgetPolicy(
+        legal_minimums=minimums,
+        why=expect_text(legal["why"], error=RuleError, path=path, where="budget.legal_minimums.why"),
+        deferrals=tuple(deferrals),
+        source=expect_text(raw["source"], error=RuleError, path=path, where="budget.source"),
     )
 
 
 _SECTIONS = ("operating_models", "span", "growth", "collapse", "served_remotely", "rules")
+_OPTIONAL = ("budget",)  # a pack without it fits no plan into a budget
 
 
 def _extended(
@@ -307,11 +398,16 @@ def _extended(
 ) -> tuple[dict[str, Any], dict[str, object], list[tuple[object, int, Any]]]:
     """The sections of a pack that extends ``base``, the file each comes from, and its rules
     as (file, position in that file, raw rule)."""
-    check_keys(data, (EXTENDS, "remove", *_SECTIONS), error=RuleError, path=path)
+    every = (*_SECTIONS, *_OPTIONAL)
+    check_keys(data, (EXTENDS, "remove", *every), error=RuleError, path=path)
     base = expect_mapping(base, error=RuleError, path=base_path, where=None)
-    check_keys(base, _SECTIONS, required=_SECTIONS, error=RuleError, path=base_path)
-    sections = {s: merged(base[s], data[s]) if s in data else base[s] for s in _SECTIONS if s != "rules"}
-    paths: dict[str, object] = {s: path if s in data else base_path for s in _SECTIONS}
+    check_keys(base, every, required=_SECTIONS, error=RuleError, path=base_path)
+    sections = {
+        s: merged(base[s], data[s]) if s in data and s in base else data[s] if s in data else base[s]
+        for s in every
+        if s != "rules" and (s in data or s in base)
+    }
+    paths: dict[str, object] = {s: path if s in data else base_path for s in every}
     bundled = expect_list(base["rules"], error=RuleError, path=base_path, where="rules")
     ids = [raw.get("id") for raw in bundled if isinstance(raw, Mapping)]
     removed = set()

@@ -24,6 +24,7 @@ from orgplan.knowledge.catalog import EXECUTIVE, Catalog, Family, Role, TitleMat
 from orgplan.knowledge.expressions.language import BOOLEAN, NUMBER, TEXT, TEXT_SET, Expression
 from orgplan.knowledge.extending import bundled_file, extends_bundled, read_knowledge_file
 from orgplan.knowledge.rules import RulePack, parse_rules, planning_names
+from orgplan.knowledge.sourcing import Sourcing, parse_sourcing
 
 __all__ = [
     "FunctionInfo",
@@ -95,6 +96,7 @@ class Templates:
     frontline_shares: dict[str, float]
     frontline_default: float
     function_sources: dict[str, str]
+    sourcing: Sourcing
 
     @property
     def constants(self) -> dict[str, Figure]:
@@ -180,7 +182,7 @@ def load_templates(
     return _load(str(folder.resolve()), str(rules_path), stamp)
 
 
-_FILES = ("functions.yaml", "profile.yaml", "catalog.yaml", "benchmarks.yaml")
+_FILES = ("functions.yaml", "profile.yaml", "catalog.yaml", "benchmarks.yaml", "sourcing.yaml")
 
 
 def _mtime(path: Path) -> float:
@@ -253,13 +255,22 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     if extends_bundled(rules_data, error=RuleError, path=rules_path):
         bundled_path = bundled_file("rules.yaml", rules_path, RuleError)
         bundled = (read_data_file(bundled_path, RuleError), bundled_path)
+    stages = planning_names(names, vocab, catalog.roles)
     pack = parse_rules(
         rules_data,
         path=rules_path,
         roles=catalog.roles,
-        names=planning_names(names, vocab, catalog.roles),
+        names=stages,
         max_seats=float(limit("rules.seats_per_rule").value),
         bundled=bundled,
+    )
+    sourcing_path = folder / "sourcing.yaml"
+    sourcing = parse_sourcing(
+        read_data_file(sourcing_path, TemplateError),
+        path=sourcing_path,
+        names=stages["models"],
+        functions=vocab,
+        roles=catalog.roles,
     )
     return Templates(
         directory=folder_s,
@@ -275,6 +286,7 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
         frontline_shares=shares,
         frontline_default=share_default,
         function_sources=function_sources,
+        sourcing=sourcing,
     )
 
 

@@ -15,6 +15,14 @@ of regulated work) is recorded as coverage beyond demand, never hidden.
 ('payroll', 'benefits')
 >>> {f: round(v, 2) for f, v in ledger.covered.items()}, round(ledger.beyond_demand(), 2)
 ({'payroll': 2.56, 'benefits': 0.44}, 0.3)
+
+Work bought from a provider or deferred to fit a budget leaves the ledger before any seat
+takes its share, so no seat is planned for it:
+
+>>> pillars = {"payroll": "service", "benefits": "service"}
+>>> bought = Ledger({"payroll": 0.3, "benefits": 0.1}, pillars, outsourced={"payroll": 0.24})
+>>> round(bought.pool(), 2), bought.rows()["payroll"]
+(0.16, {'demand_fte': 0.3, 'outsourced_fte': 0.24, 'deferred_fte': 0.0, 'covered_fte': 0.0})
 """
 
 from __future__ import annotations
@@ -29,10 +37,22 @@ _POOL_PILLAR = {"pool": None, "pool_advisory": "advisory", "pool_service": "serv
 class Ledger:
     """Demand, coverage and what is left of every function's work."""
 
-    def __init__(self, demand: Mapping[str, float], pillars: Mapping[str, str]):
-        self.demand = dict(demand)
+    def __init__(
+        self,
+        demand: Mapping[str, float],
+        pillars: Mapping[str, str],
+        *,
+        outsourced: Mapping[str, float] | None = None,
+        deferred: Mapping[str, float] | None = None,
+    ):
+        self.demand = dict(demand)  # each function's whole workload
         self.pillars = dict(pillars)
-        self.remaining = dict(demand)
+        self.outsourced = {f: min(float((outsourced or {}).get(f, 0.0)), v) for f, v in self.demand.items()}
+        self.deferred = {
+            f: min(float((deferred or {}).get(f, 0.0)), v - self.outsourced[f]) for f, v in self.demand.items()
+        }
+        self.remaining = {f: v - self.outsourced[f] - self.deferred[f] for f, v in self.demand.items()}
+        self.in_house = dict(self.remaining)  # the work seats are planned for
         self.covered = dict.fromkeys(demand, 0.0)
         self._pools: dict[str, float] | None = None  # pools() until the next take()
 
@@ -74,17 +94,23 @@ class Ledger:
             self.remaining[f] -= booked
         excess = amount - left * part
         if excess > 1e-9:  # capacity beyond the work: spread by each function's size
-            weight = sum(self.demand[f] for f in functions) or float(len(functions))
+            weight = sum(self.in_house[f] for f in functions) or float(len(functions))
             for f in functions:
-                self.covered[f] += excess * ((self.demand[f] / weight) if weight else 1 / len(functions))
+                self.covered[f] += excess * ((self.in_house[f] / weight) if weight else 1 / len(functions))
         return tuple(functions)
 
     def beyond_demand(self) -> float:
-        """Capacity booked beyond the work there is, in FTE."""
-        return sum(max(0.0, self.covered[f] - self.demand[f]) for f in self.demand)
+        """Capacity booked beyond the work kept in house, in FTE."""
+        return sum(max(0.0, self.covered[f] - self.in_house[f]) for f in self.demand)
 
     def rows(self) -> dict[str, dict[str, float]]:
-        """Each function's demand and covered FTE, rounded for people to read."""
+        """Each function's workload, the part bought in, the part deferred and the FTE of seats covering it, rounded."""
         return {
-            f: {"demand_fte": round(self.demand[f], 2), "covered_fte": round(self.covered[f], 2)} for f in self.demand
+            f: {
+                "demand_fte": round(self.demand[f], 2),
+                "outsourced_fte": round(self.outsourced[f], 2),
+                "deferred_fte": round(self.deferred[f], 2),
+                "covered_fte": round(self.covered[f], 2),
+            }
+            for f in self.demand
         }

@@ -218,6 +218,8 @@ def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | N
         wanted += f" from {_fmt(lo)} to {_fmt(top)}"
         if rate and hi > 1:
             wanted += f" (or a percentage up to {_fmt(hi * 100)}%)"
+    if rules.get("format") == "money" and lo is not None and hi is not None:
+        wanted = f"an amount of U.S. dollars from {_fmt(lo)} to {_fmt(hi)} (such as 1200000, $1,200,000 or 1.2M)"
     percent = False
     if isinstance(value, bool):
         raise ProfileError(f"expected {wanted}, got {value}", path=source, where=key)
@@ -229,10 +231,15 @@ def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | N
             raise ProfileError(
                 f"expected {wanted} written with the digits 0-9, got {shown(value)}", path=source, where=key
             )
+        scale = 1
+        if rules.get("format") == "money":  # $1,200,000, 850k or 1.2M
+            digits = digits.removeprefix("$").strip()
+            scale = {"k": 1_000, "m": 1_000_000}.get(digits[-1:].lower(), 1)
+            digits = digits[:-1].strip() if scale > 1 else digits
         try:
             if len(digits) > limit("data_files.number_chars").value:
                 raise ValueError
-            number: float | int = float(digits) / (100 if percent else 1)
+            number: float | int = float(digits) / (100 if percent else 1) * scale
         except ValueError:
             raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key) from None
     elif isinstance(value, (int, float)):

@@ -186,6 +186,20 @@ class Plan(SeatTree):
     benchmark_reasons: tuple[str, ...] = field(repr=False, default=())  # why a plan sits outside the published range
     ledger: dict[str, dict[str, Any]] = field(repr=False, compare=False, default_factory=dict)
     operating_model: dict[str, str] = field(repr=False, compare=False, default_factory=dict)
+    sourcing: tuple[dict[str, Any], ...] = field(repr=False, compare=False, default=())  # make or buy, by function
+    budget: dict[str, Any] | None = field(repr=False, compare=False, default=None)  # how the plan fits a budget
+    adjustments: Any = field(repr=False, compare=False, default=None)  # what a budget bought in or deferred
+    weighing: Any = field(repr=False, compare=False, default=None)  # every provider priced (planning.sourcing)
+
+    @property
+    def fees(self) -> int:
+        """The yearly fees of the work bought in from providers (not seats)."""
+        return sum(int(e["outsourced_cost"]) for e in self.sourcing if e["recommended"] == "outsourced")
+
+    @property
+    def bought(self) -> tuple[dict[str, Any], ...]:
+        """The functions (and countries) bought in, as ``summary.sourcing`` lists them."""
+        return tuple(e for e in self.sourcing if e["recommended"] == "outsourced")
 
     @functools.cached_property
     def graph(self) -> nx.DiGraph:
@@ -210,7 +224,11 @@ class Plan(SeatTree):
             "hr_fte": structure["hr_fte"],
         }
         summary["hr_per_100"] = hr_per_100(structure["hr_fte"], employees)
-        summary |= {k: structure[k] for k in ("annual_cost", "layers", "widest_span", "seats_by_family")}
+        fees = self.fees
+        summary["annual_cost"] = structure["annual_cost"] + fees  # seats and the fees of the work bought in
+        summary["seats_cost"] = structure["annual_cost"]
+        summary["fees"] = fees
+        summary |= {k: structure[k] for k in ("layers", "widest_span", "seats_by_family")}
         band = self.templates.band_for(employees)
         if band is not None:
             status = band.status(summary["hr_per_100"])
@@ -225,6 +243,9 @@ class Plan(SeatTree):
             summary["operating_model"] = dict(self.operating_model)
         if self.ledger:
             summary["functions"] = {f: dict(row) for f, row in self.ledger.items()}
+        summary["sourcing"] = [dict(e) for e in self.sourcing]
+        if self.budget is not None:
+            summary["budget"] = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in self.budget.items()}
         return summary
 
     def figures(self) -> dict[str, float]:

@@ -50,6 +50,7 @@ class Profile:
     max_span: int
     operating_model: str
     salary_multiplier: float
+    budget: float | None  # the most HR may cost a year (seats + fees); None for no limit
     about: str | None = None  # a paragraph for job postings; None: the postings write one from the profile
     equal_opportunity: str | None = None
     source: str | None = field(default=None, compare=False)
@@ -194,6 +195,8 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
             notes.append(f"functions: added {function} - {reason}")
     order = list(t.functions)
     values["functions"] = tuple(sorted(set(functions), key=order.index))
+    for key in spec:  # a key left out without a default (a budget) is None
+        values.setdefault(key, None)
     return Profile(**values, source=source, notes=tuple(notes), given=dict(data))
 
 

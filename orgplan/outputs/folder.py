@@ -145,11 +145,19 @@ def roadmap_tables(r: Roadmap) -> list[Table]:
     steps = Table(
         "Roadmap", f"{r.profile.company}: the recommended HR team at each size", headers, rows, formats, chart=chart
     )
-    events = {"today": "there at the start", "first": "first seat", "again": "back again", "last": "last seat goes"}
+    events = {
+        "today": "there at the start",
+        "first": "first seat",
+        "again": "back again",
+        "last": "last seat goes",
+        "bought": "bought in at the start",
+        "buy": "buy in",
+        "bring_in": "bring in house",
+    }
     milestones = Table(
         "Milestones",
         f"{r.profile.company}: where seats appear and go",
-        ["Employees", "Change", "Role", "Why"],
+        ["Employees", "Change", "Role or work", "Why"],
         [[m.employees, events[m.event], m.title, m.reason] for m in r.milestones],
         {0: "#,##0"},
         {3: 100},

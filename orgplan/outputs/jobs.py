@@ -266,7 +266,7 @@ def job_descriptions(plan: Plan) -> tuple[JobDescription, ...]:
     """One job description per job (title) of ``plan``, in the plan's order (the head of HR first).
 
     >>> from orgplan import plan, profile_from_dict
-    >>> jds = job_descriptions(plan(profile_from_dict({"company": "Acme", "employees": 30})))
+    >>> jds = job_descriptions(plan(profile_from_dict({"company": "Acme", "employees": 60})))
     >>> [(j.title, j.reports_to) for j in jds]
     [('HR Generalist', ('Chief Executive Officer',))]
     """
@@ -601,7 +601,7 @@ def markdown(jd: JobDescription) -> str:
     """The job posting as Markdown: the title, the headline, then each part.
 
     >>> from orgplan import plan, profile_from_dict
-    >>> jd = job_descriptions(plan(profile_from_dict({"company": "Acme", "employees": 30})))[0]
+    >>> jd = job_descriptions(plan(profile_from_dict({"company": "Acme", "employees": 60})))[0]
     >>> print(markdown(jd).splitlines()[0])
     # HR Generalist
     """
@@ -747,7 +747,7 @@ def job_files(plan: Plan, formats: tuple[str, ...] | list[str] = FORMATS) -> dic
     (the postings), ``briefs/<title>.md`` and ``index.md``.
 
     >>> from orgplan import plan, profile_from_dict
-    >>> sorted(job_files(plan(profile_from_dict({"company": "Acme", "employees": 30}))))
+    >>> sorted(job_files(plan(profile_from_dict({"company": "Acme", "employees": 60}))))
     ['briefs/hr-generalist.md', 'hr-generalist.docx', 'hr-generalist.md', 'index.md']
     """
     formats = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in formats if f.strip()))
@@ -801,7 +801,7 @@ def write_jobs(
 
     >>> import tempfile
     >>> from orgplan import plan, profile_from_dict
-    >>> paths = write_jobs(plan(profile_from_dict({"company": "Acme", "employees": 30})), tempfile.mkdtemp(), ["md"])
+    >>> paths = write_jobs(plan(profile_from_dict({"company": "Acme", "employees": 60})), tempfile.mkdtemp(), ["md"])
     >>> [p.name for p in paths]
     ['hr-generalist.md', 'hr-generalist.md', 'index.md']
     """

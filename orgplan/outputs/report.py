@@ -36,13 +36,46 @@ def plan_table(p: Plan) -> str:
         f"HR seats: {s['hr_headcount']:,} ({families})",
         f"HR FTE: {s['hr_fte']:,.2f}   HR staff per 100 employees: {s['hr_per_100']:.2f}",
         *benchmark_lines(s),
-        f"Annual cost (salary x benefits load): {money(s['annual_cost'])}",
+        (
+            f"Annual cost: {money(s['annual_cost'])} (seats {money(s['seats_cost'])} at salary x benefits load, "
+            f"fees {money(s['fees'])} for work bought in)"
+            if s.get("fees")
+            else f"Annual cost (salary x benefits load): {money(s['annual_cost'])}"
+        ),
         f"Layers: {s['layers']}   Widest span: {s['widest_span']}   Head of HR reports to: {p.root.title}",
     ]
     model = s.get("operating_model")
     if model:
         out.append(f"Operating model: {model['label']} - {model['why']}")
+    out += sourcing_lines(p)
+    out += budget_lines(s)
     return "\n".join(out)
+
+
+def sourcing_lines(p: Plan) -> list[str]:
+    """Make or buy in words: what is bought in, what it costs and why; then what was weighed and kept in house."""
+    from orgplan.planning.sourcing import offer_lines
+
+    lines = offer_lines(p)
+    bought = [f"  {x['what']}: {x['reason']}" for x in lines if x["recommended"] == "outsourced"]
+    kept = [f"  {x['what']}: {x['reason']}" for x in lines if x["recommended"] == "in_house"]
+    out: list[str] = []
+    if bought:
+        out += ["", f"Bought in ({money(p.fees)} a year in fees, in the annual cost):", *bought]
+    if kept:
+        out += ["", "Weighed and kept in house:", *kept]
+    return out
+
+
+def budget_lines(s: dict[str, Any]) -> list[str]:
+    """The budget, whether the plan fits it, and each change with its risk."""
+    b = s.get("budget")
+    if not b:
+        return []
+    out = ["", f"Budget: {money(b['limit'])} a year - {b['status']}. {b['note']}"]
+    for change in b["changes"]:
+        out.append(f"  - {change['reason']} Risk: {change['risk']}")
+    return out
 
 
 def benchmark_lines(summary: dict[str, Any]) -> list[str]:
@@ -90,6 +123,8 @@ def roadmap_text(r: Any) -> str:
         f"employees ({r.plans_made:,} plans made)",
         "",
     ]
+    if getattr(r.profile, "budget", None) is not None:
+        out.append(f"  (The profile's budget of {money(r.profile.budget)} is for today: each size is planned in full.)")
     out += [f"  {m}" for m in r.milestones]
     head = ("Employees", "HR seats", "HR FTE", "Per 100", "Published range", "Against it", "Layers", "Annual cost")
     body = [
@@ -150,26 +185,30 @@ def explain_text(e: Any) -> str:
         f"{model['why']}",
         "",
     ]
-    out.append("Workload ledger: each function's work, the FTE the plan puts on it, and who owns it")
+    out.append(
+        "Workload ledger: each function's work, the part bought in or deferred to fit a budget, the FTE the plan "
+        "puts on the rest, and who owns it"
+    )
     titles = {s.id: s.title for s in p.seats}
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             p.templates.function_label(f),
             f"{r['demand_fte']:.2f}",
+            f"{r['outsourced_fte']:.2f}",
+            f"{r['deferred_fte']:.2f}",
             f"{r['covered_fte']:.2f}",
             str(r["seats"]),
             titles.get(r["owner"] or "", "nobody at the level it needs"),
         )
         for f, r in p.ledger.items()
     ]
-    total = (
-        f"{sum(r['demand_fte'] for r in p.ledger.values()):.2f}",
-        f"{sum(r['covered_fte'] for r in p.ledger.values()):.2f}",
+    total = tuple(
+        f"{sum(r[k] for r in p.ledger.values()):.2f}"
+        for k in ("demand_fte", "outsourced_fte", "deferred_fte", "covered_fte")
     )
     rows.append(("All functions", *total, "", ""))
-    out += [
-        "  " + line for line in _grid(("Function", "Work (FTE)", "Covered (FTE)", "Seats", "Owner"), rows, left={0, 4})
-    ]
+    head = ("Function", "Work (FTE)", "Bought in", "Deferred", "Covered (FTE)", "Seats", "Owner")
+    out += ["  " + line for line in _grid(head, rows, left={0, 6})]
     out.append("")
     for r in e.results:
         seats = f" (+{r.seats} seat{'s' if r.seats != 1 else ''})" if r.fired else ""
@@ -270,6 +309,7 @@ def gap_text(gap: Any, current_name: str) -> str:
         f"Cost difference: {'+' if diff >= 0 else '-'}{money(abs(diff))} a year (recommended "
         f"{money(plan.summary['annual_cost'])}, current {money(gap.current_cost)})",
         f"  seats to add {_signed(split['new_seats'])}, current seats re-priced "
-        f"{_signed(split['repricing'])}, seats beyond the plan {_signed(-split['excess'])}",
+        f"{_signed(split['repricing'])}, seats beyond the plan {_signed(-split['excess'])}"
+        + (f", fees for work bought in {_signed(split['fees'])}" if split.get("fees") else ""),
     ]
     return "\n".join(out)

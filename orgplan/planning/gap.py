@@ -84,9 +84,10 @@ class Comparison:
         return self.plan.summary["annual_cost"] - self.current_cost
 
     def cost_split(self) -> dict[str, float]:
-        """The cost difference in three parts: seats to add, current seats re-priced, and seats beyond the plan.
+        """The cost difference in parts: seats to add, current seats re-priced, seats beyond the plan, and
+        the fees of work bought in (the plan's less a current plan's).
 
-        ``new_seats + repricing - excess == cost_difference`` (to rounding).
+        ``new_seats + repricing - excess + fees == cost_difference`` (to rounding).
         """
         costs = self.seat_costs
         new = sum(m.recommended.annual_cost for m in self.to_add if m.recommended is not None)
@@ -96,7 +97,8 @@ class Comparison:
             if m.status in ("kept", "changed") and m.current and m.recommended
         )
         excess = sum(costs.get(m.current.id, m.current.annual_cost) for m in self.excess if m.current is not None)
-        return {"new_seats": round(new), "repricing": round(repricing), "excess": round(excess)}
+        fees = self.plan.fees - (self.current.fees if isinstance(self.current, Plan) else 0)
+        return {"new_seats": round(new), "repricing": round(repricing), "excess": round(excess), "fees": fees}
 
     @functools.cached_property
     def seat_costs(self) -> dict[str, float]:
@@ -372,7 +374,7 @@ def compare(current: SeatTree, plan: Plan) -> Comparison:
         matches=tuple(matches),
         spans_over=spans,
         uncovered=uncovered,
-        current_cost=sum(seat_costs.values()),
+        current_cost=sum(seat_costs.values()) + (current.fees if isinstance(current, Plan) else 0),
         estimated_costs=estimated,
         advice=advice,
         _seat_costs=tuple(seat_costs.items()),

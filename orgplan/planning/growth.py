@@ -53,7 +53,10 @@ class Milestone:
     """A change of role at ``employees``.
 
     ``event`` is 'first' (the role's first seat appears), 'last' (its last seat goes),
-    'again' (it comes back after going), or 'today' (it is there at the start).
+    'again' (it comes back after going), or 'today' (it is there at the start). For work
+    bought in rather than staffed (``role`` is then ``sourcing:<function>`` or
+    ``sourcing:<function>:<country>``, ``title`` the work in words): 'bought' (bought in at
+    the start), 'buy' (bought in from this size) or 'bring_in' (brought in house from this size).
     """
 
     employees: int
@@ -63,6 +66,12 @@ class Milestone:
     reason: str
 
     def __str__(self) -> str:
+        if self.event == "bought":
+            return f"at {self.employees:,} employees (the start): {self.title} bought in - {self.reason}"
+        if self.event == "buy":
+            return f"at ~{self.employees:,} employees: buy in {self.title} - {self.reason}"
+        if self.event == "bring_in":
+            return f"at ~{self.employees:,} employees: bring {self.title} in house - {self.reason}"
         if self.event == "today":
             return f"at {self.employees:,} employees (the start): {self.title} - {self.reason}"
         if self.event == "first":
@@ -165,7 +174,7 @@ def roadmap(
     >>> from orgplan import profile_from_dict
     >>> r = roadmap(profile_from_dict({"company": "Acme", "employees": 20}), [20, 60, 400])
     >>> [str(m).split(" - ")[0] for m in r.milestones if m.event == "first"][0]
-    'at ~25 employees: first HR Generalist'
+    'at ~50 employees: first HR Generalist'
     """
     from orgplan.planning.planner import plan
 
@@ -214,6 +223,7 @@ def roadmap(
     first = plans[0]
     for key in dict.fromkeys(s.role for s in first.hr_seats):  # roles already there at the first size
         milestones.append(_milestone(first, None, key, t.roles[key].title, "today", sizes[0]))
+    milestones += _sourcing_milestones(plans, sizes, at)
     # The table: the sweep's ends, every threshold, and each size where the seat count moved.
     rows = {sizes[0], sizes[-1], *(m.employees for m in milestones)}
     rows |= {
@@ -222,14 +232,101 @@ def roadmap(
         if plans[i].summary["hr_headcount"] != plans[i - 1].summary["hr_headcount"]
     }
     steps = tuple(_step(at(n), t) for n in sorted(rows))
-    order = {"today": 0, "last": 1, "first": 2, "again": 2}
-    milestones.sort(key=lambda m: (m.employees, order[m.event], list(t.roles).index(m.role)))
+    order = {"today": 0, "bought": 0, "last": 1, "bring_in": 1, "buy": 2, "first": 2, "again": 2}
+    roles = list(t.roles)
+    milestones.sort(
+        key=lambda m: (m.employees, order[m.event], roles.index(m.role) if m.role in roles else len(roles), m.role)
+    )
     curve = tuple(_step(cache[n], t) for n in sorted(cache))
     return Roadmap(profile=profile, steps=steps, milestones=tuple(milestones), curve=curve, templates=t)
 
 
+def _sourced(p: Plan) -> dict[str, dict[str, object]]:
+    """Each function's make-or-buy line (by function, or function and country), as the plan lists it."""
+    return {
+        "sourcing:" + e["function"] + (f":{e['country']}" if e["country"] else ""): e
+        for e in p.sourcing
+        if e["provider"] is not None or e["recommended"] == "outsourced"
+    }
+
+
+def _sourcing_milestones(plans: list[Plan], sizes: list[int], at: Callable[[int], Plan]) -> list[Milestone]:
+    """Where work is bought in and where it is brought in house, found exactly between the sizes of the sweep.
+
+    Lines of one provider that change at the same size are said once ("bring payroll, benefits in house").
+    """
+    t = plans[0].templates
+    lines = [_sourced(p) for p in plans]
+    keys = list(dict.fromkeys(k for line in lines for k in line))
+    found: dict[tuple[int, str, str, str], list[str]] = {}  # (size, event, provider, country) -> functions
+
+    def bought(key: str, n: int) -> bool:
+        e = _sourced(at(n)).get(key)
+        return e is not None and e["recommended"] == "outsourced"
+
+    for key in keys:
+        state = [lines[i].get(key, {}).get("recommended") == "outsourced" for i in range(len(sizes))]
+        function, _, country = key.removeprefix("sourcing:").partition(":")
+        if state[0]:
+            e = lines[0][key]
+            found.setdefault((sizes[0], "bought", str(e["provider"]), country), []).append(function)
+        for i in range(1, len(sizes)):
+            if state[i] != state[i - 1]:
+                n = _threshold(sizes[i - 1], sizes[i], partial(bought, key) if state[i] else partial(_not, bought, key))
+                e = _sourced(at(n) if state[i] else at(n - 1))[key]  # the provider bought, before or after
+                found.setdefault((n, "buy" if state[i] else "bring_in", str(e["provider"]), country), []).append(
+                    function
+                )
+    out = []
+    for (n, event, provider, country), functions in found.items():
+        key = f"sourcing:{functions[0]}" + (f":{country}" if country else "")
+        reason = _why(at(n), functions[0], provider, country or None)
+        words = _functions_in_words(functions, t) + (f" in {country}" if country else "")
+        out.append(Milestone(n, event, key, words, reason))
+    return out
+
+
+def _why(p: Plan, function: str, provider: str, country: str | None) -> str:
+    """Why ``provider`` is bought for ``function`` at this size or not: its weighing, else why it is not weighed."""
+    from orgplan.planning.sourcing import offer_reason
+
+    weighing = p.weighing
+    offer = next(
+        (
+            o
+            for o in (weighing.offers if weighing is not None else ())
+            if o.provider.key == provider and o.country == country and function in o.takes
+        ),
+        None,
+    )
+    return (
+        offer_reason(function, offer, p.templates, weighing) if offer is not None else _no_longer(provider, p.templates)
+    )
+
+
+def _no_longer(provider: str, t: Templates) -> str:
+    """Why a provider bought at smaller sizes is not weighed any more: the threshold its condition names."""
+    from orgplan.planning.sourcing import a_or_an, called
+
+    p = t.sourcing.providers[provider]
+    names = sorted(p.applies.names) if p.applies is not None else []
+    why = next((t.sourcing.thresholds[n].why for n in names if n in t.sourcing.thresholds), "")
+    return f"{a_or_an(called(p.name))} is not weighed at this size" + (f": {why}" if why else ".")
+
+
+def _not(test: Callable[[str, int], bool], key: str, n: int) -> bool:
+    return not test(key, n)
+
+
+def _functions_in_words(functions: list[str], t: Templates) -> str:
+    from orgplan.planning.sourcing import called
+
+    labels = [called(t.function_label(f)) for f in functions]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
 def _scaled(profile: Profile, employees: int, t: Templates) -> Profile:
-    changes: dict[str, object] = {"employees": employees}
+    changes: dict[str, object] = {"employees": employees, "budget": None}  # a budget is today's, not every size's
     if "annual_hires" in profile.given:  # a hiring volume given for today grows with the company
         changes["annual_hires"] = round(float(profile.given["annual_hires"]) * employees / profile.employees, 1)
     changes.update(places_for_size(profile.given, employees))  # named places grow, each keeping its share

@@ -10,6 +10,7 @@ leaders with their teams (``structure``), and every seat is priced (``pay``).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import Counter
 from typing import Any
@@ -22,12 +23,14 @@ from orgplan.model.plan import Plan, Reason, RuleResult
 from orgplan.model.profile import Profile
 from orgplan.model.seats import Seat
 from orgplan.planning.assembly import GROWTH_RULE, note_growth, note_remote, to_plan
+from orgplan.planning.budget import fit_budget
 from orgplan.planning.scopes import regions, scope_values
+from orgplan.planning.sourcing import Adjustments, Weighing, entries, weigh
 from orgplan.planning.structure import collapse, grow, in_order, limit_spans, link, retitle, step_up
 from orgplan.planning.unit_leaders import add_unit_leaders
-from orgplan.planning.workload import choose_model, planning_values
+from orgplan.planning.workload import choose_model, keep_in_house, planning_values
 
-__all__ = ["plan", "planning_values"]
+__all__ = ["plan", "plan_with", "planning_values"]
 
 COLLAPSE_RULE = "one-over-one"
 
@@ -41,26 +44,59 @@ def plan(
     """Recommend the HR organisation for ``profile``.
 
     >>> from orgplan import profile_from_dict
-    >>> p = plan(profile_from_dict({"company": "Acme", "employees": 30}))
+    >>> p = plan(profile_from_dict({"company": "Acme", "employees": 60}))
     >>> [(s.title, s.reports_to) for s in p.hr_seats]
     [('HR Generalist', 'ceo')]
     """
     t = templates or load_templates(rules=rules)
+    result = plan_with(profile, t, Adjustments())
+    if profile.budget is not None:
+        result = fit_budget(profile, t, result, lambda adjust: plan_with(profile, t, adjust))
+    return result
+
+
+def plan_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan:
+    """The plan with its make-or-buy decided, and a budget's ``adjust`` ments (work bought in or deferred) applied.
+
+    Providers weighed against the work are chosen before the rules run; a provider weighed
+    against seats (a fractional HR professional instead of a first HR hire) is bought when
+    planning with it saves more in seats than its fee.
+    """
+    weighing = weigh(profile, t, planning_values(profile, t), adjust)
+    result = _plan_once(profile, t, weighing, adjust)
+    for offer in weighing.pending():
+        offer.bought = not offer.bought
+        other = _plan_once(profile, t, weighing, adjust)
+        without, with_it = (result, other) if offer.bought else (other, result)
+        offer.seats_saving = round(without.summary["seats_cost"] - with_it.summary["seats_cost"])
+        offer.bought = offer.forced or offer.seats_saving > offer.fee
+        result = with_it if offer.bought else without
+    return dataclasses.replace(
+        result, sourcing=tuple(entries(profile, t, weighing)), adjustments=adjust, weighing=weighing
+    )
+
+
+def _plan_once(profile: Profile, t: Templates, weighing: Weighing, adjust: Adjustments) -> Plan:
     values = planning_values(profile, t)
+    workload = {f: values[f"demand_{f}"] for f in profile.functions}
+    outsourced = weighing.outsourced()
+    deferred = keep_in_house(values, t, outsourced, adjust.shares)
+    ledger = Ledger(
+        workload,
+        {f: t.functions[f].pillar for f in profile.functions},
+        outsourced=outsourced,
+        deferred=deferred,
+    )
     model, chosen = choose_model(profile, t, values)
     values["model"] = model.name
-    return _Build(profile, t, values).run(model, chosen)
+    return _Build(profile, t, values, ledger).run(model, chosen)
 
 
 class _Build:
     """One plan in the making: seats, the ledger, and the values the rules see."""
 
-    def __init__(self, profile: Profile, t: Templates, values: dict[str, Any]):
-        self.profile, self.t, self.values = profile, t, values
-        self.ledger = Ledger(
-            {f: values[f"demand_{f}"] for f in profile.functions},
-            {f: t.functions[f].pillar for f in profile.functions},
-        )
+    def __init__(self, profile: Profile, t: Templates, values: dict[str, Any], ledger: Ledger):
+        self.profile, self.t, self.values, self.ledger = profile, t, values, ledger
         self.seats: list[Seat] = []
         self.results: list[RuleResult] = []
         self.head: Seat | None = None

@@ -14,13 +14,15 @@ workload in FTE (``demand_<function>``), the part of it specialists can take
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from orgplan.knowledge.rules import OperatingModel
 from orgplan.knowledge.templates import Templates
 from orgplan.model.profile import Profile, expression_values
+from orgplan.planning.sourcing import called
 
-__all__ = ["planning_values", "choose_model", "benchmark_reasons", "ordinary_shape"]
+__all__ = ["planning_values", "keep_in_house", "choose_model", "benchmark_reasons", "ordinary_shape"]
 
 
 def planning_values(profile: Profile, t: Templates) -> dict[str, Any]:
@@ -42,6 +44,41 @@ def planning_values(profile: Profile, t: Templates) -> dict[str, Any]:
     values["hr_demand"] = total
     values["advisory_work"] = advisory  # advice no specialist can take: it grows smoothly with the company
     return values
+
+
+def keep_in_house(
+    values: dict[str, Any], t: Templates, outsourced: Mapping[str, float], deferred: Mapping[str, float]
+) -> dict[str, float]:
+    """Take the work bought in (FTE by function) and the work deferred (a share of what is left, by
+    function) out of the values the rules see, so seats are planned for the rest; return the deferred FTE.
+
+    ``workload_<function>`` keeps each function's whole workload for the outputs.
+
+    >>> from orgplan import profile_from_dict
+    >>> from orgplan.knowledge.templates import load_templates
+    >>> t = load_templates()
+    >>> v = planning_values(profile_from_dict({"employees": 900}), t)
+    >>> whole = v["demand_payroll"]
+    >>> gone = keep_in_house(v, t, {"payroll": 0.5}, {"benefits": 1.0})
+    >>> round(whole - v["demand_payroll"], 2), v["demand_benefits"], round(gone["benefits"], 2)
+    (0.5, 0.0, 0.45)
+    """
+    total = advisory = 0.0
+    gone = {}
+    for function, info in t.functions.items():
+        whole = float(values.get(f"demand_{function}", 0.0))
+        values[f"workload_{function}"] = whole
+        kept = max(0.0, whole - float(outsourced.get(function, 0.0)))
+        gone[function] = kept * float(deferred.get(function, 0.0))
+        kept -= gone[function]
+        values[f"demand_{function}"] = kept
+        values[f"specialist_work_{function}"] = kept * info.specialist_share
+        total += kept
+        if info.pillar == "advisory":
+            advisory += kept * (1 - info.specialist_share)
+    values["hr_demand"] = total
+    values["advisory_work"] = advisory
+    return gone
 
 
 def choose_model(profile: Profile, t: Templates, values: dict[str, Any]) -> tuple[OperatingModel, bool]:
@@ -89,7 +126,7 @@ def benchmark_reasons(
     base = planning_values(ordinary_shape(profile, t), t)
     lines: list[tuple[float, str]] = []
     for function in profile.functions:
-        here, usual = values[f"demand_{function}"], base[f"demand_{function}"]
+        here, usual = values.get(f"workload_{function}", values[f"demand_{function}"]), base[f"demand_{function}"]
         diff = here - usual
         if (status == "above" and diff > max(0.5, 0.05 * total_fte)) or (
             status == "below" and -diff > max(0.5, 0.05 * total_fte)
@@ -114,7 +151,19 @@ def benchmark_reasons(
                     f"{profile.employees:,} employees",
                 )
             )
-    elif len(profile.functions) < len(t.default_functions[0][1]):
+    else:
+        gone = {
+            f: float(values.get(f"workload_{f}", values[f"demand_{f}"])) - float(values[f"demand_{f}"])
+            for f in profile.functions
+        }
+        gone = {f: v for f, v in sorted(gone.items(), key=lambda x: -x[1]) if v >= 0.05}
+        total = sum(gone.values())
+        if total >= max(0.1, 0.05 * total_fte):
+            labels = ", ".join(called(t.function_label(f)) for f in gone)
+            lines.append(
+                (total, f"{total:,.1f} FTE of HR work is bought in or deferred rather than staffed ({labels})")
+            )
+    if status == "below" and len(profile.functions) < len(t.default_functions[0][1]):
         count = len(profile.functions)
         lines.append((1.0, f"only {count} HR function{'s' if count != 1 else ''} asked for, fewer than the usual core"))
     lines.sort(key=lambda x: -x[0])

@@ -66,6 +66,7 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Where people work", ("countries", "sites", "business_units", "unionized_share")),
     ("HR functions", ("functions",)),
     ("How HR is set up", ("hr_reports_to", "operating_model", "max_span", "salary_multiplier")),
+    ("Budget", ("budget",)),
 )
 _MORE = "More settings"
 _ROW = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_]*)\.(?P<index>\d{1,4})\.(?P<field>[A-Za-z_][A-Za-z0-9_]*)$")

@@ -56,7 +56,7 @@ def _job(site: Site, form: Form, key: str) -> tuple[Plan, Any] | None:
 def _no_such_role(site: Site, request: Request, form: Form, result: Plan, key: str) -> Response:
     from orgplan.outputs.jobs import job_descriptions
 
-    roles = ", ".join(f"{jd.title} ({jd.role})" for jd in job_descriptions(result))
+    roles = ", ".join(jd.title for jd in job_descriptions(result))
     message = f"The plan for {result.profile.company} has no role {key!r}" if key else "Name a role with role=KEY"
     return site.page(
         request,

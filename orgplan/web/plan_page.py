@@ -17,6 +17,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
+from orgplan.planning.sourcing import offer_lines
 from orgplan.web import work
 from orgplan.web.forms import Form, query_string
 from orgplan.web.plan_tables import inputs, reader_notes, seat_rows, summary
@@ -49,9 +50,13 @@ def plan_view(site: Site, form: Form, chart: work.ChartRequest) -> dict[str, Any
     qs = query_string(form)
     svg = site.remember(("chart", qs, folded, ".svg"), lambda: work.chart_bytes(result, ".svg", folded))
     data = result.to_dict()
+    figures = summary(site.knowledge, data["summary"], data["positions"])
+    weighed = offer_lines(result)
+    figures["bought"] = [x for x in weighed if x["recommended"] == "outsourced"]
+    figures["kept"] = [x for x in weighed if x["recommended"] == "in_house"]
     return {
         "plan": result,
-        "summary": summary(site.knowledge, data["summary"], data["positions"]),
+        "summary": figures,
         "chart_svg": Markup(work.inline_svg(svg, f"Org chart of the recommended HR team for {result.profile.company}")),
         "chart_note": note,
         "chart_qs": query_string(form, **chart_params(chart)),

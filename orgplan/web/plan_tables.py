@@ -55,6 +55,10 @@ _SUMMARY_KEYS = {
     "benchmark_hr_per_100",
     "operating_model",
     "functions",
+    "seats_cost",
+    "fees",
+    "sourcing",
+    "budget",
 }
 _STATUS_WORDS = {
     "within": "Within the published range",
@@ -79,6 +83,7 @@ def summary(
         {
             "function": knowledge.function_label(f),
             "demand": r.get("demand_fte"),
+            "elsewhere": (r.get("outsourced_fte") or 0) + (r.get("deferred_fte") or 0),
             "covered": r.get("covered_fte"),
             "seats": r.get("seats"),
             "owner": titles.get(r.get("owner") or "", "-"),
@@ -89,7 +94,18 @@ def summary(
     bench = s.get("benchmark_hr_per_100")
     benchmark = _benchmark(bench, s.get("hr_per_100")) if isinstance(bench, Mapping) else None
     extra = [(label(k), v) for k, v in s.items() if k not in _SUMMARY_KEYS]
-    return {"s": s, "families": families, "benchmark": benchmark, "extra": extra, "model": model, "ledger": ledger}
+    budget = s.get("budget") if isinstance(s.get("budget"), Mapping) else None
+    return {
+        "s": s,
+        "families": families,
+        "benchmark": benchmark,
+        "extra": extra,
+        "model": model,
+        "ledger": ledger,
+        "bought": [],
+        "kept": [],
+        "budget": budget,
+    }
 
 
 def _benchmark(bench: Mapping[str, Any], value: Any) -> dict[str, Any]:

@@ -26,7 +26,15 @@ if TYPE_CHECKING:
 
 __all__ = ["show", "roadmap_file", "target"]
 
-_EVENTS = {"today": "There at the start", "first": "First seat", "again": "Back again", "last": "Last seat goes"}
+_EVENTS = {
+    "today": "There at the start",
+    "first": "First seat",
+    "again": "Back again",
+    "last": "Last seat goes",
+    "bought": "Bought in at the start",
+    "buy": "Buy in",
+    "bring_in": "Bring in house",
+}
 
 
 def target(site: Site, form: Form, request: Request) -> tuple[Any, int | None]:

@@ -123,6 +123,8 @@ def company_totals(plan: Plan, opts: ChartOptions) -> list[str]:
         f"{count_of(s['hr_headcount'], 'HR seat')} · {number(s['hr_fte'])} FTE · {count_of(s['employees'], 'employee')}"
         f" · {s['hr_per_100']:.2f} HR staff per 100 employees{bench} · {money(s['annual_cost'])}{NBSP}a{NBSP}year"
     ]
+    if s.get("fees"):
+        lines.append(bought_in_line(plan))
     if band and band.get("status") in ("above", "below"):
         why = "; ".join(band.get("reasons") or [])
         lines.append(
@@ -159,6 +161,30 @@ def unplaced_seats(gap: Comparison) -> str:
     if len(lost) <= UNPLACED_NAMED:
         return "Current seats with no place in this structure: " + (", ".join(lost) if lost else "none")
     return f"Current seats with no place in this structure ({len(lost):,}): {some_of(lost, UNPLACED_NAMED)}"
+
+
+def bought_in_line(plan: Plan) -> str:
+    """What the annual cost holds besides the seats: the work bought in, by provider, and its fees."""
+    t, s = plan.templates, plan.summary
+    groups: dict[str, list[dict]] = {}
+    for e in plan.bought:
+        groups.setdefault(e["provider"], []).append(e)
+    said = []
+    for provider, lines in groups.items():
+        name = t.sourcing.providers[provider].name
+        countries = list(dict.fromkeys(e["country"] for e in lines if e["country"]))
+        functions = list(dict.fromkeys(t.function_label(e["function"]) for e in lines))
+        what = (
+            f"{name} in {', '.join(countries)}"
+            if countries
+            else f"{', '.join(functions)} from a {name[:1].lower()}{name[1:]}"
+        )
+        said.append(f"{what} ({money(sum(e['outsourced_cost'] for e in lines))})")
+    return (
+        f"Besides the seats' {money(s['seats_cost'])}: {money(s['fees'])} of fees for work bought in - "
+        + "; ".join(said)
+        + "."
+    )
 
 
 def branch_totals(plan: Plan, layout: Layout, heading: str | None) -> str:

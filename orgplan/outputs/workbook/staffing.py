@@ -45,6 +45,7 @@ from orgplan.outputs.workbook.sheets import (
     Sheet,
     literal,
 )
+from orgplan.outputs.workbook.sourcing_sheet import FEES_NAME, sourcing_sheet
 from orgplan.outputs.workbook.tables import FIRST_ROW, Table, add_table_sheet
 from orgplan.planning.hiring import Hire, hiring_plan
 from orgplan.reading.columns import POSITION_COLUMNS, PRINTED, letter
@@ -61,6 +62,7 @@ SHEETS = (
     "Org structure",
     "Responsibilities",
     "Budget",
+    "Sourcing",
     "Hiring plan",
     "Job descriptions",
     "Assumptions",
@@ -104,7 +106,8 @@ def export_excel(
         image = _chart_image(plan, chart, Path(scratch))
         book = Book(tmp)
         sheets = {name: book.sheet(name) for name in SHEETS[:-1]}
-        totals = summary_sheet(sheets["Summary"], words)
+        fees = sourcing_sheet(sheets["Sourcing"], plan)
+        totals = summary_sheet(sheets["Summary"], words, fees)
         positions_sheet(sheets["Positions"], words)
         structure_sheet(sheets["Org structure"], words)
         responsibilities_sheet(sheets["Responsibilities"], words)
@@ -191,7 +194,7 @@ class _Words:
 
 
 # -- Summary ----------------------------------------------------------------------------
-def summary_sheet(sheet: Sheet, w: _Words) -> dict[str, Formula]:
+def summary_sheet(sheet: Sheet, w: _Words, fees: float = 0) -> dict[str, Formula]:
     """The company's inputs, the totals as formulas, where the plan sits against the published range, seats by family.
 
     Returns each total as a formula that refers to it (key -> formula), for sheets that repeat them.
@@ -204,11 +207,24 @@ def summary_sheet(sheet: Sheet, w: _Words) -> dict[str, Formula]:
     sheet.widen(4, 24)
     sheet.widen(5, 24)  # room for the texts that span from column B
     row = _inputs(sheet, w, 3)
-    totals, per_100 = _totals(sheet, w, row + 2)
-    row = per_100 + 4
+    totals, per_100 = _totals(sheet, w, row + 2, fees)
+    row = per_100 + 6  # below the totals: seats, fees and the annual cost among them
     bench = w.plan.summary.get("benchmark_hr_per_100")
     if bench is not None:
         row = _against_range(sheet, bench, row + 2, f"B{per_100 + 1}")
+    budget = w.plan.budget
+    if budget is not None:
+        row += 2
+        sheet.section(row, "Against the budget")
+        sheet.put(row + 1, 0, "Budget a year (USD)")
+        sheet.put(row + 1, 1, budget["limit"], MONEY)
+        sheet.put(row + 2, 0, "Where the plan stands")
+        sheet.span(row + 2, 1, budget["note"], bold=True)
+        row += 2
+        for change in budget["changes"]:
+            row += 1
+            sheet.put(row, 0, "Bought in" if change["kind"] == "buy" else "Deferred", note=True)
+            sheet.span(row, 1, f"{change['reason']} Risk: {change['risk']}")
     sheet.section(row + 2, "Seats by family")
     sheet.header(row + 3, ("Family", "Seats", "FTE", "Annual cost (USD)"))
     _family_rows(sheet, w, row + 4)
@@ -248,19 +264,22 @@ def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
                 row,
                 1,
                 value,
-                PERCENT if spec.get("format") == "percent" else ("#,##0" if spec["type"] == "integer" else None),
+                PERCENT
+                if spec.get("format") == "percent"
+                else ("#,##0" if spec["type"] == "integer" or spec.get("format") == "money" else None),
             )
             if key == "employees":
                 sheet.book.define("employees", sheet.name, row, 1)
     return row
 
 
-def _totals(sheet: Sheet, w: _Words, row: int) -> tuple[dict[str, Formula], int]:
-    """The totals as formulas over Positions from (0-based) ``row``; returns them as
-    references, and the HR-per-100 row."""
-    sheet.section(row, "Totals (formulas over Positions)")
+def _totals(sheet: Sheet, w: _Words, row: int, fees: float = 0) -> tuple[dict[str, Formula], int]:
+    """The totals as formulas over Positions (and the Sourcing sheet's fees) from (0-based) ``row``;
+    returns them as references, and the HR-per-100 row."""
+    sheet.section(row, "Totals (formulas over Positions and Sourcing)")
     hr, employees = w.plan.hr_seats, w.plan.profile.employees
-    fte, cost, s = sum(x.fte for x in hr), sum(x.annual_cost for x in w.plan.seats), w.plan.summary
+    seats, s = sum(x.annual_cost for x in w.plan.seats), w.plan.summary
+    fte, cost = sum(x.fte for x in hr), seats + fees
     first = row + 2  # the sheet row of the first total
     others = w.is_hr_row
     totals = [
@@ -273,11 +292,13 @@ def _totals(sheet: Sheet, w: _Words, row: int) -> tuple[dict[str, Formula], int]
             fte / employees * 100,
             RATIO,
         ),
-        ("annual_cost", "Annual cost (USD)", f"=SUM({ref('annual_cost')})", cost, MONEY),
+        ("seats_cost", "Annual cost of the seats (USD)", f"=SUM({ref('annual_cost')})", seats, MONEY),
+        ("fees", "Fees for work bought in (USD)", f"={FEES_NAME}", fees, MONEY),
+        ("annual_cost", "Annual cost (USD)", f"=B{first + 3}+B{first + 4}", cost, MONEY),
         (
             "cost_per_employee",
             "Annual HR cost per employee (USD)",
-            f"=IF(employees>0,B{first + 3}/employees,0)",
+            f"=IF(employees>0,B{first + 5}/employees,0)",
             cost / employees,
             MONEY,
         ),
