@@ -69,6 +69,7 @@ def to_plan(
         numbers[seat.role.key] += 1
         ids[id(seat)] = f"{seat.role.key.replace('_', '-')}-{numbers[seat.role.key]}"
     positions = []
+    home = None if profile.countries[0].assumed else profile.countries[0].name  # where central seats sit
     loads = {paid_as: costing.load_for(paid_as) for paid_as in ("salary", "fee")}
     for seat in ordered:
         hr = seat.role.is_hr
@@ -88,7 +89,7 @@ def to_plan(
                 rationale=tuple(seat.reasons),
                 benefits_load=load,
                 unit=seat.unit,
-                country=seat.country,
+                country=seat.country or home,
                 dotted_to=ids[id(seat.dotted_to)] if seat.dotted_to is not None else None,
             )
         )

@@ -68,6 +68,7 @@ class _Build:
         self.placed: Counter[tuple[str, str]] = Counter()  # ("country"|"unit"|"region", name) -> seats
         self.beyond: dict[str, float] = {}  # capacity booked beyond the work, by the rule that booked it
         self.regions = regions(profile.countries, profile.max_span)
+        self.home = profile.countries[0]  # the headquarters: central seats sit and are paid there
         self.families: Counter[str] = Counter()
         self.results_at: dict[str, int] = {}  # rule id -> its place in results
         for key in t.catalog.hr_seat_names:
@@ -84,6 +85,7 @@ class _Build:
         role = self.t.roles[role_key]
         rank = self.t.catalog.family_rank(role.family)
         start = len(self.seats)
+        place.setdefault("pay_index", self.home.pay_index)  # a central seat is paid at the headquarters' rates
         self.seats.extend(Seat(role, fte, functions, [reason], start + i + 1, rank, **place) for i in range(count))
         self.recount(self.seats[-1], count)
         for kind in ("country", "unit", "region"):
@@ -211,7 +213,14 @@ class _Build:
         t, profile = self.t, self.profile
         head = self.head or min(self.seats, key=Seat.rank_key)
         executive = Seat(
-            t.executive, 1.0, (), [], 0, t.catalog.family_rank(t.executive.family), title=_executive_title(profile, t)
+            t.executive,
+            1.0,
+            (),
+            [],
+            0,
+            t.catalog.family_rank(t.executive.family),
+            title=_executive_title(profile, t),
+            pay_index=self.home.pay_index,
         )
 
         def add_lead(role_key: str, reason: Reason) -> Seat:

@@ -70,13 +70,16 @@ def _manager(seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | N
     """The least-loaded boss of the first role of ``reports_to`` that serves the seat, preferring one of its own place.
 
     A boss who serves one country, unit or region leads only that one's seats; a role the
-    catalog marks ``own_place`` leads the seat only when it serves the seat's own place.
+    catalog marks ``own_place`` leads the seat only when it serves the seat's own place, and
+    one marked ``home_only`` leads no seat serving a country abroad.
     """
     own_only = seat.role.own_place_only
     for key in seat.role.reports_to:
         for place in _places(seat.country, seat.unit, seat.region):
             if key in own_only and place == (None, None, None):  # this manager leads the seat only in its own place
                 continue
+            if key in seat.role.home_only and seat.country is not None and place[0] is None:
+                continue  # this manager leads the seat only at the headquarters, not in a country abroad
             found = [b for b in bosses.get((key, *place), ()) if b is not seat and b.level > seat.level]
             if found:
                 return min(found, key=lambda b: (len(b.children), b.order))
@@ -336,7 +339,7 @@ def _group(manager: Seat, max_span: int, tried: set[int], min_team: int) -> list
     """
     groups: dict[tuple[object, ...], list[Seat]] = {}
     for child in sorted(manager.children, key=Seat.sort_key):
-        key = (child.role.key, child.team_of.key if child.team_of else "", child.level)
+        key = (child.role.key, child.team_of.key if child.team_of else "", child.level, child.country or "")
         groups.setdefault(key, []).append(child)
     alike = [g for g in groups.values() if len(g) >= min(min_team, max_span) and id(g[0]) not in tried]
     if alike:

@@ -1,0 +1,91 @@
+"""Plans an HR leader would sign, checked as properties over generated companies: where
+every seat sits and what it costs, levels that follow what a leader leads, real titles,
+pay that follows size."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from orgplan import plan, profile_from_dict
+
+from .conftest import examples
+
+COUNTRY_NAMES = ["Philippines", "United Kingdom", "India", "Germany", "Brazil", "Poland", "Mexico", "Canada"]
+
+
+@st.composite
+def multinationals(draw, low: int = 30, high: int = 120_000):
+    """A company with named countries (the first its headquarters), each with its own pay index."""
+    employees = draw(st.integers(low, high))
+    count = draw(st.integers(1, 5))
+    names = draw(st.permutations(COUNTRY_NAMES))[:count]
+    weights = [draw(st.integers(1, 10)) for _ in names]
+    sizes = [max(1, employees * w // sum(weights)) for w in weights]
+    sizes[0] += employees - sum(sizes)
+    if sizes[0] < 1:
+        return {"employees": employees}
+    countries = [
+        {"name": n, "employees": s, "pay_index": draw(st.sampled_from([0.2, 0.35, 0.6, 0.85, 1.0, 1.2]))}
+        for n, s in zip(names, sizes, strict=True)
+    ]
+    return {
+        "employees": employees,
+        "countries": countries,
+        "business_units": draw(st.integers(1, 4)),
+        "turnover_rate": draw(st.sampled_from([0.1, 0.3, 0.6])),
+        "unionized_share": draw(st.sampled_from([0.0, 0.0, 0.3])),
+    }
+
+
+def _plan(templates, values):
+    return plan(profile_from_dict(values, templates=templates), templates=templates)
+
+
+def _below(p):
+    kids: dict[str | None, list] = {}
+    for s in p.seats:
+        kids.setdefault(s.reports_to, []).append(s)
+    out: dict[str, int] = {}
+    for s in reversed(p.seats):  # reports come after their managers
+        out[s.id] = sum(1 + out[k.id] for k in kids.get(s.id, []))
+    return out, kids
+
+
+# --- 1. every HR seat sits somewhere ------------------------------------------------------
+
+
+@settings(max_examples=examples(0.3), suppress_health_check=[HealthCheck.too_slow])
+@given(values=multinationals())
+def test_every_seat_sits_in_a_named_country_and_central_seats_sit_at_the_headquarters(templates, values):
+    p = _plan(templates, values)
+    names = [c["name"] for c in values.get("countries", [])] or [None]
+    head = p.root
+    for s in p.seats:
+        assert s.country in names, (s.title, s.country)
+    if names[0] is not None:
+        assert head.country == names[0]
+        executive = next(s for s in p.seats if s.reports_to is None)
+        assert executive.country == names[0]
+
+
+def test_central_seats_carry_no_country_only_when_no_country_is_named(make_plan):
+    p = make_plan(employees=4000, countries=3)
+    assert p.root.country is None
+    assert {s.country for s in p.hr_seats} <= {None, "Country 2", "Country 3"}
+    named = make_plan(employees=4000, countries=[{"name": "India", "employees": 4000, "pay_index": 0.25}])
+    assert {s.country for s in named.seats} == {"India"}
+
+
+@settings(max_examples=examples(0.2), suppress_health_check=[HealthCheck.too_slow])
+@given(employees=st.integers(200, 60_000), index=st.sampled_from([0.25, 0.6, 0.85, 1.3]))
+def test_central_seats_are_paid_at_the_headquarters_pay_index(templates, employees, index):
+    """A U.K.-headquartered bank pays its CHRO at U.K. rates; an Indian headquarters at India's."""
+    home = _plan(templates, {"employees": employees, "countries": [{"name": "United States", "employees": employees}]})
+    away = _plan(
+        templates,
+        {"employees": employees, "countries": [{"name": "India", "employees": employees, "pay_index": index}]},
+    )
+    assert [s.title for s in home.seats] == [s.title for s in away.seats]
+    for a, b in zip(home.hr_seats, away.hr_seats, strict=True):
+        assert abs(b.base_salary - a.base_salary * index) <= 2, (a.title, a.base_salary, b.base_salary)
