@@ -303,6 +303,7 @@ def test_every_seat_carries_a_rationale(make_plan, templates):
         "span-shared",
         "span-lifted",
         "span-lowered",
+        "scope-level",
         "leader-growth",
         "one-over-one",
         "served-remotely",

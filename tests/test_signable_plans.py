@@ -89,3 +89,61 @@ def test_central_seats_are_paid_at_the_headquarters_pay_index(templates, employe
     assert [s.title for s in home.seats] == [s.title for s in away.seats]
     for a, b in zip(home.hr_seats, away.hr_seats, strict=True):
         assert abs(b.base_salary - a.base_salary * index) <= 2, (a.title, a.base_salary, b.base_salary)
+
+
+# --- 2. levels follow scope -----------------------------------------------------------------
+
+
+@st.composite
+def companies(draw, low: int = 8, high: int = 300_000):
+    """Companies of every size and shape: counted or named countries, units, unions, spans."""
+    values = draw(multinationals(low, high)) if draw(st.booleans()) else {"employees": draw(st.integers(low, high))}
+    employees = values["employees"]
+    if "countries" not in values:
+        values["countries"] = min(employees, draw(st.integers(1, 40)))
+        values["business_units"] = min(employees, draw(st.integers(1, 10)))
+    values["max_span"] = draw(st.sampled_from([6, 8, 8, 10, 12]))
+    values["sites"] = draw(st.sampled_from([1, 20, 300]))
+    return values
+
+
+def _check_levels(p, policy):
+    below, kids = _below(p)
+    head = next(s for s in p.hr_seats if not next(x for x in p.seats if x.id == s.reports_to).is_hr)
+    for s in p.hr_seats:
+        least = policy.level_for(below[s.id])
+        assert s.level >= least, (s.title, s.level, below[s.id])
+        if kids.get(s.id) and s.reports_to == head.id and p.profile.employees >= policy.head_reports[0]:
+            assert s.level >= policy.head_reports[1], (s.title, s.level)
+
+
+@settings(max_examples=examples(0.3), suppress_health_check=[HealthCheck.too_slow])
+@given(values=companies())
+def test_whoever_leads_many_seats_is_at_the_level_the_scope_asks(templates, values):
+    """40+ seats: director or above; 25+: manager or above; at 25,000+ employees the head of
+    HR's team leaders are directors or above (the thresholds are data, in the rule pack)."""
+    _check_levels(_plan(templates, values), templates.rules.span)
+
+
+def test_the_scope_thresholds_are_data_with_a_source(templates):
+    policy = templates.rules.span
+    assert policy.level_for(40) >= 7 and policy.level_for(25) >= 6 and policy.level_for(24) < 6
+    assert policy.head_reports == (25000, 7)
+    assert policy.scope_reason is not None
+
+
+def test_a_huge_service_team_is_led_by_managers_and_directors_not_supervisors(make_plan):
+    p = make_plan(employees=300000, countries=40, sites=2500, business_units=8, unionized_share=0.3)
+    _check_levels(p, p.templates.rules.span)
+    below, _ = _below(p)
+    assert not [s for s in p.hr_seats if s.level < 6 and below[s.id] >= 25]
+    raised = [s for s in p.hr_seats if any(r.rule == "scope-level" for r in s.rationale)]
+    assert all("Leads" in r.reason for s in raised for r in s.rationale if r.rule == "scope-level")
+
+
+def test_pay_follows_the_level_a_leader_rises_to(make_plan):
+    p = make_plan(employees=30000, countries=8, sites=60, business_units=5, industry="insurance")
+    floors = p.templates.pay
+    for s in p.hr_seats:
+        if s.family == "leadership":
+            assert s.base_salary >= floors.floor(s.level) - 1, (s.title, s.level, s.base_salary)

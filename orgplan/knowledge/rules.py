@@ -9,6 +9,7 @@ models, the first whose condition holds) and how team leads keep spans within th
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -207,10 +208,22 @@ class SpanPolicy:
     lifted: ReasonTemplate | None = None  # said by a seat that reports one level up, its manager being full
     lowered: ReasonTemplate | None = None  # said by a head's report placed under a leader beside it
     min_team: int = 3  # the fewest reports a new team lead takes
+    scope_levels: tuple[tuple[int, int], ...] = ()  # (seats led, the least level of their leader), most first
+    head_reports: tuple[int, int] | None = None  # (employees, level): from that size, head's team leaders' level
+    scope_reason: ReasonTemplate | None = None  # said by a leader raised to the level its scope asks
+    head_reason: ReasonTemplate | None = None  # said by a head's report raised for the company's size
 
     def lead_for(self, level: int) -> str | None:
         """The team-lead role for members at ``level``, or None when no listed role is above it."""
         return next((t.role for t in self.team_leads if level <= t.above_level), None)
+
+    def level_for(self, seats: int) -> int:
+        """The least level of a leader of ``seats`` seats (0 when the scope asks for none)."""
+        return max((level for least, level in self.scope_levels if seats >= least), default=0)
+
+    def most_led(self, level: int) -> float:
+        """The most seats a leader at ``level`` may lead before its scope asks for a higher level."""
+        return min((least - 1 for least, above in self.scope_levels if above > level), default=math.inf)
 
 
 @dataclass(frozen=True)
@@ -442,7 +455,7 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     raw = expect_mapping(raw, error=RuleError, path=path, where="span")
     check_keys(
         raw,
-        ("team_leads", "min_team", "reason", "kept", "shared", "lifted", "lowered", "source"),
+        ("team_leads", "min_team", "reason", "kept", "shared", "lifted", "lowered", "scope_levels", "source"),
         required=("team_leads", "reason", "kept", "source"),
         error=RuleError,
         path=path,
@@ -487,4 +500,66 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
         ),
         source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),
         min_team=min_team,
+        **_scope_levels(raw.get("scope_levels"), path),
     )
+
+
+def _scope_levels(raw: Any, path: object) -> dict[str, Any]:
+    """``span.scope_levels``: the least level of a leader by the seats it leads, and of the head's team leaders."""
+    if raw is None:
+        return {}
+    where = "span.scope_levels"
+    raw = expect_mapping(raw, error=RuleError, path=path, where=where)
+    check_keys(
+        raw,
+        ("levels", "head_reports", "reason", "head_reason", "source"),
+        required=("levels", "reason", "source"),
+        error=RuleError,
+        path=path,
+        where=where,
+    )
+    expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source")
+    levels = []
+    for at, item in expect_records(
+        raw["levels"], ("seats", "level"), error=RuleError, path=path, where=f"{where}.levels"
+    ):
+        levels.append(
+            (_whole(item["seats"], 1, 10**9, path, f"{at}.seats"), _whole(item["level"], 1, 9, path, f"{at}.level"))
+        )
+    head = None
+    if raw.get("head_reports") is not None:
+        item = expect_mapping(raw["head_reports"], error=RuleError, path=path, where=f"{where}.head_reports")
+        check_keys(
+            item,
+            ("min_employees", "level"),
+            required=("min_employees", "level"),
+            error=RuleError,
+            path=path,
+            where=f"{where}.head_reports",
+        )
+        head = (
+            _whole(item["min_employees"], 1, 10**9, path, f"{where}.head_reports.min_employees"),
+            _whole(item["level"], 1, 9, path, f"{where}.head_reports.level"),
+        )
+    names = {"count": NUMBER, "seats": NUMBER, "level": NUMBER, "title": TEXT}
+    head_names = {"employees": NUMBER, "min_employees": NUMBER, "level": NUMBER, "title": TEXT}
+    if head is not None and "head_reason" not in raw:
+        raise RuleError("head_reason is required with head_reports", path=path, where=where)
+    return {
+        "head_reason": (
+            ReasonTemplate.compile(raw["head_reason"], head_names, where=f"{where}.head_reason", path=path)
+            if "head_reason" in raw
+            else None
+        ),
+        "scope_levels": tuple(sorted(levels, reverse=True)),
+        "head_reports": head,
+        "scope_reason": ReasonTemplate.compile(raw["reason"], names, where=f"{where}.reason", path=path),
+    }
+
+
+def _whole(value: Any, low: int, high: int, path: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise RuleError(
+            f"expected a whole number from {low:,} to {high:,}, got {str(value)[:40]}", path=path, where=where
+        )
+    return value

@@ -23,7 +23,7 @@ from orgplan.model.profile import Profile
 from orgplan.model.seats import Seat
 from orgplan.planning.assembly import GROWTH_RULE, note_growth, note_remote, to_plan
 from orgplan.planning.scopes import regions, scope_values
-from orgplan.planning.structure import collapse, grow, in_order, limit_spans, link, step_up
+from orgplan.planning.structure import collapse, follow_scope, grow, in_order, limit_spans, link, step_up
 from orgplan.planning.unit_leaders import add_unit_leaders
 from orgplan.planning.workload import choose_model, planning_values
 
@@ -237,6 +237,10 @@ class _Build:
         if gone:
             grow(head, t.roles)
         note_growth(head, levels, t)
+        if follow_scope(head, t.rules.span, t.roles, profile.employees, profile.max_span):
+            for kept, removed in collapse(head):  # a leader whose report rose past its team keeps no chain of one
+                kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
+            grow(head, t.roles)
         note_remote(head, profile, self.values, t)
         add_unit_leaders(self.seats, executive, profile, t)
         from orgplan.planning.pay import price

@@ -37,6 +37,7 @@ __all__ = [
     "grow",
     "step_up",
     "collapse",
+    "follow_scope",
     "in_order",
     "SPAN_RULE",
     "SPAN_KEPT",
@@ -50,6 +51,7 @@ SPAN_KEPT = "span-kept"
 SPAN_SHARED = "span-shared"
 SPAN_LIFTED = "span-lifted"
 SPAN_LOWERED = "span-lowered"
+SCOPE_LEVEL = "scope-level"
 AddLead = Callable[[str, Reason], Seat]
 
 
@@ -158,14 +160,14 @@ def _lead_teams(manager: Seat, spans: _Spans, allowed: Callable[[list[Seat], str
         members = _group(manager, spans.max_span, tried, spans.policy.min_team)
         if members is None:
             return False
-        lead_key = _lead_role(members, spans.policy, spans.roles)
+        lead_key, per_lead = _scoped_lead(members, spans)
         if lead_key is None or not allowed(members, lead_key):
             tried.add(id(members[0]))
             continue
         reason = spans.why(SPAN_RULE, spans.policy.reason, manager, count)
         leaving = {id(m) for m in members}
         manager.children = [c for c in manager.children if id(c) not in leaving]
-        for chunk in _split(members, math.ceil(len(members) / spans.max_span)):
+        for chunk in _split(members, math.ceil(len(members) / per_lead)):
             lead = spans.add_lead(lead_key, reason)
             lead.team_of = chunk[0].team_of or chunk[0].role
             if lead_key != (chunk[0].role.led_by or ""):  # a team's own lead role already says what it leads
@@ -351,6 +353,25 @@ def _group(manager: Seat, max_span: int, tried: set[int], min_team: int) -> list
     return members
 
 
+def _scoped_lead(members: list[Seat], spans: _Spans) -> tuple[str | None, int]:
+    """The role of the leads of ``members`` and how many members each leads: the team's own
+    lead, or the span policy's; a level higher when the seats each would lead are more than
+    the role may lead at the highest level it grows to (``scope_levels``) - unless fewer
+    members a lead (at least a team) keep it within."""
+    policy, roles = spans.policy, spans.roles
+    key = _lead_role(members, policy, roles)
+    sizes = [1 + sum(1 for _ in m.below()) for m in members]
+    least = min(policy.min_team, len(members))
+    while key is not None:
+        reach = max((g.level or 0 for g in roles[key].grows if g.role is None), default=0)
+        most = policy.most_led(max(roles[key].level, reach))  # a lead grows with its team (catalog ``grows``)
+        per = spans.max_span if math.isinf(most) else min(spans.max_span, int(most // max(sizes)))
+        if per >= least:
+            return key, per
+        key = policy.lead_for(roles[key].level)
+    return _lead_role(members, policy, roles), spans.max_span
+
+
 def _lead_role(members: list[Seat], policy: SpanPolicy, roles: dict[str, Role]) -> str | None:
     """The team's own lead role from the catalog (``led_by``), else the span policy's for its level."""
     level = max(m.level for m in members)
@@ -446,6 +467,61 @@ def _apply(seat: Seat, step: Growth, roles: dict[str, Role]) -> None:
     else:
         seat.level = step.level or seat.level
         seat.title = step.title
+
+
+def follow_scope(head: Seat, policy: SpanPolicy, roles: dict[str, Role], employees: int, max_span: int) -> list[Seat]:
+    """Raise every leader to the level the seats it leads ask (``scope_levels``), and from
+    ``head_reports``' size every report of the head of HR who leads a team; its manager
+    rises first where it must to stay above, and where it cannot the seat reports one level
+    up when that leader has room. Return the seats raised."""
+    raised = []
+    for seat in list(head.below()):  # managers before their reports
+        if not seat.is_leader or not seat.children or seat.parent is None:
+            continue
+        count = sum(1 for _ in seat.below())
+        want = policy.level_for(count)
+        least = next((s for s, lv in policy.scope_levels if lv == want), 0)
+        text = policy.scope_reason
+        size, level = policy.head_reports or (0, 0)
+        if policy.head_reports and employees >= size and seat.parent is head and level > want:
+            want, text = level, policy.head_reason
+        if seat.level >= want or not _raise(seat, want, head, policy, roles, max_span):
+            continue
+        if text is not None:
+            values = {"count": count, "seats": least, "employees": employees, "title": seat.name, "level": want}
+            if policy.head_reports:
+                values["min_employees"] = policy.head_reports[0]
+            seat.reasons.append(Reason(SCOPE_LEVEL, text.render(values)))
+        raised.append(seat)
+    return raised
+
+
+def _raise(seat: Seat, want: int, head: Seat, policy: SpanPolicy, roles: dict[str, Role], max_span: int) -> bool:
+    """Bring ``seat`` to level ``want`` or above - by its growth steps, else as the span
+    policy's lead at that level - raising its managers first where they would not outrank it."""
+    parent = seat.parent
+    if parent is None:
+        return False
+    if parent.level <= want:
+        if parent is head:
+            while parent.level <= want and step_up(parent, roles, 9, head=True):
+                pass
+        elif parent.is_leader:
+            _raise(parent, want + 1, head, policy, roles, max_span)
+    if parent.level <= want:
+        above = parent.parent
+        if above is None or not above.role.is_hr or above.level <= want or len(above.children) >= max_span:
+            return False
+        seat.attach(above)  # its manager has no level left above it: the seat reports one level up
+        parent = above
+    while seat.level < want and step_up(seat, roles, parent.level - 1):
+        pass
+    if seat.level < want:
+        key = policy.lead_for(want - 1)
+        if key is None or roles[key].level >= parent.level:
+            return False
+        seat.role, seat.level, seat.title = roles[key], roles[key].level, None
+    return True
 
 
 def collapse(head: Seat) -> list[tuple[Seat, Seat]]:
