@@ -4,6 +4,8 @@ pay that follows size."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -147,3 +149,49 @@ def test_pay_follows_the_level_a_leader_rises_to(make_plan):
     for s in p.hr_seats:
         if s.family == "leadership":
             assert s.base_salary >= floors.floor(s.level) - 1, (s.title, s.level, s.base_salary)
+
+
+# --- 3. real titles only --------------------------------------------------------------------
+
+
+def _leaders(p):
+    _, kids = _below(p)
+    return [s for s in p.hr_seats if kids.get(s.id)]
+
+
+@settings(max_examples=examples(0.3), suppress_health_check=[HealthCheck.too_slow])
+@given(values=companies(low=2000))
+def test_no_catch_all_leader_and_no_two_senior_leaders_share_a_title(templates, values):
+    p = _plan(templates, values)
+    families = {f.label for f in templates.families.values()}
+    leaders = _leaders(p)
+    for s in leaders:
+        assert not any(s.title.endswith(", " + label) for label in families), s.title
+        assert not s.title.endswith(", Specialists"), s.title
+    senior = Counter(s.title for s in leaders if s.level >= templates.rules.span.distinct.from_level)
+    assert not [t for t, n in senior.items() if n > 1], senior
+
+
+def test_regions_and_countries_are_led_by_an_international_hr_leader_not_a_catch_all(make_plan):
+    p = make_plan(
+        employees=16000,
+        countries=[
+            {"name": "United Kingdom", "employees": 8000, "pay_index": 0.85},
+            {"name": "Ireland", "employees": 2500, "pay_index": 0.8, "region": "Europe"},
+            {"name": "Spain", "employees": 2500, "pay_index": 0.6, "region": "Europe"},
+            {"name": "India", "employees": 2200, "pay_index": 0.25, "region": "Asia Pacific"},
+            {"name": "Canada", "employees": 800, "pay_index": 0.85, "region": "Americas"},
+        ],
+        business_units=3,
+    )
+    titles = [s.title for s in p.hr_seats]
+    assert not [t for t in titles if "HR leadership" in t or "Country HR Managers" in t or "Regional HR Directors" in t]
+    lead = next(s for s in p.hr_seats if s.role == "international_hr_director")
+    led = {s.title for s in p.hr_seats if s.reports_to == lead.id}
+    assert "Regional HR Director, Europe" in led and "Country HR Manager, India" in led
+
+
+def test_twin_leaders_are_told_apart_by_the_place_they_lead_or_by_number(make_plan):
+    p = make_plan(employees=300000, countries=40, sites=2500, business_units=8, unionized_share=0.3)
+    senior = [s.title for s in _leaders(p) if s.level >= 7]
+    assert len(senior) == len(set(senior))

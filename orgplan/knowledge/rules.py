@@ -197,6 +197,16 @@ class TeamLead:
 
 
 @dataclass(frozen=True)
+class DistinctTitles:
+    """Leaders from ``from_level`` up never share a title: named by the place each leads, else numbered."""
+
+    from_level: int
+    place: ReasonTemplate
+    number: ReasonTemplate
+    source: str
+
+
+@dataclass(frozen=True)
 class SpanPolicy:
     """How orgplan keeps every leader within the span limit."""
 
@@ -212,6 +222,7 @@ class SpanPolicy:
     head_reports: tuple[int, int] | None = None  # (employees, level): from that size, head's team leaders' level
     scope_reason: ReasonTemplate | None = None  # said by a leader raised to the level its scope asks
     head_reason: ReasonTemplate | None = None  # said by a head's report raised for the company's size
+    distinct: DistinctTitles | None = None  # how leaders who would share a title are told apart
 
     def lead_for(self, level: int) -> str | None:
         """The team-lead role for members at ``level``, or None when no listed role is above it."""
@@ -455,7 +466,18 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     raw = expect_mapping(raw, error=RuleError, path=path, where="span")
     check_keys(
         raw,
-        ("team_leads", "min_team", "reason", "kept", "shared", "lifted", "lowered", "scope_levels", "source"),
+        (
+            "team_leads",
+            "min_team",
+            "reason",
+            "kept",
+            "shared",
+            "lifted",
+            "lowered",
+            "scope_levels",
+            "distinct_titles",
+            "source",
+        ),
         required=("team_leads", "reason", "kept", "source"),
         error=RuleError,
         path=path,
@@ -500,7 +522,25 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
         ),
         source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),
         min_team=min_team,
+        distinct=_distinct(raw.get("distinct_titles"), path),
         **_scope_levels(raw.get("scope_levels"), path),
+    )
+
+
+def _distinct(raw: Any, path: object) -> DistinctTitles | None:
+    """``span.distinct_titles``: from which level leaders never share a title, and how they are told apart."""
+    if raw is None:
+        return None
+    where = "span.distinct_titles"
+    raw = expect_mapping(raw, error=RuleError, path=path, where=where)
+    keys = ("from_level", "place", "number", "source")
+    check_keys(raw, keys, required=keys, error=RuleError, path=path, where=where)
+    names = {"title": TEXT, "place": TEXT, "n": NUMBER, "count": NUMBER}
+    return DistinctTitles(
+        from_level=_whole(raw["from_level"], 1, 9, path, f"{where}.from_level"),
+        place=ReasonTemplate.compile(raw["place"], names, where=f"{where}.place", path=path),
+        number=ReasonTemplate.compile(raw["number"], names, where=f"{where}.number", path=path),
+        source=expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source"),
     )
 
 

@@ -45,8 +45,9 @@ class Position:
     rationale: tuple[Reason, ...] = ()
     benefits_load: float = 1.0
     unit: str | None = None  # the business unit the seat serves; None when central
-    country: str | None = None  # the country the seat serves; None when central
+    country: str | None = None  # the country the seat serves or, when central, the headquarters (None if unnamed)
     dotted_to: str | None = None  # a seat id this seat also answers to (a dotted line)
+    central: bool = False  # serves the whole company from the headquarters (``country`` names it)
 
     @property
     def is_hr(self) -> bool:

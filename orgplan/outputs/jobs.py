@@ -138,11 +138,11 @@ class JobDescription:
             text = PayRange(None, ranges[0].low, ranges[0].high, 0).text
             countries = [r.country for r in ranges if r.country]
             where = (
-                f" in {_listed(countries)}"
+                ""
+                if len(alike) == 1  # one range for every seat of the role, wherever it sits
+                else f" in {_listed(countries)}"
                 if countries
                 else " for seats serving the whole company"
-                if len(alike) > 1
-                else ""
             )
             seats = f" ({count_of(sum(r.seats for r in ranges), 'seat')})" if len(alike) > 1 or len(ranges) > 1 else ""
             out.append(f"{label}{where}: {text}{seats}")
@@ -238,6 +238,8 @@ class _Reader:
             if row.get("owner"):
                 self.owned.setdefault(row["owner"], []).append(f)
         self.roles_in_plan = {s.role for s in plan.hr_seats}
+        first = plan.profile.countries[0]
+        self.home = None if first.assumed else first.name  # where central seats sit: not a place they serve
 
     def all(self) -> tuple[JobDescription, ...]:
         by_role: dict[str, list[Position]] = {}
@@ -277,7 +279,7 @@ class _Reader:
             pay=self.pay(seats),
             pay_basis=role.paid_as,
             pay_source=self.pay_source(role, seats),
-            places=tuple(Counter(p for s in seats for p in (s.unit, s.country) if p).items()),
+            places=tuple(Counter(p for s in seats for p in (s.unit, s.country) if p and p != self.home).items()),
             why=tuple(dict.fromkeys(r.reason for s in seats for r in s.rationale)),
         )
 

@@ -90,6 +90,7 @@ def to_plan(
                 benefits_load=load,
                 unit=seat.unit,
                 country=seat.country or home,
+                central=seat.country is None and home is not None,
                 dotted_to=ids[id(seat.dotted_to)] if seat.dotted_to is not None else None,
             )
         )

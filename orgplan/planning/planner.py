@@ -23,7 +23,16 @@ from orgplan.model.profile import Profile
 from orgplan.model.seats import Seat
 from orgplan.planning.assembly import GROWTH_RULE, note_growth, note_remote, to_plan
 from orgplan.planning.scopes import regions, scope_values
-from orgplan.planning.structure import collapse, follow_scope, grow, in_order, limit_spans, link, step_up
+from orgplan.planning.structure import (
+    collapse,
+    distinct_titles,
+    follow_scope,
+    grow,
+    in_order,
+    limit_spans,
+    link,
+    step_up,
+)
 from orgplan.planning.unit_leaders import add_unit_leaders
 from orgplan.planning.workload import choose_model, planning_values
 
@@ -241,6 +250,8 @@ class _Build:
             for kept, removed in collapse(head):  # a leader whose report rose past its team keeps no chain of one
                 kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
             grow(head, t.roles)
+        named = {p.name for p in (*profile.countries, *profile.business_units) if not p.assumed}
+        distinct_titles(head, t.rules.span, named | {c.region for c in profile.countries if c.region})
         note_remote(head, profile, self.values, t)
         add_unit_leaders(self.seats, executive, profile, t)
         from orgplan.planning.pay import price

@@ -38,6 +38,7 @@ __all__ = [
     "step_up",
     "collapse",
     "follow_scope",
+    "distinct_titles",
     "in_order",
     "SPAN_RULE",
     "SPAN_KEPT",
@@ -142,7 +143,7 @@ def limit_spans(
                 _lift(manager, spans)
 
             def room(members: list[Seat], lead_key: str, manager: Seat = manager, cap: int = cap) -> bool:
-                return _room(manager, roles[lead_key].level, roles, cap)
+                return _room(manager, _lead_level(members, lead_key, roles), roles, cap)
 
             if not _lead_teams(manager, spans, room):  # no level left to lead a team under this manager
                 queue.extend((twin, cap) for twin in _share_or_keep(manager, spans))
@@ -195,7 +196,7 @@ def _regroup_head(spans: _Spans) -> None:
     head = spans.head
 
     def below_head(members: list[Seat], lead_key: str) -> bool:
-        return spans.roles[lead_key].level < head.level and all(_fits(m, 2) for m in members)
+        return _lead_level(members, lead_key, spans.roles) < head.level and all(_fits(m, 2) for m in members)
 
     if not _lead_teams(head, spans, below_head) and not _lower(spans):
         _share_or_keep(head, spans)
@@ -346,6 +347,13 @@ def _group(manager: Seat, max_span: int, tried: set[int], min_team: int) -> list
     alike = [g for g in groups.values() if len(g) >= min(min_team, max_span) and id(g[0]) not in tried]
     if alike:
         return max(alike, key=lambda g: (len(g), -g[0].level))
+    led: dict[str, list[Seat]] = {}  # seats of different roles one catalog role leads (regions and countries)
+    for child in sorted(manager.children, key=Seat.sort_key):
+        if child.role.led_by is not None:
+            led.setdefault(child.role.led_by, []).append(child)
+    shared = [g for g in led.values() if len(g) >= 2 and len({m.role.key for m in g}) > 1 and id(g[0]) not in tried]
+    if shared:
+        return max(shared, key=len)
     ranked = sorted(manager.children, key=Seat.rank_key)
     members = ranked[-min(max_span, max(min_team, len(ranked) - max_span + 1)) :]
     if len(members) < 2 or id(members[0]) in tried:
@@ -363,8 +371,7 @@ def _scoped_lead(members: list[Seat], spans: _Spans) -> tuple[str | None, int]:
     sizes = [1 + sum(1 for _ in m.below()) for m in members]
     least = min(policy.min_team, len(members))
     while key is not None:
-        reach = max((g.level or 0 for g in roles[key].grows if g.role is None), default=0)
-        most = policy.most_led(max(roles[key].level, reach))  # a lead grows with its team (catalog ``grows``)
+        most = policy.most_led(_reach(roles[key]))  # a lead grows with its team (catalog ``grows``)
         per = spans.max_span if math.isinf(most) else min(spans.max_span, int(most // max(sizes)))
         if per >= least:
             return key, per
@@ -373,14 +380,25 @@ def _scoped_lead(members: list[Seat], spans: _Spans) -> tuple[str | None, int]:
 
 
 def _lead_role(members: list[Seat], policy: SpanPolicy, roles: dict[str, Role]) -> str | None:
-    """The team's own lead role from the catalog (``led_by``), else the span policy's for its level."""
+    """The team's own lead role from the catalog (``led_by``, one that is or grows above the
+    team), else the span policy's for its level."""
     level = max(m.level for m in members)
     own = {m.role.led_by for m in members}
     if len(own) == 1:
         key = own.pop()
-        if key is not None and roles[key].level > level:
+        if key is not None and _reach(roles[key]) > level:
             return key
     return policy.lead_for(level)
+
+
+def _reach(role: Role) -> int:
+    """The highest level a seat of ``role`` grows to as it leads more (its own growth steps)."""
+    return max([role.level, *(g.level or 0 for g in role.grows if g.role is None)])
+
+
+def _lead_level(members: list[Seat], lead_key: str, roles: dict[str, Role]) -> int:
+    """The level a new lead of ``members`` takes: its role's, or above the most senior member."""
+    return max(roles[lead_key].level, max(m.level for m in members) + 1)
 
 
 def _room(manager: Seat, lead_level: int, roles: dict[str, Role], cap: int) -> bool:
@@ -402,13 +420,14 @@ def _split(members: list[Seat], parts: int) -> list[list[Seat]]:
 
 
 def _team_label(members: list[Seat], family_labels: dict[str, str]) -> str:
-    """What a new lead's team is: "Recruiters", "Centres of Expertise", or the members' family."""
-    roles = {m.team_of.key if m.team_of else m.role.key for m in members}
-    if len(roles) == 1:
-        member = members[0].team_of or members[0].role
-        return member.title if member.title.endswith("s") else member.title + "s"
-    if all(m.role.leads for m in members):
+    """What a new lead's team is: "Recruiters", "HR Analysts and HR Generalists", "Centres of
+    Expertise", or (more than three kinds) the members' family."""
+    teams = list(dict.fromkeys(m.team_of or m.role for m in members))
+    if len(teams) > 1 and all(m.role.leads for m in members):
         return "Centres of Expertise"
+    named = [r.title if r.title.endswith("s") else r.title + "s" for r in teams]
+    if len(named) <= 3:  # what the team is, by name: "HR Analysts and HR Generalists"
+        return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
     return family_labels[members[0].role.family]
 
 
@@ -522,6 +541,36 @@ def _raise(seat: Seat, want: int, head: Seat, policy: SpanPolicy, roles: dict[st
             return False
         seat.role, seat.level, seat.title = roles[key], roles[key].level, None
     return True
+
+
+def distinct_titles(head: Seat, policy: SpanPolicy, named: set[str]) -> None:
+    """Leaders from ``policy.distinct.from_level`` up who would share a title are told apart:
+    by the one country, unit or region each leads, when it is a name from the profile
+    (``named``), else by number."""
+    rule = policy.distinct
+    if rule is None:
+        return
+    alike: dict[str, list[Seat]] = {}
+    for seat in head.below():
+        if seat.is_leader and seat.children and seat.level >= rule.from_level:
+            alike.setdefault(seat.name, []).append(seat)
+    for name, seats in alike.items():
+        if len(seats) < 2:
+            continue
+        places = [_one_place(s) for s in seats]
+        by_place = all(p in named for p in places) and len(set(places)) == len(places)
+        for n, (seat, place) in enumerate(zip(seats, places, strict=True), start=1):
+            text = rule.place if by_place else rule.number
+            seat.title, seat.team_label = text.render(title=name, place=place or "", n=n, count=len(seats)), None
+
+
+def _one_place(seat: Seat) -> str | None:
+    """The one country, business unit or region every seat under ``seat`` serves, if there is one."""
+    for kind in ("country", "unit", "region"):
+        found = {getattr(s, kind) for s in seat.below()}
+        if len(found) == 1 and None not in found:
+            return str(found.pop())
+    return None
 
 
 def collapse(head: Seat) -> list[tuple[Seat, Seat]]:

@@ -303,7 +303,7 @@ def chart_pages(plan: Plan, *, paper: str = "letter", **options: Any) -> list[Pa
 def unit_heading(plan: Plan, label: str) -> str:
     """'Unit: Retail', 'Country: Germany' or 'Unit and country: Retail, Germany'."""
     seat = next(s for s in plan.seats if seat_label(s) == label)
-    kind = "Unit and country" if seat.unit and seat.country else "Unit" if seat.unit else "Country"
+    kind = "Unit and country" if seat.unit and seat.country and not seat.central else "Unit" if seat.unit else "Country"
     return f"{kind}: {label}"
 
 
@@ -322,14 +322,15 @@ def targets(plan: Plan, box: Box) -> list[tuple[Any, dict[str, Any], str]]:
         keys.setdefault(key, []).append(sid)
     out = []
     for n, (key, ids) in enumerate(keys.items(), start=1):
-        seat = plan.seat(ids[0])
-        serving = f" ({seat_label(seat)})" if seat_label(seat) else ""
-        head = (
-            f"Branch: {with_article(seat.title)}{serving} - one of {len(ids):,} alike"
-            if len(ids) > 1
-            else f"Branch: {seat.title}{serving}"
-        )
-        if len(keys) > 1:
-            head += f" ({n} of {len(keys)} kinds)" if len(ids) > 1 else f" ({n} of {len(keys)})"
-        out.append((("branch", key), {"root": ids[0], "unit": None}, head))
+        for i, sid in enumerate(ids, start=1):  # alike branches each get a page: every seat is drawn
+            seat = plan.seat(sid)
+            serving = f" ({seat_label(seat)})" if seat_label(seat) else ""
+            head = (
+                f"Branch: {with_article(seat.title)}{serving} - {i} of {len(ids):,} alike"
+                if len(ids) > 1
+                else f"Branch: {seat.title}{serving}"
+            )
+            if len(keys) > 1:
+                head += f" ({n} of {len(keys)} kinds)" if len(ids) > 1 else f" ({n} of {len(keys)})"
+            out.append((("branch", key, sid), {"root": sid, "unit": None}, head))
     return out
