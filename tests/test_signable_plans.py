@@ -4,6 +4,7 @@ pay that follows size."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
@@ -195,3 +196,36 @@ def test_twin_leaders_are_told_apart_by_the_place_they_lead_or_by_number(make_pl
     p = make_plan(employees=300000, countries=40, sites=2500, business_units=8, unionized_share=0.3)
     senior = [s.title for s in _leaders(p) if s.level >= 7]
     assert len(senior) == len(set(senior))
+
+
+# --- 4. pay that follows size smoothly ------------------------------------------------------
+
+
+def test_head_of_hr_pay_rises_smoothly_with_company_size(templates):
+    """No jump of more than 30% between neighbouring sizes, never a fall, whatever the head's title."""
+    sizes = sorted({round(25 * 1.08**i) for i in range(130)} | {128, 149, 2477, 2895, 49999, 50000})
+    pays = []
+    for n in sizes:
+        p = _plan(templates, {"employees": n})
+        pays.append(next(s for s in p.hr_seats if s.reports_to == p.root.id).base_salary)
+    for i in range(1, len(sizes)):
+        (a, pay_a), (b, pay_b) = (sizes[i - 1], pays[i - 1]), (sizes[i], pays[i])
+        assert pay_a <= pay_b + 1 and pay_b <= pay_a * 1.3, (a, pay_a, b, pay_b)
+
+
+def test_a_small_companys_hr_manager_is_paid_for_the_companys_size(make_plan, templates):
+    p = make_plan(employees=250)
+    head = next(s for s in p.hr_seats if s.reports_to == p.root.id)
+    figure = dict(templates.pay.head_of_hr)[250]
+    assert head.base_salary == figure.value and figure.source in head.pay_source
+
+
+@settings(max_examples=examples(0.2), suppress_health_check=[HealthCheck.too_slow])
+@given(values=companies(high=60_000))
+def test_every_seat_has_a_pay_range_with_its_source(templates, values):
+    p = _plan(templates, values)
+    data = {d["id"]: d for d in json.loads(p.json)["positions"]}
+    for s in p.hr_seats:
+        d = data[s.id]
+        assert d["pay_min"] <= d["base_salary"] <= d["pay_max"] and d["pay_min"] < d["pay_max"], s.title
+        assert d["pay_source"] and "range" in d["pay_source"], s.title

@@ -5,6 +5,7 @@ Everything here is read from ``templates/benchmarks.yaml``, each figure with its
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,7 @@ class PayPolicy:
     head_of_hr: tuple[tuple[int, Figure], ...]  # (from employees, base pay), ascending
     supervisor_premium: Figure
     head_team_share: Figure  # a leader reporting to the head of HR earns at least this share of the head's floor
+    range_spread: Figure | None = None  # a seat's pay range: its base pay less and more this share
 
     def floor(self, level: int) -> float:
         """The least base pay of a seat at ``level`` (before the profile's multiplier)."""
@@ -115,12 +117,31 @@ class PayPolicy:
         return float(figure.value or 0.0) if figure is not None else 0.0
 
     def head_floor(self, employees: int) -> float:
-        """The least base pay of the head of HR of a company of ``employees``."""
-        base = 0.0
-        for min_employees, figure in self.head_of_hr:
-            if employees >= min_employees:
-                base = float(figure.value or 0.0)
-        return base
+        """The base pay of the head of HR of a company of ``employees``: between two points of
+        ``head_of_hr`` it rises evenly with the logarithm of the size, beyond the last it stays
+        there; below the first it is 0 (the head is paid as its role)."""
+        points = self.head_sources(employees)
+        if not points:
+            return 0.0
+        if len(points) == 1:
+            return float(points[0][1].value or 0.0)
+        (low, a), (high, b) = points
+        share = math.log(employees / low) / math.log(high / low)
+        return float(a.value or 0.0) + share * (float(b.value or 0.0) - float(a.value or 0.0))
+
+    def head_sources(self, employees: int) -> tuple[tuple[int, Figure], ...]:
+        """The points of ``head_of_hr`` the head's pay for ``employees`` comes from: the one
+        at or below the size and the next above it (one beyond the last point, none below the first)."""
+        below = [i for i, (n, _) in enumerate(self.head_of_hr) if employees >= n]
+        if not below:
+            return ()
+        i = below[-1]
+        return self.head_of_hr[i : i + 2] if employees > self.head_of_hr[i][0] else self.head_of_hr[i : i + 1]
+
+    def pay_range(self, base: float) -> tuple[float, float]:
+        """The least and most base pay of a seat paid ``base`` (both ``base`` without a spread)."""
+        spread = float(self.range_spread.value or 0.0) if self.range_spread is not None else 0.0
+        return float(round(base * (1 - spread))), float(round(base * (1 + spread)))
 
     @property
     def figures(self) -> tuple[Figure, ...]:
@@ -129,6 +150,7 @@ class PayPolicy:
             *(f for _, f in self.head_of_hr),
             self.supervisor_premium,
             self.head_team_share,
+            *((self.range_spread,) if self.range_spread is not None else ()),
         )
 
 
@@ -212,7 +234,7 @@ def _costing(raw: Any, path: Path) -> Costing:
 def _pay(raw: Any, path: Path) -> PayPolicy:
     raw = expect_mapping(raw, error=TemplateError, path=path, where="pay")
     keys = ("level_floors", "head_of_hr", "supervisor_premium", "head_team_share")
-    check_keys(raw, keys, required=keys, error=TemplateError, path=path, where="pay")
+    check_keys(raw, (*keys, "range_spread"), required=keys, error=TemplateError, path=path, where="pay")
     floors: dict[int, Figure] = {}
     for level, item in expect_mapping(
         raw["level_floors"], error=TemplateError, path=path, where="pay.level_floors"
@@ -233,7 +255,12 @@ def _pay(raw: Any, path: Path) -> PayPolicy:
         raise TemplateError(
             "expected a share below 1: the head of HR outranks its team", path=path, where="pay.head_team_share"
         )
-    return PayPolicy(floors, tuple(sorted(bands, key=lambda b: b[0])), premium, share)
+    spread = None
+    if "range_spread" in raw:
+        spread = _constant("range_spread", raw["range_spread"], path, "pay.range_spread", minimum=0)
+        if float(spread.value or 0.0) >= 1:
+            raise TemplateError("expected a share below 1", path=path, where="pay.range_spread")
+    return PayPolicy(floors, tuple(sorted(bands, key=lambda b: b[0])), premium, share, spread)
 
 
 def _amount(name: str, item: Any, path: Path, where: str) -> Figure:

@@ -353,11 +353,11 @@ class _Reader:
         floors, head, premium = set(), None, False
         for s in seats:
             base = role.salary.base
-            if (leader or s.level > role.level) and policy.floor(s.level) > base:
+            if s.reports_to == self.plan.root.id and policy.head_floor(profile.employees) > 0:
+                base = head = policy.head_floor(profile.employees)  # the head is paid for the company's size
+            elif (leader or s.level > role.level) and policy.floor(s.level) > base:
                 base = policy.floor(s.level)
                 floors.add(s.level)
-            if s.reports_to == self.plan.root.id and policy.head_floor(profile.employees) > base:
-                base = head = policy.head_floor(profile.employees)
             scaled = round(base * profile.salary_multiplier * index.get(s.country or "", 1.0))
             premium = premium or s.base_salary > scaled + 0.5
         for level in sorted(floors):
@@ -366,10 +366,16 @@ class _Reader:
                 f"{policy.level_floors[level].source.rstrip('.')}."
             )
         if head is not None:
-            figure = next(f for n, f in reversed(policy.head_of_hr) if profile.employees >= n)
+            points = policy.head_sources(profile.employees)
+            between = (
+                f", between {money(points[0][1].value or 0)} at {points[0][0]:,} and "
+                f"{money(points[1][1].value or 0)} at {points[1][0]:,} employees"
+                if len(points) == 2
+                else ""
+            )
             out.append(
-                f"As head of HR of {profile.employees:,} employees, at least {money(head)}: "
-                f"{figure.source.rstrip('.')}."
+                f"As head of HR of {profile.employees:,} employees, {money(head)}{between}, rising evenly with "
+                "the company's size: " + "; ".join(f.source.rstrip(".") for _, f in points) + "."
             )
         if profile.salary_multiplier != 1:
             out.append(

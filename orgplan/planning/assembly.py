@@ -91,6 +91,7 @@ def to_plan(
                 unit=seat.unit,
                 country=seat.country or home,
                 central=seat.country is None and home is not None,
+                **_pay_range(seat, t),
                 dotted_to=ids[id(seat.dotted_to)] if seat.dotted_to is not None else None,
             )
         )
@@ -122,6 +123,14 @@ def to_plan(
             "why": model.why.render(values),
         },
     )
+
+
+def _pay_range(seat: Seat, t: Templates) -> dict[str, Any]:
+    """The seat's pay range and what decided it: the base pay less and more the policy's spread."""
+    low, high = t.pay.pay_range(seat.base_salary)
+    spread = t.pay.range_spread
+    source = seat.pay_basis + (f"; range: {spread.source}" if spread is not None else "")
+    return {"pay_min": low, "pay_max": high, "pay_source": source or None}
 
 
 def _owners(seats: list[Seat], head: Seat, t: Templates, functions: tuple[str, ...]) -> dict[str, Seat | None]:
