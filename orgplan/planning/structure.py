@@ -371,12 +371,21 @@ def _scoped_lead(members: list[Seat], spans: _Spans) -> tuple[str | None, int]:
     sizes = [1 + sum(1 for _ in m.below()) for m in members]
     least = min(policy.min_team, len(members))
     while key is not None:
-        most = policy.most_led(_reach(roles[key]))  # a lead grows with its team (catalog ``grows``)
+        most = _capacity(_reach(roles[key]), spans)  # a lead grows with its team (catalog ``grows``)
         per = spans.max_span if math.isinf(most) else min(spans.max_span, int(most // max(sizes)))
         if per >= least:
             return key, per
         key = policy.lead_for(roles[key].level)
     return _lead_role(members, policy, roles), spans.max_span
+
+
+def _capacity(level: int, spans: _Spans) -> float:
+    """The most seats a leader at ``level`` may lead: what its level allows (``scope_levels``),
+    and what ``max_span`` reports, each leading as many one level down, can hold."""
+    most = 0.0
+    for at in range(1, level + 1):
+        most = min(spans.policy.most_led(at), spans.max_span * (1 + most))
+    return most
 
 
 def _lead_role(members: list[Seat], policy: SpanPolicy, roles: dict[str, Role]) -> str | None:
@@ -421,14 +430,19 @@ def _split(members: list[Seat], parts: int) -> list[list[Seat]]:
 
 def _team_label(members: list[Seat], family_labels: dict[str, str]) -> str:
     """What a new lead's team is: "Recruiters", "HR Analysts and HR Generalists", "Centres of
-    Expertise", or (more than three kinds) the members' family."""
+    Expertise", or (more than three kinds) the largest two and others."""
     teams = list(dict.fromkeys(m.team_of or m.role for m in members))
     if len(teams) > 1 and all(m.role.leads for m in members):
         return "Centres of Expertise"
+    count = Counter(m.team_of or m.role for m in members)
+    teams.sort(key=lambda r: -count[r])
     named = [r.title if r.title.endswith("s") else r.title + "s" for r in teams]
     if len(named) <= 3:  # what the team is, by name: "HR Analysts and HR Generalists"
         return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
-    return family_labels[members[0].role.family]
+    family = {m.role.family for m in members}
+    if len(family) == 1 and members[0].role.family == "generalist":  # the family says what the team is
+        return family_labels[members[0].role.family]
+    return f"{named[0]}, {named[1]} and other HR staff"
 
 
 def grow(seat: Seat, roles: dict[str, Role], cap: int = 9) -> int:
