@@ -235,3 +235,41 @@ def test_every_seat_has_a_pay_range_with_its_source(templates, values):
         d = data[s.id]
         assert d["pay_min"] <= d["base_salary"] <= d["pay_max"] and d["pay_min"] < d["pay_max"], s.title
         assert d["pay_source"] and "range" in d["pay_source"], s.title
+
+
+# --- 7. lean small teams --------------------------------------------------------------------
+
+
+@settings(max_examples=examples(0.4), suppress_health_check=[HealthCheck.too_slow])
+@given(
+    employees=st.integers(25, 2500),
+    growth=st.sampled_from([0.05, 0.3, 0.8]),
+    turnover=st.sampled_from([0.1, 0.4]),
+    countries=st.integers(1, 3),
+)
+def test_a_small_department_has_no_layer_of_three_under_a_leader_of_two(
+    templates, employees, growth, turnover, countries
+):
+    lean = templates.rules.lean
+    p = _plan(
+        templates,
+        {"employees": employees, "growth_rate": growth, "turnover_rate": turnover, "countries": countries},
+    )
+    if len(p.hr_seats) > lean.max_seats:
+        return
+    _, kids = _below(p)
+    for s in p.hr_seats:
+        team = kids.get(s.id, [])
+        if s.family == "leadership" and len(team) <= lean.max_over:
+            for k in team:
+                assert not (k.family == "leadership" and 0 < len(kids.get(k.id, [])) <= lean.max_team), (
+                    s.title,
+                    k.title,
+                )
+
+
+def test_a_fast_growing_saas_company_of_250_has_no_manager_of_three_under_its_director(make_plan):
+    p = make_plan(employees=250, growth_rate=0.8, turnover_rate=0.12, industry="software")
+    head = next(s for s in p.hr_seats if s.reports_to == p.root.id)
+    assert not [s for s in p.hr_seats if s.role == "hr_manager"]
+    assert any(r.rule == "lean-team" for r in head.rationale)

@@ -246,6 +246,18 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Lean:
+    """Small departments stay flat: in a department of at most ``max_seats`` seats, a leader of
+    ``max_team`` seats or fewer under a leader of ``max_over`` or fewer is no layer of its own."""
+
+    max_seats: int
+    max_team: int
+    max_over: int
+    reason: ReasonTemplate
+    source: str
+
+
+@dataclass(frozen=True)
 class RulePack:
     """All rules of a pack, in the order they run, the operating models and the structure policies."""
 
@@ -256,6 +268,7 @@ class RulePack:
     growth: Note
     collapse: Note
     served_remotely: Note
+    lean: Lean | None = None
 
     def stage(self, name: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.stage == name)
@@ -278,7 +291,7 @@ def parse_rules(
     """
     data = expect_mapping(data, error=RuleError, path=path, where=None)
     sections = ("operating_models", "span", "growth", "collapse", "served_remotely", "rules")
-    check_keys(data, sections, required=sections, error=RuleError, path=path)
+    check_keys(data, (*sections, "lean"), required=sections, error=RuleError, path=path)
     models = _models(data["operating_models"], names["models"], path)
     raw_rules = expect_list(data["rules"], error=RuleError, path=path, where="rules")
     if not raw_rules:
@@ -365,6 +378,23 @@ def parse_rules(
         growth=growth,
         collapse=collapse,
         served_remotely=remote,
+        lean=_lean(data.get("lean"), path),
+    )
+
+
+def _lean(raw: Any, path: object) -> Lean | None:
+    if raw is None:
+        return None
+    raw = expect_mapping(raw, error=RuleError, path=path, where="lean")
+    keys = ("max_seats", "max_team", "max_over", "reason", "source")
+    check_keys(raw, keys, required=keys, error=RuleError, path=path, where="lean")
+    names = {"title": TEXT, "count": NUMBER, "seats": NUMBER, "max_seats": NUMBER}
+    return Lean(
+        max_seats=_whole(raw["max_seats"], 1, 10**6, path, "lean.max_seats"),
+        max_team=_whole(raw["max_team"], 1, 100, path, "lean.max_team"),
+        max_over=_whole(raw["max_over"], 1, 100, path, "lean.max_over"),
+        reason=ReasonTemplate.compile(raw["reason"], names, where="lean.reason", path=path),
+        source=expect_text(raw["source"], error=RuleError, path=path, where="lean.source"),
     )
 
 

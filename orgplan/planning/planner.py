@@ -14,6 +14,7 @@ import os
 from collections import Counter
 from typing import Any
 
+from orgplan.core.words import with_article
 from orgplan.errors import PlanError, RuleError
 from orgplan.knowledge.rules import OperatingModel, Rule
 from orgplan.knowledge.templates import Templates, load_templates
@@ -26,6 +27,7 @@ from orgplan.planning.scopes import regions, scope_values
 from orgplan.planning.structure import (
     collapse,
     distinct_titles,
+    flatten_small,
     follow_scope,
     grow,
     in_order,
@@ -39,6 +41,7 @@ from orgplan.planning.workload import choose_model, planning_values
 __all__ = ["plan", "planning_values"]
 
 COLLAPSE_RULE = "one-over-one"
+LEAN_RULE = "lean-team"
 
 
 def plan(
@@ -250,6 +253,15 @@ class _Build:
             for kept, removed in collapse(head):  # a leader whose report rose past its team keeps no chain of one
                 kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
             grow(head, t.roles)
+        lean = t.rules.lean
+        if lean is not None:
+            flat = flatten_small(head, lean.max_seats, lean.max_team, lean.max_over)
+            size = sum(1 for _ in head.below()) + 1
+            for kept, removed, team in flat:
+                text = lean.reason.render(
+                    count=team, title=with_article(removed.name), seats=size, max_seats=lean.max_seats
+                )
+                kept.reasons.append(Reason(LEAN_RULE, text))
         named = {p.name for p in (*profile.countries, *profile.business_units) if not p.assumed}
         distinct_titles(head, t.rules.span, named | {c.region for c in profile.countries if c.region})
         note_remote(head, profile, self.values, t)

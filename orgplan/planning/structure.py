@@ -39,6 +39,7 @@ __all__ = [
     "collapse",
     "follow_scope",
     "distinct_titles",
+    "flatten_small",
     "in_order",
     "SPAN_RULE",
     "SPAN_KEPT",
@@ -585,6 +586,29 @@ def _one_place(seat: Seat) -> str | None:
         if len(found) == 1 and None not in found:
             return str(found.pop())
     return None
+
+
+def flatten_small(head: Seat, max_seats: int, max_team: int, max_over: int) -> list[tuple[Seat, Seat, int]]:
+    """In a department of at most ``max_seats`` seats, a leader of ``max_team`` or fewer under
+    a leader of ``max_over`` or fewer hands its team to that leader and leaves the plan;
+    return each (leader kept, leader taken out, the team it handed over)."""
+    seats = sum(1 for _ in head.below()) + 1
+    if seats > max_seats:
+        return []
+    removed = []
+    for seat in [head, *head.below()]:
+        if seat.parent is None and seat is not head:
+            continue  # taken out already
+        if not seat.is_leader or len(seat.children) > max_over:
+            continue
+        for child in list(seat.children):
+            if child.is_leader and child.children and len(child.children) <= max_team:
+                team = list(child.children)
+                seat.children.remove(child)
+                child.parent = None
+                _move(team, child, seat)
+                removed.append((seat, child, len(team)))
+    return removed
 
 
 def collapse(head: Seat) -> list[tuple[Seat, Seat]]:
