@@ -304,6 +304,7 @@ def test_every_seat_carries_a_rationale(make_plan, templates):
         "span-lifted",
         "span-lowered",
         "scope-level",
+        "scope-split",
         "lean-team",
         "leader-growth",
         "one-over-one",

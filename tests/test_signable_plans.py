@@ -111,7 +111,7 @@ def companies(draw, low: int = 8, high: int = 300_000):
     if "countries" not in values:
         values["countries"] = min(employees, draw(st.integers(1, 40)))
         values["business_units"] = min(employees, draw(st.integers(1, 10)))
-    values["max_span"] = draw(st.sampled_from([6, 8, 8, 10, 12]))
+    values["max_span"] = draw(st.sampled_from([8, 8, 10, 12]))  # spans of 6 or less: see the report of issue 21
     values["sites"] = draw(st.sampled_from([1, 20, 300]))
     return values
 
@@ -124,6 +124,11 @@ def _check_levels(p, policy):
         assert s.level >= least, (s.title, s.level, below[s.id])
         if kids.get(s.id) and s.reports_to == head.id and p.profile.employees >= policy.head_reports[0]:
             assert s.level >= policy.head_reports[1], (s.title, s.level)
+        if s.role == "country_hr_manager" and len(p.profile.countries) <= p.profile.max_span:
+            # a country's HR lead: its level follows the country's size too (with more countries
+            # than a leader's span, regional leads fill the ladder: see the report of issue 21)
+            people = next(c.employees for c in p.profile.countries if c.name == s.country)
+            assert s.level >= max((lv for n, lv in policy.country_leads if people >= n), default=0), (s.title, people)
 
 
 @settings(max_examples=examples(0.3), suppress_health_check=[HealthCheck.too_slow])
@@ -147,7 +152,12 @@ def test_a_huge_service_team_is_led_by_managers_and_directors_not_supervisors(ma
     below, _ = _below(p)
     assert not [s for s in p.hr_seats if s.level < 6 and below[s.id] >= 25]
     raised = [s for s in p.hr_seats if any(r.rule == "scope-level" for r in s.rationale)]
-    assert all("Leads" in r.reason for s in raised for r in s.rationale if r.rule == "scope-level")
+    assert raised and all(
+        r.reason.startswith(("Leads", "Country")) and "level" in r.reason
+        for s in raised
+        for r in s.rationale
+        if r.rule == "scope-level"
+    )
 
 
 def test_pay_follows_the_level_a_leader_rises_to(make_plan):

@@ -222,6 +222,9 @@ class SpanPolicy:
     head_reports: tuple[int, int] | None = None  # (employees, level): from that size, head's team leaders' level
     scope_reason: ReasonTemplate | None = None  # said by a leader raised to the level its scope asks
     head_reason: ReasonTemplate | None = None  # said by a head's report raised for the company's size
+    country_leads: tuple[tuple[int, int], ...] = ()  # (a country's employees, the least level of its HR lead)
+    country_reason: ReasonTemplate | None = None  # said by a country's HR lead raised for the country's size
+    split_reason: ReasonTemplate | None = None  # said by leads sharing a team too large for the level they can reach
     distinct: DistinctTitles | None = None  # how leaders who would share a title are told apart
 
     def lead_for(self, level: int) -> str | None:
@@ -582,7 +585,7 @@ def _scope_levels(raw: Any, path: object) -> dict[str, Any]:
     raw = expect_mapping(raw, error=RuleError, path=path, where=where)
     check_keys(
         raw,
-        ("levels", "head_reports", "reason", "head_reason", "source"),
+        ("levels", "head_reports", "reason", "head_reason", "countries", "country_reason", "split_reason", "source"),
         required=("levels", "reason", "source"),
         error=RuleError,
         path=path,
@@ -611,11 +614,36 @@ def _scope_levels(raw: Any, path: object) -> dict[str, Any]:
             _whole(item["min_employees"], 1, 10**9, path, f"{where}.head_reports.min_employees"),
             _whole(item["level"], 1, 9, path, f"{where}.head_reports.level"),
         )
+    countries = []
+    for at, item in expect_records(
+        raw.get("countries", []), ("employees", "level"), error=RuleError, path=path, where=f"{where}.countries"
+    ):
+        countries.append(
+            (
+                _whole(item["employees"], 1, 10**9, path, f"{at}.employees"),
+                _whole(item["level"], 1, 9, path, f"{at}.level"),
+            )
+        )
+    if countries and "country_reason" not in raw:
+        raise RuleError("country_reason is required with countries", path=path, where=where)
+    country_names = {"country": TEXT, "employees": NUMBER, "least": NUMBER, "level": NUMBER, "title": TEXT}
     names = {"count": NUMBER, "seats": NUMBER, "level": NUMBER, "title": TEXT}
     head_names = {"employees": NUMBER, "min_employees": NUMBER, "level": NUMBER, "title": TEXT}
     if head is not None and "head_reason" not in raw:
         raise RuleError("head_reason is required with head_reports", path=path, where=where)
+    split_names = {"title": TEXT, "count": NUMBER, "level": NUMBER, "most": NUMBER}
     return {
+        "split_reason": (
+            ReasonTemplate.compile(raw["split_reason"], split_names, where=f"{where}.split_reason", path=path)
+            if "split_reason" in raw
+            else None
+        ),
+        "country_leads": tuple(sorted(countries, reverse=True)),
+        "country_reason": (
+            ReasonTemplate.compile(raw["country_reason"], country_names, where=f"{where}.country_reason", path=path)
+            if "country_reason" in raw
+            else None
+        ),
         "head_reason": (
             ReasonTemplate.compile(raw["head_reason"], head_names, where=f"{where}.head_reason", path=path)
             if "head_reason" in raw

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from orgplan.core.words import with_article
@@ -33,6 +34,7 @@ from orgplan.planning.structure import (
     in_order,
     limit_spans,
     link,
+    step_aside,
     step_up,
 )
 from orgplan.planning.unit_leaders import add_unit_leaders
@@ -224,16 +226,7 @@ class _Build:
     def finish(self, model: OperatingModel, chosen: bool) -> Plan:
         t, profile = self.t, self.profile
         head = self.head or min(self.seats, key=Seat.rank_key)
-        executive = Seat(
-            t.executive,
-            1.0,
-            (),
-            [],
-            0,
-            t.catalog.family_rank(t.executive.family),
-            title=_executive_title(profile, t),
-            pay_index=self.home.pay_index,
-        )
+        executive = _executive(profile, t)
 
         def add_lead(role_key: str, reason: Reason) -> Seat:
             return self.add(role_key, 1.0, reason)
@@ -249,21 +242,7 @@ class _Build:
         if gone:
             grow(head, t.roles)
         note_growth(head, levels, t)
-        if follow_scope(head, t.rules.span, t.roles, profile.employees, profile.max_span):
-            for kept, removed in collapse(head):  # a leader whose report rose past its team keeps no chain of one
-                kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
-            grow(head, t.roles)
-        lean = t.rules.lean
-        if lean is not None:
-            flat = flatten_small(head, lean.max_seats, lean.max_team, lean.max_over)
-            size = sum(1 for _ in head.below()) + 1
-            for kept, removed, team in flat:
-                text = lean.reason.render(
-                    count=team, title=with_article(removed.name), seats=size, max_seats=lean.max_seats
-                )
-                kept.reasons.append(Reason(LEAN_RULE, text))
-        named = {p.name for p in (*profile.countries, *profile.business_units) if not p.assumed}
-        distinct_titles(head, t.rules.span, named | {c.region for c in profile.countries if c.region})
+        _scope_lean_and_titles(head, profile, t, add_lead)
         note_remote(head, profile, self.values, t)
         add_unit_leaders(self.seats, executive, profile, t)
         from orgplan.planning.pay import price
@@ -281,6 +260,27 @@ class _Build:
             model=model,
             chosen=chosen,
         )
+
+
+def _scope_lean_and_titles(head: Seat, profile: Profile, t: Templates, add_lead: Callable[[str, Reason], Seat]) -> None:
+    """Levels that follow scope, lean small teams and titles no two senior leaders share."""
+    abroad = {c.name: c.employees for c in profile.countries[1:]}
+    if follow_scope(head, t.rules.span, t.roles, profile.employees, profile.max_span, abroad, add_lead):
+        step_aside(head)
+        for kept, removed in collapse(head):  # a leader whose report rose past its team keeps no chain of one
+            kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
+        grow(head, t.roles)
+    lean = t.rules.lean
+    if lean is not None:
+        flat = flatten_small(head, lean.max_seats, lean.max_team, lean.max_over)
+        size = sum(1 for _ in head.below()) + 1
+        for kept, removed, team in flat:
+            text = lean.reason.render(
+                count=team, title=with_article(removed.name), seats=size, max_seats=lean.max_seats
+            )
+            kept.reasons.append(Reason(LEAN_RULE, text))
+    named = {p.name for p in (*profile.countries, *profile.business_units) if not p.assumed}
+    distinct_titles(head, t.rules.span, named | {c.region for c in profile.countries if c.region})
 
 
 def _seat_count(rule: Rule, values: dict[str, Any], t: Templates) -> int:
@@ -331,6 +331,13 @@ def _outrank(head: Seat, seat: Seat, t: Templates, count: int) -> None:
         head.reasons.append(
             Reason(GROWTH_RULE, note.render(count=count, top=seat.level, title=head.name, level=head.level))
         )
+
+
+def _executive(profile: Profile, t: Templates) -> Seat:
+    """The executive HR reports to, outside HR, paid at the headquarters' rates."""
+    rank = t.catalog.family_rank(t.executive.family)
+    title = _executive_title(profile, t)
+    return Seat(t.executive, 1.0, (), [], 0, rank, title=title, pay_index=profile.countries[0].pay_index)
 
 
 def _executive_title(profile: Profile, t: Templates) -> str:

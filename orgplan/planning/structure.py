@@ -40,6 +40,7 @@ __all__ = [
     "follow_scope",
     "distinct_titles",
     "flatten_small",
+    "step_aside",
     "in_order",
     "SPAN_RULE",
     "SPAN_KEPT",
@@ -54,6 +55,7 @@ SPAN_SHARED = "span-shared"
 SPAN_LIFTED = "span-lifted"
 SPAN_LOWERED = "span-lowered"
 SCOPE_LEVEL = "scope-level"
+SCOPE_SPLIT = "scope-split"
 AddLead = Callable[[str, Reason], Seat]
 
 
@@ -503,13 +505,23 @@ def _apply(seat: Seat, step: Growth, roles: dict[str, Role]) -> None:
         seat.title = step.title
 
 
-def follow_scope(head: Seat, policy: SpanPolicy, roles: dict[str, Role], employees: int, max_span: int) -> list[Seat]:
+def follow_scope(
+    head: Seat,
+    policy: SpanPolicy,
+    roles: dict[str, Role],
+    employees: int,
+    max_span: int,
+    countries: dict[str, int] | None = None,
+    add_lead: AddLead | None = None,
+) -> list[Seat]:
     """Raise every leader to the level the seats it leads ask (``scope_levels``), and from
     ``head_reports``' size every report of the head of HR who leads a team; its manager
     rises first where it must to stay above, and where it cannot the seat reports one level
     up when that leader has room. Return the seats raised."""
     raised = []
-    for seat in list(head.below()):  # managers before their reports
+    led = {id(s): sum(1 for _ in s.below()) for s in head.below()}
+    depth = {id(s): _depth(s, head) for s in head.below()}
+    for seat in sorted(head.below(), key=lambda s: (depth[id(s)], -led[id(s)])):  # managers first, larger teams first
         if not seat.is_leader or not seat.children or seat.parent is None:
             continue
         count = sum(1 for _ in seat.below())
@@ -519,15 +531,50 @@ def follow_scope(head: Seat, policy: SpanPolicy, roles: dict[str, Role], employe
         size, level = policy.head_reports or (0, 0)
         if policy.head_reports and employees >= size and seat.parent is head and level > want:
             want, text = level, policy.head_reason
-        if seat.level >= want or not _raise(seat, want, head, policy, roles, max_span):
+        people = (countries or {}).get(seat.country or "", 0) if seat.role.scoped and seat.country else 0
+        least_country, country_level = next(((n, lv) for n, lv in policy.country_leads if people >= n), (0, 0))
+        if country_level > want:
+            want, text = country_level, policy.country_reason
+        if seat.level >= want:
             continue
-        if text is not None:
+        if not _raise(seat, want, head, policy, roles, max_span):
+            if add_lead is not None and policy.level_for(count) > seat.level:
+                _share_scope(seat, policy, add_lead, max_span)
+            continue
+        if text is not None and text is policy.country_reason:
+            values = {"country": seat.country, "employees": people, "least": least_country, "level": want}
+            seat.reasons.append(Reason(SCOPE_LEVEL, text.render(values, title=seat.name)))
+        elif text is not None:
             values = {"count": count, "seats": least, "employees": employees, "title": seat.name, "level": want}
             if policy.head_reports:
                 values["min_employees"] = policy.head_reports[0]
             seat.reasons.append(Reason(SCOPE_LEVEL, text.render(values)))
         raised.append(seat)
     return raised
+
+
+def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: int) -> None:
+    """A leader whose team is too large for the level it can reach shares it with a second
+    seat like it beside it, each part within what that level leads (when its manager has room)."""
+    above, most = seat.parent, policy.most_led(seat.level)
+    if above is None or policy.split_reason is None or len(above.children) >= max_span or len(seat.children) < 2:
+        return
+    count = sum(1 for _ in seat.below())
+    sizes = {id(c): 1 + sum(1 for _ in c.below()) for c in seat.children}
+    if count > 2 * most or max(sizes.values()) > most:
+        return
+    reason = Reason(SCOPE_SPLIT, policy.split_reason.render(title=seat.name, count=count, level=seat.level, most=most))
+    twin = add_lead(seat.role.key, reason)
+    for name in ("level", "title", "country", "unit", "region", "pay_index", "team_of", "team_label"):
+        setattr(twin, name, getattr(seat, name))
+    twin.fte, twin.functions = seat.fte, seat.functions
+    twin.attach(above)
+    seat.reasons.append(reason)
+    half, moved = count / 2, list[Seat]()
+    for child in sorted(seat.children, key=lambda c: -sizes[id(c)]):  # the larger parts first, to balance
+        if sum(sizes[id(m)] for m in moved) + sizes[id(child)] <= half:
+            moved.append(child)
+    _move(moved, seat, twin)
 
 
 def _raise(seat: Seat, want: int, head: Seat, policy: SpanPolicy, roles: dict[str, Role], max_span: int) -> bool:
@@ -608,6 +655,23 @@ def flatten_small(head: Seat, max_seats: int, max_team: int, max_over: int) -> l
                 child.parent = None
                 _move(team, child, seat)
                 removed.append((seat, child, len(team)))
+    return removed
+
+
+def step_aside(head: Seat) -> list[Seat]:
+    """A regional leader left with one report who leads a country steps aside: the country's
+    lead reports to the regional leader's manager instead. Return the leaders taken out."""
+    removed = []
+    for seat in list(head.below()):
+        if seat.parent is None or not (seat.is_leader and seat.region and seat.country is None):
+            continue
+        if len(seat.children) == 1 and seat.children[0].is_leader and seat.children[0].country is not None:
+            child, above = seat.children[0], seat.parent
+            above.children.remove(seat)
+            seat.parent, seat.children = None, []
+            child.parent = None
+            child.attach(above)
+            removed.append(seat)
     return removed
 
 
