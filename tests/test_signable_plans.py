@@ -41,7 +41,7 @@ def multinationals(draw, low: int = 30, high: int = 120_000):
     return {
         "employees": employees,
         "countries": countries,
-        "business_units": draw(st.integers(1, 4)),
+        "business_units": min(employees, draw(st.integers(1, 4))),
         "turnover_rate": draw(st.sampled_from([0.1, 0.3, 0.6])),
         "unionized_share": draw(st.sampled_from([0.0, 0.0, 0.3])),
     }
@@ -283,3 +283,23 @@ def test_a_fast_growing_saas_company_of_250_has_no_manager_of_three_under_its_di
     head = next(s for s in p.hr_seats if s.reports_to == p.root.id)
     assert not [s for s in p.hr_seats if s.role == "hr_manager"]
     assert any(r.rule == "lean-team" for r in head.rationale)
+
+
+# --- 14. small fixes ------------------------------------------------------------------------
+
+
+def test_care_homes_nursing_homes_senior_living_and_childcare_are_regulated(make_plan):
+    for industry in ("care homes", "nursing homes", "senior living", "childcare", "assisted living"):
+        assert make_plan(employees=800, industry=industry).values["regulated"], industry
+    assert not make_plan(employees=800, industry="customer care").values["regulated"]
+
+
+@settings(max_examples=examples(0.2), suppress_health_check=[HealthCheck.too_slow])
+@given(values=companies(low=1, high=20_000))
+def test_no_reason_speaks_of_zero_seats_or_one_employees(templates, values):
+    p = _plan(templates, values)
+    for s in p.seats:
+        for r in s.rationale:
+            assert " 0 labour relations" not in r.reason and not r.reason.startswith("0 "), r.reason
+            assert " 1 employees" not in r.reason and not r.reason.startswith("1 employees"), r.reason
+    assert "aligned to the units" not in p.operating_model["why"]
