@@ -303,3 +303,19 @@ def test_no_reason_speaks_of_zero_seats_or_one_employees(templates, values):
             assert " 0 labour relations" not in r.reason and not r.reason.startswith("0 "), r.reason
             assert " 1 employees" not in r.reason and not r.reason.startswith("1 employees"), r.reason
     assert "aligned to the units" not in p.operating_model["why"]
+
+
+# --- 6. specialist teams stay whole ---------------------------------------------------------
+
+
+@settings(max_examples=examples(0.3), suppress_health_check=[HealthCheck.too_slow])
+@given(values=companies(low=300, high=40_000))
+def test_a_seat_passed_up_takes_every_seat_of_its_role_with_it(templates, values):
+    """Span fixing never leaves one function's specialists split between a leader and its manager."""
+    p = _plan(templates, values)
+    by = {s.id: s for s in p.seats}
+    for s in p.hr_seats:
+        if any(r.rule == "span-lifted" for r in s.rationale):
+            below = [x for x in p.hr_seats if x.role == s.role and by[x.reports_to].reports_to == s.reports_to]
+            lifted_from = {by[x.reports_to].id for x in below if not any(r.rule == "span-lifted" for r in x.rationale)}
+            assert not [x for x in below if by[x.reports_to].id in lifted_from and x.family == "specialist"], s.title

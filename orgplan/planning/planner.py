@@ -265,11 +265,11 @@ class _Build:
 def _scope_lean_and_titles(head: Seat, profile: Profile, t: Templates, add_lead: Callable[[str, Reason], Seat]) -> None:
     """Levels that follow scope, lean small teams and titles no two senior leaders share."""
     abroad = {c.name: c.employees for c in profile.countries[1:]}
-    if follow_scope(head, t.rules.span, t.roles, profile.employees, profile.max_span, abroad, add_lead):
-        step_aside(head)
-        for kept, removed in collapse(head):  # a leader whose report rose past its team keeps no chain of one
-            kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
-        grow(head, t.roles)
+    follow_scope(head, t.rules.span, t.roles, profile.employees, profile.max_span, abroad, add_lead)
+    step_aside(head)
+    for kept, removed in collapse(head):  # a leader whose report rose past its team keeps no chain of one
+        kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
+    grow(head, t.roles)
     lean = t.rules.lean
     if lean is not None:
         flat = flatten_small(head, lean.max_seats, lean.max_team, lean.max_over)

@@ -234,18 +234,27 @@ def _fits(seat: Seat, depth: int) -> bool:
 
 def _lift(manager: Seat, spans: _Spans) -> None:
     """A leader a few reports over the limit, whose manager has room, passes those reports
-    up: seats with no team of their own and too few alike to form one, most senior first.
+    up: seats with no team of their own and too few alike to form one, all of a role's seats
+    together so no function's specialists are split between two managers.
     A team lead for a one-off excess would come and go as the company grows."""
     above, lifted = manager.parent, spans.policy.lifted
     over = len(manager.children) - spans.max_span
     if lifted is None or above is None or spans.max_span - len(above.children) < over:
         return
     alike = Counter(c.role.key for c in manager.children)
-    loose = [c for c in manager.children if not c.children and alike[c.role.key] < spans.policy.min_team]
-    if len(loose) < over:
+    loose: dict[str, list[Seat]] = {}  # seats of a role too few to form a team, by role: they move together
+    for c in sorted(manager.children, key=Seat.rank_key):
+        if not c.children and alike[c.role.key] < spans.policy.min_team:
+            loose.setdefault(c.role.key, []).append(c)
+    moving: list[Seat] = []
+    for group in sorted(loose.values(), key=len):  # the fewest seats that bring it within, whole functions only
+        if len(moving) >= over:
+            break
+        moving.extend(group)
+    if len(moving) < over or spans.max_span - len(above.children) < len(moving):
         return
     why = spans.why(SPAN_LIFTED, lifted, manager, len(manager.children))
-    for seat in sorted(loose, key=Seat.rank_key)[:over]:
+    for seat in moving:
         seat.attach(above)
         seat.reasons.append(why)
 
