@@ -184,6 +184,9 @@ def _lead_teams(manager: Seat, spans: _Spans, allowed: Callable[[list[Seat], str
             if lead.role.family != "leadership":  # a working lead (a senior generalist) does its team's work too
                 lead.functions = tuple(dict.fromkeys(f for m in chunk for f in m.functions))
             lead.attach(manager)
+            top = max(m.level for m in chunk)
+            while lead.level <= top and step_up(lead, spans.roles, manager.level - 1):
+                pass  # a lead that grows above its team (catalog ``grows``) takes that level at once
             for member in chunk:
                 member.parent = lead
             lead.children.extend(chunk)
