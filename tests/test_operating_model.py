@@ -157,7 +157,7 @@ def test_country_seats_are_paid_at_the_countrys_pay_index(holding, templates):
 
 def test_countries_of_a_region_share_a_regional_director(holding):
     (director,) = [s for s in holding.hr_seats if s.role == "regional_hr_director"]
-    assert director.title == "Regional HR Director, Europe"
+    assert director.title == "Regional VP of HR, Europe"  # over Country HR Directors of 2,500+ employees each
     managers = [s for s in holding.hr_seats if s.role == "country_hr_manager"]
     assert {m.country for m in managers} == {"Germany", "United Kingdom", "France"}
     assert all(m.reports_to == director.id for m in managers)

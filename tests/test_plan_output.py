@@ -25,6 +25,9 @@ POSITION_KEYS = {
     "unit",
     "country",
     "dotted_to",
+    "pay_min",
+    "pay_max",
+    "pay_source",
     "rationale",
 }
 

@@ -5,6 +5,7 @@ Everything here is read from ``templates/benchmarks.yaml``, each figure with its
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,12 +146,26 @@ class PayPolicy:
         return float(figure.value or 0.0) if figure is not None else 0.0
 
     def head_floor(self, employees: int) -> float:
-        """The least base pay of the head of HR of a company of ``employees``."""
-        base = 0.0
-        for min_employees, figure in self.head_of_hr:
-            if employees >= min_employees:
-                base = float(figure.value or 0.0)
-        return base
+        """The base pay of the head of HR of a company of ``employees``: between two points of
+        ``head_of_hr`` it rises evenly with the logarithm of the size, beyond the last it stays
+        there; below the first it is 0 (the head is paid as its role)."""
+        points = self.head_sources(employees)
+        if not points:
+            return 0.0
+        if len(points) == 1:
+            return float(points[0][1].value or 0.0)
+        (low, a), (high, b) = points
+        share = math.log(employees / low) / math.log(high / low)
+        return float(a.value or 0.0) + share * (float(b.value or 0.0) - float(a.value or 0.0))
+
+    def head_sources(self, employees: int) -> tuple[tuple[int, Figure], ...]:
+        """The points of ``head_of_hr`` the head's pay for ``employees`` comes from: the one
+        at or below the size and the next above it (one beyond the last point, none below the first)."""
+        below = [i for i, (n, _) in enumerate(self.head_of_hr) if employees >= n]
+        if not below:
+            return ()
+        i = below[-1]
+        return self.head_of_hr[i : i + 2] if employees > self.head_of_hr[i][0] else self.head_of_hr[i : i + 1]
 
     def pay_range(self, pay: float, level: int) -> tuple[float, float]:
         """The pay range a posting shows for a seat paid ``pay`` at ``level``: ``pay`` is its

@@ -134,6 +134,8 @@ class Role:
     reports_to: tuple[str, ...] = ()
     # of reports_to: roles that lead these seats only in their own unit or country
     own_place_only: frozenset[str] = frozenset()
+    # of reports_to: roles that lead only the seats of the headquarters, not in-country seats abroad
+    home_only: frozenset[str] = frozenset()
     leads: tuple[str, ...] = ()
     salary_note: str | None = None
     also_called: tuple[str, ...] = ()
@@ -279,8 +281,9 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
             duty_functions=tuple(tagged for _, tagged in duties),
             skills=tuple(str(x) for x in raw.get("skills", [])),
             next_steps=tuple(str(x) for x in raw.get("next_steps", [])),
-            reports_to=tuple(key for key, _ in managers),
-            own_place_only=frozenset(key for key, own in managers if own),
+            reports_to=tuple(key for key, _, _ in managers),
+            own_place_only=frozenset(key for key, own, _ in managers if own),
+            home_only=frozenset(key for key, _, home in managers if home),
             leads=leads,
             salary_note=raw.get("salary_note"),
             also_called=tuple(
@@ -425,18 +428,22 @@ def _share(value: Any, path: object, where: str) -> float:
     return float(value)
 
 
-def _managers(raw: Any, path: object, where: str) -> list[tuple[str, bool]]:
+def _managers(raw: Any, path: object, where: str) -> list[tuple[str, bool, bool]]:
     """``reports_to`` in order: each a role key, or ``{role: KEY, own_place: true}`` for a manager
-    who leads these seats only where it serves their own business unit or country."""
+    who leads these seats only where it serves their own business unit or country, or
+    ``{role: KEY, home_only: true}`` for one who leads them only at the headquarters (in-country
+    HR abroad reports to its country's, region's or unit's lead, else the head of HR)."""
     out = []
     for i, item in enumerate(expect_list(raw, error=TemplateError, path=path, where=where), start=1):
         if isinstance(item, dict):
+            at = f"{where}[{i}]"
             check_keys(
-                item, ("role", "own_place"), required=("role",), error=TemplateError, path=path, where=f"{where}[{i}]"
+                item, ("role", "own_place", "home_only"), required=("role",), error=TemplateError, path=path, where=at
             )
-            out.append((str(item["role"]), _flag(item.get("own_place", False), path, f"{where}[{i}].own_place")))
+            own = _flag(item.get("own_place", False), path, f"{at}.own_place")
+            out.append((str(item["role"]), own, _flag(item.get("home_only", False), path, f"{at}.home_only")))
         else:
-            out.append((str(item), False))
+            out.append((str(item), False, False))
     return out
 
 

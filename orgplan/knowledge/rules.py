@@ -9,6 +9,7 @@ models, the first whose condition holds) and how team leads keep spans within th
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -200,6 +201,16 @@ class TeamLead:
 
 
 @dataclass(frozen=True)
+class DistinctTitles:
+    """Leaders from ``from_level`` up never share a title: named by the place each leads, else numbered."""
+
+    from_level: int
+    place: ReasonTemplate
+    number: ReasonTemplate
+    source: str
+
+
+@dataclass(frozen=True)
 class SpanPolicy:
     """How orgplan keeps every leader within the span limit."""
 
@@ -211,10 +222,26 @@ class SpanPolicy:
     lifted: ReasonTemplate | None = None  # said by a seat that reports one level up, its manager being full
     lowered: ReasonTemplate | None = None  # said by a head's report placed under a leader beside it
     min_team: int = 3  # the fewest reports a new team lead takes
+    scope_levels: tuple[tuple[int, int], ...] = ()  # (seats led, the least level of their leader), most first
+    head_reports: tuple[int, int] | None = None  # (employees, level): from that size, head's team leaders' level
+    scope_reason: ReasonTemplate | None = None  # said by a leader raised to the level its scope asks
+    head_reason: ReasonTemplate | None = None  # said by a head's report raised for the company's size
+    country_leads: tuple[tuple[int, int], ...] = ()  # (a country's employees, the least level of its HR lead)
+    country_reason: ReasonTemplate | None = None  # said by a country's HR lead raised for the country's size
+    split_reason: ReasonTemplate | None = None  # said by leads sharing a team too large for the level they can reach
+    distinct: DistinctTitles | None = None  # how leaders who would share a title are told apart
 
     def lead_for(self, level: int) -> str | None:
         """The team-lead role for members at ``level``, or None when no listed role is above it."""
         return next((t.role for t in self.team_leads if level <= t.above_level), None)
+
+    def level_for(self, seats: int) -> int:
+        """The least level of a leader of ``seats`` seats (0 when the scope asks for none)."""
+        return max((level for least, level in self.scope_levels if seats >= least), default=0)
+
+    def most_led(self, level: int) -> float:
+        """The most seats a leader at ``level`` may lead before its scope asks for a higher level."""
+        return min((least - 1 for least, above in self.scope_levels if above > level), default=math.inf)
 
 
 @dataclass(frozen=True)
@@ -245,6 +272,18 @@ class BudgetPolicy:
 
 
 @dataclass(frozen=True)
+class Lean:
+    """Small departments stay flat: in a department of at most ``max_seats`` seats, a leader of
+    ``max_team`` seats or fewer under a leader of ``max_over`` or fewer is no layer of its own."""
+
+    max_seats: int
+    max_team: int
+    max_over: int
+    reason: ReasonTemplate
+    source: str
+
+
+@dataclass(frozen=True)
 class RulePack:
     """All rules of a pack, in the order they run, the operating models and the structure policies."""
 
@@ -256,6 +295,7 @@ class RulePack:
     collapse: Note
     served_remotely: Note
     budget: BudgetPolicy = BudgetPolicy()
+    lean: Lean | None = None
 
     def stage(self, name: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.stage == name)
@@ -319,6 +359,7 @@ def parse_rules(
         collapse=collapse,
         served_remotely=remote,
         budget=_budget(data.get("budget"), names["models"], paths.get("budget", path)),
+        lean=_lean(data.get("lean"), paths.get("lean", path)),
     )
 
 
@@ -389,8 +430,24 @@ def _budget(raw: Any, names: dict[str, str], path: object) -> BudgetPolicy:
     )
 
 
+def _lean(raw: Any, path: object) -> Lean | None:
+    if raw is None:
+        return None
+    raw = expect_mapping(raw, error=RuleError, path=path, where="lean")
+    keys = ("max_seats", "max_team", "max_over", "reason", "source")
+    check_keys(raw, keys, required=keys, error=RuleError, path=path, where="lean")
+    names = {"title": TEXT, "count": NUMBER, "seats": NUMBER, "max_seats": NUMBER}
+    return Lean(
+        max_seats=_whole(raw["max_seats"], 1, 10**6, path, "lean.max_seats"),
+        max_team=_whole(raw["max_team"], 1, 100, path, "lean.max_team"),
+        max_over=_whole(raw["max_over"], 1, 100, path, "lean.max_over"),
+        reason=ReasonTemplate.compile(raw["reason"], names, where="lean.reason", path=path),
+        source=expect_text(raw["source"], error=RuleError, path=path, where="lean.source"),
+    )
+
+
 _SECTIONS = ("operating_models", "span", "growth", "collapse", "served_remotely", "rules")
-_OPTIONAL = ("budget",)  # a pack without it fits no plan into a budget
+_OPTIONAL = ("budget", "lean")  # a pack without budget fits no plan into a budget; without lean keeps layers
 
 
 def _extended(
@@ -612,7 +669,18 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     raw = expect_mapping(raw, error=RuleError, path=path, where="span")
     check_keys(
         raw,
-        ("team_leads", "min_team", "reason", "kept", "shared", "lifted", "lowered", "source"),
+        (
+            "team_leads",
+            "min_team",
+            "reason",
+            "kept",
+            "shared",
+            "lifted",
+            "lowered",
+            "scope_levels",
+            "distinct_titles",
+            "source",
+        ),
         required=("team_leads", "reason", "kept", "source"),
         error=RuleError,
         path=path,
@@ -657,4 +725,109 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
         ),
         source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),
         min_team=min_team,
+        distinct=_distinct(raw.get("distinct_titles"), path),
+        **_scope_levels(raw.get("scope_levels"), path),
     )
+
+
+def _distinct(raw: Any, path: object) -> DistinctTitles | None:
+    """``span.distinct_titles``: from which level leaders never share a title, and how they are told apart."""
+    if raw is None:
+        return None
+    where = "span.distinct_titles"
+    raw = expect_mapping(raw, error=RuleError, path=path, where=where)
+    keys = ("from_level", "place", "number", "source")
+    check_keys(raw, keys, required=keys, error=RuleError, path=path, where=where)
+    names = {"title": TEXT, "place": TEXT, "n": NUMBER, "count": NUMBER}
+    return DistinctTitles(
+        from_level=_whole(raw["from_level"], 1, 9, path, f"{where}.from_level"),
+        place=ReasonTemplate.compile(raw["place"], names, where=f"{where}.place", path=path),
+        number=ReasonTemplate.compile(raw["number"], names, where=f"{where}.number", path=path),
+        source=expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source"),
+    )
+
+
+def _scope_levels(raw: Any, path: object) -> dict[str, Any]:
+    """``span.scope_levels``: the least level of a leader by the seats it leads, and of the head's team leaders."""
+    if raw is None:
+        return {}
+    where = "span.scope_levels"
+    raw = expect_mapping(raw, error=RuleError, path=path, where=where)
+    check_keys(
+        raw,
+        ("levels", "head_reports", "reason", "head_reason", "countries", "country_reason", "split_reason", "source"),
+        required=("levels", "reason", "source"),
+        error=RuleError,
+        path=path,
+        where=where,
+    )
+    expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source")
+    levels = []
+    for at, item in expect_records(
+        raw["levels"], ("seats", "level"), error=RuleError, path=path, where=f"{where}.levels"
+    ):
+        levels.append(
+            (_whole(item["seats"], 1, 10**9, path, f"{at}.seats"), _whole(item["level"], 1, 9, path, f"{at}.level"))
+        )
+    head = None
+    if raw.get("head_reports") is not None:
+        item = expect_mapping(raw["head_reports"], error=RuleError, path=path, where=f"{where}.head_reports")
+        check_keys(
+            item,
+            ("min_employees", "level"),
+            required=("min_employees", "level"),
+            error=RuleError,
+            path=path,
+            where=f"{where}.head_reports",
+        )
+        head = (
+            _whole(item["min_employees"], 1, 10**9, path, f"{where}.head_reports.min_employees"),
+            _whole(item["level"], 1, 9, path, f"{where}.head_reports.level"),
+        )
+    countries = []
+    for at, item in expect_records(
+        raw.get("countries", []), ("employees", "level"), error=RuleError, path=path, where=f"{where}.countries"
+    ):
+        countries.append(
+            (
+                _whole(item["employees"], 1, 10**9, path, f"{at}.employees"),
+                _whole(item["level"], 1, 9, path, f"{at}.level"),
+            )
+        )
+    if countries and "country_reason" not in raw:
+        raise RuleError("country_reason is required with countries", path=path, where=where)
+    country_names = {"country": TEXT, "employees": NUMBER, "least": NUMBER, "level": NUMBER, "title": TEXT}
+    names = {"count": NUMBER, "seats": NUMBER, "level": NUMBER, "title": TEXT}
+    head_names = {"employees": NUMBER, "min_employees": NUMBER, "level": NUMBER, "title": TEXT}
+    if head is not None and "head_reason" not in raw:
+        raise RuleError("head_reason is required with head_reports", path=path, where=where)
+    split_names = {"title": TEXT, "count": NUMBER, "level": NUMBER, "most": NUMBER}
+    return {
+        "split_reason": (
+            ReasonTemplate.compile(raw["split_reason"], split_names, where=f"{where}.split_reason", path=path)
+            if "split_reason" in raw
+            else None
+        ),
+        "country_leads": tuple(sorted(countries, reverse=True)),
+        "country_reason": (
+            ReasonTemplate.compile(raw["country_reason"], country_names, where=f"{where}.country_reason", path=path)
+            if "country_reason" in raw
+            else None
+        ),
+        "head_reason": (
+            ReasonTemplate.compile(raw["head_reason"], head_names, where=f"{where}.head_reason", path=path)
+            if "head_reason" in raw
+            else None
+        ),
+        "scope_levels": tuple(sorted(levels, reverse=True)),
+        "head_reports": head,
+        "scope_reason": ReasonTemplate.compile(raw["reason"], names, where=f"{where}.reason", path=path),
+    }
+
+
+def _whole(value: Any, low: int, high: int, path: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise RuleError(
+            f"expected a whole number from {low:,} to {high:,}, got {str(value)[:40]}", path=path, where=where
+        )
+    return value

@@ -19,6 +19,7 @@ from typing import Any
 
 from orgplan.core.limits import limit
 from orgplan.core.validation import one_line_text, shown, suggest
+from orgplan.core.words import count_of
 from orgplan.errors import ProfileError
 
 __all__ = ["scaled_places", "places_for_size", "Place", "assumed_places", "parse_places", "places_data", "number_value"]
@@ -125,7 +126,7 @@ def parse_places(
         )
     if count > employees:
         raise ProfileError(
-            f"{int(count):,} is more than the {employees:,} employees; every one needs at least one employee",
+            f"{int(count):,} is more than the {count_of(employees, 'employee')}; every one needs at least one employee",
             path=source,
             where=key,
         )

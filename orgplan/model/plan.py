@@ -46,8 +46,12 @@ class Position:
     rationale: tuple[Reason, ...] = ()
     benefits_load: float = 1.0
     unit: str | None = None  # the business unit the seat serves; None when central
-    country: str | None = None  # the country the seat serves; None when central
+    country: str | None = None  # the country the seat serves or, when central, the headquarters (None if unnamed)
     dotted_to: str | None = None  # a seat id this seat also answers to (a dotted line)
+    central: bool = False  # serves the whole company from the headquarters (``country`` names it)
+    pay_min: float | None = None  # the seat's pay range, for its job description (None when not planned)
+    pay_max: float | None = None
+    pay_source: str | None = None  # what decided the base pay and the range, with their sources
 
     @property
     def is_hr(self) -> bool:
@@ -82,6 +86,9 @@ class Position:
             "unit": self.unit,
             "country": self.country,
             "dotted_to": self.dotted_to,
+            "pay_min": self.pay_min,
+            "pay_max": self.pay_max,
+            "pay_source": self.pay_source,
             "rationale": [{"rule": r.rule, "reason": r.reason} for r in self.rationale],
         }
 

@@ -34,6 +34,7 @@ class Seat:
     team_of: Role | None = None  # for a team lead: the role of the team it leads
     team_label: str | None = None  # for a team lead: what its team is ("Recruiters")
     base_salary: float = 0.0
+    pay_basis: str = ""  # what decided the base pay, with its source
     below_count: int = 0  # seats under this one, as last counted by the structure step
     dotted_to: Seat | None = None  # a seat this one also answers to, on a dotted line
     parent: Seat | None = None

@@ -70,6 +70,7 @@ def to_plan(
         numbers[seat.role.key] += 1
         ids[id(seat)] = f"{seat.role.key.replace('_', '-')}-{numbers[seat.role.key]}"
     positions = []
+    home = None if profile.countries[0].assumed else profile.countries[0].name  # where central seats sit
     loads = {paid_as: costing.load_for(paid_as) for paid_as in ("salary", "fee")}
     for seat in ordered:
         hr = seat.role.is_hr
@@ -89,7 +90,9 @@ def to_plan(
                 rationale=tuple(seat.reasons),
                 benefits_load=load,
                 unit=seat.unit,
-                country=seat.country,
+                country=seat.country or home,
+                central=seat.country is None and home is not None,
+                **_pay_range(seat, t),
                 dotted_to=ids[id(seat.dotted_to)] if seat.dotted_to is not None else None,
             )
         )
@@ -118,6 +121,13 @@ def to_plan(
             "why": model.why.render(values),
         },
     )
+
+
+def _pay_range(seat: Seat, t: Templates) -> dict[str, Any]:
+    """The seat's pay range and what decided it: the base pay as the midpoint of its level's spread."""
+    low, high = t.pay.pay_range(seat.base_salary, seat.level)
+    source = seat.pay_basis + (f"; range: {t.pay.range_source}" if seat.level in t.pay.range_spread else "")
+    return {"pay_min": low, "pay_max": high, "pay_source": source or None}
 
 
 def _owners(seats: list[Seat], head: Seat, t: Templates, functions: tuple[str, ...]) -> dict[str, Seat | None]:

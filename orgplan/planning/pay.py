@@ -25,18 +25,25 @@ def price(top: Seat, head: Seat, t: Templates, multiplier: float, employees: int
     share = float(policy.head_team_share.value or 0.0)
     for seat in reversed(_level_order(top)):
         base = seat.role.salary.base
-        if (
-            seat.is_leader or seat.level > seat.role.level
-        ):  # a leader's pay follows its level; others keep their market pay
-            base = max(base, policy.floor(seat.level))
-            if seat.parent is head and seat.level < head.level:  # the share, once per level below the head
-                base = max(base, head_floor * share ** (head.level - seat.level))
-        if seat is head:
-            base = max(base, head_floor)
+        basis = f"market pay of the role: {seat.role.salary.source} ({seat.role.salary.year})"
+        if seat is head and head_floor > 0:  # the head of HR is paid for the company's size, whatever its title
+            base, basis = (
+                head_floor,
+                f"head of HR of {employees:,} employees: "
+                + "; ".join(f.source for _, f in policy.head_sources(employees)),
+            )
+        elif seat.is_leader or seat.level > seat.role.level:  # a leader's pay follows its level
+            if policy.floor(seat.level) > base:
+                base, basis = policy.floor(seat.level), f"level {seat.level}: {policy.level_floors[seat.level].source}"
+            team_share = head_floor * share ** (head.level - seat.level)  # the share, once per level below the head
+            if seat.parent is head and seat.level < head.level and team_share > base:
+                base, basis = team_share, f"a leader reporting to the head of HR: {policy.head_team_share.source}"
         base *= multiplier * seat.pay_index
-        if seat.role.is_hr and seat.children:
-            base = max(base, premium * max(c.base_salary for c in seat.children))
+        if seat.role.is_hr and seat.children and premium * max(c.base_salary for c in seat.children) > base:
+            base = premium * max(c.base_salary for c in seat.children)
+            basis = f"above the best-paid seat it leads: {policy.supervisor_premium.source}"
         seat.base_salary = float(round(base))
+        seat.pay_basis = basis
 
 
 def _level_order(top: Seat) -> list[Seat]:

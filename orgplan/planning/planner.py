@@ -13,8 +13,10 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
+from orgplan.core.words import with_article
 from orgplan.errors import PlanError, RuleError
 from orgplan.knowledge.rules import OperatingModel, Rule
 from orgplan.knowledge.templates import Templates, load_templates
@@ -26,13 +28,26 @@ from orgplan.planning.assembly import GROWTH_RULE, note_growth, note_remote, to_
 from orgplan.planning.budget import fit_budget
 from orgplan.planning.scopes import regions, scope_values
 from orgplan.planning.sourcing import Adjustments, Weighing, entries, weigh
-from orgplan.planning.structure import collapse, grow, in_order, limit_spans, link, retitle, step_up
+from orgplan.planning.structure import (
+    collapse,
+    distinct_titles,
+    flatten_small,
+    follow_scope,
+    grow,
+    in_order,
+    limit_spans,
+    link,
+    retitle,
+    step_aside,
+    step_up,
+)
 from orgplan.planning.unit_leaders import add_unit_leaders
 from orgplan.planning.workload import choose_model, keep_in_house, planning_values
 
 __all__ = ["plan", "plan_with", "planning_values"]
 
 COLLAPSE_RULE = "one-over-one"
+LEAN_RULE = "lean-team"
 
 
 def plan(
@@ -104,6 +119,7 @@ class _Build:
         self.placed: Counter[tuple[str, str]] = Counter()  # ("country"|"unit"|"region", name) -> seats
         self.beyond: dict[str, float] = {}  # capacity booked beyond the work, by the rule that booked it
         self.regions = regions(profile.countries, profile.max_span)
+        self.home = profile.countries[0]  # the headquarters: central seats sit and are paid there
         self.families: Counter[str] = Counter()
         self.results_at: dict[str, int] = {}  # rule id -> its place in results
         for key in t.catalog.hr_seat_names:
@@ -120,6 +136,7 @@ class _Build:
         role = self.t.roles[role_key]
         rank = self.t.catalog.family_rank(role.family)
         start = len(self.seats)
+        place.setdefault("pay_index", self.home.pay_index)  # a central seat is paid at the headquarters' rates
         self.seats.extend(Seat(role, fte, functions, [reason], start + i + 1, rank, **place) for i in range(count))
         self.recount(self.seats[-1], count)
         for kind in ("country", "unit", "region"):
@@ -246,9 +263,7 @@ class _Build:
     def finish(self, model: OperatingModel, chosen: bool) -> Plan:
         t, profile = self.t, self.profile
         head = self.head or min(self.seats, key=Seat.rank_key)
-        executive = Seat(
-            t.executive, 1.0, (), [], 0, t.catalog.family_rank(t.executive.family), title=_executive_title(profile, t)
-        )
+        executive = _executive(profile, t)
 
         def add_lead(role_key: str, reason: Reason) -> Seat:
             return self.add(role_key, 1.0, reason)
@@ -265,6 +280,7 @@ class _Build:
             grow(head, t.roles)
         retitle(self.seats, named, gone)
         note_growth(head, levels, t)
+        _scope_lean_and_titles(head, profile, t, add_lead)
         note_remote(head, profile, self.values, t)
         add_unit_leaders(self.seats, executive, profile, t)
         from orgplan.planning.pay import price
@@ -282,6 +298,27 @@ class _Build:
             model=model,
             chosen=chosen,
         )
+
+
+def _scope_lean_and_titles(head: Seat, profile: Profile, t: Templates, add_lead: Callable[[str, Reason], Seat]) -> None:
+    """Levels that follow scope, lean small teams and titles no two senior leaders share."""
+    abroad = {c.name: c.employees for c in profile.countries[1:]}
+    follow_scope(head, t.rules.span, t.roles, profile.employees, profile.max_span, abroad, add_lead)
+    step_aside(head)
+    for kept, removed in collapse(head):  # a leader whose report rose past its team keeps no chain of one
+        kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
+    grow(head, t.roles)
+    lean = t.rules.lean
+    if lean is not None:
+        flat = flatten_small(head, lean.max_seats, lean.max_team, lean.max_over)
+        size = sum(1 for _ in head.below()) + 1
+        for kept, removed, team in flat:
+            text = lean.reason.render(
+                count=team, title=with_article(removed.name), seats=size, max_seats=lean.max_seats
+            )
+            kept.reasons.append(Reason(LEAN_RULE, text))
+    named = {p.name for p in (*profile.countries, *profile.business_units) if not p.assumed}
+    distinct_titles(head, t.rules.span, named | {c.region for c in profile.countries if c.region})
 
 
 def _seat_count(rule: Rule, values: dict[str, Any], t: Templates) -> int:
@@ -332,6 +369,13 @@ def _outrank(head: Seat, seat: Seat, t: Templates, count: int) -> None:
         head.reasons.append(
             Reason(GROWTH_RULE, note.render(count=count, top=seat.level, title=head.name, level=head.level))
         )
+
+
+def _executive(profile: Profile, t: Templates) -> Seat:
+    """The executive HR reports to, outside HR, paid at the headquarters' rates."""
+    rank = t.catalog.family_rank(t.executive.family)
+    title = _executive_title(profile, t)
+    return Seat(t.executive, 1.0, (), [], 0, rank, title=title, pay_index=profile.countries[0].pay_index)
 
 
 def _executive_title(profile: Profile, t: Templates) -> str:

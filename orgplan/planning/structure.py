@@ -38,6 +38,10 @@ __all__ = [
     "grow",
     "step_up",
     "collapse",
+    "follow_scope",
+    "distinct_titles",
+    "flatten_small",
+    "step_aside",
     "in_order",
     "SPAN_RULE",
     "SPAN_KEPT",
@@ -51,6 +55,8 @@ SPAN_KEPT = "span-kept"
 SPAN_SHARED = "span-shared"
 SPAN_LIFTED = "span-lifted"
 SPAN_LOWERED = "span-lowered"
+SCOPE_LEVEL = "scope-level"
+SCOPE_SPLIT = "scope-split"
 AddLead = Callable[[str, Reason], Seat]
 Named = tuple[Reason, Seat, str]  # a reason, the seat it names and the name it gave
 
@@ -72,13 +78,16 @@ def _manager(seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | N
     """The least-loaded boss of the first role of ``reports_to`` that serves the seat, preferring one of its own place.
 
     A boss who serves one country, unit or region leads only that one's seats; a role the
-    catalog marks ``own_place`` leads the seat only when it serves the seat's own place.
+    catalog marks ``own_place`` leads the seat only when it serves the seat's own place, and
+    one marked ``home_only`` leads no seat serving a country abroad.
     """
     own_only = seat.role.own_place_only
     for key in seat.role.reports_to:
         for place in _places(seat.country, seat.unit, seat.region):
             if key in own_only and place == (None, None, None):  # this manager leads the seat only in its own place
                 continue
+            if key in seat.role.home_only and seat.country is not None and place[0] is None:
+                continue  # this manager leads the seat only at the headquarters, not in a country abroad
             found = [b for b in bosses.get((key, *place), ()) if b is not seat and b.level > seat.level]
             if found:
                 return min(found, key=lambda b: (len(b.children), b.order))
@@ -143,7 +152,7 @@ def limit_spans(
                 _lift(manager, spans)
 
             def room(members: list[Seat], lead_key: str, manager: Seat = manager, cap: int = cap) -> bool:
-                return _room(manager, roles[lead_key].level, roles, cap)
+                return _room(manager, _lead_level(members, lead_key, roles), roles, cap)
 
             if not _lead_teams(manager, spans, room):  # no level left to lead a team under this manager
                 queue.extend((twin, cap) for twin in _share_or_keep(manager, spans))
@@ -179,14 +188,14 @@ def _lead_teams(manager: Seat, spans: _Spans, allowed: Callable[[list[Seat], str
         members = _group(manager, spans.max_span, tried, spans.policy.min_team)
         if members is None:
             return False
-        lead_key = _lead_role(members, spans.policy, spans.roles)
+        lead_key, per_lead = _scoped_lead(members, spans)
         if lead_key is None or not allowed(members, lead_key):
             tried.add(id(members[0]))
             continue
         reason = spans.why(SPAN_RULE, spans.policy.reason, manager, count)
         leaving = {id(m) for m in members}
         manager.children = [c for c in manager.children if id(c) not in leaving]
-        for chunk in _split(members, math.ceil(len(members) / spans.max_span)):
+        for chunk in _split(members, math.ceil(len(members) / per_lead)):
             lead = spans.add_lead(lead_key, reason)
             lead.team_of = chunk[0].team_of or chunk[0].role
             if lead_key != (chunk[0].role.led_by or ""):  # a team's own lead role already says what it leads
@@ -199,6 +208,9 @@ def _lead_teams(manager: Seat, spans: _Spans, allowed: Callable[[list[Seat], str
             if lead.role.family != "leadership":  # a working lead (a senior generalist) does its team's work too
                 lead.functions = tuple(dict.fromkeys(f for m in chunk for f in m.functions))
             lead.attach(manager)
+            top = max(m.level for m in chunk)
+            while lead.level <= top and step_up(lead, spans.roles, manager.level - 1):
+                pass  # a lead that grows above its team (catalog ``grows``) takes that level at once
             for member in chunk:
                 member.parent = lead
             lead.children.extend(chunk)
@@ -214,7 +226,7 @@ def _regroup_head(spans: _Spans) -> None:
     head = spans.head
 
     def below_head(members: list[Seat], lead_key: str) -> bool:
-        return spans.roles[lead_key].level < head.level and all(_fits(m, 2) for m in members)
+        return _lead_level(members, lead_key, spans.roles) < head.level and all(_fits(m, 2) for m in members)
 
     if not _lead_teams(head, spans, below_head) and not _lower(spans):
         _share_or_keep(head, spans)
@@ -249,18 +261,27 @@ def _fits(seat: Seat, depth: int) -> bool:
 
 def _lift(manager: Seat, spans: _Spans) -> None:
     """A leader a few reports over the limit, whose manager has room, passes those reports
-    up: seats with no team of their own and too few alike to form one, most senior first.
+    up: seats with no team of their own and too few alike to form one, all of a role's seats
+    together so no function's specialists are split between two managers.
     A team lead for a one-off excess would come and go as the company grows."""
     above, lifted = manager.parent, spans.policy.lifted
     over = len(manager.children) - spans.max_span
     if lifted is None or above is None or spans.max_span - len(above.children) < over:
         return
     alike = Counter(c.role.key for c in manager.children)
-    loose = [c for c in manager.children if not c.children and alike[c.role.key] < spans.policy.min_team]
-    if len(loose) < over:
+    loose: dict[str, list[Seat]] = {}  # seats of a role too few to form a team, by role: they move together
+    for c in sorted(manager.children, key=Seat.rank_key):
+        if not c.children and alike[c.role.key] < spans.policy.min_team:
+            loose.setdefault(c.role.key, []).append(c)
+    moving: list[Seat] = []
+    for group in sorted(loose.values(), key=len):  # the fewest seats that bring it within, whole functions only
+        if len(moving) >= over:
+            break
+        moving.extend(group)
+    if len(moving) < over or spans.max_span - len(above.children) < len(moving):
         return
     why = spans.why(SPAN_LIFTED, lifted, manager, len(manager.children))
-    for seat in sorted(loose, key=Seat.rank_key)[:over]:
+    for seat in moving:
         seat.attach(above)
         seat.reasons.append(why)
 
@@ -360,11 +381,18 @@ def _group(manager: Seat, max_span: int, tried: set[int], min_team: int) -> list
     """
     groups: dict[tuple[object, ...], list[Seat]] = {}
     for child in sorted(manager.children, key=Seat.sort_key):
-        key = (child.role.key, child.team_of.key if child.team_of else "", child.level)
+        key = (child.role.key, child.team_of.key if child.team_of else "", child.level, child.country or "")
         groups.setdefault(key, []).append(child)
     alike = [g for g in groups.values() if len(g) >= min(min_team, max_span) and id(g[0]) not in tried]
     if alike:
         return max(alike, key=lambda g: (len(g), -g[0].level))
+    led: dict[str, list[Seat]] = {}  # seats of different roles one catalog role leads (regions and countries)
+    for child in sorted(manager.children, key=Seat.sort_key):
+        if child.role.led_by is not None:
+            led.setdefault(child.role.led_by, []).append(child)
+    shared = [g for g in led.values() if len(g) >= 2 and len({m.role.key for m in g}) > 1 and id(g[0]) not in tried]
+    if shared:
+        return max(shared, key=len)
     ranked = sorted(manager.children, key=Seat.rank_key)
     members = ranked[-min(max_span, max(min_team, len(ranked) - max_span + 1)) :]
     if len(members) < 2 or id(members[0]) in tried:
@@ -372,15 +400,53 @@ def _group(manager: Seat, max_span: int, tried: set[int], min_team: int) -> list
     return members
 
 
+def _scoped_lead(members: list[Seat], spans: _Spans) -> tuple[str | None, int]:
+    """The role of the leads of ``members`` and how many members each leads: the team's own
+    lead, or the span policy's; a level higher when the seats each would lead are more than
+    the role may lead at the highest level it grows to (``scope_levels``) - unless fewer
+    members a lead (at least a team) keep it within."""
+    policy, roles = spans.policy, spans.roles
+    key = _lead_role(members, policy, roles)
+    sizes = [1 + sum(1 for _ in m.below()) for m in members]
+    least = min(policy.min_team, len(members))
+    while key is not None:
+        most = _capacity(_reach(roles[key]), spans)  # a lead grows with its team (catalog ``grows``)
+        per = spans.max_span if math.isinf(most) else min(spans.max_span, int(most // max(sizes)))
+        if per >= least:
+            return key, per
+        key = policy.lead_for(roles[key].level)
+    return _lead_role(members, policy, roles), spans.max_span
+
+
+def _capacity(level: int, spans: _Spans) -> float:
+    """The most seats a leader at ``level`` may lead: what its level allows (``scope_levels``),
+    and what ``max_span`` reports, each leading as many one level down, can hold."""
+    most = 0.0
+    for at in range(1, level + 1):
+        most = min(spans.policy.most_led(at), spans.max_span * (1 + most))
+    return most
+
+
 def _lead_role(members: list[Seat], policy: SpanPolicy, roles: dict[str, Role]) -> str | None:
-    """The team's own lead role from the catalog (``led_by``), else the span policy's for its level."""
+    """The team's own lead role from the catalog (``led_by``, one that is or grows above the
+    team), else the span policy's for its level."""
     level = max(m.level for m in members)
     own = {m.role.led_by for m in members}
     if len(own) == 1:
         key = own.pop()
-        if key is not None and roles[key].level > level:
+        if key is not None and _reach(roles[key]) > level:
             return key
     return policy.lead_for(level)
+
+
+def _reach(role: Role) -> int:
+    """The highest level a seat of ``role`` grows to as it leads more (its own growth steps)."""
+    return max([role.level, *(g.level or 0 for g in role.grows if g.role is None)])
+
+
+def _lead_level(members: list[Seat], lead_key: str, roles: dict[str, Role]) -> int:
+    """The level a new lead of ``members`` takes: its role's, or above the most senior member."""
+    return max(roles[lead_key].level, max(m.level for m in members) + 1)
 
 
 def _room(manager: Seat, lead_level: int, roles: dict[str, Role], cap: int) -> bool:
@@ -402,14 +468,20 @@ def _split(members: list[Seat], parts: int) -> list[list[Seat]]:
 
 
 def _team_label(members: list[Seat], family_labels: dict[str, str]) -> str:
-    """What a new lead's team is: "Recruiters", "Centres of Expertise", or the members' family."""
-    roles = {m.team_of.key if m.team_of else m.role.key for m in members}
-    if len(roles) == 1:
-        member = members[0].team_of or members[0].role
-        return member.title if member.title.endswith("s") else member.title + "s"
-    if all(m.role.leads for m in members):
+    """What a new lead's team is: "Recruiters", "HR Analysts and HR Generalists", "Centres of
+    Expertise", or (more than three kinds) the largest two and others."""
+    teams = list(dict.fromkeys(m.team_of or m.role for m in members))
+    if len(teams) > 1 and all(m.role.leads for m in members):
         return "Centres of Expertise"
-    return family_labels[members[0].role.family]
+    count = Counter(m.team_of or m.role for m in members)
+    teams.sort(key=lambda r: -count[r])
+    named = [r.title if r.title.endswith("s") else r.title + "s" for r in teams]
+    if len(named) <= 3:  # what the team is, by name: "HR Analysts and HR Generalists"
+        return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    family = {m.role.family for m in members}
+    if len(family) == 1 and members[0].role.family == "generalist":  # the family says what the team is
+        return family_labels[members[0].role.family]
+    return f"{named[0]}, {named[1]} and other HR staff"
 
 
 def grow(seat: Seat, roles: dict[str, Role], cap: int = 9) -> int:
@@ -467,6 +539,176 @@ def _apply(seat: Seat, step: Growth, roles: dict[str, Role]) -> None:
     else:
         seat.level = step.level or seat.level
         seat.title = step.title
+
+
+def follow_scope(
+    head: Seat,
+    policy: SpanPolicy,
+    roles: dict[str, Role],
+    employees: int,
+    max_span: int,
+    countries: dict[str, int] | None = None,
+    add_lead: AddLead | None = None,
+) -> list[Seat]:
+    """Raise every leader to the level the seats it leads ask (``scope_levels``), and from
+    ``head_reports``' size every report of the head of HR who leads a team; its manager
+    rises first where it must to stay above, and where it cannot the seat reports one level
+    up when that leader has room. Return the seats raised."""
+    raised = []
+    led = {id(s): sum(1 for _ in s.below()) for s in head.below()}
+    depth = {id(s): _depth(s, head) for s in head.below()}
+    for seat in sorted(head.below(), key=lambda s: (depth[id(s)], -led[id(s)])):  # managers first, larger teams first
+        if not seat.is_leader or not seat.children or seat.parent is None:
+            continue
+        count = sum(1 for _ in seat.below())
+        want = policy.level_for(count)
+        least = next((s for s, lv in policy.scope_levels if lv == want), 0)
+        text = policy.scope_reason
+        size, level = policy.head_reports or (0, 0)
+        if policy.head_reports and employees >= size and seat.parent is head and level > want:
+            want, text = level, policy.head_reason
+        people = (countries or {}).get(seat.country or "", 0) if seat.role.scoped and seat.country else 0
+        least_country, country_level = next(((n, lv) for n, lv in policy.country_leads if people >= n), (0, 0))
+        if country_level > want:
+            want, text = country_level, policy.country_reason
+        if seat.level >= want:
+            continue
+        if not _raise(seat, want, head, policy, roles, max_span):
+            if add_lead is not None and policy.level_for(count) > seat.level:
+                _share_scope(seat, policy, add_lead, max_span)
+            continue
+        if text is not None and text is policy.country_reason:
+            values = {"country": seat.country, "employees": people, "least": least_country, "level": want}
+            seat.reasons.append(Reason(SCOPE_LEVEL, text.render(values, title=seat.name)))
+        elif text is not None:
+            values = {"count": count, "seats": least, "employees": employees, "title": seat.name, "level": want}
+            if policy.head_reports:
+                values["min_employees"] = policy.head_reports[0]
+            seat.reasons.append(Reason(SCOPE_LEVEL, text.render(values)))
+        raised.append(seat)
+    return raised
+
+
+def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: int) -> None:
+    """A leader whose team is too large for the level it can reach shares it with a second
+    seat like it beside it, each part within what that level leads (when its manager has room)."""
+    above, most = seat.parent, policy.most_led(seat.level)
+    if above is None or policy.split_reason is None or len(above.children) >= max_span or len(seat.children) < 2:
+        return
+    count = sum(1 for _ in seat.below())
+    sizes = {id(c): 1 + sum(1 for _ in c.below()) for c in seat.children}
+    if count > 2 * most or max(sizes.values()) > most:
+        return
+    reason = Reason(SCOPE_SPLIT, policy.split_reason.render(title=seat.name, count=count, level=seat.level, most=most))
+    twin = add_lead(seat.role.key, reason)
+    for name in ("level", "title", "country", "unit", "region", "pay_index", "team_of", "team_label"):
+        setattr(twin, name, getattr(seat, name))
+    twin.fte, twin.functions = seat.fte, seat.functions
+    twin.attach(above)
+    seat.reasons.append(reason)
+    half, moved = count / 2, list[Seat]()
+    for child in sorted(seat.children, key=lambda c: -sizes[id(c)]):  # the larger parts first, to balance
+        if sum(sizes[id(m)] for m in moved) + sizes[id(child)] <= half:
+            moved.append(child)
+    _move(moved, seat, twin)
+
+
+def _raise(seat: Seat, want: int, head: Seat, policy: SpanPolicy, roles: dict[str, Role], max_span: int) -> bool:
+    """Bring ``seat`` to level ``want`` or above - by its growth steps, else as the span
+    policy's lead at that level - raising its managers first where they would not outrank it."""
+    parent = seat.parent
+    if parent is None:
+        return False
+    if parent.level <= want:
+        if parent is head:
+            while parent.level <= want and step_up(parent, roles, 9, head=True):
+                pass
+        elif parent.is_leader:
+            _raise(parent, want + 1, head, policy, roles, max_span)
+    if parent.level <= want:
+        above = parent.parent
+        if above is None or not above.role.is_hr or above.level <= want or len(above.children) >= max_span:
+            return False
+        seat.attach(above)  # its manager has no level left above it: the seat reports one level up
+        parent = above
+    while seat.level < want and step_up(seat, roles, parent.level - 1):
+        pass
+    if seat.level < want:
+        key = policy.lead_for(want - 1)
+        if key is None or roles[key].level >= parent.level:
+            return False
+        seat.role, seat.level, seat.title = roles[key], roles[key].level, None
+    return True
+
+
+def distinct_titles(head: Seat, policy: SpanPolicy, named: set[str]) -> None:
+    """Leaders from ``policy.distinct.from_level`` up who would share a title are told apart:
+    by the one country, unit or region each leads, when it is a name from the profile
+    (``named``), else by number."""
+    rule = policy.distinct
+    if rule is None:
+        return
+    alike: dict[str, list[Seat]] = {}
+    for seat in head.below():
+        if seat.is_leader and seat.children and seat.level >= rule.from_level:
+            alike.setdefault(seat.name, []).append(seat)
+    for name, seats in alike.items():
+        if len(seats) < 2:
+            continue
+        places = [_one_place(s) for s in seats]
+        by_place = all(p in named for p in places) and len(set(places)) == len(places)
+        for n, (seat, place) in enumerate(zip(seats, places, strict=True), start=1):
+            text = rule.place if by_place else rule.number
+            seat.title, seat.team_label = text.render(title=name, place=place or "", n=n, count=len(seats)), None
+
+
+def _one_place(seat: Seat) -> str | None:
+    """The one country, business unit or region every seat under ``seat`` serves, if there is one."""
+    for kind in ("country", "unit", "region"):
+        found = {getattr(s, kind) for s in seat.below()}
+        if len(found) == 1 and None not in found:
+            return str(found.pop())
+    return None
+
+
+def flatten_small(head: Seat, max_seats: int, max_team: int, max_over: int) -> list[tuple[Seat, Seat, int]]:
+    """In a department of at most ``max_seats`` seats, a leader of ``max_team`` or fewer under
+    a leader of ``max_over`` or fewer hands its team to that leader and leaves the plan;
+    return each (leader kept, leader taken out, the team it handed over)."""
+    seats = sum(1 for _ in head.below()) + 1
+    if seats > max_seats:
+        return []
+    removed = []
+    for seat in [head, *head.below()]:
+        if seat.parent is None and seat is not head:
+            continue  # taken out already
+        if not seat.is_leader or len(seat.children) > max_over:
+            continue
+        for child in list(seat.children):
+            if child.is_leader and child.children and len(child.children) <= max_team:
+                team = list(child.children)
+                seat.children.remove(child)
+                child.parent = None
+                _move(team, child, seat)
+                removed.append((seat, child, len(team)))
+    return removed
+
+
+def step_aside(head: Seat) -> list[Seat]:
+    """A regional leader left with one report who leads a country steps aside: the country's
+    lead reports to the regional leader's manager instead. Return the leaders taken out."""
+    removed = []
+    for seat in list(head.below()):
+        if seat.parent is None or not (seat.is_leader and seat.region and seat.country is None):
+            continue
+        if len(seat.children) == 1 and seat.children[0].is_leader and seat.children[0].country is not None:
+            child, above = seat.children[0], seat.parent
+            above.children.remove(seat)
+            seat.parent, seat.children = None, []
+            child.parent = None
+            child.attach(above)
+            removed.append(seat)
+    return removed
 
 
 def collapse(head: Seat) -> list[tuple[Seat, Seat]]:

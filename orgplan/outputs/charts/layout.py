@@ -153,7 +153,7 @@ def seat_label(seat: Position) -> str | None:
     """The business unit and country an HR seat serves, as a caption; None for a central seat or one outside HR."""
     if not seat.is_hr:
         return None
-    parts = [p for p in (seat.unit, seat.country) if p]
+    parts = [p for p in (seat.unit, None if seat.central else seat.country) if p]
     return ", ".join(parts) if parts else None
 
 

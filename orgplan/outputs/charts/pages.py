@@ -524,7 +524,7 @@ def _heading(headings: list[str | None]) -> str | None:
 def unit_heading(plan: Plan, label: str) -> str:
     """'Unit: Retail', 'Country: Germany' or 'Unit and country: Retail, Germany'."""
     seat = next(s for s in plan.seats if seat_label(s) == label)
-    kind = "Unit and country" if seat.unit and seat.country else "Unit" if seat.unit else "Country"
+    kind = "Unit and country" if seat.unit and seat.country and not seat.central else "Unit" if seat.unit else "Country"
     return f"{kind}: {label}"
 
 
@@ -543,14 +543,15 @@ def targets(plan: Plan, box: Box) -> list[tuple[Any, dict[str, Any], str]]:
         keys.setdefault(key, []).append(sid)
     out = []
     for n, (key, ids) in enumerate(keys.items(), start=1):
-        seat = plan.seat(ids[0])
-        serving = f" ({seat_label(seat)})" if seat_label(seat) else ""
-        head = (
-            f"Branch: {with_article(seat.title)}{serving} - one of {len(ids):,} alike"
-            if len(ids) > 1
-            else f"Branch: {seat.title}{serving}"
-        )
-        if len(keys) > 1:
-            head += f" ({n} of {len(keys)} kinds)" if len(ids) > 1 else f" ({n} of {len(keys)})"
-        out.append((("branch", key), {"root": ids[0], "unit": None}, head))
+        for i, sid in enumerate(ids, start=1):  # alike branches each get a page: every seat is drawn
+            seat = plan.seat(sid)
+            serving = f" ({seat_label(seat)})" if seat_label(seat) else ""
+            head = (
+                f"Branch: {with_article(seat.title)}{serving} - {i} of {len(ids):,} alike"
+                if len(ids) > 1
+                else f"Branch: {seat.title}{serving}"
+            )
+            if len(keys) > 1:
+                head += f" ({n} of {len(keys)} kinds)" if len(ids) > 1 else f" ({n} of {len(keys)})"
+            out.append((("branch", key, sid), {"root": sid, "unit": None}, head))
     return out
