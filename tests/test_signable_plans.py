@@ -319,3 +319,14 @@ def test_a_seat_passed_up_takes_every_seat_of_its_role_with_it(templates, values
             below = [x for x in p.hr_seats if x.role == s.role and by[x.reports_to].reports_to == s.reports_to]
             lifted_from = {by[x.reports_to].id for x in below if not any(r.rule == "span-lifted" for r in x.rationale)}
             assert not [x for x in below if by[x.reports_to].id in lifted_from and x.family == "specialist"], s.title
+
+
+@settings(max_examples=examples(0.2), suppress_health_check=[HealthCheck.too_slow])
+@given(values=companies(low=2000))
+def test_no_title_embeds_a_place_name_the_profile_did_not_give(templates, values):
+    """Counted countries and units ("Country 10", "Business unit 3") are data, never part of a title."""
+    p = _plan(templates, values)
+    generic = {x.name for x in (*p.profile.countries, *p.profile.business_units) if x.assumed}
+    generic |= {f"Region {i}" for i in range(1, 60)}
+    for s in p.hr_seats:
+        assert not any(s.title.endswith(", " + g) or f", {g} (" in s.title for g in generic), s.title

@@ -31,6 +31,7 @@ class Seat:
     unit: str | None = None
     region: str | None = None
     pay_index: float = 1.0
+    named_scope: bool = True  # the place it serves has a name from the profile, not "Country 10"
     team_of: Role | None = None  # for a team lead: the role of the team it leads
     team_label: str | None = None  # for a team lead: what its team is ("Recruiters")
     base_salary: float = 0.0
@@ -50,7 +51,7 @@ class Seat:
         name = self.title or self.role.title
         if self.team_label:
             name += f", {self.team_label}"
-        elif self.role.scoped and self.scope and self.scope.casefold() not in name.casefold():
+        elif self.role.scoped and self.scope and self.named_scope and self.scope.casefold() not in name.casefold():
             name += f", {self.scope}"
         return name
 

@@ -120,6 +120,9 @@ class _Build:
         self.beyond: dict[str, float] = {}  # capacity booked beyond the work, by the rule that booked it
         self.regions = regions(profile.countries, profile.max_span)
         self.home = profile.countries[0]  # the headquarters: central seats sit and are paid there
+        named = [p.name for p in (*profile.countries, *profile.business_units) if not p.assumed]
+        given = [c.region for c in profile.countries if c.region]
+        self.named = {*named, *(r for r in given if r), *(r for r in self.regions.values() if r == "International")}
         self.families: Counter[str] = Counter()
         self.results_at: dict[str, int] = {}  # rule id -> its place in results
         for key in t.catalog.hr_seat_names:
@@ -137,6 +140,8 @@ class _Build:
         rank = self.t.catalog.family_rank(role.family)
         start = len(self.seats)
         place.setdefault("pay_index", self.home.pay_index)  # a central seat is paid at the headquarters' rates
+        scope = place.get("country") or place.get("unit") or place.get("region")
+        place["named_scope"] = scope is None or scope in self.named  # no title names "Country 10"
         self.seats.extend(Seat(role, fte, functions, [reason], start + i + 1, rank, **place) for i in range(count))
         self.recount(self.seats[-1], count)
         for kind in ("country", "unit", "region"):

@@ -205,6 +205,7 @@ def _lead_teams(manager: Seat, spans: _Spans, allowed: Callable[[list[Seat], str
                 if len(shared) == 1:
                     setattr(lead, place, shared.pop())
             lead.pay_index = max(m.pay_index for m in chunk)
+            lead.named_scope = all(m.named_scope for m in chunk)
             if lead.role.family != "leadership":  # a working lead (a senior generalist) does its team's work too
                 lead.functions = tuple(dict.fromkeys(f for m in chunk for f in m.functions))
             lead.attach(manager)
@@ -338,7 +339,17 @@ def _share(manager: Seat, max_span: int, reason: Reason, add_lead: AddLead) -> l
     twins = []
     for part in parts[1:]:
         twin = add_lead(manager.role.key, reason)
-        for name in ("level", "title", "country", "unit", "region", "pay_index", "team_of", "team_label"):
+        for name in (
+            "level",
+            "title",
+            "country",
+            "unit",
+            "region",
+            "pay_index",
+            "team_of",
+            "team_label",
+            "named_scope",
+        ):
             setattr(twin, name, getattr(manager, name))
         twin.fte, twin.functions, twin.reasons = manager.fte, manager.functions, list(manager.reasons)
         twin.attach(manager.parent)
@@ -601,7 +612,7 @@ def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: in
         return
     reason = Reason(SCOPE_SPLIT, policy.split_reason.render(title=seat.name, count=count, level=seat.level, most=most))
     twin = add_lead(seat.role.key, reason)
-    for name in ("level", "title", "country", "unit", "region", "pay_index", "team_of", "team_label"):
+    for name in ("level", "title", "country", "unit", "region", "pay_index", "team_of", "team_label", "named_scope"):
         setattr(twin, name, getattr(seat, name))
     twin.fte, twin.functions = seat.fte, seat.functions
     twin.attach(above)
