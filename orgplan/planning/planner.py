@@ -283,9 +283,9 @@ class _Build:
             kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
         if gone:
             grow(head, t.roles)
-        retitle(self.seats, named, gone)
         note_growth(head, levels, t)
-        _scope_lean_and_titles(head, profile, t, add_lead)
+        folded = _scope_lean_and_titles(head, profile, t, add_lead)
+        retitle(self.seats, named, [*gone, *folded])  # after every title has its final words
         note_remote(head, profile, self.values, t)
         add_unit_leaders(self.seats, executive, profile, t)
         from orgplan.planning.pay import price
@@ -305,12 +305,16 @@ class _Build:
         )
 
 
-def _scope_lean_and_titles(head: Seat, profile: Profile, t: Templates, add_lead: Callable[[str, Reason], Seat]) -> None:
-    """Levels that follow scope, lean small teams and titles no two senior leaders share."""
+def _scope_lean_and_titles(
+    head: Seat, profile: Profile, t: Templates, add_lead: Callable[[str, Reason], Seat]
+) -> list[tuple[Seat, Seat]]:
+    """Levels that follow scope, lean small teams and titles no two senior leaders share; the
+    (kept, removed) leaders of the chains of one it folded."""
     abroad = {c.name: c.employees for c in profile.countries[1:]}
     follow_scope(head, t.rules.span, t.roles, profile.employees, profile.max_span, abroad, add_lead)
     step_aside(head)
-    for kept, removed in collapse(head):  # a leader whose report rose past its team keeps no chain of one
+    folded = list(collapse(head))
+    for kept, removed in folded:  # a leader whose report rose past its team keeps no chain of one
         kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
     grow(head, t.roles)
     lean = t.rules.lean
@@ -324,6 +328,7 @@ def _scope_lean_and_titles(head: Seat, profile: Profile, t: Templates, add_lead:
             kept.reasons.append(Reason(LEAN_RULE, text))
     named = {p.name for p in (*profile.countries, *profile.business_units) if not p.assumed}
     distinct_titles(head, t.rules.span, named | {c.region for c in profile.countries if c.region})
+    return folded
 
 
 def _seat_count(rule: Rule, values: dict[str, Any], t: Templates) -> int:
