@@ -292,7 +292,7 @@ PROFILES = {
         ".yaml",
         ["growth_rate: 2 could be 2% or 200%; write 2% or 200%"],
     ),
-    "a rate of 1.5": (lambda: "employees: 100\nturnover_rate: 1.5\n", ".yaml", ["write 1.5% or 150%"]),
+    "a rate of 3": (lambda: "employees: 100\nturnover_rate: 3\n", ".yaml", ["write 3% or 300%"]),
     "a hexadecimal number": (
         lambda: "employees: 0x10\n",
         ".yaml",

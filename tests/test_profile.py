@@ -152,3 +152,10 @@ def test_hires_a_year_stay_within_what_any_company_hires(templates):
     assert p.annual_hires == most and f"at most {most:,}" in " ".join(p.notes)
     with pytest.raises(ProfileError, match=f"annual_hires: expected a number from 0 to {most:,}"):
         profile_from_dict({"employees": 100, "annual_hires": most + 1}, templates=templates)
+
+
+def test_a_rate_with_a_fraction_above_one_reads_as_that_many_times_a_hundred_percent():
+    """1.2 is 120% growth, as profiles have always said it; a whole 2 is refused as ambiguous (2% or 200%)."""
+    assert profile_from_dict({"employees": 100, "growth_rate": 1.2}).growth_rate == 1.2
+    with pytest.raises(ProfileError, match="write 2% or 200%"):
+        profile_from_dict({"employees": 100, "growth_rate": 2})

@@ -251,7 +251,9 @@ def number_value(key: str, value: Any, rules: Mapping[str, Any], source: str | N
         raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
     if whole and number != int(number):
         raise ProfileError(f"expected {wanted}, got {shown(value)}", path=source, where=key)
-    if rate and not percent and 1 < number <= plain_top:  # 2 could be 2% or 200%: the user says which
+    # A whole 2 or 3 is as likely a percentage typed without % as 200% growth: the user says which.
+    # A fraction such as 1.2 reads as 120%, as profiles have always written it.
+    if rate and not percent and 1 < number <= plain_top and float(number).is_integer():
         raise ProfileError(
             f"{_fmt(number)} could be {_fmt(number)}% or {_fmt(number * 100)}%; write {_fmt(number)}% or "
             f"{_fmt(number * 100)}%",
