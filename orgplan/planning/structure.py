@@ -82,8 +82,10 @@ def _manager(seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | N
     one marked ``home_only`` leads no seat serving a country abroad.
     """
     own_only = seat.role.own_place_only
+    # A service-centre seat serves the whole company: its functional leader leads it, not its country's HR
+    places = [(None, None, None)] if seat.centre else _places(seat.country, seat.unit, seat.region)
     for key in seat.role.reports_to:
-        for place in _places(seat.country, seat.unit, seat.region):
+        for place in places:
             if key in own_only and place == (None, None, None):  # this manager leads the seat only in its own place
                 continue
             if key in seat.role.home_only and seat.country is not None and place[0] is None:
@@ -349,6 +351,7 @@ def _share(manager: Seat, max_span: int, reason: Reason, add_lead: AddLead) -> l
             "team_of",
             "team_label",
             "named_scope",
+            "centre",
         ):
             setattr(twin, name, getattr(manager, name))
         twin.fte, twin.functions, twin.reasons = manager.fte, manager.functions, list(manager.reasons)
@@ -612,7 +615,18 @@ def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: in
         return
     reason = Reason(SCOPE_SPLIT, policy.split_reason.render(title=seat.name, count=count, level=seat.level, most=most))
     twin = add_lead(seat.role.key, reason)
-    for name in ("level", "title", "country", "unit", "region", "pay_index", "team_of", "team_label", "named_scope"):
+    for name in (
+        "level",
+        "title",
+        "country",
+        "unit",
+        "region",
+        "pay_index",
+        "team_of",
+        "team_label",
+        "named_scope",
+        "centre",
+    ):
         setattr(twin, name, getattr(seat, name))
     twin.fte, twin.functions = seat.fte, seat.functions
     twin.attach(above)
