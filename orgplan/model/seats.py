@@ -32,7 +32,6 @@ class Seat:
     region: str | None = None
     pay_index: float = 1.0
     named_scope: bool = True  # the place it serves has a name from the profile, not "Country 10"
-    centre: bool = False  # sits in the service centre, serving the whole company from its country
     team_of: Role | None = None  # for a team lead: the role of the team it leads
     team_label: str | None = None  # for a team lead: what its team is ("Recruiters")
     base_salary: float = 0.0

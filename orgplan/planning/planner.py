@@ -303,7 +303,7 @@ class _Build:
                 text = rule.centre.render(
                     country=centre.name, rule=why, index=centre.pay_index, home_index=home, saving=round(saving, -2)
                 )
-                self.move(seat, centre, Reason(CENTRE_RULE, text), centre=True)
+                self.move(seat, centre, Reason(CENTRE_RULE, text))
 
     def centre(self, countries: list[Place]) -> tuple[Place | None, str]:
         """The service centre (None: the headquarters) and the rule that chose it."""
@@ -356,13 +356,12 @@ class _Build:
             central = central[count:]
         return kept
 
-    def move(self, seat: Seat, country: Place, reason: Reason, centre: bool = False) -> None:
-        """``seat`` sits in ``country``, paid at its rates, and says why. It reports along its
-        function's line, so it counts for no country HR lead; a ``centre`` seat serves the whole
-        company from there, so it has no region either."""
-        seat.centre = centre
+    def move(self, seat: Seat, country: Place, reason: Reason) -> None:
+        """``seat`` sits in ``country``, paid at its rates, and says why. It counts for no country
+        HR lead's rule (it serves more than the country's own HR), but a country HR lead leads
+        it where the catalog says so."""
         seat.country = country.name
-        seat.region = None if centre else self.regions.get(country.name)
+        seat.region = self.regions.get(country.name)
         seat.pay_index = country.pay_index
         seat.named_scope = country.name in self.named
         seat.reasons.append(reason)

@@ -82,10 +82,8 @@ def _manager(seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | N
     one marked ``home_only`` leads no seat serving a country abroad.
     """
     own_only = seat.role.own_place_only
-    # A service-centre seat serves the whole company: its functional leader leads it, not its country's HR
-    places = [(None, None, None)] if seat.centre else _places(seat.country, seat.unit, seat.region)
     for key in seat.role.reports_to:
-        for place in places:
+        for place in _places(seat.country, seat.unit, seat.region):
             if key in own_only and place == (None, None, None):  # this manager leads the seat only in its own place
                 continue
             if key in seat.role.home_only and seat.country is not None and place[0] is None:
@@ -351,7 +349,6 @@ def _share(manager: Seat, max_span: int, reason: Reason, add_lead: AddLead) -> l
             "team_of",
             "team_label",
             "named_scope",
-            "centre",
         ):
             setattr(twin, name, getattr(manager, name))
         twin.fte, twin.functions, twin.reasons = manager.fte, manager.functions, list(manager.reasons)
@@ -625,7 +622,6 @@ def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: in
         "team_of",
         "team_label",
         "named_scope",
-        "centre",
     ):
         setattr(twin, name, getattr(seat, name))
     twin.fte, twin.functions = seat.fte, seat.functions
