@@ -139,3 +139,15 @@ def test_many_agreements_are_led_by_a_negotiator(agreements, employees):
     specialists = [s for s in result.hr_seats if s.role == "labor_relations_specialist"]
     if len(specialists) >= 3:
         assert leads, "many labour relations specialists are never left without their manager"
+
+
+@pytest.mark.parametrize(("employees", "home", "centres"), SIZES)
+def test_no_seat_abroad_reports_into_another_countrys_team_lead(employees, home, centres):
+    result = plan(contact_centre(employees, home, centres, unionized_share=0.2))
+    by_id = {s.id: s for s in result.hr_seats}
+    service = ("Team Lead", "Supervisor", "Operations", "Shared")
+    for seat in result.hr_seats:
+        boss = by_id.get(seat.reports_to)
+        if boss is None or boss.country == seat.country:
+            continue
+        assert boss.level >= 6 and not any(w in boss.title for w in service), (seat.title, seat.country, boss.title)
