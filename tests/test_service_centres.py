@@ -63,6 +63,12 @@ def test_the_profile_names_the_centre_or_keeps_it_at_headquarters():
     p = contact_centre(15000, 2000, {"Philippines": (8000, 0.3), "India": (5000, 0.25)})
     india = plan(p.with_values(service_centre="india"))
     assert {s.country for s in india.hr_seats if s.role == "recruiter"} == {"India"}
+    reasons = [r.reason for s in india.hr_seats if s.role == "recruiter" for r in s.rationale]
+    assert any("the profile's choice" in r and "saves about $" in r for r in reasons)
+    germany = contact_centre(9000, 5000, {"Germany": (4000, 1.1)}, service_centre="Germany")
+    reasons = [r.reason for s in plan(germany).hr_seats if s.role == "recruiter" for r in s.rationale]
+    assert any("costs about $" in r and "more" in r for r in reasons)
+    assert not any("$-" in r for r in reasons)
     home = plan(p.with_values(service_centre="headquarters"))
     assert {s.country for s in home.hr_seats if s.role == "recruiter"} == {"United States"}
     assert p.service_centre == "auto"

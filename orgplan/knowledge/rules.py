@@ -290,6 +290,7 @@ class Placement:
 
     centre_roles: tuple[str, ...]
     centre: ReasonTemplate
+    centre_costlier: ReasonTemplate  # said when the profile names a centre paid more than the headquarters
     payroll: ReasonTemplate
     labour: ReasonTemplate
     source: str
@@ -464,7 +465,7 @@ def _placement(raw: Any, roles: Mapping[str, Role], path: object) -> Placement |
     if raw is None:
         return None
     raw = expect_mapping(raw, error=RuleError, path=path, where="placement")
-    keys = ("centre_roles", "centre", "payroll", "labour", "source")
+    keys = ("centre_roles", "centre", "centre_costlier", "payroll", "labour", "source")
     check_keys(raw, keys, required=keys, error=RuleError, path=path, where="placement")
     listed = raw["centre_roles"]
     if not isinstance(listed, list) or not all(isinstance(r, str) and r in roles for r in listed):
@@ -477,6 +478,9 @@ def _placement(raw: Any, roles: Mapping[str, Role], path: object) -> Placement |
     return Placement(
         centre_roles=tuple(listed),
         centre=ReasonTemplate.compile(raw["centre"], centre, where="placement.centre", path=path),
+        centre_costlier=ReasonTemplate.compile(
+            raw["centre_costlier"], centre, where="placement.centre_costlier", path=path
+        ),
         payroll=ReasonTemplate.compile(raw["payroll"], payroll, where="placement.payroll", path=path),
         labour=ReasonTemplate.compile(raw["labour"], labour, where="placement.labour", path=path),
         source=expect_text(raw["source"], error=RuleError, path=path, where="placement.source"),

@@ -300,8 +300,13 @@ class _Build:
         for seat in self.seats:
             if seat.role.key in rule.centre_roles and seat.country is None and id(seat) not in kept:
                 saving = seat.role.salary.base * fields.salary_multiplier * (home - centre.pay_index)
-                text = rule.centre.render(
-                    country=centre.name, rule=why, index=centre.pay_index, home_index=home, saving=round(saving, -2)
+                template = rule.centre if saving >= 0 else rule.centre_costlier
+                text = template.render(
+                    country=centre.name,
+                    rule=why,
+                    index=centre.pay_index,
+                    home_index=home,
+                    saving=abs(round(saving, -2)),
                 )
                 self.move(seat, centre, Reason(CENTRE_RULE, text))
 
