@@ -157,3 +157,10 @@ def test_no_seat_abroad_reports_into_another_countrys_team_lead(employees, home,
         if boss is None or boss.country == seat.country:
             continue
         assert boss.level >= 6 and not any(w in boss.title for w in service), (seat.title, seat.country, boss.title)
+
+
+def test_a_named_centre_survives_the_ordinary_shape_the_benchmark_reasons_compare_with():
+    from orgplan.planning.workload import ordinary_shape
+
+    p = contact_centre(15000, 2000, {"Philippines": (8000, 0.3), "India": (5000, 0.25)}, service_centre="India")
+    assert ordinary_shape(p, T).service_centre == "auto"
