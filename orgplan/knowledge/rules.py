@@ -284,6 +284,19 @@ class Lean:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where transactional and labour-relations seats sit: a service centre for ``centre_roles``,
+    in-country payroll and labour relations where a country's law and members need them."""
+
+    centre_roles: tuple[str, ...]
+    centre: ReasonTemplate
+    centre_costlier: ReasonTemplate  # said when the profile names a centre paid more than the headquarters
+    payroll: ReasonTemplate
+    labour: ReasonTemplate
+    source: str
+
+
+@dataclass(frozen=True)
 class RulePack:
     """All rules of a pack, in the order they run, the operating models and the structure policies."""
 
@@ -296,6 +309,7 @@ class RulePack:
     served_remotely: Note
     budget: BudgetPolicy = BudgetPolicy()
     lean: Lean | None = None
+    placement: Placement | None = None
 
     def stage(self, name: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.stage == name)
@@ -360,6 +374,7 @@ def parse_rules(
         served_remotely=remote,
         budget=_budget(data.get("budget"), names["models"], paths.get("budget", path)),
         lean=_lean(data.get("lean"), paths.get("lean", path)),
+        placement=_placement(data.get("placement"), roles, paths.get("placement", path)),
     )
 
 
@@ -446,8 +461,36 @@ def _lean(raw: Any, path: object) -> Lean | None:
     )
 
 
+def _placement(raw: Any, roles: Mapping[str, Role], path: object) -> Placement | None:
+    if raw is None:
+        return None
+    raw = expect_mapping(raw, error=RuleError, path=path, where="placement")
+    keys = ("centre_roles", "centre", "centre_costlier", "payroll", "labour", "source")
+    check_keys(raw, keys, required=keys, error=RuleError, path=path, where="placement")
+    listed = raw["centre_roles"]
+    if not isinstance(listed, list) or not all(isinstance(r, str) and r in roles for r in listed):
+        raise RuleError(
+            f"expected a list of the catalog's roles, got {listed!r}", path=path, where="placement.centre_roles"
+        )
+    centre = {"country": TEXT, "rule": TEXT, "index": NUMBER, "home_index": NUMBER, "saving": NUMBER}
+    payroll = {"country": TEXT, "employees": NUMBER, "least": NUMBER}
+    labour = {"country": TEXT, "members": NUMBER, "least": NUMBER}
+    return Placement(
+        centre_roles=tuple(listed),
+        centre=ReasonTemplate.compile(raw["centre"], centre, where="placement.centre", path=path),
+        centre_costlier=ReasonTemplate.compile(
+            raw["centre_costlier"], centre, where="placement.centre_costlier", path=path
+        ),
+        payroll=ReasonTemplate.compile(raw["payroll"], payroll, where="placement.payroll", path=path),
+        labour=ReasonTemplate.compile(raw["labour"], labour, where="placement.labour", path=path),
+        source=expect_text(raw["source"], error=RuleError, path=path, where="placement.source"),
+    )
+
+
 _SECTIONS = ("operating_models", "span", "growth", "collapse", "served_remotely", "rules")
-_OPTIONAL = ("budget", "lean")  # a pack without budget fits no plan into a budget; without lean keeps layers
+# A pack without budget fits no plan into a budget; without lean keeps layers; without
+# placement keeps transactional seats at the headquarters.
+_OPTIONAL = ("budget", "lean", "placement")
 
 
 def _extended(

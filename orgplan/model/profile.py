@@ -51,6 +51,7 @@ class Profile:
     operating_model: str
     salary_multiplier: float
     budget: float | None  # the most HR may cost a year (seats + fees); None for no limit
+    service_centre: str = "auto"  # auto | headquarters | the name of one of the countries
     about: str | None = None  # a paragraph for job postings; None: the postings write one from the profile
     equal_opportunity: str | None = None
     source: str | None = field(default=None, compare=False)
@@ -187,6 +188,7 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
             "annual_hires: employees x (growth_rate + turnover_rate)"
             + (f", at most {most:,}" if values["annual_hires"] != hires else "")
         )
+    values["service_centre"] = _service_centre(values.get("service_centre"), countries, source)
     context = _context_names(values, t)
     functions = list(values["functions"])
     for function, when, reason in t.implied_functions:
@@ -198,6 +200,24 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
     for key in spec:  # a key left out without a default (a budget) is None
         values.setdefault(key, None)
     return Profile(**values, source=source, notes=tuple(notes), given=dict(data))
+
+
+def _service_centre(value: Any, countries: tuple[Place, ...], source: str | None) -> str:
+    """``auto``, ``headquarters`` or the name of one of the profile's named countries, as the profile spells it."""
+    text = str(value if value is not None else "auto").strip()
+    if text.lower() in ("auto", "headquarters"):
+        return text.lower()
+    names = {c.name: None for c in countries if not c.assumed}
+    for name in names:
+        if name.lower() == text.lower():
+            return name
+    choices = {"auto": None, "headquarters": None, **names}
+    raise ProfileError(
+        f"{shown(text)} is not one of the profile's countries{suggest(text, choices)}; expected auto, "
+        f"headquarters{''.join(', ' + n for n in names)}",
+        path=source,
+        where="service_centre",
+    )
 
 
 def _check_declared(spec: Mapping[str, Any], t: Templates) -> None:

@@ -612,7 +612,17 @@ def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: in
         return
     reason = Reason(SCOPE_SPLIT, policy.split_reason.render(title=seat.name, count=count, level=seat.level, most=most))
     twin = add_lead(seat.role.key, reason)
-    for name in ("level", "title", "country", "unit", "region", "pay_index", "team_of", "team_label", "named_scope"):
+    for name in (
+        "level",
+        "title",
+        "country",
+        "unit",
+        "region",
+        "pay_index",
+        "team_of",
+        "team_label",
+        "named_scope",
+    ):
         setattr(twin, name, getattr(seat, name))
     twin.fte, twin.functions = seat.fte, seat.functions
     twin.attach(above)

@@ -106,6 +106,7 @@ def ordinary_shape(profile: Profile, t: Templates) -> Profile:
         **changes,
         countries=1,
         business_units=1,
+        service_centre="auto",  # one country: no centre to name
         annual_hires=None,
         frontline_share=None,
         functions=list(profile.functions),
