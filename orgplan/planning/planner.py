@@ -21,12 +21,12 @@ from orgplan.errors import PlanError, RuleError
 from orgplan.knowledge.rules import OperatingModel, Rule
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.ledger import Ledger
-from orgplan.model.places import Place
 from orgplan.model.plan import Plan, Reason, RuleResult
 from orgplan.model.profile import Profile
 from orgplan.model.seats import Seat
 from orgplan.planning.assembly import GROWTH_RULE, note_growth, note_remote, to_plan
 from orgplan.planning.budget import fit_budget
+from orgplan.planning.placement import Placement
 from orgplan.planning.scopes import regions, scope_values
 from orgplan.planning.sourcing import Adjustments, Weighing, entries, weigh
 from orgplan.planning.structure import (
@@ -48,9 +48,6 @@ from orgplan.planning.workload import choose_model, keep_in_house, planning_valu
 __all__ = ["plan", "plan_with", "planning_values"]
 
 COLLAPSE_RULE = "one-over-one"
-CENTRE_RULE = "service-centre"
-PAYROLL_RULE = "in-country-payroll"
-LABOUR_RULE = "in-country-labour-relations"
 LEAN_RULE = "lean-team"
 
 
@@ -181,7 +178,8 @@ class _Build:
         if self.head is None and len(self.seats) > 1:  # the team grew past one seat: name its head now
             self.refresh()
             self.stage("head")
-        self.place_seats()
+        # payroll and labour relations where law and members need them, the rest in the service centre
+        Placement(self.seats, self.profile, self.t, self.values, self.regions, self.named).place()
         self.stage("lead")
         _leftovers(self.seats, self.head, self.ledger, self.profile.functions)
         if not self.seats:
@@ -268,108 +266,6 @@ class _Build:
         elif self.head is not None and seat.level >= self.head.level:
             _outrank(self.head, seat, self.t, len(self.seats) - 1)
         return count, reason.reason
-
-    # -- where seats sit ---------------------------------------------------------------
-    def place_seats(self) -> None:
-        """Payroll and labour relations in the countries whose law and members need them; the
-        rest of the transactional work in the service centre (the rule pack's ``placement``)."""
-        rule = self.t.rules.placement
-        countries = [c for c in self.profile.countries if not c.assumed]
-        if rule is None or len(countries) < 2:
-            return
-        v, fields = self.values, self.profile
-        kept: set[int] = set()  # seats that stay at the headquarters by country law
-        if "payroll" in fields.functions:
-            least = float(v.get("payroll_country_min_employees", 0))
-            chosen = [(c, float(c.employees)) for c in countries if c.employees >= least]
-            kept |= self.in_country("payroll_specialist", chosen, float(fields.employees), PAYROLL_RULE, least)
-        if "labor_relations" in fields.functions:
-            least = float(v.get("labour_relations_country_min_members", 0))
-            share = fields.unionized_share
-            members = [
-                (c, c.employees * (share if c.unionized_share is None else c.unionized_share)) for c in countries
-            ]
-            chosen = [(c, m) for c, m in members if m >= least and m > 0]
-            kept |= self.in_country(
-                "labor_relations_specialist", chosen, sum(m for _, m in members), LABOUR_RULE, least
-            )
-        centre, why = self.centre(countries)
-        if centre is None:
-            return
-        home = self.home.pay_index
-        for seat in self.seats:
-            if seat.role.key in rule.centre_roles and seat.country is None and id(seat) not in kept:
-                saving = seat.role.salary.base * fields.salary_multiplier * (home - centre.pay_index)
-                template = rule.centre if saving >= 0 else rule.centre_costlier
-                text = template.render(
-                    country=centre.name,
-                    rule=why,
-                    index=centre.pay_index,
-                    home_index=home,
-                    saving=abs(round(saving, -2)),
-                )
-                self.move(seat, centre, Reason(CENTRE_RULE, text))
-
-    def centre(self, countries: list[Place]) -> tuple[Place | None, str]:
-        """The service centre (None: the headquarters) and the rule that chose it."""
-        choice = self.profile.service_centre
-        if choice == "headquarters":
-            return None, ""
-        if choice != "auto":
-            named = next(c for c in countries if c.name == choice)
-            return (None if named is countries[0] else named), "the profile's choice"
-        least = float(self.values.get("service_centre_min_employees", 0))
-        fits = [c for c in countries[1:] if c.pay_index < self.home.pay_index and c.employees >= least]
-        if not fits:
-            return None, ""
-        best = max(fits, key=lambda c: (c.employees, -c.pay_index))
-        return best, (
-            f"the service-centre rule: of the countries paid below the headquarters with at least {least:,.0f} "
-            f"employees, the one with the most, {best.employees:,}"
-        )
-
-    def in_country(
-        self, role_key: str, chosen: list[tuple[Place, float]], total: float, rule_id: str, least: float
-    ) -> set[int]:
-        """Each chosen country's share of the central seats of ``role_key``, by its share of
-        ``total`` (at least one seat); the ids of the seats that stay at the headquarters."""
-        rule = self.t.rules.placement
-        assert rule is not None
-        central = [s for s in self.seats if s.role.key == role_key and s.country is None]
-        if not central or total <= 0:
-            return set()
-        every, kept = len(central), set()
-        template = rule.payroll if rule_id == PAYROLL_RULE else rule.labour
-        order = sorted(chosen, key=lambda pair: -pair[1])
-        whole = sum(amount for _, amount in chosen) >= total - 1e-6  # the chosen countries are all the work
-        for i, (country, amount) in enumerate(order):
-            if not central:
-                break
-            count = max(1, round(every * amount / total))
-            if whole and i == len(order) - 1:
-                count = len(central)  # what rounding left goes to the last country, not the headquarters
-            if rule_id == PAYROLL_RULE:
-                text = template.render(country=country.name, employees=amount, least=least)
-            else:
-                text = template.render(country=country.name, members=round(amount), least=least)
-            for seat in central[:count]:
-                if country is self.home:
-                    seat.reasons.append(Reason(rule_id, text))
-                    kept.add(id(seat))
-                else:
-                    self.move(seat, country, Reason(rule_id, text))
-            central = central[count:]
-        return kept
-
-    def move(self, seat: Seat, country: Place, reason: Reason) -> None:
-        """``seat`` sits in ``country``, paid at its rates, and says why. It counts for no country
-        HR lead's rule (it serves more than the country's own HR), but a country HR lead leads
-        it where the catalog says so."""
-        seat.country = country.name
-        seat.region = self.regions.get(country.name)
-        seat.pay_index = country.pay_index
-        seat.named_scope = country.name in self.named
-        seat.reasons.append(reason)
 
     # -- structure, pay, positions ---------------------------------------------------
     def finish(self, model: OperatingModel, chosen: bool) -> Plan:
