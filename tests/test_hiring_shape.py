@@ -113,3 +113,30 @@ def test_site_hr_sits_in_the_sites_country(templates):
     assert sorted({s.country for s in on_site}) == ["Portugal", "Spain"]
     near = [s for s in p.hr_seats if s.role in ("hr_generalist", "hr_business_partner") and s.country == "Spain"]
     assert len(near) >= 0.9 * 60  # the gap is weighed on the country's share of the company's generalists and partners
+
+
+SHAPES = [
+    ("retail", 0.6, 15),
+    ("restaurants", 0.9, 30),
+    ("hotel", 0.5, 180),
+    ("hotels", 0.6, 250),
+    ("hospital", 0.18, 1500),
+    ("hospital", 0.18, 400),
+    ("software", 0.13, 300),
+    ("manufacturing", 0.2, 300),
+]
+
+
+@pytest.mark.parametrize("industry,turnover,per_site", SHAPES)
+@pytest.mark.parametrize("employees", [200, 800, 3000, 8000, 60000])
+def test_frontline_companies_stay_in_the_band_or_say_why(templates, industry, turnover, per_site, employees):
+    sites = max(1, round(employees / per_site))
+    profile = profile_from_dict(
+        {"employees": employees, "industry": industry, "turnover_rate": turnover, "sites": sites},
+        templates=templates,
+    )
+    benchmark = plan(profile, templates=templates).summary["benchmark_hr_per_100"]
+    if employees <= 8000:
+        assert benchmark["status"] == "within", benchmark
+    if benchmark["status"] != "within":
+        assert benchmark["reasons"]
