@@ -1,10 +1,14 @@
-"""Hiring load follows the workforce's shape, and large sites keep HR on site (issue 21, items 9 and 10)."""
+"""Hiring load follows the workforce's shape, large sites keep HR on site, and multinationals grow steadily
+(issue 21, items 9, 10 and 13)."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pytest
 
 from orgplan import plan, profile_from_dict
+from orgplan.planning.growth import default_sizes, roadmap
 
 RECRUITING = ("recruiter", "senior_recruiter", "recruiting_coordinator", "talent_acquisition_manager")
 
@@ -140,3 +144,17 @@ def test_frontline_companies_stay_in_the_band_or_say_why(templates, industry, tu
         assert benchmark["status"] == "within", benchmark
     if benchmark["status"] != "within":
         assert benchmark["reasons"]
+
+
+@pytest.mark.parametrize("sites", [None, 12])
+def test_a_multinational_manufacturer_grows_without_roles_coming_and_going(templates, sites):
+    shape = {"industry": "manufacturing", "unionized_share": 0.5, "countries": 4, "business_units": 3}
+    if sites:
+        shape["sites"] = sites
+    r = roadmap(
+        profile_from_dict({"employees": 20, **shape}, templates=templates),
+        default_sizes(20, 50000, 120),
+        templates=templates,
+    )
+    appearances = Counter(m.role for m in r.milestones if m.event in ("first", "again"))
+    assert max(appearances.values()) <= 2, appearances
