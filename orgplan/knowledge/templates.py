@@ -49,7 +49,7 @@ _FIELD_TYPES = {
     "places": NUMBER,
 }
 # Names the profile module works out from the fields (see orgplan.model.profile.expression_values).
-_WORKED_OUT = {"regulated": BOOLEAN, "unionized_employees": NUMBER}
+_WORKED_OUT = {"regulated": BOOLEAN, "onsite_industry": BOOLEAN, "unionized_employees": NUMBER}
 
 
 def profile_names(fields: dict[str, dict[str, Any]]) -> dict[str, str]:
@@ -97,6 +97,7 @@ class Templates:
     frontline_default: float
     function_sources: dict[str, str]
     sourcing: Sourcing
+    onsite_industries: tuple[str, ...] = ()  # industries that keep HR on site where sites are large
 
     @property
     def constants(self) -> dict[str, Figure]:
@@ -199,7 +200,14 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
     vocab = tuple(functions)
     prof_path = folder / "profile.yaml"
     prof = expect_mapping(read_data_file(prof_path, TemplateError), error=TemplateError, path=prof_path, where=None)
-    sections = ("fields", "default_functions", "implied_functions", "frontline_share", "regulated_industries")
+    sections = (
+        "fields",
+        "default_functions",
+        "implied_functions",
+        "frontline_share",
+        "regulated_industries",
+        "onsite_hr_industries",
+    )
     check_keys(
         prof, sections, required=("fields", "default_functions", "frontline_share"), error=TemplateError, path=prof_path
     )
@@ -233,6 +241,18 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
         str(n).lower()
         for n in expect_list(
             regulated.get("names", []), error=TemplateError, path=prof_path, where="regulated_industries.names"
+        )
+    )
+    onsite = expect_mapping(
+        prof.get("onsite_hr_industries", {"names": []}),
+        error=TemplateError,
+        path=prof_path,
+        where="onsite_hr_industries",
+    )
+    onsite_names = tuple(
+        str(n).lower()
+        for n in expect_list(
+            onsite.get("names", []), error=TemplateError, path=prof_path, where="onsite_hr_industries.names"
         )
     )
     shares, share_default = _frontline(prof["frontline_share"], prof_path)
@@ -287,6 +307,7 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
         frontline_default=share_default,
         function_sources=function_sources,
         sourcing=sourcing,
+        onsite_industries=onsite_names,
     )
 
 
@@ -417,6 +438,7 @@ def _profile_fields(raw: Any, path: Path) -> dict[str, dict[str, Any]]:
                 "format",
                 "fraction_max",
                 "worked_out",
+                "usual",
                 "required",
                 "default",
                 "min",

@@ -45,6 +45,8 @@ class Profile:
     bargaining_agreements: int
     growth_rate: float
     turnover_rate: float
+    frontline_turnover_rate: float
+    professional_turnover_rate: float
     industry: str
     hr_reports_to: str
     max_span: int
@@ -180,12 +182,23 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
     if "functions" not in values:
         values["functions"] = _default_functions(values["employees"], t)
         notes.append("functions: the core set for a company of this size")
+    if values.get("frontline_turnover_rate") is None:
+        values["frontline_turnover_rate"] = values["turnover_rate"]
+        notes.append("frontline_turnover_rate: the profile's turnover_rate")
+    if values.get("professional_turnover_rate") is None:
+        usual = float(spec["professional_turnover_rate"].get("usual", values["turnover_rate"]))
+        values["professional_turnover_rate"] = min(usual, values["turnover_rate"])
+        notes.append(f"professional_turnover_rate: {usual:.0%}, or the profile's turnover_rate if lower")
     if "annual_hires" not in values:
-        hires = round(values["employees"] * (max(values["growth_rate"], 0.0) + values["turnover_rate"]), 1)
+        growth, frontline = max(values["growth_rate"], 0.0), values["frontline_share"]
+        rate = frontline * (growth + values["frontline_turnover_rate"]) + (1 - frontline) * (
+            growth + values["professional_turnover_rate"]
+        )
+        hires = round(values["employees"] * rate, 1)
         most = spec["annual_hires"].get("max")
         values["annual_hires"] = min(hires, most) if most is not None else hires
         notes.append(
-            "annual_hires: employees x (growth_rate + turnover_rate)"
+            "annual_hires: frontline and professional employees x (growth_rate + their turnover)"
             + (f", at most {most:,}" if values["annual_hires"] != hires else "")
         )
     values["service_centre"] = _service_centre(values.get("service_centre"), countries, source)
@@ -320,6 +333,7 @@ def _context_names(values: Mapping[str, Any], t: Templates) -> dict[str, Any]:
     data["countries"] = len(values["countries"])
     data["business_units"] = len(values["business_units"])
     data["regulated"] = is_regulated(values["industry"], t)
+    data["onsite_industry"] = any(f" {name} " in _words(values["industry"]) for name in t.onsite_industries)
     data["unionized_employees"] = values["employees"] * values["unionized_share"]
     return data
 

@@ -144,6 +144,14 @@ def benchmark_reasons(
         for cause, fte in extra_fte.items():
             if fte >= 0.5:
                 lines.append((fte, f"{cause}: {fte:,.1f} FTE beyond the workload"))
+        if values.get("onsite_hr"):
+            lines.append(
+                (
+                    float(values["site_hr_seats"]),
+                    f"HR on site: {profile.sites:,} sites of about {values['employees_per_site']:,.0f} employees "
+                    f"each keep {values['site_hr_seats']:,.0f} HR professionals on site, with the leads over them",
+                )
+            )
         if total_fte <= 3 and not lines:
             lines.append(
                 (

@@ -92,13 +92,13 @@ def parse_vary(text: str, templates: Templates | None = None) -> Vary:
     key = profile_key(name, t)
     numeric = [k for k, f in fields.items() if f.get("type") in NUMERIC]
     if key is None:
+        hint = suggest(name.strip(), numeric)  # a likely key is enough; otherwise every key that can vary
         raise OptionError(
-            f"unknown key {name.strip()!r}{suggest(name.strip(), numeric)}; keys that can vary: {', '.join(numeric)}",
-            where="--vary",
+            f"unknown key {name.strip()!r}{hint or '; keys that can vary: ' + _listed(numeric)}", where="--vary"
         )
     if key not in numeric:
         raise OptionError(
-            f"{key} is not a number and cannot vary; keys that can vary: {', '.join(numeric)}", where="--vary"
+            f"{key} is not a number and cannot vary; keys that can vary: {_listed(numeric)}", where="--vary"
         )
     low, high = (_number(part, key) for part in (low_text, high_text))
     whole = fields[key].get("type") != "number"
@@ -362,3 +362,10 @@ def sensitivity(
     if failed is not None:
         raise OptionError(failed.error or "", where="--vary")
     return Sensitivity(profile, tuple(varies), seed, tuple(drawn), results[0], tuple(results[1:]), t)
+
+
+def _listed(keys: list[str], most: int = 8) -> str:
+    """Keys for a one-line message: all of them, or the first few and how many more docs/profile.md describes."""
+    if len(keys) <= most:
+        return ", ".join(keys)
+    return f"{', '.join(keys[:most])} and {len(keys) - most} more (docs/profile.md)"
