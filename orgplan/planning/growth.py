@@ -182,23 +182,23 @@ def roadmap(
             "each with at least one employee",
             where="sizes",
         )
-    cache: dict[int, Plan] = {}
+    cache: dict[int, _Sized] = {}
 
-    def at(n: int) -> Plan:
-        if n not in cache:
-            cache[n] = plan(_scaled(profile, n, t), templates=t)
+    def at(n: int) -> _Sized:
+        if n not in cache:  # only what the roadmap reads of each plan is kept, so each plan is freed at once
+            cache[n] = _Sized.of(plan(_scaled(profile, n, t), templates=t), t)
         return cache[n]
 
     def holds(role: str, wanted: bool, n: int) -> bool:
         """Whether the plan for ``n`` employees has (or, with ``wanted`` false, lacks) ``role``."""
-        return any(s.role == role for s in at(n).hr_seats) == wanted
+        return (at(n).counts[role] > 0) == wanted
 
     plans = []
     for n in sizes:
         plans.append(at(n))
         if progress is not None:
             progress(1)
-    counts = [Counter(s.role for s in p.hr_seats) for p in plans]
+    counts = [p.counts for p in plans]
     milestones = []
     for key, role in t.roles.items():
         if not role.is_hr:
@@ -209,22 +209,20 @@ def roadmap(
             if present[i] != present[i - 1]:
                 n = _threshold(sizes[i - 1], sizes[i], partial(holds, key, present[i]))
                 event = ("again" if seen else "first") if present[i] else "last"
-                milestones.append(_milestone(at(n), at(n - 1), key, role.title, event, n))
+                milestones.append(_milestone(at(n), at(n - 1), key, role.title, event, n, t))
                 seen = seen or present[i]
     first = plans[0]
-    for key in dict.fromkeys(s.role for s in first.hr_seats):  # roles already there at the first size
-        milestones.append(_milestone(first, None, key, t.roles[key].title, "today", sizes[0]))
+    for key in first.counts:  # roles already there at the first size, in chart order
+        milestones.append(_milestone(first, None, key, t.roles[key].title, "today", sizes[0], t))
     # The table: the sweep's ends, every threshold, and each size where the seat count moved.
     rows = {sizes[0], sizes[-1], *(m.employees for m in milestones)}
     rows |= {
-        n
-        for i, n in enumerate(sizes[1:], start=1)
-        if plans[i].summary["hr_headcount"] != plans[i - 1].summary["hr_headcount"]
+        n for i, n in enumerate(sizes[1:], start=1) if plans[i].step.hr_headcount != plans[i - 1].step.hr_headcount
     }
-    steps = tuple(_step(at(n), t) for n in sorted(rows))
+    steps = tuple(at(n).step for n in sorted(rows))
     order = {"today": 0, "last": 1, "first": 2, "again": 2}
     milestones.sort(key=lambda m: (m.employees, order[m.event], list(t.roles).index(m.role)))
-    curve = tuple(_step(cache[n], t) for n in sorted(cache))
+    curve = tuple(cache[n].step for n in sorted(cache))
     return Roadmap(profile=profile, steps=steps, milestones=tuple(milestones), curve=curve, templates=t)
 
 
@@ -247,22 +245,40 @@ def _threshold(low: int, high: int, reached: Callable[[int], bool]) -> int:
     return high
 
 
-def _milestone(p: Plan, before: Plan | None, role: str, title: str, event: str, n: int) -> Milestone:
+def _milestone(p: _Sized, before: _Sized | None, role: str, title: str, event: str, n: int, t: Templates) -> Milestone:
     if event != "last":
-        seat = next(s for s in p.hr_seats if s.role == role)
-        reason = seat.rationale[-1].reason if seat.rationale else "in the plan"
+        reason = p.reasons[role]
     else:
-        gone = Counter(s.role for s in p.hr_seats)
-        had = Counter(s.role for s in before.hr_seats) if before is not None else Counter()
-        arrived = [p.templates.roles[r].title for r in gone if gone[r] > had.get(r, 0)]
+        gone = p.counts
+        had = before.counts if before is not None else Counter()
+        arrived = [t.roles[r].title for r in gone if gone[r] > had.get(r, 0)]
         reason = f"the work moves to {', '.join(arrived)}" if arrived else "the rules no longer call for it"
     return Milestone(employees=n, event=event, role=role, title=title, reason=reason)
 
 
-def _step(p: Plan, t: Templates) -> Step:
+@dataclass(frozen=True)
+class _Sized:
+    """What a roadmap reads of the plan at one size: its step, its seats by role (in chart
+    order) and the reason for the first seat of each role."""
+
+    step: Step
+    counts: Counter[str]
+    reasons: dict[str, str]
+
+    @classmethod
+    def of(cls, p: Plan, t: Templates) -> _Sized:
+        counts: Counter[str] = Counter()
+        reasons: dict[str, str] = {}
+        for seat in p.hr_seats:
+            if seat.role not in reasons:
+                reasons[seat.role] = seat.rationale[-1].reason if seat.rationale else "in the plan"
+            counts[seat.role] += 1
+        return cls(_step(p, t, counts), counts, reasons)
+
+
+def _step(p: Plan, t: Templates, counts: Counter[str]) -> Step:
     s = p.summary
     band = t.band_for(p.profile.employees)
-    counts = Counter(x.role for x in p.hr_seats)
     return Step(
         employees=p.profile.employees,
         hr_headcount=s["hr_headcount"],
