@@ -35,6 +35,7 @@ class Ledger:
         self.remaining = dict(demand)
         self.covered = dict.fromkeys(demand, 0.0)
         self._pools: dict[str, float] | None = None  # pools() until the next take()
+        self._beyond: float | None = None  # beyond_demand() until the next take()
 
     def pool(self, pillar: str | None = None) -> float:
         """Work no seat has taken yet (of one pillar, or all)."""
@@ -65,7 +66,7 @@ class Ledger:
             functions = [f for f in covers if f in self.demand]
         if not functions:
             return ()
-        self._pools = None
+        self._pools = self._beyond = None
         left = sum(self.remaining[f] for f in functions)
         part = min(1.0, amount / left) if left > 1e-9 else 0.0
         for f in functions:  # the work there is, in proportion
@@ -81,7 +82,9 @@ class Ledger:
 
     def beyond_demand(self) -> float:
         """Capacity booked beyond the work there is, in FTE."""
-        return sum(max(0.0, self.covered[f] - self.demand[f]) for f in self.demand)
+        if self._beyond is None:  # the planner asks before and after each rule's seats; it changes only on take()
+            self._beyond = sum(max(0.0, self.covered[f] - self.demand[f]) for f in self.demand)
+        return self._beyond
 
     def rows(self) -> dict[str, dict[str, float]]:
         """Each function's demand and covered FTE, rounded for people to read."""
