@@ -153,6 +153,7 @@ class Book:
         self.wb.set_properties({"creator": "orgplan", "created": output_time().replace(tzinfo=None)})
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._styles: dict[tuple[Any, ...], Any] = {}
+        self.plain: dict[tuple[Any, ...], Any] = {}  # (format, numeric, quote) -> the style of a plain cell
         self.names: dict[str, str] = {}  # defined name -> the cell it names
 
     def sheet(self, name: str) -> Sheet:
@@ -263,32 +264,49 @@ class Sheet:
 
     # -- cells ---------------------------------------------------------------------
     def put(self, row: int, col: int, value: Any, number_format: str | None = None, **style: Any) -> None:
-        """Write a value: a number, text (always as text), a :class:`Formula`, or None (blank)."""
+        """Write a value: a number, text (always as text), a :class:`Formula`, or None (blank).
+
+        The largest plans write millions of cells, so the plain kinds (text, whole and
+        decimal numbers, formulas) are told apart by their exact type, and a cell without
+        a style of its own takes its format from a table kept per workbook.
+        """
         if value is None and not any(style.values()):  # nothing to show
             return
-        numeric = is_number(value)
+        kind = value.__class__
+        if kind is str:
+            numeric, text, seen = False, True, value
+        elif kind is int or kind is float:
+            numeric, text, seen = True, False, shown(value, number_format)
+        else:
+            numeric, text, seen = is_number(value), isinstance(value, str), shown(value, number_format)
         if col in self._waiting and value is not None:
             self._numeric_header[self._waiting.pop(col), col] = numeric
-        text = isinstance(value, str)
-        fmt = self.book.style(
-            number_format if numeric else None, numeric=numeric, quote=text and value.startswith(_TEXT_START), **style
-        )
-        self.layout.measure(
-            row,
-            col,
-            shown(value, number_format),
-            bold=style.get("bold", False),
-            indent=style.get("indent", 0),
-            wrap=style.get("wrap"),
-        )
-        if isinstance(value, Formula):
-            self.ws.write_formula(row, col, value.text, fmt, value.value)
-        elif numeric:
-            self.ws.write_number(row, col, value, fmt)
-        elif text:
-            self.ws.write_string(row, col, value, fmt)
+        quote = text and value.startswith(_TEXT_START)
+        if style:
+            fmt = self.book.style(number_format if numeric else None, numeric=numeric, quote=quote, **style)
+            self.layout.measure(
+                row, col, seen, bold=style.get("bold", False), indent=style.get("indent", 0), wrap=style.get("wrap")
+            )
         else:
-            self.ws.write_blank(row, col, None, fmt)
+            key = (number_format if numeric else None, numeric, quote)
+            fmt = self.book.plain.get(key)
+            if fmt is None:
+                fmt = self.book.plain[key] = self.book.style(key[0], numeric=numeric, quote=quote)
+            self.layout.measure(row, col, seen)
+        ws = self.ws  # XlsxWriter's undecorated writers: the cell is given by row and column, never as "A1"
+        if kind is Formula:
+            ws._write_formula(row, col, value.text, fmt, value.value)
+        elif numeric:
+            if isinstance(value, Formula):
+                ws._write_formula(row, col, value.text, fmt, value.value)
+            else:
+                ws._write_number(row, col, value, fmt)
+        elif text:
+            ws._write_string(row, col, value, fmt)
+        elif isinstance(value, Formula):
+            ws._write_formula(row, col, value.text, fmt, value.value)
+        else:
+            ws._write_blank(row, col, None, fmt)
 
     def header(self, row: int, titles: list[str] | tuple[str, ...], col: int = 0) -> None:
         """Column headers at ``row``; each is aligned like the first value written below it."""
