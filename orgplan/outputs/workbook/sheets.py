@@ -153,6 +153,7 @@ class Book:
         self.wb.set_properties({"creator": "orgplan", "created": output_time().replace(tzinfo=None)})
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._styles: dict[tuple[Any, ...], Any] = {}
+        self.cells: dict[tuple[Any, ...], Any] = {}  # one of each alike cell written (see Sheet.put)
         self.plain: dict[tuple[Any, ...], Any] = {}  # (format, numeric, quote) -> the style of a plain cell
         self.names: dict[str, str] = {}  # defined name -> the cell it names
 
@@ -246,6 +247,7 @@ class Book:
         return name
 
     def close(self) -> None:
+        self.cells.clear()
         self.wb.close()
 
 
@@ -296,17 +298,28 @@ class Sheet:
         ws = self.ws  # XlsxWriter's undecorated writers: the cell is given by row and column, never as "A1"
         if kind is Formula:
             ws._write_formula(row, col, value.text, fmt, value.value)
-        elif numeric:
+            return
+        if numeric:
             if isinstance(value, Formula):
                 ws._write_formula(row, col, value.text, fmt, value.value)
-            else:
-                ws._write_number(row, col, value, fmt)
+                return
+            ws._write_number(row, col, value, fmt)
         elif text:
             ws._write_string(row, col, value, fmt)
         elif isinstance(value, Formula):
             ws._write_formula(row, col, value.text, fmt, value.value)
+            return
         else:
             ws._write_blank(row, col, None, fmt)
+        # XlsxWriter keeps every cell until the book is closed: alike cells (the same text or
+        # number in the same format) share one, as most of the largest plan's two million do.
+        cells = ws.table[row]
+        cell = cells.get(col)
+        if cell is not None:
+            v = cell[0]  # the kind of value too: 1 and 1.0, 0.0 and -0.0 stay apart
+            cells[col] = self.book.cells.setdefault(
+                (cell.__class__, v.__class__, repr(v) if v.__class__ is float else v, *cell[1:]), cell
+            )
 
     def header(self, row: int, titles: list[str] | tuple[str, ...], col: int = 0) -> None:
         """Column headers at ``row``; each is aligned like the first value written below it."""
