@@ -22,6 +22,7 @@ import dataclasses
 import functools
 import os
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -167,7 +168,14 @@ class _Words:
         return family.label if family is not None else key
 
     def functions(self, seat: Position) -> str:
-        return "; ".join(self.t.function_label(f) for f in seat.functions)
+        words = self._functions.get(seat.functions)
+        if words is None:  # a few distinct sets of functions among thousands of seats
+            words = self._functions[seat.functions] = "; ".join(self.t.function_label(f) for f in seat.functions)
+        return words
+
+    @functools.cached_property
+    def _functions(self) -> dict[tuple[str, ...], str]:
+        return {}
 
     @functools.cached_property
     def titles(self) -> dict[str, str]:
@@ -392,6 +400,7 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
     sheet.header(0, [c.header for c in cols])
     plan = w.plan
     depth = plan.depths()
+    reports = Counter(s.reports_to for s in plan.seats)  # direct reports, without building the plan's graph
     hires = {h.seat.id: h for h in w.hires}
     for row, seat in enumerate(plan.seats, start=1):
         r, hr, hire = row + 1, seat.is_hr, hires.get(seat.id)
@@ -412,7 +421,7 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
             "country": seat.country,
             "layer": depth[seat.id],
             "direct_reports": Formula(
-                f"=COUNTIF(${L['reports_to']}:${L['reports_to']},{L['id']}{r})", plan.graph.out_degree(seat.id)
+                f"=COUNTIF(${L['reports_to']}:${L['reports_to']},{L['id']}{r})", reports[seat.id]
             ),
             "functions": functions,
             "fte": seat.fte if hr else None,  # outside HR: not HR FTE, so the column adds up to the plan's
@@ -442,6 +451,11 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
         len(cols) - 1,
         {"name": "Positions", "style": "Table Style Light 9", "columns": [{"header": c.header} for c in cols]},
     )
+    # XlsxWriter indexes every cell of a table to refuse a later table or merge over it; this
+    # sheet gets neither, and at 100,000 seats the index of two million cells takes some 200 MB.
+    index = getattr(sheet.ws, "table_cells", None)  # XlsxWriter's own attribute: left alone if a release drops it
+    if isinstance(index, dict):
+        index.clear()
     aligned = any(s.unit or s.country or s.dotted_to for s in plan.seats)
     sheet.finish(repeat_rows=0, repeat_cols=1, freeze=(1, 2), print_cols=[c.key for c in cols].index(PRINTED[aligned]))
 
@@ -570,10 +584,11 @@ def budget_sheet(sheet: Sheet, w: _Words) -> None:
     sheet.header(row + 1, ("Function", "Seats covering it", "", "Annual cost (USD)", "Share of cost"))
     top = row + 2
     seats = w.plan.hr_seats
+    doing = [(s, w.functions(s).lower()) for s in seats]  # each seat's functions in words, worked out once
     lines = []
     for row, f in enumerate(w.plan.profile.functions, start=top):
         label = w.t.function_label(f)
-        covering = [s for s in seats if label.lower() in w.functions(s).lower()]
+        covering = [s for s, words in doing if label.lower() in words]
         criterion = literal("*" + _wildcard(label) + "*")
         count, cost = len(covering), sum(s.annual_cost / len(s.functions) for s in covering)
         lines.append((count, None, cost))
@@ -605,11 +620,14 @@ def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
     seat has one. Returns the next free row."""
     hr = w.plan.hr_seats
     places = {"unit": "business_units", "country": "countries"}[key]
-    listed = [p.name for p in getattr(w.plan.profile, places, ())]  # the profile's order: the headquarters first
-    names = sorted(
-        {getattr(s, key) for s in hr if getattr(s, key)},
-        key=lambda name: (listed.index(name) if name in listed else len(listed), natural_key(name)),
-    )
+    listed: dict[str, int] = {}  # the profile's order: the headquarters first
+    for i, place in enumerate(getattr(w.plan.profile, places, ())):
+        listed.setdefault(place.name, i)
+    served: dict[str, list[Position]] = {}  # each place's seats, in the plan's order, in one pass over the seats
+    for s in hr:
+        if getattr(s, key):
+            served.setdefault(getattr(s, key), []).append(s)
+    names = sorted(served, key=lambda name: (listed.get(name, len(listed)), natural_key(name)))
     if not names:
         return row
     sheet.section(row, title, 4)
@@ -617,10 +635,7 @@ def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
         row + 1, (title.removeprefix("By ").capitalize(), "Seats", "FTE", "Annual cost (USD)", "Share of cost")
     )
     top = row + 2
-    lines = [
-        _line(sheet, row, name, ref(key), [s for s in hr if getattr(s, key) == name])
-        for row, name in enumerate(names, start=top)
-    ]
+    lines = [_line(sheet, row, name, ref(key), served[name]) for row, name in enumerate(names, start=top)]
     central = [s for s in hr if not getattr(s, key)]
     count, fte, cost = len(central), sum(s.fte for s in central), sum(s.annual_cost for s in central)
     lines.append((count, fte, cost))
@@ -815,14 +830,10 @@ def _salaries(sheet: Sheet, w: _Words, row: int) -> int:
         ("Role", "Seats in plan", "Catalog salary (USD)", "Source"),
     )
     roles = [r for r in w.t.roles.values() if r.is_hr]
+    seats = Counter(s.role for s in w.plan.hr_seats)
     for row, role in enumerate(roles, start=top + 1):
         sheet.put(row, 0, role.title)
-        sheet.put(
-            row,
-            1,
-            Formula(f"=COUNTIF({ref('role')},A{row + 1})", sum(1 for s in w.plan.hr_seats if s.role == role.key)),
-            COUNT,
-        )
+        sheet.put(row, 1, Formula(f"=COUNTIF({ref('role')},A{row + 1})", seats[role.key]), COUNT)
         sheet.put(row, 2, role.salary.base, MONEY)
         sheet.put(
             row,
