@@ -443,7 +443,8 @@ def test_budget_shows_cost_by_unit_and_country_only_when_seats_are_aligned(keyst
     for unit in ("Castings", "Machining"):
         assert labelled(budget, unit, 4) == sum(s.annual_cost for s in seats if s.unit == unit)
     assert labelled(budget, "Mexico", 2) == sum(1 for s in seats if s.country == "Mexico")
-    assert labelled(budget, "Central (none named)", 2, nth=1) == sum(1 for s in seats if s.is_hr and not s.country)
+    assert labelled(budget, "Company-wide (no single unit)", 2) == sum(1 for s in seats if s.is_hr and not s.unit)
+    assert labelled(budget, "Not placed in a named country", 2) == sum(1 for s in seats if s.is_hr and not s.country)
     df = pd.read_excel(path, sheet_name="Positions").set_index("ID")
     generalist = next(s for s in seats if s.unit)
     assert (df.loc[generalist.id, "Business unit"], df.loc[generalist.id, "Dotted line to"]) == (

@@ -641,7 +641,9 @@ def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
     lines.append((count, fte, cost))
     row = top + len(names)
     above = f"{top + 1}:{{c}}{row}"
-    sheet.put(row, 0, "Central (none named)")
+    # Seats that serve the whole company: with countries named, every seat sits in one (the
+    # headquarters at least), so for countries this line is empty unless none were named.
+    sheet.put(row, 0, "Company-wide (no single unit)" if key == "unit" else "Not placed in a named country")
     sheet.put(row, 1, Formula(f'=COUNTIFS({w.hr_only},{ref("id")},"<>")-SUM(B{above.format(c="B")})', count), COUNT)
     sheet.put(row, 2, Formula(f"=SUMIFS({ref('fte')},{w.hr_only})-SUM(C{above.format(c='C')})", fte), FTE)
     sheet.put(row, 3, Formula(f"=SUM({ref('annual_cost')})-SUM(D{above.format(c='D')})", cost), MONEY)
