@@ -25,7 +25,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from orgplan.knowledge.catalog import Growth, Role
+from orgplan.knowledge.catalog import OUTSIDE_HR, Growth, Role
 from orgplan.knowledge.reasons import ReasonTemplate
 from orgplan.knowledge.rules import SpanPolicy
 from orgplan.model.plan import Reason
@@ -143,7 +143,8 @@ def limit_spans(
     a manager, with the manager, for :func:`retitle` once the leaders have grown.
     """
     spans = _Spans(head, max_span, policy, roles, add_lead, family_labels, [])
-    queue = deque([(head, 9)])  # each leader with the highest level it may grow to: one below its manager's room
+    top = max(r.level for r in roles.values() if r.family not in OUTSIDE_HR)  # the ladder's top: the catalog's CHRO
+    queue = deque([(head, top)])  # each leader with the highest level it may grow to: one below its manager's room
     overfull: dict[int, Seat] = {}  # managers whose team went over the limit when a report was shared
     while queue:
         manager, cap = queue.popleft()

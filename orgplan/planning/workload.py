@@ -125,13 +125,14 @@ def benchmark_reasons(
     if status == "within":
         return ()
     base = planning_values(ordinary_shape(profile, t), t)
+    figure = {k: float(f.value or 0.0) for k, f in t.constants.items()}
+    share = figure["range_reason_min_share"] * total_fte  # causes are named from this much of the team
     lines: list[tuple[float, str]] = []
     for function in profile.functions:
         here, usual = values.get(f"workload_{function}", values[f"demand_{function}"]), base[f"demand_{function}"]
         diff = here - usual
-        if (status == "above" and diff > max(0.5, 0.05 * total_fte)) or (
-            status == "below" and -diff > max(0.5, 0.05 * total_fte)
-        ):
+        least = max(figure["range_reason_min_fte"], share)
+        if (status == "above" and diff > least) or (status == "below" and -diff > least):
             detail = _detail(function, profile, values)
             lines.append(
                 (
@@ -142,7 +143,7 @@ def benchmark_reasons(
             )
     if status == "above":
         for cause, fte in extra_fte.items():
-            if fte >= 0.5:
+            if fte >= figure["range_reason_min_fte"]:
                 lines.append((fte, f"{cause}: {fte:,.1f} FTE beyond the workload"))
         if values.get("onsite_hr"):
             lines.append(
@@ -152,7 +153,7 @@ def benchmark_reasons(
                     f"each keep {values['site_hr_seats']:,.0f} HR professionals on site, with the leads over them",
                 )
             )
-        if total_fte <= 3 and not lines:
+        if total_fte <= figure["smallest_team_fte"] and not lines:
             lines.append(
                 (
                     1.0,
@@ -167,7 +168,7 @@ def benchmark_reasons(
         }
         gone = {f: v for f, v in sorted(gone.items(), key=lambda x: -x[1]) if v >= 0.05}
         total = sum(gone.values())
-        if total >= max(0.1, 0.05 * total_fte):
+        if total >= max(figure["range_reason_bought_min_fte"], share):
             labels = ", ".join(called(t.function_label(f)) for f in gone)
             lines.append(
                 (total, f"{total:,.1f} FTE of HR work is bought in or deferred rather than staffed ({labels})")
