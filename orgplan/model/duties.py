@@ -72,10 +72,7 @@ def base_title(title: str, role: Role | None) -> str:
 def jobs(plan: Plan) -> tuple[Job, ...]:
     """Every job of the plan's HR seats in the plan's order (the head of HR first), with its duties."""
     roles = plan.templates.roles
-    kids: dict[str, list[Position]] = {}
-    for s in plan.seats:
-        if s.reports_to is not None:
-            kids.setdefault(s.reports_to, []).append(s)
+    kids = plan.reports_index
     owned: dict[str, set[str]] = {}
     for f, row in plan.ledger.items():
         if row.get("owner"):

@@ -132,6 +132,20 @@ class SeatTree:
     def _by_id(self) -> dict[str, Position]:
         return {p.id: p for p in self.seats}
 
+    def reports(self, seat_id: str) -> tuple[Position, ...]:
+        """The seats reporting directly to ``seat_id``, in the plan's order (none for a seat that leads none)."""
+        return self.reports_index.get(seat_id, ())
+
+    @functools.cached_property
+    def reports_index(self) -> dict[str, tuple[Position, ...]]:
+        """Each manager's id and its direct reports, in the plan's order: the one manager-to-reports
+        index every output reads (worked out once; the seats of a tree never change)."""
+        index: dict[str, list[Position]] = {}
+        for p in self.seats:
+            if p.reports_to is not None:
+                index.setdefault(p.reports_to, []).append(p)
+        return {k: tuple(v) for k, v in index.items()}
+
     def depths(self) -> dict[str, int]:
         """Each seat's distance from the root (the root is 0); seats come managers first."""
         depth = {self.root.id: 0}

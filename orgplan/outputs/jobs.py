@@ -313,10 +313,7 @@ class _Reader:
     def __init__(self, plan: Plan):
         self.plan, self.t = plan, plan.templates
         self.titles = {s.id: s.title for s in plan.seats}
-        self.kids: dict[str, list[Position]] = {}
-        for s in plan.seats:
-            if s.reports_to is not None:
-                self.kids.setdefault(s.reports_to, []).append(s)
+        self.kids = plan.reports_index
         self.below: Counter[str] = Counter()
         for s in reversed(plan.seats):  # reports come after their managers
             if s.reports_to is not None and s.is_hr:

@@ -164,10 +164,7 @@ class _Seats:
         self.seats = {s.id: s for s in plan.seats}
         self.marks = marks
         self.expand = expand
-        self.kids: dict[str, list[Position]] = {}
-        for s in plan.seats:
-            if s.reports_to is not None:
-                self.kids.setdefault(s.reports_to, []).append(s)
+        self.kids: dict[str, list[Position]] = {k: list(v) for k, v in plan.reports_index.items()}
         rank = plan.templates.catalog.family_rank
         for kids in self.kids.values():  # by family, most senior first, then by title
             kids.sort(key=lambda s: (rank(s.family), -s.level, natural_key(s.title), natural_key(s.id)))

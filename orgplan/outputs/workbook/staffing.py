@@ -400,7 +400,6 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
     sheet.header(0, [c.header for c in cols])
     plan = w.plan
     depth = plan.depths()
-    reports = Counter(s.reports_to for s in plan.seats)  # direct reports, without building the plan's graph
     hires = {h.seat.id: h for h in w.hires}
     for row, seat in enumerate(plan.seats, start=1):
         r, hr, hire = row + 1, seat.is_hr, hires.get(seat.id)
@@ -421,7 +420,7 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
             "country": seat.country,
             "layer": depth[seat.id],
             "direct_reports": Formula(
-                f"=COUNTIF(${L['reports_to']}:${L['reports_to']},{L['id']}{r})", reports[seat.id]
+                f"=COUNTIF(${L['reports_to']}:${L['reports_to']},{L['id']}{r})", len(plan.reports(seat.id))
             ),
             "functions": functions,
             "fte": seat.fte if hr else None,  # outside HR: not HR FTE, so the column adds up to the plan's
