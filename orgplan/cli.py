@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from orgplan.api import Progress
 
 from orgplan.errors import OrgplanError, OutputError
+from orgplan.outputs.charts.choices import DETAILS, DIRECTIONS, PAPERS
 
 RULES_OPTION = click.option(
     "--rules", "rules", type=click.Path(), help="Use this rule pack instead of the bundled templates/rules.yaml."
@@ -223,7 +224,7 @@ def rules_command(rules: str | None) -> None:
 @click.option("--root", "root", help="Draw only this seat (an id from plan --json) and everything below it.")
 @click.option(
     "--direction",
-    type=click.Choice(["auto", "tb", "lr"]),
+    type=click.Choice(list(DIRECTIONS)),
     default="auto",
     show_default=True,
     help="Top-down, left-right, or whichever fits.",
@@ -231,13 +232,17 @@ def rules_command(rules: str | None) -> None:
 @click.option("--expand", is_flag=True, help="Draw every seat instead of grouping identical ones.")
 @click.option(
     "--detail",
-    type=click.Choice(["functions", "cost", "none"]),
+    type=click.Choice(list(DETAILS)),
     default="functions",
     show_default=True,
     help="What boxes say under the title; cost gives each seat's and each box's yearly cost.",
 )
 @click.option(
-    "--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help="Page size of a PDF."
+    "--paper",
+    type=click.Choice(list(PAPERS)),
+    default="letter",
+    show_default=True,
+    help="Page size of a PDF.",
 )
 @BUDGET_OPTION
 @SET_OPTION

@@ -588,3 +588,14 @@ def test_wrapping_is_linear_in_the_texts_length():
     assert time.monotonic() - start < 2
     assert " ".join(lines) == " ".join(text.split())
     assert wrap(text, 5.0, approx_measure, 8, most=3)[-1].endswith("…")
+
+
+def test_the_chart_choices_are_declared_once_for_the_command_line_the_page_and_the_pdf():
+    from orgplan.cli import cli
+    from orgplan.outputs.charts.choices import DETAILS, DIRECTIONS, PAPERS
+    from orgplan.outputs.charts.pages import PAPER
+
+    options = {p.name: p for p in cli.commands["chart"].params}
+    assert tuple(options["direction"].type.choices) == DIRECTIONS
+    assert tuple(options["detail"].type.choices) == DETAILS
+    assert tuple(options["paper"].type.choices) == PAPERS == tuple(PAPER)

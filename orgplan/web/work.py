@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from orgplan.outputs.charts.choices import DETAILS, DIRECTIONS
+
 if TYPE_CHECKING:
     from orgplan.knowledge.templates import Templates
     from orgplan.model.plan import Plan
@@ -71,8 +73,7 @@ MEDIA_TYPES = {
     ".zip": "application/zip",
     ".json": "application/json",
 }
-_DIRECTIONS = ("tb", "lr")
-_DETAILS = ("functions", "cost", "none")
+_DIRECTIONS = tuple(d for d in DIRECTIONS if d != "auto")  # the page picks a way, or fits one
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,8 @@ def chart_request(params: Mapping[str, str]) -> tuple[ChartRequest, dict[str, st
         errors["direction"] = f"unknown direction {direction!r}; expected 'tb' (top-down) or 'lr' (left-right)"
         direction = "tb"
     detail = (params.get("detail") or "functions").strip().lower()
-    if detail not in _DETAILS:
-        errors["detail"] = f"expected one of {', '.join(_DETAILS)}, got {detail!r}"
+    if detail not in DETAILS:
+        errors["detail"] = f"expected one of {', '.join(DETAILS)}, got {detail!r}"
         detail = "functions"
     expand = (params.get("expand") or "").strip().lower() in ("1", "true", "yes", "on")
     root = (params.get("root") or "").strip() or None

@@ -25,6 +25,7 @@ from orgplan.core.words import count_of, money, natural_key, number, plural_of
 from orgplan.errors import OptionError
 from orgplan.knowledge.catalog import OUTSIDE_HR
 from orgplan.model.plan import Plan, Position
+from orgplan.outputs.charts.choices import DETAILS, DIRECTIONS
 from orgplan.outputs.charts.text import NBSP, Measure, approx_measure, wrap
 
 __all__ = [
@@ -51,7 +52,6 @@ PAD_X, PAD_Y = 0.08, 0.07  # text to box edge
 BAND = 0.06  # the lead's band on a team box, the family strip on a folded box
 TITLE_PT, BODY_PT, LINE_SPACING = 9.0, 8.0, 1.25
 UNIT = "unit"  # family of the caption boxes of a business unit or country
-DETAILS = ("functions", "cost", "none")
 REF_PLACEHOLDER = "see pages 888-888"  # room for a page reference, filled in when drawn
 # (stack leaf boxes when a manager has at least this many, rows per column); None: never stack.
 STACKINGS: tuple[tuple[int, int] | None, ...] = (None, (5, 8), (3, 5), (2, 4), (2, 8), (2, 3), (2, 2))
@@ -638,7 +638,7 @@ def _arrange(top: Box, direction: str, stacking: tuple[int, int] | None) -> Layo
 def _check(
     plan: Plan, direction: str, levels: Any, root: str | None, unit: str | None, detail: str, marks: dict[str, str]
 ) -> None:
-    if direction not in ("tb", "lr", "auto"):
+    if direction not in DIRECTIONS:
         raise OptionError(
             f"unknown direction {direction!r}; expected 'tb' (top-down), 'lr' (left-right) or 'auto'", where="direction"
         )
