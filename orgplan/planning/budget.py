@@ -21,11 +21,11 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from orgplan.core.words import money
+from orgplan.core.words import money, with_article
 from orgplan.knowledge.templates import Templates
 from orgplan.model.plan import Plan
 from orgplan.model.profile import Profile
-from orgplan.planning.sourcing import Adjustments, a_or_an, called, offer_key
+from orgplan.planning.sourcing import Adjustments, called, offer_key
 
 __all__ = ["fit_budget"]
 
@@ -132,8 +132,8 @@ def _bought(before: Plan, after: Plan, key: str, saving: int, t: Templates) -> d
         "saving": saving,
         "seats": seats,
         "risk": p.risk,
-        "reason": f"Buy {labels} work{where} from {a_or_an(called(p.name))} at {money(fee)} a year: the plan costs "
-        f"{money(saving)} less ({_seats(seats)}).",
+        "reason": f"Buy {labels} work{where} from {with_article(called(p.name))} at {money(fee)} a year: "
+        f"the plan costs {money(saving)} less ({_seats(seats)}).",
     }
 
 

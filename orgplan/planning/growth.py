@@ -306,12 +306,13 @@ def _why(p: Plan, function: str, provider: str, country: str | None) -> str:
 
 def _no_longer(provider: str, t: Templates) -> str:
     """Why a provider bought at smaller sizes is not weighed any more: the threshold its condition names."""
-    from orgplan.planning.sourcing import a_or_an, called
+    from orgplan.core.words import with_article
+    from orgplan.planning.sourcing import called
 
     p = t.sourcing.providers[provider]
     names = sorted(p.applies.names) if p.applies is not None else []
     why = next((t.sourcing.thresholds[n].why for n in names if n in t.sourcing.thresholds), "")
-    return f"{a_or_an(called(p.name))} is not weighed at this size" + (f": {why}" if why else ".")
+    return f"{with_article(called(p.name))} is not weighed at this size" + (f": {why}" if why else ".")
 
 
 def _not(test: Callable[[str, int], bool], key: str, n: int) -> bool:

@@ -39,7 +39,6 @@ __all__ = [
     "offer_key",
     "offer_reason",
     "called",
-    "a_or_an",
 ]
 
 
@@ -325,7 +324,7 @@ def entries(profile: Profile, t: Templates, weighing: Weighing) -> list[dict[str
             continue
         rate, role = weighing.rates[f]
         fte = weighing.remaining.get(f, 0.0)
-        helpers = [a_or_an(called(p.name)) for p in t.sourcing.providers.values() if not p.takes and f in p.helps]
+        helpers = [with_article(called(p.name)) for p in t.sourcing.providers.values() if not p.takes and f in p.helps]
         joined = " and ".join(helpers)
         helped = (
             f" {joined[:1].upper()}{joined[1:]} help{'s' if len(helpers) == 1 else ''} without taking the work."
@@ -427,11 +426,6 @@ def called(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
-def a_or_an(text: str) -> str:
-    """``text`` with 'a' or 'an' as spoken."""
-    return with_article(text)
-
-
 def _reason(f: str, o: Offer, t: Templates, rate: float, role: str) -> str:
     p = o.provider
     name = called(p.name)
@@ -446,14 +440,14 @@ def _reason(f: str, o: Offer, t: Templates, rate: float, role: str) -> str:
     if budget and p.compare != "seats":
         with_it = f" with {', '.join(others)} work" if others else ""
         return (
-            f"Bought in to fit the budget: {a_or_an(name)} at {money(o.fee)} a year ({price}) takes {work}{with_it}; "
-            "planned with it the whole plan costs less, though the work alone costs less in house."
+            f"Bought in to fit the budget: {with_article(name)} at {money(o.fee)} a year ({price}) takes "
+            f"{work}{with_it}; planned with it the whole plan costs less, though the work alone costs less in house."
         )
     if p.compare == "seats":
         with_it = f" with {', '.join(others)}" if others else ""
         if o.bought:
             return (
-                f"{budget}Bought in{with_it} from {a_or_an(name)} at {money(o.fee)} a year ({price}) instead of "
+                f"{budget}Bought in{with_it} from {with_article(name)} at {money(o.fee)} a year ({price}) instead of "
                 f"HR seats: the plan's seats cost {money(o.in_house)} less with it."
             )
         saved = (
@@ -462,20 +456,24 @@ def _reason(f: str, o: Offer, t: Templates, rate: float, role: str) -> str:
             else "the plan would need as many seats with it"
         )
         return (
-            f"In house: {a_or_an(name)} at {money(o.fee)} a year ({price}) would take this work{with_it}, but {saved}."
+            f"In house: {with_article(name)} at {money(o.fee)} a year ({price}) would take this work{with_it}, "
+            f"but {saved}."
         )
     if p.compare == "entity":
         where = f"{count(o.employees, 'employee')} in {o.country}"
         alternative = f"an entity of your own (about {money(o.extra)} a year) and {money(o.work_cost)} of HR work there"
         if o.bought:
-            return f"{budget}{where}: {a_or_an(name)} at {money(o.fee)} a year ({price}) costs less than {alternative}."
+            return (
+                f"{budget}{where}: {with_article(name)} at {money(o.fee)} a year ({price}) costs less than "
+                f"{alternative}."
+            )
         return (
-            f"In house: for {where}, {alternative} cost {money(o.in_house)}, less than {a_or_an(name)} at "
+            f"In house: for {where}, {alternative} cost {money(o.in_house)}, less than {with_article(name)} at "
             f"{money(o.fee)} a year."
         )
     if others:
         bundle = (
-            f"{a_or_an(name)} would take it with {', '.join(others)} work for {money(o.fee)} a year ({price}), "
+            f"{with_article(name)} would take it with {', '.join(others)} work for {money(o.fee)} a year ({price}), "
             f"against {money(o.in_house)} for that work in house (here {work})"
         )
         if o.bought:
@@ -484,9 +482,9 @@ def _reason(f: str, o: Offer, t: Templates, rate: float, role: str) -> str:
             return f"In house: {bundle}; the providers bought instead save more."
         return f"In house: {bundle}."
     if o.bought:
-        lead = a_or_an(name)
+        lead = with_article(name)
         return f"{budget}{lead[:1].upper()}{lead[1:]} at {money(o.fee)} a year ({price}) costs less than {work}."
-    return f"In house: {work}, less than {a_or_an(name)} at {money(o.fee)} a year ({price})."
+    return f"In house: {work}, less than {with_article(name)} at {money(o.fee)} a year ({price})."
 
 
 def offer_lines(plan: Any) -> list[dict[str, Any]]:
@@ -525,7 +523,7 @@ def offer_summary(o: Offer, t: Templates, weighing: Weighing) -> str:
         budget = "Bought in to fit the budget. " if o.forced and o.net >= 0 else ""
         if o.bought:
             return (
-                f"{budget}{a_or_an(name)[:1].upper()}{a_or_an(name)[1:]} at {money(o.fee)} a year ({price}) "
+                f"{budget}{with_article(name)[:1].upper()}{with_article(name)[1:]} at {money(o.fee)} a year ({price}) "
                 f"instead of HR seats: the plan's seats cost {money(o.in_house)} less with it."
             )
         saved = (
@@ -533,14 +531,14 @@ def offer_summary(o: Offer, t: Templates, weighing: Weighing) -> str:
             if o.in_house > 0
             else "the plan would need as many seats with it"
         )
-        return f"In house: {a_or_an(name)} at {money(o.fee)} a year ({price}) would take this work, but {saved}."
+        return f"In house: {with_article(name)} at {money(o.fee)} a year ({price}) would take this work, but {saved}."
     if len(o.takes) == 1 or o.provider.compare != "work":
         return offer_reason(first, o, t, weighing)
     work = f"{o.fte:.2f} FTE of this work, about {money(o.in_house)} in house"
     if o.forced and o.net >= 0:
-        return f"Bought in to fit the budget: {a_or_an(name)} at {money(o.fee)} a year ({price}) takes {work}."
+        return f"Bought in to fit the budget: {with_article(name)} at {money(o.fee)} a year ({price}) takes {work}."
     if o.bought:
-        lead = a_or_an(name)
+        lead = with_article(name)
         return f"{lead[:1].upper()}{lead[1:]} at {money(o.fee)} a year ({price}) costs less than {work}."
     instead = "; the providers bought instead save more" if o.net < 0 else ""
-    return f"In house: {work}, less than {a_or_an(name)} at {money(o.fee)} a year ({price}){instead}."
+    return f"In house: {work}, less than {with_article(name)} at {money(o.fee)} a year ({price}){instead}."
