@@ -461,7 +461,7 @@ def maximum_profile(templates) -> dict[str, object]:
     for key, spec in fields.items():
         if key == "max_span":
             values[key] = spec["min"]
-        elif "max" in spec:
+        elif "max" in spec and spec.get("type") in ("integer", "number"):
             values[key] = (
                 f"{spec['max'] * 100:g}%" if spec.get("format") == "percent" and spec["max"] > 1 else spec["max"]
             )
