@@ -297,6 +297,33 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class CorporateSeat:
+    """A seat the group HR of a federated plan keeps when its own team has none of the role."""
+
+    role: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Federated:
+    """How a federated plan is put together: each large unit's HR head (``unit_head_role`` at
+    ``unit_head_min_level`` or above, titled by level from ``unit_head_titles``), how the
+    unit's senior leaders are named, the corporate seats of the group HR, and what the group
+    head says when the unit heads take its span past the limit."""
+
+    unit_head_role: str
+    unit_head_min_level: int
+    unit_head_titles: Mapping[int, str]
+    unit_head_reason: ReasonTemplate
+    unit_title: ReasonTemplate
+    unit_title_placed: ReasonTemplate
+    below_head: ReasonTemplate
+    corporate: tuple[CorporateSeat, ...]
+    group_span: ReasonTemplate
+    source: str
+
+
+@dataclass(frozen=True)
 class RulePack:
     """All rules of a pack, in the order they run, the operating models and the structure policies."""
 
@@ -310,6 +337,7 @@ class RulePack:
     budget: BudgetPolicy = BudgetPolicy()
     lean: Lean | None = None
     placement: Placement | None = None
+    federated: Federated | None = None
 
     def stage(self, name: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.stage == name)
@@ -375,6 +403,7 @@ def parse_rules(
         budget=_budget(data.get("budget"), names["models"], paths.get("budget", path)),
         lean=_lean(data.get("lean"), paths.get("lean", path)),
         placement=_placement(data.get("placement"), roles, paths.get("placement", path)),
+        federated=_federated(data.get("federated"), roles, paths.get("federated", path)),
     )
 
 
@@ -487,10 +516,68 @@ def _placement(raw: Any, roles: Mapping[str, Role], path: object) -> Placement |
     )
 
 
+def _federated(raw: Any, roles: Mapping[str, Role], path: object) -> Federated | None:
+    if raw is None:
+        return None
+    raw = expect_mapping(raw, error=RuleError, path=path, where="federated")
+    keys = ("unit_head", "unit_title", "unit_title_placed", "below_head", "corporate", "group_span", "source")
+    check_keys(raw, keys, required=keys, error=RuleError, path=path, where="federated")
+    head = expect_mapping(raw["unit_head"], error=RuleError, path=path, where="federated.unit_head")
+    head_keys = ("role", "min_level", "titles", "reason")
+    check_keys(head, head_keys, required=head_keys, error=RuleError, path=path, where="federated.unit_head")
+    role = _catalog_role(head["role"], roles, path, "federated.unit_head.role")
+    titles = expect_mapping(head["titles"], error=RuleError, path=path, where="federated.unit_head.titles")
+    by_level = {
+        _whole(level, 1, 100, path, "federated.unit_head.titles"): expect_text(
+            title, error=RuleError, path=path, where=f"federated.unit_head.titles.{level}"
+        )
+        for level, title in titles.items()
+    }
+    corporate = []
+    for where, item in expect_records(
+        raw["corporate"], ("role", "reason"), error=RuleError, path=path, where="federated.corporate"
+    ):
+        corporate.append(
+            CorporateSeat(
+                _catalog_role(item["role"], roles, path, f"{where}.role"),
+                expect_text(item["reason"], error=RuleError, path=path, where=f"{where}.reason"),
+            )
+        )
+    unit = {"unit": TEXT, "employees": NUMBER, "industry": TEXT, "title": TEXT}
+    return Federated(
+        unit_head_role=role,
+        unit_head_min_level=_whole(head["min_level"], 1, 100, path, "federated.unit_head.min_level"),
+        unit_head_titles=by_level,
+        unit_head_reason=ReasonTemplate.compile(head["reason"], unit, where="federated.unit_head.reason", path=path),
+        unit_title=ReasonTemplate.compile(raw["unit_title"], unit, where="federated.unit_title", path=path),
+        unit_title_placed=ReasonTemplate.compile(
+            raw["unit_title_placed"], unit, where="federated.unit_title_placed", path=path
+        ),
+        below_head=ReasonTemplate.compile(
+            raw["below_head"], {"title": TEXT, "level": NUMBER, "was": TEXT}, where="federated.below_head", path=path
+        ),
+        corporate=tuple(corporate),
+        group_span=ReasonTemplate.compile(
+            raw["group_span"],
+            {"units": NUMBER, "count": NUMBER, "max_span": NUMBER},
+            where="federated.group_span",
+            path=path,
+        ),
+        source=expect_text(raw["source"], error=RuleError, path=path, where="federated.source"),
+    )
+
+
+def _catalog_role(value: Any, roles: Mapping[str, Role], path: object, where: str) -> str:
+    if not isinstance(value, str) or value not in roles:
+        raise RuleError(f"expected a role of the catalog, got {value!r}", path=path, where=where)
+    return value
+
+
 _SECTIONS = ("operating_models", "span", "growth", "collapse", "served_remotely", "rules")
 # A pack without budget fits no plan into a budget; without lean keeps layers; without
-# placement keeps transactional seats at the headquarters.
-_OPTIONAL = ("budget", "lean", "placement")
+# placement keeps transactional seats at the headquarters; without federated plans a
+# federated company in one piece.
+_OPTIONAL = ("budget", "lean", "placement", "federated")
 
 
 def _extended(

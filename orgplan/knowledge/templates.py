@@ -49,7 +49,13 @@ _FIELD_TYPES = {
     "places": NUMBER,
 }
 # Names the profile module works out from the fields (see orgplan.model.profile.expression_values).
-_WORKED_OUT = {"regulated": BOOLEAN, "onsite_industry": BOOLEAN, "unionized_employees": NUMBER}
+_WORKED_OUT = {
+    "regulated": BOOLEAN,
+    "onsite_industry": BOOLEAN,
+    "unionized_employees": NUMBER,
+    "federated_units": NUMBER,
+    "federated_industries": NUMBER,
+}
 
 
 def profile_names(fields: dict[str, dict[str, Any]]) -> dict[str, str]:

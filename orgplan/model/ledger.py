@@ -99,6 +99,15 @@ class Ledger:
                 self.covered[f] += excess * ((self.in_house[f] / weight) if weight else 1 / len(functions))
         return tuple(functions)
 
+    def absorb(self, other: Ledger) -> None:
+        """Add ``other``'s work and coverage to this ledger's (the parts of a federated group make one)."""
+        for name in ("demand", "outsourced", "deferred", "remaining", "in_house", "covered"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            for f, v in theirs.items():
+                mine[f] = mine.get(f, 0.0) + v
+        self.pillars.update(other.pillars)
+        self._pools = None
+
     def beyond_demand(self) -> float:
         """Capacity booked beyond the work kept in house, in FTE."""
         return sum(max(0.0, self.covered[f] - self.in_house[f]) for f in self.demand)

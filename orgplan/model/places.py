@@ -27,7 +27,7 @@ __all__ = ["scaled_places", "places_for_size", "Place", "assumed_places", "parse
 
 @dataclass(frozen=True)
 class Place:
-    """A country or business unit: its name, employees and, for countries, local facts."""
+    """A country or business unit: its name, employees and, for countries, local facts (for units, an industry)."""
 
     name: str
     employees: int
@@ -35,11 +35,12 @@ class Place:
     sites: int | None = None
     unionized_share: float | None = None
     region: str | None = None
+    industry: str | None = None  # a business unit's own industry, when it differs from the company's
     assumed: bool = False  # made up from a count, not named in the profile
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name, "employees": self.employees}
-        for key in ("pay_index", "sites", "unionized_share", "region"):
+        for key in ("pay_index", "sites", "unionized_share", "region", "industry"):
             value = getattr(self, key)
             if value is not None and not (key == "pay_index" and value == 1.0):
                 data[key] = value

@@ -335,7 +335,19 @@ def _context_names(values: Mapping[str, Any], t: Templates) -> dict[str, Any]:
     data["regulated"] = is_regulated(values["industry"], t)
     data["onsite_industry"] = any(f" {name} " in _words(values["industry"]) for name in t.onsite_industries)
     data["unionized_employees"] = values["employees"] * values["unionized_share"]
+    large = large_units(values["business_units"], t)
+    data["federated_units"] = len(large)
+    data["federated_industries"] = len({(u.industry or values["industry"]).casefold() for u in large})
     return data
+
+
+def large_units(units: tuple[Place, ...], t: Templates) -> tuple[Place, ...]:
+    """The named business units large enough for an HR team of their own in a federated group
+    (``federated_unit_min_employees`` or more; none when the pack sets no such figure)."""
+    figure = t.constants.get("federated_unit_min_employees")
+    if figure is None or figure.value is None:
+        return ()
+    return tuple(u for u in units if not u.assumed and u.employees >= float(figure.value))
 
 
 def expression_values(profile: Profile, t: Templates) -> dict[str, Any]:

@@ -13,19 +13,30 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from orgplan.core.words import with_article
-from orgplan.errors import PlanError, RuleError
+from orgplan.errors import PlanError, ProfileError, RuleError
 from orgplan.knowledge.rules import OperatingModel, Rule
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.ledger import Ledger
+from orgplan.model.places import Place
 from orgplan.model.plan import Plan, Reason, RuleResult
-from orgplan.model.profile import Profile
+from orgplan.model.profile import Profile, large_units
 from orgplan.model.seats import Seat
 from orgplan.planning.assembly import GROWTH_RULE, note_growth, note_remote, to_plan
 from orgplan.planning.budget import fit_budget
+from orgplan.planning.federation import (
+    FEDERATED,
+    Part,
+    corporate_profile,
+    join,
+    merge_beyond,
+    merge_results,
+    scaled_outsourced,
+    unit_profile,
+)
 from orgplan.planning.placement import Placement
 from orgplan.planning.scopes import regions, scope_values
 from orgplan.planning.sourcing import Adjustments, Weighing, entries, weigh
@@ -93,10 +104,20 @@ def plan_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan:
 
 
 def _plan_once(profile: Profile, t: Templates, weighing: Weighing, adjust: Adjustments) -> Plan:
+    outsourced = weighing.outsourced()
+    build, model, chosen = _start(profile, t, outsourced, adjust.shares)
+    if model.name == FEDERATED:
+        return _plan_federated(profile, t, build, outsourced, adjust.shares, model, chosen)
+    return _run(build, model, chosen)
+
+
+def _start(
+    profile: Profile, t: Templates, outsourced: Mapping[str, float], shares: Mapping[str, float]
+) -> tuple[_Build, OperatingModel, bool]:
+    """A build of ``profile`` with the work bought in and deferred taken off its ledger, and its operating model."""
     values = planning_values(profile, t)
     workload = {f: values[f"demand_{f}"] for f in profile.functions}
-    outsourced = weighing.outsourced()
-    deferred = keep_in_house(values, t, outsourced, adjust.shares)
+    deferred = keep_in_house(values, t, outsourced, shares)
     ledger = Ledger(
         workload,
         {f: t.functions[f].pillar for f in profile.functions},
@@ -105,7 +126,61 @@ def _plan_once(profile: Profile, t: Templates, weighing: Weighing, adjust: Adjus
     )
     model, chosen = choose_model(profile, t, values)
     values["model"] = model.name
-    return _Build(profile, t, values, ledger).run(model, chosen)
+    return _Build(profile, t, values, ledger), model, chosen
+
+
+def _plan_federated(
+    profile: Profile,
+    t: Templates,
+    build: _Build,
+    outsourced: Mapping[str, float],
+    shares: Mapping[str, float],
+    model: OperatingModel,
+    chosen: bool,
+) -> Plan:
+    """A federated group: each large unit planned as a company of its own under its HR head,
+    the group's own HR for the rest, joined under one group head of HR."""
+    policy = t.rules.federated
+    units = large_units(profile.business_units, t)
+    if policy is None or not units:
+        least = float(t.constants["federated_unit_min_employees"].value or 0) if policy is not None else 0
+        raise ProfileError(
+            f"a federated plan needs at least one named business unit of {least:,.0f} employees or more"
+            if policy is not None
+            else f"the rule pack {t.rules.path} has no federated section to plan a federated group by",
+            path=profile.source,
+            where="operating_model",
+        )
+
+    def part(sub: Profile, unit: Place | None) -> Part:
+        share = sub.employees / profile.employees
+        b = _start(sub, t, scaled_outsourced(outsourced, share), shares)[0]
+        executive, head = b.tree()
+        return Part(executive, head, b.ledger, b.results, b.beyond, unit)
+
+    group_profile = corporate_profile(profile, units, t)
+    group = part(group_profile, None) if group_profile is not None else None
+    parts = [part(unit_profile(profile, u, t), u) for u in units]
+    executive = group.executive if group is not None else _executive(profile, t)
+    head = join(
+        executive,
+        group,
+        parts,
+        policy,
+        t,
+        max_span=profile.max_span,
+        pay_index=profile.countries[0].pay_index,
+        why=model.why.render(build.values),
+        sized=build.sized_head(),
+        names=build.named,
+    )
+    leaders = {s.unit: s for s in add_unit_leaders([s for p in parts for s in p.head.below()], executive, profile, t)}
+    for p in parts:
+        p.head.dotted_to = leaders.get(p.head.unit)
+    whole = [*([group] if group else []), *parts]
+    for p in whole[1:]:
+        whole[0].ledger.absorb(p.ledger)
+    return _priced(build, executive, head, model, chosen, whole[0].ledger, merge_results(whole), merge_beyond(whole))
 
 
 class _Build:
@@ -170,7 +245,20 @@ class _Build:
         v["head_hands_on"] = self.head.role.hands_on if self.head else 0.0
 
     # -- rules -----------------------------------------------------------------------
-    def run(self, model: OperatingModel, chosen: bool) -> Plan:
+    def tree(self) -> tuple[Seat, Seat]:
+        """The seats the rules recommend, in their structure: the executive and the head of HR."""
+        self.seat_up()
+        return self.structure()
+
+    def sized_head(self) -> Seat | None:
+        """The head of HR the rules give this company (the specialist and head stages only)."""
+        self.stage("specialist")
+        self.refresh()
+        self.stage("head")
+        return self.head
+
+    def seat_up(self) -> None:
+        """Run the rule pack's stages; every requested function covered."""
         self.stage("specialist")
         self.refresh()
         self.stage("head")
@@ -195,7 +283,6 @@ class _Build:
                 "rule that covers them",
                 path=self.t.rules.path,
             )
-        return self.finish(model, chosen)
 
     def stage(self, name: str) -> None:
         for rule in self.t.rules.stage(name):
@@ -268,7 +355,8 @@ class _Build:
         return count, reason.reason
 
     # -- structure, pay, positions ---------------------------------------------------
-    def finish(self, model: OperatingModel, chosen: bool) -> Plan:
+    def structure(self) -> tuple[Seat, Seat]:
+        """Reporting lines, spans, levels and titles; the executive and the head of HR."""
         t, profile = self.t, self.profile
         head = self.head or min(self.seats, key=Seat.rank_key)
         executive = _executive(profile, t)
@@ -291,21 +379,41 @@ class _Build:
         retitle(self.seats, named, [*gone, *folded])  # after every title has its final words
         note_remote(head, profile, self.values, t)
         add_unit_leaders(self.seats, executive, profile, t)
-        from orgplan.planning.pay import price
+        return executive, head
 
-        price(executive, head, t, profile.salary_multiplier, profile.employees)
-        return to_plan(
-            in_order(executive),
-            head,
-            profile=profile,
-            t=t,
-            values=self.values,
-            ledger=self.ledger,
-            results=self.results,
-            beyond=self.beyond,
-            model=model,
-            chosen=chosen,
-        )
+
+def _run(b: _Build, model: OperatingModel, chosen: bool) -> Plan:
+    """The plan of one build: seats by the rules, the structure, pay."""
+    executive, head = b.tree()
+    return _priced(b, executive, head, model, chosen, b.ledger, b.results, b.beyond)
+
+
+def _priced(
+    b: _Build,
+    executive: Seat,
+    head: Seat,
+    model: OperatingModel,
+    chosen: bool,
+    ledger: Ledger,
+    results: list[RuleResult],
+    beyond: dict[str, float],
+) -> Plan:
+    """The plan of the tree under ``executive``, every seat priced, for ``b``'s profile."""
+    from orgplan.planning.pay import price
+
+    price(executive, head, b.t, b.profile.salary_multiplier, b.profile.employees)
+    return to_plan(
+        in_order(executive),
+        head,
+        profile=b.profile,
+        t=b.t,
+        values=b.values,
+        ledger=ledger,
+        results=results,
+        beyond=beyond,
+        model=model,
+        chosen=chosen,
+    )
 
 
 def _scope_lean_and_titles(

@@ -1,0 +1,347 @@
+"""Federated HR: each large business unit plans as a company of its own, under a small group HR.
+
+A holding of unlike businesses runs HR inside each business (the ``federated`` operating
+model). Each business unit of ``federated_unit_min_employees`` or more is planned as a
+company of its own - its employees, its industry, the group's countries, rates and hiring in
+proportion - and its HR head reports to the group head of HR, one level below what a
+company of the unit's size would have. The group keeps the team a company of the smaller
+units' employees would have, plus the corporate seats of the rule pack (reward policy, HR
+technology). This module holds the pieces; the planner plans each part and joins them.
+
+>>> from orgplan import plan, profile_from_dict
+>>> p = plan(profile_from_dict({"employees": 20000, "business_units": [
+...     {"name": "Build", "employees": 9000, "industry": "construction"},
+...     {"name": "Stay", "employees": 8000, "industry": "hotels"},
+...     {"name": "Group", "employees": 2000}, {"name": "Labs", "employees": 1000}]}))
+>>> p.summary["operating_model"]["name"], sorted(s.title for s in p.hr_seats if s.title.startswith("HR Director"))
+('federated', ['HR Director, Build', 'HR Director, Stay'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from orgplan.knowledge.catalog import OUTSIDE_HR, Role
+from orgplan.knowledge.rules import Federated
+from orgplan.knowledge.templates import Templates
+from orgplan.model.ledger import Ledger
+from orgplan.model.places import Place
+from orgplan.model.plan import Reason, RuleResult
+from orgplan.model.profile import Profile
+from orgplan.model.seats import Seat
+from orgplan.planning.structure import collapse, distinct_titles, step_up
+
+__all__ = [
+    "FEDERATED",
+    "FEDERATED_RULE",
+    "Part",
+    "corporate_profile",
+    "join",
+    "merge_results",
+    "unit_profile",
+]
+
+FEDERATED = "federated"
+FEDERATED_RULE = "federated-group"
+COLLAPSE_RULE = "one-over-one"
+
+
+@dataclass
+class Part:
+    """One planned part of a federated group: its tree of seats and its bookkeeping."""
+
+    executive: Seat
+    head: Seat
+    ledger: Ledger
+    results: list[RuleResult]
+    beyond: dict[str, float]
+    unit: Place | None = None  # None for the group's own HR
+
+
+def unit_profile(profile: Profile, unit: Place, t: Templates) -> Profile:
+    """The company ``unit`` would be on its own: its employees and industry, the group's
+    countries, sites, hiring and agreements in proportion, one business unit.
+
+    >>> from orgplan import profile_from_dict
+    >>> from orgplan.knowledge.templates import load_templates
+    >>> t = load_templates()
+    >>> group = profile_from_dict({"employees": 10000, "sites": 40, "countries": [
+    ...     {"name": "US", "employees": 8000}, {"name": "MX", "employees": 2000, "pay_index": 0.4}],
+    ...     "business_units": [{"name": "A", "employees": 6000, "industry": "hotels"},
+    ...                        {"name": "B", "employees": 4000}]})
+    >>> u = unit_profile(group, group.business_units[0], t)
+    >>> u.employees, u.industry, u.sites, [(c.name, c.employees) for c in u.countries], len(u.business_units)
+    (6000, 'hotels', 24, [('US', 4800), ('MX', 1200)], 1)
+    """
+    return _part(profile, unit.employees, t, industry=unit.industry, company=f"{profile.company}: {unit.name}")
+
+
+def corporate_profile(profile: Profile, units: Iterable[Place], t: Templates) -> Profile | None:
+    """The company the group HR serves itself: the employees outside the large ``units``,
+    with the smaller named units; None when too few for an HR seat of their own."""
+    large = {u.name for u in units}
+    rest = [u for u in profile.business_units if u.name not in large and not u.assumed]
+    employees = profile.employees - sum(u.employees for u in profile.business_units if u.name in large)
+    if employees < float(t.constants["first_hire_employees"].value or 0):
+        return None
+    units_given: Any = [u.to_dict() for u in rest] if len(rest) > 1 else 1
+    if isinstance(units_given, list) and abs(sum(u.employees for u in rest) - employees) > employees * 0.01:
+        units_given = len(rest)  # the named units do not add up to the rest: count them
+    return _part(profile, employees, t, business_units=units_given)
+
+
+def _part(profile: Profile, employees: int, t: Templates, **changes: Any) -> Profile:
+    """``profile`` for a part of the group of ``employees``: named countries, sites, hiring and
+    agreements in proportion; an industry of its own replaces the group's (and its frontline share)."""
+    given = profile.given
+    share = employees / profile.employees
+    out: dict[str, Any] = {
+        "employees": employees,
+        "business_units": changes.pop("business_units", 1),
+        "operating_model": "auto",
+        "budget": None,
+        "about": None,
+    }
+    company = changes.pop("company", None)
+    if company:
+        out["company"] = company
+    industry = changes.pop("industry", None)
+    if industry:
+        out["industry"] = industry
+        out["frontline_share"] = None  # the unit's industry has its own share of frontline hires
+    if "annual_hires" in given:
+        out["annual_hires"] = round(float(given["annual_hires"]) * share, 1)
+    if profile.sites > 1:
+        out["sites"] = max(1, round(profile.sites * share))
+    if profile.bargaining_agreements:
+        out["bargaining_agreements"] = max(1, round(profile.bargaining_agreements * share))
+    countries = _countries(profile, employees, share)
+    if countries is not None:
+        out["countries"] = countries
+        named = {c["name"] for c in countries}
+        if profile.service_centre not in ("auto", "headquarters") and profile.service_centre not in named:
+            out["service_centre"] = "auto"
+    return profile.with_values(templates=t, **out)
+
+
+def _countries(profile: Profile, employees: int, share: float) -> list[dict[str, Any]] | None:
+    """The named countries with the part's share of each one's employees and sites; the
+    headquarters alone when the part is smaller than the list."""
+    named = [c for c in profile.countries if not c.assumed]
+    if not named:
+        return None
+    if employees < len(named):
+        return [{**named[0].to_dict(), "employees": employees, "sites": None}]
+    sizes = _apportion(employees, [c.employees for c in named])
+    out = []
+    for country, size in zip(named, sizes, strict=True):
+        item = {**country.to_dict(), "employees": size}
+        if country.sites:
+            item["sites"] = max(1, round(country.sites * share))
+        out.append(item)
+    return out
+
+
+def _apportion(total: int, weights: list[int]) -> list[int]:
+    """Whole shares of ``total`` in proportion to ``weights`` (largest remainders), each at least 1."""
+    raw = [w * total / sum(weights) for w in weights]
+    sizes = [int(r) for r in raw]
+    for i in sorted(range(len(raw)), key=lambda i: raw[i] - sizes[i], reverse=True)[: total - sum(sizes)]:
+        sizes[i] += 1
+    for i, size in enumerate(sizes):
+        if size == 0:
+            sizes[sizes.index(max(sizes))] -= 1
+            sizes[i] = 1
+    return sizes
+
+
+def join(
+    executive: Seat,
+    group: Part | None,
+    units: list[Part],
+    policy: Federated,
+    t: Templates,
+    *,
+    max_span: int,
+    pay_index: float,
+    why: str,
+    sized: Seat | None,
+    names: set[str],
+) -> Seat:
+    """Put the parts together under one group head of HR reporting to ``executive``; return it.
+
+    Each unit's head becomes its HR head (one level below its own plan's head, from the
+    policy's lowest level up), every senior leader of a unit is named by its unit, and the
+    group head outranks every unit head and sits at least at the level of ``sized``, the head
+    the rules give a company of the group's size. ``why`` is the operating model's reason,
+    given to a group head of HR made here (when the group's own employees are too few for a team);
+    ``names`` the profile's named places, by which senior leaders who would share a title are told apart.
+    """
+    top = max(r.level for r in t.roles.values() if r.family not in OUTSIDE_HR)  # the catalog's CHRO
+    for part in units:
+        _unit_head(part, policy, t, top - 1)
+        _fit_below(part.head, policy, t)
+        _name_by_unit(part, policy)
+    head = (
+        group.head
+        if group is not None
+        else _new_head(sized.role if sized else t.roles[policy.unit_head_role], t, pay_index)
+    )
+    if group is None:
+        head.reasons.append(Reason(FEDERATED_RULE, why))
+    head.attach(executive)
+    _corporate_seats(head, policy, t, pay_index)
+    needed = max(max(p.head.level for p in units) + 1, sized.level if sized else 0)
+    while head.level < needed and step_up(head, t.roles, top, head=True):
+        pass
+    for part in units:
+        part.head.attach(head)
+    distinct_titles(head, t.rules.span, names)
+    reports = len(head.children)
+    if reports > max_span:
+        text = policy.group_span.render(units=len(units), count=reports, max_span=max_span)
+        head.reasons.append(Reason(FEDERATED_RULE, text))
+    return head
+
+
+def _unit_head(part: Part, policy: Federated, t: Templates, cap: int) -> None:
+    """The unit plan's head becomes the unit's HR head, titled by its level, with the reason:
+    one level below its own plan's head, above the level its team's leaders need, at most ``cap``."""
+    assert part.unit is not None
+    seat, unit = part.head, part.unit
+    team = max((_scope_level(c, t) for c in seat.children), default=0)  # the level its leaders' scope asks
+    level = min(cap, max(policy.unit_head_min_level, seat.level - 1, team + 1 if team else 0))
+    while level not in policy.unit_head_titles and level > policy.unit_head_min_level:
+        level -= 1
+    seat.role = t.roles[policy.unit_head_role]
+    seat.level, seat.team_label = level, None
+    seat.title = policy.unit_title.render(title=policy.unit_head_titles.get(level, seat.role.title), unit=unit.name)
+    industry = unit.industry or "the group's industry"
+    text = policy.unit_head_reason.render(unit=unit.name, employees=unit.employees, industry=industry)
+    seat.reasons.append(Reason(FEDERATED_RULE, text))
+
+
+def _fit_below(head: Seat, policy: Federated, t: Templates) -> None:
+    """Everyone in a unit sits below its HR head: a leader at its manager's level or above
+    takes the level below, with the title its role has there - unless that level is too low
+    for the seats it leads (the pack's scope levels), when it reports one level higher up
+    instead; a leader below the level its scope asks rises to it. Leaders left with one
+    leader under them take that leader's team, and the levels are settled again."""
+    for _ in range(4):
+        _fit_levels(head, policy, t)
+        folded = collapse(head)
+        for kept, removed in folded:  # a leader left with one leader under it takes that team
+            kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
+        if not folded:
+            return
+
+
+def _fit_levels(head: Seat, policy: Federated, t: Templates) -> None:
+    queue = list(head.children)
+    while queue:
+        seat = queue.pop(0)
+        assert seat.parent is not None
+        need = _scope_level(seat, t)
+        while seat.parent.level - 1 < min(seat.level, need) and seat.parent is not head:
+            assert seat.parent.parent is not None
+            seat.attach(seat.parent.parent)
+        cap = seat.parent.level - 1
+        if seat.level > cap:
+            before = seat.name
+            seat.level, seat.title = cap, _title_at(seat, cap, t)
+            text = policy.below_head.render(title=seat.name, level=cap, was=before)
+            seat.reasons.append(Reason(FEDERATED_RULE, text))
+        elif seat.level < need <= cap and t.rules.span.scope_reason is not None:
+            seat.level, seat.title = need, _title_at(seat, need, t)
+            led = sum(1 for _ in seat.below())
+            least = next(n for n, level in t.rules.span.scope_levels if level == need)
+            text = t.rules.span.scope_reason.render(count=led, seats=least, level=need, title=seat.name)
+            seat.reasons.append(Reason(FEDERATED_RULE, text))
+        queue.extend(seat.children)
+
+
+def _scope_level(seat: Seat, t: Templates) -> int:
+    """The least level the pack's scope levels ask of whoever leads ``seat``'s team (0: none)."""
+    led = sum(1 for _ in seat.below())
+    return next((level for seats, level in t.rules.span.scope_levels if led >= seats), 0)
+
+
+def _title_at(seat: Seat, level: int, t: Templates) -> str | None:
+    """The title ``seat``'s role has at ``level`` (None: the role's own), keeping the place it names."""
+    role = seat.role
+    title: str | None = None
+    if role.level < level:
+        for step in role.grows:
+            if step.level == level and step.title:
+                title = step.title
+                break
+            if step.role is not None and t.roles[step.role].level == level:
+                title = t.roles[step.role].title
+                break
+    place = seat.title.partition(", ")[2] if seat.title else ""
+    if place and (title or role.title).count(",") == 0:
+        return f"{title or role.title}, {place}"
+    return title
+
+
+def _name_by_unit(part: Part, policy: Federated) -> None:
+    """Every seat of the unit serves it, and every leader of a team carries its name: no two
+    senior leaders of the group share a title, and a reader tells one unit's managers from another's."""
+    assert part.unit is not None
+    name = part.unit.name
+    for seat in part.head.below():
+        seat.unit = name
+        if seat.is_leader and seat.children and name not in seat.name:
+            form = policy.unit_title_placed if "," in seat.name else policy.unit_title
+            seat.title, seat.team_label = form.render(title=seat.name, unit=name), None
+    part.head.unit = name
+
+
+def _new_head(role: Role, t: Templates, pay_index: float) -> Seat:
+    """A group head of HR when the group serves too few employees for a team of its own."""
+    return Seat(role, 1.0, (), [], 0, t.catalog.family_rank(role.family), pay_index=pay_index)
+
+
+def _corporate_seats(head: Seat, policy: Federated, t: Templates, pay_index: float) -> None:
+    """The pack's corporate seats the group's own team lacks, reporting to the group head."""
+    have = {s.role.key for s in head.below()} | {head.role.key}
+    for item in policy.corporate:
+        if item.role in have:
+            continue
+        role = t.roles[item.role]
+        seat = Seat(
+            role, 1.0, role.functions, [Reason(FEDERATED_RULE, item.reason)], 0, t.catalog.family_rank(role.family)
+        )
+        seat.pay_index = pay_index
+        seat.attach(head)
+
+
+def merge_results(parts: list[Part]) -> list[RuleResult]:
+    """One result per rule over all parts: fired in any, the seats added in all, the group's
+    own reason first (else the first unit's that fired)."""
+    merged: dict[str, RuleResult] = {}
+    for part in parts:
+        for r in part.results:
+            seen = merged.get(r.rule)
+            if seen is None or (r.fired and not seen.fired):
+                added = r.seats + (seen.seats if seen else 0)
+                merged[r.rule] = RuleResult(r.rule, r.stage, r.fired, added, r.detail)
+            elif r.fired:
+                merged[r.rule] = RuleResult(r.rule, r.stage, True, seen.seats + r.seats, seen.detail)
+    return list(merged.values())
+
+
+def merge_beyond(parts: list[Part]) -> dict[str, float]:
+    """Capacity booked beyond the work in all parts, by cause."""
+    out: dict[str, float] = {}
+    for part in parts:
+        for cause, fte in part.beyond.items():
+            out[cause] = out.get(cause, 0.0) + fte
+    return out
+
+
+def scaled_outsourced(outsourced: Mapping[str, float], share: float) -> dict[str, float]:
+    """A part's share of the work the group buys in."""
+    return {f: v * share for f, v in outsourced.items()}

@@ -1,0 +1,195 @@
+"""Federated groups: each large business unit its own HR team and HR head, under a small group HR.
+
+Properties over generated holdings (units of many sizes and industries, countries or none,
+narrow and wide spans), not over the examples.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+
+import pytest
+
+from orgplan import plan, profile_from_dict
+from orgplan.knowledge.templates import load_templates
+
+T = load_templates()
+LARGE = int(T.constants["federated_unit_min_employees"].value or 0)
+POLICY = T.rules.federated
+INDUSTRIES = ["construction", "hotels", "software", "retail", "hospital", "manufacturing", "banking", "logistics"]
+
+
+def holding(seed: int, *, model: str = "federated", spans: tuple[int, ...] = (6, 8, 12)) -> dict:
+    """A holding of 2-5 large units (and perhaps a small one), in unlike industries, in one or more countries."""
+    r = random.Random(seed)
+    sizes = [r.choice([LARGE + 100, 4000, 9000, 25000, 60000]) for _ in range(r.randint(2, 5))]
+    units = [
+        {"name": f"Unit {chr(65 + i)}", "employees": n, "industry": INDUSTRIES[(seed + i) % len(INDUSTRIES)]}
+        for i, n in enumerate(sizes)
+    ]
+    small = r.choice([0, 300, 1500])
+    if small:
+        units.append({"name": "Corporate", "employees": small})
+    total = sum(u["employees"] for u in units)
+    profile = {
+        "company": f"Holding {seed}",
+        "employees": total,
+        "business_units": units,
+        "max_span": r.choice(spans),
+        "unionized_share": r.choice([0, 0.2, 0.6]),
+        "operating_model": model,
+    }
+    if r.random() < 0.6:
+        shares = [r.random() + 0.1 for _ in range(r.randint(1, 4))]
+        counts = [max(1, int(total * s / sum(shares))) for s in shares]
+        counts[0] += total - sum(counts)
+        profile["countries"] = [
+            {"name": f"Land {i}" if i else "Home", "employees": n, "pay_index": r.choice([0.3, 0.6, 1.0, 1.2])}
+            for i, n in enumerate(counts)
+        ]
+    return profile
+
+
+def tree(p):
+    by_id = {s.id: s for s in p.seats}
+    kids: dict[str, list] = {}
+    for s in p.seats:
+        kids.setdefault(s.reports_to, []).append(s)
+    return by_id, kids
+
+
+def under(seat_id: str, kids) -> list:
+    out, todo = [], list(kids.get(seat_id, []))
+    while todo:
+        s = todo.pop()
+        out.append(s)
+        todo.extend(kids.get(s.id, []))
+    return out
+
+
+GROUPS = [holding(seed) for seed in range(12)]
+
+
+@pytest.mark.parametrize("data", GROUPS, ids=[g["company"] for g in GROUPS])
+def test_each_large_unit_has_its_own_hr_head_under_the_group_head(data):
+    p = plan(profile_from_dict(data))
+    by_id, kids = tree(p)
+    head = next(s for s in p.hr_seats if by_id[s.reports_to].family == "executive")
+    large = [u for u in data["business_units"] if u["employees"] >= LARGE]
+    unit_heads = {
+        s.unit: s for s in p.hr_seats if s.reports_to == head.id and s.unit and s.role == POLICY.unit_head_role
+    }
+    assert set(unit_heads) == {u["name"] for u in large}
+    for name, seat in unit_heads.items():
+        assert name in seat.title
+        assert POLICY.unit_head_min_level <= seat.level < head.level
+        team = under(seat.id, kids)
+        assert team, f"{name} has no HR team of its own"
+        assert {s.unit for s in team} == {name}, "every seat of a unit's team serves that unit"
+    assert p.summary["operating_model"]["name"] == "federated"
+
+
+@pytest.mark.parametrize("data", GROUPS, ids=[g["company"] for g in GROUPS])
+def test_the_group_keeps_reward_policy_and_hr_technology(data):
+    p = plan(profile_from_dict(data))
+    by_id, kids = tree(p)
+    head = next(s for s in p.hr_seats if by_id[s.reports_to].family == "executive")
+    unit_heads = {
+        s.id
+        for s in p.hr_seats
+        if s.reports_to == head.id
+        and s.unit in {u["name"] for u in data["business_units"]}
+        and s.role == POLICY.unit_head_role
+    }
+    group_team = [s for s in p.hr_seats if s.reports_to == head.id and s.id not in unit_heads]
+    group_team += [x for s in group_team for x in under(s.id, kids)]
+    roles = {s.role for s in group_team}
+    for seat in POLICY.corporate:
+        assert seat.role in roles or any(
+            T.roles[seat.role].leads and set(T.roles[seat.role].leads) <= set(T.roles[r].leads) for r in roles
+        )
+
+
+@pytest.mark.parametrize("data", GROUPS, ids=[g["company"] for g in GROUPS])
+def test_federated_plans_keep_the_ladder_clean(data):
+    """No one at or above their manager's level, no one paid above their manager, no chain of
+    one, leaders of 40 seats at director level, no two senior leaders with one title, every
+    seat placed in a country when countries are named."""
+    p = plan(profile_from_dict(data))
+    by_id, kids = tree(p)
+    for s in p.hr_seats:
+        boss = by_id[s.reports_to]
+        if boss.family == "executive":
+            continue
+        assert boss.level > s.level, f"{s.title} at level {s.level} under {boss.title} at {boss.level}"
+        assert boss.base_salary + 1 >= s.base_salary, f"{s.title} paid above {boss.title}"
+        team = kids.get(s.id, [])
+        assert not (s.family == "leadership" and len(team) == 1 and team[0].family == "leadership"), s.title
+        if len(under(s.id, kids)) >= 40:
+            assert s.level >= 7, f"{s.title} leads {len(under(s.id, kids))} seats at level {s.level}"
+        if "countries" in data:
+            assert s.country, f"{s.title} sits in no country"
+    senior = [s.title for s in p.hr_seats if kids.get(s.id) and s.level >= 7]
+    assert len(senior) == len(set(senior)), sorted(t for t in senior if senior.count(t) > 1)
+
+
+def test_auto_chooses_federated_for_large_unlike_units_only():
+    units = [
+        {"name": "Build", "employees": 9000, "industry": "construction"},
+        {"name": "Stay", "employees": 8000, "industry": "hotels"},
+        {"name": "Office", "employees": 1000},
+    ]
+    unlike = plan(profile_from_dict({"employees": 18000, "business_units": units}))
+    alike = plan(profile_from_dict({"employees": 18000, "business_units": [{**u, "industry": None} for u in units]}))
+    one_large = plan(
+        profile_from_dict(
+            {
+                "employees": 18000,
+                "business_units": [
+                    units[0],
+                    {**units[1], "employees": 2000},
+                    {**units[2], "employees": 7000, "industry": "construction"},
+                ],
+            }
+        )
+    )
+    assert unlike.summary["operating_model"]["name"] == "federated"
+    assert unlike.summary["operating_model"]["chosen_by"] == "orgplan"
+    assert alike.summary["operating_model"]["name"] != "federated"
+    assert one_large.summary["operating_model"]["name"] != "federated"
+
+
+def test_a_unit_is_planned_in_its_own_industry():
+    """A hospital unit gets the regulated work a hospital has; the software unit beside it does not."""
+    units = [
+        {"name": "Care", "employees": 9000, "industry": "hospital"},
+        {"name": "Code", "employees": 9000, "industry": "software"},
+    ]
+    p = plan(profile_from_dict({"employees": 18000, "business_units": units}))
+    compliance = {
+        u["name"]: sum(s.fte for s in p.hr_seats if s.unit == u["name"] and "compliance" in s.functions) for u in units
+    }
+    assert compliance["Care"] > compliance["Code"]
+
+
+def test_federated_without_a_large_unit_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(
+        "employees: 2000\noperating_model: federated\n"
+        "business_units: [{name: A, employees: 1000}, {name: B, employees: 1000}]\n"
+    )
+    done = subprocess.run([sys.executable, "-m", "orgplan", "plan", str(path)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "operating_model" in done.stderr and f"{LARGE:,}" in done.stderr
+
+
+def test_a_federated_plan_is_drawn_and_exported(tmp_path):
+    import orgplan
+
+    data = holding(3)
+    orgplan.export(data, tmp_path / "plan.xlsx", no_chart=True)
+    orgplan.chart(data, tmp_path / "plan.png")
+    assert (tmp_path / "plan.xlsx").stat().st_size > 0 and (tmp_path / "plan.png").stat().st_size > 0
