@@ -7,8 +7,6 @@ narrow and wide spans), not over the examples.
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 
 import pytest
 
@@ -174,16 +172,26 @@ def test_a_unit_is_planned_in_its_own_industry():
     assert compliance["Care"] > compliance["Code"]
 
 
-def test_federated_without_a_large_unit_is_refused_in_one_line(tmp_path):
-    path = tmp_path / "small.yaml"
-    path.write_text(
-        "employees: 2000\noperating_model: federated\n"
-        "business_units: [{name: A, employees: 1000}, {name: B, employees: 1000}]\n"
-    )
-    done = subprocess.run([sys.executable, "-m", "orgplan", "plan", str(path)], capture_output=True, text=True)
-    assert done.returncode == 2
-    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
-    assert "operating_model" in done.stderr and f"{LARGE:,}" in done.stderr
+def test_federated_named_without_a_large_unit_is_planned_in_one_piece_and_says_why():
+    units = [{"name": "A", "employees": 1000}, {"name": "B", "employees": 1000}]
+    p = plan(profile_from_dict({"employees": 2000, "operating_model": "federated", "business_units": units}))
+    model = p.summary["operating_model"]
+    assert model["name"] != "federated" and model["chosen_by"] == "orgplan"
+    assert f"{LARGE:,}" in model["why"] and "federated" in model["why"]
+    assert not any(s.role == POLICY.unit_head_role and s.unit for s in p.hr_seats)
+
+
+def test_a_federated_groups_roadmap_runs_from_small_to_large():
+    """Named units shrink with the company: the roadmap plans every size, and a unit HR head
+    first appears where the units are large enough."""
+    from orgplan.planning.growth import roadmap
+
+    data = holding(1)
+    sweep = roadmap(profile_from_dict(data), [200, 2000, data["employees"]], templates=T)
+    sizes = {s.employees: s for s in sweep.curve}
+    assert {200, 2000, data["employees"]} <= set(sizes)
+    assert sizes[200].hr_headcount < sizes[data["employees"]].hr_headcount
+    assert any(m.role == POLICY.unit_head_role and m.event == "first" for m in sweep.milestones)
 
 
 def test_a_federated_plan_is_drawn_and_exported(tmp_path):

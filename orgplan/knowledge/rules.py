@@ -319,6 +319,7 @@ class Federated:
     unit_title_placed: ReasonTemplate
     below_head: ReasonTemplate
     corporate: tuple[CorporateSeat, ...]
+    no_large_unit: ReasonTemplate
     group_span: ReasonTemplate
     source: str
 
@@ -403,7 +404,7 @@ def parse_rules(
         budget=_budget(data.get("budget"), names["models"], paths.get("budget", path)),
         lean=_lean(data.get("lean"), paths.get("lean", path)),
         placement=_placement(data.get("placement"), roles, paths.get("placement", path)),
-        federated=_federated(data.get("federated"), roles, paths.get("federated", path)),
+        federated=_federated(data.get("federated"), roles, names["models"], paths.get("federated", path)),
     )
 
 
@@ -516,11 +517,20 @@ def _placement(raw: Any, roles: Mapping[str, Role], path: object) -> Placement |
     )
 
 
-def _federated(raw: Any, roles: Mapping[str, Role], path: object) -> Federated | None:
+def _federated(raw: Any, roles: Mapping[str, Role], names: dict[str, str], path: object) -> Federated | None:
     if raw is None:
         return None
     raw = expect_mapping(raw, error=RuleError, path=path, where="federated")
-    keys = ("unit_head", "unit_title", "unit_title_placed", "below_head", "corporate", "group_span", "source")
+    keys = (
+        "unit_head",
+        "unit_title",
+        "unit_title_placed",
+        "below_head",
+        "corporate",
+        "no_large_unit",
+        "group_span",
+        "source",
+    )
     check_keys(raw, keys, required=keys, error=RuleError, path=path, where="federated")
     head = expect_mapping(raw["unit_head"], error=RuleError, path=path, where="federated.unit_head")
     head_keys = ("role", "min_level", "titles", "reason")
@@ -557,6 +567,7 @@ def _federated(raw: Any, roles: Mapping[str, Role], path: object) -> Federated |
             raw["below_head"], {"title": TEXT, "level": NUMBER, "was": TEXT}, where="federated.below_head", path=path
         ),
         corporate=tuple(corporate),
+        no_large_unit=ReasonTemplate.compile(raw["no_large_unit"], names, where="federated.no_large_unit", path=path),
         group_span=ReasonTemplate.compile(
             raw["group_span"],
             {"units": NUMBER, "count": NUMBER, "max_span": NUMBER},

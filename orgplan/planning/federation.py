@@ -32,6 +32,7 @@ from orgplan.model.plan import Reason, RuleResult
 from orgplan.model.profile import Profile
 from orgplan.model.seats import Seat
 from orgplan.planning.structure import collapse, distinct_titles, step_up
+from orgplan.planning.workload import FEDERATED
 
 __all__ = [
     "FEDERATED",
@@ -43,7 +44,6 @@ __all__ = [
     "unit_profile",
 ]
 
-FEDERATED = "federated"
 FEDERATED_RULE = "federated-group"
 COLLAPSE_RULE = "one-over-one"
 
@@ -189,8 +189,6 @@ def join(
         if group is not None
         else _new_head(sized.role if sized else t.roles[policy.unit_head_role], t, pay_index)
     )
-    if group is None:
-        head.reasons.append(Reason(FEDERATED_RULE, why))
     head.attach(executive)
     _corporate_seats(head, policy, t, pay_index)
     needed = max(max(p.head.level for p in units) + 1, sized.level if sized else 0)
@@ -203,6 +201,7 @@ def join(
     if reports > max_span:
         text = policy.group_span.render(units=len(units), count=reports, max_span=max_span)
         head.reasons.append(Reason(FEDERATED_RULE, text))
+    head.reasons.append(Reason(FEDERATED_RULE, why))  # last, as the seat's summing-up: it heads the group's HR
     return head
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from orgplan.core.words import with_article
-from orgplan.errors import PlanError, ProfileError, RuleError
+from orgplan.errors import PlanError, RuleError
 from orgplan.knowledge.rules import OperatingModel, Rule
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.ledger import Ledger
@@ -28,7 +28,6 @@ from orgplan.model.seats import Seat
 from orgplan.planning.assembly import GROWTH_RULE, note_growth, note_remote, to_plan
 from orgplan.planning.budget import fit_budget
 from orgplan.planning.federation import (
-    FEDERATED,
     Part,
     corporate_profile,
     join,
@@ -54,7 +53,7 @@ from orgplan.planning.structure import (
     step_up,
 )
 from orgplan.planning.unit_leaders import add_unit_leaders
-from orgplan.planning.workload import choose_model, keep_in_house, planning_values
+from orgplan.planning.workload import FEDERATED, choose_model, keep_in_house, planning_values
 
 __all__ = ["plan", "plan_with", "planning_values"]
 
@@ -108,7 +107,11 @@ def _plan_once(profile: Profile, t: Templates, weighing: Weighing, adjust: Adjus
     build, model, chosen = _start(profile, t, outsourced, adjust.shares)
     if model.name == FEDERATED:
         return _plan_federated(profile, t, build, outsourced, adjust.shares, model, chosen)
-    return _run(build, model, chosen)
+    result = _run(build, model, chosen)
+    if profile.operating_model == FEDERATED and t.rules.federated is not None:  # named, but no unit large enough
+        why = f"{t.rules.federated.no_large_unit.render(build.values)} {result.operating_model['why']}"
+        result = dataclasses.replace(result, operating_model={**result.operating_model, "why": why})
+    return result
 
 
 def _start(
@@ -142,15 +145,7 @@ def _plan_federated(
     the group's own HR for the rest, joined under one group head of HR."""
     policy = t.rules.federated
     units = large_units(profile.business_units, t)
-    if policy is None or not units:
-        least = float(t.constants["federated_unit_min_employees"].value or 0) if policy is not None else 0
-        raise ProfileError(
-            f"a federated plan needs at least one named business unit of {least:,.0f} employees or more"
-            if policy is not None
-            else f"the rule pack {t.rules.path} has no federated section to plan a federated group by",
-            path=profile.source,
-            where="operating_model",
-        )
+    assert policy is not None and units  # choose_model names federated only then
 
     def part(sub: Profile, unit: Place | None) -> Part:
         share = sub.employees / profile.employees

@@ -22,6 +22,8 @@ from orgplan.knowledge.templates import Templates
 from orgplan.model.profile import Profile, expression_values
 from orgplan.planning.sourcing import called
 
+FEDERATED = "federated"  # the operating model planned in parts (orgplan.planning.federation)
+
 __all__ = ["planning_values", "keep_in_house", "choose_model", "benchmark_reasons", "ordinary_shape"]
 
 
@@ -83,11 +85,12 @@ def keep_in_house(
 
 def choose_model(profile: Profile, t: Templates, values: dict[str, Any]) -> tuple[OperatingModel, bool]:
     """The operating model: the one the profile names, or the first whose condition holds;
-    and whether orgplan chose it."""
+    and whether orgplan chose it. Federated HR named for a company with no unit large enough
+    for it (or by a pack without its ``federated`` section) gives way to orgplan's choice."""
     models = t.rules.models
     if profile.operating_model != "auto":
         named = [m for m in models if m.name == profile.operating_model]
-        if named:
+        if named and (named[0].name != FEDERATED or (values.get("federated_units") and t.rules.federated)):
             return named[0], False
     for model in models:
         if model.when.truth(values):
