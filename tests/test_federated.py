@@ -201,3 +201,19 @@ def test_a_federated_plan_is_drawn_and_exported(tmp_path):
     orgplan.export(data, tmp_path / "plan.xlsx", no_chart=True)
     orgplan.chart(data, tmp_path / "plan.png")
     assert (tmp_path / "plan.xlsx").stat().st_size > 0 and (tmp_path / "plan.png").stat().st_size > 0
+
+
+def test_a_federated_plan_above_the_range_says_what_planning_in_parts_costs():
+    units = [
+        {"name": "Soft", "employees": LARGE + 100, "industry": "software"},
+        {"name": "Care", "employees": LARGE + 100, "industry": "hospital"},
+        {"name": "Office", "employees": 1500},
+    ]
+    data = {"employees": sum(u["employees"] for u in units), "business_units": units, "unionized_share": 0.6}
+    p = plan(profile_from_dict(data))
+    band = p.summary["benchmark_hr_per_100"]
+    assert p.summary["operating_model"]["name"] == "federated" and band["status"] == "above"
+    first = band["reasons"][0]
+    assert first.startswith("Federated HR: 2 large business units")
+    one = plan(profile_from_dict({**data, "business_units": [{**u, "industry": None} for u in units]}))
+    assert f"({one.summary['hr_fte']:,.1f} FTE)" in first

@@ -320,6 +320,7 @@ class Federated:
     below_head: ReasonTemplate
     corporate: tuple[CorporateSeat, ...]
     no_large_unit: ReasonTemplate
+    range_reason: ReasonTemplate
     group_span: ReasonTemplate
     source: str
 
@@ -528,6 +529,7 @@ def _federated(raw: Any, roles: Mapping[str, Role], names: dict[str, str], path:
         "below_head",
         "corporate",
         "no_large_unit",
+        "range_reason",
         "group_span",
         "source",
     )
@@ -568,6 +570,12 @@ def _federated(raw: Any, roles: Mapping[str, Role], names: dict[str, str], path:
         ),
         corporate=tuple(corporate),
         no_large_unit=ReasonTemplate.compile(raw["no_large_unit"], names, where="federated.no_large_unit", path=path),
+        range_reason=ReasonTemplate.compile(
+            raw["range_reason"],
+            {"units": NUMBER, "extra": NUMBER, "whole": NUMBER},
+            where="federated.range_reason",
+            path=path,
+        ),
         group_span=ReasonTemplate.compile(
             raw["group_span"],
             {"units": NUMBER, "count": NUMBER, "max_span": NUMBER},

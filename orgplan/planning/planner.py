@@ -18,6 +18,7 @@ from typing import Any
 
 from orgplan.core.words import with_article
 from orgplan.errors import PlanError, RuleError
+from orgplan.knowledge.benchmarks import hr_per_100
 from orgplan.knowledge.rules import OperatingModel, Rule
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.ledger import Ledger
@@ -175,7 +176,25 @@ def _plan_federated(
     whole = [*([group] if group else []), *parts]
     for p in whole[1:]:
         whole[0].ledger.absorb(p.ledger)
-    return _priced(build, executive, head, model, chosen, whole[0].ledger, merge_results(whole), merge_beyond(whole))
+    result = _priced(build, executive, head, model, chosen, whole[0].ledger, merge_results(whole), merge_beyond(whole))
+    return _federation_cost(result, profile, t, len(units))
+
+
+def _federation_cost(result: Plan, profile: Profile, t: Templates, units: int) -> Plan:
+    """A federated plan above the published range says what planning in parts costs: its
+    FTE against one HR department for the whole group (the same company, units alike)."""
+    band = t.band_for(profile.employees)
+    policy = t.rules.federated
+    fte = sum(s.fte for s in result.hr_seats)
+    if band is None or policy is None or band.status(hr_per_100(fte, profile.employees)) != "above":
+        return result
+    alike = [{**u.to_dict(), "industry": None} for u in profile.business_units if not u.assumed]
+    one = profile.with_values(templates=t, operating_model="auto", business_units=alike or len(profile.business_units))
+    whole = sum(s.fte for s in plan_with(one, t, Adjustments()).hr_seats)
+    if fte - whole < float(t.constants["range_reason_min_fte"].value or 0):
+        return result
+    text = policy.range_reason.render(units=units, extra=fte - whole, whole=whole)
+    return dataclasses.replace(result, benchmark_reasons=(text, *result.benchmark_reasons[:3]))
 
 
 class _Build:
