@@ -6,7 +6,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from orgplan.core.figures import COMPARED, figures
+from orgplan.core.figures import COMPARED, SummaryFigure, figures
 from orgplan.core.words import money
 from orgplan.model.plan import Plan, SeatTree
 
@@ -31,18 +31,14 @@ def plan_table(p: Plan) -> str:
     s = p.summary
     out = [f"HR organisation for {p.profile.company} ({p.profile.employees:,} employees)", "", *seat_lines(p)]
     families = ", ".join(f"{p.templates.families[f].label} {n:,}" for f, n in s["seats_by_family"].items() if n)
+    seats, fte, per_100, layers, span = figures("hr_headcount", "hr_fte", "hr_per_100", "layers", "widest_span")
     out += [
         "",
-        f"HR seats: {s['hr_headcount']:,} ({families})",
-        f"HR FTE: {s['hr_fte']:,.2f}   HR staff per 100 employees: {s['hr_per_100']:.2f}",
+        f"{_said(seats, s)} ({families})",
+        f"{_said(fte, s)}   {_said(per_100, s)}",
         *benchmark_lines(s),
-        (
-            f"Annual cost: {money(s['annual_cost'])} (seats {money(s['seats_cost'])} at salary x benefits load, "
-            f"fees {money(s['fees'])} for work bought in)"
-            if s.get("fees")
-            else f"Annual cost (salary x benefits load): {money(s['annual_cost'])}"
-        ),
-        f"Layers: {s['layers']}   Widest span: {s['widest_span']}   Head of HR reports to: {p.root.title}",
+        _cost_line(s),
+        f"{_said(layers, s)}   {_said(span, s)}   Head of HR reports to: {p.root.title}",
     ]
     model = s.get("operating_model")
     if model:
@@ -50,6 +46,33 @@ def plan_table(p: Plan) -> str:
     out += sourcing_lines(p)
     out += budget_lines(s)
     return "\n".join(out)
+
+
+def _said(f: SummaryFigure, s: dict[str, Any], note: str = "") -> str:
+    """A summary figure as a line of the plan says it: label, ``note`` and value.
+
+    >>> per_100, layers = figures("hr_per_100", "layers")
+    >>> _said(per_100, {"hr_per_100": 1.5}), _said(layers, {"layers": 4}, " (below the CEO)")
+    ('HR staff per 100 employees: 1.50', 'Layers (below the CEO): 4')
+    """
+    return f"{f.label}{note}: {f.text(s[f.key])}"
+
+
+def _cost_line(s: dict[str, Any]) -> str:
+    """The annual cost, and when work is bought in, its parts: the seats and the fees.
+
+    >>> _cost_line({"annual_cost": 90000, "fees": 0})
+    'Annual cost (salary x benefits load): $90,000'
+    >>> _cost_line({"annual_cost": 100000, "seats_cost": 90000, "fees": 10000})
+    'Annual cost: $100,000 (seats $90,000 at salary x benefits load, fees $10,000 for work bought in)'
+    """
+    cost, seats, fees = figures("annual_cost", "seats_cost", "fees")
+    if not s.get("fees"):
+        return _said(cost, s, " (salary x benefits load)")
+    return (
+        f"{_said(cost, s)} (seats {seats.text(s['seats_cost'])} at salary x benefits load, "
+        f"fees {fees.text(s['fees'])} for work bought in)"
+    )
 
 
 def sourcing_lines(p: Plan) -> list[str]:
