@@ -125,7 +125,7 @@ def test_the_form_works_without_javascript_it_is_a_plain_get_to_the_plan(client)
 # -- the recommendation -----------------------------------------------------------------
 
 
-def test_the_plan_page_shows_the_figures_the_benchmark_in_words_the_chart_and_every_seat(client, keystone):
+def test_the_plan_page_shows_the_figures_the_benchmark_in_words_the_chart_and_every_seat(client, keystone, templates):
     response = client.get("/plan", params=KEYSTONE)
     assert response.status_code == 200
     page = response.text
@@ -133,7 +133,10 @@ def test_the_plan_page_shows_the_figures_the_benchmark_in_words_the_chart_and_ev
     assert f'data-figure="hr_headcount">{s["hr_headcount"]}<' in page
     assert f'data-figure="hr_per_100">{s["hr_per_100"]:.2f}<' in page
     assert f'data-figure="annual_cost">${s["annual_cost"]:,.0f}<' in page
-    assert "Within the published range" in page and "against a published range of 0.8 to 2.5" in page
+    band = templates.band_for(keystone.profile.employees)  # benchmarks.yaml's range for the company's size
+    assert (
+        "Within the published range" in page and f"against a published range of {band.low:g} to {band.high:g}" in page
+    )
     assert (
         '<svg role="img" aria-label="Org chart of the recommended HR team for Keystone Precision Manufacturing"' in page
     )
