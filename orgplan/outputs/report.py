@@ -121,8 +121,12 @@ def benchmark_lines(summary: dict[str, Any]) -> list[str]:
 
 
 def team_table(team: SeatTree, name: str) -> str:
-    """A team read from a file: its seats and totals."""
+    """A team read from a file: its seats and totals, named as the plan names them.
+
+    Counts are bare and FTE without padded decimals, as a team file gives them.
+    """
     s = team.structure()
+    seats, fte, cost, layers, span = figures("hr_headcount", "hr_fte", "annual_cost", "layers", "widest_span")
     families = ", ".join(f"{n} {f}" for f, n in s["seats_by_family"].items() if n)
     unknown = sum(1 for x in team.hr_seats if not x.role)
     return "\n".join(
@@ -131,10 +135,10 @@ def team_table(team: SeatTree, name: str) -> str:
             "",
             *seat_lines(team),
             "",
-            f"HR seats: {s['hr_headcount']} "
+            f"{seats.label}: {s['hr_headcount']} "
             f"({families or 'no catalog roles'}){f'; {unknown} without a catalog role' if unknown else ''}",
-            f"HR FTE: {s['hr_fte']:g}   Annual cost: {money(s['annual_cost'])}",
-            f"Layers: {s['layers']}   Widest span: {s['widest_span']}   Top seat: {team.root.title}",
+            f"{fte.label}: {s['hr_fte']:g}   {_said(cost, s)}",
+            f"{layers.label}: {s['layers']}   {span.label}: {s['widest_span']}   Top seat: {team.root.title}",
         ]
     )
 
@@ -149,17 +153,29 @@ def roadmap_text(r: Any) -> str:
     if getattr(r.profile, "budget", None) is not None:
         out.append(f"  (The profile's budget of {money(r.profile.budget)} is for today: each size is planned in full.)")
     out += [f"  {m}" for m in r.milestones]
-    head = ("Employees", "HR seats", "HR FTE", "Per 100", "Published range", "Against it", "Layers", "Annual cost")
+    employees, seats, fte, per_100, layers, cost = figures(
+        "employees", "hr_headcount", "hr_fte", "hr_per_100", "layers", "annual_cost"
+    )
+    head = (
+        employees.label,
+        seats.label,
+        fte.label,
+        "Per 100",
+        "Published range",
+        "Against it",
+        layers.label,
+        cost.label,
+    )
     body = [
         (
-            f"{s.employees:,}",
-            f"{s.hr_headcount:,}",
-            f"{s.hr_fte:,.2f}",
-            f"{s.hr_per_100:.2f}",
+            employees.text(s.employees),
+            seats.text(s.hr_headcount),
+            fte.text(s.hr_fte),
+            per_100.text(s.hr_per_100),
             f"{s.band[0]:g}-{s.band[1]:g}" if s.band else "-",
             s.status,
-            str(s.layers),
-            money(s.annual_cost),
+            layers.text(s.layers),
+            cost.text(s.annual_cost),
         )
         for s in r.steps
     ]
