@@ -6,8 +6,9 @@ scenarios, the portfolio and the sensitivity outputs all name and format a plan'
 from here, so a figure reads the same wherever it appears.
 
 A figure has one label and, where an output says it otherwise, a ``short`` form (a
-terminal table, a chart axis), a ``long`` one (the web plan page spells an abbreviation
-out) and an ``exact`` one (the workbook's Summary sheet says what is counted).
+terminal table, a chart axis), a ``column`` one (the narrow columns of the roadmap's
+tables), a ``long`` one (the web plan page spells an abbreviation out) and an ``exact``
+one (the workbook's Summary sheet says what is counted).
 
 >>> per_100 = figure("hr_per_100")
 >>> per_100.label, per_100.short, per_100.text(1.5), figure("annual_cost").text(1250000)
@@ -16,6 +17,8 @@ out) and an ``exact`` one (the workbook's Summary sheet says what is counted).
 ('Annual cost (USD)', 'HR staff per 100')
 >>> figure("hr_fte").full, figure("layers").precise, figure("seats_cost").heading(exact=True)
 ('HR full-time equivalents', 'Layers below the executive', 'Annual cost of the seats (USD)')
+>>> figure("hr_per_100").narrow, figure("layers").narrow
+('Per 100', 'Layers')
 """
 
 from __future__ import annotations
@@ -39,16 +42,18 @@ KINDS = {
 class SummaryFigure:
     """A figure of a plan's summary (``Plan.summary[key]``): how outputs name it and show its value.
 
-    ``short`` is the label where room is short (a terminal table, a chart axis), ``long``
-    the label spelled out where a page has room (the web plan page), ``exact`` the label
-    that says what is counted (the workbook's Summary sheet); each is the label when empty.
-    ``kind`` is one of :data:`KINDS`.
+    ``short`` is the label where room is short (a terminal table, a chart axis), ``column``
+    where it is shorter still (a column among the other totals), ``long`` the label spelled
+    out where a page has room (the web plan page), ``exact`` the label that says what is
+    counted (the workbook's Summary sheet); each is the label when empty. ``kind`` is one
+    of :data:`KINDS`.
     """
 
     key: str
     label: str
     kind: str
     short: str = ""
+    column: str = ""
     long: str = ""
     exact: str = ""
 
@@ -60,6 +65,11 @@ class SummaryFigure:
     def brief(self) -> str:
         """The label where room is short: ``short``, or the label when it has none."""
         return self.short or self.label
+
+    @property
+    def narrow(self) -> str:
+        """The label over a narrow column among the other totals: ``column``, else :attr:`brief` (``'Per 100'``)."""
+        return self.column or self.brief
 
     @property
     def full(self) -> str:
@@ -95,6 +105,7 @@ SUMMARY_FIGURES = (
         "HR staff per 100 employees",
         "ratio",
         short="HR staff per 100",
+        column="Per 100",
         exact="HR staff (FTE) per 100 employees",
     ),
     SummaryFigure("seats_cost", "Annual cost of the seats", "money"),

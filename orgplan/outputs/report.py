@@ -156,16 +156,8 @@ def roadmap_text(r: Any) -> str:
     employees, seats, fte, per_100, layers, cost = figures(
         "employees", "hr_headcount", "hr_fte", "hr_per_100", "layers", "annual_cost"
     )
-    head = (
-        employees.label,
-        seats.label,
-        fte.label,
-        "Per 100",
-        "Published range",
-        "Against it",
-        layers.label,
-        cost.label,
-    )
+    totals = (employees, seats, fte, per_100)
+    head = (*(f.narrow for f in totals), "Published range", "Against it", layers.narrow, cost.narrow)
     body = [
         (
             employees.text(s.employees),

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["show", "roadmap_file", "target"]
 
-# The totals the table of sizes shows, headed by the registry's labels.
-_COLUMNS = {f.key: f.label for f in figures("employees", "hr_headcount", "hr_fte", "layers", "annual_cost")}
+# The totals the table of sizes shows, headed by the registry's labels for narrow columns.
+_SHOWN = ("employees", "hr_headcount", "hr_fte", "hr_per_100", "layers", "annual_cost")
+_COLUMNS = {f.key: f.narrow for f in figures(*_SHOWN)}
 _EVENTS = {
     "today": "There at the start",
     "first": "First seat",
