@@ -107,9 +107,9 @@ def benchmark_lines(summary: dict[str, Any]) -> list[str]:
     if not band:
         return []
     where = {"within": "within", "above": "above", "below": "below"}[band["status"]]
+    (per_100,) = figures("hr_per_100")
     lines = [
-        f"Published range for this size: {band['low']:g}-{band['high']:g} HR staff per 100 employees; this "
-        f"plan is {where} it."
+        f"Published range for this size: {band['low']:g}-{band['high']:g} {per_100.label}; this plan is {where} it."
     ]
     if band["status"] != "within" and band.get("reasons"):
         lines.append(

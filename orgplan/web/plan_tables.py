@@ -135,8 +135,9 @@ def _benchmark(bench: Mapping[str, Any], value: Any) -> dict[str, Any]:
     if isinstance(low, (int, float)) and isinstance(high, (int, float)) and isinstance(value, (int, float)):
         if status is None:
             status = "below" if value < low else "above" if value > high else "within"
+        (per_100,) = figures("hr_per_100")
         sentence = (
-            f"{value:.2f} HR staff per 100 employees against a published range of {low:g} to {high:g} "
+            f"{per_100.text(value)} {per_100.label} against a published range of {low:g} to {high:g} "
             "for companies of this size."
         )
     reasons = [
