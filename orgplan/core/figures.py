@@ -1,9 +1,10 @@
 """The summary figures of a plan: their keys, labels and formats, in one registry.
 
-The plan's text, the web plan page's figures, the workbook's Summary sheet, the text of
-``orgplan compare``, the workbook's comparison sheet, the web page's comparison and
-scenarios, the portfolio and the sensitivity outputs all name and format a plan's totals
-from here, so a figure reads the same wherever it appears.
+The plan's text, the web plan page's figures, the workbook's Summary sheet, the roadmap's
+tables (terminal, web page and workbook), the text of ``orgplan compare``, the workbook's
+comparison sheet, the web page's comparison and scenarios, the portfolio and the
+sensitivity outputs all name and format a plan's totals from here, so a figure reads the
+same wherever it appears.
 
 A figure has one label and, where an output says it otherwise, a ``short`` form (a
 terminal table, a chart axis), a ``column`` one (the narrow columns of the roadmap's
