@@ -122,3 +122,32 @@ def test_the_cli_refuses_a_broken_catalog_in_one_line_with_exit_2(tmp_path, monk
         "mean 'hr_director'?)"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_leaders_growth_stops_at_the_top_of_the_catalogs_ladder(tmp_path, templates):
+    top = templates.catalog.top_level
+    assert top == max(r.level for r in templates.roles.values() if r.is_hr)  # the ladder's top is the catalog's
+
+    def at(level):
+        return lambda d: d["roles"]["hr_team_lead"]["grows"].append({"level": level, "title": "HR Team Head"})
+
+    def higher(d):  # a ladder one level taller: its chief HR officer a level up
+        at(top + 1)(d)
+        d["roles"]["chro"]["level"] = top + 1
+        d["qualifications"][top + 1] = d["qualifications"][top]
+
+    assert load_templates(broken(tmp_path / "at", at(top))).roles["hr_team_lead"].grows[-1].level == top
+    assert load_templates(broken(tmp_path / "taller", higher)).roles["hr_team_lead"].grows[-1].level == top + 1
+    with pytest.raises(TemplateError) as info:
+        load_templates(broken(tmp_path / "above", at(top + 1)))
+    assert "roles.hr_team_lead.grows[2].level: " in str(info.value) and f"at most {top} " in str(info.value)
+
+
+def test_a_function_no_seat_of_the_ladder_could_own_is_refused(tmp_path, templates):
+    top = templates.catalog.top_level
+    folder = broken(tmp_path, lambda d: None)
+    functions = bundled_yaml("functions.yaml")
+    functions["functions"]["payroll"]["owner_min_level"] = top + 1
+    write(folder / "functions.yaml", yaml_text(functions, allow_unicode=True))
+    with pytest.raises(TemplateError, match=rf"functions.payroll.owner_min_level: expected a level from 1 to {top} "):
+        load_templates(folder)

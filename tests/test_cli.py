@@ -157,11 +157,12 @@ def test_text_commands_pay_only_for_what_they_use(command, loaded):
     assert err.strip() == str(loaded)
 
 
-def test_console_script_exits_2_without_traceback(tmp_path):
+def test_console_script_exits_2_without_traceback(tmp_path, templates):
     path = write(tmp_path / "bad.yaml", "employees: lots\n")
     proc = subprocess.run([sys.executable, "-m", "orgplan", "plan", str(path)], capture_output=True, text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert proc.stderr.strip() == f"Error: {path}: employees: expected a whole number from 1 to 5,000,000, got 'lots'"
+    most = templates.profile_fields["employees"]["max"]  # profile.yaml's
+    assert proc.stderr.strip() == f"Error: {path}: employees: expected a whole number from 1 to {most:,}, got 'lots'"
 
 
 def test_help_lists_every_command_with_its_whole_summary(run):

@@ -45,7 +45,7 @@ def test_the_plan_compared_with_itself_keeps_every_seat(recommended):
     assert not gap.to_add and not gap.excess and not gap.changed and gap.cost_difference == 0
 
 
-def test_an_understaffed_team_gets_seats_to_add_changes_and_the_cost_gap(tmp_path, recommended):
+def test_an_understaffed_team_gets_seats_to_add_changes_and_the_cost_gap(tmp_path, recommended, templates):
     current = team(
         tmp_path,
         (
@@ -68,7 +68,8 @@ def test_an_understaffed_team_gets_seats_to_add_changes_and_the_cost_gap(tmp_pat
     assert set(by_current["a"].changes) >= {"raise FTE from 0.5 to 1"}
     assert any(c.startswith("reporting: now to HR Generalist") for c in by_current["a"].changes)
     assert len(gap.to_add) == recommended.summary["hr_headcount"] - 4
-    assert gap.current_cost == round((118000 + 68000 + 54000 + 41000 * 0.5) * 1.42)
+    load = templates.costing.load_for("salary")  # the benefits load in benchmarks.yaml
+    assert gap.current_cost == round((118000 + 68000 + 54000 + 41000 * 0.5) * load)
     assert gap.summaries()["current"]["hr_headcount"] == 4
     split = gap.cost_split()
     assert split["excess"] == 0 and split["new_seats"] == sum(m.recommended.annual_cost for m in gap.to_add)

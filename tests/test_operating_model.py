@@ -130,19 +130,23 @@ def test_a_count_stands_for_assumed_places(make_plan):
 
 
 # 3. Alignment: partners to units, HR staff in countries, costed at the country's pay.
-def test_every_large_unit_has_a_partner_of_its_own(holding):
+def test_every_large_unit_has_a_partner_of_its_own(holding, templates):
+    large = templates.constants["unit_partner_min_employees"].value  # benchmarks.yaml's threshold
+    assert {u["employees"] >= large for u in UNITS} == {True, False}  # units on both sides of it
     for unit in UNITS:
         aligned = [s for s in holding.hr_seats if s.unit == unit["name"]]
-        if unit["employees"] >= 500:
+        if unit["employees"] >= large:
             assert any(s.role in ("hr_business_partner", "unit_hr_lead") for s in aligned), unit
         else:
             assert not aligned, unit
 
 
-def test_every_sizeable_country_has_hr_staff_there_and_small_ones_are_served_from_a_hub(holding):
+def test_every_sizeable_country_has_hr_staff_there_and_small_ones_are_served_from_a_hub(holding, templates):
+    sizeable = templates.constants["country_hr_min_employees"].value  # benchmarks.yaml's threshold
+    assert {c["employees"] >= sizeable for c in COUNTRIES[1:]} == {True, False}  # countries on both sides of it
     for country in COUNTRIES[1:]:
         local = [s for s in holding.hr_seats if s.country == country["name"]]
-        assert bool(local) == (country["employees"] >= 150), country
+        assert bool(local) == (country["employees"] >= sizeable), country
     head = next(s for s in holding.hr_seats if s.reports_to == holding.root.id)
     assert any("Australia" in r.reason and "employer of record" in r.reason for r in head.rationale)
 

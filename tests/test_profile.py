@@ -9,12 +9,15 @@ from orgplan import ProfileError, load_profile, profile_from_dict
 from .conftest import write
 
 
-def test_only_employees_is_required_and_defaults_are_filled_in():
+def test_only_employees_is_required_and_defaults_are_filled_in(templates):
     p = profile_from_dict({"employees": 120})
+    default = {k: spec.get("default") for k, spec in templates.profile_fields.items()}  # profile.yaml's
     assert len(p.countries) == 1 and p.sites == 1 and len(p.business_units) == 1
     assert p.to_dict()["countries"] == 1 and p.to_dict()["business_units"] == 1
-    assert p.hr_reports_to == "CEO" and p.max_span == 8 and p.salary_multiplier == 1.0
-    assert p.annual_hires == pytest.approx(120 * (0.05 + 0.15))
+    for key in ("hr_reports_to", "max_span", "salary_multiplier"):
+        assert getattr(p, key) == default[key] is not None, key
+    assert p.annual_hires > 0
+    assert p.annual_hires == pytest.approx(120 * (default["growth_rate"] + default["turnover_rate"]))
     assert set(p.functions) >= {"talent_acquisition", "payroll", "employee_relations"}
 
 

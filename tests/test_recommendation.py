@@ -198,11 +198,13 @@ def test_head_of_hr_pay_grows_with_the_company(make_plan):
     assert heads == sorted(heads) and heads[-1] > 2 * heads[0]
 
 
-def test_costs_follow_catalog_salary_multiplier_and_benefits_load(make_plan):
-    p = make_plan(employees=500, salary_multiplier=1.2)
-    generalist = next(s for s in p.hr_seats if s.role == "hr_generalist")
-    # the BLS HR specialist median $72,910 x 1.2, then the 1.42 benefits load
-    assert (generalist.base_salary, generalist.benefits_load, generalist.annual_cost) == (87492, 1.42, 124239)
+def test_costs_follow_catalog_salary_multiplier_and_benefits_load(make_plan, templates):
+    plain, p = make_plan(employees=500), make_plan(employees=500, salary_multiplier=1.2)
+    at_market, generalist = (next(s for s in x.hr_seats if s.role == "hr_generalist") for x in (plain, p))
+    load = templates.costing.load_for("salary")  # the benefits load in benchmarks.yaml
+    assert at_market.base_salary == round(templates.roles["hr_generalist"].salary.base)  # the catalog's figure
+    assert generalist.base_salary == round(at_market.base_salary * 1.2) and generalist.benefits_load == load > 1
+    assert generalist.annual_cost == round(generalist.base_salary * load)
     assert p.summary["seats_cost"] == round(sum(s.annual_cost for s in p.hr_seats))
     assert p.summary["annual_cost"] == p.summary["seats_cost"] + p.summary["fees"]  # the fees of work bought in
     assert p.root.annual_cost == 0

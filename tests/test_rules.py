@@ -168,3 +168,18 @@ def test_custom_pack_example_that_does_not_hold_is_reported(tmp_path):
     path = _pack_with(tmp_path, lambda d: _rule(d, "chro")["examples"].__setitem__("fires", [{"employees": 50}]))
     failures = check_rule_examples(rules=path)
     assert failures == ["rule 'chro': should fire for {'employees': 50}, but it did not fire"]
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d, level: d["span"]["scope_levels"]["levels"][0].__setitem__("level", level),
+        lambda d, level: d["span"]["distinct_titles"].__setitem__("from_level", level),
+    ],
+)
+def test_span_levels_stop_at_the_top_of_the_catalogs_ladder(tmp_path, templates, mutate):
+    top = templates.catalog.top_level
+    (tmp_path / "at").mkdir(), (tmp_path / "above").mkdir()
+    load_templates(rules=_pack_with(tmp_path / "at", lambda d: mutate(d, top)))
+    with pytest.raises(RuleError, match=f"expected a whole number from 1 to {top}, got {top + 1}"):
+        load_templates(rules=_pack_with(tmp_path / "above", lambda d: mutate(d, top + 1)))

@@ -10,11 +10,14 @@ from click.testing import CliRunner
 
 from orgplan import plan, profile_from_dict
 from orgplan.cli import cli
+from orgplan.core.limits import limit
 from orgplan.errors import OptionError
 from orgplan.portfolio.sensitivity import draw_samples, parse_vary, sensitivity
 from orgplan.portfolio.sensitivity_chart import draw_sensitivity
 
 from .conftest import write
+
+MOST_SAMPLES = int(limit("sensitivity.samples").value)  # templates/limits.yaml
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +182,10 @@ def test_bad_vary_gives_one_line_and_exit_2(tmp_path, vary, message):
             ("--vary", "growth_rate=0:1", "--set", "employees=5000000", "--samples", "201"),
             "Error: --samples: 201 samples x 5,000,000 employees is past 1,000,000,000",
         ),
-        (("--vary", "growth_rate=0:1", "--samples", "100001"), "Error: --samples: expected 2 to 100,000 samples"),
+        (
+            ("--vary", "growth_rate=0:1", "--samples", str(MOST_SAMPLES + 1)),
+            f"Error: --samples: expected 2 to {MOST_SAMPLES:,} samples",
+        ),
         (("--vary", "growth_rate=0:1", "--dask", "not a url"), "Error: --dask: expected 'local' or a scheduler's"),
     ],
 )
@@ -192,11 +198,11 @@ def test_too_much_work_is_refused_before_any_sample_runs(tmp_path, options, mess
     assert time.process_time() - started < 2 and not (tmp_path / "out").exists()
 
 
-def test_samples_must_be_between_2_and_100000(tmp_path, profile, varies, templates):
+def test_samples_must_be_between_2_and_the_limit(tmp_path, profile, varies, templates):
     path = write(tmp_path / "p.yaml", "employees: 20\n")
     assert run("sensitivity", path, "--vary", "growth_rate=0:1", "--samples", 1, "--out", tmp_path / "o").exit_code == 2
-    with pytest.raises(OptionError, match="2 to 100,000"):
-        sensitivity(profile, varies, 100_001, templates=templates)
+    with pytest.raises(OptionError, match=f"2 to {MOST_SAMPLES:,}"):
+        sensitivity(profile, varies, MOST_SAMPLES + 1, templates=templates)
     with pytest.raises(OptionError, match="at least one key"):
         sensitivity(profile, [], 10, templates=templates)
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from orgplan import plan, profile_from_dict
 
-from .conftest import examples
+from .conftest import bundled_yaml, examples
 
 COUNTRY_NAMES = ["Philippines", "United Kingdom", "India", "Germany", "Brazil", "Poland", "Mexico", "Canada"]
 
@@ -141,9 +141,11 @@ def test_whoever_leads_many_seats_is_at_the_level_the_scope_asks(templates, valu
 
 def test_the_scope_thresholds_are_data_with_a_source(templates):
     policy = templates.rules.span
-    assert policy.level_for(40) >= 7 and policy.level_for(25) >= 6 and policy.level_for(24) < 6
-    assert policy.head_reports == (25000, 7)
-    assert policy.scope_reason is not None
+    written = bundled_yaml("rules.yaml")["span"]["scope_levels"]  # the thresholds as rules.yaml gives them
+    for item in written["levels"]:
+        assert policy.level_for(item["seats"]) >= item["level"] > policy.level_for(item["seats"] - 1), item
+    assert policy.head_reports == (written["head_reports"]["min_employees"], written["head_reports"]["level"])
+    assert policy.scope_reason is not None and written["source"]
 
 
 def test_a_huge_service_team_is_led_by_managers_and_directors_not_supervisors(make_plan):

@@ -65,7 +65,7 @@ def test_round_trip_holds_for_generated_plans(
     assert set(team.graph.edges) == set(p.graph.edges)
 
 
-def test_a_users_csv_with_its_own_headers_reads_in(tmp_path):
+def test_a_users_csv_with_its_own_headers_reads_in(tmp_path, templates):
     path = write(
         tmp_path / "team.csv",
         (
@@ -82,7 +82,7 @@ def test_a_users_csv_with_its_own_headers_reads_in(tmp_path):
     assert team.root.role == "hr_manager"
     assert team.seat("e3").role == "payroll_specialist" and team.seat("e3").fte == 0.5
     assert team.seat("e1").base_salary == 120000
-    assert team.seat("e3").annual_cost == round(55000 * 0.5 * 1.42)
+    assert team.seat("e3").annual_cost == round(55000 * 0.5 * templates.costing.load_for("salary"))
     assert team.seat("e4").role == "" and team.seat("e4").base_salary == 0
     assert team.seat("e5").role == "hr_business_partner"  # another name the catalog knows
     assert team.summary["layers"] == 2 and team.summary["widest_span"] == 4

@@ -23,6 +23,7 @@ __all__ = [
     "Role",
     "Catalog",
     "parse_catalog",
+    "ladder_top",
     "normalise_title",
     "role_for_title",
 ]
@@ -170,6 +171,11 @@ class Catalog:
         return tuple(f"seats_{k}" for k, r in self.roles.items() if r.is_hr)
 
     @property
+    def top_level(self) -> int:
+        """The top of the HR career ladder (:func:`ladder_top`)."""
+        return ladder_top(self.roles)
+
+    @property
     def hr_families(self) -> tuple[str, ...]:
         """The HR families in catalog order (the executive family left out)."""
         return tuple(k for k, f in self.families.items() if f.is_hr)
@@ -307,9 +313,11 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
                 )
             ),
         )
+    top = ladder_top(roles)
     for role in roles.values():
         if role.led_by is not None:
             _known([role.led_by], tuple(roles), path, f"roles.{role.key}.led_by", "role")
+        _check_steps(role, top, path)
         if role.is_hr:
             _check_texts(role, raw_roles[role.key], levels, path)
         for field_name in ("next_steps", "reports_to", "dotted_lines_from"):
@@ -330,6 +338,35 @@ def parse_catalog(data: Any, *, path: object, functions: tuple[str, ...]) -> Cat
     return Catalog(
         families=families, roles=roles, title_matching=_title_matching(data["title_matching"], path), levels=levels
     )
+
+
+def ladder_top(roles: Mapping[str, Role]) -> int:
+    """The top of the HR career ladder: the highest level of an HR role (the catalog's chief HR officer).
+
+    A leader's seat grows at most to it, and the levels the functions and the rule pack
+    name are bounded by it, as the planner's growth is.
+
+    >>> from orgplan import load_templates
+    >>> roles = load_templates().roles
+    >>> ladder_top(roles), roles["chro"].level
+    (9, 9)
+    """
+    return max((r.level for r in roles.values() if r.is_hr), default=1)
+
+
+def _check_steps(role: Role, top: int, path: object) -> None:
+    """Refuse a step of ``role``'s growth above the top of the ladder ``top``."""
+    last = role.level
+    for i, step in enumerate(role.grows, start=1):
+        if step.level is None:
+            continue
+        if step.level > top:
+            raise TemplateError(
+                f"expected a level above {last} and at most {top} (the catalog's top HR level), got {step.level}",
+                path=path,
+                where=f"roles.{role.key}.grows[{i}].level",
+            )
+        last = step.level
 
 
 def _check_texts(role: Role, raw: Any, levels: dict[int, Qualifications], path: object) -> None:
@@ -410,11 +447,9 @@ def _grows(raw: Any, level: int, path: object, where: str) -> tuple[Growth, ...]
             )
         step_level = item.get("level")
         if "role" not in item:
-            if isinstance(step_level, bool) or not isinstance(step_level, int) or not last < step_level <= 9:
+            if isinstance(step_level, bool) or not isinstance(step_level, int) or not last < step_level:
                 raise TemplateError(
-                    f"expected a level above {last} and at most 9, got {str(step_level)[:40]}",
-                    path=path,
-                    where=f"{here}.level",
+                    f"expected a level above {last}, got {str(step_level)[:40]}", path=path, where=f"{here}.level"
                 )
             last = step_level
             expect_text(item.get("title"), error=TemplateError, path=path, where=f"{here}.title")

@@ -26,7 +26,7 @@ from orgplan.core.validation import (
     suggest,
 )
 from orgplan.errors import RuleError
-from orgplan.knowledge.catalog import Role
+from orgplan.knowledge.catalog import Role, ladder_top
 from orgplan.knowledge.expressions.language import BOOLEAN, NUMBER, TEXT, Expression
 from orgplan.knowledge.extending import EXTENDS, extends_bundled, merged
 from orgplan.knowledge.reasons import ReasonTemplate
@@ -816,6 +816,7 @@ def _models(raw: Any, names: dict[str, str], path: object) -> tuple[OperatingMod
 
 def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
     raw = expect_mapping(raw, error=RuleError, path=path, where="span")
+    top = ladder_top(roles)  # no level the span policy names is above the ladder's top
     check_keys(
         raw,
         (
@@ -874,13 +875,14 @@ def _span(raw: Any, roles: dict[str, Role], path: object) -> SpanPolicy:
         ),
         source=expect_text(raw["source"], error=RuleError, path=path, where="span.source"),
         min_team=min_team,
-        distinct=_distinct(raw.get("distinct_titles"), path),
-        **_scope_levels(raw.get("scope_levels"), path),
+        distinct=_distinct(raw.get("distinct_titles"), top, path),
+        **_scope_levels(raw.get("scope_levels"), top, path),
     )
 
 
-def _distinct(raw: Any, path: object) -> DistinctTitles | None:
-    """``span.distinct_titles``: from which level leaders never share a title, and how they are told apart."""
+def _distinct(raw: Any, top: int, path: object) -> DistinctTitles | None:
+    """``span.distinct_titles``: from which level (up to the ladder's ``top``) leaders never share a title,
+    and how they are told apart."""
     if raw is None:
         return None
     where = "span.distinct_titles"
@@ -889,15 +891,16 @@ def _distinct(raw: Any, path: object) -> DistinctTitles | None:
     check_keys(raw, keys, required=keys, error=RuleError, path=path, where=where)
     names = {"title": TEXT, "place": TEXT, "n": NUMBER, "count": NUMBER}
     return DistinctTitles(
-        from_level=_whole(raw["from_level"], 1, 9, path, f"{where}.from_level"),
+        from_level=_whole(raw["from_level"], 1, top, path, f"{where}.from_level"),
         place=ReasonTemplate.compile(raw["place"], names, where=f"{where}.place", path=path),
         number=ReasonTemplate.compile(raw["number"], names, where=f"{where}.number", path=path),
         source=expect_text(raw["source"], error=RuleError, path=path, where=f"{where}.source"),
     )
 
 
-def _scope_levels(raw: Any, path: object) -> dict[str, Any]:
-    """``span.scope_levels``: the least level of a leader by the seats it leads, and of the head's team leaders."""
+def _scope_levels(raw: Any, top: int, path: object) -> dict[str, Any]:
+    """``span.scope_levels``: the least level of a leader by the seats it leads, and of the head's team leaders;
+    no level above the ladder's ``top``."""
     if raw is None:
         return {}
     where = "span.scope_levels"
@@ -916,7 +919,7 @@ def _scope_levels(raw: Any, path: object) -> dict[str, Any]:
         raw["levels"], ("seats", "level"), error=RuleError, path=path, where=f"{where}.levels"
     ):
         levels.append(
-            (_whole(item["seats"], 1, 10**9, path, f"{at}.seats"), _whole(item["level"], 1, 9, path, f"{at}.level"))
+            (_whole(item["seats"], 1, 10**9, path, f"{at}.seats"), _whole(item["level"], 1, top, path, f"{at}.level"))
         )
     head = None
     if raw.get("head_reports") is not None:
@@ -931,7 +934,7 @@ def _scope_levels(raw: Any, path: object) -> dict[str, Any]:
         )
         head = (
             _whole(item["min_employees"], 1, 10**9, path, f"{where}.head_reports.min_employees"),
-            _whole(item["level"], 1, 9, path, f"{where}.head_reports.level"),
+            _whole(item["level"], 1, top, path, f"{where}.head_reports.level"),
         )
     countries = []
     for at, item in expect_records(
@@ -940,7 +943,7 @@ def _scope_levels(raw: Any, path: object) -> dict[str, Any]:
         countries.append(
             (
                 _whole(item["employees"], 1, 10**9, path, f"{at}.employees"),
-                _whole(item["level"], 1, 9, path, f"{at}.level"),
+                _whole(item["level"], 1, top, path, f"{at}.level"),
             )
         )
     if countries and "country_reason" not in raw:

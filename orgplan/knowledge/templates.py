@@ -265,6 +265,7 @@ def _load(folder_s: str, rules_s: str, _stamp: tuple[float, ...]) -> Templates:
 
     cat_path = folder / "catalog.yaml"
     catalog = parse_catalog(read_knowledge_file(cat_path, TemplateError), path=cat_path, functions=vocab)
+    _check_owner_levels(functions, catalog.top_level, folder / "functions.yaml")
 
     bench_path = folder / "benchmarks.yaml"
     benchmarks, names = parse_benchmarks(
@@ -377,9 +378,9 @@ def _functions(path: Path) -> tuple[dict[str, FunctionInfo], dict[str, str]]:
             raise TemplateError(
                 f"expected a share from 0 to 1, got {str(share)[:40]}", path=path, where=f"{where}.specialist_share"
             )
-        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 9:
+        if isinstance(level, bool) or not isinstance(level, int) or level < 1:
             raise TemplateError(
-                f"expected a level from 1 to 9, got {str(level)[:40]}", path=path, where=f"{where}.owner_min_level"
+                f"expected a level of 1 or more, got {str(level)[:40]}", path=path, where=f"{where}.owner_min_level"
             )
         label, description, doing, directing = (
             expect_text(raw[k], error=TemplateError, path=path, where=f"{where}.{k}")
@@ -396,6 +397,26 @@ def _functions(path: Path) -> tuple[dict[str, FunctionInfo], dict[str, str]]:
             owner_min_level=level,
         )
     return out, sources
+
+
+def _check_owner_levels(functions: dict[str, FunctionInfo], top: int, path: Path) -> None:
+    """Refuse a function whose owner must stand above the top of the catalog's ladder: no seat could own it.
+
+    >>> from orgplan import load_templates
+    >>> t = load_templates()
+    >>> _check_owner_levels(t.functions, t.catalog.top_level, Path("functions.yaml"))
+    >>> _check_owner_levels(t.functions, 2, Path("functions.yaml"))
+    Traceback (most recent call last):
+    ...
+    orgplan.errors.TemplateError: ...expected a level from 1 to 2 (the catalog's top HR level), got ...
+    """
+    for key, info in functions.items():
+        if info.owner_min_level > top:
+            raise TemplateError(
+                f"expected a level from 1 to {top} (the catalog's top HR level), got {info.owner_min_level}",
+                path=path,
+                where=f"functions.{key}.owner_min_level",
+            )
 
 
 def _vocab_item(value: Any, vocab: tuple[str, ...], path: Path, where: str) -> str:

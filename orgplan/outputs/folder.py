@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from orgplan.core.figures import figures
 from orgplan.core.files import atomic_folder, atomic_write_text
 from orgplan.model.plan import Plan
 from orgplan.outputs.workbook.tables import Table
@@ -95,17 +96,16 @@ def roadmap_tables(r: Roadmap) -> list[Table]:
     roles = r.templates.roles
     titles = {key for step in r.steps for key, _ in step.roles}
     keys = [k for k in roles if k in titles]
+    employees, seats, fte, per_100, layers, cost = figures(
+        "employees", "hr_headcount", "hr_fte", "hr_per_100", "layers", "annual_cost"
+    )
     headers = [
-        "Employees",
-        "HR seats",
-        "HR FTE",
-        "HR staff per 100",
+        *(f.heading(short=True) for f in (employees, seats, fte, per_100)),
         "Published low, per 100",
         "Published high, per 100",
         "Published low, FTE",
         "Published high, FTE",
-        "Layers",
-        "Annual cost (USD)",
+        *(f.heading(short=True) for f in (layers, cost)),
         *(roles[k].title for k in keys),
     ]
     rows = []
@@ -141,7 +141,9 @@ def roadmap_tables(r: Roadmap) -> list[Table]:
         x_title="Employees",
         dashed=(1, 2),
     )
-    formats = {0: "#,##0", 2: "0.00", 3: "0.00", 4: "0.00", 5: "0.00", 6: "0.00", 7: "0.00", 9: "#,##0"}
+    ratio, fte_format = per_100.number_format, fte.number_format  # seats and layers as they come
+    formats = {0: employees.number_format, 2: fte_format, 3: ratio, 4: ratio, 5: ratio, 6: fte_format, 7: fte_format}
+    formats[9] = cost.number_format
     steps = Table(
         "Roadmap", f"{r.profile.company}: the recommended HR team at each size", headers, rows, formats, chart=chart
     )

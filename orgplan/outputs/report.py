@@ -6,7 +6,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from orgplan.core.figures import COMPARED, figures
+from orgplan.core.figures import COMPARED, SummaryFigure, figures
 from orgplan.core.words import money
 from orgplan.model.plan import Plan, SeatTree
 
@@ -31,18 +31,14 @@ def plan_table(p: Plan) -> str:
     s = p.summary
     out = [f"HR organisation for {p.profile.company} ({p.profile.employees:,} employees)", "", *seat_lines(p)]
     families = ", ".join(f"{p.templates.families[f].label} {n:,}" for f, n in s["seats_by_family"].items() if n)
+    seats, fte, per_100, layers, span = figures("hr_headcount", "hr_fte", "hr_per_100", "layers", "widest_span")
     out += [
         "",
-        f"HR seats: {s['hr_headcount']:,} ({families})",
-        f"HR FTE: {s['hr_fte']:,.2f}   HR staff per 100 employees: {s['hr_per_100']:.2f}",
+        f"{_said(seats, s)} ({families})",
+        f"{_said(fte, s)}   {_said(per_100, s)}",
         *benchmark_lines(s),
-        (
-            f"Annual cost: {money(s['annual_cost'])} (seats {money(s['seats_cost'])} at salary x benefits load, "
-            f"fees {money(s['fees'])} for work bought in)"
-            if s.get("fees")
-            else f"Annual cost (salary x benefits load): {money(s['annual_cost'])}"
-        ),
-        f"Layers: {s['layers']}   Widest span: {s['widest_span']}   Head of HR reports to: {p.root.title}",
+        _cost_line(s),
+        f"{_said(layers, s)}   {_said(span, s)}   Head of HR reports to: {p.root.title}",
     ]
     model = s.get("operating_model")
     if model:
@@ -50,6 +46,33 @@ def plan_table(p: Plan) -> str:
     out += sourcing_lines(p)
     out += budget_lines(s)
     return "\n".join(out)
+
+
+def _said(f: SummaryFigure, s: dict[str, Any], note: str = "") -> str:
+    """A summary figure as a line of the plan says it: label, ``note`` and value.
+
+    >>> per_100, layers = figures("hr_per_100", "layers")
+    >>> _said(per_100, {"hr_per_100": 1.5}), _said(layers, {"layers": 4}, " (below the CEO)")
+    ('HR staff per 100 employees: 1.50', 'Layers (below the CEO): 4')
+    """
+    return f"{f.label}{note}: {f.text(s[f.key])}"
+
+
+def _cost_line(s: dict[str, Any]) -> str:
+    """The annual cost, and when work is bought in, its parts: the seats and the fees.
+
+    >>> _cost_line({"annual_cost": 90000, "fees": 0})
+    'Annual cost (salary x benefits load): $90,000'
+    >>> _cost_line({"annual_cost": 100000, "seats_cost": 90000, "fees": 10000})
+    'Annual cost: $100,000 (seats $90,000 at salary x benefits load, fees $10,000 for work bought in)'
+    """
+    cost, seats, fees = figures("annual_cost", "seats_cost", "fees")
+    if not s.get("fees"):
+        return _said(cost, s, " (salary x benefits load)")
+    return (
+        f"{_said(cost, s)} (seats {seats.text(s['seats_cost'])} at salary x benefits load, "
+        f"fees {fees.text(s['fees'])} for work bought in)"
+    )
 
 
 def sourcing_lines(p: Plan) -> list[str]:
@@ -84,9 +107,9 @@ def benchmark_lines(summary: dict[str, Any]) -> list[str]:
     if not band:
         return []
     where = {"within": "within", "above": "above", "below": "below"}[band["status"]]
+    (per_100,) = figures("hr_per_100")
     lines = [
-        f"Published range for this size: {band['low']:g}-{band['high']:g} HR staff per 100 employees; this "
-        f"plan is {where} it."
+        f"Published range for this size: {band['low']:g}-{band['high']:g} {per_100.label}; this plan is {where} it."
     ]
     if band["status"] != "within" and band.get("reasons"):
         lines.append(
@@ -98,8 +121,12 @@ def benchmark_lines(summary: dict[str, Any]) -> list[str]:
 
 
 def team_table(team: SeatTree, name: str) -> str:
-    """A team read from a file: its seats and totals."""
+    """A team read from a file: its seats and totals, named as the plan names them.
+
+    Counts are bare and FTE without padded decimals, as a team file gives them.
+    """
     s = team.structure()
+    seats, fte, cost, layers, span = figures("hr_headcount", "hr_fte", "annual_cost", "layers", "widest_span")
     families = ", ".join(f"{n} {f}" for f, n in s["seats_by_family"].items() if n)
     unknown = sum(1 for x in team.hr_seats if not x.role)
     return "\n".join(
@@ -108,10 +135,10 @@ def team_table(team: SeatTree, name: str) -> str:
             "",
             *seat_lines(team),
             "",
-            f"HR seats: {s['hr_headcount']} "
+            f"{seats.label}: {s['hr_headcount']} "
             f"({families or 'no catalog roles'}){f'; {unknown} without a catalog role' if unknown else ''}",
-            f"HR FTE: {s['hr_fte']:g}   Annual cost: {money(s['annual_cost'])}",
-            f"Layers: {s['layers']}   Widest span: {s['widest_span']}   Top seat: {team.root.title}",
+            f"{fte.label}: {s['hr_fte']:g}   {_said(cost, s)}",
+            f"{layers.label}: {s['layers']}   {span.label}: {s['widest_span']}   Top seat: {team.root.title}",
         ]
     )
 
@@ -126,17 +153,21 @@ def roadmap_text(r: Any) -> str:
     if getattr(r.profile, "budget", None) is not None:
         out.append(f"  (The profile's budget of {money(r.profile.budget)} is for today: each size is planned in full.)")
     out += [f"  {m}" for m in r.milestones]
-    head = ("Employees", "HR seats", "HR FTE", "Per 100", "Published range", "Against it", "Layers", "Annual cost")
+    employees, seats, fte, per_100, layers, cost = figures(
+        "employees", "hr_headcount", "hr_fte", "hr_per_100", "layers", "annual_cost"
+    )
+    totals = (employees, seats, fte, per_100)
+    head = (*(f.narrow for f in totals), "Published range", "Against it", layers.narrow, cost.narrow)
     body = [
         (
-            f"{s.employees:,}",
-            f"{s.hr_headcount:,}",
-            f"{s.hr_fte:,.2f}",
-            f"{s.hr_per_100:.2f}",
+            employees.text(s.employees),
+            seats.text(s.hr_headcount),
+            fte.text(s.hr_fte),
+            per_100.text(s.hr_per_100),
             f"{s.band[0]:g}-{s.band[1]:g}" if s.band else "-",
             s.status,
-            str(s.layers),
-            money(s.annual_cost),
+            layers.text(s.layers),
+            cost.text(s.annual_cost),
         )
         for s in r.steps
     ]

@@ -216,11 +216,9 @@ def portfolio_tables(p: Portfolio) -> list[Table]:
     size_headers = [
         "Company size (employees)",
         "Companies",
-        "Employees",
-        "HR seats",
-        "HR FTE",
-        "HR staff per 100, all together",
-        "HR staff per 100, median company",
+        *(f.heading(short=True) for f in (employees, seats, fte)),
+        f"{per_100.brief}, all together",
+        f"{per_100.brief}, median company",
         "Published low, per 100",
         "Published high, per 100",
         "Within the range",
@@ -247,7 +245,7 @@ def portfolio_tables(p: Portfolio) -> list[Table]:
         "HR staff per 100 employees by company size, against the published range",
         categories=0,
         series=(6, 7, 8),
-        y_title="HR staff per 100 employees",
+        y_title=per_100.label,
         x_title="Company size (employees)",
     )
     size_formats = {

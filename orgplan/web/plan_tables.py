@@ -5,8 +5,9 @@ and seat columns the page does not know yet are still shown, under their own nam
 
 >>> from orgplan import load_templates
 >>> t = load_templates()
->>> summary(t, {"hr_per_100": 3.1, "benchmark_hr_per_100": {"low": 0.8, "high": 2.5}})["benchmark"]["headline"]
-'Above the published range'
+>>> shown = summary(t, {"hr_per_100": 3.1, "hr_fte": 4.5, "benchmark_hr_per_100": {"low": 0.8, "high": 2.5}})
+>>> shown["benchmark"]["headline"], shown["labels"]["hr_fte"], shown["shown"]["hr_per_100"], shown["shown"]["hr_fte"]
+('Above the published range', 'HR full-time equivalents', '3.10', '4.5')
 >>> seats = [{"id": "ceo", "title": "CEO", "reports_to": None},
 ...          {"id": "r1", "title": "Recruiter", "reports_to": "ceo", "fte": 1, "annual_cost": 90000},
 ...          {"id": "r2", "title": "Recruiter", "reports_to": "ceo", "fte": 0.5, "annual_cost": 45000}]
@@ -20,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from orgplan.core.figures import SummaryFigure, figures
 from orgplan.knowledge.catalog import OUTSIDE_HR
 from orgplan.web.formatting import fmt, label
 
@@ -66,6 +68,8 @@ _STATUS_WORDS = {
     "below": "Below the published range",
 }
 _STATUS_SHORT = {"within": "Within range", "above": "Above range", "below": "Below range"}
+# The figures the page's summary shows, by the registry's labels spelled out.
+_FIGURES = figures("hr_headcount", "hr_per_100", "annual_cost", "hr_fte", "layers", "widest_span")
 _SEAT_ROWS = 400  # grouped rows of the seats table on the page; the workbook has every seat
 
 
@@ -97,6 +101,8 @@ def summary(
     budget = s.get("budget") if isinstance(s.get("budget"), Mapping) else None
     return {
         "s": s,
+        "labels": {f.key: f.full for f in _FIGURES},
+        "shown": {f.key: _shown(f, s.get(f.key)) for f in _FIGURES},
         "families": families,
         "benchmark": benchmark,
         "extra": extra,
@@ -108,6 +114,19 @@ def summary(
     }
 
 
+def _shown(f: SummaryFigure, value: Any) -> str:
+    """A summary figure's value as the page shows it: as the registry formats it, but FTE
+    without needless decimals (as the page shows every FTE), and anything not a number as is.
+
+    >>> hr_fte, cost = figures("hr_fte", "annual_cost")
+    >>> _shown(hr_fte, 14.5), _shown(hr_fte, 14.0), _shown(cost, 1250000), _shown(cost, None)
+    ('14.5', '14', '$1,250,000', '')
+    """
+    if f.kind == "fte" or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return fmt(value)
+    return f.text(value)
+
+
 def _benchmark(bench: Mapping[str, Any], value: Any) -> dict[str, Any]:
     """HR staff per 100 employees against the published range: headline, sentence, reasons, source."""
     low, high = bench.get("low"), bench.get("high")
@@ -116,8 +135,9 @@ def _benchmark(bench: Mapping[str, Any], value: Any) -> dict[str, Any]:
     if isinstance(low, (int, float)) and isinstance(high, (int, float)) and isinstance(value, (int, float)):
         if status is None:
             status = "below" if value < low else "above" if value > high else "within"
+        (per_100,) = figures("hr_per_100")
         sentence = (
-            f"{value:.2f} HR staff per 100 employees against a published range of {low:g} to {high:g} "
+            f"{per_100.text(value)} {per_100.label} against a published range of {low:g} to {high:g} "
             "for companies of this size."
         )
     reasons = [

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
+from orgplan.core.figures import figures
 from orgplan.core.limits import limit
 from orgplan.web import work
 from orgplan.web.downloads import attachment
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["show", "roadmap_file", "target"]
 
+# The totals the table of sizes shows, headed by the registry's labels for narrow columns.
+_SHOWN = ("employees", "hr_headcount", "hr_fte", "hr_per_100", "layers", "annual_cost")
+_COLUMNS = {f.key: f.narrow for f in figures(*_SHOWN)}
 _EVENTS = {
     "today": "There at the start",
     "first": "First seat",
@@ -105,6 +109,7 @@ async def show(site: Site, request: Request) -> Response:
             to=size,
             qs_to=qs,
             r=r,
+            columns=_COLUMNS,
             chart_svg=Markup(work.inline_svg(svg, f"HR staff and cost against company size for {profile.company}")),
             milestones=[
                 {

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from orgplan.core.figures import COMPARED, figures
+from orgplan.core.figures import COMPARED, SummaryFigure, figures
+from orgplan.core.figures import figure as summary_figure
 from orgplan.core.files import atomic_path
 from orgplan.core.words import natural_key
 from orgplan.errors import OptionError
@@ -71,6 +72,10 @@ SHEETS = (
 )
 LAST_ROW = 1048576  # whole columns below the header, so rows finance adds are counted too
 RATIO = "0.00"
+# The number format of each kind of summary figure on the Summary sheet: counts without commas.
+_FORMATS = {"count": COUNT, "fte": FTE, "ratio": RATIO, "money": MONEY}
+# A total the Summary sheet works out that is no figure of the plan's summary.
+_PER_EMPLOYEE = SummaryFigure("cost_per_employee", "Annual HR cost per employee", "money")
 _MARK_FILLS = {"Directs": "#FCE4D6", "Does": "#DDEBF7", "Does + directs": "#E2EFDA", "Oversees": "#EDEDED"}
 _INPUT_FILL = "#FFF2CC"  # the named figures on Assumptions that finance may change
 _ACRONYMS = {"hr": "HR", "hrbp": "HR business partner", "fte": "FTE", "dei": "DEI", "hris": "HRIS"}
@@ -291,38 +296,21 @@ def _totals(sheet: Sheet, w: _Words, row: int, fees: float = 0) -> tuple[dict[st
     first = row + 2  # the sheet row of the first total
     others = w.is_hr_row
     totals = [
-        ("hr_headcount", "HR seats", f'=COUNTIFS({w.hr_only},{ref("id")},"<>")', len(hr), COUNT),
-        ("hr_fte", "HR FTE", f"=SUMIFS({ref('fte')},{w.hr_only})", fte, FTE),
-        (
-            "hr_per_100",
-            "HR staff (FTE) per 100 employees",
-            f"=IF(employees>0,B{first + 1}/employees*100,0)",
-            fte / employees * 100,
-            RATIO,
-        ),
-        ("seats_cost", "Annual cost of the seats (USD)", f"=SUM({ref('annual_cost')})", seats, MONEY),
-        ("fees", "Fees for work bought in (USD)", f"={FEES_NAME}", fees, MONEY),
-        ("annual_cost", "Annual cost (USD)", f"=B{first + 3}+B{first + 4}", cost, MONEY),
-        (
-            "cost_per_employee",
-            "Annual HR cost per employee (USD)",
-            f"=IF(employees>0,B{first + 5}/employees,0)",
-            cost / employees,
-            MONEY,
-        ),
-        ("layers", "Layers below the executive", f"=MAX({ref('layer')})", s["layers"], COUNT),
-        (
-            "widest_span",
-            "Widest span (direct reports)",
-            f"=SUMPRODUCT(MAX({others}*{ref('direct_reports')}))",
-            s["widest_span"],
-            COUNT,
-        ),
+        ("hr_headcount", f'=COUNTIFS({w.hr_only},{ref("id")},"<>")', len(hr)),
+        ("hr_fte", f"=SUMIFS({ref('fte')},{w.hr_only})", fte),
+        ("hr_per_100", f"=IF(employees>0,B{first + 1}/employees*100,0)", fte / employees * 100),
+        ("seats_cost", f"=SUM({ref('annual_cost')})", seats),
+        ("fees", f"={FEES_NAME}", fees),
+        ("annual_cost", f"=B{first + 3}+B{first + 4}", cost),
+        (_PER_EMPLOYEE.key, f"=IF(employees>0,B{first + 5}/employees,0)", cost / employees),
+        ("layers", f"=MAX({ref('layer')})", s["layers"]),
+        ("widest_span", f"=SUMPRODUCT(MAX({others}*{ref('direct_reports')}))", s["widest_span"]),
     ]
     where = {}
-    for line, (key, label, text, value, fmt) in enumerate(totals, start=row + 1):
-        sheet.put(line, 0, label)
-        sheet.put(line, 1, Formula(text, value), fmt, bold=True)
+    for line, (key, text, value) in enumerate(totals, start=row + 1):
+        said = _PER_EMPLOYEE if key == _PER_EMPLOYEE.key else summary_figure(key)
+        sheet.put(line, 0, said.heading(exact=True))
+        sheet.put(line, 1, Formula(text, value), _FORMATS[said.kind], bold=True)
         where[key] = Formula(f"=Summary!$B${line + 1}", value)
     return where, first + 1
 
@@ -332,8 +320,8 @@ def _against_range(sheet: Sheet, bench: dict[str, Any], row: int, per_100: str) 
     plan sits; returns the last row."""
     sheet.section(row, "Against the published range")
     for name, label, value in (
-        ("band_low", "Published low, HR staff per 100", bench["low"]),
-        ("band_high", "Published high, HR staff per 100", bench["high"]),
+        ("band_low", f"Published low, {summary_figure('hr_per_100').brief}", bench["low"]),
+        ("band_high", f"Published high, {summary_figure('hr_per_100').brief}", bench["high"]),
     ):
         row += 1
         sheet.put(row, 0, label)
