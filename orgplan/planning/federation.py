@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from orgplan.knowledge.catalog import OUTSIDE_HR, Role
+from orgplan.knowledge.catalog import Role, ladder_top
 from orgplan.knowledge.rules import Federated
 from orgplan.knowledge.templates import Templates
 from orgplan.model.ledger import Ledger
@@ -179,7 +179,7 @@ def join(
     given to a group head of HR made here (when the group's own employees are too few for a team);
     ``names`` the profile's named places, by which senior leaders who would share a title are told apart.
     """
-    top = max(r.level for r in t.roles.values() if r.family not in OUTSIDE_HR)  # the catalog's CHRO
+    top = ladder_top(t.roles)  # the catalog's CHRO
     for part in units:
         _unit_head(part, policy, t, top - 1)
         _fit_below(part.head, policy, t)
