@@ -298,9 +298,11 @@ class Placement:
 
 @dataclass(frozen=True)
 class CorporateSeat:
-    """A seat the group HR of a federated plan keeps when its own team has none of the role."""
+    """A seat of a federated group's HR, over all its units: its role, level and title."""
 
     role: str
+    level: int
+    title: str
     reason: str
 
 
@@ -319,6 +321,8 @@ class Federated:
     unit_title_placed: ReasonTemplate
     below_head: ReasonTemplate
     corporate: tuple[CorporateSeat, ...]
+    corporate_name: str
+    corporate_reason: ReasonTemplate
     no_large_unit: ReasonTemplate
     range_reason: ReasonTemplate
     group_span: ReasonTemplate
@@ -527,6 +531,7 @@ def _federated(raw: Any, roles: Mapping[str, Role], names: dict[str, str], path:
         "unit_title",
         "unit_title_placed",
         "below_head",
+        "corporate_team",
         "corporate",
         "no_large_unit",
         "range_reason",
@@ -547,14 +552,25 @@ def _federated(raw: Any, roles: Mapping[str, Role], names: dict[str, str], path:
     }
     corporate = []
     for where, item in expect_records(
-        raw["corporate"], ("role", "reason"), error=RuleError, path=path, where="federated.corporate"
+        raw["corporate"], ("role", "level", "title", "reason"), error=RuleError, path=path, where="federated.corporate"
     ):
         corporate.append(
             CorporateSeat(
                 _catalog_role(item["role"], roles, path, f"{where}.role"),
+                _whole(item["level"], 1, 100, path, f"{where}.level"),
+                expect_text(item["title"], error=RuleError, path=path, where=f"{where}.title"),
                 expect_text(item["reason"], error=RuleError, path=path, where=f"{where}.reason"),
             )
         )
+    team = expect_mapping(raw["corporate_team"], error=RuleError, path=path, where="federated.corporate_team")
+    check_keys(
+        team,
+        ("name", "reason"),
+        required=("name", "reason"),
+        error=RuleError,
+        path=path,
+        where="federated.corporate_team",
+    )
     unit = {"unit": TEXT, "employees": NUMBER, "industry": TEXT, "title": TEXT}
     return Federated(
         unit_head_role=role,
@@ -569,6 +585,10 @@ def _federated(raw: Any, roles: Mapping[str, Role], names: dict[str, str], path:
             raw["below_head"], {"title": TEXT, "level": NUMBER, "was": TEXT}, where="federated.below_head", path=path
         ),
         corporate=tuple(corporate),
+        corporate_name=expect_text(team["name"], error=RuleError, path=path, where="federated.corporate_team.name"),
+        corporate_reason=ReasonTemplate.compile(
+            team["reason"], {"employees": NUMBER}, where="federated.corporate_team.reason", path=path
+        ),
         no_large_unit=ReasonTemplate.compile(raw["no_large_unit"], names, where="federated.no_large_unit", path=path),
         range_reason=ReasonTemplate.compile(
             raw["range_reason"],

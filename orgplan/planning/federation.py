@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from orgplan.knowledge.catalog import Role, ladder_top
+from orgplan.knowledge.catalog import ladder_top
 from orgplan.knowledge.rules import Federated
 from orgplan.knowledge.templates import Templates
 from orgplan.model.ledger import Ledger
@@ -57,7 +57,8 @@ class Part:
     ledger: Ledger
     results: list[RuleResult]
     beyond: dict[str, float]
-    unit: Place | None = None  # None for the group's own HR
+    unit: Place  # the large unit, or for the group's own HR a place named by the pack (corporate_team.name)
+    corporate: bool = False  # the group's own staff and smaller units
 
 
 def unit_profile(profile: Profile, unit: Place, t: Templates) -> Profile:
@@ -172,30 +173,28 @@ def join(
 ) -> Seat:
     """Put the parts together under one group head of HR reporting to ``executive``; return it.
 
-    Each unit's head becomes its HR head (one level below its own plan's head, from the
-    policy's lowest level up), every senior leader of a unit is named by its unit, and the
-    group head outranks every unit head and sits at least at the level of ``sized``, the head
-    the rules give a company of the group's size. ``why`` is the operating model's reason,
-    given to a group head of HR made here (when the group's own employees are too few for a team);
-    ``names`` the profile's named places, by which senior leaders who would share a title are told apart.
+    Each part's head becomes its HR head (one level below its own plan's head, from the
+    policy's lowest level up; the group's own team keeps a lower head), everyone in a part
+    sits below its head and every leader of a team carries the part's name. The group head
+    - ``sized``'s role, the head the rules give a company of the group's size - leads the
+    part heads and the pack's corporate seats, outranking them all; ``why`` (the operating
+    model's reason) is its last reason. ``names`` are the profile's named places, by which
+    senior leaders who would share a title are told apart.
     """
     top = ladder_top(t.roles)  # the catalog's CHRO
-    for part in units:
-        _unit_head(part, policy, t, top - 1)
+    role = sized.role if sized is not None else t.roles[policy.unit_head_role]
+    head = Seat(role, 1.0, (), [], 0, t.catalog.family_rank(role.family), pay_index=pay_index)
+    head.attach(executive)
+    parts = [*units, *([group] if group is not None else [])]
+    for part in parts:
+        _part_head(part, policy, t, top - 1)
         _fit_below(part.head, policy, t)
         _name_by_unit(part, policy)
-    head = (
-        group.head
-        if group is not None
-        else _new_head(sized.role if sized else t.roles[policy.unit_head_role], t, pay_index)
-    )
-    head.attach(executive)
-    _corporate_seats(head, policy, t, pay_index)
-    needed = max(max(p.head.level for p in units) + 1, sized.level if sized else 0)
-    while head.level < needed and step_up(head, t.roles, top, head=True):
-        pass
-    for part in units:
         part.head.attach(head)
+    corporate = _corporate_seats(head, policy, t, pay_index)
+    needed = max([p.head.level for p in parts] + [s.level for s in corporate]) + 1
+    while head.level < max(needed, sized.level if sized else 0) and step_up(head, t.roles, top, head=True):
+        pass
     distinct_titles(head, t.rules.span, names)
     reports = len(head.children)
     if reports > max_span:
@@ -205,20 +204,24 @@ def join(
     return head
 
 
-def _unit_head(part: Part, policy: Federated, t: Templates, cap: int) -> None:
-    """The unit plan's head becomes the unit's HR head, titled by its level, with the reason:
-    one level below its own plan's head, above the level its team's leaders need, at most ``cap``."""
-    assert part.unit is not None
+def _part_head(part: Part, policy: Federated, t: Templates, cap: int) -> None:
+    """A part's plan's head becomes its HR head, with the reason: one level below its own
+    plan's head, above the level its team's leaders need, at most ``cap``; a unit's head at
+    the policy's lowest level or above, titled by level; the group's own team's head keeps
+    its title when it sits lower."""
     seat, unit = part.head, part.unit
     team = max((_scope_level(c, t) for c in seat.children), default=0)  # the level its leaders' scope asks
-    level = min(cap, max(policy.unit_head_min_level, seat.level - 1, team + 1 if team else 0))
-    while level not in policy.unit_head_titles and level > policy.unit_head_min_level:
-        level -= 1
-    seat.role = t.roles[policy.unit_head_role]
+    least = policy.unit_head_min_level if not part.corporate else min(seat.level, policy.unit_head_min_level)
+    level = min(cap, max(least, seat.level - 1, team + 1 if team else 0))
+    if part.corporate:
+        text = policy.corporate_reason.render(employees=unit.employees)
+    else:
+        industry = unit.industry or "the group's industry"
+        text = policy.unit_head_reason.render(unit=unit.name, employees=unit.employees, industry=industry)
+    if level in policy.unit_head_titles and (level >= policy.unit_head_min_level or seat.level > level):
+        seat.role, seat.title = t.roles[policy.unit_head_role], policy.unit_head_titles[level]
     seat.level, seat.team_label = level, None
-    seat.title = policy.unit_title.render(title=policy.unit_head_titles.get(level, seat.role.title), unit=unit.name)
-    industry = unit.industry or "the group's industry"
-    text = policy.unit_head_reason.render(unit=unit.name, employees=unit.employees, industry=industry)
+    seat.title = policy.unit_title.render(title=seat.name, unit=unit.name)
     seat.reasons.append(Reason(FEDERATED_RULE, text))
 
 
@@ -226,10 +229,16 @@ def _fit_below(head: Seat, policy: Federated, t: Templates) -> None:
     """Everyone in a unit sits below its HR head: a leader at its manager's level or above
     takes the level below, with the title its role has there - unless that level is too low
     for the seats it leads (the pack's scope levels), when it reports one level higher up
-    instead; a leader below the level its scope asks rises to it. Leaders left with one
-    leader under them take that leader's team, and the levels are settled again."""
+    instead; a leader below the level its scope asks rises to it. A leader whose whole team
+    moved up leaves the plan, leaders left with one leader under them take that leader's
+    team, and the levels are settled again."""
+    led = {id(s) for s in head.below() if s.is_leader and s.children}
     for _ in range(4):
         _fit_levels(head, policy, t)
+        for seat in [s for s in head.below() if id(s) in led and not s.children]:  # its team moved up: no seat left
+            assert seat.parent is not None
+            seat.parent.children.remove(seat)
+            seat.parent = None
         folded = collapse(head)
         for kept, removed in folded:  # a leader left with one leader under it takes that team
             kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
@@ -286,35 +295,31 @@ def _title_at(seat: Seat, level: int, t: Templates) -> str | None:
 
 
 def _name_by_unit(part: Part, policy: Federated) -> None:
-    """Every seat of the unit serves it, and every leader of a team carries its name: no two
-    senior leaders of the group share a title, and a reader tells one unit's managers from another's."""
-    assert part.unit is not None
+    """Every seat of a unit serves it, and every leader of a team carries the part's name: no
+    two senior leaders of the group share a title, and a reader tells one unit's managers from
+    another's (the group's own team keeps each seat's own unit)."""
     name = part.unit.name
     for seat in part.head.below():
-        seat.unit = name
+        if not part.corporate:
+            seat.unit = name
         if seat.is_leader and seat.children and name not in seat.name:
             form = policy.unit_title_placed if "," in seat.name else policy.unit_title
             seat.title, seat.team_label = form.render(title=seat.name, unit=name), None
-    part.head.unit = name
+    if not part.corporate:
+        part.head.unit = name
 
 
-def _new_head(role: Role, t: Templates, pay_index: float) -> Seat:
-    """A group head of HR when the group serves too few employees for a team of its own."""
-    return Seat(role, 1.0, (), [], 0, t.catalog.family_rank(role.family), pay_index=pay_index)
-
-
-def _corporate_seats(head: Seat, policy: Federated, t: Templates, pay_index: float) -> None:
-    """The pack's corporate seats the group's own team lacks, reporting to the group head."""
-    have = {s.role.key for s in head.below()} | {head.role.key}
+def _corporate_seats(head: Seat, policy: Federated, t: Templates, pay_index: float) -> list[Seat]:
+    """The pack's corporate seats, each at its level and title, reporting to the group head."""
+    seats = []
     for item in policy.corporate:
-        if item.role in have:
-            continue
         role = t.roles[item.role]
-        seat = Seat(
-            role, 1.0, role.functions, [Reason(FEDERATED_RULE, item.reason)], 0, t.catalog.family_rank(role.family)
-        )
-        seat.pay_index = pay_index
+        reasons = [Reason(FEDERATED_RULE, item.reason)]
+        seat = Seat(role, 1.0, role.leads or role.functions, reasons, 0, t.catalog.family_rank(role.family))
+        seat.level, seat.title, seat.pay_index = item.level, item.title, pay_index
         seat.attach(head)
+        seats.append(seat)
+    return seats
 
 
 def merge_results(parts: list[Part]) -> list[RuleResult]:

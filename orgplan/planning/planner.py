@@ -148,14 +148,14 @@ def _plan_federated(
     units = large_units(profile.business_units, t)
     assert policy is not None and units  # choose_model names federated only then
 
-    def part(sub: Profile, unit: Place | None) -> Part:
+    def part(sub: Profile, unit: Place, corporate: bool = False) -> Part:
         share = sub.employees / profile.employees
         b = _start(sub, t, scaled_outsourced(outsourced, share), shares)[0]
         executive, head = b.tree()
-        return Part(executive, head, b.ledger, b.results, b.beyond, unit)
+        return Part(executive, head, b.ledger, b.results, b.beyond, unit, corporate)
 
-    group_profile = corporate_profile(profile, units, t)
-    group = part(group_profile, None) if group_profile is not None else None
+    own = corporate_profile(profile, units, t)
+    group = part(own, Place(policy.corporate_name, own.employees), True) if own is not None else None
     parts = [part(unit_profile(profile, u, t), u) for u in units]
     executive = group.executive if group is not None else _executive(profile, t)
     head = join(
@@ -170,9 +170,8 @@ def _plan_federated(
         sized=build.sized_head(),
         names=build.named,
     )
-    leaders = {s.unit: s for s in add_unit_leaders([s for p in parts for s in p.head.below()], executive, profile, t)}
-    for p in parts:
-        p.head.dotted_to = leaders.get(p.head.unit)
+    note_remote(head, profile, build.values, t)
+    add_unit_leaders([p.head for p in parts], executive, profile, t, roles={policy.unit_head_role})
     whole = [*([group] if group else []), *parts]
     for p in whole[1:]:
         whole[0].ledger.absorb(p.ledger)

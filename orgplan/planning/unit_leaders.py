@@ -9,6 +9,8 @@ partner and generalists) answer to that leader on a dotted line.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from orgplan.knowledge.catalog import BUSINESS
 from orgplan.knowledge.templates import Templates
 from orgplan.model.plan import Reason
@@ -20,9 +22,12 @@ __all__ = ["add_unit_leaders", "UNIT_LEADER_RULE"]
 UNIT_LEADER_RULE = "unit-leader"
 
 
-def add_unit_leaders(seats: list[Seat], executive: Seat, profile: Profile, t: Templates) -> list[Seat]:
+def add_unit_leaders(
+    seats: list[Seat], executive: Seat, profile: Profile, t: Templates, roles: Collection[str] | None = None
+) -> list[Seat]:
     """Attach a leader for each named unit with aligned HR seats to ``executive``; point
-    those seats' dotted lines at it.
+    those seats' dotted lines at it: the seats of the roles the leader's catalog entry lists,
+    or of ``roles`` (a federated unit's HR head alone answers to the unit's leader).
 
     Returns the leaders added (none when the units were only counted, or the catalog has
     no business unit leader role).
@@ -30,10 +35,11 @@ def add_unit_leaders(seats: list[Seat], executive: Seat, profile: Profile, t: Te
     role = next((r for r in t.roles.values() if r.family == BUSINESS and r.dotted_lines_from), None)
     if role is None:
         return []
+    dotted = role.dotted_lines_from if roles is None else roles
     leaders: list[Seat] = []
     by_unit: dict[str, list[Seat]] = {}  # one pass over the seats, not one per unit
     for seat in seats:
-        if seat.unit is not None and seat.role.key in role.dotted_lines_from:
+        if seat.unit is not None and seat.role.key in dotted:
             by_unit.setdefault(seat.unit, []).append(seat)
     for unit in profile.business_units:
         aligned = by_unit.get(unit.name, [])
