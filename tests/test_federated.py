@@ -217,3 +217,17 @@ def test_a_federated_plan_above_the_range_says_what_planning_in_parts_costs():
     assert first.startswith("Federated HR: 2 large business units")
     one = plan(profile_from_dict({**data, "business_units": [{**u, "industry": None} for u in units]}))
     assert f"({one.summary['hr_fte']:,.1f} FTE)" in first
+
+
+@pytest.mark.parametrize(
+    "industry, expected",
+    [(["x"], "expected text"), ("x" * 101, "1 to 100 characters"), ("a\nb", "on one line")],
+    ids=["a list", "too long", "two lines"],
+)
+def test_a_units_industry_is_checked_like_any_text(industry, expected):
+    from orgplan.errors import ProfileError
+
+    units = [{"name": "A", "employees": 6000, "industry": industry}, {"name": "B", "employees": 6000}]
+    with pytest.raises(ProfileError) as caught:
+        profile_from_dict({"employees": 12000, "business_units": units})
+    assert "business_units[1].industry" in str(caught.value) and expected in str(caught.value)

@@ -188,7 +188,7 @@ def _named(
 def _value(value: Any, rules: Mapping[str, Any], source: str | None, where: str) -> Any:
     kind = rules.get("type")
     if kind == "text":
-        return one_line_text(value, error=ProfileError, path=source, where=where)
+        return one_line_text(value, error=ProfileError, path=source, where=where, most=int(rules.get("max", 200)))
     return number_value(where, value, rules, source, whole=kind == "integer")
 
 
