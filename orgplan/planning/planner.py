@@ -323,7 +323,7 @@ def _scope_lean_and_titles(
     lean = t.rules.lean
     if lean is not None:
         flat = flatten_small(head, lean.max_seats, lean.max_team, lean.max_over)
-        size = sum(1 for _ in head.below()) + 1
+        size = head.count_below() + 1
         for kept, removed, team in flat:
             text = lean.reason.render(
                 count=team, title=with_article(removed.name), seats=size, max_seats=lean.max_seats

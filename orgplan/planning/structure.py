@@ -419,7 +419,7 @@ def _scoped_lead(members: list[Seat], spans: _Spans) -> tuple[str | None, int]:
     members a lead (at least a team) keep it within."""
     policy, roles = spans.policy, spans.roles
     key = _lead_role(members, policy, roles)
-    sizes = [1 + sum(1 for _ in m.below()) for m in members]
+    sizes = [1 + m.count_below() for m in members]
     least = min(policy.min_team, len(members))
     while key is not None:
         most = _capacity(_reach(roles[key]), spans)  # a lead grows with its team (catalog ``grows``)
@@ -567,12 +567,10 @@ def follow_scope(
     rises first where it must to stay above, and where it cannot the seat reports one level
     up when that leader has room. Return the seats raised."""
     raised = []
-    led = {id(s): sum(1 for _ in s.below()) for s in head.below()}
-    depth = {id(s): _depth(s, head) for s in head.below()}
-    for seat in sorted(head.below(), key=lambda s: (depth[id(s)], -led[id(s)])):  # managers first, larger teams first
+    for seat in _by_depth_then_team(head):  # managers first, larger teams first
         if not seat.is_leader or not seat.children or seat.parent is None:
             continue
-        count = sum(1 for _ in seat.below())
+        count = seat.count_below()
         want = policy.level_for(count)
         least = next((s for s, lv in policy.scope_levels if lv == want), 0)
         text = policy.scope_reason
@@ -601,14 +599,30 @@ def follow_scope(
     return raised
 
 
+def _by_depth_then_team(head: Seat) -> list[Seat]:
+    """Every seat under ``head``, the nearer ones first and, at one depth, those leading more
+    seats first (ties in the chart's order): one walk down the tree and one up it."""
+    walk: list[tuple[Seat, int]] = []  # each seat and its depth below the head, managers first
+    stack = [(child, 1) for child in reversed(head.children)]
+    while stack:
+        seat, depth = stack.pop()
+        walk.append((seat, depth))
+        stack.extend((child, depth + 1) for child in reversed(seat.children))
+    led: dict[int, int] = {}
+    for seat, _ in reversed(walk):  # reports before their managers
+        led[id(seat)] = sum(1 + led[id(child)] for child in seat.children)
+    order = sorted(range(len(walk)), key=lambda i: (walk[i][1], -led[id(walk[i][0])]))
+    return [walk[i][0] for i in order]
+
+
 def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: int) -> None:
     """A leader whose team is too large for the level it can reach shares it with a second
     seat like it beside it, each part within what that level leads (when its manager has room)."""
     above, most = seat.parent, policy.most_led(seat.level)
     if above is None or policy.split_reason is None or len(above.children) >= max_span or len(seat.children) < 2:
         return
-    count = sum(1 for _ in seat.below())
-    sizes = {id(c): 1 + sum(1 for _ in c.below()) for c in seat.children}
+    count = seat.count_below()
+    sizes = {id(c): 1 + c.count_below() for c in seat.children}
     if count > 2 * most or max(sizes.values()) > most:
         return
     reason = Reason(SCOPE_SPLIT, policy.split_reason.render(title=seat.name, count=count, level=seat.level, most=most))
@@ -697,7 +711,7 @@ def flatten_small(head: Seat, max_seats: int, max_team: int, max_over: int) -> l
     """In a department of at most ``max_seats`` seats, a leader of ``max_team`` or fewer under
     a leader of ``max_over`` or fewer hands its team to that leader and leaves the plan;
     return each (leader kept, leader taken out, the team it handed over)."""
-    seats = sum(1 for _ in head.below()) + 1
+    seats = head.count_below() + 1
     if seats > max_seats:
         return []
     removed = []
