@@ -67,20 +67,26 @@ def to_plan(
     ids: dict[int, str] = {id(executive): profile.hr_reports_to.lower()}
     numbers: Counter[str] = Counter()
     for seat in ordered[1:]:
-        numbers[seat.role.key] += 1
-        ids[id(seat)] = f"{seat.role.key.replace('_', '-')}-{numbers[seat.role.key]}"
-    positions = []
+        key = seat.role.key
+        numbers[key] += 1
+        ids[id(seat)] = f"{key.replace('_', '-')}-{numbers[key]}"
     home = None if profile.countries[0].assumed else profile.countries[0].name  # where central seats sit
     loads = {paid_as: costing.load_for(paid_as) for paid_as in ("salary", "fee")}
+    ranges: dict[tuple[float, int, str], dict[str, Any]] = {}  # alike seats share a pay range: worked out once
+    positions = []
     for seat in ordered:
-        hr = seat.role.is_hr
-        load = loads[seat.role.paid_as] if hr else 1.0
+        role = seat.role
+        pay = (seat.base_salary, seat.level, seat.pay_basis)
+        if pay not in ranges:
+            ranges[pay] = _pay_range(seat, t)
+        hr = role.is_hr
+        load = loads[role.paid_as] if hr else 1.0
         positions.append(
             Position.made(
                 id=ids[id(seat)],
                 title=seat.name,
-                role=seat.role.key,
-                family=seat.role.family,
+                role=role.key,
+                family=role.family,
                 level=seat.level,
                 reports_to=ids[id(seat.parent)] if seat.parent is not None else None,
                 functions=seat.functions,
@@ -92,7 +98,7 @@ def to_plan(
                 unit=seat.unit,
                 country=seat.country or home,
                 central=seat.country is None and home is not None,
-                **_pay_range(seat, t),
+                **ranges[pay],
                 dotted_to=ids[id(seat.dotted_to)] if seat.dotted_to is not None else None,
             )
         )

@@ -159,7 +159,8 @@ def limit_spans(
                 queue.extend((twin, cap) for twin in _share_or_keep(manager, spans))
                 if manager.parent is not None and len(manager.parent.children) > max_span:
                     overfull[id(manager.parent)] = manager.parent
-        queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
+        if manager.children:
+            queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
     _share_overfull(list(overfull.values()), spans)
     return spans.named
 
@@ -482,11 +483,16 @@ def _split(members: list[Seat], parts: int) -> list[list[Seat]]:
 def _team_label(members: list[Seat], family_labels: dict[str, str]) -> str:
     """What a new lead's team is: "Recruiters", "HR Analysts and HR Generalists", "Centres of
     Expertise", or (more than three kinds) the largest two and others."""
-    teams = list(dict.fromkeys(m.team_of or m.role for m in members))
+    kinds: dict[str, Role] = {}  # by key: a role's key names it, and hashes much faster than the role
+    count: Counter[str] = Counter()
+    for m in members:
+        team = m.team_of or m.role
+        kinds.setdefault(team.key, team)
+        count[team.key] += 1
+    teams = list(kinds.values())
     if len(teams) > 1 and all(m.role.leads for m in members):
         return "Centres of Expertise"
-    count = Counter(m.team_of or m.role for m in members)
-    teams.sort(key=lambda r: -count[r])
+    teams.sort(key=lambda r: -count[r.key])
     named = [r.title if r.title.endswith("s") else r.title + "s" for r in teams]
     if len(named) <= 3:  # what the team is, by name: "HR Analysts and HR Generalists"
         return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
@@ -503,7 +509,9 @@ def grow(seat: Seat, roles: dict[str, Role], cap: int = 9) -> int:
     No seat grows past ``cap``, one level below its manager's room, so a manager always
     keeps a level above every report.
     """
-    below = sum(1 + grow(child, roles, cap - 1) for child in seat.children)
+    below = 0
+    for child in seat.children:
+        below += 1 + grow(child, roles, cap - 1)
     seat.below_count = below
     if not seat.is_leader:
         return below
