@@ -90,6 +90,8 @@ class Seat:
 
     def count_below(self) -> int:
         """How many seats are under this one."""
+        if not self.children:  # most seats lead no one
+            return 0
         count, stack = 0, list(self.children)
         while stack:
             seat = stack.pop()

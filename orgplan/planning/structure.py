@@ -575,10 +575,13 @@ def follow_scope(
     rises first where it must to stay above, and where it cannot the seat reports one level
     up when that leader has room. Return the seats raised."""
     raised = []
-    for seat in _by_depth_then_team(head):  # managers first, larger teams first
+    ordered, led = _by_depth_then_team(head)
+    for seat in ordered:  # managers first, larger teams first
         if not seat.is_leader or not seat.children or seat.parent is None:
             continue
-        count = seat.count_below()
+        # What a seat leads when its turn comes is what it led at the start: a seat raised
+        # before it moves with its whole team, and only between the seats above it.
+        count = led[id(seat)]
         want = policy.level_for(count)
         least = next((s for s, lv in policy.scope_levels if lv == want), 0)
         text = policy.scope_reason
@@ -607,20 +610,27 @@ def follow_scope(
     return raised
 
 
-def _by_depth_then_team(head: Seat) -> list[Seat]:
+def _by_depth_then_team(head: Seat) -> tuple[list[Seat], dict[int, int]]:
     """Every seat under ``head``, the nearer ones first and, at one depth, those leading more
-    seats first (ties in the chart's order): one walk down the tree and one up it."""
-    walk: list[tuple[Seat, int]] = []  # each seat and its depth below the head, managers first
+    seats first (ties in the chart's order), and how many seats each leads (by seat id): one
+    walk down the tree and one up it."""
+    walk: list[Seat] = []  # managers before their reports
+    depths: list[int] = []
     stack = [(child, 1) for child in reversed(head.children)]
     while stack:
         seat, depth = stack.pop()
-        walk.append((seat, depth))
-        stack.extend((child, depth + 1) for child in reversed(seat.children))
+        walk.append(seat)
+        depths.append(depth)
+        if seat.children:
+            stack.extend([(child, depth + 1) for child in reversed(seat.children)])
     led: dict[int, int] = {}
-    for seat, _ in reversed(walk):  # reports before their managers
-        led[id(seat)] = sum(1 + led[id(child)] for child in seat.children)
-    order = sorted(range(len(walk)), key=lambda i: (walk[i][1], -led[id(walk[i][0])]))
-    return [walk[i][0] for i in order]
+    for seat in reversed(walk):  # reports before their managers
+        count = 0
+        for child in seat.children:
+            count += 1 + led[id(child)]
+        led[id(seat)] = count
+    keys = [(depth, -led[id(seat)]) for seat, depth in zip(walk, depths, strict=True)]
+    return [walk[i] for i in sorted(range(len(walk)), key=keys.__getitem__)], led
 
 
 def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: int) -> None:
@@ -708,8 +718,9 @@ def distinct_titles(head: Seat, policy: SpanPolicy, named: set[str]) -> None:
 
 def _one_place(seat: Seat) -> str | None:
     """The one country, business unit or region every seat under ``seat`` serves, if there is one."""
+    below = seat.below()
     for kind in ("country", "unit", "region"):
-        found = {getattr(s, kind) for s in seat.below()}
+        found = {getattr(s, kind) for s in below}
         if len(found) == 1 and None not in found:
             return str(found.pop())
     return None
