@@ -59,12 +59,13 @@ class Position:
         return self.family not in OUTSIDE_HR
 
     @classmethod
-    def made(cls, **fields: Any) -> Position:
-        """A Position from every field by name, without the checks of ``__init__``.
+    def made(cls, fields: dict[str, Any]) -> Position:
+        """A Position from a dict of every field by name, without the checks of ``__init__``.
 
         The planner makes tens of thousands of seats for the largest companies; filling
-        the frozen instance's fields at once is several times faster than ``__init__``
-        setting them one by one. Every field must be given.
+        the frozen instance's fields at once from one dict is several times faster than
+        ``__init__`` setting them one by one (or than passing them as keywords). Every
+        field must be given.
         """
         seat = object.__new__(cls)
         seat.__dict__.update(fields)
@@ -120,8 +121,9 @@ class SeatTree:
         """The top seat: the executive HR reports to, when the tree has one."""
         return next(p for p in self.seats if p.reports_to is None)
 
-    @property
+    @functools.cached_property
     def hr_seats(self) -> tuple[Position, ...]:
+        """The HR seats, in the tree's order (worked out once; the seats of a tree never change)."""
         return tuple(p for p in self.seats if p.is_hr)
 
     def seat(self, seat_id: str) -> Position:

@@ -83,23 +83,25 @@ def to_plan(
         load = loads[role.paid_as] if hr else 1.0
         positions.append(
             Position.made(
-                id=ids[id(seat)],
-                title=seat.name,
-                role=role.key,
-                family=role.family,
-                level=seat.level,
-                reports_to=ids[id(seat.parent)] if seat.parent is not None else None,
-                functions=seat.functions,
-                fte=seat.fte,
-                base_salary=seat.base_salary,
-                annual_cost=costing.annual_cost(seat.base_salary, seat.fte, load) if hr else 0.0,
-                rationale=tuple(seat.reasons),
-                benefits_load=load,
-                unit=seat.unit,
-                country=seat.country or home,
-                central=seat.country is None and home is not None,
-                **ranges[pay],
-                dotted_to=ids[id(seat.dotted_to)] if seat.dotted_to is not None else None,
+                {
+                    "id": ids[id(seat)],
+                    "title": seat.name,
+                    "role": role.key,
+                    "family": role.family,
+                    "level": seat.level,
+                    "reports_to": ids[id(seat.parent)] if seat.parent is not None else None,
+                    "functions": seat.functions,
+                    "fte": seat.fte,
+                    "base_salary": seat.base_salary,
+                    "annual_cost": costing.annual_cost(seat.base_salary, seat.fte, load) if hr else 0.0,
+                    "rationale": tuple(seat.reasons),
+                    "benefits_load": load,
+                    "unit": seat.unit,
+                    "country": seat.country or home,
+                    "central": seat.country is None and home is not None,
+                    **ranges[pay],
+                    "dotted_to": ids[id(seat.dotted_to)] if seat.dotted_to is not None else None,
+                }
             )
         )
     staff = [s for s in ordered if s.role.is_hr]

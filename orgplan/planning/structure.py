@@ -511,7 +511,11 @@ def grow(seat: Seat, roles: dict[str, Role], cap: int = 9) -> int:
     """
     below = 0
     for child in seat.children:
-        below += 1 + grow(child, roles, cap - 1)
+        if child.children or child.is_leader:
+            below += 1 + grow(child, roles, cap - 1)
+        else:  # a seat that leads no one has nothing to grow with: counted here, without a call
+            child.below_count = 0
+            below += 1
     seat.below_count = below
     if not seat.is_leader:
         return below
