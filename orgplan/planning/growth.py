@@ -229,7 +229,7 @@ def roadmap(
     rows |= {
         n
         for i, n in enumerate(sizes[1:], start=1)
-        if plans[i].summary["hr_headcount"] != plans[i - 1].summary["hr_headcount"]
+        if len(plans[i].hr_seats) != len(plans[i - 1].hr_seats)  # the summary's hr_headcount, without a summary
     }
     steps = tuple(_step(at(n), t) for n in sorted(rows))
     order = {"today": 0, "bought": 0, "last": 1, "bring_in": 1, "buy": 2, "first": 2, "again": 2}

@@ -78,11 +78,12 @@ def plan_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan:
     against seats (a fractional HR professional instead of a first HR hire) is bought when
     planning with it saves more in seats than its fee.
     """
-    weighing = weigh(profile, t, planning_values(profile, t), adjust)
-    result = _plan_once(profile, t, weighing, adjust)
+    values = planning_values(profile, t)
+    weighing = weigh(profile, t, values, adjust)
+    result = _plan_once(profile, t, weighing, adjust, values)
     for offer in weighing.pending():
         offer.bought = not offer.bought
-        other = _plan_once(profile, t, weighing, adjust)
+        other = _plan_once(profile, t, weighing, adjust, values)
         without, with_it = (result, other) if offer.bought else (other, result)
         offer.seats_saving = round(without.summary["seats_cost"] - with_it.summary["seats_cost"])
         offer.bought = offer.forced or offer.seats_saving > offer.fee
@@ -92,8 +93,11 @@ def plan_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan:
     )
 
 
-def _plan_once(profile: Profile, t: Templates, weighing: Weighing, adjust: Adjustments) -> Plan:
-    values = planning_values(profile, t)
+def _plan_once(
+    profile: Profile, t: Templates, weighing: Weighing, adjust: Adjustments, planning: dict[str, Any]
+) -> Plan:
+    """One plan with the providers ``weighing`` buys; ``planning`` (the profile's planning values) is left as it is."""
+    values = dict(planning)  # each plan adds its own seats and work left to its copy
     workload = {f: values[f"demand_{f}"] for f in profile.functions}
     outsourced = weighing.outsourced()
     deferred = keep_in_house(values, t, outsourced, adjust.shares)
