@@ -393,14 +393,15 @@ def _group(manager: Seat, max_span: int, tried: set[int], min_team: int) -> list
     ``min_team`` reports, so no new lead leads a pair.
     """
     groups: dict[tuple[object, ...], list[Seat]] = {}
-    for child in sorted(manager.children, key=Seat.sort_key):
+    ordered = sorted(manager.children, key=Seat.sort_key)
+    for child in ordered:
         key = (child.role.key, child.team_of.key if child.team_of else "", child.level, child.country or "")
         groups.setdefault(key, []).append(child)
     alike = [g for g in groups.values() if len(g) >= min(min_team, max_span) and id(g[0]) not in tried]
     if alike:
         return max(alike, key=lambda g: (len(g), -g[0].level))
     led: dict[str, list[Seat]] = {}  # seats of different roles one catalog role leads (regions and countries)
-    for child in sorted(manager.children, key=Seat.sort_key):
+    for child in ordered:
         if child.role.led_by is not None:
             led.setdefault(child.role.led_by, []).append(child)
     shared = [g for g in led.values() if len(g) >= 2 and len({m.role.key for m in g}) > 1 and id(g[0]) not in tried]
