@@ -88,10 +88,21 @@ def _manager(seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | N
                 continue
             if key in seat.role.home_only and seat.country is not None and place[0] is None:
                 continue  # this manager leads the seat only at the headquarters, not in a country abroad
-            found = [b for b in bosses.get((key, *place), ()) if b is not seat and b.level > seat.level]
-            if found:
-                return min(found, key=lambda b: (len(b.children), b.order))
+            found = _least_loaded(seat, bosses.get((key, *place), ()))
+            if found is not None:
+                return found
     return None
+
+
+def _least_loaded(seat: Seat, bosses: list[Seat] | tuple[()]) -> Seat | None:
+    """Of ``bosses`` above ``seat``, the one with the fewest reports (the first planned among equals)."""
+    best, least = None, (0, 0)
+    for boss in bosses:
+        if boss is not seat and boss.level > seat.level:
+            load = (len(boss.children), boss.order)
+            if best is None or load < least:
+                best, least = boss, load
+    return best
 
 
 @functools.lru_cache(maxsize=4096)
@@ -510,20 +521,21 @@ def grow(seat: Seat, roles: dict[str, Role], cap: int = 9) -> int:
     No seat grows past ``cap``, one level below its manager's room, so a manager always
     keeps a level above every report.
     """
-    below = 0
+    below = top = 0  # the seats below, and the highest level of a report once it has grown
     for child in seat.children:
         if child.children or child.is_leader:
             below += 1 + grow(child, roles, cap - 1)
         else:  # a seat that leads no one has nothing to grow with: counted here, without a call
             child.below_count = 0
             below += 1
+        if child.level > top:
+            top = child.level
     seat.below_count = below
     if not seat.is_leader:
         return below
     for step in _steps(seat):
         if step.below is not None and below >= step.below and _higher(step, seat, roles) and _level(step, roles) <= cap:
             _apply(seat, step, roles)
-    top = max((c.level for c in seat.children), default=0)
     while seat.level <= top and step_up(seat, roles, cap):
         pass
     return below
@@ -792,7 +804,8 @@ def in_order(top: Seat) -> list[Seat]:
     ordered, i = [top], 0
     while i < len(ordered):
         seat = ordered[i]
-        seat.children.sort(key=Seat.sort_key)
-        ordered.extend(seat.children)
+        if seat.children:
+            seat.children.sort(key=Seat.sort_key)
+            ordered.extend(seat.children)
         i += 1
     return ordered
