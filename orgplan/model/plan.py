@@ -238,7 +238,20 @@ class Plan(SeatTree):
 
     @property
     def summary(self) -> dict[str, Any]:
-        """Totals: seats, FTE, HR per 100 employees, cost, layers, widest span, seats per family."""
+        """Totals (see :meth:`totals`), then the operating model, each function's work, make or buy and the budget."""
+        summary = self.totals()
+        if self.operating_model:
+            summary["operating_model"] = dict(self.operating_model)
+        if self.ledger:
+            summary["functions"] = {f: dict(row) for f, row in self.ledger.items()}
+        summary["sourcing"] = [dict(e) for e in self.sourcing]
+        if self.budget is not None:
+            summary["budget"] = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in self.budget.items()}
+        return summary
+
+    def totals(self) -> dict[str, Any]:
+        """Seats, FTE, HR per 100 employees, cost, layers, widest span, seats per family and the
+        published band: the summary's figures, without copying its lists (a roadmap reads them for every size)."""
         structure = self.structure()
         employees = self.profile.employees
         summary: dict[str, Any] = {
@@ -262,13 +275,6 @@ class Plan(SeatTree):
                 "status": status,
                 "reasons": list(self.benchmark_reasons) if status != "within" else [],
             }
-        if self.operating_model:
-            summary["operating_model"] = dict(self.operating_model)
-        if self.ledger:
-            summary["functions"] = {f: dict(row) for f, row in self.ledger.items()}
-        summary["sourcing"] = [dict(e) for e in self.sourcing]
-        if self.budget is not None:
-            summary["budget"] = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in self.budget.items()}
         return summary
 
     def figures(self) -> dict[str, float]:

@@ -358,7 +358,7 @@ def _milestone(p: Plan, before: Plan | None, role: str, title: str, event: str, 
 
 
 def _step(p: Plan, t: Templates) -> Step:
-    s = p.summary
+    s = p.totals()
     band = t.band_for(p.profile.employees)
     counts = Counter(x.role for x in p.hr_seats)
     return Step(
