@@ -298,8 +298,9 @@ class _Build:
         from orgplan.planning.pay import price
 
         price(executive, head, t, profile.salary_multiplier, profile.employees)
-        return to_plan(
-            in_order(executive),
+        ordered = in_order(executive)
+        plan = to_plan(
+            ordered,
             head,
             profile=profile,
             t=t,
@@ -310,6 +311,16 @@ class _Build:
             model=model,
             chosen=chosen,
         )
+        _release(ordered)
+        return plan
+
+
+def _release(seats: list[Seat]) -> None:
+    """Cut the links between the seats of a finished plan (it keeps positions, not seats), so
+    they are freed at once instead of lingering as cycles until the garbage collector finds them."""
+    for seat in seats:
+        seat.parent = seat.dotted_to = None
+        seat.children = []
 
 
 def _scope_lean_and_titles(
