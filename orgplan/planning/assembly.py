@@ -61,7 +61,8 @@ def to_plan(
     model: OperatingModel,
     chosen: bool,
 ) -> Plan:
-    """The plan of ``ordered`` (the executive first, then every seat in chart order)."""
+    """The plan of ``ordered`` (the executive first, then every seat in chart order); the seats
+    are done with once their positions are made, and their links are cut."""
     executive = ordered[0]
     costing = t.costing
     ids: dict[int, str] = {id(executive): profile.hr_reports_to.lower()}
@@ -114,6 +115,7 @@ def to_plan(
     for f, row in rows.items():
         row["seats"] = doing[f]
         row["owner"] = ids[id(owners[f])] if owners.get(f) is not None else None
+    _release(ordered)
     return Plan(
         profile=profile,
         seats=tuple(positions),
@@ -129,6 +131,14 @@ def to_plan(
             "why": model.why.render(values),
         },
     )
+
+
+def _release(seats: list[Seat]) -> None:
+    """Cut the links between seats whose positions are made (the plan keeps positions, not seats),
+    so they are freed at once instead of lingering as cycles until the garbage collector finds them."""
+    for seat in seats:
+        seat.parent = seat.dotted_to = None
+        seat.children = []
 
 
 def _pay_range(seat: Seat, t: Templates) -> dict[str, Any]:

@@ -298,9 +298,8 @@ class _Build:
         from orgplan.planning.pay import price
 
         price(executive, head, t, profile.salary_multiplier, profile.employees)
-        ordered = in_order(executive)
-        plan = to_plan(
-            ordered,
+        return to_plan(
+            in_order(executive),
             head,
             profile=profile,
             t=t,
@@ -311,16 +310,6 @@ class _Build:
             model=model,
             chosen=chosen,
         )
-        _release(ordered)
-        return plan
-
-
-def _release(seats: list[Seat]) -> None:
-    """Cut the links between the seats of a finished plan (it keeps positions, not seats), so
-    they are freed at once instead of lingering as cycles until the garbage collector finds them."""
-    for seat in seats:
-        seat.parent = seat.dotted_to = None
-        seat.children = []
 
 
 def _scope_lean_and_titles(
