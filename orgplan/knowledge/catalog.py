@@ -182,7 +182,12 @@ class Catalog:
 
     def family_rank(self, family: str) -> int:
         """The position of ``family`` in the catalog's order, for sorting seats."""
-        return _ranks(tuple(self.families))[family]
+        return self._family_ranks[family]
+
+    @functools.cached_property
+    def _family_ranks(self) -> dict[str, int]:
+        """Each family's position in the catalog's order (the planner asks once per seat)."""
+        return {f: i for i, f in enumerate(self.families)}
 
     def qualifications(self, role: str, level: int | None = None) -> Qualifications:
         """What a seat of ``role`` at ``level`` (default: the role's own) asks for: the
@@ -424,11 +429,6 @@ def _qualifications(raw: Any, path: object, where: str, *, whole: bool) -> Quali
     if not whole and not set(texts) & set(QUALIFICATION_FIELDS):
         raise TemplateError(f"give at least one of {', '.join(QUALIFICATION_FIELDS)}", path=path, where=where)
     return Qualifications(**texts)
-
-
-@functools.lru_cache(maxsize=8)
-def _ranks(families: tuple[str, ...]) -> dict[str, int]:
-    return {f: i for i, f in enumerate(families)}
 
 
 def _grows(raw: Any, level: int, path: object, where: str) -> tuple[Growth, ...]:

@@ -109,8 +109,13 @@ class Ledger:
         self._pools = None
 
     def beyond_demand(self) -> float:
-        """Capacity booked beyond the work kept in house, in FTE."""
-        return sum(max(0.0, self.covered[f] - self.in_house[f]) for f in self.demand)
+        """Capacity booked beyond the work kept in house, in FTE (the planner asks before and after each seat)."""
+        covered, in_house, total = self.covered, self.in_house, 0.0
+        for f in self.demand:
+            over = covered[f] - in_house[f]
+            if over > 0.0:
+                total += over
+        return total
 
     def rows(self) -> dict[str, dict[str, float]]:
         """Each function's workload, the part bought in, the part deferred and the FTE of seats covering it, rounded."""

@@ -59,12 +59,13 @@ class Position:
         return self.family not in OUTSIDE_HR
 
     @classmethod
-    def made(cls, **fields: Any) -> Position:
-        """A Position from every field by name, without the checks of ``__init__``.
+    def made(cls, fields: dict[str, Any]) -> Position:
+        """A Position from a dict of every field by name, without the checks of ``__init__``.
 
         The planner makes tens of thousands of seats for the largest companies; filling
-        the frozen instance's fields at once is several times faster than ``__init__``
-        setting them one by one. Every field must be given.
+        the frozen instance's fields at once from one dict is several times faster than
+        ``__init__`` setting them one by one (or than passing them as keywords). Every
+        field must be given.
         """
         seat = object.__new__(cls)
         seat.__dict__.update(fields)
@@ -120,8 +121,9 @@ class SeatTree:
         """The top seat: the executive HR reports to, when the tree has one."""
         return next(p for p in self.seats if p.reports_to is None)
 
-    @property
+    @functools.cached_property
     def hr_seats(self) -> tuple[Position, ...]:
+        """The HR seats, in the tree's order (worked out once; the seats of a tree never change)."""
         return tuple(p for p in self.seats if p.is_hr)
 
     def seat(self, seat_id: str) -> Position:
@@ -236,7 +238,20 @@ class Plan(SeatTree):
 
     @property
     def summary(self) -> dict[str, Any]:
-        """Totals: seats, FTE, HR per 100 employees, cost, layers, widest span, seats per family."""
+        """Totals (see :meth:`totals`), then the operating model, each function's work, make or buy and the budget."""
+        summary = self.totals()
+        if self.operating_model:
+            summary["operating_model"] = dict(self.operating_model)
+        if self.ledger:
+            summary["functions"] = {f: dict(row) for f, row in self.ledger.items()}
+        summary["sourcing"] = [dict(e) for e in self.sourcing]
+        if self.budget is not None:
+            summary["budget"] = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in self.budget.items()}
+        return summary
+
+    def totals(self) -> dict[str, Any]:
+        """Seats, FTE, HR per 100 employees, cost, layers, widest span, seats per family and the
+        published band: the summary's figures, without copying its lists (a roadmap reads them for every size)."""
         structure = self.structure()
         employees = self.profile.employees
         summary: dict[str, Any] = {
@@ -260,13 +275,6 @@ class Plan(SeatTree):
                 "status": status,
                 "reasons": list(self.benchmark_reasons) if status != "within" else [],
             }
-        if self.operating_model:
-            summary["operating_model"] = dict(self.operating_model)
-        if self.ledger:
-            summary["functions"] = {f: dict(row) for f, row in self.ledger.items()}
-        summary["sourcing"] = [dict(e) for e in self.sourcing]
-        if self.budget is not None:
-            summary["budget"] = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in self.budget.items()}
         return summary
 
     def figures(self) -> dict[str, float]:

@@ -6,6 +6,7 @@ Only ``employees`` is required; every other key has a default from
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -305,7 +306,9 @@ def _default_functions(employees: int, t: Templates) -> tuple[str, ...]:
     return tuple(chosen)
 
 
+@functools.lru_cache(maxsize=256)
 def _words(industry: str) -> str:
+    """The industry's words in lower case, each between spaces (worked out once per text: every plan asks)."""
     return f" {re.sub(r'[^a-z]+', ' ', industry.lower())} "
 
 
@@ -333,7 +336,8 @@ def _context_names(values: Mapping[str, Any], t: Templates) -> dict[str, Any]:
     data["countries"] = len(values["countries"])
     data["business_units"] = len(values["business_units"])
     data["regulated"] = is_regulated(values["industry"], t)
-    data["onsite_industry"] = any(f" {name} " in _words(values["industry"]) for name in t.onsite_industries)
+    words = _words(values["industry"])
+    data["onsite_industry"] = any(f" {name} " in words for name in t.onsite_industries)
     data["unionized_employees"] = values["employees"] * values["unionized_share"]
     large = large_units(values["business_units"], t)
     data["federated_units"] = len(large)

@@ -6,7 +6,6 @@ them; then they become the frozen :class:`orgplan.model.Position` of the plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from orgplan.knowledge.catalog import Role
@@ -78,10 +77,24 @@ class Seat:
         self.parent = parent
         parent.children.append(self)
 
-    def below(self) -> Iterator[Seat]:
-        """Every seat under this one (managers before their reports)."""
-        stack = list(reversed(self.children))
+    def below(self) -> list[Seat]:
+        """Every seat under this one (managers before their reports), as a list made at once."""
+        out: list[Seat] = []
+        stack = self.children[::-1]
         while stack:
             seat = stack.pop()
-            yield seat
-            stack.extend(reversed(seat.children))
+            out.append(seat)
+            if seat.children:
+                stack.extend(reversed(seat.children))
+        return out
+
+    def count_below(self) -> int:
+        """How many seats are under this one."""
+        if not self.children:  # most seats lead no one
+            return 0
+        count, stack = 0, list(self.children)
+        while stack:
+            seat = stack.pop()
+            count += 1
+            stack.extend(seat.children)
+        return count

@@ -61,39 +61,48 @@ def to_plan(
     model: OperatingModel,
     chosen: bool,
 ) -> Plan:
-    """The plan of ``ordered`` (the executive first, then every seat in chart order)."""
+    """The plan of ``ordered`` (the executive first, then every seat in chart order); the seats
+    are done with once their positions are made, and their links are cut."""
     executive = ordered[0]
     costing = t.costing
     ids: dict[int, str] = {id(executive): profile.hr_reports_to.lower()}
     numbers: Counter[str] = Counter()
     for seat in ordered[1:]:
-        numbers[seat.role.key] += 1
-        ids[id(seat)] = f"{seat.role.key.replace('_', '-')}-{numbers[seat.role.key]}"
-    positions = []
+        key = seat.role.key
+        numbers[key] += 1
+        ids[id(seat)] = f"{key.replace('_', '-')}-{numbers[key]}"
     home = None if profile.countries[0].assumed else profile.countries[0].name  # where central seats sit
     loads = {paid_as: costing.load_for(paid_as) for paid_as in ("salary", "fee")}
+    ranges: dict[tuple[float, int, str], dict[str, Any]] = {}  # alike seats share a pay range: worked out once
+    positions = []
     for seat in ordered:
-        hr = seat.role.is_hr
-        load = loads[seat.role.paid_as] if hr else 1.0
+        role = seat.role
+        pay = (seat.base_salary, seat.level, seat.pay_basis)
+        if pay not in ranges:
+            ranges[pay] = _pay_range(seat, t)
+        hr = role.is_hr
+        load = loads[role.paid_as] if hr else 1.0
         positions.append(
             Position.made(
-                id=ids[id(seat)],
-                title=seat.name,
-                role=seat.role.key,
-                family=seat.role.family,
-                level=seat.level,
-                reports_to=ids[id(seat.parent)] if seat.parent is not None else None,
-                functions=seat.functions,
-                fte=seat.fte,
-                base_salary=seat.base_salary,
-                annual_cost=costing.annual_cost(seat.base_salary, seat.fte, load) if hr else 0.0,
-                rationale=tuple(seat.reasons),
-                benefits_load=load,
-                unit=seat.unit,
-                country=seat.country or home,
-                central=seat.country is None and home is not None,
-                **_pay_range(seat, t),
-                dotted_to=ids[id(seat.dotted_to)] if seat.dotted_to is not None else None,
+                {
+                    "id": ids[id(seat)],
+                    "title": seat.name,
+                    "role": role.key,
+                    "family": role.family,
+                    "level": seat.level,
+                    "reports_to": ids[id(seat.parent)] if seat.parent is not None else None,
+                    "functions": seat.functions,
+                    "fte": seat.fte,
+                    "base_salary": seat.base_salary,
+                    "annual_cost": costing.annual_cost(seat.base_salary, seat.fte, load) if hr else 0.0,
+                    "rationale": tuple(seat.reasons),
+                    "benefits_load": load,
+                    "unit": seat.unit,
+                    "country": seat.country or home,
+                    "central": seat.country is None and home is not None,
+                    **ranges[pay],
+                    "dotted_to": ids[id(seat.dotted_to)] if seat.dotted_to is not None else None,
+                }
             )
         )
     staff = [s for s in ordered if s.role.is_hr]
@@ -106,6 +115,7 @@ def to_plan(
     for f, row in rows.items():
         row["seats"] = doing[f]
         row["owner"] = ids[id(owners[f])] if owners.get(f) is not None else None
+    _release(ordered)
     return Plan(
         profile=profile,
         seats=tuple(positions),
@@ -121,6 +131,14 @@ def to_plan(
             "why": model.why.render(values),
         },
     )
+
+
+def _release(seats: list[Seat]) -> None:
+    """Cut the links between seats whose positions are made (the plan keeps positions, not seats),
+    so they are freed at once instead of lingering as cycles until the garbage collector finds them."""
+    for seat in seats:
+        seat.parent = seat.dotted_to = None
+        seat.children = []
 
 
 def _pay_range(seat: Seat, t: Templates) -> dict[str, Any]:

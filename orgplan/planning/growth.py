@@ -229,15 +229,16 @@ def roadmap(
     rows |= {
         n
         for i, n in enumerate(sizes[1:], start=1)
-        if plans[i].summary["hr_headcount"] != plans[i - 1].summary["hr_headcount"]
+        if len(plans[i].hr_seats) != len(plans[i - 1].hr_seats)  # the summary's hr_headcount, without a summary
     }
-    steps = tuple(_step(at(n), t) for n in sorted(rows))
     order = {"today": 0, "bought": 0, "last": 1, "bring_in": 1, "buy": 2, "first": 2, "again": 2}
     roles = list(t.roles)
     milestones.sort(
         key=lambda m: (m.employees, order[m.event], roles.index(m.role) if m.role in roles else len(roles), m.role)
     )
-    curve = tuple(_step(cache[n], t) for n in sorted(cache))
+    made = {n: _step(at(n), t) for n in sorted({*rows, *cache})}  # each size's step, once for table and curve
+    steps = tuple(made[n] for n in sorted(rows))
+    curve = tuple(made[n] for n in sorted(cache))
     return Roadmap(profile=profile, steps=steps, milestones=tuple(milestones), curve=curve, templates=t)
 
 
@@ -358,7 +359,7 @@ def _milestone(p: Plan, before: Plan | None, role: str, title: str, event: str, 
 
 
 def _step(p: Plan, t: Templates) -> Step:
-    s = p.summary
+    s = p.totals()
     band = t.band_for(p.profile.employees)
     counts = Counter(x.role for x in p.hr_seats)
     return Step(

@@ -23,9 +23,12 @@ def price(top: Seat, head: Seat, t: Templates, multiplier: float, employees: int
     premium = 1 + float(policy.supervisor_premium.value or 0.0)
     head_floor = policy.head_floor(employees)
     share = float(policy.head_team_share.value or 0.0)
+    market: dict[str, str] = {}  # each role's market pay with its source, in words: said once per role
     for seat in reversed(_level_order(top)):
         base = seat.role.salary.base
-        basis = f"market pay of the role: {seat.role.salary.source} ({seat.role.salary.year})"
+        if seat.role.key not in market:
+            market[seat.role.key] = _market(seat)
+        basis = market[seat.role.key]
         if seat is head and head_floor > 0:  # the head of HR is paid for the company's size, whatever its title
             base, basis = (
                 head_floor,
@@ -44,6 +47,11 @@ def price(top: Seat, head: Seat, t: Templates, multiplier: float, employees: int
             basis = f"above the best-paid seat it leads: {policy.supervisor_premium.source}"
         seat.base_salary = float(round(base))
         seat.pay_basis = basis
+
+
+def _market(seat: Seat) -> str:
+    """What the pay of a seat paid as its role rests on: the role's market figure and its source."""
+    return f"market pay of the role: {seat.role.salary.source} ({seat.role.salary.year})"
 
 
 def _level_order(top: Seat) -> list[Seat]:

@@ -89,11 +89,12 @@ def plan_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan:
     against seats (a fractional HR professional instead of a first HR hire) is bought when
     planning with it saves more in seats than its fee.
     """
-    weighing = weigh(profile, t, planning_values(profile, t), adjust)
-    result = _plan_once(profile, t, weighing, adjust)
+    values = planning_values(profile, t)
+    weighing = weigh(profile, t, values, adjust)
+    result = _plan_once(profile, t, weighing, adjust, values)
     for offer in weighing.pending():
         offer.bought = not offer.bought
-        other = _plan_once(profile, t, weighing, adjust)
+        other = _plan_once(profile, t, weighing, adjust, values)
         without, with_it = (result, other) if offer.bought else (other, result)
         offer.seats_saving = round(without.summary["seats_cost"] - with_it.summary["seats_cost"])
         offer.bought = offer.forced or offer.seats_saving > offer.fee
@@ -103,9 +104,12 @@ def plan_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan:
     )
 
 
-def _plan_once(profile: Profile, t: Templates, weighing: Weighing, adjust: Adjustments) -> Plan:
+def _plan_once(
+    profile: Profile, t: Templates, weighing: Weighing, adjust: Adjustments, planning: dict[str, Any]
+) -> Plan:
+    """One plan with the providers ``weighing`` buys; ``planning`` (the profile's planning values) is left as it is."""
     outsourced = weighing.outsourced()
-    build, model, chosen = _start(profile, t, outsourced, adjust.shares)
+    build, model, chosen = _start(profile, t, outsourced, adjust.shares, planning)
     if model.name == FEDERATED:
         return _plan_federated(profile, t, build, outsourced, adjust.shares, model, chosen)
     result = _run(build, model, chosen)
@@ -116,10 +120,15 @@ def _plan_once(profile: Profile, t: Templates, weighing: Weighing, adjust: Adjus
 
 
 def _start(
-    profile: Profile, t: Templates, outsourced: Mapping[str, float], shares: Mapping[str, float]
+    profile: Profile,
+    t: Templates,
+    outsourced: Mapping[str, float],
+    shares: Mapping[str, float],
+    planning: dict[str, Any] | None = None,
 ) -> tuple[_Build, OperatingModel, bool]:
-    """A build of ``profile`` with the work bought in and deferred taken off its ledger, and its operating model."""
-    values = planning_values(profile, t)
+    """A build of ``profile`` with the work bought in and deferred taken off its ledger, and its
+    operating model; ``planning`` the profile's planning values when they are worked out already."""
+    values = dict(planning) if planning is not None else planning_values(profile, t)  # the build adds to its copy
     workload = {f: values[f"demand_{f}"] for f in profile.functions}
     deferred = keep_in_house(values, t, outsourced, shares)
     ledger = Ledger(
@@ -444,7 +453,7 @@ def _scope_lean_and_titles(
     lean = t.rules.lean
     if lean is not None:
         flat = flatten_small(head, lean.max_seats, lean.max_team, lean.max_over)
-        size = sum(1 for _ in head.below()) + 1
+        size = head.count_below() + 1
         for kept, removed, team in flat:
             text = lean.reason.render(
                 count=team, title=with_article(removed.name), seats=size, max_seats=lean.max_seats

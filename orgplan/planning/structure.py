@@ -88,10 +88,21 @@ def _manager(seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | N
                 continue
             if key in seat.role.home_only and seat.country is not None and place[0] is None:
                 continue  # this manager leads the seat only at the headquarters, not in a country abroad
-            found = [b for b in bosses.get((key, *place), ()) if b is not seat and b.level > seat.level]
-            if found:
-                return min(found, key=lambda b: (len(b.children), b.order))
+            found = _least_loaded(seat, bosses.get((key, *place), ()))
+            if found is not None:
+                return found
     return None
+
+
+def _least_loaded(seat: Seat, bosses: list[Seat] | tuple[()]) -> Seat | None:
+    """Of ``bosses`` above ``seat``, the one with the fewest reports (the first planned among equals)."""
+    best, least = None, (0, 0)
+    for boss in bosses:
+        if boss is not seat and boss.level > seat.level:
+            load = (len(boss.children), boss.order)
+            if best is None or load < least:
+                best, least = boss, load
+    return best
 
 
 @functools.lru_cache(maxsize=4096)
@@ -159,7 +170,8 @@ def limit_spans(
                 queue.extend((twin, cap) for twin in _share_or_keep(manager, spans))
                 if manager.parent is not None and len(manager.parent.children) > max_span:
                     overfull[id(manager.parent)] = manager.parent
-        queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
+        if manager.children:
+            queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
     _share_overfull(list(overfull.values()), spans)
     return spans.named
 
@@ -392,14 +404,15 @@ def _group(manager: Seat, max_span: int, tried: set[int], min_team: int) -> list
     ``min_team`` reports, so no new lead leads a pair.
     """
     groups: dict[tuple[object, ...], list[Seat]] = {}
-    for child in sorted(manager.children, key=Seat.sort_key):
+    ordered = sorted(manager.children, key=Seat.sort_key)
+    for child in ordered:
         key = (child.role.key, child.team_of.key if child.team_of else "", child.level, child.country or "")
         groups.setdefault(key, []).append(child)
     alike = [g for g in groups.values() if len(g) >= min(min_team, max_span) and id(g[0]) not in tried]
     if alike:
         return max(alike, key=lambda g: (len(g), -g[0].level))
     led: dict[str, list[Seat]] = {}  # seats of different roles one catalog role leads (regions and countries)
-    for child in sorted(manager.children, key=Seat.sort_key):
+    for child in ordered:
         if child.role.led_by is not None:
             led.setdefault(child.role.led_by, []).append(child)
     shared = [g for g in led.values() if len(g) >= 2 and len({m.role.key for m in g}) > 1 and id(g[0]) not in tried]
@@ -419,7 +432,7 @@ def _scoped_lead(members: list[Seat], spans: _Spans) -> tuple[str | None, int]:
     members a lead (at least a team) keep it within."""
     policy, roles = spans.policy, spans.roles
     key = _lead_role(members, policy, roles)
-    sizes = [1 + sum(1 for _ in m.below()) for m in members]
+    sizes = [1 + m.count_below() for m in members]
     least = min(policy.min_team, len(members))
     while key is not None:
         most = _capacity(_reach(roles[key]), spans)  # a lead grows with its team (catalog ``grows``)
@@ -482,11 +495,16 @@ def _split(members: list[Seat], parts: int) -> list[list[Seat]]:
 def _team_label(members: list[Seat], family_labels: dict[str, str]) -> str:
     """What a new lead's team is: "Recruiters", "HR Analysts and HR Generalists", "Centres of
     Expertise", or (more than three kinds) the largest two and others."""
-    teams = list(dict.fromkeys(m.team_of or m.role for m in members))
+    kinds: dict[str, Role] = {}  # by key: a role's key names it, and hashes much faster than the role
+    count: Counter[str] = Counter()
+    for m in members:
+        team = m.team_of or m.role
+        kinds.setdefault(team.key, team)
+        count[team.key] += 1
+    teams = list(kinds.values())
     if len(teams) > 1 and all(m.role.leads for m in members):
         return "Centres of Expertise"
-    count = Counter(m.team_of or m.role for m in members)
-    teams.sort(key=lambda r: -count[r])
+    teams.sort(key=lambda r: -count[r.key])
     named = [r.title if r.title.endswith("s") else r.title + "s" for r in teams]
     if len(named) <= 3:  # what the team is, by name: "HR Analysts and HR Generalists"
         return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
@@ -503,14 +521,21 @@ def grow(seat: Seat, roles: dict[str, Role], cap: int = 9) -> int:
     No seat grows past ``cap``, one level below its manager's room, so a manager always
     keeps a level above every report.
     """
-    below = sum(1 + grow(child, roles, cap - 1) for child in seat.children)
+    below = top = 0  # the seats below, and the highest level of a report once it has grown
+    for child in seat.children:
+        if child.children or child.is_leader:
+            below += 1 + grow(child, roles, cap - 1)
+        else:  # a seat that leads no one has nothing to grow with: counted here, without a call
+            child.below_count = 0
+            below += 1
+        if child.level > top:
+            top = child.level
     seat.below_count = below
     if not seat.is_leader:
         return below
     for step in _steps(seat):
         if step.below is not None and below >= step.below and _higher(step, seat, roles) and _level(step, roles) <= cap:
             _apply(seat, step, roles)
-    top = max((c.level for c in seat.children), default=0)
     while seat.level <= top and step_up(seat, roles, cap):
         pass
     return below
@@ -567,12 +592,13 @@ def follow_scope(
     rises first where it must to stay above, and where it cannot the seat reports one level
     up when that leader has room. Return the seats raised."""
     raised = []
-    led = {id(s): sum(1 for _ in s.below()) for s in head.below()}
-    depth = {id(s): _depth(s, head) for s in head.below()}
-    for seat in sorted(head.below(), key=lambda s: (depth[id(s)], -led[id(s)])):  # managers first, larger teams first
+    ordered, led = _by_depth_then_team(head)
+    for seat in ordered:  # managers first, larger teams first
         if not seat.is_leader or not seat.children or seat.parent is None:
             continue
-        count = sum(1 for _ in seat.below())
+        # What a seat leads when its turn comes is what it led at the start: a seat raised
+        # before it moves with its whole team, and only between the seats above it.
+        count = led[id(seat)]
         want = policy.level_for(count)
         least = next((s for s, lv in policy.scope_levels if lv == want), 0)
         text = policy.scope_reason
@@ -601,14 +627,37 @@ def follow_scope(
     return raised
 
 
+def _by_depth_then_team(head: Seat) -> tuple[list[Seat], dict[int, int]]:
+    """Every seat under ``head``, the nearer ones first and, at one depth, those leading more
+    seats first (ties in the chart's order), and how many seats each leads (by seat id): one
+    walk down the tree and one up it."""
+    walk: list[Seat] = []  # managers before their reports
+    depths: list[int] = []
+    stack = [(child, 1) for child in reversed(head.children)]
+    while stack:
+        seat, depth = stack.pop()
+        walk.append(seat)
+        depths.append(depth)
+        if seat.children:
+            stack.extend([(child, depth + 1) for child in reversed(seat.children)])
+    led: dict[int, int] = {}
+    for seat in reversed(walk):  # reports before their managers
+        count = 0
+        for child in seat.children:
+            count += 1 + led[id(child)]
+        led[id(seat)] = count
+    keys = [(depth, -led[id(seat)]) for seat, depth in zip(walk, depths, strict=True)]
+    return [walk[i] for i in sorted(range(len(walk)), key=keys.__getitem__)], led
+
+
 def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: int) -> None:
     """A leader whose team is too large for the level it can reach shares it with a second
     seat like it beside it, each part within what that level leads (when its manager has room)."""
     above, most = seat.parent, policy.most_led(seat.level)
     if above is None or policy.split_reason is None or len(above.children) >= max_span or len(seat.children) < 2:
         return
-    count = sum(1 for _ in seat.below())
-    sizes = {id(c): 1 + sum(1 for _ in c.below()) for c in seat.children}
+    count = seat.count_below()
+    sizes = {id(c): 1 + c.count_below() for c in seat.children}
     if count > 2 * most or max(sizes.values()) > most:
         return
     reason = Reason(SCOPE_SPLIT, policy.split_reason.render(title=seat.name, count=count, level=seat.level, most=most))
@@ -686,8 +735,9 @@ def distinct_titles(head: Seat, policy: SpanPolicy, named: set[str]) -> None:
 
 def _one_place(seat: Seat) -> str | None:
     """The one country, business unit or region every seat under ``seat`` serves, if there is one."""
+    below = seat.below()
     for kind in ("country", "unit", "region"):
-        found = {getattr(s, kind) for s in seat.below()}
+        found = {getattr(s, kind) for s in below}
         if len(found) == 1 and None not in found:
             return str(found.pop())
     return None
@@ -697,7 +747,7 @@ def flatten_small(head: Seat, max_seats: int, max_team: int, max_over: int) -> l
     """In a department of at most ``max_seats`` seats, a leader of ``max_team`` or fewer under
     a leader of ``max_over`` or fewer hands its team to that leader and leaves the plan;
     return each (leader kept, leader taken out, the team it handed over)."""
-    seats = sum(1 for _ in head.below()) + 1
+    seats = head.count_below() + 1
     if seats > max_seats:
         return []
     removed = []
@@ -754,7 +804,8 @@ def in_order(top: Seat) -> list[Seat]:
     ordered, i = [top], 0
     while i < len(ordered):
         seat = ordered[i]
-        seat.children.sort(key=Seat.sort_key)
-        ordered.extend(seat.children)
+        if seat.children:
+            seat.children.sort(key=Seat.sort_key)
+            ordered.extend(seat.children)
         i += 1
     return ordered
