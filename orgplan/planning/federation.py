@@ -14,7 +14,7 @@ technology). This module holds the pieces; the planner plans each part and joins
 ...     {"name": "Stay", "employees": 8000, "industry": "hotels"},
 ...     {"name": "Group", "employees": 2000}, {"name": "Labs", "employees": 1000}]}))
 >>> p.summary["operating_model"]["name"], sorted(s.title for s in p.hr_seats if s.title.startswith("HR Director"))
-('federated', ['HR Director, Build', 'HR Director, Stay'])
+('federated', ['HR Director, Build', 'HR Director, Corporate', 'HR Director, Stay'])
 """
 
 from __future__ import annotations
