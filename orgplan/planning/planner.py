@@ -505,7 +505,7 @@ def _outrank(head: Seat, seat: Seat, t: Templates, count: int) -> None:
     """The head of HR climbs its ladder at once when a new leader would be its peer, so
     later rules see its level; ``count`` is the seats it leads so far."""
     before = head.name
-    while head.level <= seat.level and step_up(head, t.roles, 9, head=True):
+    while head.level <= seat.level and step_up(head, t.roles, head=True):
         pass
     if head.name != before:
         note = t.rules.growth.reason

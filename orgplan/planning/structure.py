@@ -25,7 +25,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from orgplan.knowledge.catalog import OUTSIDE_HR, Growth, Role
+from orgplan.knowledge.catalog import OUTSIDE_HR, Growth, Role, ladder_top
 from orgplan.knowledge.reasons import ReasonTemplate
 from orgplan.knowledge.rules import SpanPolicy
 from orgplan.model.plan import Reason
@@ -240,7 +240,9 @@ def _regroup_head(spans: _Spans) -> None:
     head = spans.head
 
     def below_head(members: list[Seat], lead_key: str) -> bool:
-        return _lead_level(members, lead_key, spans.roles) < head.level and all(_fits(m, 2) for m in members)
+        return _lead_level(members, lead_key, spans.roles) < head.level and all(
+            _fits(m, 2, ladder_top(spans.roles)) for m in members
+        )
 
     if not _lead_teams(head, spans, below_head) and not _lower(spans):
         _share_or_keep(head, spans)
@@ -255,19 +257,20 @@ def _lower(spans: _Spans) -> bool:
     while len(head.children) > spans.max_span:
         seat = max(head.children, key=Seat.rank_key)  # the most junior
         hosts = [c for c in head.children if c.level > seat.level and len(c.children) < spans.max_span]
-        if lowered is None or not hosts or not _fits(seat, 2):
+        if lowered is None or not hosts or not _fits(seat, 2, ladder_top(spans.roles)):
             return False
         seat.attach(min(hosts, key=lambda c: (len(c.children), c.rank_key())))
         seat.reasons.append(spans.why(SPAN_LOWERED, lowered, head, count))
     return True
 
 
-def _fits(seat: Seat, depth: int) -> bool:
-    """Whether ``seat`` and everything under it stay within the ladder with ``seat`` at ``depth`` below the head."""
+def _fits(seat: Seat, depth: int, top: int) -> bool:
+    """Whether ``seat`` and everything under it stay within the ladder (up to ``top``) with
+    ``seat`` at ``depth`` below the head."""
     stack = [(seat, depth)]
     while stack:
         here, d = stack.pop()
-        if here.level > 9 - d:
+        if here.level > top - d:
             return False
         stack.extend((c, d + 1) for c in here.children)
     return True
@@ -514,13 +517,15 @@ def _team_label(members: list[Seat], family_labels: dict[str, str]) -> str:
     return f"{named[0]}, {named[1]} and other HR staff"
 
 
-def grow(seat: Seat, roles: dict[str, Role], cap: int = 9) -> int:
+def grow(seat: Seat, roles: dict[str, Role], cap: int | None = None) -> int:
     """Grow every leader under ``seat`` (reports first) with its team, and to outrank its
     reports; return the seats below.
 
-    No seat grows past ``cap``, one level below its manager's room, so a manager always
-    keeps a level above every report.
+    No seat grows past ``cap`` (by default the top of the catalog's ladder), one level below
+    its manager's room, so a manager always keeps a level above every report.
     """
+    if cap is None:
+        cap = ladder_top(roles)
     below = top = 0  # the seats below, and the highest level of a report once it has grown
     for child in seat.children:
         if child.children or child.is_leader:
@@ -556,13 +561,14 @@ def _higher(step: Growth, seat: Seat, roles: dict[str, Role]) -> bool:
     return _level(step, roles) > seat.level
 
 
-def step_up(seat: Seat, roles: dict[str, Role], cap: int = 9, head: bool | None = None) -> bool:
-    """Take the seat's next growth step; False when its role has none left below ``cap``.
+def step_up(seat: Seat, roles: dict[str, Role], cap: int | None = None, head: bool | None = None) -> bool:
+    """Take the seat's next growth step; False when its role has none left below ``cap`` (by
+    default the top of the catalog's ladder).
 
     ``head`` says whether the seat is the head of HR (by default: it reports outside HR).
     """
     step = next((s for s in _steps(seat, head) if _higher(s, seat, roles)), None)
-    if step is None or _level(step, roles) > cap:
+    if step is None or _level(step, roles) > (ladder_top(roles) if cap is None else cap):
         return False
     _apply(seat, step, roles)
     return True
@@ -692,7 +698,7 @@ def _raise(seat: Seat, want: int, head: Seat, policy: SpanPolicy, roles: dict[st
         return False
     if parent.level <= want:
         if parent is head:
-            while parent.level <= want and step_up(parent, roles, 9, head=True):
+            while parent.level <= want and step_up(parent, roles, head=True):
                 pass
         elif parent.is_leader:
             _raise(parent, want + 1, head, policy, roles, max_span)
