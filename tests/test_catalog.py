@@ -151,3 +151,23 @@ def test_a_function_no_seat_of_the_ladder_could_own_is_refused(tmp_path, templat
     write(folder / "functions.yaml", yaml_text(functions, allow_unicode=True))
     with pytest.raises(TemplateError, match=rf"functions.payroll.owner_min_level: expected a level from 1 to {top} "):
         load_templates(folder)
+
+
+def test_a_taller_ladder_lets_the_plan_grow_to_its_top(tmp_path, templates):
+    """With the chief HR officer a level higher, the head of a large company sits at the new
+    top, and the leaders under it may take the level the old top was."""
+    from orgplan import plan, profile_from_dict
+
+    top = templates.catalog.top_level
+
+    def taller(d):
+        d["roles"]["chro"]["level"] = top + 1
+        d["qualifications"][top + 1] = d["qualifications"][top]
+        d["roles"]["vp_hr"]["grows"] = [{"role": "chro"}]
+
+    tall = load_templates(broken(tmp_path, taller))
+    big = plan(profile_from_dict({"employees": 60000}), templates=tall)
+    by_id = {s.id: s for s in big.seats}
+    head = next(s for s in big.hr_seats if by_id[s.reports_to].family == "executive")
+    assert head.level == top + 1
+    assert all(by_id[s.reports_to].level > s.level for s in big.hr_seats if s is not head)
