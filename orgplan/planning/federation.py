@@ -31,7 +31,7 @@ from orgplan.model.places import Place
 from orgplan.model.plan import Reason, RuleResult
 from orgplan.model.profile import Profile
 from orgplan.model.seats import Seat
-from orgplan.planning.structure import collapse, distinct_titles, step_up
+from orgplan.planning.structure import collapse, distinct_titles, drop_emptied, step_up, team_leaders
 from orgplan.planning.workload import FEDERATED
 
 __all__ = [
@@ -232,13 +232,10 @@ def _fit_below(head: Seat, policy: Federated, t: Templates) -> None:
     instead; a leader below the level its scope asks rises to it. A leader whose whole team
     moved up leaves the plan, leaders left with one leader under them take that leader's
     team, and the levels are settled again."""
-    led = {id(s) for s in head.below() if s.is_leader and s.children}
+    led = team_leaders(head)
     for _ in range(4):
         _fit_levels(head, policy, t)
-        for seat in [s for s in head.below() if id(s) in led and not s.children]:  # its team moved up: no seat left
-            assert seat.parent is not None
-            seat.parent.children.remove(seat)
-            seat.parent = None
+        drop_emptied(head, led)  # a leader whose whole team moved up
         folded = collapse(head)
         for kept, removed in folded:  # a leader left with one leader under it takes that team
             kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))

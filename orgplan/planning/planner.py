@@ -43,6 +43,7 @@ from orgplan.planning.sourcing import Adjustments, Weighing, entries, weigh
 from orgplan.planning.structure import (
     collapse,
     distinct_titles,
+    drop_emptied,
     flatten_small,
     follow_scope,
     grow,
@@ -52,6 +53,7 @@ from orgplan.planning.structure import (
     retitle,
     step_aside,
     step_up,
+    team_leaders,
 )
 from orgplan.planning.unit_leaders import add_unit_leaders
 from orgplan.planning.workload import FEDERATED, choose_model, keep_in_house, planning_values
@@ -444,7 +446,9 @@ def _scope_lean_and_titles(
     """Levels that follow scope, lean small teams and titles no two senior leaders share; the
     (kept, removed) leaders of the chains of one it folded."""
     abroad = {c.name: c.employees for c in profile.countries[1:]}
+    led = team_leaders(head)
     follow_scope(head, t.rules.span, t.roles, profile.employees, profile.max_span, abroad, add_lead)
+    drop_emptied(head, led)  # a leader whose whole team rose past it
     step_aside(head)
     folded = list(collapse(head))
     for kept, removed in folded:  # a leader whose report rose past its team keeps no chain of one

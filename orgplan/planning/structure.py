@@ -805,6 +805,22 @@ def collapse(head: Seat) -> list[tuple[Seat, Seat]]:
     return removed
 
 
+def team_leaders(head: Seat) -> set[int]:
+    """The ids of the leaders under ``head`` who lead a team, for :func:`drop_emptied`."""
+    return {id(s) for s in head.below() if s.is_leader and s.children}
+
+
+def drop_emptied(head: Seat, led: set[int]) -> list[Seat]:
+    """Take out the leaders of ``led`` (ids, from :func:`team_leaders`) whose whole team has
+    moved elsewhere: a leader of no one left over from a team is no seat. Return them."""
+    gone = [s for s in head.below() if id(s) in led and not s.children]
+    for seat in gone:
+        assert seat.parent is not None
+        seat.parent.children.remove(seat)
+        seat.parent = None
+    return gone
+
+
 def in_order(top: Seat) -> list[Seat]:
     """Every seat under and including ``top``, level by level, each team in sort order."""
     ordered, i = [top], 0
