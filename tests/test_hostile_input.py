@@ -783,8 +783,8 @@ TEAM_FILES = {
     "a sheet that unpacks past the limit": (
         sheet_past_the_limit,
         ".xlsx",
-        "part 'xl/worksheets/sheet1.xml' unpacks to 120,000,001 bytes, more than orgplan reads: "
-        "120,000,000 bytes (limit team_files.sheet_bytes)",
+        f"part 'xl/worksheets/sheet1.xml' unpacks to {limit('team_files.sheet_bytes').value + 1:,} bytes, more than "
+        f"orgplan reads: {limit('team_files.sheet_bytes').describe()}",
     ),
     "200,002 rows": (
         lambda: xlsx(sheet_xml=rows_sheet(200_002)),

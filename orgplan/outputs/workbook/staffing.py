@@ -32,7 +32,7 @@ from orgplan.core.files import atomic_path
 from orgplan.core.words import natural_key
 from orgplan.errors import OptionError
 from orgplan.knowledge.catalog import EXECUTIVE, OUTSIDE_HR
-from orgplan.model.duties import jobs
+from orgplan.model.duties import Job, jobs
 from orgplan.model.plan import Plan, Position
 from orgplan.outputs.workbook.sheets import (
     COUNT,
@@ -71,6 +71,9 @@ SHEETS = (
 )
 LAST_ROW = 1048576  # whole columns below the header, so rows finance adds are counted too
 RATIO = "0.00"
+# Above this many seats a workbook is written in row order (see Book): held whole until it is
+# saved, the cells of 70,000 seats took some 300 MB. Every bundled example is far below it.
+ROW_ORDER_SEATS = 20_000
 _MARK_FILLS = {"Directs": "#FCE4D6", "Does": "#DDEBF7", "Does + directs": "#E2EFDA", "Oversees": "#EDEDED"}
 _INPUT_FILL = "#FFF2CC"  # the named figures on Assumptions that finance may change
 _ACRONYMS = {"hr": "HR", "hrbp": "HR business partner", "fte": "FTE", "dei": "DEI", "hris": "HRIS"}
@@ -105,7 +108,7 @@ def export_excel(
     words = _Words(plan, hires, filled, comparison is not None)
     with tempfile.TemporaryDirectory() as scratch, atomic_path(target) as tmp:
         image = _chart_image(plan, chart, Path(scratch))
-        book = Book(tmp)
+        book = Book(tmp, in_row_order=len(plan.seats) > ROW_ORDER_SEATS)
         sheets = {name: book.sheet(name) for name in SHEETS[:-1]}
         fees = sourcing_sheet(sheets["Sourcing"], plan)
         totals = summary_sheet(sheets["Summary"], words, fees)
@@ -176,6 +179,11 @@ class _Words:
     @functools.cached_property
     def _functions(self) -> dict[tuple[str, ...], str]:
         return {}
+
+    @functools.cached_property
+    def jobs(self) -> tuple[Job, ...]:
+        """The plan's jobs with their duties, worked out once for the Responsibilities and Job descriptions sheets."""
+        return jobs(self.plan)
 
     @functools.cached_property
     def titles(self) -> dict[str, str]:
@@ -443,18 +451,7 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
         }
         for col, c in enumerate(cols):
             sheet.put(row, col, values[c.key], c.number_format)
-    sheet.ws.add_table(
-        0,
-        0,
-        len(plan.seats),
-        len(cols) - 1,
-        {"name": "Positions", "style": "Table Style Light 9", "columns": [{"header": c.header} for c in cols]},
-    )
-    # XlsxWriter indexes every cell of a table to refuse a later table or merge over it; this
-    # sheet gets neither, and at 100,000 seats the index of two million cells takes some 200 MB.
-    index = getattr(sheet.ws, "table_cells", None)  # XlsxWriter's own attribute: left alone if a release drops it
-    if isinstance(index, dict):
-        index.clear()
+    sheet.filter_table(len(plan.seats), [c.header for c in cols], "Positions", "Table Style Light 9")
     aligned = any(s.unit or s.country or s.dotted_to for s in plan.seats)
     sheet.finish(repeat_rows=0, repeat_cols=1, freeze=(1, 2), print_cols=[c.key for c in cols].index(PRINTED[aligned]))
 
@@ -534,7 +531,7 @@ def responsibilities_sheet(sheet: Sheet, w: _Words) -> None:
         "Does: the seat carries out the work. Directs: the seat sets its direction, budget and policy. "
         "Oversees: the seat leads the team that does it. Under each function: what doing and directing it mean.",
     )
-    columns = jobs(plan)
+    columns = w.jobs
     sheet.header(2, ("HR function", *(j.title for j in columns)))
     sheet.widen(len(columns), 90 - 17 * (len(columns) - 1))  # with few jobs, room for the texts under each function
     row = 3
@@ -755,7 +752,7 @@ def jobs_sheet(sheet: Sheet, w: _Words) -> None:
     sheet.cap(0, 26)
     sheet.cap(1, 110)
     row = 2
-    for jd in job_descriptions(w.plan):
+    for jd in job_descriptions(w.plan, w.jobs):
         row += 1
         sheet.section(row, jd.title)
         for headline, parts in ((jd.headline, jd.parts), (jd.brief_headline, jd.brief_parts)):
