@@ -107,11 +107,19 @@ def shown(value: Any, number_format: str | None) -> str:
     return prefix + text + ("%" if "%" in number_format else "")
 
 
+@functools.lru_cache(maxsize=65536)
+def _shown_nonzero(number: float, number_format: str | None) -> str:
+    """:func:`shown` for a number other than zero (the cache would take -0.0 for 0): a large workbook repeats a
+    few hundred numbers."""
+    return shown(number, number_format)
+
+
 def is_number(value: Any) -> bool:
     """True for a number, or a formula whose value is a number."""
     if isinstance(value, Formula):
         value = value.value
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    kind = type(value)  # int and float first: most cells of a large workbook
+    return kind is int or kind is float or (kind is not bool and isinstance(value, (int, float)))
 
 
 @functools.cache
@@ -276,16 +284,26 @@ class Sheet:
         self._spans: list[tuple[int, int, int | None, Any, dict[str, Any], float]] = []
         self._title: str | None = None
         self._rows: dict[int, list[tuple[Any, ...]]] | None = {} if book.in_row_order else None
+        # the worksheet's writing methods, looked up once: a row-order sheet holds one with each cell
+        self._formula, self._number, self._string, self._blank = (
+            ws.write_formula,
+            ws.write_number,
+            ws.write_string,
+            ws.write_blank,
+        )
 
     # -- cells ---------------------------------------------------------------------
     def put(self, row: int, col: int, value: Any, number_format: str | None = None, **style: Any) -> None:
         """Write a value: a number, text (always as text), a :class:`Formula`, or None (blank)."""
         if value is None and not any(style.values()):  # nothing to show
             return
-        numeric = is_number(value)
+        formula = isinstance(value, Formula)
+        number = value.value if formula else value
+        kind = type(number)  # is_number, inline: a large workbook has millions of cells
+        numeric = kind is int or kind is float or (kind is not bool and isinstance(number, (int, float)))
         if col in self._waiting and value is not None:
             self._numeric_header[self._waiting.pop(col), col] = numeric
-        text = isinstance(value, str)
+        text = not formula and isinstance(value, str)
         quote = text and value.startswith(_TEXT_START)
         if style:
             fmt = self.book.style(number_format if numeric else None, numeric=numeric, quote=quote, **style)
@@ -299,22 +317,28 @@ class Sheet:
             )
         else:  # most cells: the quick way to the same format and measure
             fmt = self.book.plain(number_format if numeric else None, numeric, quote)
-            self.layout.measure(row, col, value if text else shown(value, number_format))
-        if isinstance(value, Formula):
-            self._cell("write_formula", row, col, value.text, fmt, value.value)
+            looks = _shown_nonzero if numeric and number != 0 else shown
+            self.layout.measure(row, col, value if text else looks(number, number_format))
+        if formula:
+            self._cell((self._formula, row, col, value.text, fmt, number))
         elif numeric:
-            self._cell("write_number", row, col, value, fmt)
+            self._cell((self._number, row, col, value, fmt))
         elif text:
-            self._cell("write_string", row, col, value, fmt)
+            self._cell((self._string, row, col, value, fmt))
         else:
-            self._cell("write_blank", row, col, None, fmt)
+            self._cell((self._blank, row, col, None, fmt))
 
-    def _cell(self, method: str, row: int, col: int, *args: Any) -> None:
-        """Call the worksheet's ``method`` on a cell now, or on :meth:`finish` when the book is written in row order."""
-        if self._rows is None:
-            getattr(self.ws, method)(row, col, *args)
-        else:
-            self._rows.setdefault(row, []).append((method, col, *args))
+    def _cell(self, cell: tuple[Any, ...]) -> None:
+        """Write a cell, given as (the worksheet's writing method, row, column, its arguments...): now, or on
+        :meth:`finish` when the book is written in row order."""
+        rows = self._rows
+        if rows is None:
+            cell[0](*cell[1:])
+            return
+        cells = rows.get(cell[1])
+        if cells is None:
+            cells = rows[cell[1]] = []
+        cells.append(cell)
 
     def filter_table(self, last_row: int, headers: list[str], name: str, style: str) -> None:
         """Make rows 0..``last_row`` an Excel table with filter buttons; in row order, filter buttons alone."""
@@ -451,8 +475,8 @@ class Sheet:
             if row in layout.heights or row in self.levels:
                 options = {"level": self.levels[row]} if self.levels.get(row) else None
                 self.ws.set_row(row, height if height and height > LINE_POINTS else None, None, options)
-            for method, col, *args in cells.pop(row, ()) if cells is not None else ():
-                getattr(self.ws, method)(row, col, *args)
+            for cell in cells.pop(row, ()) if cells is not None else ():
+                cell[0](*cell[1:])
 
     def _write_headers(self, widths: dict[int, float]) -> None:
         for row, col, title in self._headers:
@@ -467,7 +491,7 @@ class Sheet:
                 "align": "right" if numeric else "left",
                 "indent": 1,
             }
-            self._cell("write_string", row, col, title, self.book.format(**props))
+            self._cell((self.ws.write_string, row, col, title, self.book.format(**props)))
             self.layout.fit_text(row, title, widths[col], bold=True)
 
     def _write_spans(self, widths: dict[int, float], printing: Printing) -> None:
@@ -477,11 +501,11 @@ class Sheet:
                 numeric=False, wrap=True, quote=isinstance(value, str) and value.startswith(_TEXT_START), **style
             )
             if last > col:
-                self._cell("merge_range", row, col, row, last, "", fmt)
+                self._cell((self.ws.merge_range, row, col, row, last, "", fmt))
             if isinstance(value, Formula):
-                self._cell("write_formula", row, col, value.text, fmt, value.value)
+                self._cell((self.ws.write_formula, row, col, value.text, fmt, value.value))
             else:
-                self._cell("write_string", row, col, "" if value is None else str(value), fmt)
+                self._cell((self.ws.write_string, row, col, "" if value is None else str(value), fmt))
             width = sum(widths.get(c, 8.43) for c in range(col, last + 1))
             self.layout.fit_text(
                 row,

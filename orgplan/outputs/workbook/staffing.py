@@ -186,6 +186,11 @@ class _Words:
         return jobs(self.plan)
 
     @functools.cached_property
+    def hr_seats(self) -> tuple[Position, ...]:
+        """The plan's HR seats, picked out once."""
+        return self.plan.hr_seats
+
+    @functools.cached_property
     def titles(self) -> dict[str, str]:
         return {s.id: s.title for s in self.plan.seats}
 
@@ -206,7 +211,7 @@ class _Words:
 
     @functools.cached_property
     def hr_cost(self) -> float:
-        return float(sum(s.annual_cost for s in self.plan.hr_seats))
+        return float(sum(s.annual_cost for s in self.hr_seats))
 
 
 # -- Summary ----------------------------------------------------------------------------
@@ -293,7 +298,7 @@ def _totals(sheet: Sheet, w: _Words, row: int, fees: float = 0) -> tuple[dict[st
     """The totals as formulas over Positions (and the Sourcing sheet's fees) from (0-based) ``row``;
     returns them as references, and the HR-per-100 row."""
     sheet.section(row, "Totals (formulas over Positions and Sourcing)")
-    hr, employees = w.plan.hr_seats, w.plan.profile.employees
+    hr, employees = w.hr_seats, w.plan.profile.employees
     seats, s = sum(x.annual_cost for x in w.plan.seats), w.plan.summary
     fte, cost = sum(x.fte for x in hr), seats + fees
     first = row + 2  # the sheet row of the first total
@@ -406,6 +411,7 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
         if c.max_width:
             sheet.cap(i, c.max_width)
     sheet.header(0, [c.header for c in cols])
+    layout = [(c.key, c.number_format) for c in cols]
     plan = w.plan
     depth = plan.depths()
     hires = {h.seat.id: h for h in w.hires}
@@ -449,8 +455,8 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
             ),
             "rationale": " ".join(x.reason for x in seat.rationale),
         }
-        for col, c in enumerate(cols):
-            sheet.put(row, col, values[c.key], c.number_format)
+        for col, (key, number_format) in enumerate(layout):
+            sheet.put(row, col, values[key], number_format)
     sheet.filter_table(len(plan.seats), [c.header for c in cols], "Positions", "Table Style Light 9")
     aligned = any(s.unit or s.country or s.dotted_to for s in plan.seats)
     sheet.finish(repeat_rows=0, repeat_cols=1, freeze=(1, 2), print_cols=[c.key for c in cols].index(PRINTED[aligned]))
@@ -579,7 +585,7 @@ def budget_sheet(sheet: Sheet, w: _Words) -> None:
     sheet.section(row, "By HR function", 4)
     sheet.header(row + 1, ("Function", "Seats covering it", "", "Annual cost (USD)", "Share of cost"))
     top = row + 2
-    seats = w.plan.hr_seats
+    seats = w.hr_seats
     doing = [(s, w.functions(s).lower()) for s in seats]  # each seat's functions in words, worked out once
     lines = []
     for row, f in enumerate(w.plan.profile.functions, start=top):
@@ -614,7 +620,7 @@ def budget_sheet(sheet: Sheet, w: _Words) -> None:
 def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
     """Cost by the seats' ``unit`` or ``country`` from (0-based) ``row``; nothing when no
     seat has one. Returns the next free row."""
-    hr = w.plan.hr_seats
+    hr = w.hr_seats
     places = {"unit": "business_units", "country": "countries"}[key]
     listed: dict[str, int] = {}  # the profile's order: the headquarters first
     for i, place in enumerate(getattr(w.plan.profile, places, ())):
@@ -682,7 +688,7 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
     note = f"The order in which to fill the seats, by quarter from the start of the plan ({pace})."
     if w.compared:
         note = (
-            f"Only the open seats, to hire: {len(hires)} of the {len(w.plan.hr_seats)} recommended seats; "
+            f"Only the open seats, to hire: {len(hires)} of the {len(w.hr_seats)} recommended seats; "
             "the current team fills the other "
             f"{len(w.filled)} (see the Gap sheet). " + note
         )
@@ -828,7 +834,7 @@ def _salaries(sheet: Sheet, w: _Words, row: int) -> int:
         ("Role", "Seats in plan", "Catalog salary (USD)", "Source"),
     )
     roles = [r for r in w.t.roles.values() if r.is_hr]
-    seats = Counter(s.role for s in w.plan.hr_seats)
+    seats = Counter(s.role for s in w.hr_seats)
     for row, role in enumerate(roles, start=top + 1):
         sheet.put(row, 0, role.title)
         sheet.put(row, 1, Formula(f"=COUNTIF({ref('role')},A{row + 1})", seats[role.key]), COUNT)
@@ -851,9 +857,9 @@ def _pay_ranges(sheet: Sheet, w: _Words, row: int) -> int:
         ("Level", "Range spread", "", "Source"),
     )
     policy = w.t.pay
-    levels = sorted({s.level for s in w.plan.hr_seats if s.level in policy.range_spread})
+    levels = sorted({s.level for s in w.hr_seats if s.level in policy.range_spread})
     for row, level in enumerate(levels, start=top + 1):
-        stage = w.t.catalog.qualifications(w.plan.hr_seats[0].role, level).stage
+        stage = w.t.catalog.qualifications(w.hr_seats[0].role, level).stage
         sheet.put(row, 0, f"Level {level}" + (f" ({stage})" if stage else ""))
         sheet.put(row, 1, policy.range_spread[level], PERCENT)
         if row == top + 1:  # one source for every level
