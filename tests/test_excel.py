@@ -691,3 +691,29 @@ def test_every_category_label_shows_on_the_budget_bar_chart(keystone, tmp_path):
     anchors = re.findall(r"<xdr:from>.*?<xdr:row>(\d+)</xdr:row>.*?<xdr:to>.*?<xdr:row>(\d+)</xdr:row>", drawing, re.S)
     tallest = max(int(last) - int(first) for first, last in anchors)  # the bar chart, in rows of 20 pixels
     assert tallest >= functions * 1.5  # about 36 pixels a label, room for two lines each: none is skipped
+
+
+def test_a_workbook_written_in_row_order_holds_what_the_usual_one_holds(keystone, gap, tmp_path, monkeypatch):
+    """A plan of more seats than ROW_ORDER_SEATS is written a row at a time to keep memory flat: the
+    same values, formulas, formats, widths, heights and outline; filter buttons instead of an Excel table."""
+    from orgplan.outputs.workbook import staffing
+
+    usual = export_excel(keystone, tmp_path / "usual.xlsx", chart=False, comparison=gap)
+    monkeypatch.setattr(staffing, "ROW_ORDER_SEATS", 0)
+    in_order = export_excel(keystone, tmp_path / "in-order.xlsx", chart=False, comparison=gap)
+    expected, got = openpyxl.load_workbook(usual), openpyxl.load_workbook(in_order)
+    assert got.sheetnames == expected.sheetnames
+    for a, b in zip(expected.worksheets, got.worksheets, strict=True):
+        assert [[(c.value, c.number_format, c.font.b, c.alignment.horizontal) for c in r] for r in b.iter_rows()] == [
+            [(c.value, c.number_format, c.font.b, c.alignment.horizontal) for c in r] for r in a.iter_rows()
+        ], a.title
+        assert {k: d.width for k, d in b.column_dimensions.items()} == {
+            k: d.width for k, d in a.column_dimensions.items()
+        }, a.title
+        assert {k: (d.height, d.outline_level) for k, d in b.row_dimensions.items()} == {
+            k: (d.height, d.outline_level) for k, d in a.row_dimensions.items()
+        }, a.title
+        assert b.merged_cells.ranges == a.merged_cells.ranges and b.freeze_panes == a.freeze_panes, a.title
+    assert list(expected["Positions"].tables) == ["Positions"] and not got["Positions"].tables
+    assert got["Positions"].auto_filter.ref == expected["Positions"].tables["Positions"].ref
+    assert [s.id for s in read_team(in_order).seats] == [s.id for s in keystone.seats]

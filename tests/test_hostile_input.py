@@ -740,6 +740,28 @@ def zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
+def declaring(data: bytes, part: str, size: int) -> bytes:
+    """The zip ``data`` with its directory saying that ``part`` unpacks to ``size`` bytes."""
+    name, at = part.encode(), 0
+    while True:
+        at = data.index(b"PK\x01\x02", at + 1)  # a central directory entry: the name is 46 bytes in
+        if data[at + 46 : at + 46 + len(name)] == name:
+            return data[: at + 24] + size.to_bytes(4, "little") + data[at + 28 :]
+
+
+def sheet_past_the_limit() -> bytes:
+    """A team workbook whose sheet says it unpacks to a byte more than the sheet limit: the zip's directory
+    is all orgplan should read of it. The sheet is stored as it is, so it packs no more than the zip bomb
+    check allows."""
+    most = int(limit("team_files.sheet_bytes").value)
+    sheet = rows_sheet(3).replace(b"<sheetData>", b"<sheetData>" + b" " * (most // 90))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx(sheet_xml=sheet))) as small, zipfile.ZipFile(buffer, "w") as stored:
+        for info in small.infolist():
+            stored.writestr(info.filename, small.read(info), zipfile.ZIP_STORED)
+    return declaring(buffer.getvalue(), "xl/worksheets/sheet1.xml", most + 1)
+
+
 TEAM_FILES = {
     "an entity bomb": (lambda: xlsx(sheet_xml=bomb_sheet()), ".xlsx", "declares a DTD or XML entities"),
     "an external entity": (
@@ -758,6 +780,12 @@ TEAM_FILES = {
         "part 'xl/worksheets/sheet1.xml' is not well-formed XML",
     ),
     "a zip bomb": (zip_bomb, ".xlsx", "unpacks to"),
+    "a sheet that unpacks past the limit": (
+        sheet_past_the_limit,
+        ".xlsx",
+        f"part 'xl/worksheets/sheet1.xml' unpacks to {limit('team_files.sheet_bytes').value + 1:,} bytes, more than "
+        f"orgplan reads: {limit('team_files.sheet_bytes').describe()}",
+    ),
     "200,002 rows": (
         lambda: xlsx(sheet_xml=rows_sheet(200_002)),
         ".xlsx",

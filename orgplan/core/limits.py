@@ -20,6 +20,7 @@ __all__ = ["Limit", "limit", "all_limits"]
 _UNITS = {
     "file_bytes": "bytes",
     "part_bytes": "bytes",
+    "sheet_bytes": "bytes",
     "nesting_depth": "levels",
     "expanded_values": "values",
     "list_items": "items",

@@ -73,6 +73,14 @@ def jobs(plan: Plan) -> tuple[Job, ...]:
     """Every job of the plan's HR seats in the plan's order (the head of HR first), with its duties."""
     roles = plan.templates.roles
     kids = plan.reports_index
+    titled: dict[tuple[str, str], str] = {}  # a few titles among thousands of seats
+
+    def base(seat: Position) -> str:
+        key = (seat.title, seat.role)
+        if key not in titled:
+            titled[key] = base_title(seat.title, roles.get(seat.role))
+        return titled[key]
+
     owned: dict[str, set[str]] = {}
     for f, row in plan.ledger.items():
         if row.get("owner"):
@@ -82,13 +90,13 @@ def jobs(plan: Plan) -> tuple[Job, ...]:
         mine: dict[str, set[str]] = {}
         for k in kids.get(s.id, ()):
             for f in (*k.functions, *owned.get(k.id, ())):
-                mine.setdefault(f, set()).add(base_title(k.title, roles.get(k.role)))
+                mine.setdefault(f, set()).add(base(k))
             for f, titles in below.get(k.id, {}).items():
                 mine.setdefault(f, set()).update(titles)
         below[s.id] = mine
     groups: dict[tuple[str, str], list[Position]] = {}
     for s in plan.hr_seats:
-        groups.setdefault((base_title(s.title, roles.get(s.role)), s.role), []).append(s)
+        groups.setdefault((base(s), s.role), []).append(s)
     out = []
     for (title, role), seats in groups.items():
         oversees = {f for s in seats for f in below[s.id]}
@@ -96,7 +104,7 @@ def jobs(plan: Plan) -> tuple[Job, ...]:
         for s in seats:
             for k in kids.get(s.id, ()):
                 for f in {*k.functions, *owned.get(k.id, ()), *below[k.id]}:
-                    done_by.setdefault(f, set()).add(base_title(k.title, roles.get(k.role)))
+                    done_by.setdefault(f, set()).add(base(k))
         out.append(
             Job(
                 title=title,

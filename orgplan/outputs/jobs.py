@@ -262,15 +262,17 @@ def _pay_lines(ranges: tuple[PayRange, ...], label: str, *, seats: bool) -> tupl
     return tuple(out)
 
 
-def job_descriptions(plan: Plan) -> tuple[JobDescription, ...]:
+def job_descriptions(plan: Plan, known: tuple[Job, ...] | None = None) -> tuple[JobDescription, ...]:
     """One job description per job (title) of ``plan``, in the plan's order (the head of HR first).
+
+    ``known`` are the plan's jobs when the caller has them already (from :func:`orgplan.model.duties.jobs`).
 
     >>> from orgplan import plan, profile_from_dict
     >>> jds = job_descriptions(plan(profile_from_dict({"company": "Acme", "employees": 60})))
     >>> [(j.title, j.reports_to) for j in jds]
     [('HR Generalist', ('Chief Executive Officer',))]
     """
-    return _Reader(plan).all()
+    return _Reader(plan).all(jobs(plan) if known is None else known)
 
 
 def slug(title: str) -> str:
@@ -322,9 +324,9 @@ class _Reader:
         self.headquarters = "Headquarters" if countries[0].assumed else f"{countries[0].name} (headquarters)"
         self.order = {c.name: i for i, c in enumerate(countries)}
 
-    def all(self) -> tuple[JobDescription, ...]:
+    def all(self, known: tuple[Job, ...]) -> tuple[JobDescription, ...]:
         out, used = [], Counter[str]()
-        for job in jobs(self.plan):
+        for job in known:
             if job.role not in self.t.roles:
                 continue
             name = slug(job.title) or slug(job.role)

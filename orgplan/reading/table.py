@@ -69,7 +69,16 @@ def read_table(
     data = read_bytes(p, error, limit(f"{section}.file_bytes"))
     check = _Limits(p, error, section)
     if p.suffix.lower() in WORKBOOK_SUFFIXES:
-        sheet, rows = read_rows(data, p, prefer, check.row, error=error, rows=check.rows, columns=check.columns)
+        sheet, rows = read_rows(
+            data,
+            p,
+            prefer,
+            check.row,
+            error=error,
+            rows=check.rows,
+            columns=check.columns,
+            sheet_bytes=limit(f"{section}.sheet_bytes"),
+        )
         return Table(sheet, rows)
     return Table(None, _csv_rows(data, p, error, check, sniff))
 

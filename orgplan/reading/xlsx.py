@@ -38,6 +38,7 @@ _PROLOG_BYTES = 65536
 _DTD_MARKERS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY") for enc in ("utf-8", "utf-16-le", "utf-16-be"))
 # Parts larger than this are checked for their compression ratio (small parts compress any amount).
 _RATIO_CHECKED_BYTES = 1_000_000
+_PARSED = (".xml", ".rels")  # the parts orgplan parses
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
 
@@ -76,21 +77,23 @@ def read_rows(
     error: type[OrgplanError],
     rows: Limit,
     columns: Limit,
+    sheet_bytes: Limit,
 ) -> tuple[str, list[Row]]:
     """The name and rows of a worksheet of the .xlsx ``data``: the first named in ``prefer``, else the first.
 
     ``check(sheet, row_number, cells)`` sees each row as it is read and raises to stop.
     Rows are numbered as in the sheet; empty rows are left out. A sheet of more than twice
     ``rows`` rows (a header, the rows and as many empty ones) is refused before it is
-    parsed, and a cell right of ``columns`` as it is read. Raises ``error`` for anything
-    that is not a readable workbook.
+    parsed, and a cell right of ``columns`` as it is read; an XML part (the worksheet, the
+    shared text) that unpacks to more than ``sheet_bytes`` is refused from the zip's directory.
+    Raises ``error`` for anything that is not a readable workbook.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise error("not an Excel workbook (.xlsx)", path=path) from None
     with archive:
-        _check_archive(archive, path, error)
+        _check_archive(archive, path, error, sheet_bytes)
         book = _Book(archive, path, error)
         sheets = book.worksheets()
         if not sheets:
@@ -108,40 +111,56 @@ def read_rows(
     return name, out
 
 
-def _check_archive(archive: zipfile.ZipFile, path: object, error: type[OrgplanError]) -> None:
+def _check_archive(archive: zipfile.ZipFile, path: object, error: type[OrgplanError], sheet_bytes: Limit) -> None:
     """Refuse a workbook that unpacks too large or declares XML entities, before parsing any of it."""
-    members, unpacked, ratio = (limit(f"workbooks.{n}") for n in ("zip_members", "part_bytes", "compression_ratio"))
+    members = limit("workbooks.zip_members")
     infos = archive.infolist()
     if len(infos) > members.value:
         raise error(f"a workbook of {len(infos):,} parts, more than orgplan reads: {members.describe()}", path=path)
     for info in infos:
-        if info.file_size > unpacked.value:
-            raise error(
-                f"part {shown(info.filename)} unpacks to {info.file_size:,} bytes, more than orgplan "
-                f"reads: {unpacked.describe()}",
-                path=path,
-            )
-        if info.file_size > _RATIO_CHECKED_BYTES and info.file_size > ratio.value * max(info.compress_size, 1):
-            times = info.file_size / max(info.compress_size, 1)
-            raise error(
-                f"part {shown(info.filename)} unpacks to {times:,.0f} times its packed size, more than "
-                f"orgplan reads: {ratio.describe()}",
-                path=path,
-            )
+        _check_size(info, path, error, sheet_bytes)
     for info in infos:
-        if not info.filename.lower().endswith((".xml", ".rels")):
-            continue
-        try:
-            with archive.open(info) as part:
-                head = part.read(_PROLOG_BYTES)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as exc:
-            raise error(f"part {shown(info.filename)} cannot be unpacked ({_short(exc)})", path=path) from None
-        if any(marker in head for marker in _DTD_MARKERS):
+        if info.filename.lower().endswith(_PARSED):
+            _check_prolog(archive, info, path, error)
+
+
+def _check_size(info: zipfile.ZipInfo, path: object, error: type[OrgplanError], sheet_bytes: Limit) -> None:
+    """Refuse a part by the sizes the zip's directory declares for it: unpacked, and unpacked for its packed size.
+
+    A part orgplan parses (XML) is held to ``sheet_bytes``: parsing takes seconds and hundreds of
+    MB per 100 MB, more than rows within the row limit need.
+    """
+    parsed = info.filename.lower().endswith(_PARSED)
+    for most in (limit("workbooks.part_bytes"), *([sheet_bytes] if parsed else [])):
+        if info.file_size > most.value:
             raise error(
-                f"part {shown(info.filename)} declares a DTD or XML entities (<!DOCTYPE or <!ENTITY); "
-                "orgplan refuses them, since they can expand to gigabytes or read other files",
+                f"part {shown(info.filename)} unpacks to {info.file_size:,} bytes, more than orgplan reads: "
+                f"{most.describe()}",
                 path=path,
             )
+    ratio = limit("workbooks.compression_ratio")
+    if info.file_size > _RATIO_CHECKED_BYTES and info.file_size > ratio.value * max(info.compress_size, 1):
+        times = info.file_size / max(info.compress_size, 1)
+        raise error(
+            f"part {shown(info.filename)} unpacks to {times:,.0f} times its packed size, more than "
+            f"orgplan reads: {ratio.describe()}",
+            path=path,
+        )
+
+
+def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: object, error: type[OrgplanError]) -> None:
+    """Refuse an XML part that declares a DTD or entities, from the first bytes it unpacks to."""
+    try:
+        with archive.open(info) as part:
+            head = part.read(_PROLOG_BYTES)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as exc:
+        raise error(f"part {shown(info.filename)} cannot be unpacked ({_short(exc)})", path=path) from None
+    if any(marker in head for marker in _DTD_MARKERS):
+        raise error(
+            f"part {shown(info.filename)} declares a DTD or XML entities (<!DOCTYPE or <!ENTITY); "
+            "orgplan refuses them, since they can expand to gigabytes or read other files",
+            path=path,
+        )
 
 
 def _count_rows(

@@ -41,7 +41,10 @@ class Layout:
 
     def measure(self, row: int, col: int, text: str, *, bold: Any = False, indent: int = 0, wrap: Any = False) -> None:
         """Count ``text`` written at (``row``, ``col``): its column is at least as wide, up to the column's cap."""
-        self.last_col, self.last_row = max(self.last_col, col), max(self.last_row, row)
+        if col > self.last_col:
+            self.last_col = col
+        if row > self.last_row:
+            self.last_row = row
         width = text_width(text, bold) + 1.5 + INDENT * (1 + indent)
         if wrap:
             width = min(width, self.caps.get(col, WRAP_AT))

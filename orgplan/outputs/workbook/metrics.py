@@ -11,6 +11,7 @@ Sans shares, so a fitted width holds in both.
 from __future__ import annotations
 
 import functools
+import itertools
 
 __all__ = ["FONT", "FONT_SIZE", "LINE_POINTS", "INDENT", "text_width", "lines", "two_line_width", "pixels"]
 
@@ -53,7 +54,7 @@ def text_width(text: str, bold: bool = False) -> float:
     (10.8, 4.2)
     """
     table = _EM_BOLD if bold else _EM
-    return sum([table.get(c, 556) for c in text]) * _PER_EM
+    return sum(map(table.get, text, itertools.repeat(556, len(text)))) * _PER_EM
 
 
 INDENT = 1.3  # the width of one step of indent, in characters

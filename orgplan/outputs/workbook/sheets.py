@@ -34,8 +34,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from orgplan.core.files import output_time
 from orgplan.outputs.workbook.layout import Layout
@@ -70,9 +69,8 @@ RULE_COLOUR = "#A6A6A6"
 _TEXT_START = ("=", "+", "-", "@")  # text starting with these would read as a formula
 
 
-@dataclass(frozen=True)
-class Formula:
-    """A formula and the value it computes, stored together in the cell."""
+class Formula(NamedTuple):
+    """A formula and the value it computes, stored together in the cell (a tuple: a workbook makes a million)."""
 
     text: str
     value: float | int | str
@@ -109,11 +107,19 @@ def shown(value: Any, number_format: str | None) -> str:
     return prefix + text + ("%" if "%" in number_format else "")
 
 
+@functools.lru_cache(maxsize=65536)
+def _shown_nonzero(number: float, number_format: str | None) -> str:
+    """:func:`shown` for a number other than zero (the cache would take -0.0 for 0): a large workbook repeats a
+    few hundred numbers."""
+    return shown(number, number_format)
+
+
 def is_number(value: Any) -> bool:
     """True for a number, or a formula whose value is a number."""
     if isinstance(value, Formula):
         value = value.value
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    kind = type(value)  # int and float first: most cells of a large workbook
+    return kind is int or kind is float or (kind is not bool and isinstance(value, (int, float)))
 
 
 @functools.cache
@@ -134,14 +140,22 @@ def _worksheet_class() -> type:
 
 
 class Book:
-    """An XlsxWriter workbook with orgplan's formats, written to ``path`` on :meth:`close`."""
+    """An XlsxWriter workbook with orgplan's formats, written to ``path`` on :meth:`close`.
 
-    def __init__(self, path: str | os.PathLike[str]):
+    ``in_row_order`` keeps memory flat for a very large workbook: each sheet holds its cells
+    until :meth:`Sheet.finish`, then writes them row by row and lets them go (XlsxWriter's
+    ``constant_memory`` mode: text is stored in its cells instead of a shared table, and a
+    sheet gets filter buttons instead of an Excel table).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, in_row_order: bool = False):
         import xlsxwriter
 
+        self.in_row_order = in_row_order
         self.wb = xlsxwriter.Workbook(
             str(path),
             {
+                "constant_memory": in_row_order,
                 "strings_to_numbers": False,
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
@@ -153,6 +167,7 @@ class Book:
         self.wb.set_properties({"creator": "orgplan", "created": output_time().replace(tzinfo=None)})
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._styles: dict[tuple[Any, ...], Any] = {}
+        self._plain: dict[tuple[str | None, bool, bool], Any] = {}
         self.names: dict[str, str] = {}  # defined name -> the cell it names
 
     def sheet(self, name: str) -> Sheet:
@@ -229,6 +244,14 @@ class Book:
         self._styles[key] = self.format(**props)
         return self._styles[key]
 
+    def plain(self, number_format: str | None, numeric: bool, quote: bool) -> Any:
+        """:meth:`style` with no other choice, looked up by these three alone."""
+        key = (number_format, numeric, quote)
+        fmt = self._plain.get(key)
+        if fmt is None:
+            fmt = self._plain[key] = self.style(number_format, numeric=numeric, quote=quote)
+        return fmt
+
     def define(self, name: str, sheet: str, row: int, col: int) -> str | None:
         """Give the cell a workbook-wide name formulas can use; None when Excel would refuse the name."""
         from xlsxwriter.utility import xl_rowcol_to_cell
@@ -260,35 +283,75 @@ class Sheet:
         self._waiting: dict[int, int] = {}  # column -> row of its latest header, until a value is written below it
         self._spans: list[tuple[int, int, int | None, Any, dict[str, Any], float]] = []
         self._title: str | None = None
+        self._rows: dict[int, list[tuple[Any, ...]]] | None = {} if book.in_row_order else None
+        # the worksheet's writing methods, looked up once: a row-order sheet holds one with each cell
+        self._formula, self._number, self._string, self._blank = (
+            ws.write_formula,
+            ws.write_number,
+            ws.write_string,
+            ws.write_blank,
+        )
 
     # -- cells ---------------------------------------------------------------------
     def put(self, row: int, col: int, value: Any, number_format: str | None = None, **style: Any) -> None:
         """Write a value: a number, text (always as text), a :class:`Formula`, or None (blank)."""
         if value is None and not any(style.values()):  # nothing to show
             return
-        numeric = is_number(value)
+        formula = isinstance(value, Formula)
+        number = value.value if formula else value
+        kind = type(number)  # is_number, inline: a large workbook has millions of cells
+        numeric = kind is int or kind is float or (kind is not bool and isinstance(number, (int, float)))
         if col in self._waiting and value is not None:
             self._numeric_header[self._waiting.pop(col), col] = numeric
-        text = isinstance(value, str)
-        fmt = self.book.style(
-            number_format if numeric else None, numeric=numeric, quote=text and value.startswith(_TEXT_START), **style
-        )
-        self.layout.measure(
-            row,
-            col,
-            shown(value, number_format),
-            bold=style.get("bold", False),
-            indent=style.get("indent", 0),
-            wrap=style.get("wrap"),
-        )
-        if isinstance(value, Formula):
-            self.ws.write_formula(row, col, value.text, fmt, value.value)
+        text = not formula and isinstance(value, str)
+        quote = text and value.startswith(_TEXT_START)
+        if style:
+            fmt = self.book.style(number_format if numeric else None, numeric=numeric, quote=quote, **style)
+            self.layout.measure(
+                row,
+                col,
+                shown(value, number_format),
+                bold=style.get("bold", False),
+                indent=style.get("indent", 0),
+                wrap=style.get("wrap"),
+            )
+        else:  # most cells: the quick way to the same format and measure
+            fmt = self.book.plain(number_format if numeric else None, numeric, quote)
+            looks = _shown_nonzero if numeric and number != 0 else shown
+            self.layout.measure(row, col, value if text else looks(number, number_format))
+        if formula:
+            self._cell((self._formula, row, col, value.text, fmt, number))
         elif numeric:
-            self.ws.write_number(row, col, value, fmt)
+            self._cell((self._number, row, col, value, fmt))
         elif text:
-            self.ws.write_string(row, col, value, fmt)
+            self._cell((self._string, row, col, value, fmt))
         else:
-            self.ws.write_blank(row, col, None, fmt)
+            self._cell((self._blank, row, col, None, fmt))
+
+    def _cell(self, cell: tuple[Any, ...]) -> None:
+        """Write a cell, given as (the worksheet's writing method, row, column, its arguments...): now, or on
+        :meth:`finish` when the book is written in row order."""
+        rows = self._rows
+        if rows is None:
+            cell[0](*cell[1:])
+            return
+        cells = rows.get(cell[1])
+        if cells is None:
+            cells = rows[cell[1]] = []
+        cells.append(cell)
+
+    def filter_table(self, last_row: int, headers: list[str], name: str, style: str) -> None:
+        """Make rows 0..``last_row`` an Excel table with filter buttons; in row order, filter buttons alone."""
+        if self._rows is not None:
+            self.ws.autofilter(0, 0, last_row, len(headers) - 1)
+            return
+        columns = [{"header": h} for h in headers]
+        self.ws.add_table(0, 0, last_row, len(headers) - 1, {"name": name, "style": style, "columns": columns})
+        # XlsxWriter indexes every cell of a table to refuse a later table or merge over it; no sheet
+        # gets either, and at 100,000 seats the index of two million cells takes some 200 MB.
+        index = getattr(self.ws, "table_cells", None)  # XlsxWriter's own attribute: left alone if a release drops it
+        if isinstance(index, dict):
+            index.clear()
 
     def header(self, row: int, titles: list[str] | tuple[str, ...], col: int = 0) -> None:
         """Column headers at ``row``; each is aligned like the first value written below it."""
@@ -399,13 +462,21 @@ class Sheet:
         self._write_headers(widths)
         self._write_spans(widths, printing)
         layout.fit_wrapped(widths)
-        for row in sorted(set(layout.heights) | set(self.levels)):
-            height = layout.heights.get(row)
-            options = {"level": self.levels[row]} if self.levels.get(row) else None
-            self.ws.set_row(row, height if height and height > LINE_POINTS else None, None, options)
+        self._write_rows()
         if freeze is not None:
             self.ws.freeze_panes(*freeze)
         printing.apply(self.ws, repeat_rows, self._title, layout.last_row, cut=print_cols is not None)
+
+    def _write_rows(self) -> None:
+        """Give rows their heights and outline levels; in row order, write each row's cells after them."""
+        layout, cells = self.layout, self._rows
+        for row in sorted(set(layout.heights) | set(self.levels) | set(cells or ())):
+            height = layout.heights.get(row)
+            if row in layout.heights or row in self.levels:
+                options = {"level": self.levels[row]} if self.levels.get(row) else None
+                self.ws.set_row(row, height if height and height > LINE_POINTS else None, None, options)
+            for cell in cells.pop(row, ()) if cells is not None else ():
+                cell[0](*cell[1:])
 
     def _write_headers(self, widths: dict[int, float]) -> None:
         for row, col, title in self._headers:
@@ -420,7 +491,7 @@ class Sheet:
                 "align": "right" if numeric else "left",
                 "indent": 1,
             }
-            self.ws.write_string(row, col, title, self.book.format(**props))
+            self._cell((self.ws.write_string, row, col, title, self.book.format(**props)))
             self.layout.fit_text(row, title, widths[col], bold=True)
 
     def _write_spans(self, widths: dict[int, float], printing: Printing) -> None:
@@ -430,11 +501,11 @@ class Sheet:
                 numeric=False, wrap=True, quote=isinstance(value, str) and value.startswith(_TEXT_START), **style
             )
             if last > col:
-                self.ws.merge_range(row, col, row, last, "", fmt)
+                self._cell((self.ws.merge_range, row, col, row, last, "", fmt))
             if isinstance(value, Formula):
-                self.ws.write_formula(row, col, value.text, fmt, value.value)
+                self._cell((self.ws.write_formula, row, col, value.text, fmt, value.value))
             else:
-                self.ws.write_string(row, col, "" if value is None else str(value), fmt)
+                self._cell((self.ws.write_string, row, col, "" if value is None else str(value), fmt))
             width = sum(widths.get(c, 8.43) for c in range(col, last + 1))
             self.layout.fit_text(
                 row,

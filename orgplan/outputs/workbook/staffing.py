@@ -33,7 +33,7 @@ from orgplan.core.files import atomic_path
 from orgplan.core.words import natural_key
 from orgplan.errors import OptionError
 from orgplan.knowledge.catalog import EXECUTIVE, OUTSIDE_HR
-from orgplan.model.duties import jobs
+from orgplan.model.duties import Job, jobs
 from orgplan.model.plan import Plan, Position
 from orgplan.outputs.workbook.sheets import (
     COUNT,
@@ -76,6 +76,9 @@ RATIO = "0.00"
 _FORMATS = {"count": COUNT, "fte": FTE, "ratio": RATIO, "money": MONEY}
 # A total the Summary sheet works out that is no figure of the plan's summary.
 _PER_EMPLOYEE = SummaryFigure("cost_per_employee", "Annual HR cost per employee", "money")
+# Above this many seats a workbook is written in row order (see Book): held whole until it is
+# saved, the cells of 70,000 seats took some 300 MB. Every bundled example is far below it.
+ROW_ORDER_SEATS = 20_000
 _MARK_FILLS = {"Directs": "#FCE4D6", "Does": "#DDEBF7", "Does + directs": "#E2EFDA", "Oversees": "#EDEDED"}
 _INPUT_FILL = "#FFF2CC"  # the named figures on Assumptions that finance may change
 _ACRONYMS = {"hr": "HR", "hrbp": "HR business partner", "fte": "FTE", "dei": "DEI", "hris": "HRIS"}
@@ -110,7 +113,7 @@ def export_excel(
     words = _Words(plan, hires, filled, comparison is not None)
     with tempfile.TemporaryDirectory() as scratch, atomic_path(target) as tmp:
         image = _chart_image(plan, chart, Path(scratch))
-        book = Book(tmp)
+        book = Book(tmp, in_row_order=len(plan.seats) > ROW_ORDER_SEATS)
         sheets = {name: book.sheet(name) for name in SHEETS[:-1]}
         fees = sourcing_sheet(sheets["Sourcing"], plan)
         totals = summary_sheet(sheets["Summary"], words, fees)
@@ -183,6 +186,16 @@ class _Words:
         return {}
 
     @functools.cached_property
+    def jobs(self) -> tuple[Job, ...]:
+        """The plan's jobs with their duties, worked out once for the Responsibilities and Job descriptions sheets."""
+        return jobs(self.plan)
+
+    @functools.cached_property
+    def hr_seats(self) -> tuple[Position, ...]:
+        """The plan's HR seats, picked out once."""
+        return self.plan.hr_seats
+
+    @functools.cached_property
     def titles(self) -> dict[str, str]:
         return {s.id: s.title for s in self.plan.seats}
 
@@ -203,7 +216,7 @@ class _Words:
 
     @functools.cached_property
     def hr_cost(self) -> float:
-        return float(sum(s.annual_cost for s in self.plan.hr_seats))
+        return float(sum(s.annual_cost for s in self.hr_seats))
 
 
 # -- Summary ----------------------------------------------------------------------------
@@ -290,7 +303,7 @@ def _totals(sheet: Sheet, w: _Words, row: int, fees: float = 0) -> tuple[dict[st
     """The totals as formulas over Positions (and the Sourcing sheet's fees) from (0-based) ``row``;
     returns them as references, and the HR-per-100 row."""
     sheet.section(row, "Totals (formulas over Positions and Sourcing)")
-    hr, employees = w.plan.hr_seats, w.plan.profile.employees
+    hr, employees = w.hr_seats, w.plan.profile.employees
     seats, s = sum(x.annual_cost for x in w.plan.seats), w.plan.summary
     fte, cost = sum(x.fte for x in hr), seats + fees
     first = row + 2  # the sheet row of the first total
@@ -386,6 +399,7 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
         if c.max_width:
             sheet.cap(i, c.max_width)
     sheet.header(0, [c.header for c in cols])
+    layout = [(c.key, c.number_format) for c in cols]
     plan = w.plan
     depth = plan.depths()
     hires = {h.seat.id: h for h in w.hires}
@@ -429,20 +443,9 @@ def positions_sheet(sheet: Sheet, w: _Words) -> None:
             ),
             "rationale": " ".join(x.reason for x in seat.rationale),
         }
-        for col, c in enumerate(cols):
-            sheet.put(row, col, values[c.key], c.number_format)
-    sheet.ws.add_table(
-        0,
-        0,
-        len(plan.seats),
-        len(cols) - 1,
-        {"name": "Positions", "style": "Table Style Light 9", "columns": [{"header": c.header} for c in cols]},
-    )
-    # XlsxWriter indexes every cell of a table to refuse a later table or merge over it; this
-    # sheet gets neither, and at 100,000 seats the index of two million cells takes some 200 MB.
-    index = getattr(sheet.ws, "table_cells", None)  # XlsxWriter's own attribute: left alone if a release drops it
-    if isinstance(index, dict):
-        index.clear()
+        for col, (key, number_format) in enumerate(layout):
+            sheet.put(row, col, values[key], number_format)
+    sheet.filter_table(len(plan.seats), [c.header for c in cols], "Positions", "Table Style Light 9")
     aligned = any(s.unit or s.country or s.dotted_to for s in plan.seats)
     sheet.finish(repeat_rows=0, repeat_cols=1, freeze=(1, 2), print_cols=[c.key for c in cols].index(PRINTED[aligned]))
 
@@ -522,7 +525,7 @@ def responsibilities_sheet(sheet: Sheet, w: _Words) -> None:
         "Does: the seat carries out the work. Directs: the seat sets its direction, budget and policy. "
         "Oversees: the seat leads the team that does it. Under each function: what doing and directing it mean.",
     )
-    columns = jobs(plan)
+    columns = w.jobs
     sheet.header(2, ("HR function", *(j.title for j in columns)))
     sheet.widen(len(columns), 90 - 17 * (len(columns) - 1))  # with few jobs, room for the texts under each function
     row = 3
@@ -570,7 +573,7 @@ def budget_sheet(sheet: Sheet, w: _Words) -> None:
     sheet.section(row, "By HR function", 4)
     sheet.header(row + 1, ("Function", "Seats covering it", "", "Annual cost (USD)", "Share of cost"))
     top = row + 2
-    seats = w.plan.hr_seats
+    seats = w.hr_seats
     doing = [(s, w.functions(s).lower()) for s in seats]  # each seat's functions in words, worked out once
     lines = []
     for row, f in enumerate(w.plan.profile.functions, start=top):
@@ -605,7 +608,7 @@ def budget_sheet(sheet: Sheet, w: _Words) -> None:
 def _aligned(sheet: Sheet, w: _Words, row: int, key: str, title: str) -> int:
     """Cost by the seats' ``unit`` or ``country`` from (0-based) ``row``; nothing when no
     seat has one. Returns the next free row."""
-    hr = w.plan.hr_seats
+    hr = w.hr_seats
     places = {"unit": "business_units", "country": "countries"}[key]
     listed: dict[str, int] = {}  # the profile's order: the headquarters first
     for i, place in enumerate(getattr(w.plan.profile, places, ())):
@@ -673,7 +676,7 @@ def hiring_sheet(sheet: Sheet, w: _Words) -> None:
     note = f"The order in which to fill the seats, by quarter from the start of the plan ({pace})."
     if w.compared:
         note = (
-            f"Only the open seats, to hire: {len(hires)} of the {len(w.plan.hr_seats)} recommended seats; "
+            f"Only the open seats, to hire: {len(hires)} of the {len(w.hr_seats)} recommended seats; "
             "the current team fills the other "
             f"{len(w.filled)} (see the Gap sheet). " + note
         )
@@ -743,7 +746,7 @@ def jobs_sheet(sheet: Sheet, w: _Words) -> None:
     sheet.cap(0, 26)
     sheet.cap(1, 110)
     row = 2
-    for jd in job_descriptions(w.plan):
+    for jd in job_descriptions(w.plan, w.jobs):
         row += 1
         sheet.section(row, jd.title)
         for headline, parts in ((jd.headline, jd.parts), (jd.brief_headline, jd.brief_parts)):
@@ -819,7 +822,7 @@ def _salaries(sheet: Sheet, w: _Words, row: int) -> int:
         ("Role", "Seats in plan", "Catalog salary (USD)", "Source"),
     )
     roles = [r for r in w.t.roles.values() if r.is_hr]
-    seats = Counter(s.role for s in w.plan.hr_seats)
+    seats = Counter(s.role for s in w.hr_seats)
     for row, role in enumerate(roles, start=top + 1):
         sheet.put(row, 0, role.title)
         sheet.put(row, 1, Formula(f"=COUNTIF({ref('role')},A{row + 1})", seats[role.key]), COUNT)
@@ -842,9 +845,9 @@ def _pay_ranges(sheet: Sheet, w: _Words, row: int) -> int:
         ("Level", "Range spread", "", "Source"),
     )
     policy = w.t.pay
-    levels = sorted({s.level for s in w.plan.hr_seats if s.level in policy.range_spread})
+    levels = sorted({s.level for s in w.hr_seats if s.level in policy.range_spread})
     for row, level in enumerate(levels, start=top + 1):
-        stage = w.t.catalog.qualifications(w.plan.hr_seats[0].role, level).stage
+        stage = w.t.catalog.qualifications(w.hr_seats[0].role, level).stage
         sheet.put(row, 0, f"Level {level}" + (f" ({stage})" if stage else ""))
         sheet.put(row, 1, policy.range_spread[level], PERCENT)
         if row == top + 1:  # one source for every level
