@@ -90,24 +90,17 @@ def test_each_large_unit_has_its_own_hr_head_under_the_group_head(data):
 
 
 @pytest.mark.parametrize("data", GROUPS, ids=[g["company"] for g in GROUPS])
-def test_the_group_keeps_reward_policy_and_hr_technology(data):
+def test_the_group_head_leads_the_corporate_seats_and_the_groups_own_team(data):
     p = plan(profile_from_dict(data))
     by_id, kids = tree(p)
     head = next(s for s in p.hr_seats if by_id[s.reports_to].family == "executive")
-    unit_heads = {
-        s.id
-        for s in p.hr_seats
-        if s.reports_to == head.id
-        and s.unit in {u["name"] for u in data["business_units"]}
-        and s.role == POLICY.unit_head_role
-    }
-    group_team = [s for s in p.hr_seats if s.reports_to == head.id and s.id not in unit_heads]
-    group_team += [x for s in group_team for x in under(s.id, kids)]
-    roles = {s.role for s in group_team}
+    reports = {s.title: s for s in kids[head.id]}
     for seat in POLICY.corporate:
-        assert seat.role in roles or any(
-            T.roles[seat.role].leads and set(T.roles[seat.role].leads) <= set(T.roles[r].leads) for r in roles
-        )
+        assert reports[seat.title].level == seat.level < head.level
+    own = sum(u["employees"] for u in data["business_units"] if u["employees"] < LARGE)
+    corporate = [s for s in kids[head.id] if s.title.endswith(f", {POLICY.corporate_name}")]
+    assert len(corporate) == (1 if own >= T.constants["first_hire_employees"].value else 0)
+    assert head.rationale[-1].reason == p.summary["operating_model"]["why"]
 
 
 @pytest.mark.parametrize("data", GROUPS, ids=[g["company"] for g in GROUPS])
@@ -231,3 +224,13 @@ def test_a_units_industry_is_checked_like_any_text(industry, expected):
     with pytest.raises(ProfileError) as caught:
         profile_from_dict({"employees": 12000, "business_units": units})
     assert "business_units[1].industry" in str(caught.value) and expected in str(caught.value)
+
+
+def test_the_group_keeps_corporate_seats_only_for_the_functions_asked_for():
+    data = {**holding(5), "functions": ["talent_acquisition", "payroll", "hr_operations", "compensation"]}
+    p = plan(profile_from_dict(data))
+    group = {s.title for s in p.hr_seats if any(s.title == c.title for c in POLICY.corporate)}
+    expected = {c.title for c in POLICY.corporate if set(c.functions) & set(data["functions"])}
+    assert group == expected and group, group
+    for seat in p.hr_seats:
+        assert set(seat.functions) <= set(data["functions"]), seat.title

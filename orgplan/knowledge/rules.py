@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -303,6 +303,7 @@ class CorporateSeat:
     role: str
     level: int
     title: str
+    functions: tuple[str, ...]
     reason: str
 
 
@@ -526,6 +527,7 @@ def _federated(raw: Any, roles: Mapping[str, Role], names: dict[str, str], path:
     if raw is None:
         return None
     raw = expect_mapping(raw, error=RuleError, path=path, where="federated")
+    functions = [n[len("demand_") :] for n in names if n.startswith("demand_")]
     keys = (
         "unit_head",
         "unit_title",
@@ -552,13 +554,18 @@ def _federated(raw: Any, roles: Mapping[str, Role], names: dict[str, str], path:
     }
     corporate = []
     for where, item in expect_records(
-        raw["corporate"], ("role", "level", "title", "reason"), error=RuleError, path=path, where="federated.corporate"
+        raw["corporate"],
+        ("role", "level", "title", "functions", "reason"),
+        error=RuleError,
+        path=path,
+        where="federated.corporate",
     ):
         corporate.append(
             CorporateSeat(
                 _catalog_role(item["role"], roles, path, f"{where}.role"),
                 _whole(item["level"], 1, 100, path, f"{where}.level"),
                 expect_text(item["title"], error=RuleError, path=path, where=f"{where}.title"),
+                _function_keys(item["functions"], functions, path, f"{where}.functions"),
                 expect_text(item["reason"], error=RuleError, path=path, where=f"{where}.reason"),
             )
         )
@@ -604,6 +611,14 @@ def _federated(raw: Any, roles: Mapping[str, Role], names: dict[str, str], path:
         ),
         source=expect_text(raw["source"], error=RuleError, path=path, where="federated.source"),
     )
+
+
+def _function_keys(value: Any, functions: Collection[str], path: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(f, str) and f in functions for f in value):
+        raise RuleError(
+            f"expected a list of HR functions ({', '.join(functions)}), got {value!r}", path=path, where=where
+        )
+    return tuple(value)
 
 
 def _catalog_role(value: Any, roles: Mapping[str, Role], path: object, where: str) -> str:

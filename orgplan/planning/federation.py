@@ -170,6 +170,7 @@ def join(
     why: str,
     sized: Seat | None,
     names: set[str],
+    functions: tuple[str, ...],
 ) -> Seat:
     """Put the parts together under one group head of HR reporting to ``executive``; return it.
 
@@ -179,7 +180,8 @@ def join(
     - ``sized``'s role, the head the rules give a company of the group's size - leads the
     part heads and the pack's corporate seats, outranking them all; ``why`` (the operating
     model's reason) is its last reason. ``names`` are the profile's named places, by which
-    senior leaders who would share a title are told apart.
+    senior leaders who would share a title are told apart; ``functions`` the HR functions the
+    company asks for (a corporate seat for none of them is left out).
     """
     top = ladder_top(t.roles)  # the catalog's CHRO
     role = sized.role if sized is not None else t.roles[policy.unit_head_role]
@@ -191,7 +193,7 @@ def join(
         _fit_below(part.head, policy, t)
         _name_by_unit(part, policy)
         part.head.attach(head)
-    corporate = _corporate_seats(head, policy, t, pay_index)
+    corporate = _corporate_seats(head, policy, t, pay_index, functions)
     needed = max([p.head.level for p in parts] + [s.level for s in corporate]) + 1
     while head.level < max(needed, sized.level if sized else 0) and step_up(head, t.roles, top, head=True):
         pass
@@ -306,13 +308,19 @@ def _name_by_unit(part: Part, policy: Federated) -> None:
         part.head.unit = name
 
 
-def _corporate_seats(head: Seat, policy: Federated, t: Templates, pay_index: float) -> list[Seat]:
-    """The pack's corporate seats, each at its level and title, reporting to the group head."""
+def _corporate_seats(
+    head: Seat, policy: Federated, t: Templates, pay_index: float, functions: tuple[str, ...]
+) -> list[Seat]:
+    """The pack's corporate seats for the functions the company asks for, each at its level
+    and title, reporting to the group head."""
     seats = []
     for item in policy.corporate:
+        own = tuple(f for f in item.functions if f in functions)
+        if not own:
+            continue
         role = t.roles[item.role]
         reasons = [Reason(FEDERATED_RULE, item.reason)]
-        seat = Seat(role, 1.0, role.leads or role.functions, reasons, 0, t.catalog.family_rank(role.family))
+        seat = Seat(role, 1.0, own, reasons, 0, t.catalog.family_rank(role.family))
         seat.level, seat.title, seat.pay_index = item.level, item.title, pay_index
         seat.attach(head)
         seats.append(seat)

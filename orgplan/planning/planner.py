@@ -180,6 +180,7 @@ def _plan_federated(
         why=model.why.render(build.values),
         sized=build.sized_head(),
         names=build.named,
+        functions=profile.functions,
     )
     note_remote(head, profile, build.values, t)
     add_unit_leaders([p.head for p in parts], executive, profile, t, roles={policy.unit_head_role})
