@@ -206,8 +206,14 @@ def test_regions_and_countries_are_led_by_an_international_hr_leader_not_a_catch
     titles = [s.title for s in p.hr_seats]
     assert not [t for t in titles if "HR leadership" in t or "Country HR Managers" in t or "Regional HR Directors" in t]
     lead = next(s for s in p.hr_seats if s.role == "international_hr_director")
+    by_id = {s.id: s for s in p.hr_seats}
     led = {s.title for s in p.hr_seats if s.reports_to == lead.id}
-    assert "Regional HR Director, Europe" in led and "Country HR Manager, India" in led
+    assert "Country HR Manager, India" in led
+    for country in ("Ireland", "Spain"):  # under the international leader, directly or through Europe's lead
+        seat = next(s for s in p.hr_seats if s.title == f"Country HR Director, {country}")
+        assert seat.reports_to == lead.id or by_id[seat.reports_to].reports_to == lead.id
+    leaders = {s.reports_to for s in p.hr_seats}
+    assert not [s.title for s in p.hr_seats if s.family == "leadership" and s.id not in leaders and s.level >= 7]
 
 
 def test_twin_leaders_are_told_apart_by_the_place_they_lead_or_by_number(make_plan):

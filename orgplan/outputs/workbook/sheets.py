@@ -459,62 +459,67 @@ class Sheet:
             repeat_cols,
             one_page,
         )
-        self._write_headers(widths)
-        self._write_spans(widths, printing)
+        _write_headers(self, widths)
+        _write_spans(self, widths, printing)
         layout.fit_wrapped(widths)
-        self._write_rows()
+        _write_rows(self)
         if freeze is not None:
             self.ws.freeze_panes(*freeze)
         printing.apply(self.ws, repeat_rows, self._title, layout.last_row, cut=print_cols is not None)
 
-    def _write_rows(self) -> None:
-        """Give rows their heights and outline levels; in row order, write each row's cells after them."""
-        layout, cells = self.layout, self._rows
-        for row in sorted(set(layout.heights) | set(self.levels) | set(cells or ())):
-            height = layout.heights.get(row)
-            if row in layout.heights or row in self.levels:
-                options = {"level": self.levels[row]} if self.levels.get(row) else None
-                self.ws.set_row(row, height if height and height > LINE_POINTS else None, None, options)
-            for cell in cells.pop(row, ()) if cells is not None else ():
-                cell[0](*cell[1:])
 
-    def _write_headers(self, widths: dict[int, float]) -> None:
-        for row, col, title in self._headers:
-            numeric = self._numeric_header.get((row, col), False)
-            props = {
-                "bold": True,
-                "font_color": "#FFFFFF",
-                "pattern": 1,
-                "bg_color": HEADER_FILL,
-                "text_wrap": True,
-                "valign": "bottom",
-                "align": "right" if numeric else "left",
-                "indent": 1,
-            }
-            self._cell((self.ws.write_string, row, col, title, self.book.format(**props)))
-            self.layout.fit_text(row, title, widths[col], bold=True)
+def _write_rows(sheet: Sheet) -> None:
+    """Give rows their heights and outline levels; in row order, write each row's cells after them."""
+    layout, cells = sheet.layout, sheet._rows
+    for row in sorted(set(layout.heights) | set(sheet.levels) | set(cells or ())):
+        height = layout.heights.get(row)
+        if row in layout.heights or row in sheet.levels:
+            options = {"level": sheet.levels[row]} if sheet.levels.get(row) else None
+            sheet.ws.set_row(row, height if height and height > LINE_POINTS else None, None, options)
+        for cell in cells.pop(row, ()) if cells is not None else ():
+            cell[0](*cell[1:])
 
-    def _write_spans(self, widths: dict[int, float], printing: Printing) -> None:
-        for row, col, last, value, style, points in self._spans:
-            last = printing.span_end(col, self.layout.last_col) if last is None else last
-            fmt = self.book.style(
-                numeric=False, wrap=True, quote=isinstance(value, str) and value.startswith(_TEXT_START), **style
-            )
-            if last > col:
-                self._cell((self.ws.merge_range, row, col, row, last, "", fmt))
-            if isinstance(value, Formula):
-                self._cell((self.ws.write_formula, row, col, value.text, fmt, value.value))
-            else:
-                self._cell((self.ws.write_string, row, col, "" if value is None else str(value), fmt))
-            width = sum(widths.get(c, 8.43) for c in range(col, last + 1))
-            self.layout.fit_text(
-                row,
-                shown(value, None),
-                width * FONT_SIZE / style.get("size", FONT_SIZE),
-                bold=style.get("bold", False),
-                points=points,
-                least=points,
-            )
+
+def _write_headers(sheet: Sheet, widths: dict[int, float]) -> None:
+    """Write the sheet's header cells, and fit their rows to them."""
+    for row, col, title in sheet._headers:
+        numeric = sheet._numeric_header.get((row, col), False)
+        props = {
+            "bold": True,
+            "font_color": "#FFFFFF",
+            "pattern": 1,
+            "bg_color": HEADER_FILL,
+            "text_wrap": True,
+            "valign": "bottom",
+            "align": "right" if numeric else "left",
+            "indent": 1,
+        }
+        sheet._cell((sheet.ws.write_string, row, col, title, sheet.book.format(**props)))
+        sheet.layout.fit_text(row, title, widths[col], bold=True)
+
+
+def _write_spans(sheet: Sheet, widths: dict[int, float], printing: Printing) -> None:
+    """Write the cells that span columns (to ``last``, or the printed width), and fit their rows."""
+    for row, col, last, value, style, points in sheet._spans:
+        last = printing.span_end(col, sheet.layout.last_col) if last is None else last
+        fmt = sheet.book.style(
+            numeric=False, wrap=True, quote=isinstance(value, str) and value.startswith(_TEXT_START), **style
+        )
+        if last > col:
+            sheet._cell((sheet.ws.merge_range, row, col, row, last, "", fmt))
+        if isinstance(value, Formula):
+            sheet._cell((sheet.ws.write_formula, row, col, value.text, fmt, value.value))
+        else:
+            sheet._cell((sheet.ws.write_string, row, col, "" if value is None else str(value), fmt))
+        width = sum(widths.get(c, 8.43) for c in range(col, last + 1))
+        sheet.layout.fit_text(
+            row,
+            shown(value, None),
+            width * FONT_SIZE / style.get("size", FONT_SIZE),
+            bold=style.get("bold", False),
+            points=points,
+            least=points,
+        )
 
 
 _UPRIGHT_LABELS = 12  # more categories than this along the bottom: their labels stand upright
