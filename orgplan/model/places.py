@@ -22,7 +22,16 @@ from orgplan.core.validation import one_line_text, shown, suggest
 from orgplan.core.words import count_of
 from orgplan.errors import ProfileError
 
-__all__ = ["scaled_places", "places_for_size", "Place", "assumed_places", "parse_places", "places_data", "number_value"]
+__all__ = [
+    "scaled_places",
+    "places_for_size",
+    "Place",
+    "apportion",
+    "assumed_places",
+    "parse_places",
+    "places_data",
+    "number_value",
+]
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,7 @@ class Place:
 def assumed_places(key: str, count: int, employees: int) -> tuple[Place, ...]:
     """``count`` places sharing ``employees``: Zipf-shaped for countries, even for units."""
     weights = [1 / i for i in range(1, count + 1)] if key == "countries" else [1.0] * count
-    sizes = _apportion(employees, weights)
+    sizes = apportion(employees, weights)
     if key == "countries":
         names = ["Headquarters country", *(f"Country {i}" for i in range(2, count + 1))]
     else:
@@ -73,7 +82,7 @@ def scaled_places(items: Any, employees: int) -> Any:
         return items  # the profile's own check names the bad figure
     if not all(math.isfinite(w) and w > 0 for w in weights) or employees < len(items):
         return items
-    sizes = _apportion(employees, weights)
+    sizes = apportion(employees, weights)
     return [{**item, "employees": size} for item, size in zip(items, sizes, strict=True)]
 
 
@@ -86,8 +95,12 @@ def places_for_size(given: Mapping[str, Any], employees: int) -> dict[str, Any]:
     }
 
 
-def _apportion(total: int, weights: list[float]) -> list[int]:
-    """Whole shares of ``total`` in proportion to ``weights`` (largest remainders), each at least 1."""
+def apportion(total: int, weights: list[float]) -> list[int]:
+    """Whole shares of ``total`` in proportion to ``weights`` (largest remainders), each at least 1.
+
+    >>> apportion(10, [2, 1, 1])
+    [5, 3, 2]
+    """
     raw = [w * total / sum(weights) for w in weights]
     sizes = [int(r) for r in raw]
     order = sorted(range(len(raw)), key=lambda i: raw[i] - sizes[i], reverse=True)

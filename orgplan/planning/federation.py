@@ -27,7 +27,7 @@ from orgplan.knowledge.catalog import ladder_top
 from orgplan.knowledge.rules import Federated
 from orgplan.knowledge.templates import Templates
 from orgplan.model.ledger import Ledger
-from orgplan.model.places import Place
+from orgplan.model.places import Place, apportion
 from orgplan.model.plan import Reason, RuleResult
 from orgplan.model.profile import Profile
 from orgplan.model.seats import Seat
@@ -135,7 +135,7 @@ def _countries(profile: Profile, employees: int, share: float) -> list[dict[str,
         return None
     if employees < len(named):
         return [{**named[0].to_dict(), "employees": employees, "sites": None}]
-    sizes = _apportion(employees, [c.employees for c in named])
+    sizes = apportion(employees, [float(c.employees) for c in named])
     out = []
     for country, size in zip(named, sizes, strict=True):
         item = {**country.to_dict(), "employees": size}
@@ -143,19 +143,6 @@ def _countries(profile: Profile, employees: int, share: float) -> list[dict[str,
             item["sites"] = max(1, round(country.sites * share))
         out.append(item)
     return out
-
-
-def _apportion(total: int, weights: list[int]) -> list[int]:
-    """Whole shares of ``total`` in proportion to ``weights`` (largest remainders), each at least 1."""
-    raw = [w * total / sum(weights) for w in weights]
-    sizes = [int(r) for r in raw]
-    for i in sorted(range(len(raw)), key=lambda i: raw[i] - sizes[i], reverse=True)[: total - sum(sizes)]:
-        sizes[i] += 1
-    for i, size in enumerate(sizes):
-        if size == 0:
-            sizes[sizes.index(max(sizes))] -= 1
-            sizes[i] = 1
-    return sizes
 
 
 def join(
