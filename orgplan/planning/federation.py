@@ -76,7 +76,7 @@ def unit_profile(profile: Profile, unit: Place, t: Templates) -> Profile:
     >>> u.employees, u.industry, u.sites, [(c.name, c.employees) for c in u.countries], len(u.business_units)
     (6000, 'hotels', 24, [('US', 4800), ('MX', 1200)], 1)
     """
-    return _part(profile, unit.employees, t, industry=unit.industry, company=f"{profile.company}: {unit.name}")
+    return _part(profile, unit.employees, t, industry=unit.industry, company=unit.name)
 
 
 def corporate_profile(profile: Profile, units: Iterable[Place], t: Templates) -> Profile | None:
