@@ -589,7 +589,7 @@ def _federated(raw: Any, roles: Mapping[str, Role], names: dict[str, str], path:
             raw["unit_title_placed"], unit, where="federated.unit_title_placed", path=path
         ),
         below_head=ReasonTemplate.compile(
-            raw["below_head"], {"title": TEXT, "level": NUMBER, "was": TEXT}, where="federated.below_head", path=path
+            raw["below_head"], {"title": TEXT, "level": NUMBER, "was": NUMBER}, where="federated.below_head", path=path
         ),
         corporate=tuple(corporate),
         corporate_name=expect_text(team["name"], error=RuleError, path=path, where="federated.corporate_team.name"),

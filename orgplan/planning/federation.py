@@ -195,13 +195,13 @@ def join(
 
 def _part_head(part: Part, policy: Federated, t: Templates, cap: int) -> None:
     """A part's plan's head becomes its HR head, with the reason: one level below its own
-    plan's head, above the level its team's leaders need, at most ``cap``; a unit's head at
-    the policy's lowest level or above, titled by level; the group's own team's head keeps
-    its title when it sits lower."""
+    plan's head, but above every report it keeps (so its team keeps its levels), at most
+    ``cap``; a unit's head at the policy's lowest level or above, titled by level; the group's
+    own team's head keeps its title when it sits lower."""
     seat, unit = part.head, part.unit
-    team = max((_scope_level(c, t) for c in seat.children), default=0)  # the level its leaders' scope asks
+    team = max((max(c.level, _scope_level(c, t)) for c in seat.children), default=0)  # its reports' levels
     least = policy.unit_head_min_level if not part.corporate else min(seat.level, policy.unit_head_min_level)
-    level = min(cap, max(least, seat.level - 1, team + 1 if team else 0))
+    level = min(cap, max(least, seat.level - 1, team + 1))
     if part.corporate:
         text = policy.corporate_reason.render(employees=unit.employees)
     else:
@@ -243,7 +243,7 @@ def _fit_levels(head: Seat, policy: Federated, t: Templates) -> None:
             seat.attach(seat.parent.parent)
         cap = seat.parent.level - 1
         if seat.level > cap:
-            before = seat.name
+            before = seat.level
             seat.level, seat.title = cap, _title_at(seat, cap, t)
             text = policy.below_head.render(title=seat.name, level=cap, was=before)
             seat.reasons.append(Reason(FEDERATED_RULE, text))
