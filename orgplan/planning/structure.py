@@ -401,9 +401,7 @@ def _move(members: list[Seat], old: Seat, new: Seat) -> None:
 
 
 def _group(manager: Seat, max_span: int, tried: set[int], min_team: int) -> list[Seat] | None:
-    """The reports to put under new team leads: the largest group of alike seats, else the most junior
-    (of the manager's own country when there are enough, so no seat abroad comes under a new
-    lead at home).
+    """The reports to put under new team leads: the largest group of alike seats, else the most junior.
 
     A group of alike seats smaller than ``min_team`` is passed over for the most junior
     ``min_team`` reports, so no new lead leads a pair.
@@ -424,9 +422,7 @@ def _group(manager: Seat, max_span: int, tried: set[int], min_team: int) -> list
     if shared:
         return max(shared, key=len)
     ranked = sorted(manager.children, key=Seat.rank_key)
-    need = min(max_span, max(min_team, len(ranked) - max_span + 1))
-    home = [c for c in ranked if c.country == manager.country]  # a new lead sits where its manager does
-    members = (home if len(home) >= need else ranked)[-need:]
+    members = ranked[-min(max_span, max(min_team, len(ranked) - max_span + 1)) :]
     if len(members) < 2 or id(members[0]) in tried:
         return None
     return members
