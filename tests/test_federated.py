@@ -234,3 +234,45 @@ def test_the_group_keeps_corporate_seats_only_for_the_functions_asked_for():
     assert group == expected and group, group
     for seat in p.hr_seats:
         assert set(seat.functions) <= set(data["functions"]), seat.title
+
+
+COUNTRIES = [
+    {"name": "United States", "employees": 24000},
+    {"name": "Mexico", "employees": 9000, "pay_index": 0.35},
+    {"name": "Germany", "employees": 5000, "pay_index": 1.05},
+    {"name": "Poland", "employees": 2000, "pay_index": 0.5},
+]
+
+
+def test_a_units_hr_serves_only_the_countries_it_names():
+    units = [
+        {
+            "name": "Foods",
+            "employees": 18000,
+            "industry": "food manufacturing",
+            "countries": ["Mexico", "United States"],
+        },
+        {"name": "Freight", "employees": 14000, "industry": "logistics", "countries": "Germany, Poland"},
+        {"name": "Code", "employees": 8000, "industry": "software"},
+    ]
+    p = plan(profile_from_dict({"employees": 40000, "countries": COUNTRIES, "business_units": units}))
+    served = {u["name"]: {s.country for s in p.hr_seats if s.unit == u["name"]} for u in units}
+    assert served["Foods"] <= {"Mexico", "United States"} and "Mexico" in served["Foods"]
+    assert served["Freight"] <= {"Germany", "Poland"}
+    head = next(s for s in p.hr_seats if s.unit == "Foods" and s.role == POLICY.unit_head_role)
+    assert head.country == "Mexico"  # the unit's first country is where its HR head sits
+    assert "Poland" in served["Code"] or "Germany" in served["Code"] or len(served["Code"]) > 1  # all, by default
+
+
+@pytest.mark.parametrize(
+    "countries, expected",
+    [(["Brazil"], "unknown country 'Brazil'"), ([], "expected one or more names"), ([["x"]], "expected text")],
+    ids=["unknown", "empty", "a list in the list"],
+)
+def test_a_units_countries_must_be_the_profiles(countries, expected):
+    from orgplan.errors import ProfileError
+
+    units = [{"name": "A", "employees": 20000, "countries": countries}, {"name": "B", "employees": 20000}]
+    with pytest.raises(ProfileError) as caught:
+        profile_from_dict({"employees": 40000, "countries": COUNTRIES, "business_units": units})
+    assert "business_units[1].countries" in str(caught.value) and expected in str(caught.value)

@@ -31,6 +31,7 @@ __all__ = [
     "parse_places",
     "places_data",
     "number_value",
+    "check_unit_countries",
 ]
 
 
@@ -45,6 +46,7 @@ class Place:
     unionized_share: float | None = None
     region: str | None = None
     industry: str | None = None  # a business unit's own industry, when it differs from the company's
+    countries: tuple[str, ...] = ()  # the countries a business unit works in (none named: all the company's)
     assumed: bool = False  # made up from a count, not named in the profile
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,6 +55,8 @@ class Place:
             value = getattr(self, key)
             if value is not None and not (key == "pay_index" and value == 1.0):
                 data[key] = value
+        if self.countries:
+            data["countries"] = list(self.countries)
         return data
 
 
@@ -200,9 +204,35 @@ def _named(
 
 def _value(value: Any, rules: Mapping[str, Any], source: str | None, where: str) -> Any:
     kind = rules.get("type")
+    if kind == "names":
+        return _names(value, rules, source, where)
     if kind == "text":
         return one_line_text(value, error=ProfileError, path=source, where=where, most=int(rules.get("max", 200)))
     return number_value(where, value, rules, source, whole=kind == "integer")
+
+
+def _names(value: Any, rules: Mapping[str, Any], source: str | None, where: str) -> tuple[str, ...]:
+    """Names given as a list, or as one text with commas between them: ``India, United Kingdom``."""
+    items = value if isinstance(value, list) else str(value).split(",") if isinstance(value, str) else [value]
+    most = int(rules.get("max", 200))
+    names = [one_line_text(item, error=ProfileError, path=source, where=where, most=most) for item in items]
+    if not names:
+        raise ProfileError("expected one or more names, got an empty list", path=source, where=where)
+    return tuple(dict.fromkeys(names))
+
+
+def check_unit_countries(units: tuple[Place, ...], countries: tuple[Place, ...], source: str | None) -> None:
+    """Every country a business unit names is one of the profile's named countries."""
+    known = {c.name.casefold(): c.name for c in countries if not c.assumed}
+    for i, unit in enumerate(units, start=1):
+        for name in unit.countries:
+            if name.casefold() not in known:
+                expected = ", ".join(known.values()) or "none: name the countries first"
+                raise ProfileError(
+                    f"unknown country {name!r}; expected one of the profile's countries ({expected})",
+                    path=source,
+                    where=f"business_units[{i}].countries",
+                )
 
 
 def places_data(places: tuple[Place, ...]) -> int | list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from orgplan.core.files import key_lines, load_yaml_text, read_data_file
 from orgplan.core.validation import one_line_text, place, shown, suggest
 from orgplan.errors import OptionError, ProfileError, ProfileMistakes, TemplateError
 from orgplan.knowledge.templates import Templates, load_templates
-from orgplan.model.places import Place, number_value, parse_places, places_data
+from orgplan.model.places import Place, check_unit_countries, number_value, parse_places, places_data
 
 __all__ = ["Profile", "load_profile", "profile_from_dict", "apply_overrides"]
 
@@ -203,6 +203,7 @@ def profile_from_dict(data: Any, templates: Templates | None = None, source: str
             + (f", at most {most:,}" if values["annual_hires"] != hires else "")
         )
     values["service_centre"] = _service_centre(values.get("service_centre"), countries, source)
+    check_unit_countries(values["business_units"], countries, source)
     context = _context_names(values, t)
     functions = list(values["functions"])
     for function, when, reason in t.implied_functions:

@@ -59,6 +59,7 @@ class Part:
     beyond: dict[str, float]
     unit: Place  # the large unit, or for the group's own HR a place named by the pack (corporate_team.name)
     corporate: bool = False  # the group's own staff and smaller units
+    home: str | None = None  # where the part's central seats sit, when not at the group's headquarters
 
 
 def unit_profile(profile: Profile, unit: Place, t: Templates) -> Profile:
@@ -76,7 +77,7 @@ def unit_profile(profile: Profile, unit: Place, t: Templates) -> Profile:
     >>> u.employees, u.industry, u.sites, [(c.name, c.employees) for c in u.countries], len(u.business_units)
     (6000, 'hotels', 24, [('US', 4800), ('MX', 1200)], 1)
     """
-    return _part(profile, unit.employees, t, industry=unit.industry, company=unit.name)
+    return _part(profile, unit.employees, t, industry=unit.industry, company=unit.name, countries=unit.countries)
 
 
 def corporate_profile(profile: Profile, units: Iterable[Place], t: Templates) -> Profile | None:
@@ -118,7 +119,7 @@ def _part(profile: Profile, employees: int, t: Templates, **changes: Any) -> Pro
         out["sites"] = max(1, round(profile.sites * share))
     if profile.bargaining_agreements:
         out["bargaining_agreements"] = max(1, round(profile.bargaining_agreements * share))
-    countries = _countries(profile, employees, share)
+    countries = _countries(profile, employees, share, changes.pop("countries", ()))
     if countries is not None:
         out["countries"] = countries
         named = {c["name"] for c in countries}
@@ -127,10 +128,17 @@ def _part(profile: Profile, employees: int, t: Templates, **changes: Any) -> Pro
     return profile.with_values(templates=t, **out)
 
 
-def _countries(profile: Profile, employees: int, share: float) -> list[dict[str, Any]] | None:
-    """The named countries with the part's share of each one's employees and sites; the
-    headquarters alone when the part is smaller than the list."""
+def _countries(
+    profile: Profile, employees: int, share: float, only: tuple[str, ...] = ()
+) -> list[dict[str, Any]] | None:
+    """The named countries (or those of ``only``, the unit's own, its first as its headquarters)
+    with the part's share of each one's employees and sites; the first of them alone when the
+    part is smaller than the list."""
     named = [c for c in profile.countries if not c.assumed]
+    if only:  # in the unit's order: its first country is where its HR head sits
+        by_name = {c.name.casefold(): c for c in named}
+        named = [by_name[n.casefold()] for n in only if n.casefold() in by_name]
+        share = employees / sum(c.employees for c in named)  # the unit's employees over its countries
     if not named:
         return None
     if employees < len(named):
@@ -293,6 +301,10 @@ def _name_by_unit(part: Part, policy: Federated) -> None:
             seat.title, seat.team_label = form.render(title=seat.name, unit=name), None
     if not part.corporate:
         part.head.unit = name
+    if part.home is not None:  # the unit's central seats sit at its own headquarters, their titles kept
+        for seat in [part.head, *part.head.below()]:
+            if seat.country is None:
+                seat.title, seat.team_label, seat.country = seat.name, None, part.home
 
 
 def _corporate_seats(

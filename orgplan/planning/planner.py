@@ -163,7 +163,9 @@ def _plan_federated(
         share = sub.employees / profile.employees
         b = _start(sub, t, scaled_outsourced(outsourced, share), shares)[0]
         executive, head = b.tree()
-        return Part(executive, head, b.ledger, b.results, b.beyond, unit, corporate)
+        home = sub.countries[0]
+        elsewhere = None if home.assumed or home.name == profile.countries[0].name else home.name
+        return Part(executive, head, b.ledger, b.results, b.beyond, unit, corporate, elsewhere)
 
     own = corporate_profile(profile, units, t)
     group = part(own, Place(policy.corporate_name, own.employees), True) if own is not None else None
