@@ -276,3 +276,19 @@ def test_a_units_countries_must_be_the_profiles(countries, expected):
     with pytest.raises(ProfileError) as caught:
         profile_from_dict({"employees": 40000, "countries": COUNTRIES, "business_units": units})
     assert "business_units[1].countries" in str(caught.value) and expected in str(caught.value)
+
+
+def test_unit_hr_heads_may_report_to_their_units_leader_with_a_dotted_line_to_the_group():
+    data = {**holding(2), "unit_hr_reports_to": "unit"}
+    p = plan(profile_from_dict(data))
+    by_id, kids = tree(p)
+    group = next(s for s in p.hr_seats if by_id[s.reports_to].family == "executive")
+    heads = [s for s in p.hr_seats if s.role == POLICY.unit_head_role and s.unit and s.reports_to != group.id]
+    assert {s.unit for s in heads} == {u["name"] for u in data["business_units"] if u["employees"] >= LARGE}
+    for seat in heads:
+        leader = by_id[seat.reports_to]
+        assert leader.family == "business" and seat.unit in leader.title and not leader.annual_cost
+        assert seat.dotted_to == group.id
+        assert leader.base_salary > seat.base_salary  # shown, not costed, and above the HR head it leads
+    same = plan(profile_from_dict({**data, "unit_hr_reports_to": "group"}))
+    assert p.summary["hr_headcount"] == same.summary["hr_headcount"]  # the lines move, the seats stay

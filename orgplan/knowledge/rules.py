@@ -325,6 +325,7 @@ class Federated:
     corporate_name: str
     corporate_reason: ReasonTemplate
     no_large_unit: ReasonTemplate
+    unit_line: ReasonTemplate
     range_reason: ReasonTemplate
     group_span: ReasonTemplate
     source: str
@@ -536,6 +537,7 @@ def _federated(raw: Any, roles: Mapping[str, Role], names: dict[str, str], path:
         "corporate_team",
         "corporate",
         "no_large_unit",
+        "unit_line",
         "range_reason",
         "group_span",
         "source",
@@ -597,6 +599,7 @@ def _federated(raw: Any, roles: Mapping[str, Role], names: dict[str, str], path:
             team["reason"], {"employees": NUMBER}, where="federated.corporate_team.reason", path=path
         ),
         no_large_unit=ReasonTemplate.compile(raw["no_large_unit"], names, where="federated.no_large_unit", path=path),
+        unit_line=ReasonTemplate.compile(raw["unit_line"], {"unit": TEXT}, where="federated.unit_line", path=path),
         range_reason=ReasonTemplate.compile(
             raw["range_reason"],
             {"units": NUMBER, "extra": NUMBER, "whole": NUMBER},

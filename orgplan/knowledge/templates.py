@@ -466,6 +466,7 @@ def _profile_fields(raw: Any, path: Path) -> dict[str, dict[str, Any]]:
                 "fraction_max",
                 "worked_out",
                 "usual",
+                "model",
                 "required",
                 "default",
                 "min",

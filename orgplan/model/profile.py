@@ -55,6 +55,7 @@ class Profile:
     salary_multiplier: float
     budget: float | None  # the most HR may cost a year (seats + fees); None for no limit
     service_centre: str = "auto"  # auto | headquarters | the name of one of the countries
+    unit_hr_reports_to: str = "group"  # group | unit: a federated unit HR head's solid line
     about: str | None = None  # a paragraph for job postings; None: the postings write one from the profile
     equal_opportunity: str | None = None
     source: str | None = field(default=None, compare=False)

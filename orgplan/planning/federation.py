@@ -41,6 +41,7 @@ __all__ = [
     "corporate_profile",
     "join",
     "merge_results",
+    "settle_lines",
     "unit_profile",
 ]
 
@@ -160,9 +161,7 @@ def join(
     policy: Federated,
     t: Templates,
     *,
-    max_span: int,
     pay_index: float,
-    why: str,
     sized: Seat | None,
     names: set[str],
     functions: tuple[str, ...],
@@ -173,8 +172,7 @@ def join(
     policy's lowest level up; the group's own team keeps a lower head), everyone in a part
     sits below its head and every leader of a team carries the part's name. The group head
     - ``sized``'s role, the head the rules give a company of the group's size - leads the
-    part heads and the pack's corporate seats, outranking them all; ``why`` (the operating
-    model's reason) is its last reason. ``names`` are the profile's named places, by which
+    part heads and the pack's corporate seats, outranking them all. ``names`` are the profile's named places, by which
     senior leaders who would share a title are told apart; ``functions`` the HR functions the
     company asks for (a corporate seat for none of them is left out).
     """
@@ -193,12 +191,26 @@ def join(
     while head.level < max(needed, sized.level if sized else 0) and step_up(head, t.roles, top, head=True):
         pass
     distinct_titles(head, t.rules.span, names)
+    return head
+
+
+def settle_lines(head: Seat, units: list[Part], policy: Federated, *, to_unit: bool, max_span: int, why: str) -> None:
+    """The unit HR heads' lines, once the units' leaders are in the plan (each unit head's
+    ``dotted_to``): kept under the group head, or (``to_unit``) under their unit's leader with
+    a dotted line to the group head; then the group head's span and, last, why the group is federated."""
+    for part in units if to_unit else ():
+        leader = part.head.dotted_to
+        if leader is not None:
+            part.head.attach(leader)
+            part.head.dotted_to = head
+            part.head.reasons.append(Reason(FEDERATED_RULE, policy.unit_line.render(unit=part.unit.name)))
     reports = len(head.children)
     if reports > max_span:
-        text = policy.group_span.render(units=len(units), count=reports, max_span=max_span)
-        head.reasons.append(Reason(FEDERATED_RULE, text))
+        led = sum(1 for p in units if p.head.parent is head)
+        head.reasons.append(
+            Reason(FEDERATED_RULE, policy.group_span.render(units=led, count=reports, max_span=max_span))
+        )
     head.reasons.append(Reason(FEDERATED_RULE, why))  # last, as the seat's summing-up: it heads the group's HR
-    return head
 
 
 def _part_head(part: Part, policy: Federated, t: Templates, cap: int) -> None:

@@ -5,12 +5,15 @@ least the floor of its level, so a leader who grows into a director's or a VP's 
 paid as one; all times the profile's salary multiplier and its country's pay index. The
 head of HR is paid at least the figure for the company's size, the leaders reporting to it
 at least ``head_team_share`` of that figure for each level they sit below it (so a VP over
-thousands of recruiters is paid for a large company's scope), and every leader at least ``supervisor_premium`` above the
-best-paid seat they lead, so nobody earns more than their manager.
+thousands of recruiters is paid for a large company's scope), and every leader at least
+``supervisor_premium`` above the best-paid seat they lead, so nobody earns more than their
+manager (a business unit's leader, shown but not costed, included when a unit's HR head
+reports to it).
 """
 
 from __future__ import annotations
 
+from orgplan.knowledge.catalog import BUSINESS
 from orgplan.knowledge.templates import Templates
 from orgplan.model.seats import Seat
 
@@ -42,7 +45,8 @@ def price(top: Seat, head: Seat, t: Templates, multiplier: float, employees: int
             if seat.parent is head and seat.level < head.level and team_share > base:
                 base, basis = team_share, f"a leader reporting to the head of HR: {policy.head_team_share.source}"
         base *= multiplier * seat.pay_index
-        if seat.role.is_hr and seat.children and premium * max(c.base_salary for c in seat.children) > base:
+        leads_pay = seat.role.is_hr or seat.role.family == BUSINESS  # a unit's leader over its HR head too
+        if leads_pay and seat.children and premium * max(c.base_salary for c in seat.children) > base:
             base = premium * max(c.base_salary for c in seat.children)
             basis = f"above the best-paid seat it leads: {policy.supervisor_premium.source}"
         seat.base_salary = float(round(base))

@@ -35,6 +35,7 @@ from orgplan.planning.federation import (
     merge_beyond,
     merge_results,
     scaled_outsourced,
+    settle_lines,
     unit_profile,
 )
 from orgplan.planning.placement import Placement
@@ -177,15 +178,15 @@ def _plan_federated(
         parts,
         policy,
         t,
-        max_span=profile.max_span,
         pay_index=profile.countries[0].pay_index,
-        why=model.why.render(build.values),
         sized=build.sized_head(),
         names=build.named,
         functions=profile.functions,
     )
     note_remote(head, profile, build.values, t)
     add_unit_leaders([p.head for p in parts], executive, profile, t, roles={policy.unit_head_role})
+    to_unit = profile.unit_hr_reports_to == "unit"
+    settle_lines(head, parts, policy, to_unit=to_unit, max_span=profile.max_span, why=model.why.render(build.values))
     whole = [*([group] if group else []), *parts]
     for p in whole[1:]:
         whole[0].ledger.absorb(p.ledger)

@@ -267,6 +267,8 @@ def _inputs(sheet: Sheet, w: _Words, row: int) -> int:
         value = getattr(p, key)
         if value is None:  # an optional text the profile leaves out (the postings write their own)
             continue
+        if spec.get("model") not in (None, w.plan.operating_model.get("name")):  # it matters to another model
+            continue
         row += 1
         sheet.put(row, 0, spec["label"])
         if spec["type"] == "functions":
