@@ -40,7 +40,9 @@ __all__ = [
     "Part",
     "corporate_profile",
     "join",
+    "merge_beyond",
     "merge_results",
+    "scaled_outsourced",
     "settle_lines",
     "unit_profile",
 ]
