@@ -919,3 +919,24 @@ def test_no_page_shows_a_profile_or_function_key(client, templates):
         page = re.sub(r"<svg\b.*?</svg>", " ", client.get(path, params=query).text, flags=re.S)
         shown = set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", visible_text(page))) & keys
         assert shown == set(), path
+
+
+def test_a_units_countries_come_back_to_the_form_as_typed_and_post_again(templates):
+    from orgplan.web.forms import check, form_from_data, profile_fields, read_form
+
+    data = {
+        "employees": 40000,
+        "countries": [{"name": "United States", "employees": 30000}, {"name": "Mexico", "employees": 10000}],
+        "business_units": [
+            {"name": "Foods", "employees": 20000, "countries": ["Mexico", "United States"]},
+            {"name": "Code", "employees": 20000},
+        ],
+    }
+    form = form_from_data(data, profile_fields(templates))  # an uploaded profile, shown in the form
+    assert form.rows["business_units"][0]["countries"] == "Mexico, United States"
+    pairs = [
+        (f"business_units.{i}.{k}", v) for i, row in enumerate(form.rows["business_units"]) for k, v in row.items()
+    ]
+    pairs += [(f"countries.{i}.{k}", v) for i, row in enumerate(form.rows["countries"]) for k, v in row.items()]
+    again = check(read_form([("employees", "40000"), *pairs], profile_fields(templates)), templates)
+    assert not again.errors and again.profile.business_units[0].countries == ("Mexico", "United States")

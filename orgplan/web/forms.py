@@ -128,6 +128,8 @@ class Form:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, (list, tuple)):  # names in a row (a unit's countries): as a reader types them
+        return ", ".join(_text(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
