@@ -332,11 +332,22 @@ def import_command(team: str, as_json: bool, rules: str | None) -> None:
     help="Sizes to plan from today to --to, evenly spaced on a log scale; thresholds between them are found exactly.",
 )
 @click.option("--out", "out", type=click.Path(), help="Write roadmap.xlsx and roadmap.png into this folder.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 512),
+    help="Processes that plan a long sweep (48 sizes or more; 1: this process). Default: one per core, up to 4.",
+)
 @SET_OPTION
 @RULES_OPTION
 @_friendly
 def roadmap_command(
-    profile: str, to: int | None, steps: int, out: str | None, sets: tuple[str, ...], rules: str | None
+    profile: str,
+    to: int | None,
+    steps: int,
+    out: str | None,
+    workers: int | None,
+    sets: tuple[str, ...],
+    rules: str | None,
 ) -> None:
     """Show how PROFILE's HR team should grow: where each seat first appears, and the totals by size."""
     from orgplan.outputs.folder import write_roadmap_outputs
@@ -346,7 +357,7 @@ def roadmap_command(
     prof, templates = _profile(profile, rules, sets)
     sizes = roadmap_sizes(prof, to=to, steps=steps)
     with click.progressbar(length=len(sizes), label="Planning sizes", file=sys.stderr) as bar:
-        result = roadmap(prof, sizes, templates=templates, progress=bar.update)
+        result = roadmap(prof, sizes, templates=templates, progress=bar.update, workers=workers)
     written = write_roadmap_outputs(result, out) if out is not None else []
     click.echo(roadmap_text(result))
     for path in written:

@@ -14,6 +14,7 @@ from orgplan import plan, profile_from_dict
 from orgplan.cli import cli
 from orgplan.errors import OptionError
 from orgplan.planning import growth
+from orgplan.planning.sweep import scaled
 from orgplan.planning.growth import default_sizes, default_target, roadmap, roadmap_sizes, roadmap_target
 
 
@@ -139,9 +140,9 @@ def test_named_countries_and_units_grow_with_the_company_each_keeping_its_share(
     )
     r = roadmap(p, [1000, 2000, 7777], templates=templates)
     assert [s.employees for s in r.steps][-1] == 7777
-    scaled = growth._scaled(p, 7777, templates)
-    assert [(c.name, c.employees, c.sites) for c in scaled.countries] == [("Home", 5444, 3), ("Away", 2333, None)]
-    assert [u.employees for u in scaled.business_units] == [3892, 3885]
+    grown = scaled(p, 7777, templates)
+    assert [(c.name, c.employees, c.sites) for c in grown.countries] == [("Home", 5444, 3), ("Away", 2333, None)]
+    assert [u.employees for u in grown.business_units] == [3892, 3885]
     with pytest.raises(OptionError, match="sizes should be 2 employees or more: the profile has 2 countries"):
         roadmap(p, [1, 1000], templates=templates)
 
@@ -264,3 +265,31 @@ def test_the_roadmap_workbook_chart_labels_every_size(sweep, tmp_path):
     assert '<c:tickLblSkip val="1"/>' in chart  # every size labelled,
     assert 'rot="-5400000"' in chart  # standing upright so a spreadsheet has room for each
     assert 'formatCode="#,##0"' in chart  # 1,000 as the table writes it
+
+
+def test_a_long_roadmap_is_the_same_planned_in_one_process_or_several(templates):
+    p = profile_from_dict(
+        {"employees": 300, "countries": [{"name": "France", "employees": 200}, {"name": "Spain", "employees": 100}]},
+        templates=templates,
+    )
+    sizes = default_sizes(300, 30_000, 60)
+    counted = {1: [], 2: []}
+    alone = roadmap(p, sizes, templates=templates, workers=1, progress=counted[1].append)
+    shared = roadmap(p, sizes, templates=templates, workers=2, progress=counted[2].append)
+    assert shared == alone  # every step, milestone and point of the curve
+    assert alone.milestones and len(alone.curve) > len(sizes)  # thresholds bisected between the sizes
+    assert len(counted[1]) == len(counted[2]) == len(alone.curve)  # each size planned once, in either
+
+
+def test_a_size_that_fails_in_a_worker_raises_its_own_error_the_smallest_first(tmp_path):
+    from orgplan import RuleError
+    from orgplan.knowledge.templates import load_templates
+
+    from .test_rules import _pack_with, _rule
+
+    path = _pack_with(tmp_path, lambda d: _rule(d, "hr-manager")["add"].__setitem__("seats", "employees * 2"))
+    t = load_templates(rules=path)
+    p = profile_from_dict({"employees": 500}, templates=t)
+    with pytest.raises(RuleError) as info:
+        roadmap(p, default_sizes(500, 50_000, 60), templates=t, workers=2)
+    assert str(info.value).endswith("gives 1,000 seats, more than the company's 500 employees")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from orgplan.knowledge.templates import Templates
 
-__all__ = ["Reason", "Position", "RuleResult", "SeatTree", "Plan"]
+__all__ = ["Reason", "Position", "RuleResult", "SeatTree", "Plan", "Outline", "totals_of"]
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ class Plan(SeatTree):
     @property
     def fees(self) -> int:
         """The yearly fees of the work bought in from providers (not seats)."""
-        return sum(int(e["outsourced_cost"]) for e in self.sourcing if e["recommended"] == "outsourced")
+        return fees_of(self.sourcing)
 
     @property
     def bought(self) -> tuple[dict[str, Any], ...]:
@@ -249,33 +249,16 @@ class Plan(SeatTree):
             summary["budget"] = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in self.budget.items()}
         return summary
 
+    @property
+    def seats_cost(self) -> float:
+        """The yearly cost of the HR seats (the fees of work bought in not included)."""
+        return float(self._structure["annual_cost"])
+
     def totals(self) -> dict[str, Any]:
         """Seats, FTE, HR per 100 employees, cost, layers, widest span, seats per family and the
         published band: the summary's figures, without copying its lists (a roadmap reads them for every size)."""
         structure = self.structure()
-        employees = self.profile.employees
-        summary: dict[str, Any] = {
-            "employees": employees,
-            "hr_headcount": structure["hr_headcount"],
-            "hr_fte": structure["hr_fte"],
-        }
-        summary["hr_per_100"] = hr_per_100(structure["hr_fte"], employees)
-        fees = self.fees
-        summary["annual_cost"] = structure["annual_cost"] + fees  # seats and the fees of the work bought in
-        summary["seats_cost"] = structure["annual_cost"]
-        summary["fees"] = fees
-        summary |= {k: structure[k] for k in ("layers", "widest_span", "seats_by_family")}
-        band = self.templates.band_for(employees)
-        if band is not None:
-            status = band.status(summary["hr_per_100"])
-            summary["benchmark_hr_per_100"] = {
-                "low": band.low,
-                "high": band.high,
-                "source": band.source,
-                "status": status,
-                "reasons": list(self.benchmark_reasons) if status != "within" else [],
-            }
-        return summary
+        return totals_of(self.profile.employees, structure, self.fees, self.benchmark_reasons, self.templates)
 
     def figures(self) -> dict[str, float]:
         """The figures worked out for this company that the rules compared: derived ones and workloads.
@@ -298,3 +281,68 @@ class Plan(SeatTree):
     def json(self) -> str:
         """The plan as JSON; the same input always gives the same bytes."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def fees_of(sourcing: tuple[dict[str, Any], ...]) -> int:
+    """The yearly fees of the make-or-buy lines bought in."""
+    return sum(int(e["outsourced_cost"]) for e in sourcing if e["recommended"] == "outsourced")
+
+
+def totals_of(
+    employees: int, structure: dict[str, Any], fees: int, reasons: tuple[str, ...], t: Templates
+) -> dict[str, Any]:
+    """A plan's totals from its ``structure`` figures (:meth:`SeatTree.structure`), the fees of the
+    work it buys in and why it sits outside the published range (``reasons``)."""
+    summary: dict[str, Any] = {
+        "employees": employees,
+        "hr_headcount": structure["hr_headcount"],
+        "hr_fte": structure["hr_fte"],
+    }
+    summary["hr_per_100"] = hr_per_100(structure["hr_fte"], employees)
+    summary["annual_cost"] = structure["annual_cost"] + fees  # seats and the fees of the work bought in
+    summary["seats_cost"] = structure["annual_cost"]
+    summary["fees"] = fees
+    summary |= {k: structure[k] for k in ("layers", "widest_span", "seats_by_family") if k in structure}
+    band = t.band_for(employees)
+    if band is not None:
+        status = band.status(summary["hr_per_100"])
+        summary["benchmark_hr_per_100"] = {
+            "low": band.low,
+            "high": band.high,
+            "source": band.source,
+            "status": status,
+            "reasons": list(reasons) if status != "within" else [],
+        }
+    return summary
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A plan's figures without its positions: what a sweep over many sizes reads of each.
+
+    ``roles`` holds each HR seat's role in chart order, ``first_reasons`` why each role's
+    first seat is there; ``sourcing``, ``adjustments`` and ``weighing`` as for :class:`Plan`.
+    """
+
+    profile: Profile
+    templates: Templates = field(repr=False, compare=False)
+    roles: tuple[str, ...] = ()
+    first_reasons: tuple[tuple[str, str], ...] = ()
+    hr_fte: float = 0.0
+    seats_cost: float = 0.0
+    layers: int = 0
+    benchmark_reasons: tuple[str, ...] = ()
+    sourcing: tuple[dict[str, Any], ...] = field(repr=False, compare=False, default=())
+    adjustments: Any = field(repr=False, compare=False, default=None)
+    weighing: Any = field(repr=False, compare=False, default=None)
+
+    def totals(self) -> dict[str, Any]:
+        """The totals :meth:`Plan.totals` gives, but the widest span and the seats per family."""
+        fees = fees_of(self.sourcing)
+        structure = {
+            "hr_headcount": len(self.roles),
+            "hr_fte": round(self.hr_fte, 2),
+            "annual_cost": round(self.seats_cost),
+            "layers": self.layers,
+        }
+        return totals_of(self.profile.employees, structure, fees, self.benchmark_reasons, self.templates)

@@ -15,12 +15,12 @@ from orgplan.knowledge.benchmarks import hr_per_100
 from orgplan.knowledge.rules import OperatingModel
 from orgplan.knowledge.templates import Templates
 from orgplan.model.ledger import Ledger
-from orgplan.model.plan import Plan, Position, Reason, RuleResult
+from orgplan.model.plan import Outline, Plan, Position, Reason, RuleResult
 from orgplan.model.profile import Profile
 from orgplan.model.seats import Seat
 from orgplan.planning.workload import benchmark_reasons
 
-__all__ = ["to_plan", "note_growth", "note_remote", "GROWTH_RULE"]
+__all__ = ["to_plan", "to_outline", "note_growth", "note_remote", "GROWTH_RULE"]
 
 GROWTH_RULE = "leader-growth"
 
@@ -130,6 +130,45 @@ def to_plan(
             "chosen_by": "orgplan" if chosen else "profile",
             "why": model.why.render(values),
         },
+    )
+
+
+def to_outline(
+    ordered: list[Seat], *, profile: Profile, t: Templates, values: dict[str, Any], beyond: dict[str, float]
+) -> Outline:
+    """The outline of ``ordered`` (the executive first, then every seat in chart order): the
+    figures :func:`to_plan` would give, without making a position of each seat.
+
+    A sweep over many sizes reads only these; a plan of 250 seats is outlined in about a fifth
+    of the time its positions take. The seats are done with, and their links are cut.
+    """
+    costing = t.costing
+    loads = {paid_as: costing.load_for(paid_as) for paid_as in ("salary", "fee")}
+    depth = {id(ordered[0]): 1 if ordered[0].role.is_hr else 0}  # an HR head at the top is a layer itself
+    roles, first, fte, cost, layers = [], {}, 0.0, 0.0, 0
+    for seat in ordered[1:]:
+        depth[id(seat)] = level = depth[id(seat.parent)] + 1
+        role = seat.role
+        if not role.is_hr:
+            continue
+        roles.append(role.key)
+        if role.key not in first:
+            first[role.key] = seat.reasons[-1].reason if seat.reasons else "in the plan"
+        fte += seat.fte
+        cost += costing.annual_cost(seat.base_salary, seat.fte, loads[role.paid_as])
+        layers = max(layers, level)
+    band = t.band_for(profile.employees)
+    status = band.status(hr_per_100(fte, profile.employees)) if band is not None else "within"
+    _release(ordered)
+    return Outline(
+        profile=profile,
+        templates=t,
+        roles=tuple(roles),
+        first_reasons=tuple(first.items()),
+        hr_fte=fte,
+        seats_cost=float(round(cost)),
+        layers=layers,
+        benchmark_reasons=benchmark_reasons(profile, t, values, beyond, fte, status),
     )
 
 

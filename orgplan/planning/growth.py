@@ -9,16 +9,15 @@ bisection between the sizes of the sweep - and where a role gives way to another
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
 from orgplan.errors import OptionError
 from orgplan.knowledge.templates import Templates, load_templates
-from orgplan.model.places import places_for_size
 from orgplan.model.plan import Plan
 from orgplan.model.profile import Profile
+from orgplan.planning.sweep import Sketch, Step, Sweep
 
 __all__ = [
     "Step",
@@ -30,22 +29,6 @@ __all__ = [
     "default_target",
     "roadmap_target",
 ]
-
-
-@dataclass(frozen=True)
-class Step:
-    """The recommended HR team at one company size."""
-
-    employees: int
-    hr_headcount: int
-    hr_fte: float
-    hr_per_100: float
-    annual_cost: float
-    layers: int
-    band: tuple[float, float] | None
-    roles: tuple[tuple[str, int], ...]  # (role key, seats), in catalog order
-    status: str = "within"  # against the published range: within, above or below
-    reasons: tuple[str, ...] = ()  # why, when outside it
 
 
 @dataclass(frozen=True)
@@ -163,21 +146,22 @@ def roadmap(
     *,
     templates: Templates | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> Roadmap:
     """Plan ``profile`` at each of ``sizes`` (default: today to :func:`roadmap_target`) and find the thresholds.
 
     ``steps`` of the result are the sizes that matter: the first and last, each threshold,
     and each size of the sweep where the number of seats changed.
 
-    ``progress`` is called with 1 after each size is planned (for a progress bar).
+    ``progress`` is called with 1 after each size is planned (for a progress bar). A long
+    sweep is planned in ``workers`` processes (None: this machine's cores, up to 4, where the
+    process may fork; 1: this process only); the roadmap is the same whatever their number.
 
     >>> from orgplan import profile_from_dict
     >>> r = roadmap(profile_from_dict({"company": "Acme", "employees": 20}), [20, 60, 400])
     >>> [str(m).split(" - ")[0] for m in r.milestones if m.event == "first"][0]
     'at ~50 employees: first HR Generalist'
     """
-    from orgplan.planning.planner import plan
-
     t = templates or load_templates()
     if sizes is None:
         sizes = default_sizes(profile.employees, roadmap_target(profile))
@@ -191,100 +175,110 @@ def roadmap(
             "each with at least one employee",
             where="sizes",
         )
-    cache: dict[int, Plan] = {}
+    with Sweep(profile, t, workers=workers, progress=progress) as sweep:
+        return _roadmap(profile, sizes, sweep)
 
-    def at(n: int) -> Plan:
-        if n not in cache:
-            cache[n] = plan(_scaled(profile, n, t), templates=t)
-        return cache[n]
 
-    def holds(role: str, wanted: bool, n: int) -> bool:
-        """Whether the plan for ``n`` employees has (or, with ``wanted`` false, lacks) ``role``."""
-        return any(s.role == role for s in at(n).hr_seats) == wanted
-
-    plans = []
-    for n in sizes:
-        plans.append(at(n))
-        if progress is not None:
-            progress(1)
-    counts = [Counter(s.role for s in p.hr_seats) for p in plans]
+def _roadmap(profile: Profile, sizes: list[int], sweep: Sweep) -> Roadmap:
+    """The roadmap of ``profile`` over ``sizes``, each size planned by ``sweep``."""
+    t = sweep.templates
+    sweep.fill(sizes)
+    at = sweep.__getitem__
+    plans = [at(n) for n in sizes]
     milestones = []
+    changes = []  # (role key, title, index in sizes): the role comes or goes between sizes[i - 1] and sizes[i]
     for key, role in t.roles.items():
         if not role.is_hr:
             continue
-        present = [c[key] > 0 for c in counts]
-        seen = present[0]
-        for i in range(1, len(sizes)):
-            if present[i] != present[i - 1]:
-                n = _threshold(sizes[i - 1], sizes[i], partial(holds, key, present[i]))
-                event = ("again" if seen else "first") if present[i] else "last"
-                milestones.append(_milestone(at(n), at(n - 1), key, role.title, event, n))
-                seen = seen or present[i]
+        present = [p.has(key) for p in plans]
+        changes += [(key, role.title, i) for i in range(1, len(sizes)) if present[i] != present[i - 1]]
+    found = _thresholds(
+        sweep, [(sizes[i - 1], sizes[i], partial(_has, key, plans[i].has(key))) for key, _, i in changes]
+    )
+    for (key, title, i), n in zip(changes, found, strict=True):
+        seen = any(p.has(key) for p in plans[:i])
+        event = ("again" if seen else "first") if plans[i].has(key) else "last"
+        milestones.append(_milestone(at(n), at(n - 1), key, title, event, n, t))
     first = plans[0]
-    for key in dict.fromkeys(s.role for s in first.hr_seats):  # roles already there at the first size
-        milestones.append(_milestone(first, None, key, t.roles[key].title, "today", sizes[0]))
-    milestones += _sourcing_milestones(plans, sizes, at)
+    for key, _ in first.seated:  # roles already there at the first size
+        milestones.append(_milestone(first, None, key, t.roles[key].title, "today", sizes[0], t))
+    milestones += _sourcing_milestones(plans, sizes, sweep)
     # The table: the sweep's ends, every threshold, and each size where the seat count moved.
     rows = {sizes[0], sizes[-1], *(m.employees for m in milestones)}
     rows |= {
-        n
-        for i, n in enumerate(sizes[1:], start=1)
-        if len(plans[i].hr_seats) != len(plans[i - 1].hr_seats)  # the summary's hr_headcount, without a summary
+        n for i, n in enumerate(sizes[1:], start=1) if plans[i].step.hr_headcount != plans[i - 1].step.hr_headcount
     }
     order = {"today": 0, "bought": 0, "last": 1, "bring_in": 1, "buy": 2, "first": 2, "again": 2}
     roles = list(t.roles)
     milestones.sort(
         key=lambda m: (m.employees, order[m.event], roles.index(m.role) if m.role in roles else len(roles), m.role)
     )
-    made = {n: _step(at(n), t) for n in sorted({*rows, *cache})}  # each size's step, once for table and curve
-    steps = tuple(made[n] for n in sorted(rows))
-    curve = tuple(made[n] for n in sorted(cache))
+    sweep.fill(rows)  # a threshold's size is planned already; this keeps the table whole whatever changes
+    steps = tuple(at(n).step for n in sorted(rows))
+    curve = tuple(sweep.sketches[n].step for n in sorted(sweep.sketches))
     return Roadmap(profile=profile, steps=steps, milestones=tuple(milestones), curve=curve, templates=t)
 
 
-def _sourced(p: Plan) -> dict[str, dict[str, object]]:
-    """Each function's make-or-buy line (by function, or function and country), as the plan lists it."""
-    return {
-        "sourcing:" + e["function"] + (f":{e['country']}" if e["country"] else ""): e
-        for e in p.sourcing
-        if e["provider"] is not None or e["recommended"] == "outsourced"
-    }
+def _has(role: str, wanted: bool, sketch: Sketch) -> bool:
+    """Whether ``sketch`` has (or, with ``wanted`` false, lacks) a seat of ``role``."""
+    return sketch.has(role) == wanted
 
 
-def _sourcing_milestones(plans: list[Plan], sizes: list[int], at: Callable[[int], Plan]) -> list[Milestone]:
+def _thresholds(sweep: Sweep, brackets: Sequence[tuple[int, int, Callable[[Sketch], bool]]]) -> list[int]:
+    """For each (low, high, reached) the smallest headcount in (low, high] where ``reached`` holds
+    (it holds at high), found by bisection; the brackets are halved together, so the sizes each
+    round needs are planned at once (in the sweep's processes)."""
+    spans = [[low, high] for low, high, _ in brackets]
+    while True:
+        middles = [(low + high) // 2 for low, high in spans if high - low > 1]
+        if not middles:
+            return [high for _, high in spans]
+        sweep.fill(middles)
+        for span, (_, _, reached) in zip(spans, brackets, strict=True):
+            low, high = span
+            if high - low > 1:
+                mid = (low + high) // 2
+                if reached(sweep[mid]):
+                    span[1] = mid
+                else:
+                    span[0] = mid
+
+
+def _sourcing_milestones(plans: list[Sketch], sizes: list[int], sweep: Sweep) -> list[Milestone]:
     """Where work is bought in and where it is brought in house, found exactly between the sizes of the sweep.
 
     Lines of one provider that change at the same size are said once ("bring payroll, benefits in house").
     """
-    t = plans[0].templates
-    lines = [_sourced(p) for p in plans]
-    keys = list(dict.fromkeys(k for line in lines for k in line))
-    found: dict[tuple[int, str, str, str], list[str]] = {}  # (size, event, provider, country) -> functions
-
-    def bought(key: str, n: int) -> bool:
-        e = _sourced(at(n)).get(key)
-        return e is not None and e["recommended"] == "outsourced"
-
+    t = sweep.templates
+    keys = list(dict.fromkeys(key for p in plans for key, _, _ in p.sourced))
+    changes = []  # (line key, index in sizes): bought in or brought in house between sizes[i - 1] and sizes[i]
     for key in keys:
-        state = [lines[i].get(key, {}).get("recommended") == "outsourced" for i in range(len(sizes))]
+        state = [p.bought(key) for p in plans]
+        changes += [(key, i) for i in range(1, len(sizes)) if state[i] != state[i - 1]]
+    found: dict[tuple[int, str, str, str], list[str]] = {}  # (size, event, provider, country) -> functions
+    for key in keys:
+        if plans[0].bought(key):
+            function, _, country = key.removeprefix("sourcing:").partition(":")
+            found.setdefault((sizes[0], "bought", str(plans[0].provider(key)), country), []).append(function)
+    at = sweep.__getitem__
+    brackets = [(sizes[i - 1], sizes[i], partial(_bought, key, plans[i].bought(key))) for key, i in changes]
+    for (key, i), n in zip(changes, _thresholds(sweep, brackets), strict=True):
         function, _, country = key.removeprefix("sourcing:").partition(":")
-        if state[0]:
-            e = lines[0][key]
-            found.setdefault((sizes[0], "bought", str(e["provider"]), country), []).append(function)
-        for i in range(1, len(sizes)):
-            if state[i] != state[i - 1]:
-                n = _threshold(sizes[i - 1], sizes[i], partial(bought, key) if state[i] else partial(_not, bought, key))
-                e = _sourced(at(n) if state[i] else at(n - 1))[key]  # the provider bought, before or after
-                found.setdefault((n, "buy" if state[i] else "bring_in", str(e["provider"]), country), []).append(
-                    function
-                )
+        buy = plans[i].bought(key)
+        provider = (at(n) if buy else at(n - 1)).provider(key)  # the provider bought, before or after
+        found.setdefault((n, "buy" if buy else "bring_in", str(provider), country), []).append(function)
     out = []
     for (n, event, provider, country), functions in found.items():
         key = f"sourcing:{functions[0]}" + (f":{country}" if country else "")
-        reason = _why(at(n), functions[0], provider, country or None)
+        reason = _why(sweep.plan(n), functions[0], provider, country or None)  # the whole plan: its weighing
         words = _functions_in_words(functions, t) + (f" in {country}" if country else "")
         out.append(Milestone(n, event, key, words, reason))
     return out
+
+
+def _bought(line: str, wanted: bool, sketch: Sketch) -> bool:
+    """Whether ``sketch`` buys in (or, with ``wanted`` false, does not buy in) the make-or-buy ``line``."""
+    return sketch.bought(line) == wanted
 
 
 def _why(p: Plan, function: str, provider: str, country: str | None) -> str:
@@ -316,10 +310,6 @@ def _no_longer(provider: str, t: Templates) -> str:
     return f"{with_article(called(p.name))} is not weighed at this size" + (f": {why}" if why else ".")
 
 
-def _not(test: Callable[[str, int], bool], key: str, n: int) -> bool:
-    return not test(key, n)
-
-
 def _functions_in_words(functions: list[str], t: Templates) -> str:
     from orgplan.planning.sourcing import called
 
@@ -327,50 +317,11 @@ def _functions_in_words(functions: list[str], t: Templates) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def _scaled(profile: Profile, employees: int, t: Templates) -> Profile:
-    changes: dict[str, object] = {"employees": employees, "budget": None}  # a budget is today's, not every size's
-    if "annual_hires" in profile.given:  # a hiring volume given for today grows with the company
-        changes["annual_hires"] = round(float(profile.given["annual_hires"]) * employees / profile.employees, 1)
-    changes.update(places_for_size(profile.given, employees))  # named places grow, each keeping its share
-    return profile.with_values(templates=t, **changes)
-
-
-def _threshold(low: int, high: int, reached: Callable[[int], bool]) -> int:
-    """The smallest headcount in (low, high] where ``reached`` holds, assuming it holds at high."""
-    while high - low > 1:
-        mid = (low + high) // 2
-        if reached(mid):
-            high = mid
-        else:
-            low = mid
-    return high
-
-
-def _milestone(p: Plan, before: Plan | None, role: str, title: str, event: str, n: int) -> Milestone:
+def _milestone(p: Sketch, before: Sketch | None, role: str, title: str, event: str, n: int, t: Templates) -> Milestone:
     if event != "last":
-        seat = next(s for s in p.hr_seats if s.role == role)
-        reason = seat.rationale[-1].reason if seat.rationale else "in the plan"
+        reason = dict(p.first_reasons)[role]
     else:
-        gone = Counter(s.role for s in p.hr_seats)
-        had = Counter(s.role for s in before.hr_seats) if before is not None else Counter()
-        arrived = [p.templates.roles[r].title for r in gone if gone[r] > had.get(r, 0)]
+        had = dict(before.seated) if before is not None else {}
+        arrived = [t.roles[r].title for r, count in p.seated if count > had.get(r, 0)]
         reason = f"the work moves to {', '.join(arrived)}" if arrived else "the rules no longer call for it"
     return Milestone(employees=n, event=event, role=role, title=title, reason=reason)
-
-
-def _step(p: Plan, t: Templates) -> Step:
-    s = p.totals()
-    band = t.band_for(p.profile.employees)
-    counts = Counter(x.role for x in p.hr_seats)
-    return Step(
-        employees=p.profile.employees,
-        hr_headcount=s["hr_headcount"],
-        hr_fte=s["hr_fte"],
-        hr_per_100=s["hr_per_100"],
-        annual_cost=s["annual_cost"],
-        layers=s["layers"],
-        band=(band.low, band.high) if band else None,
-        roles=tuple((k, counts[k]) for k in t.roles if counts.get(k)),
-        status=s.get("benchmark_hr_per_100", {}).get("status", "within"),
-        reasons=tuple(s.get("benchmark_hr_per_100", {}).get("reasons", ())),
-    )

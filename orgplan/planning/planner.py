@@ -23,10 +23,10 @@ from orgplan.knowledge.rules import OperatingModel, Rule
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.ledger import Ledger
 from orgplan.model.places import Place
-from orgplan.model.plan import Plan, Reason, RuleResult
+from orgplan.model.plan import Outline, Plan, Reason, RuleResult
 from orgplan.model.profile import Profile, large_units
 from orgplan.model.seats import Seat
-from orgplan.planning.assembly import GROWTH_RULE, note_growth, note_remote, to_plan
+from orgplan.planning.assembly import GROWTH_RULE, note_growth, note_remote, to_outline, to_plan
 from orgplan.planning.budget import fit_budget
 from orgplan.planning.federation import (
     Part,
@@ -59,7 +59,7 @@ from orgplan.planning.structure import (
 from orgplan.planning.unit_leaders import add_unit_leaders
 from orgplan.planning.workload import FEDERATED, choose_model, keep_in_house, planning_values
 
-__all__ = ["plan", "plan_with", "planning_values"]
+__all__ = ["plan", "plan_with", "outline_with", "planning_values"]
 
 COLLAPSE_RULE = "one-over-one"
 LEAN_RULE = "lean-team"
@@ -92,14 +92,33 @@ def plan_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan:
     against seats (a fractional HR professional instead of a first HR hire) is bought when
     planning with it saves more in seats than its fee.
     """
+    result = _decided(profile, t, adjust, outline=False)
+    assert isinstance(result, Plan)
+    return result
+
+
+def outline_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan | Outline:
+    """The figures :func:`plan_with` gives, without the positions where they can be skipped
+    (a federated group is planned whole): for sweeps over many sizes and budget trials.
+
+    >>> from orgplan import profile_from_dict
+    >>> from orgplan.knowledge.templates import load_templates
+    >>> p, t = profile_from_dict({"employees": 3000}), load_templates()
+    >>> outline_with(p, t, Adjustments()).totals()["annual_cost"] == plan(p, templates=t).summary["annual_cost"]
+    True
+    """
+    return _decided(profile, t, adjust, outline=True)
+
+
+def _decided(profile: Profile, t: Templates, adjust: Adjustments, *, outline: bool) -> Plan | Outline:
     values = planning_values(profile, t)
     weighing = weigh(profile, t, values, adjust)
-    result = _plan_once(profile, t, weighing, adjust, values)
+    result = _plan_once(profile, t, weighing, adjust, values, outline)
     for offer in weighing.pending():
         offer.bought = not offer.bought
-        other = _plan_once(profile, t, weighing, adjust, values)
+        other = _plan_once(profile, t, weighing, adjust, values, outline)
         without, with_it = (result, other) if offer.bought else (other, result)
-        offer.seats_saving = round(without.summary["seats_cost"] - with_it.summary["seats_cost"])
+        offer.seats_saving = round(without.seats_cost - with_it.seats_cost)
         offer.bought = offer.forced or offer.seats_saving > offer.fee
         result = with_it if offer.bought else without
     return dataclasses.replace(
@@ -108,13 +127,23 @@ def plan_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan:
 
 
 def _plan_once(
-    profile: Profile, t: Templates, weighing: Weighing, adjust: Adjustments, planning: dict[str, Any]
-) -> Plan:
-    """One plan with the providers ``weighing`` buys; ``planning`` (the profile's planning values) is left as it is."""
+    profile: Profile,
+    t: Templates,
+    weighing: Weighing,
+    adjust: Adjustments,
+    planning: dict[str, Any],
+    outline: bool = False,
+) -> Plan | Outline:
+    """One plan with the providers ``weighing`` buys; ``planning`` (the profile's planning values) is left
+    as it is; with ``outline``, only its figures (a federated group is planned whole)."""
     outsourced = weighing.outsourced()
     build, model, chosen = _start(profile, t, outsourced, adjust.shares, planning)
     if model.name == FEDERATED:
         return _plan_federated(profile, t, build, outsourced, adjust.shares, model, chosen)
+    if outline:
+        executive, head = build.tree()
+        _price(build, executive, head)
+        return to_outline(in_order(executive), profile=profile, t=t, values=build.values, beyond=build.beyond)
     result = _run(build, model, chosen)
     if profile.operating_model == FEDERATED and t.rules.federated is not None:  # named, but no unit large enough
         why = f"{t.rules.federated.no_large_unit.render(build.values)} {result.operating_model['why']}"
@@ -427,9 +456,7 @@ def _priced(
     beyond: dict[str, float],
 ) -> Plan:
     """The plan of the tree under ``executive``, every seat priced, for ``b``'s profile."""
-    from orgplan.planning.pay import price
-
-    price(executive, head, b.t, b.profile.salary_multiplier, b.profile.employees)
+    _price(b, executive, head)
     return to_plan(
         in_order(executive),
         head,
@@ -442,6 +469,13 @@ def _priced(
         model=model,
         chosen=chosen,
     )
+
+
+def _price(b: _Build, executive: Seat, head: Seat) -> None:
+    """Every seat under ``executive`` gets its pay."""
+    from orgplan.planning.pay import price
+
+    price(executive, head, b.t, b.profile.salary_multiplier, b.profile.employees)
 
 
 def _scope_lean_and_titles(

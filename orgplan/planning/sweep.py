@@ -1,0 +1,253 @@
+"""One profile planned at many sizes, each size kept as the few facts a roadmap reads of it.
+
+A roadmap plans hundreds of sizes; keeping each :class:`~orgplan.model.Plan` would hold every
+seat of every size. A :class:`Sketch` keeps what the roadmap reads: the size's totals, its roles
+in the order their first seats come, why each role's first seat is there, and each make-or-buy
+line. Long sweeps are planned in a few processes forked from this one (on Linux, when nothing
+else runs in it), so the templates are not loaded again; what comes back is only the sketches.
+
+>>> from orgplan import profile_from_dict
+>>> sweep = Sweep(profile_from_dict({"company": "Acme", "employees": 20}))
+>>> sweep.fill([20, 400])
+>>> sweep[400].step.hr_headcount > sweep[20].step.hr_headcount
+True
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.pool import Pool
+from typing import Any
+
+from orgplan.knowledge.templates import Templates, load_templates
+from orgplan.model.places import places_for_size
+from orgplan.model.plan import Outline, Plan
+from orgplan.model.profile import Profile
+
+__all__ = ["Step", "Sketch", "Sweep", "sketch_of", "scaled"]
+
+# A sweep of fewer sizes than this is planned in this process: forking costs more than it saves.
+FORK_FROM = 48
+# At most this many processes plan a sweep (each holds a copy of the templates).
+MOST_WORKERS = 4
+
+
+@dataclass(frozen=True)
+class Step:
+    """The recommended HR team at one company size."""
+
+    employees: int
+    hr_headcount: int
+    hr_fte: float
+    hr_per_100: float
+    annual_cost: float
+    layers: int
+    band: tuple[float, float] | None
+    roles: tuple[tuple[str, int], ...]  # (role key, seats), in catalog order
+    status: str = "within"  # against the published range: within, above or below
+    reasons: tuple[str, ...] = ()  # why, when outside it
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """What a roadmap reads of the plan at one size."""
+
+    step: Step
+    seated: tuple[tuple[str, int], ...]  # (role key, seats), in the order each role's first seat comes
+    first_reasons: tuple[tuple[str, str], ...]  # (role key, why its first seat is there)
+    sourced: tuple[tuple[str, str, str | None], ...]  # (line key, recommended, provider) of each make-or-buy line
+
+    def has(self, role: str) -> bool:
+        """Whether the plan has a seat of ``role``."""
+        return any(key == role for key, _ in self.seated)
+
+    def bought(self, line: str) -> bool:
+        """Whether the make-or-buy ``line`` (``sourcing:<function>[:<country>]``) is bought in."""
+        return any(key == line and recommended == "outsourced" for key, recommended, _ in self.sourced)
+
+    def provider(self, line: str) -> str | None:
+        """The provider the make-or-buy ``line`` names (None when it has none or is not listed)."""
+        return next((provider for key, _, provider in self.sourced if key == line), None)
+
+
+def sourcing_lines(sourcing: tuple[dict[str, Any], ...]) -> dict[str, dict[str, Any]]:
+    """Each function's make-or-buy line (by function, or function and country) that names a provider or is bought."""
+    return {
+        "sourcing:" + e["function"] + (f":{e['country']}" if e["country"] else ""): e
+        for e in sourcing
+        if e["provider"] is not None or e["recommended"] == "outsourced"
+    }
+
+
+def sketch_of(p: Plan | Outline) -> Sketch:
+    """The sketch of plan ``p`` (or of its outline)."""
+    t = p.templates
+    totals = p.totals()
+    band = t.band_for(p.profile.employees)
+    if isinstance(p, Plan):
+        roles = [x.role for x in p.hr_seats]
+        first: dict[str, str] = {}
+        for seat in p.hr_seats:
+            if seat.role not in first:
+                first[seat.role] = seat.rationale[-1].reason if seat.rationale else "in the plan"
+        reasons = tuple(first.items())
+    else:
+        roles, reasons = list(p.roles), p.first_reasons
+    counts = Counter(roles)
+    judged = totals.get("benchmark_hr_per_100", {})
+    step = Step(
+        employees=p.profile.employees,
+        hr_headcount=totals["hr_headcount"],
+        hr_fte=totals["hr_fte"],
+        hr_per_100=totals["hr_per_100"],
+        annual_cost=totals["annual_cost"],
+        layers=totals["layers"],
+        band=(band.low, band.high) if band else None,
+        roles=tuple((k, counts[k]) for k in t.roles if counts.get(k)),
+        status=judged.get("status", "within"),
+        reasons=tuple(judged.get("reasons", ())),
+    )
+    lines = tuple(
+        (key, str(e["recommended"]), None if e["provider"] is None else str(e["provider"]))
+        for key, e in sourcing_lines(p.sourcing).items()
+    )
+    return Sketch(step, tuple(counts.items()), reasons, lines)
+
+
+def scaled(profile: Profile, employees: int, t: Templates) -> Profile:
+    """``profile`` at ``employees``: hires a year and named places grow with it; a budget is dropped (it is today's)."""
+    changes: dict[str, object] = {"employees": employees, "budget": None}
+    if "annual_hires" in profile.given:  # a hiring volume given for today grows with the company
+        changes["annual_hires"] = round(float(profile.given["annual_hires"]) * employees / profile.employees, 1)
+    changes.update(places_for_size(profile.given, employees))  # named places grow, each keeping its share
+    return profile.with_values(templates=t, **changes)
+
+
+class Sweep:
+    """``profile`` planned at the sizes asked for, each size once, kept as a :class:`Sketch`.
+
+    A long sweep is planned in ``workers`` processes (None: this machine's cores, up to 4,
+    when the process may fork; 1: this process only). Used as a context manager, the
+    processes stay for every later :meth:`fill` (a roadmap's bisection rounds) and stop at the end.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        templates: Templates | None = None,
+        workers: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ):
+        self.profile = profile
+        self.templates = templates or load_templates()
+        self.workers = workers
+        self.progress = progress
+        self.sketches: dict[int, Sketch] = {}
+        self._pool: Pool | None = None
+
+    def __enter__(self) -> Sweep:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the processes planning the sweep, if any."""
+        global _SWEEP
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+            _SWEEP = None
+
+    def __getitem__(self, employees: int) -> Sketch:
+        if employees not in self.sketches:
+            self.fill([employees])
+        return self.sketches[employees]
+
+    def __len__(self) -> int:
+        return len(self.sketches)
+
+    def plan(self, employees: int) -> Plan:
+        """The whole plan at ``employees`` (planned again: sketches keep no seats)."""
+        from orgplan.planning.planner import plan
+
+        return plan(scaled(self.profile, employees, self.templates), templates=self.templates)
+
+    def fill(self, sizes: Iterable[int]) -> None:
+        """Plan every size of ``sizes`` not planned yet."""
+        wanted = sorted({n for n in sizes if n not in self.sketches})
+        if not wanted:
+            return
+        pool = self._processes(len(wanted))
+        made = _forked(pool, wanted) if pool is not None and len(wanted) > 1 else map(self._sketch, wanted)
+        failed = []
+        for n, sketch in made:
+            if sketch is None:
+                failed.append(n)
+                continue
+            self.sketches[n] = sketch
+            if self.progress is not None:
+                self.progress(1)
+        for n in sorted(failed):  # planned again here, the smallest first: its error is raised as it is
+            self.sketches[n] = self._sketch(n)[1]
+
+    def _sketch(self, employees: int) -> tuple[int, Sketch]:
+        from orgplan.planning.planner import outline_with
+        from orgplan.planning.sourcing import Adjustments
+
+        return employees, sketch_of(
+            outline_with(scaled(self.profile, employees, self.templates), self.templates, Adjustments())
+        )
+
+    def _processes(self, sizes: int) -> Pool | None:
+        """The processes that plan: started for the first long fill when this process may fork, then kept."""
+        global _SWEEP
+        if self._pool is not None or not _may_fork():
+            return self._pool
+        if self.workers is not None:
+            count = self.workers
+        elif sizes < FORK_FROM:
+            return None
+        else:
+            count = min(MOST_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+        if count < 2:
+            return None
+        _SWEEP = self  # what the forked workers plan for: inherited, never sent
+        self._pool = multiprocessing.get_context("fork").Pool(count)
+        return self._pool
+
+
+def _may_fork() -> bool:
+    """Forking copies only the thread that forks: safe on Linux when this process runs no other thread
+    and is not itself a daemonic worker (which may have no children)."""
+    return (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+    )
+
+
+_SWEEP: Sweep | None = None  # the sweep forked workers plan for: set before forking, inherited
+
+
+def _in_worker(employees: int) -> tuple[int, Sketch | None]:
+    """A worker's sketch of one size; None when planning failed (the parent plans it again to raise the error)."""
+    assert _SWEEP is not None
+    try:
+        return _SWEEP._sketch(employees)
+    except Exception:  # noqa: BLE001 - the parent repeats the size and raises the error itself
+        return employees, None
+
+
+def _forked(pool: Pool, sizes: list[int]) -> Iterator[tuple[int, Sketch | None]]:
+    """Sketches of ``sizes`` planned by the processes of ``pool``, as they come."""
+    order = sizes[::2] + sizes[1::2][::-1]  # large and small sizes mixed, so no worker gets only the large ones
+    chunk = max(1, len(order) // (pool._processes * 8))  # type: ignore[attr-defined]
+    return pool.imap_unordered(_in_worker, order, chunksize=chunk)
