@@ -60,15 +60,16 @@ class Ledger:
         """Work no seat has taken yet (of one pillar, or all)."""
         return sum(v for f, v in self.remaining.items() if pillar is None or self.pillars[f] == pillar)
 
-    def pools(self) -> dict[str, float]:
-        """The names rules see of the work left: pool, pool_advisory, pool_service and pool_expertise."""
+    def pools(self) -> Mapping[str, float]:
+        """The names rules see of the work left: pool, pool_advisory, pool_service and pool_expertise
+        (read only: worked out again after the next take())."""
         if self._pools is None:  # the rules look before each rule; the work left changes only on take()
             out = {"pool": 0.0, "pool_advisory": 0.0, "pool_service": 0.0, "pool_expertise": 0.0}
             for f, v in self.remaining.items():
                 out["pool"] += v
                 out["pool_" + self.pillars[f]] += v
             self._pools = out
-        return dict(self._pools)
+        return self._pools
 
     def take(self, covers: Iterable[str], amount: float) -> tuple[str, ...]:
         """Book ``amount`` FTE of capacity against ``covers`` (functions, or one pool);

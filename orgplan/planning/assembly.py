@@ -134,10 +134,17 @@ def to_plan(
 
 
 def to_outline(
-    ordered: list[Seat], *, profile: Profile, t: Templates, values: dict[str, Any], beyond: dict[str, float]
+    ordered: list[Seat],
+    *,
+    profile: Profile,
+    t: Templates,
+    values: dict[str, Any],
+    beyond: dict[str, float],
+    words: bool = True,
 ) -> Outline:
     """The outline of ``ordered`` (the executive first, then every seat in chart order): the
-    figures :func:`to_plan` would give, without making a position of each seat.
+    figures :func:`to_plan` would give, without making a position of each seat; with ``words``,
+    why each role's first seat is there.
 
     A sweep over many sizes reads only these; a plan of 250 seats is outlined in about a fifth
     of the time its positions take. The seats are done with, and their links are cut.
@@ -152,7 +159,7 @@ def to_outline(
         if not role.is_hr:
             continue
         roles.append(role.key)
-        if role.key not in first:
+        if words and role.key not in first:
             first[role.key] = seat.reasons[-1].reason if seat.reasons else "in the plan"
         fte += seat.fte
         cost += costing.annual_cost(seat.base_salary, seat.fte, loads[role.paid_as])

@@ -175,17 +175,16 @@ def roadmap(
             "each with at least one employee",
             where="sizes",
         )
-    with Sweep(profile, t, workers=workers, progress=progress) as sweep:
-        return _roadmap(profile, sizes, sweep)
+    with Sweep(profile, t, workers=workers) as sweep:
+        return _roadmap(profile, sizes, sweep, progress)
 
 
-def _roadmap(profile: Profile, sizes: list[int], sweep: Sweep) -> Roadmap:
+def _roadmap(profile: Profile, sizes: list[int], sweep: Sweep, progress: Callable[[int], None] | None) -> Roadmap:
     """The roadmap of ``profile`` over ``sizes``, each size planned by ``sweep``."""
     t = sweep.templates
-    sweep.fill(sizes)
+    sweep.fill(sizes, progress=progress)
     at = sweep.__getitem__
     plans = [at(n) for n in sizes]
-    milestones = []
     changes = []  # (role key, title, index in sizes): the role comes or goes between sizes[i - 1] and sizes[i]
     for key, role in t.roles.items():
         if not role.is_hr:
@@ -195,13 +194,16 @@ def _roadmap(profile: Profile, sizes: list[int], sweep: Sweep) -> Roadmap:
     found = _thresholds(
         sweep, [(sizes[i - 1], sizes[i], partial(_has, key, plans[i].has(key))) for key, _, i in changes]
     )
+    events = []  # (size, event, role key, title)
     for (key, title, i), n in zip(changes, found, strict=True):
         seen = any(p.has(key) for p in plans[:i])
-        event = ("again" if seen else "first") if plans[i].has(key) else "last"
-        milestones.append(_milestone(at(n), at(n - 1), key, title, event, n, t))
-    first = plans[0]
-    for key, _ in first.seated:  # roles already there at the first size
-        milestones.append(_milestone(first, None, key, t.roles[key].title, "today", sizes[0], t))
+        events.append((n, ("again" if seen else "first") if plans[i].has(key) else "last", key, title))
+    events += [(sizes[0], "today", key, t.roles[key].title) for key, _ in plans[0].seated]  # there at the start
+    sweep.fill({n for n, event, _, _ in events if event != "last"}, words=True)  # the sizes whose reasons are quoted
+    milestones = [
+        _milestone(sweep.worded.get(n, at(n)), at(n - 1) if event == "last" else None, key, title, event, n, t)
+        for n, event, key, title in events
+    ]
     milestones += _sourcing_milestones(plans, sizes, sweep)
     # The table: the sweep's ends, every threshold, and each size where the seat count moved.
     rows = {sizes[0], sizes[-1], *(m.employees for m in milestones)}
@@ -318,6 +320,8 @@ def _functions_in_words(functions: list[str], t: Templates) -> str:
 
 
 def _milestone(p: Sketch, before: Sketch | None, role: str, title: str, event: str, n: int, t: Templates) -> Milestone:
+    """The milestone of ``role`` at ``n``: why its first seat is there (``p`` is worded), or, for
+    its last seat, where its work goes (against ``before``, the size before)."""
     if event != "last":
         reason = dict(p.first_reasons)[role]
     else:

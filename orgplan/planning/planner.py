@@ -97,9 +97,12 @@ def plan_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan:
     return result
 
 
-def outline_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan | Outline:
+def outline_with(profile: Profile, t: Templates, adjust: Adjustments, *, words: bool = True) -> Plan | Outline:
     """The figures :func:`plan_with` gives, without the positions where they can be skipped
     (a federated group is planned whole): for sweeps over many sizes and budget trials.
+
+    Without ``words`` no reason is written and no title finished (nor are make-or-buy
+    lines explained): the seats, their levels, pay and lines are the same, in a sixth less time.
 
     >>> from orgplan import profile_from_dict
     >>> from orgplan.knowledge.templates import load_templates
@@ -107,22 +110,24 @@ def outline_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan | 
     >>> outline_with(p, t, Adjustments()).totals()["annual_cost"] == plan(p, templates=t).summary["annual_cost"]
     True
     """
-    return _decided(profile, t, adjust, outline=True)
+    return _decided(profile, t, adjust, outline=True, words=words)
 
 
-def _decided(profile: Profile, t: Templates, adjust: Adjustments, *, outline: bool) -> Plan | Outline:
+def _decided(
+    profile: Profile, t: Templates, adjust: Adjustments, *, outline: bool, words: bool = True
+) -> Plan | Outline:
     values = planning_values(profile, t)
     weighing = weigh(profile, t, values, adjust)
-    result = _plan_once(profile, t, weighing, adjust, values, outline)
+    result = _plan_once(profile, t, weighing, adjust, values, outline, words)
     for offer in weighing.pending():
         offer.bought = not offer.bought
-        other = _plan_once(profile, t, weighing, adjust, values, outline)
+        other = _plan_once(profile, t, weighing, adjust, values, outline, words)
         without, with_it = (result, other) if offer.bought else (other, result)
         offer.seats_saving = round(without.seats_cost - with_it.seats_cost)
         offer.bought = offer.forced or offer.seats_saving > offer.fee
         result = with_it if offer.bought else without
     return dataclasses.replace(
-        result, sourcing=tuple(entries(profile, t, weighing)), adjustments=adjust, weighing=weighing
+        result, sourcing=tuple(entries(profile, t, weighing, words=words)), adjustments=adjust, weighing=weighing
     )
 
 
@@ -133,17 +138,21 @@ def _plan_once(
     adjust: Adjustments,
     planning: dict[str, Any],
     outline: bool = False,
+    words: bool = True,
 ) -> Plan | Outline:
     """One plan with the providers ``weighing`` buys; ``planning`` (the profile's planning values) is left
-    as it is; with ``outline``, only its figures (a federated group is planned whole)."""
+    as it is; with ``outline``, only its figures (a federated group is planned whole), and without
+    ``words`` neither reasons nor finished titles."""
     outsourced = weighing.outsourced()
     build, model, chosen = _start(profile, t, outsourced, adjust.shares, planning)
     if model.name == FEDERATED:
         return _plan_federated(profile, t, build, outsourced, adjust.shares, model, chosen)
     if outline:
+        build.words = words
         executive, head = build.tree()
         _price(build, executive, head)
-        return to_outline(in_order(executive), profile=profile, t=t, values=build.values, beyond=build.beyond)
+        ordered = in_order(executive)
+        return to_outline(ordered, profile=profile, t=t, values=build.values, beyond=build.beyond, words=words)
     result = _run(build, model, chosen)
     if profile.operating_model == FEDERATED and t.rules.federated is not None:  # named, but no unit large enough
         why = f"{t.rules.federated.no_large_unit.render(build.values)} {result.operating_model['why']}"
@@ -251,6 +260,7 @@ class _Build:
         self.counts: Counter[str] = Counter()
         self.placed: Counter[tuple[str, str]] = Counter()  # ("country"|"unit"|"region", name) -> seats
         self.beyond: dict[str, float] = {}  # capacity booked beyond the work, by the rule that booked it
+        self.words = True  # reasons and finished titles; without, only the seats and their lines
         self.regions = regions(profile.countries, profile.max_span)
         self.home = profile.countries[0]  # the headquarters: central seats sit and are paid there
         named = [p.name for p in (*profile.countries, *profile.business_units) if not p.assumed]
@@ -375,7 +385,7 @@ class _Build:
     def act(self, rule: Rule, values: dict[str, Any], scope: dict[str, Any]) -> tuple[int, str]:
         action = rule.action
         count = _seat_count(rule, values, self.t)
-        reason = Reason(rule.id, rule.reason.render(values, seats=count))
+        reason = Reason(rule.id, rule.reason.render(values, seats=count) if self.words else "")
         if action.kind == "promote":
             moved = [s for s in self.seats if s.role.key == action.from_role][:count]
             for seat in moved:
@@ -423,7 +433,7 @@ class _Build:
 
         link(self.seats, head, executive)
         labels = {k: f.label for k, f in t.families.items()}
-        named = limit_spans(head, profile.max_span, t.rules.span, t.roles, add_lead, labels)
+        named = limit_spans(head, profile.max_span, t.rules.span, t.roles, add_lead, labels if self.words else None)
         levels = {id(s): s.level for s in self.seats}
         grow(head, t.roles)
         gone = collapse(head)
@@ -431,10 +441,12 @@ class _Build:
             kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
         if gone:
             grow(head, t.roles)
-        note_growth(head, levels, t)
-        folded = _scope_lean_and_titles(head, profile, t, add_lead)
-        retitle(self.seats, named, [*gone, *folded])  # after every title has its final words
-        note_remote(head, profile, self.values, t)
+        if self.words:
+            note_growth(head, levels, t)
+        folded = _scope_lean_and_titles(head, profile, t, add_lead, self.words)
+        if self.words:
+            retitle(self.seats, named, [*gone, *folded])  # after every title has its final words
+            note_remote(head, profile, self.values, t)
         add_unit_leaders(self.seats, executive, profile, t)
         return executive, head
 
@@ -479,10 +491,10 @@ def _price(b: _Build, executive: Seat, head: Seat) -> None:
 
 
 def _scope_lean_and_titles(
-    head: Seat, profile: Profile, t: Templates, add_lead: Callable[[str, Reason], Seat]
+    head: Seat, profile: Profile, t: Templates, add_lead: Callable[[str, Reason], Seat], words: bool = True
 ) -> list[tuple[Seat, Seat]]:
-    """Levels that follow scope, lean small teams and titles no two senior leaders share; the
-    (kept, removed) leaders of the chains of one it folded."""
+    """Levels that follow scope, lean small teams and (with ``words``) titles no two senior leaders
+    share; the (kept, removed) leaders of the chains of one it folded."""
     abroad = {c.name: c.employees for c in profile.countries[1:]}
     led = team_leaders(head)
     follow_scope(head, t.rules.span, t.roles, profile.employees, profile.max_span, abroad, add_lead)
@@ -501,8 +513,9 @@ def _scope_lean_and_titles(
                 count=team, title=with_article(removed.name), seats=size, max_seats=lean.max_seats
             )
             kept.reasons.append(Reason(LEAN_RULE, text))
-    named = {p.name for p in (*profile.countries, *profile.business_units) if not p.assumed}
-    distinct_titles(head, t.rules.span, named | {c.region for c in profile.countries if c.region})
+    if words:
+        named = {p.name for p in (*profile.countries, *profile.business_units) if not p.assumed}
+        distinct_titles(head, t.rules.span, named | {c.region for c in profile.countries if c.region})
     return folded
 
 

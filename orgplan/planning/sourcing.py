@@ -20,7 +20,7 @@ Bought work leaves the workload ledger; its fee joins the plan's annual cost.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -309,52 +309,46 @@ def _offer(
 
 
 # -- what the plan says ----------------------------------------------------------------
-def entries(profile: Profile, t: Templates, weighing: Weighing) -> list[dict[str, Any]]:
-    """``summary.sourcing``: make or buy for every function (and every country an employer of record is weighed for)."""
+def entries(profile: Profile, t: Templates, weighing: Weighing, *, words: bool = True) -> list[dict[str, Any]]:
+    """``summary.sourcing``: make or buy for every function (and every country an employer of record is weighed
+    for); without ``words`` each line's reason is left empty."""
     out: list[dict[str, Any]] = []
     bought = [o for o in weighing.offers if o.bought and o.country is None]
     for f in profile.functions:
         owner = next((o for o in bought if f in o.takes), None)
         if owner is not None:
-            out.append(_entry(f, owner, t, weighing))
+            out.append(_entry(f, owner, t, weighing, words))
             continue
         weighed = [o for o in weighing.offers if o.country is None and f in o.takes]
         if weighed:
-            out.append(_entry(f, min(weighed, key=lambda o: (o.net, o.key)), t, weighing))
+            out.append(_entry(f, min(weighed, key=lambda o: (o.net, o.key)), t, weighing, words))
             continue
         rate, role = weighing.rates[f]
         fte = weighing.remaining.get(f, 0.0)
-        helpers = [with_article(called(p.name)) for p in t.sourcing.providers.values() if not p.takes and f in p.helps]
-        joined = " and ".join(helpers)
-        helped = (
-            f" {joined[:1].upper()}{joined[1:]} help{'s' if len(helpers) == 1 else ''} without taking the work."
-            if helpers
-            else ""
-        )
+        why = _in_house_why(f, profile, t, fte, rate, role) if words else ""
         out.append(
-            {
-                "function": f,
-                "country": None,
-                "recommended": "in_house",
-                "provider": None,
-                "in_house_cost": round(fte * rate),
-                "outsourced_cost": None,
-                "fte": round(fte, 2),
-                "reason": f"In house: no provider in the price list takes {called(t.function_label(f))} work at "
-                f"{profile.employees:,} employees; its {fte:.2f} FTE cost about {money(fte * rate)} at "
-                f"{with_article(t.roles[role].title)}'s {money(rate)} an FTE.{helped}",
-                "source": t.sourcing.in_house_why,
-            }
+            _line(f, None, "in_house", None, round(fte * rate), None, round(fte, 2), why, t.sourcing.in_house_why)
         )
     for o in weighing.offers:
         if o.country is not None:
-            out += [_entry(f, o, t, weighing) for f in profile.functions if f in o.takes]
+            out += [_entry(f, o, t, weighing, words) for f in profile.functions if f in o.takes]
     return out
 
 
-def fees_of(items: Iterable[Mapping[str, Any]]) -> int:
-    """The yearly fees of the work bought in: the outsourced cost of every function bought."""
-    return sum(int(e["outsourced_cost"]) for e in items if e["recommended"] == "outsourced")
+def _in_house_why(f: str, profile: Profile, t: Templates, fte: float, rate: float, role: str) -> str:
+    """Why a function no provider takes is kept in house, with what its work costs there."""
+    helpers = [with_article(called(p.name)) for p in t.sourcing.providers.values() if not p.takes and f in p.helps]
+    joined = " and ".join(helpers)
+    helped = (
+        f" {joined[:1].upper()}{joined[1:]} help{'s' if len(helpers) == 1 else ''} without taking the work."
+        if helpers
+        else ""
+    )
+    return (
+        f"In house: no provider in the price list takes {called(t.function_label(f))} work at "
+        f"{profile.employees:,} employees; its {fte:.2f} FTE cost about {money(fte * rate)} at "
+        f"{with_article(t.roles[role].title)}'s {money(rate)} an FTE.{helped}"
+    )
 
 
 def _split(total: int, weights: Mapping[str, float]) -> dict[str, int]:
@@ -376,22 +370,39 @@ def offer_reason(f: str, o: Offer, t: Templates, weighing: Weighing) -> str:
     return _reason(f, o, t, rate, t.roles[role].title)
 
 
-def _entry(f: str, o: Offer, t: Templates, weighing: Weighing) -> dict[str, Any]:
-    """One function's line for one offer: its share of the fee and of the in-house cost, and why."""
+def _entry(f: str, o: Offer, t: Templates, weighing: Weighing, words: bool = True) -> dict[str, Any]:
+    """One function's line for one offer: its share of the fee and of the in-house cost, and (with ``words``) why."""
     weights = {g: o.takes[g] * o.rates[g] for g in o.takes}
     fee = _split(o.fee, weights)[f]
     in_house = _split(o.in_house, weights)[f]
     rate, role = weighing.rates[f]
+    why = _reason(f, o, t, rate, t.roles[role].title) if words else ""
+    recommended = "outsourced" if o.bought else "in_house"
+    return _line(f, o.country, recommended, o.provider.key, in_house, fee, round(o.takes[f], 2), why, o.provider.source)
+
+
+def _line(
+    f: str,
+    country: str | None,
+    recommended: str,
+    provider: str | None,
+    in_house: float,
+    fee: int | None,
+    fte: float,
+    reason: str,
+    source: str | None,
+) -> dict[str, Any]:
+    """One make-or-buy line, as ``summary.sourcing`` lists it."""
     return {
         "function": f,
-        "country": o.country,
-        "recommended": "outsourced" if o.bought else "in_house",
-        "provider": o.provider.key,
+        "country": country,
+        "recommended": recommended,
+        "provider": provider,
         "in_house_cost": in_house,
         "outsourced_cost": fee,
-        "fte": round(o.takes[f], 2),
-        "reason": _reason(f, o, t, rate, t.roles[role].title),
-        "source": o.provider.source,
+        "fte": fte,
+        "reason": reason,
+        "source": source,
     }
 
 

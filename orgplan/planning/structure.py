@@ -129,10 +129,12 @@ class _Spans:
     policy: SpanPolicy
     roles: dict[str, Role]
     add_lead: AddLead
-    family_labels: dict[str, str]
+    family_labels: dict[str, str] | None  # None: no team is named and no reason written (an outline's plan)
     named: list[Named]  # each reason that names a manager: the manager, and its name then
 
     def why(self, rule: str, text: ReasonTemplate, manager: Seat, count: int) -> Reason:
+        if self.family_labels is None:
+            return Reason(rule, "")
         reason = Reason(rule, text.render(manager=manager.name, count=count, max_span=self.max_span))
         self.named.append((reason, manager, manager.name))
         return reason
@@ -144,9 +146,12 @@ def limit_spans(
     policy: SpanPolicy,
     roles: dict[str, Role],
     add_lead: AddLead,
-    family_labels: dict[str, str],
+    family_labels: dict[str, str] | None,
 ) -> list[Named]:
     """Give every leader at most ``max_span`` reports by adding team leads under them.
+
+    ``family_labels`` name the teams of mixed families ("HR Generalists"); None leaves new
+    leads' teams unnamed and their reasons unwritten, for a plan only counted and priced.
 
     A leader a few reports over first passes lone seats up to its own manager (see
     :func:`_lift`); one with no level to spare between it and its team shares the team with
@@ -211,12 +216,16 @@ def _lead_teams(manager: Seat, spans: _Spans, allowed: Callable[[list[Seat], str
         for chunk in _split(members, math.ceil(len(members) / per_lead)):
             lead = spans.add_lead(lead_key, reason)
             lead.team_of = chunk[0].team_of or chunk[0].role
-            if lead_key != (chunk[0].role.led_by or ""):  # a team's own lead role already says what it leads
-                lead.team_label = _team_label(chunk, spans.family_labels)
-            for place in ("country", "unit", "region"):
-                shared = {getattr(m, place) for m in chunk}
-                if len(shared) == 1:
-                    setattr(lead, place, shared.pop())
+            if spans.family_labels is not None and lead_key != (chunk[0].role.led_by or ""):
+                lead.team_label = _team_label(chunk, spans.family_labels)  # a team's own lead role says it already
+            places = {(m.country, m.unit, m.region) for m in chunk}
+            if len(places) == 1:  # the whole team in one place (as most are): the lead serves it
+                lead.country, lead.unit, lead.region = places.pop()
+            else:
+                for place in ("country", "unit", "region"):
+                    shared = {getattr(m, place) for m in chunk}
+                    if len(shared) == 1:
+                        setattr(lead, place, shared.pop())
             lead.pay_index = max(m.pay_index for m in chunk)
             lead.named_scope = all(m.named_scope for m in chunk)
             if lead.role.family != "leadership":  # a working lead (a senior generalist) does its team's work too
@@ -598,9 +607,9 @@ def follow_scope(
     rises first where it must to stay above, and where it cannot the seat reports one level
     up when that leader has room. Return the seats raised."""
     raised = []
-    ordered, led = _by_depth_then_team(head)
+    ordered, led = _leaders_by_depth_then_team(head)
     for seat in ordered:  # managers first, larger teams first
-        if not seat.is_leader or not seat.children or seat.parent is None:
+        if not seat.children or seat.parent is None:
             continue
         # What a seat leads when its turn comes is what it led at the start: a seat raised
         # before it moves with its whole team, and only between the seats above it.
@@ -633,10 +642,10 @@ def follow_scope(
     return raised
 
 
-def _by_depth_then_team(head: Seat) -> tuple[list[Seat], dict[int, int]]:
-    """Every seat under ``head``, the nearer ones first and, at one depth, those leading more
-    seats first (ties in the chart's order), and how many seats each leads (by seat id): one
-    walk down the tree and one up it."""
+def _leaders_by_depth_then_team(head: Seat) -> tuple[list[Seat], dict[int, int]]:
+    """Every leader under ``head``, the nearer ones first and, at one depth, those leading more
+    seats first (ties in the chart's order), and how many seats each seat leads (by seat id):
+    one walk down the tree and one up it."""
     walk: list[Seat] = []  # managers before their reports
     depths: list[int] = []
     stack = [(child, 1) for child in reversed(head.children)]
@@ -652,8 +661,9 @@ def _by_depth_then_team(head: Seat) -> tuple[list[Seat], dict[int, int]]:
         for child in seat.children:
             count += 1 + led[id(child)]
         led[id(seat)] = count
-    keys = [(depth, -led[id(seat)]) for seat, depth in zip(walk, depths, strict=True)]
-    return [walk[i] for i in sorted(range(len(walk)), key=keys.__getitem__)], led
+    leaders = [i for i, seat in enumerate(walk) if seat.is_leader]
+    keys = {i: (depths[i], -led[id(walk[i])]) for i in leaders}
+    return [walk[i] for i in sorted(leaders, key=keys.__getitem__)], led
 
 
 def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: int) -> None:

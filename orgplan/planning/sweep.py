@@ -132,23 +132,19 @@ def scaled(profile: Profile, employees: int, t: Templates) -> Profile:
 class Sweep:
     """``profile`` planned at the sizes asked for, each size once, kept as a :class:`Sketch`.
 
-    A long sweep is planned in ``workers`` processes (None: this machine's cores, up to 4,
-    when the process may fork; 1: this process only). Used as a context manager, the
-    processes stay for every later :meth:`fill` (a roadmap's bisection rounds) and stop at the end.
+    Sketches are made without words (no reasons, no finished titles): :meth:`fill` with
+    ``words`` makes the few a roadmap quotes, kept apart in ``worded``. A long sweep is planned
+    in ``workers`` processes (None: this machine's cores, up to 4, when the process may fork;
+    1: this process only). Used as a context manager, the processes stay for every later
+    :meth:`fill` (a roadmap's bisection rounds) and stop at the end.
     """
 
-    def __init__(
-        self,
-        profile: Profile,
-        templates: Templates | None = None,
-        workers: int | None = None,
-        progress: Callable[[int], None] | None = None,
-    ):
+    def __init__(self, profile: Profile, templates: Templates | None = None, workers: int | None = None):
         self.profile = profile
         self.templates = templates or load_templates()
         self.workers = workers
-        self.progress = progress
         self.sketches: dict[int, Sketch] = {}
+        self.worded: dict[int, Sketch] = {}
         self._pool: Pool | None = None
 
     def __enter__(self) -> Sweep:
@@ -180,31 +176,34 @@ class Sweep:
 
         return plan(scaled(self.profile, employees, self.templates), templates=self.templates)
 
-    def fill(self, sizes: Iterable[int]) -> None:
-        """Plan every size of ``sizes`` not planned yet."""
-        wanted = sorted({n for n in sizes if n not in self.sketches})
+    def fill(self, sizes: Iterable[int], *, words: bool = False, progress: Callable[[int], None] | None = None) -> None:
+        """Plan every size of ``sizes`` not planned yet (with ``words``: not worded yet);
+        ``progress`` is called with 1 as each is done."""
+        kept = self.worded if words else self.sketches
+        wanted = sorted({n for n in sizes if n not in kept})
         if not wanted:
             return
         pool = self._processes(len(wanted))
-        made = _forked(pool, wanted) if pool is not None and len(wanted) > 1 else map(self._sketch, wanted)
+        jobs = [(n, words) for n in wanted]
+        made = _forked(pool, jobs) if pool is not None and len(jobs) > 1 else map(self._sketch, jobs)
         failed = []
         for n, sketch in made:
             if sketch is None:
                 failed.append(n)
                 continue
-            self.sketches[n] = sketch
-            if self.progress is not None:
-                self.progress(1)
+            kept[n] = sketch
+            if progress is not None:
+                progress(1)
         for n in sorted(failed):  # planned again here, the smallest first: its error is raised as it is
-            self.sketches[n] = self._sketch(n)[1]
+            kept[n] = self._sketch((n, words))[1]
 
-    def _sketch(self, employees: int) -> tuple[int, Sketch]:
+    def _sketch(self, job: tuple[int, bool]) -> tuple[int, Sketch]:
         from orgplan.planning.planner import outline_with
         from orgplan.planning.sourcing import Adjustments
 
-        return employees, sketch_of(
-            outline_with(scaled(self.profile, employees, self.templates), self.templates, Adjustments())
-        )
+        employees, words = job
+        profile = scaled(self.profile, employees, self.templates)
+        return employees, sketch_of(outline_with(profile, self.templates, Adjustments(), words=words))
 
     def _processes(self, sizes: int) -> Pool | None:
         """The processes that plan: started for the first long fill when this process may fork, then kept."""
@@ -237,17 +236,17 @@ def _may_fork() -> bool:
 _SWEEP: Sweep | None = None  # the sweep forked workers plan for: set before forking, inherited
 
 
-def _in_worker(employees: int) -> tuple[int, Sketch | None]:
+def _in_worker(job: tuple[int, bool]) -> tuple[int, Sketch | None]:
     """A worker's sketch of one size; None when planning failed (the parent plans it again to raise the error)."""
     assert _SWEEP is not None
     try:
-        return _SWEEP._sketch(employees)
+        return _SWEEP._sketch(job)
     except Exception:  # noqa: BLE001 - the parent repeats the size and raises the error itself
-        return employees, None
+        return job[0], None
 
 
-def _forked(pool: Pool, sizes: list[int]) -> Iterator[tuple[int, Sketch | None]]:
-    """Sketches of ``sizes`` planned by the processes of ``pool``, as they come."""
-    order = sizes[::2] + sizes[1::2][::-1]  # large and small sizes mixed, so no worker gets only the large ones
+def _forked(pool: Pool, jobs: list[tuple[int, bool]]) -> Iterator[tuple[int, Sketch | None]]:
+    """Sketches of ``jobs`` (size, with words) planned by the processes of ``pool``, as they come."""
+    order = jobs[::2] + jobs[1::2][::-1]  # large and small sizes mixed, so no worker gets only the large ones
     chunk = max(1, len(order) // (pool._processes * 8))  # type: ignore[attr-defined]
     return pool.imap_unordered(_in_worker, order, chunksize=chunk)
