@@ -146,24 +146,25 @@ def to_outline(
     figures :func:`to_plan` would give, without making a position of each seat; with ``words``,
     why each role's first seat is there.
 
-    A sweep over many sizes reads only these; a plan of 250 seats is outlined in about a fifth
-    of the time its positions take. The seats are done with, and their links are cut.
+    A sweep over many sizes reads only these. The seats are done with, and their links are cut.
     """
     costing = t.costing
     loads = {paid_as: costing.load_for(paid_as) for paid_as in ("salary", "fee")}
-    depth = {id(ordered[0]): 1 if ordered[0].role.is_hr else 0}  # an HR head at the top is a layer itself
-    roles, first, fte, cost, layers = [], {}, 0.0, 0.0, 0
-    for seat in ordered[1:]:
-        depth[id(seat)] = level = depth[id(seat.parent)] + 1
+    hr = [seat for seat in ordered if seat.role.is_hr]
+    roles, first, fte, cost = [], {}, 0.0, 0.0
+    for seat in hr:
         role = seat.role
-        if not role.is_hr:
-            continue
         roles.append(role.key)
         if words and role.key not in first:
             first[role.key] = seat.reasons[-1].reason if seat.reasons else "in the plan"
         fte += seat.fte
         cost += costing.annual_cost(seat.base_salary, seat.fte, loads[role.paid_as])
-        layers = max(layers, level)
+    layers = 0  # chart order is level by level: the last HR seat is among the farthest from the top
+    seat = hr[-1] if hr else None
+    while seat is not None and seat.parent is not None:
+        layers, seat = layers + 1, seat.parent
+    if ordered[0].role.is_hr:
+        layers += 1  # an HR head at the top is a layer itself
     band = t.band_for(profile.employees)
     status = band.status(hr_per_100(fte, profile.employees)) if band is not None else "within"
     _release(ordered)

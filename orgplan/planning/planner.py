@@ -276,21 +276,36 @@ class _Build:
 
     # -- seats -----------------------------------------------------------------------
     def add(
-        self, role_key: str, fte: float, reason: Reason, functions: tuple[str, ...] = (), count: int = 1, **place: Any
+        self,
+        role_key: str,
+        fte: float,
+        reason: Reason,
+        functions: tuple[str, ...] = (),
+        count: int = 1,
+        *,
+        country: str | None = None,
+        unit: str | None = None,
+        region: str | None = None,
+        pay_index: float | None = None,
     ) -> Seat:
-        """Add ``count`` alike seats of a role; return the last."""
+        """Add ``count`` alike seats of a role (serving ``country``, ``unit`` or ``region``); return the last."""
         role = self.t.roles[role_key]
         rank = self.t.catalog.family_rank(role.family)
         start = len(self.seats)
-        place.setdefault("pay_index", self.home.pay_index)  # a central seat is paid at the headquarters' rates
-        scope = place.get("country") or place.get("unit") or place.get("region")
-        place["named_scope"] = scope is None or scope in self.named  # no title names "Country 10"
-        self.seats.extend(Seat(role, fte, functions, [reason], start + i + 1, rank, **place) for i in range(count))
+        if pay_index is None:
+            pay_index = self.home.pay_index  # a central seat is paid at the headquarters' rates
+        scope = country or unit or region
+        named = scope is None or scope in self.named  # no title names "Country 10"
+        level = role.level
+        self.seats += [  # by position: a plan of thousands of seats makes them in one go
+            Seat(role, fte, functions, [reason], order, rank, level, None, country, unit, region, pay_index, named)
+            for order in range(start + 1, start + count + 1)
+        ]
         self.recount(self.seats[-1], count)
-        for kind in ("country", "unit", "region"):
-            if place.get(kind) is not None:
-                self.placed[(kind, place[kind])] += count
-        if place.get("country") is not None or place.get("unit") is not None:
+        for kind, value in (("country", country), ("unit", unit), ("region", region)):
+            if value is not None:
+                self.placed[(kind, value)] += count
+        if country is not None or unit is not None:
             self.placed[("aligned", role_key)] += count
         return self.seats[-1]
 
