@@ -160,9 +160,9 @@ def to_outline(
         fte += seat.fte
         cost += costing.annual_cost(seat.base_salary, seat.fte, loads[role.paid_as])
     layers = 0  # chart order is level by level: the last HR seat is among the farthest from the top
-    seat = hr[-1] if hr else None
-    while seat is not None and seat.parent is not None:
-        layers, seat = layers + 1, seat.parent
+    above = hr[-1].parent if hr else None
+    while above is not None:
+        layers, above = layers + 1, above.parent
     if ordered[0].role.is_hr:
         layers += 1  # an HR head at the top is a layer itself
     band = t.band_for(profile.employees)

@@ -23,7 +23,7 @@ import itertools
 import math
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from orgplan.knowledge.catalog import OUTSIDE_HR, Growth, Role, ladder_top
 from orgplan.knowledge.reasons import ReasonTemplate
@@ -69,32 +69,49 @@ def link(seats: list[Seat], head: Seat, executive: Seat) -> None:
     for seat in seats:
         if seat.role.key in wanted:
             bosses.setdefault((seat.role.key, seat.country, seat.unit, seat.region), []).append(seat)
+    teams: dict[tuple[str, str | None, str | None, str | None], list[list[Seat]]] = {}  # by role and place
     for seat in sorted(seats, key=Seat.rank_key):
         if seat is not head:
-            seat.attach(_manager(seat, bosses) or head)
+            where = (seat.role.key, seat.country, seat.unit, seat.region)
+            if where not in teams:  # alike seats look among the same bosses: worked out once
+                teams[where] = _candidates(seat, bosses)
+            seat.attach(_manager(seat, teams[where]) or head)
 
 
-def _manager(seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | None], list[Seat]]) -> Seat | None:
-    """The least-loaded boss of the first role of ``reports_to`` that serves the seat, preferring one of its own place.
+def _candidates(
+    seat: Seat, bosses: dict[tuple[str, str | None, str | None, str | None], list[Seat]]
+) -> list[list[Seat]]:
+    """The bosses who may lead ``seat``, in the order they are tried: by the roles of its ``reports_to``,
+    each preferring one of the seat's own place (the least loaded of the first group that has one above it).
 
     A boss who serves one country, unit or region leads only that one's seats; a role the
     catalog marks ``own_place`` leads the seat only when it serves the seat's own place, and
     one marked ``home_only`` leads no seat serving a country abroad.
     """
     own_only = seat.role.own_place_only
+    out = []
     for key in seat.role.reports_to:
         for place in _places(seat.country, seat.unit, seat.region):
             if key in own_only and place == (None, None, None):  # this manager leads the seat only in its own place
                 continue
             if key in seat.role.home_only and seat.country is not None and place[0] is None:
                 continue  # this manager leads the seat only at the headquarters, not in a country abroad
-            found = _least_loaded(seat, bosses.get((key, *place), ()))
-            if found is not None:
-                return found
+            group = bosses.get((key, *place))
+            if group:
+                out.append(group)
+    return out
+
+
+def _manager(seat: Seat, candidates: list[list[Seat]]) -> Seat | None:
+    """The least-loaded boss above ``seat`` of the first group of ``candidates`` that has one."""
+    for bosses in candidates:
+        found = _least_loaded(seat, bosses)
+        if found is not None:
+            return found
     return None
 
 
-def _least_loaded(seat: Seat, bosses: list[Seat] | tuple[()]) -> Seat | None:
+def _least_loaded(seat: Seat, bosses: list[Seat]) -> Seat | None:
     """Of ``bosses`` above ``seat``, the one with the fewest reports (the first planned among equals)."""
     best, least = None, (0, 0)
     for boss in bosses:
@@ -131,6 +148,7 @@ class _Spans:
     add_lead: AddLead
     family_labels: dict[str, str] | None  # None: no team is named and no reason written (an outline's plan)
     named: list[Named]  # each reason that names a manager: the manager, and its name then
+    capacities: dict[int, float] = field(default_factory=dict)  # _capacity by level, worked out once a plan
 
     def why(self, rule: str, text: ReasonTemplate, manager: Seat, count: int) -> Reason:
         if self.family_labels is None:
@@ -175,8 +193,9 @@ def limit_spans(
                 queue.extend((twin, cap) for twin in _share_or_keep(manager, spans))
                 if manager.parent is not None and len(manager.parent.children) > max_span:
                     overfull[id(manager.parent)] = manager.parent
-        if manager.children:
-            queue.extend((child, cap - 1) for child in sorted(manager.children, key=Seat.sort_key))
+        leading = [child for child in manager.children if child.children]  # a seat leading no one has no span
+        if leading:
+            queue.extend((child, cap - 1) for child in sorted(leading, key=Seat.sort_key))
     _share_overfull(list(overfull.values()), spans)
     return spans.named
 
@@ -458,10 +477,12 @@ def _scoped_lead(members: list[Seat], spans: _Spans) -> tuple[str | None, int]:
 def _capacity(level: int, spans: _Spans) -> float:
     """The most seats a leader at ``level`` may lead: what its level allows (``scope_levels``),
     and what ``max_span`` reports, each leading as many one level down, can hold."""
-    most = 0.0
-    for at in range(1, level + 1):
-        most = min(spans.policy.most_led(at), spans.max_span * (1 + most))
-    return most
+    if level not in spans.capacities:
+        most = 0.0
+        for at in range(1, level + 1):
+            most = min(spans.policy.most_led(at), spans.max_span * (1 + most))
+        spans.capacities[level] = most
+    return spans.capacities[level]
 
 
 def _lead_role(members: list[Seat], policy: SpanPolicy, roles: dict[str, Role]) -> str | None:
