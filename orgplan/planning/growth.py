@@ -191,9 +191,7 @@ def _roadmap(profile: Profile, sizes: list[int], sweep: Sweep, progress: Callabl
             continue
         present = [p.has(key) for p in plans]
         changes += [(key, role.title, i) for i in range(1, len(sizes)) if present[i] != present[i - 1]]
-    found = _thresholds(
-        sweep, [(sizes[i - 1], sizes[i], partial(_has, key, plans[i].has(key))) for key, _, i in changes]
-    )
+    found = sweep.thresholds([(sizes[i - 1], sizes[i], partial(_has, key, plans[i].has(key))) for key, _, i in changes])
     events = []  # (size, event, role key, title)
     for (key, title, i), n in zip(changes, found, strict=True):
         seen = any(p.has(key) for p in plans[:i])
@@ -226,26 +224,6 @@ def _has(role: str, wanted: bool, sketch: Sketch) -> bool:
     return sketch.has(role) == wanted
 
 
-def _thresholds(sweep: Sweep, brackets: Sequence[tuple[int, int, Callable[[Sketch], bool]]]) -> list[int]:
-    """For each (low, high, reached) the smallest headcount in (low, high] where ``reached`` holds
-    (it holds at high), found by bisection; the brackets are halved together, so the sizes each
-    round needs are planned at once (in the sweep's processes)."""
-    spans = [[low, high] for low, high, _ in brackets]
-    while True:
-        middles = [(low + high) // 2 for low, high in spans if high - low > 1]
-        if not middles:
-            return [high for _, high in spans]
-        sweep.fill(middles)
-        for span, (_, _, reached) in zip(spans, brackets, strict=True):
-            low, high = span
-            if high - low > 1:
-                mid = (low + high) // 2
-                if reached(sweep[mid]):
-                    span[1] = mid
-                else:
-                    span[0] = mid
-
-
 def _sourcing_milestones(plans: list[Sketch], sizes: list[int], sweep: Sweep) -> list[Milestone]:
     """Where work is bought in and where it is brought in house, found exactly between the sizes of the sweep.
 
@@ -264,7 +242,7 @@ def _sourcing_milestones(plans: list[Sketch], sizes: list[int], sweep: Sweep) ->
             found.setdefault((sizes[0], "bought", str(plans[0].provider(key)), country), []).append(function)
     at = sweep.__getitem__
     brackets = [(sizes[i - 1], sizes[i], partial(_bought, key, plans[i].bought(key))) for key, i in changes]
-    for (key, i), n in zip(changes, _thresholds(sweep, brackets), strict=True):
+    for (key, i), n in zip(changes, sweep.thresholds(brackets), strict=True):
         function, _, country = key.removeprefix("sourcing:").partition(":")
         buy = plans[i].bought(key)
         provider = (at(n) if buy else at(n - 1)).provider(key)  # the provider bought, before or after

@@ -20,7 +20,7 @@ import os
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from typing import Any
@@ -31,6 +31,8 @@ from orgplan.model.plan import Outline, Plan
 from orgplan.model.profile import Profile
 
 __all__ = ["Step", "Sketch", "Sweep", "sketch_of", "scaled"]
+
+Test = Callable[["Sketch"], bool]  # a question of one size's sketch; picklable (a module function or a partial)
 
 # A sweep of fewer sizes than this is planned in this process: forking costs more than it saves.
 FORK_FROM = 48
@@ -197,6 +199,30 @@ class Sweep:
         for n in sorted(failed):  # planned again here, the smallest first: its error is raised as it is
             kept[n] = self._sketch((n, words))[1]
 
+    def thresholds(self, brackets: Sequence[tuple[int, int, Test]]) -> list[int]:
+        """For each (low, high, reached) the smallest headcount in (low, high] where ``reached`` holds
+        of its sketch (it holds at high), found by bisection; each size it plans is kept.
+
+        The brackets of one span are halved in one task (the sizes they plan are shared), the
+        spans in the sweep's processes side by side.
+        """
+        spans: dict[tuple[int, int], list[int]] = {}  # (low, high) -> the brackets of that span
+        for i, (low, high, _) in enumerate(brackets):
+            spans.setdefault((low, high), []).append(i)
+        tasks = [(low, high, [brackets[i][2] for i in idx]) for (low, high), idx in spans.items()]
+        if self._pool is not None and len(tasks) > 1:
+            done = self._pool.map(_bisect_in_worker, tasks, chunksize=1)
+        else:
+            done = [_bisect(self, *task) for task in tasks]
+        found = [0] * len(brackets)
+        for task, idx, (sizes, made) in zip(tasks, spans.values(), done, strict=True):
+            if made is None:  # planning failed in a worker: bisected here, where the error is raised as it is
+                sizes, made = _bisect(self, *task)
+            self.sketches.update(made)
+            for i, n in zip(idx, sizes, strict=True):
+                found[i] = n
+        return found
+
     def _sketch(self, job: tuple[int, bool]) -> tuple[int, Sketch]:
         from orgplan.planning.planner import outline_with
         from orgplan.planning.sourcing import Adjustments
@@ -243,6 +269,33 @@ def _in_worker(job: tuple[int, bool]) -> tuple[int, Sketch | None]:
         return _SWEEP._sketch(job)
     except Exception:  # noqa: BLE001 - the parent repeats the size and raises the error itself
         return job[0], None
+
+
+def _bisect(sweep: Sweep, low: int, high: int, tests: list[Test]) -> tuple[list[int], dict[int, Sketch]]:
+    """The smallest headcount in (low, high] where each test holds, and the sketches planned to find them."""
+    made: dict[int, Sketch] = {}
+    out = []
+    for reached in tests:
+        below, above = low, high
+        while above - below > 1:
+            mid = (below + above) // 2
+            if mid not in made:
+                made[mid] = sweep.sketches[mid] if mid in sweep.sketches else sweep._sketch((mid, False))[1]
+            if reached(made[mid]):
+                above = mid
+            else:
+                below = mid
+        out.append(above)
+    return out, made
+
+
+def _bisect_in_worker(task: tuple[int, int, list[Test]]) -> tuple[list[int], dict[int, Sketch] | None]:
+    """A worker's bisection of one span; None when planning failed (the parent bisects it again)."""
+    assert _SWEEP is not None
+    try:
+        return _bisect(_SWEEP, *task)
+    except Exception:  # noqa: BLE001 - the parent repeats the span and raises the error itself
+        return [], None
 
 
 def _forked(pool: Pool, jobs: list[tuple[int, bool]]) -> Iterator[tuple[int, Sketch | None]]:
