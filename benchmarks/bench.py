@@ -434,6 +434,7 @@ def _run_roadmap() -> None:
     templates = load_templates()
     startup = profile_from_dict({"company": "Sweep", "employees": 50, "growth_rate": 0.3}, templates=templates)
     sizes = [round(50 + i * (50_000 - 50) / 499) for i in range(500)]
+
     def children() -> float:
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
         return used.ru_utime + used.ru_stime

@@ -1168,6 +1168,30 @@ def test_ctrl_c_from_start_up_on_exits_quietly_with_130(earlier_run, tmp_path):
     assert runs[0][2].returncode == 130
 
 
+@pytest.mark.parametrize("stop, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "terminate"])
+def test_a_roadmap_stopped_while_its_workers_plan_ends_quietly_and_leaves_no_worker(tmp_path, stop, code):
+    profile = tmp_path / "sweep.yaml"
+    profile.write_text("employees: 50\ngrowth_rate: 0.3\n")
+    command = [sys.executable, "-m", "orgplan", "roadmap", str(profile), "--to", "2000000", "--steps", "900"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.perf_counter() + 30
+    while not _children(process.pid) and time.perf_counter() < deadline:  # the sweep's workers are planning
+        time.sleep(0.01)
+    workers = _children(process.pid)
+    assert len(workers) >= 2 or (os.cpu_count() or 1) < 2
+    process.send_signal(stop)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == code and "Traceback" not in err, err
+    time.sleep(0.5)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "every worker stopped with the run"
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux), by their ids."""
+    tasks = Path(f"/proc/{pid}/task")
+    return [int(c) for t in (tasks.iterdir() if tasks.exists() else ()) for c in (t / "children").read_text().split()]
+
+
 def test_a_run_killed_at_any_moment_leaves_one_whole_run(earlier_run, tmp_path):
     before = one_run(earlier_run)
     runs = []

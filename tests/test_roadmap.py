@@ -13,9 +13,8 @@ from click.testing import CliRunner
 from orgplan import plan, profile_from_dict
 from orgplan.cli import cli
 from orgplan.errors import OptionError
-from orgplan.planning import growth
-from orgplan.planning.sweep import scaled
 from orgplan.planning.growth import default_sizes, default_target, roadmap, roadmap_sizes, roadmap_target
+from orgplan.planning.sweep import scaled
 
 
 @pytest.fixture(scope="module")

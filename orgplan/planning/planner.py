@@ -330,7 +330,7 @@ class _Build:
     def tree(self) -> tuple[Seat, Seat]:
         """The seats the rules recommend, in their structure: the executive and the head of HR."""
         self.seat_up()
-        return self.structure()
+        return _structure(self)
 
     def sized_head(self) -> Seat | None:
         """The head of HR the rules give this company (the specialist and head stages only)."""
@@ -437,33 +437,36 @@ class _Build:
         return count, reason.reason
 
     # -- structure, pay, positions ---------------------------------------------------
-    def structure(self) -> tuple[Seat, Seat]:
-        """Reporting lines, spans, levels and titles; the executive and the head of HR."""
-        t, profile = self.t, self.profile
-        head = self.head or min(self.seats, key=Seat.rank_key)
-        executive = _executive(profile, t)
 
-        def add_lead(role_key: str, reason: Reason) -> Seat:
-            return self.add(role_key, 1.0, reason)
 
-        link(self.seats, head, executive)
-        labels = {k: f.label for k, f in t.families.items()}
-        named = limit_spans(head, profile.max_span, t.rules.span, t.roles, add_lead, labels if self.words else None)
-        levels = {id(s): s.level for s in self.seats}
+def _structure(b: _Build) -> tuple[Seat, Seat]:
+    """Reporting lines, spans, levels and (with ``b.words``) titles and the notes that say why;
+    the executive and the head of HR."""
+    t, profile = b.t, b.profile
+    head = b.head or min(b.seats, key=Seat.rank_key)
+    executive = _executive(profile, t)
+
+    def add_lead(role_key: str, reason: Reason) -> Seat:
+        return b.add(role_key, 1.0, reason)
+
+    link(b.seats, head, executive)
+    labels = {k: f.label for k, f in t.families.items()}
+    named = limit_spans(head, profile.max_span, t.rules.span, t.roles, add_lead, labels if b.words else None)
+    levels = {id(s): s.level for s in b.seats} if b.words else {}  # for the growth notes
+    grow(head, t.roles)
+    gone = collapse(head)
+    for kept, removed in gone:
+        kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
+    if gone:
         grow(head, t.roles)
-        gone = collapse(head)
-        for kept, removed in gone:
-            kept.reasons.append(Reason(COLLAPSE_RULE, t.rules.collapse.reason.render(title=removed.name)))
-        if gone:
-            grow(head, t.roles)
-        if self.words:
-            note_growth(head, levels, t)
-        folded = _scope_lean_and_titles(head, profile, t, add_lead, self.words)
-        if self.words:
-            retitle(self.seats, named, [*gone, *folded])  # after every title has its final words
-            note_remote(head, profile, self.values, t)
-        add_unit_leaders(self.seats, executive, profile, t)
-        return executive, head
+    if b.words:
+        note_growth(head, levels, t)
+    folded = _scope_lean_and_titles(head, profile, t, add_lead, b.words)
+    if b.words:
+        retitle(b.seats, named, [*gone, *folded])  # after every title has its final words
+        note_remote(head, profile, b.values, t)
+    add_unit_leaders(b.seats, executive, profile, t)
+    return executive, head
 
 
 def _run(b: _Build, model: OperatingModel, chosen: bool) -> Plan:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections import Counter
@@ -245,7 +246,12 @@ class Sweep:
         if count < 2:
             return None
         _SWEEP = self  # what the forked workers plan for: inherited, never sent
-        self._pool = multiprocessing.get_context("fork").Pool(count)
+        # Ctrl-C waits while the pool starts: stopped half-made, its own threads would fork workers nobody ends.
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(count, initializer=_quiet_worker)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
         return self._pool
 
 
@@ -260,6 +266,17 @@ def _may_fork() -> bool:
 
 
 _SWEEP: Sweep | None = None  # the sweep forked workers plan for: set before forking, inherited
+
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _quiet_worker() -> None:
+    """A worker leaves Ctrl-C to the process that forked it, which stops them all, and ends
+    quietly when stopped (not with the handlers it inherited, which unwind with a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked while the pool started
 
 
 def _in_worker(job: tuple[int, bool]) -> tuple[int, Sketch | None]:
