@@ -463,11 +463,11 @@ def _scoped_lead(members: list[Seat], spans: _Spans) -> tuple[str | None, int]:
     members a lead (at least a team) keep it within."""
     policy, roles = spans.policy, spans.roles
     key = _lead_role(members, policy, roles)
-    sizes = [1 + m.count_below() for m in members]
+    largest = 1 + max((m.count_below() for m in members if m.children), default=0)  # each member and its team
     least = min(policy.min_team, len(members))
     while key is not None:
         most = _capacity(_reach(roles[key]), spans)  # a lead grows with its team (catalog ``grows``)
-        per = spans.max_span if math.isinf(most) else min(spans.max_span, int(most // max(sizes)))
+        per = spans.max_span if math.isinf(most) else min(spans.max_span, int(most // largest))
         if per >= least:
             return key, per
         key = policy.lead_for(roles[key].level)
@@ -488,8 +488,10 @@ def _capacity(level: int, spans: _Spans) -> float:
 def _lead_role(members: list[Seat], policy: SpanPolicy, roles: dict[str, Role]) -> str | None:
     """The team's own lead role from the catalog (``led_by``, one that is or grows above the
     team), else the span policy's for its level."""
-    level = max(m.level for m in members)
-    own = {m.role.led_by for m in members}
+    level, own = 0, set()
+    for m in members:
+        level = max(level, m.level)
+        own.add(m.role.led_by)
     if len(own) == 1:
         key = own.pop()
         if key is not None and _reach(roles[key]) > level:
@@ -626,9 +628,13 @@ def follow_scope(
     """Raise every leader to the level the seats it leads ask (``scope_levels``), and from
     ``head_reports``' size every report of the head of HR who leads a team; its manager
     rises first where it must to stay above, and where it cannot the seat reports one level
-    up when that leader has room. Return the seats raised."""
+    up when that leader has room. Return the seats raised.
+
+    What each leader leads is its ``below_count``: run :func:`grow` on the tree first.
+    """
     raised = []
-    ordered, led = _leaders_by_depth_then_team(head)
+    ordered = _leaders_by_depth_then_team(head)
+    led = {id(seat): seat.below_count for seat in ordered}  # what each leads at the start, as grow counted it
     for seat in ordered:  # managers first, larger teams first
         if not seat.children or seat.parent is None:
             continue
@@ -663,28 +669,21 @@ def follow_scope(
     return raised
 
 
-def _leaders_by_depth_then_team(head: Seat) -> tuple[list[Seat], dict[int, int]]:
+def _leaders_by_depth_then_team(head: Seat) -> list[Seat]:
     """Every leader under ``head``, the nearer ones first and, at one depth, those leading more
-    seats first (ties in the chart's order), and how many seats each seat leads (by seat id):
-    one walk down the tree and one up it."""
-    walk: list[Seat] = []  # managers before their reports
-    depths: list[int] = []
-    stack = [(child, 1) for child in reversed(head.children)]
-    while stack:
-        seat, depth = stack.pop()
-        walk.append(seat)
-        depths.append(depth)
-        if seat.children:
-            stack.extend([(child, depth + 1) for child in reversed(seat.children)])
-    led: dict[int, int] = {}
-    for seat in reversed(walk):  # reports before their managers
-        count = 0
-        for child in seat.children:
-            count += 1 + led[id(child)]
-        led[id(seat)] = count
-    leaders = [i for i, seat in enumerate(walk) if seat.is_leader]
-    keys = {i: (depths[i], -led[id(walk[i])]) for i in leaders}
-    return [walk[i] for i in sorted(leaders, key=keys.__getitem__)], led
+    seats first (``below_count``, as :func:`grow` left it), ties in the chart's order."""
+    leaders: list[tuple[int, int, int, Seat]] = []  # (depth, -seats led, place at its depth, leader)
+    level, depth = head.children, 1
+    while level:  # one depth at a time, each in the chart's order
+        below: list[Seat] = []
+        for seat in level:
+            if seat.is_leader:
+                leaders.append((depth, -seat.below_count, len(leaders), seat))
+            if seat.children:
+                below += seat.children
+        level, depth = below, depth + 1
+    leaders.sort()
+    return [seat for *_, seat in leaders]
 
 
 def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: int) -> None:
