@@ -835,15 +835,16 @@ def collapse(head: Seat) -> list[tuple[Seat, Seat]]:
     return removed
 
 
-def team_leaders(head: Seat) -> set[int]:
-    """The ids of the leaders under ``head`` who lead a team, for :func:`drop_emptied`."""
-    return {id(s) for s in head.below() if s.is_leader and s.children}
+def team_leaders(head: Seat) -> list[Seat]:
+    """The leaders under ``head`` who lead a team, for :func:`drop_emptied`."""
+    return [s for s in head.below() if s.is_leader and s.children]
 
 
-def drop_emptied(head: Seat, led: set[int]) -> list[Seat]:
-    """Take out the leaders of ``led`` (ids, from :func:`team_leaders`) whose whole team has
-    moved elsewhere: a leader of no one left over from a team is no seat. Return them."""
-    gone = [s for s in head.below() if id(s) in led and not s.children]
+def drop_emptied(head: Seat, led: list[Seat]) -> list[Seat]:
+    """Take out the leaders of ``led`` (from :func:`team_leaders`) still in the tree under ``head``
+    whose whole team has moved elsewhere: a leader of no one left over from a team is no seat.
+    Return them. (Seats move, or leave the tree whole: one with a manager is still under ``head``.)"""
+    gone = [s for s in led if s.parent is not None and not s.children]
     for seat in gone:
         assert seat.parent is not None
         seat.parent.children.remove(seat)
