@@ -30,6 +30,8 @@ from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.places import places_for_size
 from orgplan.model.plan import Outline, Plan
 from orgplan.model.profile import Profile
+from orgplan.planning.planner import outline_with, plan
+from orgplan.planning.sourcing import Adjustments
 
 __all__ = ["Step", "Sketch", "Sweep", "sketch_of", "scaled"]
 
@@ -175,8 +177,6 @@ class Sweep:
 
     def plan(self, employees: int) -> Plan:
         """The whole plan at ``employees`` (planned again: sketches keep no seats)."""
-        from orgplan.planning.planner import plan
-
         return plan(scaled(self.profile, employees, self.templates), templates=self.templates)
 
     def fill(self, sizes: Iterable[int], *, words: bool = False, progress: Callable[[int], None] | None = None) -> None:
@@ -208,7 +208,7 @@ class Sweep:
         spans in the sweep's processes side by side.
         """
         spans: dict[tuple[int, int], list[int]] = {}  # (low, high) -> the brackets of that span
-        for i, (low, high, _) in enumerate(brackets):
+        for i, (low, high, _) in sorted(enumerate(brackets), key=lambda b: -b[1][1]):  # the largest (slowest) first
             spans.setdefault((low, high), []).append(i)
         tasks = [(low, high, [brackets[i][2] for i in idx]) for (low, high), idx in spans.items()]
         if self._pool is not None and len(tasks) > 1:
@@ -225,9 +225,6 @@ class Sweep:
         return found
 
     def _sketch(self, job: tuple[int, bool]) -> tuple[int, Sketch]:
-        from orgplan.planning.planner import outline_with
-        from orgplan.planning.sourcing import Adjustments
-
         employees, words = job
         profile = scaled(self.profile, employees, self.templates)
         return employees, sketch_of(outline_with(profile, self.templates, Adjustments(), words=words))
