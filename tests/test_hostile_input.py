@@ -1170,12 +1170,12 @@ def test_ctrl_c_from_start_up_on_exits_quietly_with_130(earlier_run, tmp_path):
 
 @pytest.mark.parametrize("stop, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "terminate"])
 def test_a_roadmap_stopped_while_its_workers_plan_ends_quietly_and_leaves_no_worker(tmp_path, stop, code):
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: the sweep is planned in the command's own process")
     profile = tmp_path / "sweep.yaml"
     profile.write_text("employees: 50\ngrowth_rate: 0.3\n")
     command = [sys.executable, "-m", "orgplan", "roadmap", str(profile), "--to", "2000000", "--steps", "900"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if len(os.sched_getaffinity(0)) < 2:
-        pytest.skip("one core: the sweep is planned in the command's own process")
     expected = 2  # the sweep forks one worker per core
     deadline = time.perf_counter() + 30
     while len(_children(process.pid)) < expected and time.perf_counter() < deadline:  # the workers are planning
