@@ -213,8 +213,7 @@ def _roadmap(profile: Profile, sizes: list[int], sweep: Sweep, progress: Callabl
     milestones.sort(
         key=lambda m: (m.employees, order[m.event], roles.index(m.role) if m.role in roles else len(roles), m.role)
     )
-    sweep.fill(rows)  # a threshold's size is planned already; this keeps the table whole whatever changes
-    steps = tuple(at(n).step for n in sorted(rows))
+    steps = tuple(at(n).step for n in sorted(rows))  # each planned already: the sweep's sizes and the thresholds
     curve = tuple(sweep.sketches[n].step for n in sorted(sweep.sketches))
     return Roadmap(profile=profile, steps=steps, milestones=tuple(milestones), curve=curve, templates=t)
 

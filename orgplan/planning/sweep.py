@@ -141,7 +141,7 @@ class Sweep:
     ``words`` makes the few a roadmap quotes, kept apart in ``worded``. A long sweep is planned
     in ``workers`` processes (None: this machine's cores, up to 4, when the process may fork;
     1: this process only). Used as a context manager, the processes stay for every later
-    :meth:`fill` (a roadmap's bisection rounds) and stop at the end.
+    :meth:`fill` and :meth:`thresholds` and stop at the end.
     """
 
     def __init__(self, profile: Profile, templates: Templates | None = None, workers: int | None = None):
@@ -151,6 +151,7 @@ class Sweep:
         self.sketches: dict[int, Sketch] = {}
         self.worded: dict[int, Sketch] = {}
         self._pool: Pool | None = None
+        self._workers = 1  # the processes of the pool
 
     def __enter__(self) -> Sweep:
         return self
@@ -172,9 +173,6 @@ class Sweep:
             self.fill([employees])
         return self.sketches[employees]
 
-    def __len__(self) -> int:
-        return len(self.sketches)
-
     def plan(self, employees: int) -> Plan:
         """The whole plan at ``employees`` (planned again: sketches keep no seats)."""
         return plan(scaled(self.profile, employees, self.templates), templates=self.templates)
@@ -188,7 +186,7 @@ class Sweep:
             return
         pool = self._processes(len(wanted))
         jobs = [(n, words) for n in wanted]
-        made = _forked(pool, jobs) if pool is not None and len(jobs) > 1 else map(self._sketch, jobs)
+        made = _forked(pool, jobs, self._workers) if pool is not None and len(jobs) > 1 else map(self._sketch, jobs)
         failed = []
         for n, sketch in made:
             if sketch is None:
@@ -247,6 +245,7 @@ class Sweep:
         before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
             self._pool = multiprocessing.get_context("fork").Pool(count, initializer=_quiet_worker)
+            self._workers = count
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, before)
         return self._pool
@@ -312,8 +311,8 @@ def _bisect_in_worker(task: tuple[int, int, list[Test]]) -> tuple[list[int], dic
         return [], None
 
 
-def _forked(pool: Pool, jobs: list[tuple[int, bool]]) -> Iterator[tuple[int, Sketch | None]]:
-    """Sketches of ``jobs`` (size, with words) planned by the processes of ``pool``, as they come."""
+def _forked(pool: Pool, jobs: list[tuple[int, bool]], workers: int) -> Iterator[tuple[int, Sketch | None]]:
+    """Sketches of ``jobs`` (size, with words) planned by the ``workers`` processes of ``pool``, as they come."""
     order = jobs[::2] + jobs[1::2][::-1]  # large and small sizes mixed, so no worker gets only the large ones
-    chunk = max(1, len(order) // (pool._processes * 8))  # type: ignore[attr-defined]
+    chunk = max(1, len(order) // (workers * 8))
     return pool.imap_unordered(_in_worker, order, chunksize=chunk)
