@@ -321,7 +321,8 @@ class Outline:
     """A plan's figures without its positions: what a sweep over many sizes reads of each.
 
     ``roles`` holds each HR seat's role in chart order, ``first_reasons`` why each role's
-    first seat is there; ``sourcing``, ``adjustments`` and ``weighing`` as for :class:`Plan`.
+    first seat is there; ``ledger`` (each function's work), ``sourcing``, ``adjustments`` and
+    ``weighing`` as for :class:`Plan`.
     """
 
     profile: Profile
@@ -332,6 +333,7 @@ class Outline:
     seats_cost: float = 0.0
     layers: int = 0
     benchmark_reasons: tuple[str, ...] = ()
+    ledger: dict[str, dict[str, Any]] = field(repr=False, compare=False, default_factory=dict)  # as Plan's
     sourcing: tuple[dict[str, Any], ...] = field(repr=False, compare=False, default=())
     adjustments: Any = field(repr=False, compare=False, default=None)
     weighing: Any = field(repr=False, compare=False, default=None)

@@ -140,6 +140,7 @@ def to_outline(
     t: Templates,
     values: dict[str, Any],
     beyond: dict[str, float],
+    ledger: Ledger,
     words: bool = True,
 ) -> Outline:
     """The outline of ``ordered`` (the executive first, then every seat in chart order): the
@@ -177,6 +178,7 @@ def to_outline(
         seats_cost=float(round(cost)),
         layers=layers,
         benchmark_reasons=benchmark_reasons(profile, t, values, beyond, fte, status),
+        ledger=ledger.rows(),
     )
 
 

@@ -23,31 +23,43 @@ from typing import Any
 
 from orgplan.core.words import money, with_article
 from orgplan.knowledge.templates import Templates
-from orgplan.model.plan import Plan
+from orgplan.model.plan import Outline, Plan
 from orgplan.model.profile import Profile
 from orgplan.planning.sourcing import Adjustments, called, offer_key
 
 __all__ = ["fit_budget"]
 
 
-def fit_budget(profile: Profile, t: Templates, base: Plan, plan_with: Callable[[Adjustments], Plan]) -> Plan:
+Trial = Plan | Outline  # what a trial of some adjustments gives: its figures are all a step weighs
+
+
+def fit_budget(
+    profile: Profile,
+    t: Templates,
+    base: Plan,
+    plan_with: Callable[[Adjustments], Plan],
+    trial_with: Callable[[Adjustments], Trial] | None = None,
+) -> Plan:
     """``base`` (planned without a budget) changed as little as it takes to fit ``profile.budget``.
 
-    ``plan_with`` plans the company again with a budget's adjustments (work bought in or deferred).
+    ``plan_with`` plans the company again with a budget's adjustments (work bought in or
+    deferred); ``trial_with`` (by default the same) gives the figures of a trial, an outline
+    being enough: the plan chosen is planned whole once, at the end.
     """
+    trial_with = trial_with or plan_with
     limit = float(profile.budget or 0.0)
     full = base.summary["annual_cost"]
-    current = base
+    current: Trial = base
     adjust: Adjustments = base.adjustments or Adjustments()
     changes: list[dict[str, Any]] = []
 
-    def cost(p: Plan) -> int:
-        return int(p.summary["annual_cost"])
+    def cost(p: Trial) -> int:
+        return int(p.totals()["annual_cost"])
 
     while cost(current) > limit:  # 1. buy in whatever lowers the cost most, one provider at a time
-        best: tuple[int, str, Plan] | None = None
+        best: tuple[int, str, Trial] | None = None
         for key in _candidates(current):
-            trial = plan_with(adjust.buying(key))
+            trial = trial_with(adjust.buying(key))
             saving = cost(current) - cost(trial)
             if saving > 0 and (best is None or saving > best[0]):
                 best = (saving, key, trial)
@@ -67,7 +79,7 @@ def fit_budget(profile: Profile, t: Templates, base: Plan, plan_with: Callable[[
             continue
         trying = trying.deferring(step.function, step.share)
         waiting.append((step.function, step.share, step.risk))
-        trial = plan_with(trying)
+        trial = trial_with(trying)
         saving = cost(current) - cost(trial)
         if saving > 0:
             changes.append(_deferred(current, trial, waiting, saving, t))
@@ -98,10 +110,11 @@ def fit_budget(profile: Profile, t: Templates, base: Plan, plan_with: Callable[[
         "changes": changes,
         "note": note,
     }
-    return dataclasses.replace(current, budget=budget)
+    chosen = current if isinstance(current, Plan) else plan_with(adjust)  # the trial chosen, planned whole
+    return dataclasses.replace(chosen, budget=budget)
 
 
-def _candidates(p: Plan) -> list[str]:
+def _candidates(p: Trial) -> list[str]:
     """The providers weighed for the plan and not bought, by offer key, in the order the plan lists them."""
     keys = [
         offer_key(e["provider"], e["country"])
@@ -112,13 +125,13 @@ def _candidates(p: Plan) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k not in bought]
 
 
-def _bought(before: Plan, after: Plan, key: str, saving: int, t: Templates) -> dict[str, Any]:
+def _bought(before: Trial, after: Trial, key: str, saving: int, t: Templates) -> dict[str, Any]:
     provider, _, country = key.partition(":")
     lines = [e for e in after.sourcing if e["provider"] == provider and (e["country"] or "") == country]
     functions = [e["function"] for e in lines]
     fee = sum(int(e["outsourced_cost"]) for e in lines)
     p = t.sourcing.providers[provider]
-    seats = after.summary["hr_headcount"] - before.summary["hr_headcount"]
+    seats = after.totals()["hr_headcount"] - before.totals()["hr_headcount"]
     labels = ", ".join(called(t.function_label(f)) for f in functions)
     where = f" in {country}" if country else ""
     return {
@@ -138,12 +151,12 @@ def _bought(before: Plan, after: Plan, key: str, saving: int, t: Templates) -> d
 
 
 def _deferred(
-    before: Plan, after: Plan, steps: list[tuple[str, float, str]], saving: int, t: Templates
+    before: Trial, after: Trial, steps: list[tuple[str, float, str]], saving: int, t: Templates
 ) -> dict[str, Any]:
     """Steps of the rule pack's deferrals taken together (those that saved nothing alone and the one that saved)."""
     functions = list(dict.fromkeys(f for f, _, _ in steps))
     fte = sum(after.ledger[f]["deferred_fte"] - before.ledger[f]["deferred_fte"] for f in functions)
-    seats = after.summary["hr_headcount"] - before.summary["hr_headcount"]
+    seats = after.totals()["hr_headcount"] - before.totals()["hr_headcount"]
     shares = {f: share for f, share, _ in steps}  # a later step of a function goes further
     said = ", ".join(f"{share:.0%} of {called(t.function_label(f))}" for f, share in shares.items())
     return {

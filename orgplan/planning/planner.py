@@ -81,7 +81,13 @@ def plan(
     t = templates or load_templates(rules=rules)
     result = plan_with(profile, t, Adjustments())
     if profile.budget is not None:
-        result = fit_budget(profile, t, result, lambda adjust: plan_with(profile, t, adjust))
+        result = fit_budget(
+            profile,
+            t,
+            result,
+            lambda adjust: plan_with(profile, t, adjust),
+            lambda adjust: outline_with(profile, t, adjust, words=False),  # trials are only weighed
+        )
     return result
 
 
@@ -152,7 +158,9 @@ def _plan_once(
         executive, head = build.tree()
         _price(build, executive, head)
         ordered = in_order(executive)
-        return to_outline(ordered, profile=profile, t=t, values=build.values, beyond=build.beyond, words=words)
+        return to_outline(
+            ordered, profile=profile, t=t, values=build.values, beyond=build.beyond, ledger=build.ledger, words=words
+        )
     result = _run(build, model, chosen)
     if profile.operating_model == FEDERATED and t.rules.federated is not None:  # named, but no unit large enough
         why = f"{t.rules.federated.no_large_unit.render(build.values)} {result.operating_model['why']}"
