@@ -185,16 +185,17 @@ def _roadmap(profile: Profile, sizes: list[int], sweep: Sweep, progress: Callabl
     sweep.fill(sizes, progress=progress)
     at = sweep.__getitem__
     plans = [at(n) for n in sizes]
+    held = [dict(p.seated) for p in plans]  # each size's roles, looked up at once
     changes = []  # (role key, title, index in sizes): the role comes or goes between sizes[i - 1] and sizes[i]
     for key, role in t.roles.items():
         if not role.is_hr:
             continue
-        present = [p.has(key) for p in plans]
+        present = [key in h for h in held]
         changes += [(key, role.title, i) for i in range(1, len(sizes)) if present[i] != present[i - 1]]
     found = sweep.thresholds([(sizes[i - 1], sizes[i], partial(_has, key, plans[i].has(key))) for key, _, i in changes])
     events = []  # (size, event, role key, title)
     for (key, title, i), n in zip(changes, found, strict=True):
-        seen = any(p.has(key) for p in plans[:i])
+        seen = any(key in h for h in held[:i])
         events.append((n, ("again" if seen else "first") if plans[i].has(key) else "last", key, title))
     events += [(sizes[0], "today", key, t.roles[key].title) for key, _ in plans[0].seated]  # there at the start
     sweep.fill({n for n, event, _, _ in events if event != "last"}, words=True)  # the sizes whose reasons are quoted
@@ -230,9 +231,10 @@ def _sourcing_milestones(plans: list[Sketch], sizes: list[int], sweep: Sweep) ->
     """
     t = sweep.templates
     keys = list(dict.fromkeys(key for p in plans for key, _, _ in p.sourced))
+    bought = [{key for key, recommended, _ in p.sourced if recommended == "outsourced"} for p in plans]
     changes = []  # (line key, index in sizes): bought in or brought in house between sizes[i - 1] and sizes[i]
     for key in keys:
-        state = [p.bought(key) for p in plans]
+        state = [key in b for b in bought]
         changes += [(key, i) for i in range(1, len(sizes)) if state[i] != state[i - 1]]
     found: dict[tuple[int, str, str, str], list[str]] = {}  # (size, event, provider, country) -> functions
     for key in keys:
