@@ -14,6 +14,8 @@ from orgplan import plan, profile_from_dict
 from orgplan.cli import cli
 from orgplan.errors import OptionError
 from orgplan.planning.growth import default_sizes, default_target, roadmap, roadmap_sizes, roadmap_target
+from orgplan.planning.planner import outline_with
+from orgplan.planning.sourcing import Adjustments
 from orgplan.planning.sweep import scaled
 
 
@@ -292,3 +294,42 @@ def test_a_size_that_fails_in_a_worker_raises_its_own_error_the_smallest_first(t
     with pytest.raises(RuleError) as info:
         roadmap(p, default_sizes(500, 50_000, 60), templates=t, workers=2)
     assert str(info.value).endswith("gives 1,000 seats, more than the company's 500 employees")
+
+
+OUTLINED = {
+    "startup": {"employees": 45},
+    "plant": {"employees": 2600, "unionized_share": 0.7, "industry": "manufacturing", "max_span": 5},
+    "multinational": {
+        "employees": 24000,
+        "countries": [
+            {"name": "United States", "employees": 14000},
+            {"name": "Germany", "employees": 6000},
+            {"name": "India", "employees": 4000},
+        ],
+    },
+    "federated": {
+        "employees": 30000,
+        "operating_model": "federated",
+        "business_units": [
+            {"name": "Builders", "employees": 12000, "industry": "construction"},
+            {"name": "Hotels", "employees": 11000, "industry": "hospitality"},
+            {"name": "Freight", "employees": 7000, "industry": "logistics"},
+        ],
+    },
+    "narrow spans": {"employees": 60000, "max_span": 4},
+}
+
+
+@pytest.mark.parametrize("shape", OUTLINED.values(), ids=OUTLINED.keys())
+def test_a_plan_outlined_without_words_has_the_plans_seats_cost_and_layers(templates, shape):
+    p = profile_from_dict(shape, templates=templates)
+    whole = plan(p, templates=templates)
+    outline = outline_with(p, templates, Adjustments(), words=False)
+    keys = ("hr_headcount", "hr_fte", "annual_cost", "seats_cost", "fees", "layers", "hr_per_100")
+    assert {k: outline.totals()[k] for k in keys} == {k: whole.summary[k] for k in keys}
+    assert outline.totals()["benchmark_hr_per_100"] == whole.summary["benchmark_hr_per_100"]
+    if hasattr(outline, "roles"):  # a federated group is planned whole
+        assert list(outline.roles) == [s.role for s in whole.hr_seats]
+        assert outline.ledger == {f: {k: row[k] for k in outline.ledger[f]} for f, row in whole.ledger.items()}
+    bought = [(e["function"], e["country"], e["recommended"], e["provider"]) for e in outline.sourcing]
+    assert bought == [(e["function"], e["country"], e["recommended"], e["provider"]) for e in whole.sourcing]
