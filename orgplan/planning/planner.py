@@ -108,7 +108,7 @@ def outline_with(profile: Profile, t: Templates, adjust: Adjustments, *, words: 
     (a federated group is planned whole): for sweeps over many sizes and budget trials.
 
     Without ``words`` no reason is written and no title finished (nor are make-or-buy
-    lines explained): the seats, their levels, pay and lines are the same, in a sixth less time.
+    lines explained): the seats, their levels, pay and lines are the same, and found sooner.
 
     >>> from orgplan import profile_from_dict
     >>> from orgplan.knowledge.templates import load_templates
