@@ -382,20 +382,8 @@ def _share(manager: Seat, max_span: int, reason: Reason, add_lead: AddLead) -> l
     assert manager.parent is not None
     twins = []
     for part in parts[1:]:
-        twin = add_lead(manager.role.key, reason)
-        for name in (
-            "level",
-            "title",
-            "country",
-            "unit",
-            "region",
-            "pay_index",
-            "team_of",
-            "team_label",
-            "named_scope",
-        ):
-            setattr(twin, name, getattr(manager, name))
-        twin.fte, twin.functions, twin.reasons = manager.fte, manager.functions, list(manager.reasons)
+        twin = _twin(manager, reason, add_lead)
+        twin.reasons = list(manager.reasons)
         twin.attach(manager.parent)
         for member in part:
             member.parent = twin
@@ -686,6 +674,19 @@ def _leaders_by_depth_then_team(head: Seat) -> list[Seat]:
     return [seat for *_, seat in leaders]
 
 
+_TWINNED = ("level", "title", "country", "unit", "region", "pay_index", "team_of", "team_label", "named_scope")
+
+
+def _twin(seat: Seat, reason: Reason, add_lead: AddLead) -> Seat:
+    """A second seat like ``seat`` (its role, level, title, place, pay, team and work), added for ``reason``;
+    it reports to no one yet."""
+    twin = add_lead(seat.role.key, reason)
+    for name in _TWINNED:
+        setattr(twin, name, getattr(seat, name))
+    twin.fte, twin.functions = seat.fte, seat.functions
+    return twin
+
+
 def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: int) -> None:
     """A leader whose team is too large for the level it can reach shares it with a second
     seat like it beside it, each part within what that level leads (when its manager has room)."""
@@ -697,20 +698,7 @@ def _share_scope(seat: Seat, policy: SpanPolicy, add_lead: AddLead, max_span: in
     if count > 2 * most or max(sizes.values()) > most:
         return
     reason = Reason(SCOPE_SPLIT, policy.split_reason.render(title=seat.name, count=count, level=seat.level, most=most))
-    twin = add_lead(seat.role.key, reason)
-    for name in (
-        "level",
-        "title",
-        "country",
-        "unit",
-        "region",
-        "pay_index",
-        "team_of",
-        "team_label",
-        "named_scope",
-    ):
-        setattr(twin, name, getattr(seat, name))
-    twin.fte, twin.functions = seat.fte, seat.functions
+    twin = _twin(seat, reason, add_lead)
     twin.attach(above)
     seat.reasons.append(reason)
     half, moved = count / 2, list[Seat]()
