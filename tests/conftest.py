@@ -129,3 +129,18 @@ def dask_executor():
 
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=":0") as client:
         yield client.get_executor(pure=False)
+
+
+@pytest.fixture(scope="session")
+def office(tmp_path_factory):
+    """A LibreOffice profile of its own that recalculates every formula when it opens a workbook."""
+    profile = tmp_path_factory.mktemp("office")
+    (profile / "user").mkdir()
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" '
+        'oor:op="fuse"><value>0</value></prop></item>'
+        "</oor:items>\n"
+    )
+    return profile

@@ -87,21 +87,6 @@ def book(keystone, gap, tmp_path_factory):
     return path, openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
 
 
-@pytest.fixture(scope="session")
-def office(tmp_path_factory):
-    """A LibreOffice profile of its own that recalculates every formula when it opens a workbook."""
-    profile = tmp_path_factory.mktemp("office")
-    (profile / "user").mkdir()
-    (profile / "user" / "registrymodifications.xcu").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
-        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" '
-        'oor:op="fuse"><value>0</value></prop></item>'
-        "</oor:items>\n"
-    )
-    return profile
-
-
 def convert(office: Path, paths: list[Path], out: Path, to: str) -> list[Path]:
     """Convert the workbooks with one start of LibreOffice (which takes seconds); the files it wrote."""
     subprocess.run(

@@ -427,26 +427,9 @@ def test_a_broken_price_list_is_refused_by_name(tmp_path):
         load_templates(folder)
 
 
-@pytest.fixture(scope="module")
-def recalculating(tmp_path_factory):
-    """A LibreOffice profile that recalculates every formula when it opens a workbook (as tests/test_excel.py's)."""
-    profile = tmp_path_factory.mktemp("office")
-    (profile / "user").mkdir()
-    (profile / "user" / "registrymodifications.xcu").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
-        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" '
-        'oor:op="fuse"><value>0</value></prop></item>'
-        "</oor:items>\n"
-    )
-    return profile
-
-
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 @pytest.mark.xdist_group("libreoffice")
-def test_a_spreadsheet_computes_what_the_sourcing_sheet_stores_and_follows_a_new_price(
-    make_plan, recalculating, tmp_path
-):
+def test_a_spreadsheet_computes_what_the_sourcing_sheet_stores_and_follows_a_new_price(make_plan, office, tmp_path):
     p = make_plan(employees=400, countries=[{"name": "US", "employees": 394}, {"name": "Kenya", "employees": 6}])
     written = export_excel(p, tmp_path / "written.xlsx", chart=False)
     edited = openpyxl.load_workbook(written)
@@ -456,7 +439,7 @@ def test_a_spreadsheet_computes_what_the_sourcing_sheet_stores_and_follows_a_new
     edited.save(tmp_path / "dear.xlsx")
     fresh = {
         path.stem: openpyxl.load_workbook(path, data_only=True)
-        for path in convert(recalculating, [written, tmp_path / "dear.xlsx"], tmp_path / "recalc", "xlsx")
+        for path in convert(office, [written, tmp_path / "dear.xlsx"], tmp_path / "recalc", "xlsx")
     }
     formulas, stored = openpyxl.load_workbook(written), openpyxl.load_workbook(written, data_only=True)
     for name in ("Sourcing", "Summary"):
