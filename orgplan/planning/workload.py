@@ -34,17 +34,11 @@ def planning_values(profile: Profile, t: Templates) -> dict[str, Any]:
         values[name] = figure.value
     for figure in t.derived:
         values[figure.name] = figure.expression.number(values)  # type: ignore[union-attr]
-    total = advisory = 0.0
-    for function, figure in t.workload.items():
-        demand = max(0.0, figure.expression.number(values)) if function in profile.functions else 0.0  # type: ignore[union-attr]
-        info = t.functions[function]
-        values[f"demand_{function}"] = demand
-        values[f"specialist_work_{function}"] = demand * info.specialist_share
-        total += demand
-        if info.pillar == "advisory":
-            advisory += demand * (1 - info.specialist_share)
-    values["hr_demand"] = total
-    values["advisory_work"] = advisory  # advice no specialist can take: it grows smoothly with the company
+    demands = {  # a workload sees the profile, constants and derived figures, not other workloads
+        function: max(0.0, figure.expression.number(values)) if function in profile.functions else 0.0  # type: ignore[union-attr]
+        for function, figure in t.workload.items()
+    }
+    _set_work(values, t, demands)
     return values
 
 
@@ -65,22 +59,31 @@ def keep_in_house(
     >>> round(whole - v["demand_payroll"], 2), v["demand_benefits"], round(gone["benefits"], 2)
     (0.5, 0.0, 0.45)
     """
-    total = advisory = 0.0
-    gone = {}
-    for function, info in t.functions.items():
+    gone, kept = {}, {}
+    for function in t.functions:
         whole = float(values.get(f"demand_{function}", 0.0))
         values[f"workload_{function}"] = whole
-        kept = max(0.0, whole - float(outsourced.get(function, 0.0)))
-        gone[function] = kept * float(deferred.get(function, 0.0))
-        kept -= gone[function]
-        values[f"demand_{function}"] = kept
-        values[f"specialist_work_{function}"] = kept * info.specialist_share
-        total += kept
+        left = max(0.0, whole - float(outsourced.get(function, 0.0)))
+        gone[function] = left * float(deferred.get(function, 0.0))
+        kept[function] = left - gone[function]
+    _set_work(values, t, kept)
+    return gone
+
+
+def _set_work(values: dict[str, Any], t: Templates, demands: Mapping[str, float]) -> None:
+    """Put each function's work (FTE, in ``demands``' order) in the values the rules see, with the
+    part its specialists take, the total and the advice no specialist can take (which grows
+    smoothly with the company)."""
+    total = advisory = 0.0
+    for function, demand in demands.items():
+        info = t.functions[function]
+        values[f"demand_{function}"] = demand
+        values[f"specialist_work_{function}"] = demand * info.specialist_share
+        total += demand
         if info.pillar == "advisory":
-            advisory += kept * (1 - info.specialist_share)
+            advisory += demand * (1 - info.specialist_share)
     values["hr_demand"] = total
     values["advisory_work"] = advisory
-    return gone
 
 
 def choose_model(profile: Profile, t: Templates, values: dict[str, Any]) -> tuple[OperatingModel, bool]:
