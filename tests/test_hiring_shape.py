@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 
 from orgplan import plan, profile_from_dict
-from orgplan.planning.growth import default_sizes, roadmap
+
+from .test_roadmap import appearances_from_20_to_50000
 
 RECRUITING = ("recruiter", "senior_recruiter", "recruiting_coordinator", "talent_acquisition_manager")
 
@@ -151,10 +150,5 @@ def test_a_multinational_manufacturer_grows_without_roles_coming_and_going(templ
     shape = {"industry": "manufacturing", "unionized_share": 0.5, "countries": 4, "business_units": 3}
     if sites:
         shape["sites"] = sites
-    r = roadmap(
-        profile_from_dict({"employees": 20, **shape}, templates=templates),
-        default_sizes(20, 50000, 120),
-        templates=templates,
-    )
-    appearances = Counter(m.role for m in r.milestones if m.event in ("first", "again"))
+    appearances = appearances_from_20_to_50000(shape, templates)
     assert max(appearances.values()) <= 2, appearances
