@@ -702,3 +702,59 @@ def test_a_workbook_written_in_row_order_holds_what_the_usual_one_holds(keystone
     assert list(expected["Positions"].tables) == ["Positions"] and not got["Positions"].tables
     assert got["Positions"].auto_filter.ref == expected["Positions"].tables["Positions"].ref
     assert [s.id for s in read_team(in_order).seats] == [s.id for s in keystone.seats]
+
+
+def _row_order_book(path: Path, *, one_by_one: bool, monkeypatch) -> bytes:
+    """A row-order workbook of awkward cells, its rows written whole or (``one_by_one``) by XlsxWriter's methods."""
+    from orgplan.outputs.workbook.row_xml import RowWriter
+    from orgplan.outputs.workbook.sheets import MONEY, Book, Formula
+
+    with monkeypatch.context() as patch:
+        if one_by_one:
+            patch.setattr(RowWriter, "write", lambda self, row, cells: False)
+        book = Book(path, in_row_order=True)
+        sheet = book.sheet("Awkward")
+        sheet.title("Awkward cells", "Every kind a large plan writes.")
+        sheet.header(2, ["Text", "Number", "Formula", "More"])
+        texts = ["a & b < c > d", " leading", "trailing ", "bell\x07 and _x0041_", "\ufffe", "<r>not rich</r>"]
+        texts.append("x" * 40_000)
+        for i, text in enumerate(texts):
+            row = 3 + i
+            sheet.put(row, 3, "written first")  # out of column order, and written twice
+            sheet.put(row, 0, text)
+            sheet.put(row, 1, [12, 1.5, 1e17, -0.0, 2**53 + 1, 1 / 3, 7][i], MONEY)
+            value = [1200, "#N/A", "text & more", True, "", 0.25, 9][i]
+            sheet.put(row, 2, Formula(f"=SUM(B{row + 1}:B{row + 1})", value), MONEY)
+            sheet.put(row, 3, None, bold=True)
+            sheet.outline(row, 1 + i % 2)
+        sheet.section(12, "A band across the columns")  # a merged span between plain rows
+        sheet.put(13, 0, "=looks like a formula", wrap=True)
+        sheet.put(13, 1, 5)
+        sheet.finish(repeat_rows=2, freeze=(3, 0))
+        book.close()
+    return path.read_bytes()
+
+
+def test_a_row_order_workbook_is_byte_for_byte_what_xlsxwriter_writes_cell_by_cell(tmp_path, monkeypatch):
+    """Rows of a very large workbook go to the sheet as XML in one go; the file is the one XlsxWriter's
+    own cell methods make, whatever the cells hold (escapes, control characters, whitespace, long text,
+    formula values of every type, cells written twice or out of order, merged bands, heights, outline)."""
+    whole = _row_order_book(tmp_path / "whole.xlsx", one_by_one=False, monkeypatch=monkeypatch)
+    one_by_one = _row_order_book(tmp_path / "one-by-one.xlsx", one_by_one=True, monkeypatch=monkeypatch)
+    assert whole == one_by_one
+    ws = openpyxl.load_workbook(tmp_path / "whole.xlsx")["Awkward"]
+    assert [ws.cell(r, 1).value for r in (4, 5, 6)] == ["a & b < c > d", " leading", "trailing "]
+    assert len(ws["A10"].value) == 32767  # cut at Excel's limit
+    assert ws["D4"].value is None and ws["D4"].font.b  # the later of two writes to a cell stays
+
+
+def test_a_large_plans_workbook_is_the_same_whether_rows_are_written_whole_or_cell_by_cell(
+    keystone, gap, tmp_path, monkeypatch
+):
+    from orgplan.outputs.workbook import staffing
+    from orgplan.outputs.workbook.row_xml import RowWriter
+
+    monkeypatch.setattr(staffing, "ROW_ORDER_SEATS", 0)
+    whole = export_excel(keystone, tmp_path / "whole.xlsx", chart=False, comparison=gap).read_bytes()
+    monkeypatch.setattr(RowWriter, "write", lambda self, row, cells: False)
+    assert export_excel(keystone, tmp_path / "cells.xlsx", chart=False, comparison=gap).read_bytes() == whole

@@ -469,15 +469,26 @@ class Sheet:
 
 
 def _write_rows(sheet: Sheet) -> None:
-    """Give rows their heights and outline levels; in row order, write each row's cells after them."""
-    layout, cells = sheet.layout, sheet._rows
+    """Give rows their heights and outline levels; in row order, write each row's cells after them.
+
+    Rows of plain cells go to the sheet as XML in one go (:class:`RowWriter`); the sheet's last row
+    stays with XlsxWriter, which writes it, and numbers any format first seen there, when the book
+    closes: the file is byte for byte the one XlsxWriter's own methods would write.
+    """
+    from orgplan.outputs.workbook.row_xml import RowWriter
+
+    layout, cells, ws = sheet.layout, sheet._rows, sheet.ws
+    rows = RowWriter(ws, (sheet._number, sheet._string, sheet._formula, sheet._blank))
+    last = max(cells) if cells else -1
     for row in sorted(set(layout.heights) | set(sheet.levels) | set(cells or ())):
         height = layout.heights.get(row)
         if row in layout.heights or row in sheet.levels:
             options = {"level": sheet.levels[row]} if sheet.levels.get(row) else None
-            sheet.ws.set_row(row, height if height and height > LINE_POINTS else None, None, options)
-        for cell in cells.pop(row, ()) if cells is not None else ():
-            cell[0](*cell[1:])
+            ws.set_row(row, height if height and height > LINE_POINTS else None, None, options)
+        written = cells.pop(row, ()) if cells is not None else ()
+        if written and (row == last or not rows.write(row, written)):
+            for cell in written:
+                cell[0](*cell[1:])
 
 
 def _write_headers(sheet: Sheet, widths: dict[int, float]) -> None:
@@ -494,7 +505,7 @@ def _write_headers(sheet: Sheet, widths: dict[int, float]) -> None:
             "align": "right" if numeric else "left",
             "indent": 1,
         }
-        sheet._cell((sheet.ws.write_string, row, col, title, sheet.book.format(**props)))
+        sheet._cell((sheet._string, row, col, title, sheet.book.format(**props)))
         sheet.layout.fit_text(row, title, widths[col], bold=True)
 
 
@@ -508,9 +519,9 @@ def _write_spans(sheet: Sheet, widths: dict[int, float], printing: Printing) -> 
         if last > col:
             sheet._cell((sheet.ws.merge_range, row, col, row, last, "", fmt))
         if isinstance(value, Formula):
-            sheet._cell((sheet.ws.write_formula, row, col, value.text, fmt, value.value))
+            sheet._cell((sheet._formula, row, col, value.text, fmt, value.value))
         else:
-            sheet._cell((sheet.ws.write_string, row, col, "" if value is None else str(value), fmt))
+            sheet._cell((sheet._string, row, col, "" if value is None else str(value), fmt))
         width = sum(widths.get(c, 8.43) for c in range(col, last + 1))
         sheet.layout.fit_text(
             row,
