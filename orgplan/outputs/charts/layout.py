@@ -16,6 +16,7 @@ levels, direction and stacking that show the most levels within it.
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -666,6 +667,22 @@ def _check(
         raise OptionError(f"no seat with id {unknown[0]!r}", where="marks")
 
 
+_last_seats: tuple[weakref.ref[Plan], tuple[Any, ...], _Seats] | None = None
+
+
+def _seats_of(plan: Plan, marks: dict[str, str], expand: bool) -> _Seats:
+    """:class:`_Seats` for this plan and options; the last plan's are kept, as a chart fitted to a
+    page is laid out several times (a large plan's take a second to work out)."""
+    global _last_seats
+    key = (tuple(sorted(marks.items())), expand)
+    last = _last_seats
+    if last is not None and last[0]() is plan and last[1] == key:
+        return last[2]
+    seats = _Seats(plan, marks, expand)
+    _last_seats = (weakref.ref(plan), key, seats)
+    return seats
+
+
 def layout_chart(
     plan: Plan,
     *,
@@ -699,7 +716,7 @@ def layout_chart(
     """
     marks = marks or {}
     _check(plan, direction, levels, root, unit, detail, marks)
-    seats = _Seats(plan, marks, expand)
+    seats = _seats_of(plan, marks, expand)
     texts = _Texts(plan, seats, detail, measure or approx_measure, page_refs)
     start = plan.seat(root) if root is not None else plan.root
 
