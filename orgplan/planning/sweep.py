@@ -15,17 +15,13 @@ True
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
-import sys
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from typing import Any
 
+from orgplan.core.forking import forked_pool, may_fork, workers_for
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.places import places_for_size
 from orgplan.model.plan import Outline, Plan
@@ -39,8 +35,6 @@ Test = Callable[["Sketch"], bool]  # a question of one size's sketch; picklable 
 
 # A sweep of fewer sizes than this is planned in this process: forking costs more than it saves.
 FORK_FROM = 48
-# At most this many processes plan a sweep (each holds a copy of the templates).
-MOST_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -230,49 +224,20 @@ class Sweep:
     def _processes(self, sizes: int) -> Pool | None:
         """The processes that plan: started for the first long fill when this process may fork, then kept."""
         global _SWEEP
-        if self._pool is not None or not _may_fork():
+        if self._pool is not None or not may_fork():
             return self._pool
-        if self.workers is not None:
-            count = self.workers
-        elif sizes < FORK_FROM:
+        if self.workers is None and sizes < FORK_FROM:
             return None
-        else:
-            count = min(MOST_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+        count = workers_for(self.workers)
         if count < 2:
             return None
         _SWEEP = self  # what the forked workers plan for: inherited, never sent
-        # Ctrl-C waits while the pool starts: stopped half-made, its own threads would fork workers nobody ends.
-        before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
-        try:
-            self._pool = multiprocessing.get_context("fork").Pool(count, initializer=_quiet_worker)
-            self._workers = count
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        self._pool = forked_pool(count)
+        self._workers = count
         return self._pool
 
 
-def _may_fork() -> bool:
-    """Forking copies only the thread that forks: safe on Linux when this process runs no other thread
-    and is not itself a daemonic worker (which may have no children)."""
-    return (
-        sys.platform.startswith("linux")
-        and threading.active_count() == 1
-        and not multiprocessing.current_process().daemon
-    )
-
-
 _SWEEP: Sweep | None = None  # the sweep forked workers plan for: set before forking, inherited
-
-
-_STOPS = {signal.SIGINT, signal.SIGTERM}
-
-
-def _quiet_worker() -> None:
-    """A worker leaves Ctrl-C to the process that forked it, which stops them all, and ends
-    quietly when stopped (not with the handlers it inherited, which unwind with a traceback)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked while the pool started
 
 
 def _in_worker(job: tuple[int, bool]) -> tuple[int, Sketch | None]:
