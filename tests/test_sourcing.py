@@ -254,6 +254,46 @@ def test_legal_minimums_are_never_deferred(make_plan, templates):
     assert p.summary["functions"]["payroll"]["covered_fte"] + p.summary["functions"]["payroll"]["outsourced_fte"] > 0
 
 
+def test_a_large_plans_budget_trials_weighed_side_by_side_give_the_plan_of_one_process(make_plan, monkeypatch):
+    """A large plan's budget trials run in forked workers, the deferral steps a batch at a time ahead of
+    the results; the plan chosen, its changes and its seats are those of trials weighed one by one."""
+    from orgplan.core import forking
+    from orgplan.planning import planner
+
+    if not forking.may_fork():
+        pytest.skip("this process may not fork")
+    shapes = ({"employees": 3000, "budget": 3_500_000}, {"employees": 4000, "unionized_share": 0.5, "budget": 1})
+    monkeypatch.setattr(planner, "SIDE_BY_SIDE_SEATS", 10**9)
+    alone = [make_plan(**shape) for shape in shapes]
+    monkeypatch.setattr(planner, "SIDE_BY_SIDE_SEATS", 0)
+    monkeypatch.setattr(planner, "workers_for", lambda asked: 2)
+    pools = []
+    monkeypatch.setattr(
+        forking, "forked_pool", lambda count, made=forking.forked_pool: pools.append(count) or made(count)
+    )
+    for one, shape in zip(alone, shapes, strict=True):
+        together = make_plan(**shape)
+        assert together.summary == one.summary and together.seats == one.seats
+    assert pools == [2, 2]
+
+
+def test_work_shared_out_to_forked_workers_fails_with_its_own_error():
+    from orgplan.core.forking import Background, Shared
+
+    with Shared(_root, 2) as shared:
+        assert shared.map([4, 9]) == [2, 3]
+        with pytest.raises(ValueError, match="no root of -2"):  # the first failing item's error, raised here
+            shared.map([16, -2, -3])
+    with Background(lambda: _root(-5)) as later, pytest.raises(ValueError, match="no root of -5"):
+        later.result()
+
+
+def _root(n: int) -> int:
+    if n < 0:
+        raise ValueError(f"no root of {n}")
+    return round(n**0.5)
+
+
 def test_a_budget_below_any_workable_plan_reports_the_smallest_cost(make_plan):
     smallest = make_plan(employees=900, budget=0).summary["budget"]
     again = make_plan(employees=900, budget=100_000).summary["budget"]

@@ -38,15 +38,19 @@ def fit_budget(
     t: Templates,
     base: Plan,
     plan_with: Callable[[Adjustments], Plan],
-    trial_with: Callable[[Adjustments], Trial] | None = None,
+    trials: Callable[[list[Adjustments]], list[Trial]] | None = None,
+    *,
+    batch: int = 1,
 ) -> Plan:
     """``base`` (planned without a budget) changed as little as it takes to fit ``profile.budget``.
 
     ``plan_with`` plans the company again with a budget's adjustments (work bought in or
-    deferred); ``trial_with`` (by default the same) gives the figures of a trial, an outline
-    being enough: the plan chosen is planned whole once, at the end.
+    deferred); ``trials`` (by default ``plan_with`` of each) gives the figures of several trials
+    at once, an outline being enough: the plan chosen is planned whole once, at the end. The
+    deferral steps do not depend on each other's results, so ``batch`` of them are weighed at
+    once (when trials run side by side), as far as the first that makes the plan fit.
     """
-    trial_with = trial_with or plan_with
+    trials = trials or (lambda many: [plan_with(adjust) for adjust in many])
     limit = float(profile.budget or 0.0)
     full = base.summary["annual_cost"]
     current: Trial = base
@@ -58,8 +62,8 @@ def fit_budget(
 
     while cost(current) > limit:  # 1. buy in whatever lowers the cost most, one provider at a time
         best: tuple[int, str, Trial] | None = None
-        for key in _candidates(current):
-            trial = trial_with(adjust.buying(key))
+        keys = _candidates(current)
+        for key, trial in zip(keys, trials([adjust.buying(key) for key in keys]), strict=True):
             saving = cost(current) - cost(trial)
             if saving > 0 and (best is None or saving > best[0]):
                 best = (saving, key, trial)
@@ -70,16 +74,21 @@ def fit_budget(
         current, adjust = trial, adjust.buying(key)
     # 2. Defer work in the rule pack's order. A step that saves nothing alone waits for the next:
     # together they may free a seat; steps still waiting at the end are not taken.
-    waiting: list[tuple[str, float, str]] = []
+    steps: list[tuple[str, float, str, Adjustments]] = []  # each step with all deferred up to it
     trying = adjust
     for step in t.rules.budget.deferrals:
+        if step.function in profile.functions and trying.shares.get(step.function, 0.0) < step.share:
+            trying = trying.deferring(step.function, step.share)
+            steps.append((step.function, step.share, step.risk, trying))
+    weighed: list[Trial] = []
+    waiting: list[tuple[str, float, str]] = []
+    for i, (function, share, risk, trying) in enumerate(steps):
         if cost(current) <= limit:
             break
-        if step.function not in profile.functions or trying.shares.get(step.function, 0.0) >= step.share:
-            continue
-        trying = trying.deferring(step.function, step.share)
-        waiting.append((step.function, step.share, step.risk))
-        trial = trial_with(trying)
+        waiting.append((function, share, risk))
+        if i == len(weighed):
+            weighed += trials([s[3] for s in steps[i : i + batch]])
+        trial = weighed[i]
         saving = cost(current) - cost(trial)
         if saving > 0:
             changes.append(_deferred(current, trial, waiting, saving, t))

@@ -11,11 +11,13 @@ leaders with their teams (``structure``), and every seat is priced (``pay``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from orgplan.core.forking import Shared, workers_for
 from orgplan.core.words import with_article
 from orgplan.errors import PlanError, RuleError
 from orgplan.knowledge.benchmarks import hr_per_100
@@ -61,6 +63,9 @@ from orgplan.planning.workload import FEDERATED, choose_model, keep_in_house, pl
 
 __all__ = ["plan", "plan_with", "outline_with", "planning_values"]
 
+# A budget's trials of a plan of this many seats or more are weighed side by side in forked workers.
+SIDE_BY_SIDE_SEATS = 10_000
+
 COLLAPSE_RULE = "one-over-one"
 LEAN_RULE = "lean-team"
 
@@ -81,14 +86,33 @@ def plan(
     t = templates or load_templates(rules=rules)
     result = plan_with(profile, t, Adjustments())
     if profile.budget is not None:
-        result = fit_budget(
-            profile,
-            t,
-            result,
-            lambda adjust: plan_with(profile, t, adjust),
-            lambda adjust: outline_with(profile, t, adjust, words=False),  # trials are only weighed
-        )
+        large = len(result.seats) >= SIDE_BY_SIDE_SEATS and result.operating_model["name"] != FEDERATED
+        with Shared(functools.partial(_trial, profile, t), workers_for(None) if large else 1) as shared:
+            result = fit_budget(
+                profile,
+                t,
+                result,
+                lambda adjust: plan_with(profile, t, adjust),
+                lambda many: [_weighed(trial, profile, t) for trial in shared.map(many)],
+                batch=shared.count,
+            )
     return result
+
+
+def _trial(profile: Profile, t: Templates, adjust: Adjustments) -> Plan | dict[str, Any]:
+    """What a budget trial weighs: the figures of an outline without words, all but its templates and
+    make-or-buy weighing, so they can travel from a worker (a federated group's trial is a plan)."""
+    trial = outline_with(profile, t, adjust, words=False)
+    if isinstance(trial, Plan):
+        return trial
+    return {f.name: getattr(trial, f.name) for f in dataclasses.fields(trial) if f.name not in _KEPT_HERE}
+
+
+def _weighed(trial: Plan | dict[str, Any], profile: Profile, t: Templates) -> Plan | Outline:
+    return trial if isinstance(trial, Plan) else Outline(profile, t, **trial)
+
+
+_KEPT_HERE = ("profile", "templates", "weighing")
 
 
 def plan_with(profile: Profile, t: Templates, adjust: Adjustments) -> Plan:
