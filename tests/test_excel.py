@@ -704,6 +704,25 @@ def test_a_workbook_written_in_row_order_holds_what_the_usual_one_holds(keystone
     assert [s.id for s in read_team(in_order).seats] == [s.id for s in keystone.seats]
 
 
+def test_the_org_chart_drawn_while_the_sheets_are_written_is_the_one_drawn_before(keystone, tmp_path, monkeypatch):
+    """A large plan's chart is drawn in a forked process while the sheets are written: the same workbook."""
+    from orgplan.core import forking
+    from orgplan.outputs.workbook import staffing
+
+    if not forking.may_fork():
+        pytest.skip("this process may not fork")
+    monkeypatch.setattr(staffing, "DRAW_ALONGSIDE_SEATS", 10**9)
+    before = export_excel(keystone, tmp_path / "before.xlsx").read_bytes()
+    monkeypatch.setattr(staffing, "DRAW_ALONGSIDE_SEATS", 0)
+    pools = []
+    monkeypatch.setattr(
+        forking, "forked_pool", lambda count, made=forking.forked_pool: pools.append(count) or made(count)
+    )
+    assert export_excel(keystone, tmp_path / "alongside.xlsx").read_bytes() == before
+    assert pools == [1]
+    assert "Org chart" in openpyxl.load_workbook(tmp_path / "alongside.xlsx").sheetnames
+
+
 def _row_order_book(path: Path, *, one_by_one: bool, monkeypatch) -> bytes:
     """A row-order workbook of awkward cells, its rows written whole or (``one_by_one``) by XlsxWriter's methods."""
     from orgplan.outputs.workbook.row_xml import RowWriter

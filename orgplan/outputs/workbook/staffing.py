@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from orgplan.core.figures import COMPARED, SummaryFigure, figures
 from orgplan.core.figures import figure as summary_figure
 from orgplan.core.files import atomic_path
+from orgplan.core.forking import Background
 from orgplan.core.words import natural_key
 from orgplan.errors import OptionError
 from orgplan.knowledge.catalog import EXECUTIVE, OUTSIDE_HR
@@ -79,6 +80,8 @@ _PER_EMPLOYEE = SummaryFigure("cost_per_employee", "Annual HR cost per employee"
 # Above this many seats a workbook is written in row order (see Book): held whole until it is
 # saved, the cells of 70,000 seats took some 300 MB. Every bundled example is far below it.
 ROW_ORDER_SEATS = 20_000
+# The org chart of a plan of more seats than this is drawn in a forked process while the sheets are written.
+DRAW_ALONGSIDE_SEATS = 1_000
 _MARK_FILLS = {"Directs": "#FCE4D6", "Does": "#DDEBF7", "Does + directs": "#E2EFDA", "Oversees": "#EDEDED"}
 _INPUT_FILL = "#FFF2CC"  # the named figures on Assumptions that finance may change
 _ACRONYMS = {"hr": "HR", "hrbp": "HR business partner", "fte": "FTE", "dei": "DEI", "hris": "HRIS"}
@@ -111,8 +114,14 @@ def export_excel(
     )
     hires = hiring_plan(plan) if comparison is None else hiring_plan(plan, only={s.id for s in comparison.open_seats})
     words = _Words(plan, hires, filled, comparison is not None)
-    with tempfile.TemporaryDirectory() as scratch, atomic_path(target) as tmp:
-        image = _chart_image(plan, chart, Path(scratch))
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        atomic_path(target) as tmp,
+        Background(
+            functools.partial(_chart_image, plan, chart, Path(scratch)),
+            fork=chart is True and len(plan.seats) > DRAW_ALONGSIDE_SEATS,
+        ) as drawing,
+    ):
         book = Book(tmp, in_row_order=len(plan.seats) > ROW_ORDER_SEATS)
         sheets = {name: book.sheet(name) for name in SHEETS[:-1]}
         fees = sourcing_sheet(sheets["Sourcing"], plan)
@@ -127,6 +136,7 @@ def export_excel(
         if comparison is not None:
             for table in gap_tables(comparison, totals):
                 add_table_sheet(book, table)
+        image = drawing.result()
         if image is not None:
             chart_sheet(book.sheet("Org chart"), words, image)
         book.close()
