@@ -36,13 +36,14 @@ Trial = Plan | Outline  # what a trial of some adjustments gives: its figures ar
 def fit_budget(
     profile: Profile,
     t: Templates,
-    base: Plan,
+    base: Trial,
     plan_with: Callable[[Adjustments], Plan],
     trials: Callable[[list[Adjustments]], list[Trial]] | None = None,
     *,
     batch: int = 1,
 ) -> Plan:
-    """``base`` (planned without a budget) changed as little as it takes to fit ``profile.budget``.
+    """``base`` (planned without a budget, whole or as an outline) changed as little as it takes to fit
+    ``profile.budget``.
 
     ``plan_with`` plans the company again with a budget's adjustments (work bought in or
     deferred); ``trials`` (by default ``plan_with`` of each) gives the figures of several trials
@@ -52,7 +53,7 @@ def fit_budget(
     """
     trials = trials or (lambda many: [plan_with(adjust) for adjust in many])
     limit = float(profile.budget or 0.0)
-    full = base.summary["annual_cost"]
+    full = base.totals()["annual_cost"]
     current: Trial = base
     adjust: Adjustments = base.adjustments or Adjustments()
     changes: list[dict[str, Any]] = []

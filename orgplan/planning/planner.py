@@ -63,8 +63,8 @@ from orgplan.planning.workload import FEDERATED, choose_model, keep_in_house, pl
 
 __all__ = ["plan", "plan_with", "outline_with", "planning_values"]
 
-# A budget's trials of a plan of this many seats or more are weighed side by side in forked workers.
-SIDE_BY_SIDE_SEATS = 10_000
+# A budget's trials of a plan of this many HR seats or more are weighed side by side in forked workers.
+SIDE_BY_SIDE_SEATS = 5_000
 
 COLLAPSE_RULE = "one-over-one"
 LEAN_RULE = "lean-team"
@@ -84,19 +84,22 @@ def plan(
     [('HR Generalist', 'ceo')]
     """
     t = templates or load_templates(rules=rules)
-    result = plan_with(profile, t, Adjustments())
-    if profile.budget is not None:
-        large = len(result.seats) >= SIDE_BY_SIDE_SEATS and result.operating_model["name"] != FEDERATED
-        with Shared(functools.partial(_trial, profile, t), workers_for(None) if large else 1) as shared:
-            result = fit_budget(
-                profile,
-                t,
-                result,
-                lambda adjust: plan_with(profile, t, adjust),
-                lambda many: [_weighed(trial, profile, t) for trial in shared.map(many)],
-                batch=shared.count,
-            )
-    return result
+    if profile.budget is None:
+        return plan_with(profile, t, Adjustments())
+    # Over its budget, the plan is planned whole only once fitted: its trials are outlines.
+    base = _weighed(_trial(profile, t, Adjustments()), profile, t)
+    if base.totals()["annual_cost"] <= profile.budget:
+        base = plan_with(profile, t, Adjustments())
+    large = isinstance(base, Outline) and len(base.roles) >= SIDE_BY_SIDE_SEATS
+    with Shared(functools.partial(_trial, profile, t), workers_for(None) if large else 1) as shared:
+        return fit_budget(
+            profile,
+            t,
+            base,
+            lambda adjust: plan_with(profile, t, adjust),
+            lambda many: [_weighed(trial, profile, t) for trial in shared.map(many)],
+            batch=shared.count,
+        )
 
 
 def _trial(profile: Profile, t: Templates, adjust: Adjustments) -> Plan | dict[str, Any]:
