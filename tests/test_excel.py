@@ -749,6 +749,8 @@ def _row_order_book(path: Path, *, one_by_one: bool, monkeypatch) -> bytes:
         sheet.section(12, "A band across the columns")  # a merged span between plain rows
         sheet.put(13, 0, "=looks like a formula", wrap=True)
         sheet.put(13, 1, 5)
+        sheet.put(14, 2, Formula("=SORT(B4:B10)", 12), MONEY)  # a dynamic array formula: XlsxWriter's own way
+        sheet.put(15, 2, Formula('=IF(A4="FILTER(",1,0)', 0), MONEY)  # the function's name inside text, too
         sheet.finish(repeat_rows=2, freeze=(3, 0))
         book.close()
     return path.read_bytes()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orgplan.outputs.workbook.metrics import INDENT, LINE_POINTS, lines, pixels, text_width, two_line_width
+from orgplan.outputs.workbook.metrics import INDENT, LINE_POINTS, NARROWEST, lines, pixels, text_width, two_line_width
 
 __all__ = ["Layout", "WRAP_AT"]
 
@@ -45,12 +45,16 @@ class Layout:
             self.last_col = col
         if row > self.last_row:
             self.last_row = row
-        width = text_width(text, bold) + 1.5 + INDENT * (1 + indent)
+        most = self.caps.get(col, WRAP_AT) if wrap else self.caps.get(col)
+        width: float
+        if most is not None and len(text) * NARROWEST >= most:  # wider than the column may be, surely
+            width = most
+        else:
+            width = text_width(text, bold) + 1.5 + INDENT * (1 + indent)
+            if most is not None:
+                width = min(width, most)
         if wrap:
-            width = min(width, self.caps.get(col, WRAP_AT))
             self._wrapped.append((row, col, text))
-        elif col in self.caps:
-            width = min(width, self.caps[col])
         if width > self.widths.get(col, 0):
             self.widths[col] = width
 

@@ -58,6 +58,7 @@ def text_width(text: str, bold: bool = False) -> float:
 
 
 INDENT = 1.3  # the width of one step of indent, in characters
+NARROWEST = min(_ARIAL) * _PER_EM  # the narrowest character, in characters: a text is at least this wide a letter
 
 
 def lines(text: str, width: float, bold: bool = False, indent: int = 1) -> int:

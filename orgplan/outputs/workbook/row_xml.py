@@ -84,7 +84,7 @@ class RowWriter:
                     return False
             elif method is formula:
                 text = cell[3]
-                if not text or text[0] == "{" or _DYNAMIC.search(text):
+                if not text or text[0] == "{" or _dynamic(text):
                     return False
             elif method is not string and method is not blank:
                 return False
@@ -165,10 +165,20 @@ def _formula(text: str, value: Any) -> str:
     return f"{kind}><f>{_escaped(text)}</f><v>{value}</v></c>"
 
 
-def _dynamic() -> re.Pattern[str]:
-    from xlsxwriter.worksheet import re_dynamic_function
+def _dynamic(formula: str) -> bool:
+    """Whether XlsxWriter writes ``formula`` as a dynamic array formula (it names a function such as
+    FILTER or UNIQUE). Asked of the formula's shape, its digits as zeros: a column's formulas differ in
+    their row numbers alone, and no such function's name has a digit."""
+    shape = formula.translate(_ZEROS)
+    found = _SHAPES.get(shape)
+    if found is None:
+        from xlsxwriter.worksheet import re_dynamic_function
 
-    return re_dynamic_function
+        found = bool(re_dynamic_function.search(shape))
+        if len(_SHAPES) < _TEXTS_KEPT:
+            _SHAPES[shape] = found
+    return found
 
 
-_DYNAMIC = _dynamic()
+_ZEROS = str.maketrans("123456789", "000000000")
+_SHAPES: dict[str, bool] = {}
