@@ -41,6 +41,14 @@ def examples(share: float = 1.0) -> int:
     return max(10, round(settings.default.max_examples * share))
 
 
+def in_a_process_of_its_own(module: str, function: str) -> None:
+    """Run ``module.function()`` in a new Python process: it runs no other thread, so it may fork
+    (a test worker may hold threads other tests left, a Dask cluster's). Its failure fails the test."""
+    code = f"from {module} import {function}; {function}()"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-4000:]
+
+
 @pytest.fixture(scope="session")
 def templates():
     return load_templates()

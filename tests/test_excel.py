@@ -23,7 +23,7 @@ from orgplan.outputs.workbook.staffing import SHEETS, export_excel
 from orgplan.planning.hiring import hiring_plan
 from orgplan.reading.columns import POSITION_COLUMNS, letter
 
-from .conftest import ROOT
+from .conftest import ROOT, in_a_process_of_its_own
 
 HEADERS = [c.header for c in POSITION_COLUMNS]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -704,23 +704,27 @@ def test_a_workbook_written_in_row_order_holds_what_the_usual_one_holds(keystone
     assert [s.id for s in read_team(in_order).seats] == [s.id for s in keystone.seats]
 
 
-def test_the_org_chart_drawn_while_the_sheets_are_written_is_the_one_drawn_before(keystone, tmp_path, monkeypatch):
+def test_the_org_chart_drawn_while_the_sheets_are_written_is_the_one_drawn_before():
     """A large plan's chart is drawn in a forked process while the sheets are written: the same workbook."""
+    in_a_process_of_its_own("tests.test_excel", "_drawn_alongside")
+
+
+def _drawn_alongside() -> None:
+    import tempfile
+
+    from orgplan import load_profile, plan
     from orgplan.core import forking
     from orgplan.outputs.workbook import staffing
 
-    if not forking.may_fork():
-        pytest.skip("this process may not fork")
-    monkeypatch.setattr(staffing, "DRAW_ALONGSIDE_SEATS", 10**9)
-    before = export_excel(keystone, tmp_path / "before.xlsx").read_bytes()
-    monkeypatch.setattr(staffing, "DRAW_ALONGSIDE_SEATS", 0)
-    pools = []
-    monkeypatch.setattr(
-        forking, "forked_pool", lambda count, made=forking.forked_pool: pools.append(count) or made(count)
-    )
-    assert export_excel(keystone, tmp_path / "alongside.xlsx").read_bytes() == before
-    assert pools == [1]
-    assert "Org chart" in openpyxl.load_workbook(tmp_path / "alongside.xlsx").sheetnames
+    keystone = plan(load_profile(ROOT / "examples" / "keystone-manufacturing.yaml"))
+    folder = Path(tempfile.mkdtemp())
+    staffing.DRAW_ALONGSIDE_SEATS = 10**9
+    before = export_excel(keystone, folder / "before.xlsx").read_bytes()
+    staffing.DRAW_ALONGSIDE_SEATS = 0
+    children, made = [], forking._Child
+    forking._Child = lambda work: children.append(work) or made(work)
+    assert export_excel(keystone, folder / "alongside.xlsx").read_bytes() == before
+    assert len(children) == 1 and "Org chart" in openpyxl.load_workbook(folder / "alongside.xlsx").sheetnames
 
 
 def _row_order_book(path: Path, *, one_by_one: bool, monkeypatch) -> bytes:

@@ -10,7 +10,9 @@ never the legal minimums, and a budget below any workable plan reported, not a t
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 
 import openpyxl
 import pytest
@@ -27,7 +29,7 @@ from orgplan.outputs.report import plan_table
 from orgplan.outputs.workbook.staffing import export_excel
 from orgplan.planning.growth import roadmap
 
-from .conftest import bundled_yaml, examples, write, yaml_text
+from .conftest import bundled_yaml, examples, in_a_process_of_its_own, write, yaml_text
 from .test_excel import SOFFICE, convert
 
 SIZES = [15, 60, 300, 900, 3000, 20000]
@@ -254,38 +256,63 @@ def test_legal_minimums_are_never_deferred(make_plan, templates):
     assert p.summary["functions"]["payroll"]["covered_fte"] + p.summary["functions"]["payroll"]["outsourced_fte"] > 0
 
 
-def test_a_large_plans_budget_trials_weighed_side_by_side_give_the_plan_of_one_process(make_plan, monkeypatch):
-    """A large plan's budget trials run in forked workers, the deferral steps a batch at a time ahead of
+def test_a_large_plans_budget_trials_weighed_side_by_side_give_the_plan_of_one_process():
+    """A large plan's budget trials run in forked children, the deferral steps a batch at a time ahead of
     the results; the plan chosen, its changes and its seats are those of trials weighed one by one."""
+    in_a_process_of_its_own("tests.test_sourcing", "_weighed_side_by_side")
+
+
+def _weighed_side_by_side() -> None:
     from orgplan.core import forking
     from orgplan.planning import planner
 
-    if not forking.may_fork():
-        pytest.skip("this process may not fork")
+    t = load_templates()
     shapes = ({"employees": 3000, "budget": 3_500_000}, {"employees": 4000, "unionized_share": 0.5, "budget": 1})
-    monkeypatch.setattr(planner, "SIDE_BY_SIDE_SEATS", 10**9)
-    alone = [make_plan(**shape) for shape in shapes]
-    monkeypatch.setattr(planner, "SIDE_BY_SIDE_SEATS", 0)
-    monkeypatch.setattr(planner, "workers_for", lambda asked: 2)
-    pools = []
-    monkeypatch.setattr(
-        forking, "forked_pool", lambda count, made=forking.forked_pool: pools.append(count) or made(count)
-    )
+    alone = [plan(profile_from_dict(shape, templates=t), templates=t) for shape in shapes]
+    planner.SIDE_BY_SIDE_SEATS, planner.workers_for = 0, lambda asked: 2
+    children, made = [], forking._Child
+    forking._Child = lambda work: children.append(work) or made(work)
     for one, shape in zip(alone, shapes, strict=True):
-        together = make_plan(**shape)
+        together = plan(profile_from_dict(shape, templates=t), templates=t)
         assert together.summary == one.summary and together.seats == one.seats
-    assert pools == [2, 2]
+    assert children  # the trials were weighed in forked children
 
 
-def test_work_shared_out_to_forked_workers_fails_with_its_own_error():
+def test_work_shared_out_to_forked_children_fails_with_its_own_error():
     from orgplan.core.forking import Background, Shared
 
-    with Shared(_root, 2) as shared:
-        assert shared.map([4, 9]) == [2, 3]
-        with pytest.raises(ValueError, match="no root of -2"):  # the first failing item's error, raised here
-            shared.map([16, -2, -3])
+    shared = Shared(_root, 2)
+    assert shared.map([4, 9, 16]) == [2, 3, 4]
+    with pytest.raises(ValueError, match="no root of -2"):  # the first failing item's error, raised here
+        shared.map([16, -2, -3])
+    with pytest.raises(ValueError, match="no root of -3"):
+        shared.map([-3, -2])
     with Background(lambda: _root(-5)) as later, pytest.raises(ValueError, match="no root of -5"):
         later.result()
+
+
+def test_work_whose_forked_child_dies_without_answering_is_done_here():
+    """A child stopped or killed for lack of memory is noticed (no wait for ever), its work done here."""
+    in_a_process_of_its_own("tests.test_sourcing", "_dies_in_a_child")
+
+
+def _dies_in_a_child() -> None:
+    from orgplan.core import forking
+
+    assert forking.may_fork()
+    here = os.getpid()
+
+    def dies_in_a_child(n: int) -> int:
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return n * n
+
+    children, made = [], forking._Child
+    forking._Child = lambda work: children.append(work) or made(work)
+    assert forking.Shared(dies_in_a_child, 2).map([2, 3, 4]) == [4, 9, 16]
+    with forking.Background(lambda: dies_in_a_child(7)) as later:
+        assert later.result() == 49
+    assert len(children) == 2
 
 
 def _root(n: int) -> int:

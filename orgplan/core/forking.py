@@ -3,7 +3,8 @@
 A forked worker starts with everything this process has loaded (the templates, the plan
 being fitted to a budget or drawn) instead of loading it again, and sends back only its
 results: :class:`Shared` makes many calls of one function side by side, :class:`Background`
-one call while this process goes on.
+one call while this process goes on. A child that ends without answering (stopped, out of
+memory) is noticed, and its work done here.
 Forking copies only the thread that forks, so it is done on Linux, when this process runs
 no other thread (the web page plans in threads: it stays in one process) and is not itself
 a daemonic worker (which may have no children).
@@ -14,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
@@ -70,52 +72,47 @@ def _quiet_worker() -> None:
 
 
 class Shared:
-    """Calls of one function, ``work``, shared out to ``count`` forked workers that inherit it
-    (only the items and results travel, pickled); every call is made here when ``count`` is
-    below 2 or this process may not fork. Used as a context manager: the workers stop at the end.
+    """Calls of one function, ``work``, shared out: ``map`` hands its items to ``count`` processes,
+    this one and ``count - 1`` children forked for the call that inherit ``work`` and their items
+    (only results travel back, pickled). Every call is made here when ``count`` is below 2 or
+    this process may not fork. No child outlives a call of :meth:`map`.
 
-    >>> with Shared(abs, 2) as shared:
-    ...     shared.map([-3, 4, -5])
+    >>> Shared(abs, 2).map([-3, 4, -5])
     [3, 4, 5]
     """
 
     def __init__(self, work: Callable[[Any], Any], count: int):
         self.work = work
         self.count = count if count >= 2 and may_fork() else 1
-        self._pool: Pool | None = None
-
-    def __enter__(self) -> Shared:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        global _WORK
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
-            _WORK = None
 
     def map(self, items: list[Any]) -> list[Any]:
-        """``work(item)`` for each item, in order. A call that fails in a worker is made again here,
-        the first such first, so its error is raised as it is."""
-        global _WORK
+        """``work(item)`` for each item, in order. A call that failed, here or in a child (or a child
+        that ended without answering), is made again here, the first such first, so its error is
+        raised as it is."""
         if self.count < 2 or len(items) < 2:
             return [self.work(item) for item in items]
-        if self._pool is None:
-            _WORK = self.work  # inherited by the workers, never sent
-            self._pool = forked_pool(self.count)
-        done = self._pool.map(_call, items, chunksize=1)
-        return [result if ok else self.work(item) for item, (ok, result) in zip(items, done, strict=True)]
+        shares = [list(range(i, len(items), self.count)) for i in range(min(self.count, len(items)))]
+        children: list[_Child] = []
+        try:
+            for share in shares[1:]:
+                children.append(_Child(functools.partial(_each, self.work, [items[i] for i in share])))
+            outcomes = [_outcome(functools.partial(_each, self.work, [items[i] for i in shares[0]]))]
+            outcomes += [child.outcome() for child in children]
+        finally:
+            for child in children:
+                child.stop()
+        results: dict[int, Any] = {}
+        for share, (ok, values) in zip(shares, outcomes, strict=True):
+            if ok:
+                results.update(zip(share, values, strict=True))
+        return [results[i] if i in results else self.work(item) for i, item in enumerate(items)]
 
 
 class Background:
-    """``work()`` done in a forked worker (when ``fork`` and this process may fork) while this
-    process goes on; :meth:`result` waits for it. The work is done here, at :meth:`result`, when
-    it is not forked, or failed in the worker (so its error is raised as it is). Used as a
-    context manager: the worker stops at the end, done or not.
+    """``work()`` done in a forked child (when ``fork`` and this process may fork) while this process
+    goes on; :meth:`result` waits for it. The work is done here, at :meth:`result`, when it is not
+    forked or the child failed (so its error is raised as it is), or ended without answering. Used as
+    a context manager: the child stops at the end, done or not.
 
     >>> with Background(lambda: 6 * 7) as answer:
     ...     answer.result()
@@ -123,44 +120,78 @@ class Background:
     """
 
     def __init__(self, work: Callable[[], Any], *, fork: bool = True):
-        global _WORK
         self.work = work
-        self._pool: Pool | None = None
-        self._pending: Any = None
-        if fork and may_fork():
-            _WORK = lambda _: work()  # noqa: E731 - inherited by the worker, never sent
-            self._pool = forked_pool(1)
-            self._pending = self._pool.apply_async(_call, (None,))
+        self._child = _Child(work) if fork and may_fork() else None
 
     def __enter__(self) -> Background:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = self._pending = None
+        if self._child is not None:
+            self._child.stop()
 
     def result(self) -> Any:
-        """What ``work()`` gave, waiting for the worker if it is still at it."""
-        if self._pending is not None:
-            ok, value = self._pending.get()
-            self.close()
+        """What ``work()`` gave, waiting for the child if it is still at it."""
+        if self._child is not None:
+            ok, value = self._child.outcome()
             if ok:
                 return value
         return self.work()
 
 
-_WORK: Callable[[Any], Any] | None = None  # what forked workers call: set before forking, inherited
+class _Child:
+    """One call of ``work`` in a child forked now, which inherits it; its outcome comes back through a pipe."""
+
+    def __init__(self, work: Callable[[], Any]):
+        context = multiprocessing.get_context("fork")
+        self._reader, writer = context.Pipe(duplex=False)
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # no Ctrl-C between fork and quiet handlers
+        gc.freeze()  # the child's collections leave this process's objects alone (and their pages shared)
+        try:
+            self._process = context.Process(target=_answer, args=(work, writer), daemon=True)
+            self._process.start()
+        finally:
+            gc.unfreeze()
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+            writer.close()
+
+    def outcome(self) -> tuple[bool, Any]:
+        """(True, what the call gave), or (False, None) when it failed or the child ended without a word."""
+        try:
+            answer: tuple[bool, Any] = self._reader.recv()
+        except EOFError:  # stopped, or out of memory
+            answer = (False, None)
+        self.stop()
+        return answer
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._reader.close()
 
 
-def _call(item: Any) -> tuple[bool, Any]:
-    """A worker's call of the shared work; (False, None) when it failed (the parent calls it again)."""
-    assert _WORK is not None
+def _answer(work: Callable[[], Any], writer: Any) -> None:
+    """In the child: make the call and send its outcome."""
+    _quiet_worker()
     try:
-        return True, _WORK(item)
-    except Exception:  # noqa: BLE001 - the parent repeats the call and raises the error itself
+        answer = (True, work())
+    except Exception:  # noqa: BLE001 - the parent makes the call again and raises the error itself
+        answer = (False, None)
+    try:
+        writer.send(answer)
+    except Exception:  # noqa: BLE001 - a result that cannot be pickled: the parent makes the call itself
+        writer.send((False, None))
+    writer.close()
+
+
+def _outcome(work: Callable[[], Any]) -> tuple[bool, Any]:
+    """In this process: as a child's outcome (a failed call is made again after the children's)."""
+    try:
+        return True, work()
+    except Exception:  # noqa: BLE001 - made again, in the items' order, to raise the first error
         return False, None
+
+
+def _each(work: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    return [work(item) for item in items]

@@ -91,15 +91,15 @@ def plan(
     if base.totals()["annual_cost"] <= profile.budget:
         base = plan_with(profile, t, Adjustments())
     large = isinstance(base, Outline) and len(base.roles) >= SIDE_BY_SIDE_SEATS
-    with Shared(functools.partial(_trial, profile, t), workers_for(None) if large else 1) as shared:
-        return fit_budget(
-            profile,
-            t,
-            base,
-            lambda adjust: plan_with(profile, t, adjust),
-            lambda many: [_weighed(trial, profile, t) for trial in shared.map(many)],
-            batch=shared.count,
-        )
+    shared = Shared(functools.partial(_trial, profile, t), workers_for(None) if large else 1)
+    return fit_budget(
+        profile,
+        t,
+        base,
+        lambda adjust: plan_with(profile, t, adjust),
+        lambda many: [_weighed(trial, profile, t) for trial in shared.map(many)],
+        batch=shared.count,
+    )
 
 
 def _trial(profile: Profile, t: Templates, adjust: Adjustments) -> Plan | dict[str, Any]:
