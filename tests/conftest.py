@@ -41,6 +41,20 @@ def examples(share: float = 1.0) -> int:
     return max(10, round(settings.default.max_examples * share))
 
 
+@pytest.fixture(autouse=True)
+def _as_a_new_run():
+    """Each test starts as a run of its own: letters an earlier test's charts replaced (and the
+    one warning the command line gives of them) do not carry over into its output."""
+    yield
+    text = sys.modules.get("orgplan.outputs.charts.text")
+    if text is not None:
+        with text._FONT_LOCK:
+            text._REPLACED.clear()
+    cli = sys.modules.get("orgplan.cli")
+    if cli is not None:
+        cli._said.clear()
+
+
 def in_a_process_of_its_own(module: str, function: str) -> None:
     """Run ``module.function()`` in a new Python process: it runs no other thread, so it may fork
     (a test worker may hold threads other tests left, a Dask cluster's). Its failure fails the test."""

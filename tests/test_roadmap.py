@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import zipfile
 from collections import Counter
 from itertools import pairwise
+from typing import Any
 
 import openpyxl
 import pytest
@@ -17,6 +20,8 @@ from orgplan.planning.growth import default_sizes, default_target, roadmap, road
 from orgplan.planning.planner import outline_with
 from orgplan.planning.sourcing import Adjustments
 from orgplan.planning.sweep import scaled
+
+from .conftest import in_a_process_of_its_own
 
 
 @pytest.fixture(scope="module")
@@ -273,18 +278,64 @@ def test_the_roadmap_workbook_chart_labels_every_size(sweep, tmp_path):
     assert 'formatCode="#,##0"' in chart  # 1,000 as the table writes it
 
 
-def test_a_long_roadmap_is_the_same_planned_in_one_process_or_several(templates):
+def test_a_long_roadmap_is_the_same_planned_in_one_process_or_several():
+    in_a_process_of_its_own("tests.test_roadmap", "_planned_alone_and_side_by_side")
+
+
+def test_a_roadmap_whose_forked_workers_are_killed_plans_their_sizes_here_the_same():
+    """A worker stopped or killed for lack of memory does not leave the roadmap waiting: what it
+    did not plan is planned in the command's own process."""
+    in_a_process_of_its_own("tests.test_roadmap", "_workers_killed")
+
+
+def _long_sweep() -> tuple[Any, list[int], Any]:
+    from orgplan.knowledge.templates import load_templates
+
+    t = load_templates()
     p = profile_from_dict(
         {"employees": 300, "countries": [{"name": "France", "employees": 200}, {"name": "Spain", "employees": 100}]},
-        templates=templates,
+        templates=t,
     )
-    sizes = default_sizes(300, 30_000, 60)
-    counted = {1: [], 2: []}
-    alone = roadmap(p, sizes, templates=templates, workers=1, progress=counted[1].append)
-    shared = roadmap(p, sizes, templates=templates, workers=2, progress=counted[2].append)
+    return p, default_sizes(300, 30_000, 60), t
+
+
+def _forks_counted() -> list[Any]:
+    from orgplan.core import forking
+
+    children: list[Any] = []
+    made = forking._Child
+    forking._Child = lambda target: children.append(target) or made(target)
+    return children
+
+
+def _planned_alone_and_side_by_side() -> None:
+    p, sizes, t = _long_sweep()
+    counted: dict[int, list[int]] = {1: [], 2: []}
+    alone = roadmap(p, sizes, templates=t, workers=1, progress=counted[1].append)
+    children = _forks_counted()
+    shared = roadmap(p, sizes, templates=t, workers=2, progress=counted[2].append)
+    assert children  # planned side by side indeed
     assert shared == alone  # every step, milestone and point of the curve
     assert alone.milestones and len(alone.curve) > len(sizes)  # thresholds bisected between the sizes
     assert len(counted[1]) == len(counted[2]) == len(sizes)  # the progress of the sweep's sizes, in either
+
+
+def _workers_killed() -> None:
+    from orgplan.planning.sweep import Sweep
+
+    p, sizes, t = _long_sweep()
+    alone = roadmap(p, sizes, templates=t, workers=1)
+    here, sketch = os.getpid(), Sweep._sketch
+
+    def killed_in_a_worker(self: Sweep, job: tuple[int, bool]) -> Any:
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return sketch(self, job)
+
+    Sweep._sketch = killed_in_a_worker  # type: ignore[method-assign]
+    children = _forks_counted()
+    assert roadmap(p, sizes, templates=t, workers=2) == alone
+    assert children
 
 
 def test_a_size_that_fails_in_a_worker_raises_its_own_error_the_smallest_first(tmp_path):

@@ -1,13 +1,15 @@
 """Long work shared out to processes forked from this one.
 
-A forked worker starts with everything this process has loaded (the templates, the plan
+A forked child starts with everything this process has loaded (the templates, the plan
 being fitted to a budget or drawn) instead of loading it again, and sends back only its
-results: :class:`Shared` makes many calls of one function side by side, :class:`Background`
-one call while this process goes on. A child that ends without answering (stopped, out of
-memory) is noticed, and its work done here.
+results through a pipe: :class:`Shared` makes many calls of one function side by side,
+:func:`spread` streams them back as they are done, :class:`Background` makes one call while
+this process goes on. No child outlives the call that forked it, and a child that ends
+without answering (stopped, out of memory) is noticed: its work is done here instead.
+
 Forking copies only the thread that forks, so it is done on Linux, when this process runs
 no other thread (the web page plans in threads: it stays in one process) and is not itself
-a daemonic worker (which may have no children).
+a daemonic process (which may have no children).
 
 >>> isinstance(may_fork(), bool) and 1 <= workers_for(None) <= MOST_WORKERS
 True
@@ -18,15 +20,15 @@ from __future__ import annotations
 import functools
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
-from multiprocessing.pool import Pool
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, cast
 
-__all__ = ["MOST_WORKERS", "may_fork", "workers_for", "forked_pool", "Shared", "Background"]
+__all__ = ["MOST_WORKERS", "may_fork", "workers_for", "Shared", "Background", "spread"]
 
 # At most this many processes share the work (each holds a copy of what it writes to).
 MOST_WORKERS = 4
@@ -51,24 +53,12 @@ def workers_for(asked: int | None) -> int:
     return min(MOST_WORKERS, cores)
 
 
-def forked_pool(count: int) -> Pool:
-    """A pool of ``count`` forked workers. Ctrl-C waits while it starts (stopped half-made, its own
-    threads would fork workers nobody ends); the workers leave Ctrl-C to this process."""
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
-    gc.freeze()
-    try:
-        return multiprocessing.get_context("fork").Pool(count, initializer=_quiet_worker)
-    finally:
-        gc.unfreeze()
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
-
-
 def _quiet_worker() -> None:
-    """A worker leaves Ctrl-C to the process that forked it, which stops them all, and ends
+    """A child leaves Ctrl-C to the process that forked it, which stops them all, and ends
     quietly when stopped (not with the handlers it inherited, which unwind with a traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked while the pool started
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked while it was forked
 
 
 class Shared:
@@ -91,21 +81,8 @@ class Shared:
         raised as it is."""
         if self.count < 2 or len(items) < 2:
             return [self.work(item) for item in items]
-        shares = [list(range(i, len(items), self.count)) for i in range(min(self.count, len(items)))]
-        children: list[_Child] = []
-        try:
-            for share in shares[1:]:
-                children.append(_Child(functools.partial(_each, self.work, [items[i] for i in share])))
-            outcomes = [_outcome(functools.partial(_each, self.work, [items[i] for i in shares[0]]))]
-            outcomes += [child.outcome() for child in children]
-        finally:
-            for child in children:
-                child.stop()
-        results: dict[int, Any] = {}
-        for share, (ok, values) in zip(shares, outcomes, strict=True):
-            if ok:
-                results.update(zip(share, values, strict=True))
-        return [results[i] if i in results else self.work(item) for i, item in enumerate(items)]
+        done = {i: value for i, ok, value in spread(self.work, items, self.count) if ok}
+        return [done[i] if i in done else self.work(item) for i, item in enumerate(items)]
 
 
 class Background:
@@ -121,7 +98,7 @@ class Background:
 
     def __init__(self, work: Callable[[], Any], *, fork: bool = True):
         self.work = work
-        self._child = _Child(work) if fork and may_fork() else None
+        self._child = _Child(functools.partial(_send_one, work)) if fork and may_fork() else None
 
     def __enter__(self) -> Background:
         return self
@@ -139,16 +116,68 @@ class Background:
         return self.work()
 
 
-class _Child:
-    """One call of ``work`` in a child forked now, which inherits it; its outcome comes back through a pipe."""
+def spread(work: Callable[[Any], Any], items: list[Any], count: int) -> Iterator[tuple[int, bool, Any]]:
+    """``work(item)`` for each of ``items`` in ``count`` processes: this one and ``count - 1`` children
+    forked now, each taking the next item not taken yet (so the first items should be the slowest).
+    Yields (index, True, result) as each is done, and (index, False, None) for a call that failed or
+    that a child ended without making (stopped, out of memory).
 
-    def __init__(self, work: Callable[[], Any]):
+    >>> sorted(spread(abs, [-1, 2, -3], 2))
+    [(0, True, 1), (1, True, 2), (2, True, 3)]
+    """
+    take = functools.partial(_take, multiprocessing.get_context("fork").Value("q", 0), len(items))
+    children: dict[Any, _Child] = {}
+    done: set[int] = set()
+    try:
+        for _ in range(min(count, len(items)) - 1):
+            child = _Child(functools.partial(_send_taken, work, items, take))
+            children[child.reader] = child
+        while (i := take()) is not None:
+            done.add(i)
+            yield (i, *_outcome(functools.partial(work, items[i])))
+            for answer in _answers(children, 0.0):  # the children's, as they come
+                done.add(answer[0])
+                yield answer
+        while children:
+            for answer in _answers(children, None):
+                done.add(answer[0])
+                yield answer
+    finally:
+        for child in children.values():
+            child.stop()
+    yield from ((i, False, None) for i in range(len(items)) if i not in done)  # taken by a child that ended
+
+
+def _take(counter: Any, end: int) -> int | None:
+    """The next item's index, taken once by whichever process asks first; None when all are taken."""
+    with counter.get_lock():
+        i = counter.value
+        if i >= end:
+            return None
+        counter.value = i + 1
+    return int(i)
+
+
+def _answers(children: dict[Any, _Child], timeout: float | None) -> Iterator[tuple[int, bool, Any]]:
+    """What the children have sent (waiting up to ``timeout``); a child whose pipe ends is done."""
+    for ready in multiprocessing.connection.wait(list(children), timeout):
+        try:
+            yield cast(tuple[int, bool, Any], children[ready].reader.recv())
+        except EOFError:
+            children.pop(ready).stop()
+
+
+class _Child:
+    """A child forked now, inheriting ``target``, which it calls with a function that sends a picklable
+    value back through a pipe (:attr:`reader`); the pipe ends when the child does."""
+
+    def __init__(self, target: Callable[[Callable[[Any], None]], None]):
         context = multiprocessing.get_context("fork")
-        self._reader, writer = context.Pipe(duplex=False)
+        self.reader, writer = context.Pipe(duplex=False)
         before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # no Ctrl-C between fork and quiet handlers
         gc.freeze()  # the child's collections leave this process's objects alone (and their pages shared)
         try:
-            self._process = context.Process(target=_answer, args=(work, writer), daemon=True)
+            self._process = context.Process(target=_run, args=(target, writer), daemon=True)
             self._process.start()
         finally:
             gc.unfreeze()
@@ -156,9 +185,9 @@ class _Child:
             writer.close()
 
     def outcome(self) -> tuple[bool, Any]:
-        """(True, what the call gave), or (False, None) when it failed or the child ended without a word."""
+        """The one (ok, value) the child sends; (False, None) when it ended without a word."""
         try:
-            answer: tuple[bool, Any] = self._reader.recv()
+            answer: tuple[bool, Any] = self.reader.recv()
         except EOFError:  # stopped, or out of memory
             answer = (False, None)
         self.stop()
@@ -168,30 +197,43 @@ class _Child:
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
-        self._reader.close()
+        self.reader.close()
 
 
-def _answer(work: Callable[[], Any], writer: Any) -> None:
-    """In the child: make the call and send its outcome."""
+def _run(target: Callable[[Callable[[Any], None]], None], writer: Any) -> None:
+    """In the child: quiet signals, then the target, sending through the pipe."""
     _quiet_worker()
     try:
-        answer = (True, work())
-    except Exception:  # noqa: BLE001 - the parent makes the call again and raises the error itself
-        answer = (False, None)
+        target(writer.send)
+    finally:
+        writer.close()
+
+
+def _send_one(work: Callable[[], Any], send: Callable[[Any], None]) -> None:
+    """In the child: make the call and send (ok, value); a failure is made again by the parent to raise it."""
+    _deliver(send, _outcome(work), (False, None))
+
+
+def _send_taken(
+    work: Callable[[Any], Any], items: list[Any], take: Callable[[], int | None], send: Callable[[Any], None]
+) -> None:
+    """In the child: take items until none is left, sending each as (index, ok, value) when done."""
+    while (index := take()) is not None:
+        ok, value = _outcome(functools.partial(work, items[index]))
+        _deliver(send, (index, ok, value), (index, False, None))
+
+
+def _deliver(send: Callable[[Any], None], message: tuple[Any, ...], failed: tuple[Any, ...]) -> None:
+    """Send ``message``, or ``failed`` when it cannot be pickled (nothing is sent until it is)."""
     try:
-        writer.send(answer)
-    except Exception:  # noqa: BLE001 - a result that cannot be pickled: the parent makes the call itself
-        writer.send((False, None))
-    writer.close()
+        send(message)
+    except Exception:  # noqa: BLE001 - anything that cannot be pickled: the parent makes the call itself
+        send(failed)
 
 
 def _outcome(work: Callable[[], Any]) -> tuple[bool, Any]:
-    """In this process: as a child's outcome (a failed call is made again after the children's)."""
+    """(True, what ``work()`` gave), or (False, None) when it failed (made again later to raise its error)."""
     try:
         return True, work()
     except Exception:  # noqa: BLE001 - made again, in the items' order, to raise the first error
         return False, None
-
-
-def _each(work: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-    return [work(item) for item in items]

@@ -16,12 +16,11 @@ True
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from multiprocessing.pool import Pool
 from typing import Any
 
-from orgplan.core.forking import forked_pool, may_fork, workers_for
+from orgplan.core.forking import may_fork, spread, workers_for
 from orgplan.knowledge.templates import Templates, load_templates
 from orgplan.model.places import places_for_size
 from orgplan.model.plan import Outline, Plan
@@ -133,9 +132,10 @@ class Sweep:
 
     Sketches are made without words (no reasons, no finished titles): :meth:`fill` with
     ``words`` makes the few a roadmap quotes, kept apart in ``worded``. A long sweep is planned
-    in ``workers`` processes (None: this machine's cores, up to 4, when the process may fork;
-    1: this process only). Used as a context manager, the processes stay for every later
-    :meth:`fill` and :meth:`thresholds` and stop at the end.
+    in ``workers`` processes forked for each :meth:`fill` and :meth:`thresholds` (None: this
+    machine's cores, up to 4, when the process may fork; 1: this process only), once the first
+    long fill has chosen to. A size a process fails to plan, or does not plan because it was
+    stopped (out of memory), is planned here.
     """
 
     def __init__(self, profile: Profile, templates: Templates | None = None, workers: int | None = None):
@@ -144,23 +144,13 @@ class Sweep:
         self.workers = workers
         self.sketches: dict[int, Sketch] = {}
         self.worded: dict[int, Sketch] = {}
-        self._pool: Pool | None = None
-        self._workers = 1  # the processes of the pool
+        self._processes = 1  # how many plan a fill or a bisection: set by the first long fill
 
     def __enter__(self) -> Sweep:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Stop the processes planning the sweep, if any."""
-        global _SWEEP
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
-            _SWEEP = None
+        pass  # no process outlives a fill or a bisection
 
     def __getitem__(self, employees: int) -> Sketch:
         if employees not in self.sketches:
@@ -178,9 +168,13 @@ class Sweep:
         wanted = sorted({n for n in sizes if n not in kept})
         if not wanted:
             return
-        pool = self._processes(len(wanted))
+        count = self._side_by_side(len(wanted))
         jobs = [(n, words) for n in wanted]
-        made = _forked(pool, jobs, self._workers) if pool is not None and len(jobs) > 1 else map(self._sketch, jobs)
+        if count > 1 and len(jobs) > 1:  # the processes take the largest (slowest) sizes first
+            jobs.reverse()
+            made = ((jobs[i][0], sketch if ok else None) for i, ok, sketch in spread(self._sketch_only, jobs, count))
+        else:
+            made = (self._sketch(job) for job in jobs)
         failed = []
         for n, sketch in made:
             if sketch is None:
@@ -191,6 +185,8 @@ class Sweep:
                 progress(1)
         for n in sorted(failed):  # planned again here, the smallest first: its error is raised as it is
             kept[n] = self._sketch((n, words))[1]
+            if progress is not None:
+                progress(1)
 
     def thresholds(self, brackets: Sequence[tuple[int, int, Test]]) -> list[int]:
         """For each (low, high, reached) the smallest headcount in (low, high] where ``reached`` holds
@@ -203,14 +199,13 @@ class Sweep:
         for i, (low, high, _) in sorted(enumerate(brackets), key=lambda b: -b[1][1]):  # the largest (slowest) first
             spans.setdefault((low, high), []).append(i)
         tasks = [(low, high, [brackets[i][2] for i in idx]) for (low, high), idx in spans.items()]
-        if self._pool is not None and len(tasks) > 1:
-            done = self._pool.map(_bisect_in_worker, tasks, chunksize=1)
-        else:
-            done = [_bisect(self, *task) for task in tasks]
+        done: dict[int, tuple[list[int], dict[int, Sketch]]] = {}
+        if self._processes > 1 and len(tasks) > 1:
+            done = {i: value for i, ok, value in spread(self._bisect, tasks, self._processes) if ok}
         found = [0] * len(brackets)
-        for task, idx, (sizes, made) in zip(tasks, spans.values(), done, strict=True):
-            if made is None:  # planning failed in a worker: bisected here, where the error is raised as it is
-                sizes, made = _bisect(self, *task)
+        for t, (task, idx) in enumerate(zip(tasks, spans.values(), strict=True)):
+            # not bisected side by side (or it failed there): bisected here, where an error is raised as it is
+            sizes, made = done[t] if t in done else self._bisect(task)
             self.sketches.update(made)
             for i, n in zip(idx, sizes, strict=True):
                 found[i] = n
@@ -221,32 +216,17 @@ class Sweep:
         profile = scaled(self.profile, employees, self.templates)
         return employees, sketch_of(outline_with(profile, self.templates, Adjustments(), words=words))
 
-    def _processes(self, sizes: int) -> Pool | None:
-        """The processes that plan: started for the first long fill when this process may fork, then kept."""
-        global _SWEEP
-        if self._pool is not None or not may_fork():
-            return self._pool
-        if self.workers is None and sizes < FORK_FROM:
-            return None
-        count = workers_for(self.workers)
-        if count < 2:
-            return None
-        _SWEEP = self  # what the forked workers plan for: inherited, never sent
-        self._pool = forked_pool(count)
-        self._workers = count
-        return self._pool
+    def _sketch_only(self, job: tuple[int, bool]) -> Sketch:
+        return self._sketch(job)[1]
 
+    def _bisect(self, task: tuple[int, int, list[Test]]) -> tuple[list[int], dict[int, Sketch]]:
+        return _bisect(self, *task)
 
-_SWEEP: Sweep | None = None  # the sweep forked workers plan for: set before forking, inherited
-
-
-def _in_worker(job: tuple[int, bool]) -> tuple[int, Sketch | None]:
-    """A worker's sketch of one size; None when planning failed (the parent plans it again to raise the error)."""
-    assert _SWEEP is not None
-    try:
-        return _SWEEP._sketch(job)
-    except Exception:  # noqa: BLE001 - the parent repeats the size and raises the error itself
-        return job[0], None
+    def _side_by_side(self, sizes: int) -> int:
+        """How many processes plan: chosen by the first long fill when this process may fork, then kept."""
+        if self._processes == 1 and may_fork() and (self.workers is not None or sizes >= FORK_FROM):
+            self._processes = max(1, workers_for(self.workers))
+        return self._processes
 
 
 def _bisect(sweep: Sweep, low: int, high: int, tests: list[Test]) -> tuple[list[int], dict[int, Sketch]]:
@@ -265,19 +245,3 @@ def _bisect(sweep: Sweep, low: int, high: int, tests: list[Test]) -> tuple[list[
                 below = mid
         out.append(above)
     return out, made
-
-
-def _bisect_in_worker(task: tuple[int, int, list[Test]]) -> tuple[list[int], dict[int, Sketch] | None]:
-    """A worker's bisection of one span; None when planning failed (the parent bisects it again)."""
-    assert _SWEEP is not None
-    try:
-        return _bisect(_SWEEP, *task)
-    except Exception:  # noqa: BLE001 - the parent repeats the span and raises the error itself
-        return [], None
-
-
-def _forked(pool: Pool, jobs: list[tuple[int, bool]], workers: int) -> Iterator[tuple[int, Sketch | None]]:
-    """Sketches of ``jobs`` (size, with words) planned by the ``workers`` processes of ``pool``, as they come."""
-    order = jobs[::2] + jobs[1::2][::-1]  # large and small sizes mixed, so no worker gets only the large ones
-    chunk = max(1, len(order) // (workers * 8))
-    return pool.imap_unordered(_in_worker, order, chunksize=chunk)
