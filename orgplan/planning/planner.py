@@ -88,8 +88,8 @@ def plan(
         return plan_with(profile, t, Adjustments())
     # Over its budget, the plan is planned whole only once fitted: its trials are outlines.
     base = _weighed(_trial(profile, t, Adjustments()), profile, t)
-    if base.totals()["annual_cost"] <= profile.budget:
-        base = plan_with(profile, t, Adjustments())
+    if isinstance(base, Outline) and base.totals()["annual_cost"] <= profile.budget:
+        base = plan_with(profile, t, Adjustments())  # within it as it is (a federated group's is whole already)
     large = isinstance(base, Outline) and len(base.roles) >= SIDE_BY_SIDE_SEATS
     shared = Shared(functools.partial(_trial, profile, t), workers_for(None) if large else 1)
     return fit_budget(

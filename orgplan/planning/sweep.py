@@ -30,7 +30,7 @@ from orgplan.planning.sourcing import Adjustments
 
 __all__ = ["Step", "Sketch", "Sweep", "sketch_of", "scaled"]
 
-Test = Callable[["Sketch"], bool]  # a question of one size's sketch; picklable (a module function or a partial)
+Test = Callable[["Sketch"], bool]  # a question of one size's sketch (forked workers inherit it)
 
 # A sweep of fewer sizes than this is planned in this process: forking costs more than it saves.
 FORK_FROM = 48
