@@ -349,6 +349,16 @@ def test_workers_plan_with_the_rule_pack_given(tmp_path, templates):
     assert [r.roles["recruiter"] for r in pooled] == [r.roles["recruiter"] + 3 for r in bundled]
 
 
+def test_a_batchs_workers_share_the_cores_and_fork_no_workers_of_their_own():
+    """A large plan in a batch worker weighs its budget and draws its chart in that worker: the batch's
+    workers have the cores between them already."""
+    from orgplan.core.forking import may_fork
+
+    with open_executor(workers=2) as pool:
+        assert pool is not None
+        assert not any(pool.submit(may_fork).result() for _ in range(4))
+
+
 def test_the_example_portfolio_plans_cleanly(tmp_path):
     from .conftest import ROOT
 

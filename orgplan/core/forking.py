@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
-__all__ = ["MOST_WORKERS", "may_fork", "workers_for", "Shared", "Background", "spread"]
+__all__ = ["MOST_WORKERS", "may_fork", "one_of_many", "workers_for", "Shared", "Background", "spread"]
 
 # At most this many processes share the work (each holds a copy of what it writes to).
 MOST_WORKERS = 4
@@ -37,12 +37,23 @@ _STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
 def may_fork() -> bool:
-    """Whether this process may fork workers: on Linux, running no other thread, not a daemonic worker."""
+    """Whether this process may fork workers: on Linux, running no other thread, not a daemonic worker,
+    nor one of a batch's workers (see :func:`one_of_many`)."""
     return (
-        sys.platform.startswith("linux")
+        _ALONE[0]
+        and sys.platform.startswith("linux")
         and threading.active_count() == 1
         and not multiprocessing.current_process().daemon
     )
+
+
+def one_of_many() -> None:
+    """This process is one of several working side by side (a batch's worker, which has the cores
+    between them): it forks no more workers of its own."""
+    _ALONE[0] = False
+
+
+_ALONE = [True]  # this process may have the machine's cores to itself
 
 
 def workers_for(asked: int | None) -> int:

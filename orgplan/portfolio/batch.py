@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orgplan.core.forking import one_of_many
 from orgplan.core.validation import shown
 from orgplan.errors import OptionError, OrgplanError
 from orgplan.knowledge.templates import Templates, load_templates, templates_dir
@@ -223,7 +224,7 @@ def open_executor(workers: int | None = None, dask: str | None = None) -> Iterat
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
     if "forkserver" in methods:
         context.set_forkserver_preload(["orgplan.portfolio.batch", "orgplan.planning.planner"])
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=one_of_many)  # cores shared
     try:
         yield pool
     except BaseException:  # Ctrl+C or an error: drop the batches not started rather than wait for them
