@@ -773,6 +773,30 @@ def test_a_row_order_workbook_is_byte_for_byte_what_xlsxwriter_writes_cell_by_ce
     assert ws["D4"].value is None and ws["D4"].font.b  # the later of two writes to a cell stays
 
 
+def test_a_row_written_whole_is_closed_to_later_writes_as_xlsxwriter_closes_its_own(tmp_path):
+    """After a row goes to the file, writing to it or above it is refused, never a second row element."""
+    import xlsxwriter
+    from xlsxwriter.utility import xl_col_to_name
+
+    from orgplan.outputs.workbook.row_xml import _COLUMNS, RowWriter
+
+    book = xlsxwriter.Workbook(str(tmp_path / "t.xlsx"), {"constant_memory": True})
+    ws = book.add_worksheet()
+    methods = ws.write_number, ws.write_string, ws.write_formula, ws.write_blank
+    writer, fmt = RowWriter(ws, methods), book.add_format({"bold": True})
+    assert writer.write(5, [(methods[1], 5, 0, "five", fmt), (methods[0], 5, 16383, 5, fmt)])
+    assert ws.write_string(5, 1, "again") == ws.write_string(4, 0, "above") == -1  # refused
+    assert not writer.write(4, [(methods[1], 4, 0, "above", fmt)])
+    assert ws.write_string(6, 0, "below") == 0
+    book.close()
+    rows = re.findall(r'<row r="(\d+)"', zipfile.ZipFile(tmp_path / "t.xlsx").read("xl/worksheets/sheet1.xml").decode())
+    assert (
+        rows == ["6", "7"]
+        and '<c r="XFD6"' in zipfile.ZipFile(tmp_path / "t.xlsx").read("xl/worksheets/sheet1.xml").decode()
+    )
+    assert all(_COLUMNS[i] == xl_col_to_name(i) for i in range(16384))  # every column's letters, made once
+
+
 def test_a_large_plans_workbook_is_the_same_whether_rows_are_written_whole_or_cell_by_cell(
     keystone, gap, tmp_path, monkeypatch
 ):

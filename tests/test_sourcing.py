@@ -10,9 +10,7 @@ never the legal minimums, and a budget below any workable plan reported, not a t
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 
 import openpyxl
 import pytest
@@ -276,49 +274,6 @@ def _weighed_side_by_side() -> None:
         together = plan(profile_from_dict(shape, templates=t), templates=t)
         assert together.summary == one.summary and together.seats == one.seats
     assert children  # the trials were weighed in forked children
-
-
-def test_work_shared_out_to_forked_children_fails_with_its_own_error():
-    from orgplan.core.forking import Background, Shared
-
-    shared = Shared(_root, 2)
-    assert shared.map([4, 9, 16]) == [2, 3, 4]
-    with pytest.raises(ValueError, match="no root of -2"):  # the first failing item's error, raised here
-        shared.map([16, -2, -3])
-    with pytest.raises(ValueError, match="no root of -3"):
-        shared.map([-3, -2])
-    with Background(lambda: _root(-5)) as later, pytest.raises(ValueError, match="no root of -5"):
-        later.result()
-
-
-def test_work_whose_forked_child_dies_without_answering_is_done_here():
-    """A child stopped or killed for lack of memory is noticed (no wait for ever), its work done here."""
-    in_a_process_of_its_own("tests.test_sourcing", "_dies_in_a_child")
-
-
-def _dies_in_a_child() -> None:
-    from orgplan.core import forking
-
-    assert forking.may_fork()
-    here = os.getpid()
-
-    def dies_in_a_child(n: int) -> int:
-        if os.getpid() != here:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return n * n
-
-    children, made = [], forking._Child
-    forking._Child = lambda work: children.append(work) or made(work)
-    assert forking.Shared(dies_in_a_child, 2).map([2, 3, 4]) == [4, 9, 16]
-    with forking.Background(lambda: dies_in_a_child(7)) as later:
-        assert later.result() == 49
-    assert len(children) == 2
-
-
-def _root(n: int) -> int:
-    if n < 0:
-        raise ValueError(f"no root of {n}")
-    return round(n**0.5)
 
 
 def test_a_budget_below_any_workable_plan_reports_the_smallest_cost(make_plan):

@@ -64,6 +64,22 @@ def workers_for(asked: int | None) -> int:
     return min(MOST_WORKERS, cores)
 
 
+def _end_with_parent(parent: int) -> None:
+    """Ask Linux to stop this child when ``parent``, the process that forked it, ends, however it ends
+    (killed, or a library user's process ending without stopping it)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl here: the parent's own stop is all
+        return
+    if os.getppid() != parent:  # the parent ended before the request took hold
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _quiet_worker() -> None:
     """A child leaves Ctrl-C to the process that forked it, which stops them all, and ends
     quietly when stopped (not with the handlers it inherited, which unwind with a traceback)."""
@@ -109,7 +125,7 @@ class Background:
 
     def __init__(self, work: Callable[[], Any], *, fork: bool = True):
         self.work = work
-        self._child = _Child(functools.partial(_send_one, work)) if fork and may_fork() else None
+        self._child = _forked(functools.partial(_send_one, work)) if fork and may_fork() else None
 
     def __enter__(self) -> Background:
         return self
@@ -120,8 +136,9 @@ class Background:
 
     def result(self) -> Any:
         """What ``work()`` gave, waiting for the child if it is still at it."""
-        if self._child is not None:
-            ok, value = self._child.outcome()
+        child, self._child = self._child, None
+        if child is not None:
+            ok, value = child.outcome()
             if ok:
                 return value
         return self.work()
@@ -140,8 +157,10 @@ def spread(work: Callable[[Any], Any], items: list[Any], count: int) -> Iterator
     children: dict[Any, _Child] = {}
     done: set[int] = set()
     try:
-        for _ in range(min(count, len(items)) - 1):
-            child = _Child(functools.partial(_send_taken, work, items, take))
+        for _ in range(min(count, len(items)) - 1 if may_fork() else 0):
+            child = _forked(functools.partial(_send_taken, work, items, take))
+            if child is None:  # no process to spare: this one does the rest
+                break
             children[child.reader] = child
         while (i := take()) is not None:
             done.add(i)
@@ -173,9 +192,13 @@ def _answers(children: dict[Any, _Child], timeout: float | None) -> Iterator[tup
     """What the children have sent (waiting up to ``timeout``); a child whose pipe ends is done."""
     for ready in multiprocessing.connection.wait(list(children), timeout):
         try:
-            yield cast(tuple[int, bool, Any], children[ready].reader.recv())
-        except EOFError:
+            answer = cast(tuple[int, bool, Any], children[ready].reader.recv())
+        except (EOFError, OSError):  # done, or ended part-way through an answer (killed, out of memory)
             children.pop(ready).stop()
+            continue
+        except Exception:  # noqa: BLE001 - an answer that does not unpickle here: its item is made again
+            continue
+        yield answer
 
 
 class _Child:
@@ -186,20 +209,31 @@ class _Child:
         context = multiprocessing.get_context("fork")
         self.reader, writer = context.Pipe(duplex=False)
         before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # no Ctrl-C between fork and quiet handlers
-        gc.freeze()  # the child's collections leave this process's objects alone (and their pages shared)
+        freeze = gc.get_freeze_count() == 0  # (objects frozen by someone else stay so)
+        if freeze:
+            gc.freeze()  # the child's collections leave this process's objects alone (and their pages shared)
         try:
-            self._process = context.Process(target=_run, args=(target, writer), daemon=True)
+            self._process = context.Process(target=_run, args=(target, writer, os.getpid()), daemon=True)
             self._process.start()
+        except BaseException:
+            self.reader.close()
+            raise
         finally:
-            gc.unfreeze()
-            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+            if freeze:
+                gc.unfreeze()
             writer.close()
+            try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, before)  # a Ctrl-C that waited is raised here
+            except BaseException:
+                self.stop()
+                raise
 
     def outcome(self) -> tuple[bool, Any]:
-        """The one (ok, value) the child sends; (False, None) when it ended without a word."""
+        """The one (ok, value) the child sends; (False, None) when it ended without a word, or part-way
+        through one (stopped, out of memory), or its answer does not unpickle here."""
         try:
             answer: tuple[bool, Any] = self.reader.recv()
-        except EOFError:  # stopped, or out of memory
+        except Exception:  # noqa: BLE001 - EOFError, OSError, an unpickling error: the work is done here
             answer = (False, None)
         self.stop()
         return answer
@@ -211,9 +245,19 @@ class _Child:
         self.reader.close()
 
 
-def _run(target: Callable[[Callable[[Any], None]], None], writer: Any) -> None:
-    """In the child: quiet signals, then the target, sending through the pipe."""
+def _forked(target: Callable[[Callable[[Any], None]], None]) -> _Child | None:
+    """A child forked for ``target``; None when the system has no process to spare (out of memory)."""
+    try:
+        return _Child(target)
+    except OSError:
+        return None
+
+
+def _run(target: Callable[[Callable[[Any], None]], None], writer: Any, parent: int) -> None:
+    """In the child: quiet signals, end with the parent, fork nothing further, then the target."""
     _quiet_worker()
+    _end_with_parent(parent)
+    one_of_many()
     try:
         target(writer.send)
     finally:

@@ -33,18 +33,21 @@ __all__ = ["RowWriter"]
 _CONTROL = re.compile(r"_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # what XlsxWriter escapes as _xHHHH_
 _ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
 _STRING_MAX = 32767  # UTF-16 units in a cell
-_COLUMNS: list[str] = []
 
 
-def _column(col: int) -> str:
-    """The letters of a zero-based column: 0 -> A, 27 -> AB."""
-    while len(_COLUMNS) <= col:
-        n, name = len(_COLUMNS) + 1, ""
+def _column_names(count: int) -> list[str]:
+    """The letters of the first ``count`` columns: A, B, ... Z, AA, AB, ..."""
+    names = []
+    for n in range(1, count + 1):
+        name = ""
         while n:
             n, rest = divmod(n - 1, 26)
             name = chr(65 + rest) + name
-        _COLUMNS.append(name)
-    return _COLUMNS[col]
+        names.append(name)
+    return names
+
+
+_COLUMNS = _column_names(16_384)  # every column a sheet may have (XFD), made once: read by any thread
 
 
 def _escaped(text: str) -> str:
@@ -80,8 +83,9 @@ class RowWriter:
             method = cell[0]
             if method is number:
                 value = cell[3]
-                if type(value) is not int and not math.isfinite(value):
-                    return False
+                kind = type(value)
+                if kind is not int and (not isinstance(value, float) or not math.isfinite(value)):
+                    return False  # a number Excel cannot store, or one XlsxWriter converts (a fraction)
             elif method is formula:
                 text = cell[3]
                 if not text or text[0] == "{" or _dynamic(text):
@@ -106,8 +110,6 @@ class RowWriter:
             return False
         ws._write_row(row, None, ws.row_info.get(row))
         at, parts, xf, texts = str(row + 1), [], self._xf, self._text
-        if len(_COLUMNS) <= cells[-1][2]:
-            _column(cells[-1][2])
         for cell in cells:
             method, fmt = cell[0], cell[4]
             style = xf.get(fmt)
@@ -130,7 +132,9 @@ class RowWriter:
                 parts.append(start + "/>")
         parts.append("</row>")
         ws.fh.write("".join(parts))
-        ws.previous_row = -1  # nothing of this row is left pending: XlsxWriter's next row starts clean
+        # Nothing of this row is left pending, and XlsxWriter refuses a later write to it or above it,
+        # as it refuses one to a row it has written itself.
+        ws.previous_row = row + 1
         return True
 
 

@@ -475,18 +475,19 @@ def _write_rows(sheet: Sheet) -> None:
     stays with XlsxWriter, which writes it, and numbers any format first seen there, when the book
     closes: the file is byte for byte the one XlsxWriter's own methods would write.
     """
-    from orgplan.outputs.workbook.row_xml import RowWriter
-
     layout, cells, ws = sheet.layout, sheet._rows, sheet.ws
-    rows = RowWriter(ws, (sheet._number, sheet._string, sheet._formula, sheet._blank))
-    last = max(cells) if cells else -1
+    last, rows = (max(cells) if cells else -1), None
+    if cells:
+        from orgplan.outputs.workbook.row_xml import RowWriter
+
+        rows = RowWriter(ws, (sheet._number, sheet._string, sheet._formula, sheet._blank))
     for row in sorted(set(layout.heights) | set(sheet.levels) | set(cells or ())):
         height = layout.heights.get(row)
         if row in layout.heights or row in sheet.levels:
             options = {"level": sheet.levels[row]} if sheet.levels.get(row) else None
             ws.set_row(row, height if height and height > LINE_POINTS else None, None, options)
         written = cells.pop(row, ()) if cells is not None else ()
-        if written and (row == last or not rows.write(row, written)):
+        if written and (row == last or rows is None or not rows.write(row, written)):
             for cell in written:
                 cell[0](*cell[1:])
 
