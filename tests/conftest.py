@@ -63,6 +63,16 @@ def in_a_process_of_its_own(module: str, function: str) -> None:
     assert done.returncode == 0, done.stderr[-4000:]
 
 
+def forks_counted() -> list[Any]:
+    """From now on in this process (one of its own, see above), each child forked is listed here."""
+    from orgplan.core import forking
+
+    children: list[Any] = []
+    made = forking._Child
+    forking._Child = lambda target: children.append(target) or made(target)  # type: ignore[misc]
+    return children
+
+
 @pytest.fixture(scope="session")
 def templates():
     return load_templates()

@@ -23,7 +23,7 @@ from orgplan.outputs.workbook.staffing import SHEETS, export_excel
 from orgplan.planning.hiring import hiring_plan
 from orgplan.reading.columns import POSITION_COLUMNS, letter
 
-from .conftest import ROOT, in_a_process_of_its_own
+from .conftest import ROOT, forks_counted, in_a_process_of_its_own
 
 HEADERS = [c.header for c in POSITION_COLUMNS]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -713,7 +713,6 @@ def _drawn_alongside() -> None:
     import tempfile
 
     from orgplan import load_profile, plan
-    from orgplan.core import forking
     from orgplan.outputs.workbook import staffing
 
     keystone = plan(load_profile(ROOT / "examples" / "keystone-manufacturing.yaml"))
@@ -721,8 +720,7 @@ def _drawn_alongside() -> None:
     staffing.DRAW_ALONGSIDE_SEATS = 10**9
     before = export_excel(keystone, folder / "before.xlsx").read_bytes()
     staffing.DRAW_ALONGSIDE_SEATS = 0
-    children, made = [], forking._Child
-    forking._Child = lambda work: children.append(work) or made(work)
+    children = forks_counted()
     assert export_excel(keystone, folder / "alongside.xlsx").read_bytes() == before
     assert len(children) == 1 and "Org chart" in openpyxl.load_workbook(folder / "alongside.xlsx").sheetnames
 

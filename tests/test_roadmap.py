@@ -21,7 +21,7 @@ from orgplan.planning.planner import outline_with
 from orgplan.planning.sourcing import Adjustments
 from orgplan.planning.sweep import scaled
 
-from .conftest import in_a_process_of_its_own
+from .conftest import forks_counted, in_a_process_of_its_own
 
 
 @pytest.fixture(scope="module")
@@ -299,20 +299,11 @@ def _long_sweep() -> tuple[Any, list[int], Any]:
     return p, default_sizes(300, 30_000, 60), t
 
 
-def _forks_counted() -> list[Any]:
-    from orgplan.core import forking
-
-    children: list[Any] = []
-    made = forking._Child
-    forking._Child = lambda target: children.append(target) or made(target)
-    return children
-
-
 def _planned_alone_and_side_by_side() -> None:
     p, sizes, t = _long_sweep()
     counted: dict[int, list[int]] = {1: [], 2: []}
     alone = roadmap(p, sizes, templates=t, workers=1, progress=counted[1].append)
-    children = _forks_counted()
+    children = forks_counted()
     shared = roadmap(p, sizes, templates=t, workers=2, progress=counted[2].append)
     assert children  # planned side by side indeed
     assert shared == alone  # every step, milestone and point of the curve
@@ -333,7 +324,7 @@ def _workers_killed() -> None:
         return sketch(self, job)
 
     Sweep._sketch = killed_in_a_worker  # type: ignore[method-assign]
-    children = _forks_counted()
+    children = forks_counted()
     assert roadmap(p, sizes, templates=t, workers=2) == alone
     assert children
 

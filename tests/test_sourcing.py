@@ -27,7 +27,7 @@ from orgplan.outputs.report import plan_table
 from orgplan.outputs.workbook.staffing import export_excel
 from orgplan.planning.growth import roadmap
 
-from .conftest import bundled_yaml, examples, in_a_process_of_its_own, write, yaml_text
+from .conftest import bundled_yaml, examples, forks_counted, in_a_process_of_its_own, write, yaml_text
 from .test_excel import SOFFICE, convert
 
 SIZES = [15, 60, 300, 900, 3000, 20000]
@@ -261,15 +261,13 @@ def test_a_large_plans_budget_trials_weighed_side_by_side_give_the_plan_of_one_p
 
 
 def _weighed_side_by_side() -> None:
-    from orgplan.core import forking
     from orgplan.planning import planner
 
     t = load_templates()
     shapes = ({"employees": 3000, "budget": 3_500_000}, {"employees": 4000, "unionized_share": 0.5, "budget": 1})
     alone = [plan(profile_from_dict(shape, templates=t), templates=t) for shape in shapes]
     planner.SIDE_BY_SIDE_SEATS, planner.workers_for = 0, lambda asked: 2
-    children, made = [], forking._Child
-    forking._Child = lambda work: children.append(work) or made(work)
+    children = forks_counted()
     for one, shape in zip(alone, shapes, strict=True):
         together = plan(profile_from_dict(shape, templates=t), templates=t)
         assert together.summary == one.summary and together.seats == one.seats
